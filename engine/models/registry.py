@@ -18,6 +18,10 @@ _AREA_MODULES = (
     "engine.models.memory",
     "engine.models.inference",
     "engine.models.communication",
+    "engine.models.parallelism",
+    "engine.models.reliability",
+    "engine.models.queueing",
+    "engine.models.energy",
 )
 
 _registry: dict[str, ModelSpec] | None = None

@@ -1,0 +1,431 @@
+"""Deck loading: TOML files -> typed, validated items; every error names file, item and line.
+
+A deck file has a ``[deck]`` table and arrays of items:
+
+* ``[[facts]]`` — a number (or short text) to know cold. Its value comes from the hardware
+  catalog (``catalog = "h100_sxm.bf16_dense_flops"``) or from ``value`` + ``value_unit`` with
+  its own ``source``.
+* ``[[problems]]`` — a parametric problem: a registered reference ``model``, a prompt with
+  ``{placeholders}``, and ``[problems.params]`` saying how each parameter is drawn.
+
+Checks that need other layers (does the model exist, do the units parse) happen in
+``engine.bank``; this module checks shape and types only and stays standard-library only.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+LEVELS = ("L4", "L5", "L6", "L7", "L8")
+_TOLERANCE = re.compile(r"^(rel:\d+(\.\d+)?%,\d+(\.\d+)?%|log:\d+(\.\d+)?,\d+(\.\d+)?)$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
+_TOPIC = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ContentError:
+    """One problem found in a deck, located well enough for a person to fix it."""
+
+    file: str
+    item: str | None
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        item = f", item {self.item}" if self.item else ""
+        return f"{where}{item}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "item": self.item, "line": self.line, "message": self.message}
+
+
+class DeckError(ValueError):
+    """Raised for a single item that cannot be loaded; carries a ``ContentError``."""
+
+    def __init__(self, error: ContentError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass(frozen=True, slots=True)
+class ParamDraw:
+    """How one problem parameter is drawn.
+
+    ``fixed`` holds a constant; ``choices`` a list to pick from; otherwise a range
+    ``[minimum, maximum]`` drawn uniformly (``scale = "linear"``) or log-uniformly
+    (``"log"``), then rounded to ``step`` or to ``sig`` significant figures.
+    """
+
+    name: str
+    fixed: Any = None
+    choices: tuple[Any, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    scale: str = "linear"
+    step: float | None = None
+    sig: int | None = None
+    integer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """What every item has: a stable id, a dotted topic, a level, a prompt, where it came from."""
+
+    id: str
+    kind: str
+    topic: str
+    level: str
+    prompt: str
+    explanation: str
+    source: str
+    deck: str
+    file: str
+    line: int | None
+    target_seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Fact(Item):
+    """A fact: the answer is ``value`` in ``value_unit``, or a catalog field (``catalog``).
+
+    ``answers`` lists accepted phrasings for a short text fact (no number).
+    """
+
+    unit: str = ""
+    tolerance: str = "rel:5%,15%"
+    catalog: str | None = None
+    value: float | None = None
+    value_unit: str = ""
+    answers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Problem(Item):
+    """A parametric problem graded against ``model``'s value (or one of its ``output``\\s)."""
+
+    model: str = ""
+    output: str = "value"
+    unit: str = ""
+    tolerance: str = "rel:5%,15%"
+    params: tuple[ParamDraw, ...] = ()
+    presets: tuple[Mapping[str, Any], ...] = ()
+
+    def placeholders(self) -> list[tuple[str, str]]:
+        """``(name, format)`` for every ``{name:format}`` in the prompt, in order."""
+        return prompt_fields(self.prompt)
+
+
+@dataclass
+class Bank:
+    """Every item loaded, by id, with the errors met on the way (bad items are skipped)."""
+
+    items: dict[str, Item] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+    decks: list[str] = field(default_factory=list)
+
+    def facts(self) -> list[Fact]:
+        return [item for item in self.items.values() if isinstance(item, Fact)]
+
+    def problems(self) -> list[Problem]:
+        return [item for item in self.items.values() if isinstance(item, Problem)]
+
+
+def prompt_fields(prompt: str) -> list[tuple[str, str]]:
+    """The ``{name:format}`` fields of a prompt (``{{`` escapes), parsed without formatting."""
+    fields: list[tuple[str, str]] = []
+    for _literal, name, spec, _conversion in string.Formatter().parse(prompt):
+        if name is not None:
+            fields.append((name, spec or ""))
+    return fields
+
+
+def _line_of(text: str, item_id: str) -> int | None:
+    """The line where ``id = "<item_id>"`` stands, so errors can point at it."""
+    pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(item_id) + r'["\']', re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else None
+
+
+class _ItemReader:
+    """Reads one item table, turning each missing or mistyped key into a located error."""
+
+    def __init__(self, raw: Mapping[str, Any], file: str, item_id: str | None, line: int | None):
+        self.raw = raw
+        self.file = file
+        self.item_id = item_id
+        self.line = line
+
+    def fail(self, message: str) -> DeckError:
+        return DeckError(ContentError(self.file, self.item_id, self.line, message))
+
+    def text(self, key: str, required: bool = True, default: str = "") -> str:
+        value = self.raw.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"missing {key!r}")
+            return default
+        if not isinstance(value, str):
+            raise self.fail(f"{key!r} must be a string, not {type(value).__name__}")
+        if required and not value.strip():
+            raise self.fail(f"{key!r} is empty")
+        return value
+
+    def number(self, key: str) -> float | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(f"{key!r} must be a number, not {value!r}")
+        return float(value)
+
+
+def _read_draw(reader: _ItemReader, name: str, spec: Any) -> ParamDraw:
+    """One ``[problems.params]`` entry: a constant, ``{choices=[...]}`` or ``{min, max, ...}``."""
+    if not isinstance(spec, dict):
+        return ParamDraw(name=name, fixed=spec)
+    allowed = {"choices", "min", "max", "scale", "step", "sig", "integer"}
+    unknown = set(spec) - allowed
+    if unknown:
+        raise reader.fail(
+            f"parameter {name!r}: unknown key(s) {', '.join(sorted(unknown))}; "
+            f"use choices = [...] or min/max with scale, step, sig, integer"
+        )
+    if "choices" in spec:
+        choices = spec["choices"]
+        if not isinstance(choices, list) or not choices:
+            raise reader.fail(f"parameter {name!r}: choices must be a non-empty list")
+        return ParamDraw(name=name, choices=tuple(choices))
+    if "min" not in spec or "max" not in spec:
+        raise reader.fail(f"parameter {name!r}: a range needs both min and max")
+    minimum, maximum = spec["min"], spec["max"]
+    for bound in (minimum, maximum):
+        if isinstance(bound, bool) or not isinstance(bound, int | float):
+            raise reader.fail(f"parameter {name!r}: min and max must be numbers")
+    if minimum > maximum:
+        raise reader.fail(f"parameter {name!r}: inverted range, min {minimum} > max {maximum}")
+    scale = spec.get("scale", "linear")
+    if scale not in {"linear", "log"}:
+        raise reader.fail(f"parameter {name!r}: scale must be 'linear' or 'log', not {scale!r}")
+    if scale == "log" and minimum <= 0:
+        raise reader.fail(f"parameter {name!r}: a log range needs min > 0")
+    step = spec.get("step")
+    if step is not None and (not isinstance(step, int | float) or step <= 0):
+        raise reader.fail(f"parameter {name!r}: step must be a positive number")
+    sig = spec.get("sig")
+    if sig is not None and (not isinstance(sig, int) or sig < 1):
+        raise reader.fail(f"parameter {name!r}: sig must be a whole number >= 1")
+    return ParamDraw(
+        name=name,
+        minimum=float(minimum),
+        maximum=float(maximum),
+        scale=scale,
+        step=float(step) if step is not None else None,
+        sig=sig,
+        integer=bool(spec.get("integer", False)),
+    )
+
+
+def _common(reader: _ItemReader, kind: str, deck_id: str) -> dict[str, Any]:
+    item_id = reader.text("id")
+    if not _ID.match(item_id):
+        raise reader.fail(f"id {item_id!r} must be lower-case letters, digits, '.', '_' or '-'")
+    topic = reader.text("topic")
+    if not _TOPIC.match(topic):
+        raise reader.fail(f"topic {topic!r} must be dotted lower-case words, e.g. hardware.memory")
+    level = reader.text("level")
+    if level not in LEVELS:
+        raise reader.fail(f"level {level!r} must be one of {', '.join(LEVELS)}")
+    target = reader.number("target_seconds")
+    if target is not None and target <= 0:
+        raise reader.fail("target_seconds must be positive")
+    return {
+        "id": item_id,
+        "kind": kind,
+        "topic": topic,
+        "level": level,
+        "prompt": reader.text("prompt"),
+        "explanation": reader.text("explanation"),
+        "source": reader.text("source", required=False),
+        "deck": deck_id,
+        "file": reader.file,
+        "line": reader.line,
+        "target_seconds": target,
+    }
+
+
+def _tolerance(reader: _ItemReader) -> str:
+    spec = reader.text("tolerance", required=False, default="rel:5%,15%").replace(" ", "")
+    if not _TOLERANCE.match(spec):
+        raise reader.fail(f"tolerance {spec!r} must look like 'rel:5%,15%' or 'log:1.25,2'")
+    return spec
+
+
+_FACT_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "target_seconds",
+              "unit", "tolerance", "catalog", "value", "value_unit", "answers"}
+_PROBLEM_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "target_seconds",
+                 "model", "output", "unit", "tolerance", "params", "presets"}
+
+
+def _check_keys(reader: _ItemReader, allowed: set[str]) -> None:
+    unknown = sorted(set(reader.raw) - allowed)
+    if unknown:
+        raise reader.fail(
+            f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
+
+
+def read_fact(reader: _ItemReader, deck_id: str) -> Fact:
+    """Validate one ``[[facts]]`` table."""
+    _check_keys(reader, _FACT_KEYS)
+    common = _common(reader, "fact", deck_id)
+    catalog_ref = reader.raw.get("catalog")
+    value = reader.number("value")
+    answers = reader.raw.get("answers", [])
+    if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+        raise reader.fail("answers must be a list of strings")
+    sources = sum(x is not None and x != [] for x in (catalog_ref, value, answers or None))
+    if sources != 1:
+        raise reader.fail("a fact needs exactly one of: catalog = 'id.field', value = N, answers")
+    if catalog_ref is not None and (not isinstance(catalog_ref, str) or "." not in catalog_ref):
+        raise reader.fail(f"catalog must look like 'h100_sxm.tdp_watts', not {catalog_ref!r}")
+    if catalog_ref is None and not common["source"].strip():
+        raise reader.fail("missing 'source': a fact not read from the catalog must name its source")
+    unit = reader.text("unit", required=False)
+    if value is not None and "unit" not in reader.raw:
+        raise reader.fail("missing 'unit' (use unit = \"\" for a plain number)")
+    return Fact(
+        **common,
+        unit=unit,
+        tolerance=_tolerance(reader),
+        catalog=catalog_ref,
+        value=value,
+        value_unit=reader.text("value_unit", required=False, default=unit),
+        answers=tuple(answers),
+    )
+
+
+def read_problem(reader: _ItemReader, deck_id: str) -> Problem:
+    """Validate one ``[[problems]]`` table: draws well-formed, placeholders all defined."""
+    _check_keys(reader, _PROBLEM_KEYS)
+    common = _common(reader, "problem", deck_id)
+    if "unit" not in reader.raw:
+        raise reader.fail("missing 'unit' (the display unit; \"\" for a plain number)")
+    raw_params = reader.raw.get("params", {})
+    if not isinstance(raw_params, dict):
+        raise reader.fail("params must be a table: [problems.params]")
+    draws = tuple(_read_draw(reader, name, spec) for name, spec in raw_params.items())
+    raw_presets = reader.raw.get("presets", [])
+    if not isinstance(raw_presets, list) or not all(isinstance(p, dict) for p in raw_presets):
+        raise reader.fail("presets must be an array of tables: [[problems.presets]]")
+    for preset in raw_presets:
+        if not isinstance(preset.get("label"), str):
+            raise reader.fail("every preset needs a label, e.g. label = \"Llama-3 70B\"")
+    preset_keys = set().union(*(set(p) for p in raw_presets)) if raw_presets else set()
+    known = {d.name for d in draws} | preset_keys | ({"preset"} if raw_presets else set())
+    try:
+        fields = prompt_fields(common["prompt"])
+    except ValueError as error:
+        raise reader.fail(f"prompt has a broken placeholder: {error}") from None
+    for name, _spec in fields:
+        base = name.split(".")[0]
+        if base not in known:
+            raise reader.fail(
+                f"prompt placeholder {{{name}}} names no parameter; parameters: "
+                f"{', '.join(sorted(known)) or '(none)'}"
+            )
+    return Problem(
+        **common,
+        model=reader.text("model"),
+        output=reader.text("output", required=False, default="value"),
+        unit=reader.text("unit", required=False),
+        tolerance=_tolerance(reader),
+        params=draws,
+        presets=tuple(raw_presets),
+    )
+
+
+_READERS = {"facts": read_fact, "problems": read_problem}
+
+
+def load_deck_text(text: str, file: str, bank: Bank) -> None:
+    """Parse one deck's TOML into ``bank``; bad items are recorded in ``bank.errors``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        bank.errors.append(ContentError(file, None, _toml_error_line(error),
+                                        f"not valid TOML: {error}"))
+        return
+    deck = data.get("deck", {})
+    deck_id = deck.get("id") if isinstance(deck, dict) else None
+    if not isinstance(deck_id, str) or not deck_id:
+        bank.errors.append(ContentError(file, None, 1, "missing [deck] table with an id"))
+        return
+    unknown = sorted(set(data) - {"deck", *_READERS})
+    if unknown:
+        bank.errors.append(ContentError(file, None, None,
+                                        f"unknown table(s) {', '.join(unknown)}; "
+                                        f"use [[facts]] or [[problems]]"))
+    bank.decks.append(deck_id)
+    for table, reader_fn in _READERS.items():
+        raw_items = data.get(table, [])
+        if not isinstance(raw_items, list):
+            bank.errors.append(ContentError(file, None, None, f"{table} must be [[{table}]]"))
+            continue
+        for index, raw in enumerate(raw_items):
+            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            label = raw_id if isinstance(raw_id, str) else f"{table}[{index}] (no id)"
+            line = _line_of(text, raw_id) if isinstance(raw_id, str) else None
+            reader = _ItemReader(raw if isinstance(raw, dict) else {}, file, label, line)
+            try:
+                item = reader_fn(reader, deck_id)
+            except DeckError as error:
+                bank.errors.append(error.error)
+                continue
+            if item.id in bank.items:
+                first = bank.items[item.id]
+                bank.errors.append(ContentError(
+                    file, item.id, line,
+                    f"duplicate id; first defined in {first.file}:{first.line}"))
+                continue
+            bank.items[item.id] = item
+
+
+def builtin_deck_dir() -> Path:
+    return Path(str(resources.files("content").joinpath("decks")))
+
+
+def deck_files(directory: Path) -> list[Path]:
+    """The ``*.toml`` deck files in ``directory``, sorted so loading order is stable."""
+    return sorted(p for p in directory.glob("*.toml") if p.is_file())
+
+
+def load_bank(extra_dirs: Iterable[Path] = (), include_builtin: bool = True) -> Bank:
+    """Load the built-in decks, then each extra folder's; errors are collected, not raised."""
+    bank = Bank()
+    dirs = ([builtin_deck_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
+    for directory in dirs:
+        if not directory.is_dir():
+            bank.errors.append(ContentError(str(directory), None, None,
+                                            "deck folder not found"))
+            continue
+        for path in deck_files(directory):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                bank.errors.append(ContentError(str(path), None, None, f"cannot read: {error}"))
+                continue
+            load_deck_text(text, str(path), bank)
+    return bank

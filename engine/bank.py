@@ -1,0 +1,99 @@
+"""The content bank the engine serves from: decks + catalog, cross-checked against the models.
+
+``content.loader`` checks each item's shape; here each problem's model and parameter names
+are checked against the registry and each fact's catalog reference against the catalog. An
+item that fails is reported (file, item, line) and left out — a broken user deck never stops
+the app and never touches progress.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from content.catalog import Catalog, CatalogError, builtin_catalog
+from content.loader import ContentError, Fact, Item, Problem, load_bank
+from engine.models.base import ModelError
+from engine.models.registry import get as get_model
+
+_LEVEL_ORDER = {"L4": 0, "L5": 1, "L6": 2, "L7": 3, "L8": 4}
+
+
+@dataclass
+class ContentBank:
+    """Servable items by id, in the order new cards are introduced, plus load errors."""
+
+    items: dict[str, Item]
+    catalog: Catalog
+    errors: list[ContentError] = field(default_factory=list)
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.items
+
+    def get(self, item_id: str) -> Item | None:
+        return self.items.get(item_id)
+
+    def new_order(self) -> list[str]:
+        """Ids in the order a new player meets them: easier levels first, topics mixed.
+
+        Within a level the order is a stable hash of the id, so facts and problems interleave
+        and the order survives edits to a deck's layout.
+        """
+        return sorted(
+            self.items,
+            key=lambda item_id: (
+                _LEVEL_ORDER.get(self.items[item_id].level, 9),
+                zlib.crc32(item_id.encode()),
+            ),
+        )
+
+
+def _check_item(item: Item, catalog: Catalog) -> str | None:
+    """Why ``item`` cannot be served, or ``None`` when it can."""
+    if isinstance(item, Fact):
+        if item.catalog:
+            try:
+                catalog.lookup(item.catalog)
+            except CatalogError as error:
+                return str(error)
+        elif item.value is None:
+            return "text facts are not served yet (answers = [...] needs text grading)"
+        return None
+    if isinstance(item, Problem):
+        try:
+            spec = get_model(item.model)
+        except ModelError as error:
+            return str(error)
+        preset_keys = {key for preset in item.presets for key in preset if key != "label"}
+        for name in [d.name for d in item.params] + sorted(preset_keys):
+            if spec.param(name) is None:
+                valid = ", ".join(p.name for p in spec.params)
+                return f"model {item.model} has no parameter {name!r}; its parameters: {valid}"
+            param = spec.param(name)
+            if param is not None and param.kind == "gpu":
+                draws = [d for d in item.params if d.name == name]
+                choices = list(draws[0].choices) if draws and draws[0].choices else (
+                    [draws[0].fixed] if draws else [])
+                unknown = [c for c in choices if c not in catalog]
+                if unknown:
+                    return f"gpu {unknown[0]!r} is not in the hardware catalog"
+        return None
+    return f"items of kind {item.kind!r} are not served yet"
+
+
+def load_content(extra_dirs: Iterable[Path | str] = (), catalog: Catalog | None = None,
+                 include_builtin: bool = True) -> ContentBank:
+    """Load the built-in decks and the player's deck folders, keeping only servable items."""
+    catalog = catalog or builtin_catalog()
+    raw = load_bank([Path(d) for d in extra_dirs], include_builtin=include_builtin)
+    errors = list(raw.errors)
+    items: dict[str, Item] = {}
+    for item in raw.items.values():
+        problem = _check_item(item, catalog)
+        if problem is None:
+            items[item.id] = item
+        else:
+            errors.append(ContentError(item.file, item.id, item.line, problem))
+    return ContentBank(items, catalog, errors)

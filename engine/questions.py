@@ -1,0 +1,229 @@
+"""Posing: an item plus a seeded random generator -> a ``Question`` ready to ask and grade.
+
+A fact's reference comes from the hardware catalog or the deck; a problem draws its
+parameters, runs its reference model through the registry, and keeps the model's steps so the
+player can see the derivation after answering. The same item and seed always pose the same
+question, so a review can be replayed from its stored seed.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from content.catalog import Catalog
+from content.loader import Fact, Item, ParamDraw, Problem, prompt_fields
+from engine.models.base import ModelError, Step
+from engine.models.registry import get as get_model
+from engine.models.registry import run as run_model
+
+
+class PoseError(ValueError):
+    """An item could not be posed (bad model parameters, a unit that does not parse...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A posed item: what to ask, the reference to grade against, and what to show after."""
+
+    item_id: str
+    kind: str
+    topic: str
+    level: str
+    prompt: str
+    reference_value: float
+    reference_unit: str
+    display_unit: str
+    tolerance: str
+    explanation: str
+    source: str
+    seed: int
+    steps: tuple[Step, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+    target_seconds: float | None = None
+
+
+_COUNT_SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+
+
+def format_count(value: float) -> str:
+    """A count the way people say it: 70e9 -> "70B", 1.5e13 -> "15T", 4096 -> "4,096"."""
+    magnitude = abs(value)
+    for scale, suffix in _COUNT_SUFFIXES:
+        if magnitude >= scale and scale >= 1e6:
+            return f"{_sig(value / scale)}{suffix}"
+    if value == int(value):
+        return f"{int(value):,}"
+    return _sig(value)
+
+
+def _sig(value: float, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant figures without trailing zeros."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    return f"{value:.{digits}g}"
+
+
+def _draw(draw: ParamDraw, rng: Any) -> Any:
+    """One parameter value from its draw spec."""
+    if draw.choices:
+        return draw.choices[int(rng.integers(len(draw.choices)))]
+    if draw.minimum is None or draw.maximum is None:
+        return draw.fixed
+    low, high = draw.minimum, draw.maximum
+    if draw.scale == "log":
+        value = math.exp(rng.uniform(math.log(low), math.log(high)))
+    else:
+        value = float(rng.uniform(low, high))
+    if draw.step:
+        value = round(value / draw.step) * draw.step
+    if draw.sig:
+        value = float(f"{value:.{draw.sig}g}")
+    if draw.integer:
+        return round(value)
+    return round(value, 12)
+
+
+def draw_params(problem: Problem, rng: Any) -> tuple[dict[str, Any], str | None]:
+    """Draw every parameter; a preset (if any) supplies several at once, with its label."""
+    values: dict[str, Any] = {}
+    label = None
+    if problem.presets:
+        preset = problem.presets[int(rng.integers(len(problem.presets)))]
+        label = str(preset["label"])
+        values.update({k: v for k, v in preset.items() if k != "label"})
+    for draw in problem.params:
+        values[draw.name] = _draw(draw, rng)
+    return values, label
+
+
+def render_prompt(
+    prompt: str,
+    values: Mapping[str, Any],
+    units: Mapping[str, str],
+    catalog: Catalog,
+    preset_label: str | None = None,
+) -> str:
+    """Fill ``{name}`` / ``{name:format}`` placeholders without evaluating anything.
+
+    Formats: none (a readable default), ``count`` (70B), ``int`` (4,096), ``%`` (a fraction as
+    a percentage), ``name`` (a catalog id's display name), or a unit such as ``GB/s`` that the
+    parameter's SI value is converted into.
+    """
+    from grading.units import convert
+
+    pieces: list[str] = []
+    for literal, name, spec, _conv in string.Formatter().parse(prompt):
+        pieces.append(literal)
+        if name is None:
+            continue
+        if name == "preset" and preset_label is not None:
+            pieces.append(preset_label)
+            continue
+        value = values[name]
+        spec = spec or ""
+        if isinstance(value, str):
+            if value in catalog and (spec in {"", "name"}):
+                pieces.append(catalog.get(value).name)
+            else:
+                pieces.append(value)
+        elif isinstance(value, bool):
+            pieces.append("yes" if value else "no")
+        elif spec == "count":
+            pieces.append(format_count(float(value)))
+        elif spec == "int":
+            pieces.append(f"{round(value):,}")
+        elif spec == "%":
+            pieces.append(f"{_sig(float(value) * 100)}%")
+        elif spec == "":
+            pieces.append(format_count(float(value)))
+        else:
+            si_unit = units.get(name, "")
+            try:
+                shown = convert(float(value), si_unit, spec)
+            except ValueError as error:
+                raise PoseError(f"placeholder {{{name}:{spec}}}: {error}") from None
+            pieces.append(f"{_fmt_number(shown)} {spec}")
+    return "".join(pieces)
+
+
+def _fmt_number(value: float) -> str:
+    if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+        return f"{value:.3g}"
+    if value == int(value):
+        return f"{int(value):,}"
+    return _sig(value)
+
+
+def pose(item: Item, rng: Any, catalog: Catalog, seed: int = 0) -> Question:
+    """Turn ``item`` into a ``Question``; ``rng`` is a ``numpy.random.Generator``."""
+    if isinstance(item, Fact):
+        return _pose_fact(item, catalog, seed)
+    if isinstance(item, Problem):
+        return _pose_problem(item, rng, catalog, seed)
+    raise PoseError(f"{item.id}: items of kind {item.kind!r} cannot be posed as numbers")
+
+
+def _pose_fact(fact: Fact, catalog: Catalog, seed: int) -> Question:
+    if fact.catalog:
+        try:
+            found = catalog.lookup(fact.catalog)
+        except ValueError as error:
+            raise PoseError(f"{fact.id}: {error}") from None
+        value, unit, source = found.value, found.unit, fact.source or found.source
+        steps = (Step(f"{found.entry.name}: {found.field}", value, unit),)
+    elif fact.value is not None:
+        value, unit, source, steps = fact.value, fact.value_unit, fact.source, ()
+    else:
+        raise PoseError(f"{fact.id}: text facts are not served yet")
+    return Question(
+        item_id=fact.id, kind="fact", topic=fact.topic, level=fact.level, prompt=fact.prompt,
+        reference_value=value, reference_unit=unit, display_unit=fact.unit,
+        tolerance=fact.tolerance, explanation=fact.explanation, source=source, seed=seed,
+        steps=steps, target_seconds=fact.target_seconds,
+    )
+
+
+def _pose_problem(problem: Problem, rng: Any, catalog: Catalog, seed: int) -> Question:
+    try:
+        spec = get_model(problem.model)
+    except ModelError as error:
+        raise PoseError(f"{problem.id}: {error}") from None
+    values, label = draw_params(problem, rng)
+    model_params = {k: v for k, v in values.items() if spec.param(k) is not None}
+    try:
+        result = run_model(problem.model, model_params, catalog.accelerators())
+    except ModelError as error:
+        raise PoseError(f"{problem.id}: {error}") from None
+    if problem.output == "value":
+        reference, unit = result.value, result.unit
+    else:
+        output = result.outputs.get(problem.output)
+        if not isinstance(output, int | float):
+            raise PoseError(
+                f"{problem.id}: model {problem.model} has no numeric output "
+                f"{problem.output!r}; outputs: {', '.join(result.outputs)}"
+            )
+        reference, unit = float(output), result.output_units.get(problem.output, "")
+    if not math.isfinite(reference):
+        raise PoseError(f"{problem.id}: the model gave a non-finite reference {reference}")
+    units = {p.name: p.unit for p in spec.params}
+    prompt = render_prompt(problem.prompt, values, units, catalog, label)
+    shown = dict(values)
+    if label is not None:
+        shown["preset"] = label
+    return Question(
+        item_id=problem.id, kind="problem", topic=problem.topic, level=problem.level,
+        prompt=prompt, reference_value=float(reference), reference_unit=unit,
+        display_unit=problem.unit, tolerance=problem.tolerance,
+        explanation=problem.explanation, source=problem.source, seed=seed,
+        steps=tuple(result.steps), params=shown, target_seconds=problem.target_seconds,
+    )
+
+
+def placeholder_names(prompt: str) -> list[str]:
+    """The parameter names a prompt refers to."""
+    return [name for name, _spec in prompt_fields(prompt)]

@@ -1,0 +1,100 @@
+"""Scheduling on py-fsrs (FSRS-6), with the study-day rules py-fsrs leaves to the app.
+
+py-fsrs schedules in UTC with whole 24-hour days; a player thinks in local days that start at
+the rollover hour (04:00 by default, as in Anki), so "due today" means due before the next
+local rollover. Daily limits on new cards and reviews are counted per study day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from engine.config import Config
+from engine.store import CardRow
+
+#: FSRS states as py-fsrs numbers them.
+LEARNING, REVIEW, RELEARNING = 1, 2, 3
+STATE_NAMES = {LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+
+
+def study_day(moment: datetime, tz: tzinfo, rollover_hour: int) -> date:
+    """The local study day ``moment`` falls in: before the rollover hour it is still yesterday."""
+    local = moment.astimezone(tz)
+    return (local - timedelta(hours=rollover_hour)).date()
+
+
+def day_start(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
+    """The UTC instant study day ``day`` begins (its local rollover hour)."""
+    local = datetime.combine(day, time(hour=rollover_hour), tzinfo=tz)
+    return local.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class DayWindow:
+    """The current study day and the UTC instants it starts and ends."""
+
+    day: date
+    start: datetime
+    end: datetime
+
+
+class Scheduler:
+    """FSRS through py-fsrs, configured from the player's ``Config``."""
+
+    def __init__(self, config: Config) -> None:
+        import fsrs
+
+        self.config = config
+        self._fsrs = fsrs
+        self._scheduler = fsrs.Scheduler(
+            desired_retention=config.desired_retention,
+            learning_steps=tuple(timedelta(minutes=m) for m in config.learning_steps_minutes),
+            relearning_steps=tuple(
+                timedelta(minutes=m) for m in config.relearning_steps_minutes
+            ),
+            enable_fuzzing=True,
+        )
+
+    def window(self, now: datetime, tz: tzinfo) -> DayWindow:
+        """Today's study-day window in UTC."""
+        hour = self.config.day_rollover_hour
+        today = study_day(now, tz, hour)
+        return DayWindow(today, day_start(today, tz, hour),
+                         day_start(today + timedelta(days=1), tz, hour))
+
+    def new_card(self, card_id: str, fsrs_id: int, now: datetime) -> CardRow:
+        """A card never reviewed: learning, step 0, due now."""
+        return CardRow(card_id, fsrs_id, LEARNING, 0, None, None, now, None, 0, 0)
+
+    def review(self, card: CardRow, rating: int, now: datetime,
+               duration_ms: int | None = None) -> CardRow:
+        """The card's state after answering with ``rating`` (1 Again … 4 Easy) at ``now``."""
+        fsrs_card = self._to_fsrs(card)
+        updated, _log = self._scheduler.review_card(
+            fsrs_card, self._fsrs.Rating(rating), review_datetime=now.astimezone(UTC),
+            review_duration=duration_ms,
+        )
+        lapsed = card.state == REVIEW and rating == 1
+        return CardRow(
+            id=card.id, fsrs_id=card.fsrs_id, state=int(updated.state), step=updated.step,
+            stability=updated.stability, difficulty=updated.difficulty,
+            due=updated.due.astimezone(UTC),
+            last_review=updated.last_review.astimezone(UTC) if updated.last_review else None,
+            reps=card.reps + 1, lapses=card.lapses + int(lapsed),
+        )
+
+    def retrievability(self, card: CardRow, now: datetime) -> float:
+        """Probability of recall now, from the card's stability (1.0 for an unseen card)."""
+        if card.stability is None:
+            return 1.0
+        return float(self._scheduler.get_card_retrievability(self._to_fsrs(card), now))
+
+    def _to_fsrs(self, card: CardRow) -> Any:
+        return self._fsrs.Card(
+            card_id=card.fsrs_id, state=self._fsrs.State(card.state), step=card.step,
+            stability=card.stability, difficulty=card.difficulty, due=card.due,
+            last_review=card.last_review,
+        )
+

@@ -1,0 +1,317 @@
+"""Study sessions: pick -> pose -> grade -> record -> next.
+
+A ``StudySession`` is what a screen drives: ``next_question()``, then ``submit(text)`` (or
+``dont_know()``), then optionally ``override(rating)``. The review and the card's new FSRS state
+are committed before ``submit`` returns, so feedback is never shown for an answer that is not
+stored. What to ask next is a ``Picker``'s job: the daily drill picks due cards, then new ones;
+weak-area and loop sessions will bring their own pickers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from grading.numeric import Grade, Tolerance, grade_numeric
+from grading.quantity import AnswerError
+from grading.rating import AGAIN, EASY, suggest_rating
+
+from engine.bank import ContentBank
+from engine.clock import Clock
+from engine.questions import PoseError, Question, pose
+from engine.scheduler import LEARNING, RELEARNING, REVIEW, Scheduler
+from engine.store import CardRow, ReviewRecord, Store, from_iso
+
+#: Learning cards due within this long are served when nothing else is left (Anki's default).
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """The answer could not be graded (unreadable, or the wrong kind of quantity): re-enter."""
+
+    message: str
+    band: str
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """A recorded answer: the grade, the rating given, and what to show the player."""
+
+    question: Question
+    answer_text: str
+    grade: Grade | None
+    suggested_rating: int
+    rating: int
+    review_id: int
+    duration_seconds: float
+    overridden: bool = False
+
+    @property
+    def verdict(self) -> str:
+        return self.grade.band if self.grade else "don't know"
+
+
+@dataclass(frozen=True, slots=True)
+class TodayCounts:
+    """What the home screen shows about today."""
+
+    day: date
+    due_learning: int
+    due_review: int
+    new_available: int
+    reviews_done: int
+    new_done: int
+    streak_days: int
+    next_due: datetime | None
+
+    @property
+    def due_total(self) -> int:
+        return self.due_learning + self.due_review
+
+
+class Picker(Protocol):
+    """Chooses the next card id to ask, or ``None`` when the session has nothing left."""
+
+    def pick(self, session: StudySession) -> str | None: ...
+
+
+def streak_days(study_days: list[date], today: date) -> int:
+    """Consecutive study days with reviews, ending today (or yesterday if not yet today)."""
+    days = set(study_days)
+    cursor = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while cursor in days:
+        streak += 1
+        cursor -= timedelta(days=1)
+    return streak
+
+
+def today_counts(
+    store: Store, bank: ContentBank, scheduler: Scheduler, clock: Clock
+) -> TodayCounts:
+    """Due, new and done counts for today's study day, within the daily limits."""
+    now = clock.now()
+    window = scheduler.window(now, clock.local_tz())
+    config = scheduler.config
+    cards = {cid: card for cid, card in store.cards().items() if cid in bank}
+    learning = sum(1 for c in cards.values() if c.state != REVIEW and c.due < window.end)
+    reviews_done = store.review_cards_reviewed_since(window.start)
+    review_due = sum(1 for c in cards.values() if c.state == REVIEW and c.due < window.end)
+    review_due = min(review_due, max(0, config.reviews_per_day - reviews_done))
+    new_done = store.new_cards_since(window.start)
+    unseen = sum(1 for item_id in bank.items if item_id not in cards)
+    new_available = min(unseen, max(0, config.new_per_day - new_done))
+    upcoming = [c.due for c in cards.values()]
+    return TodayCounts(
+        day=window.day,
+        due_learning=learning,
+        due_review=review_due,
+        new_available=new_available,
+        reviews_done=store.count_reviews(since=window.start),
+        new_done=new_done,
+        streak_days=streak_days(store.study_days(), window.day),
+        next_due=min(upcoming) if upcoming else None,
+    )
+
+
+class DuePicker:
+    """The daily drill: learning cards due now, then reviews due today, then new cards.
+
+    Limits are per study day. When only learning cards due in the next 20 minutes remain,
+    they are served early rather than ending the drill (Anki's learn-ahead).
+    """
+
+    def pick(self, session: StudySession) -> str | None:
+        store, bank, config = session.store, session.bank, session.scheduler.config
+        now = session.clock.now()
+        window = session.scheduler.window(now, session.clock.local_tz())
+        cards = {cid: c for cid, c in store.cards().items()
+                 if cid in bank and cid not in session.unservable}
+        last = session.last_card_id
+
+        def earliest(candidates: list[CardRow]) -> str | None:
+            ordered = sorted(candidates, key=lambda c: c.due)
+            others = [c for c in ordered if c.id != last]
+            chosen = others or ordered
+            return chosen[0].id if chosen else None
+
+        learning_now = [c for c in cards.values() if c.state in (LEARNING, RELEARNING)
+                        and c.due <= now]
+        if learning_now:
+            return earliest(learning_now)
+        reviews_done = store.review_cards_reviewed_since(window.start)
+        if reviews_done < config.reviews_per_day:
+            due = [c for c in cards.values() if c.state == REVIEW and c.due < window.end]
+            if due:
+                return earliest(due)
+        if store.new_cards_since(window.start) < config.new_per_day:
+            for item_id in bank.new_order():
+                if item_id not in cards and item_id not in session.unservable:
+                    return item_id
+        ahead = [c for c in cards.values() if c.state in (LEARNING, RELEARNING)
+                 and c.due <= now + LEARN_AHEAD]
+        return earliest(ahead)
+
+
+@dataclass
+class StudySession:
+    """One sitting of answers in one mode, recorded under one ``sessions`` row."""
+
+    store: Store
+    bank: ContentBank
+    scheduler: Scheduler
+    clock: Clock
+    mode: str = "drill"
+    picker: Picker = field(default_factory=DuePicker)
+    seed: int | None = None
+    session_id: int = 0
+    question: Question | None = None
+    last_card_id: str | None = None
+    feedback: Feedback | None = None
+    answered: int = 0
+    unservable: set[str] = field(default_factory=set)
+    pose_errors: list[str] = field(default_factory=list)
+    _asked_at: float = 0.0
+    _rng: Any = None
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        self._rng = np.random.default_rng(self.seed)
+        if not self.session_id:
+            self.session_id = self.store.start_session(
+                self.mode, self.clock.now(), {"seed": self.seed})
+
+    # -- asking ---------------------------------------------------------------------------
+
+    def next_question(self) -> Question | None:
+        """Pick and pose the next card; items that cannot be posed are skipped and noted."""
+        import numpy as np
+
+        self.feedback = None
+        while True:
+            card_id = self.picker.pick(self)
+            if card_id is None:
+                self.question = None
+                return None
+            item = self.bank.get(card_id)
+            seed = int(self._rng.integers(2**31 - 1))
+            try:
+                if item is None:
+                    raise PoseError(f"{card_id}: no longer in any deck")
+                self.question = pose(item, np.random.default_rng(seed), self.bank.catalog, seed)
+            except (PoseError, ValueError) as error:
+                self.unservable.add(card_id)
+                self.pose_errors.append(str(error))
+                continue
+            self._asked_at = self.clock.monotonic()
+            return self.question
+
+    # -- answering ------------------------------------------------------------------------
+
+    def submit(self, answer_text: str) -> Feedback | Retry:
+        """Grade and record an answer; a ``Retry`` (nothing recorded) if it cannot be graded."""
+        question = self._require_question()
+        text = answer_text.strip()
+        if text in {"?", "idk", "dont know", "don't know"}:
+            return self.dont_know()
+        try:
+            grade = grade_numeric(text, question.reference_value, question.reference_unit,
+                                  question.display_unit, Tolerance.parse(question.tolerance))
+        except AnswerError as error:
+            return Retry(str(error), error.band)
+        seconds = self._elapsed()
+        rating = suggest_rating(grade.band, seconds, question.target_seconds)
+        return self._record(question, text, grade, rating, seconds)
+
+    def dont_know(self) -> Feedback:
+        """Record "don't know": rated Again, the answer shown."""
+        question = self._require_question()
+        seconds = self._elapsed()
+        return self._record(question, "?", None, suggest_rating(None), seconds)
+
+    def override(self, rating: int) -> Feedback:
+        """Replace the suggested rating of the answer just given (1 Again … 4 Easy)."""
+        if self.feedback is None:
+            raise RuntimeError("no answer to re-rate")
+        if not AGAIN <= rating <= EASY:
+            raise ValueError(f"rating must be 1-4, not {rating}")
+        previous = self.feedback
+        if rating == previous.rating:
+            return previous
+        before = self.store.conn.execute(
+            "SELECT card_before_json, reviewed_at FROM reviews WHERE id = ?",
+            (previous.review_id,),
+        ).fetchone()
+        card_before = CardRow.from_dict(json.loads(before[0]))
+        card_after = self.scheduler.review(card_before, rating, from_iso(before[1]),
+                                           round(previous.duration_seconds * 1000))
+        self.store.override_rating(previous.review_id, rating, card_after)
+        self.feedback = Feedback(
+            previous.question, previous.answer_text, previous.grade,
+            previous.suggested_rating, rating, previous.review_id,
+            previous.duration_seconds, overridden=rating != previous.suggested_rating,
+        )
+        return self.feedback
+
+    def finish(self, status: str = "finished") -> None:
+        """Close the session row (``finished``, or ``abandoned`` when quit mid-way)."""
+        self.store.end_session(self.session_id, self.clock.now(), status)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _require_question(self) -> Question:
+        if self.question is None:
+            raise RuntimeError("no question is being asked")
+        if self.feedback is not None:
+            raise RuntimeError("this question was already answered")
+        return self.question
+
+    def _elapsed(self) -> float:
+        return max(0.0, self.clock.monotonic() - self._asked_at)
+
+    def _record(self, question: Question, text: str, grade: Grade | None, rating: int,
+                seconds: float) -> Feedback:
+        now = self.clock.now()
+        existing = self.store.card(question.item_id)
+        was_new = existing is None
+        card = existing or self.scheduler.new_card(
+            question.item_id, self.store.next_fsrs_id(), now)
+        duration_ms = round(seconds * 1000)
+        card_after = self.scheduler.review(card, rating, now, duration_ms)
+        window = self.scheduler.window(now, self.clock.local_tz())
+        record = ReviewRecord(
+            card_id=question.item_id, reviewed_at=now, study_day=window.day, rating=rating,
+            mode=self.mode, kind=question.kind, topic=question.topic,
+            session_id=self.session_id, answer_text=text,
+            parsed_value=grade.value if grade else None,
+            reference_value=grade.reference if grade else None,
+            display_unit=question.display_unit,
+            band=grade.band if grade else "dont_know",
+            rel_error=_finite(grade.rel_error) if grade else None,
+            log10_error=_finite(grade.log10_error) if grade else None,
+            interval_lo=grade.interval[0] if grade and grade.interval else None,
+            interval_hi=grade.interval[1] if grade and grade.interval else None,
+            params=_jsonable(question.params), seed=question.seed, duration_ms=duration_ms,
+            suggested_rating=rating, was_new=was_new, card_before=card.to_dict(),
+        )
+        review_id = self.store.record_review(record, card_after)
+        self.answered += 1
+        self.last_card_id = question.item_id
+        self.feedback = Feedback(question, text, grade, rating, rating, review_id, seconds)
+        return self.feedback
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _jsonable(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v if isinstance(v, str | int | float | bool) else str(v))
+            for k, v in params.items()}
+

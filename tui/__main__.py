@@ -1,0 +1,121 @@
+"""The ``tpm-drill`` command line.
+
+Subcommands that print (``hw``) never import Textual, so they start fast; the TUI is imported
+inside ``main`` only when a screen is opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tpm-drill",
+        description="Drill the numbers an AI-infrastructure TPM interview loop asks for.",
+        epilog="With no command, opens the home screen. "
+        "TPM_DRILL_DB overrides the database path; TPM_DRILL_CONFIG the config file.",
+    )
+    parser.add_argument("--version", action="version", version=f"tpm-drill {__version__}")
+    parser.add_argument("--db", type=Path, help="progress database (SQLite file)")
+    parser.add_argument("--config", type=Path, help="config.toml to use")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("drill", help="start today's drill straight away")
+    hw = commands.add_parser("hw", help="print hardware catalog entries")
+    hw.add_argument("id", nargs="?", help="a catalog id, e.g. h100_sxm (omit to list all)")
+    hw.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"tpm-drill: {message}", file=sys.stderr)
+    return code
+
+
+def _human(value: Any, field_name: str) -> str:
+    """A catalog value with its unit, as a person reads it (3.35 TB/s, 80 GB, 700 W)."""
+    from content.catalog import field_unit
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    unit = field_unit(field_name)
+    if not unit:
+        return f"{value:g}"
+    from grading.units import format_value
+
+    return format_value(float(value), unit)
+
+
+def cmd_hw(entry_id: str | None, as_json: bool) -> int:
+    """Print one catalog entry or the whole catalog."""
+    from content.catalog import CatalogError, builtin_catalog
+
+    try:
+        catalog = builtin_catalog()
+        entries = [catalog.get(entry_id)] if entry_id else list(catalog)
+    except CatalogError as error:
+        return _fail(str(error))
+    if as_json:
+        data: Any = entries[0].to_dict() if entry_id else [e.to_dict() for e in entries]
+        print(json.dumps(data, indent=2, default=str))
+        return 0
+    if entry_id is None:
+        current = None
+        for entry in entries:
+            if entry.kind != current:
+                current = entry.kind
+                print(f"\n{current}")
+            print(f"  {entry.id:<18} {entry.name}")
+        print("\nMore: tpm-drill hw ID  (or --json)")
+        return 0
+    entry = entries[0]
+    print(f"{entry.name}  [{entry.id}]")
+    for key, value in entry.fields.items():
+        if key in {"name", "source", "notes", "field_sources"}:
+            continue
+        print(f"  {key:<34} {_human(value, key)}")
+    if "notes" in entry.fields:
+        print(f"\n  Notes: {entry.fields['notes']}")
+    print(f"\n  Source: {entry.source}")
+    for key, source in entry.fields.get("field_sources", {}).items():
+        print(f"  Source for {key}: {source}")
+    return 0
+
+
+def _open_app(args: argparse.Namespace, start: str) -> int:
+    from engine.config import ConfigError, default_db_path, load_config
+    from engine.store import StoreError
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        return _fail(str(error))
+    db_path = args.db or default_db_path()
+    from tui.app import build_app
+
+    try:
+        app = build_app(db_path, config=config, start=start)
+    except StoreError as error:
+        return _fail(str(error))
+    app.run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``tpm-drill`` script."""
+    args = _parser().parse_args(argv)
+    if args.command == "hw":
+        return cmd_hw(args.id, args.json)
+    if args.command == "drill":
+        return _open_app(args, "drill")
+    return _open_app(args, "home")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

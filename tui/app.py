@@ -1,0 +1,92 @@
+"""The Textual application: wiring of store, content, scheduler and clock into screens.
+
+Everything the screens need is built here once and passed in; tests construct the app with a
+``tmp_path`` database and a fake clock through ``build_app``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from engine.bank import ContentBank, load_content
+from engine.clock import Clock, SystemClock
+from engine.config import Config
+from engine.scheduler import Scheduler
+from engine.session import StudySession
+from engine.store import Store
+
+
+class TpmDrillApp(App[None]):
+    """tpm-drill: daily drills of the numbers an AI-infrastructure TPM loop asks for."""
+
+    TITLE = "tpm-drill"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave tpm-drill", priority=True),
+    ]
+
+    def __init__(
+        self,
+        db_path: Path,
+        config: Config | None = None,
+        clock: Clock | None = None,
+        start: str = "home",
+        bank: ContentBank | None = None,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.started_monotonic = time.perf_counter()
+        self.config_data = config or Config()
+        self.clock = clock or SystemClock()
+        self.db_path = Path(db_path)
+        self.start_screen = start
+        self.seed = seed
+        self.store = Store(self.db_path)
+        self.bank = bank or load_content(self.config_data.deck_dirs)
+        self.scheduler = Scheduler(self.config_data)
+        self.theme = self.config_data.theme if self.config_data.theme in self.available_themes \
+            else "textual-dark"
+
+    def on_mount(self) -> None:
+        from tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.bank.errors:
+            self.notify(
+                f"{len(self.bank.errors)} deck item(s) skipped: {self.bank.errors[0]}",
+                title="Content problems", severity="warning", timeout=8,
+            )
+        if self.start_screen == "drill":
+            self.start_drill()
+        self.run_worker(_warm_grading, thread=True, exclusive=True, group="warm",
+                        exit_on_error=False)
+
+    def new_session(self, mode: str = "drill") -> StudySession:
+        return StudySession(self.store, self.bank, self.scheduler, self.clock, mode=mode,
+                            seed=self.seed)
+
+    def start_drill(self) -> None:
+        """Open the drill screen on a new session."""
+        from tui.screens.drill import DrillScreen
+
+        self.push_screen(DrillScreen(self.new_session("drill")))
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+
+def _warm_grading() -> None:
+    """Build the unit registry off the UI thread (pint costs ~0.3 s) before the first answer."""
+    from grading.units import registry
+
+    registry()
+
+
+def build_app(db_path: Path, config: Config | None = None, clock: Clock | None = None,
+              start: str = "home", seed: int | None = None) -> TpmDrillApp:
+    """The one factory the CLI and the tests use."""
+    return TpmDrillApp(db_path, config=config, clock=clock, start=start, seed=seed)

@@ -1,0 +1,65 @@
+"""Done for today: what was answered, and when the next card is due."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from engine.session import StudySession, today_counts
+from tui.timefmt import describe_due
+
+if TYPE_CHECKING:
+    from tui.app import TpmDrillApp
+
+
+class DoneScreen(Screen[None]):
+    """Shown when the drill has nothing left for today."""
+
+    BINDINGS = [
+        Binding("enter", "home", "Home", id="done.home"),
+        Binding("q", "home", "Home", id="done.back", show=False),
+        Binding("escape", "home", "Home", id="done.escape", show=False),
+    ]
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="done-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "done for today"
+        app = cast("TpmDrillApp", self.app)
+        self.session.finish()
+        counts = today_counts(app.store, app.bank, app.scheduler, app.clock)
+        bands = app.store.conn.execute(
+            "SELECT band, COUNT(*) FROM reviews WHERE session_id = ? GROUP BY band",
+            (self.session.session_id,),
+        ).fetchall()
+        by_band = dict(bands)
+        lines = [
+            "[b $success]Done for today.[/]",
+            "",
+            f"This drill: {self.session.answered} answered — "
+            f"{by_band.get('exact', 0)} right, {by_band.get('close', 0)} close, "
+            f"{by_band.get('off', 0)} off, {by_band.get('dont_know', 0)} don't know.",
+            f"Today: {counts.reviews_done} answers, {counts.new_done} new cards.",
+            f"Streak: {counts.streak_days} day{'s' if counts.streak_days != 1 else ''}.",
+        ]
+        if counts.next_due is not None:
+            lines.append(f"Next card due {describe_due(counts.next_due, app.clock)}.")
+        if self.session.pose_errors:
+            lines.append(f"[$warning]{len(self.session.pose_errors)} card(s) could not be "
+                         "posed and were skipped.[/]")
+        lines += ["", "Enter: back home"]
+        self.query_one("#done-body", Static).update("\n".join(lines))
+
+    def action_home(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,95 @@
+"""The home screen: today's counts, the streak, and the menu of modes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from engine.session import TodayCounts, today_counts
+from tui.timefmt import describe_due
+
+if TYPE_CHECKING:
+    from tui.app import TpmDrillApp
+
+#: Modes not built yet say so plainly instead of opening an empty screen.
+NOT_YET = {
+    "loop": "The timed onsite-loop simulation is not built yet.",
+    "weak": "Weak-area review is not built yet: it needs the stats of a few drills first.",
+    "stats": "The stats screen is not built yet.",
+}
+
+
+class HomeScreen(Screen[None]):
+    """Where every session starts."""
+
+    BINDINGS = [
+        Binding("d", "open('drill')", "Drill", id="home.drill",
+                tooltip="Today's due and new cards"),
+        Binding("l", "open('loop')", "Loop", id="home.loop", tooltip="Timed onsite loop"),
+        Binding("w", "open('weak')", "Weak", id="home.weak", tooltip="Review weak areas"),
+        Binding("s", "open('stats')", "Stats", id="home.stats", tooltip="Progress"),
+        Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave tpm-drill"),
+    ]
+
+    @property
+    def drill_app(self) -> TpmDrillApp:
+        return cast("TpmDrillApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="home-stats")
+        yield OptionList(
+            Option("Drill — today's due and new cards   [d]", id="drill"),
+            Option("Loop — timed onsite-loop simulation  [l]", id="loop"),
+            Option("Weak — review weak areas             [w]", id="weak"),
+            Option("Stats — progress                     [s]", id="stats"),
+            id="home-menu",
+        )
+        yield Static("", id="home-note", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "home"
+        self.refresh_counts()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Re-read today's counts from the store and show them."""
+        app = self.drill_app
+        counts = today_counts(app.store, app.bank, app.scheduler, app.clock)
+        self.query_one("#home-stats", Static).update(self.render_counts(counts))
+        note = f"{len(app.bank.items)} cards in the bank · progress in {app.db_path}"
+        self.query_one("#home-note", Static).update(note)
+
+    def render_counts(self, counts: TodayCounts) -> str:
+        app = self.drill_app
+        streak = f"{counts.streak_days} day" + ("" if counts.streak_days == 1 else "s")
+        lines = [
+            f"[b]Due today:[/b] {counts.due_total}"
+            f"  (learning {counts.due_learning}, review {counts.due_review})",
+            f"[b]New today:[/b] {counts.new_available}"
+            f"  (limit {app.config_data.new_per_day}/day)",
+            f"[b]Answered today:[/b] {counts.reviews_done}",
+            f"[b]Streak:[/b] {streak}",
+        ]
+        if counts.due_total == 0 and counts.new_available == 0 and counts.next_due:
+            lines.append(f"Next card due {describe_due(counts.next_due, app.clock)}.")
+        return "\n".join(lines)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.action_open(event.option.id)
+
+    def action_open(self, mode: str) -> None:
+        """Open a mode, or say plainly that it is not built yet."""
+        if mode == "drill":
+            self.drill_app.start_drill()
+            return
+        self.notify(NOT_YET.get(mode, f"{mode}: not built yet."), title=mode.capitalize())
