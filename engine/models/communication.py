@@ -52,9 +52,13 @@ def allreduce_time(
     if algorithm not in ("ring", "tree"):
         raise ValueError(f"algorithm must be ring or tree, not {algorithm!r}")
     if ranks == 1:
-        return Result(0.0, "s", (Step("One rank: nothing to reduce", 0.0, "s"),),
-                      {"latency_s": 0.0, "bandwidth_s": 0.0}, {"latency_s": "s",
-                                                               "bandwidth_s": "s"})
+        return Result(
+            0.0,
+            "s",
+            (Step("One rank: nothing to reduce", 0.0, "s"),),
+            {"latency_s": 0.0, "bandwidth_s": 0.0},
+            {"latency_s": "s", "bandwidth_s": "s"},
+        )
     if algorithm == "ring":
         factor = 2.0 * (ranks - 1) / ranks
         hops = 2.0 * (ranks - 1)
@@ -80,8 +84,11 @@ def allreduce_time(
         seconds,
         "s",
         tuple(steps),
-        {"latency_s": t_latency, "bandwidth_s": t_bandwidth,
-         "algbw": bytes / seconds if seconds else 0.0},
+        {
+            "latency_s": t_latency,
+            "bandwidth_s": t_bandwidth,
+            "algbw": bytes / seconds if seconds else 0.0,
+        },
         {"latency_s": "s", "bandwidth_s": "s", "algbw": "byte/s"},
     )
 
@@ -158,25 +165,46 @@ def busbw(algbw: float, ranks: float, collective: str = "allreduce") -> Result:
     )
 
 
-_BYTES = ParamSpec("bytes", "float", "byte", minimum=0, maximum=1e15,
-                   help="message size S in bytes")
-_RANKS = ParamSpec("ranks", "int", "", minimum=1, maximum=1e7,
-                   help="participating ranks (GPUs)")
+_BYTES = ParamSpec(
+    "bytes", "float", "byte", minimum=0, maximum=1e15, help="message size S in bytes"
+)
+_RANKS = ParamSpec("ranks", "int", "", minimum=1, maximum=1e7, help="participating ranks (GPUs)")
 _BANDWIDTH = ParamSpec(
-    "bandwidth", "float", "byte/s", minimum=1e3, maximum=1e14,
+    "bandwidth",
+    "float",
+    "byte/s",
+    minimum=1e3,
+    maximum=1e14,
     help="per-rank bandwidth in one direction (e.g. NVLink4 450 GB/s, NDR 50 GB/s)",
 )
-_LATENCY = ParamSpec("latency", "float", "s", required=False, default=0.0, minimum=0,
-                     maximum=1.0, help="per-hop latency α")
+_LATENCY = ParamSpec(
+    "latency",
+    "float",
+    "s",
+    required=False,
+    default=0.0,
+    minimum=0,
+    maximum=1.0,
+    help="per-hop latency α",
+)
 
 SPECS: tuple[ModelSpec, ...] = (
     ModelSpec(
         name="allreduce_time",
         function=allreduce_time,
         params=(
-            _BYTES, _RANKS, _BANDWIDTH, _LATENCY,
-            ParamSpec("algorithm", "choice", required=False, default="ring",
-                      choices=("ring", "tree"), help="ring or (double binary) tree"),
+            _BYTES,
+            _RANKS,
+            _BANDWIDTH,
+            _LATENCY,
+            ParamSpec(
+                "algorithm",
+                "choice",
+                required=False,
+                default="ring",
+                choices=("ring", "tree"),
+                help="ring or (double binary) tree",
+            ),
         ),
         unit="s",
         formula="ring: 2(p−1)·α + 2(p−1)/p · S/B; tree: 2⌈log₂p⌉·α + 2·S/B",
@@ -194,11 +222,18 @@ SPECS: tuple[ModelSpec, ...] = (
         name="busbw",
         function=busbw,
         params=(
-            ParamSpec("algbw", "float", "byte/s", minimum=0, maximum=1e15,
-                      help="algorithm bandwidth S/t"),
+            ParamSpec(
+                "algbw", "float", "byte/s", minimum=0, maximum=1e15, help="algorithm bandwidth S/t"
+            ),
             _RANKS,
-            ParamSpec("collective", "choice", required=False, default="allreduce",
-                      choices=tuple(_BUSBW_FACTORS), help="which collective"),
+            ParamSpec(
+                "collective",
+                "choice",
+                required=False,
+                default="allreduce",
+                choices=tuple(_BUSBW_FACTORS),
+                help="which collective",
+            ),
         ),
         unit="byte/s",
         formula="busbw = algbw × 2(n−1)/n (allreduce), (n−1)/n (allgather, reducescatter)",

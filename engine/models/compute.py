@@ -121,10 +121,12 @@ def train_time(
     steps.append(Step("Time = C / (gpus × achieved)", seconds, "s"))
     steps.append(Step("= days", days, "day"))
     steps.append(Step("GPU-hours = gpus × time / 3600", gpu_hours, "hour"))
-    outputs.update({"days": days, "gpu_hours": gpu_hours, "flops": flops,
-                    "achieved_flops": achieved})
-    output_units.update({"days": "day", "gpu_hours": "hour", "flops": "FLOP",
-                         "achieved_flops": "FLOP/s"})
+    outputs.update(
+        {"days": days, "gpu_hours": gpu_hours, "flops": flops, "achieved_flops": achieved}
+    )
+    output_units.update(
+        {"days": "day", "gpu_hours": "hour", "flops": "FLOP", "achieved_flops": "FLOP/s"}
+    )
     return Result(seconds, "s", tuple(steps), outputs, output_units)
 
 
@@ -200,17 +202,29 @@ def mfu(
 
 
 _PARAMS = ParamSpec(
-    "params", "float", "parameter", minimum=1.0, maximum=1e15,
+    "params",
+    "float",
+    "parameter",
+    minimum=1.0,
+    maximum=1e15,
     help="model parameters N (active parameters for MoE)",
 )
 _TOKENS = ParamSpec("tokens", "float", "", minimum=1.0, maximum=1e17, help="training tokens D")
 _RECOMPUTE = ParamSpec(
-    "recompute", "bool", required=False, default=False,
+    "recompute",
+    "bool",
+    required=False,
+    default=False,
     help="full activation recomputation: 8·N·D instead of 6·N·D",
 )
 _GPU = ParamSpec("gpu", "gpu", required=False, help="hardware-catalog accelerator id")
 _PEAK = ParamSpec(
-    "peak_flops", "float", "FLOP/s", required=False, minimum=1e9, maximum=1e18,
+    "peak_flops",
+    "float",
+    "FLOP/s",
+    required=False,
+    minimum=1e9,
+    maximum=1e18,
     help="dense peak FLOP/s per GPU (filled from gpu)",
 )
 _GPUS = ParamSpec("gpus", "int", "", minimum=1, maximum=1e7, help="number of GPUs/chips")
@@ -234,12 +248,22 @@ SPECS: tuple[ModelSpec, ...] = (
             _GPU,
             _PEAK,
             ParamSpec(
-                "mfu", "float", "", required=False, minimum=1e-4, maximum=1.0,
+                "mfu",
+                "float",
+                "",
+                required=False,
+                minimum=1e-4,
+                maximum=1.0,
                 help="model FLOPs utilisation (fraction of peak)",
             ),
             ParamSpec(
-                "achieved_flops", "float", "FLOP/s", required=False, minimum=1e9,
-                maximum=1e18, help="achieved FLOP/s per GPU (instead of gpu/peak and mfu)",
+                "achieved_flops",
+                "float",
+                "FLOP/s",
+                required=False,
+                minimum=1e9,
+                maximum=1e18,
+                help="achieved FLOP/s per GPU (instead of gpu/peak and mfu)",
             ),
             _RECOMPUTE,
         ),
@@ -253,21 +277,47 @@ SPECS: tuple[ModelSpec, ...] = (
         function=mfu,
         params=(
             ParamSpec(
-                "tokens_per_s", "float", "token/s", minimum=1e-6, maximum=1e12,
+                "tokens_per_s",
+                "float",
+                "token/s",
+                minimum=1e-6,
+                maximum=1e12,
                 help="observed training throughput of the whole job",
             ),
             _PARAMS,
             _GPUS,
             _GPU,
             _PEAK,
-            ParamSpec("layers", "int", "", required=False, minimum=1, maximum=1e4,
-                      help="transformer layers L (for attention FLOPs)"),
-            ParamSpec("heads", "int", "", required=False, minimum=1, maximum=1e5,
-                      help="attention heads H"),
-            ParamSpec("head_dim", "int", "", required=False, minimum=1, maximum=1e5,
-                      help="head dimension Q"),
-            ParamSpec("seq_len", "int", "", required=False, minimum=1, maximum=1e8,
-                      help="training sequence length T"),
+            ParamSpec(
+                "layers",
+                "int",
+                "",
+                required=False,
+                minimum=1,
+                maximum=1e4,
+                help="transformer layers L (for attention FLOPs)",
+            ),
+            ParamSpec(
+                "heads", "int", "", required=False, minimum=1, maximum=1e5, help="attention heads H"
+            ),
+            ParamSpec(
+                "head_dim",
+                "int",
+                "",
+                required=False,
+                minimum=1,
+                maximum=1e5,
+                help="head dimension Q",
+            ),
+            ParamSpec(
+                "seq_len",
+                "int",
+                "",
+                required=False,
+                minimum=1,
+                maximum=1e8,
+                help="training sequence length T",
+            ),
         ),
         unit="",
         formula="MFU = (6N + 12·L·H·Q·T) · tokens/s / (gpus · peak)",

@@ -16,7 +16,8 @@ from engine.models.base import ModelSpec, ParamSpec, Result, Step
 def _hardware(peak_flops: float | None, bandwidth: float | None) -> tuple[float, float]:
     """Return (peak_flops, bandwidth) or raise a message that says how to supply them."""
     missing = [
-        name for name, value in (("peak_flops", peak_flops), ("bandwidth", bandwidth))
+        name
+        for name, value in (("peak_flops", peak_flops), ("bandwidth", bandwidth))
         if value is None
     ]
     if missing:
@@ -167,11 +168,21 @@ def decode_step_time(
 
 _GPU = ParamSpec("gpu", "gpu", required=False, help="hardware-catalog accelerator id")
 _PEAK = ParamSpec(
-    "peak_flops", "float", "FLOP/s", required=False, minimum=1e9, maximum=1e18,
+    "peak_flops",
+    "float",
+    "FLOP/s",
+    required=False,
+    minimum=1e9,
+    maximum=1e18,
     help="dense peak FLOP/s per GPU (filled from gpu)",
 )
 _BANDWIDTH = ParamSpec(
-    "bandwidth", "float", "byte/s", required=False, minimum=1e6, maximum=1e15,
+    "bandwidth",
+    "float",
+    "byte/s",
+    required=False,
+    minimum=1e6,
+    maximum=1e15,
     help="memory bandwidth per GPU (filled from gpu)",
 )
 _GPU_FIELDS = {"peak_flops": "bf16_dense_flops", "bandwidth": "memory_bandwidth"}
@@ -190,10 +201,22 @@ SPECS: tuple[ModelSpec, ...] = (
         name="roofline_time",
         function=roofline_time,
         params=(
-            ParamSpec("flops", "float", "FLOP", minimum=0, maximum=1e30,
-                      help="floating-point operations of the kernel"),
-            ParamSpec("bytes", "float", "byte", minimum=0, maximum=1e20,
-                      help="bytes moved between memory and the chip"),
+            ParamSpec(
+                "flops",
+                "float",
+                "FLOP",
+                minimum=0,
+                maximum=1e30,
+                help="floating-point operations of the kernel",
+            ),
+            ParamSpec(
+                "bytes",
+                "float",
+                "byte",
+                minimum=0,
+                maximum=1e20,
+                help="bytes moved between memory and the chip",
+            ),
             _GPU,
             _PEAK,
             _BANDWIDTH,
@@ -207,19 +230,43 @@ SPECS: tuple[ModelSpec, ...] = (
         name="decode_step_time",
         function=decode_step_time,
         params=(
-            ParamSpec("params", "float", "parameter", minimum=1.0, maximum=1e15,
-                      help="model parameters N (active for MoE)"),
-            ParamSpec("gpus", "int", "", minimum=1, maximum=1e5,
-                      help="GPUs the model is sharded over"),
+            ParamSpec(
+                "params",
+                "float",
+                "parameter",
+                minimum=1.0,
+                maximum=1e15,
+                help="model parameters N (active for MoE)",
+            ),
+            ParamSpec(
+                "gpus", "int", "", minimum=1, maximum=1e5, help="GPUs the model is sharded over"
+            ),
             _GPU,
             _PEAK,
             _BANDWIDTH,
-            ParamSpec("batch", "int", "", minimum=1, maximum=1e7,
-                      help="sequences decoded per step"),
-            ParamSpec("bytes_per_param", "float", "byte", required=False, default=2.0,
-                      minimum=0.125, maximum=8, help="bytes per weight (bf16 = 2)"),
-            ParamSpec("kv_bytes_per_seq", "float", "byte", required=False, default=0.0,
-                      minimum=0, maximum=1e13, help="KV-cache bytes read per sequence"),
+            ParamSpec(
+                "batch", "int", "", minimum=1, maximum=1e7, help="sequences decoded per step"
+            ),
+            ParamSpec(
+                "bytes_per_param",
+                "float",
+                "byte",
+                required=False,
+                default=2.0,
+                minimum=0.125,
+                maximum=8,
+                help="bytes per weight (bf16 = 2)",
+            ),
+            ParamSpec(
+                "kv_bytes_per_seq",
+                "float",
+                "byte",
+                required=False,
+                default=0.0,
+                minimum=0,
+                maximum=1e13,
+                help="KV-cache bytes read per sequence",
+            ),
         ),
         unit="s",
         formula="t = B·KV/(n·BW) + max(2·B·N/(n·peak), N·bytes/(n·BW))",

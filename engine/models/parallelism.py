@@ -56,8 +56,9 @@ def megatron_params(layers: float, hidden: float, vocab: float, seq_len: float) 
     if min(layers, hidden, vocab, seq_len) <= 0:
         raise ValueError("layers, hidden, vocab and seq_len must be positive")
     per_layers = 12.0 * layers * hidden**2
-    params = per_layers * (1.0 + 13.0 / (12.0 * hidden) + (vocab + seq_len) / (12.0 * layers
-                                                                                 * hidden))
+    params = per_layers * (
+        1.0 + 13.0 / (12.0 * hidden) + (vocab + seq_len) / (12.0 * layers * hidden)
+    )
     return Result(
         params,
         "parameter",
@@ -155,8 +156,7 @@ SPECS: tuple[ModelSpec, ...] = (
         name="megatron_flops",
         function=megatron_flops,
         params=(
-            ParamSpec("batch", "int", "", minimum=1, maximum=1e8,
-                      help="global batch in sequences"),
+            ParamSpec("batch", "int", "", minimum=1, maximum=1e8, help="global batch in sequences"),
             ParamSpec("seq_len", "int", "", minimum=1, maximum=1e8, help="sequence length"),
             ParamSpec("layers", "int", "", minimum=1, maximum=1e4, help="transformer layers"),
             ParamSpec("hidden", "int", "", minimum=1, maximum=1e6, help="hidden size h"),
@@ -173,8 +173,14 @@ SPECS: tuple[ModelSpec, ...] = (
             ParamSpec("layers", "int", "", minimum=1, maximum=1e4, help="transformer layers"),
             ParamSpec("hidden", "int", "", minimum=1, maximum=1e6, help="hidden size h"),
             ParamSpec("vocab", "int", "", minimum=1, maximum=1e8, help="vocabulary size V"),
-            ParamSpec("seq_len", "int", "", minimum=1, maximum=1e8,
-                      help="sequence length (position embeddings)"),
+            ParamSpec(
+                "seq_len",
+                "int",
+                "",
+                minimum=1,
+                maximum=1e8,
+                help="sequence length (position embeddings)",
+            ),
         ),
         unit="parameter",
         formula="P = 12·l·h²·(1 + 13/12h + (V+s)/12lh)",
@@ -189,12 +195,25 @@ SPECS: tuple[ModelSpec, ...] = (
             ParamSpec("hidden", "int", "", minimum=1, maximum=1e6, help="hidden size h"),
             ParamSpec("heads", "int", "", minimum=1, maximum=1e5, help="attention heads a"),
             ParamSpec("layers", "int", "", minimum=1, maximum=1e4, help="transformer layers L"),
-            ParamSpec("tp", "int", "", required=False, default=1, minimum=1, maximum=1024,
-                      help="tensor-parallel degree t"),
-            ParamSpec("sp", "bool", required=False, default=False,
-                      help="sequence parallelism on"),
-            ParamSpec("recompute", "choice", required=False, default="none",
-                      choices=("none", "selective", "full"), help="activation recomputation"),
+            ParamSpec(
+                "tp",
+                "int",
+                "",
+                required=False,
+                default=1,
+                minimum=1,
+                maximum=1024,
+                help="tensor-parallel degree t",
+            ),
+            ParamSpec("sp", "bool", required=False, default=False, help="sequence parallelism on"),
+            ParamSpec(
+                "recompute",
+                "choice",
+                required=False,
+                default="none",
+                choices=("none", "selective", "full"),
+                help="activation recomputation",
+            ),
         ),
         unit="byte",
         formula="L·s·b·h·(10 + 24/t + 5as/(ht)), SP 34/t, selective drops 5as/(ht), full 2",
@@ -205,10 +224,24 @@ SPECS: tuple[ModelSpec, ...] = (
         function=pipeline_bubble,
         params=(
             ParamSpec("stages", "int", "", minimum=1, maximum=1e4, help="pipeline stages p"),
-            ParamSpec("microbatches", "int", "", minimum=1, maximum=1e7,
-                      help="microbatches per pipeline per step m"),
-            ParamSpec("interleave", "int", "", required=False, default=1, minimum=1,
-                      maximum=1e3, help="model chunks per device v"),
+            ParamSpec(
+                "microbatches",
+                "int",
+                "",
+                minimum=1,
+                maximum=1e7,
+                help="microbatches per pipeline per step m",
+            ),
+            ParamSpec(
+                "interleave",
+                "int",
+                "",
+                required=False,
+                default=1,
+                minimum=1,
+                maximum=1e3,
+                help="model chunks per device v",
+            ),
         ),
         unit="",
         formula="idle = (p−1)/(v·m + p − 1); overhead = (p−1)/(v·m)",

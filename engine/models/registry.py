@@ -114,8 +114,10 @@ def run(
 
     gpu_id = values.get("gpu")
     if gpu_id is not None and spec.gpu_fields:
-        if catalog is None or gpu_id not in catalog:
-            known = ", ".join(sorted(catalog or {}))
+        if catalog is None:
+            raise ModelError(f"{name}: gpu={gpu_id!r} given but no hardware catalog was passed")
+        if gpu_id not in catalog:
+            known = ", ".join(sorted(catalog))
             raise ModelError(f"{name}: unknown gpu {gpu_id!r}; catalog ids: {known}")
         entry = catalog[gpu_id]
         for param_name, field_name in spec.gpu_fields.items():

@@ -50,9 +50,7 @@ def test_train_time_megatron_gpt3_34_days() -> None:
 def test_train_time_megatron_1t_84_days() -> None:
     # Narayanan et al. 2021 §5.1: the 1T-parameter model on 3072 A100s at 163 TFLOP/s per GPU
     # for 450B tokens -> about 84 days (Table 1 lists it as 1008B parameters).
-    result = train_time(
-        params=1e12, tokens=450e9, gpus=3072, achieved_flops=163e12, recompute=True
-    )
+    result = train_time(params=1e12, tokens=450e9, gpus=3072, achieved_flops=163e12, recompute=True)
     assert result.outputs["days"] == pytest.approx(84, rel=0.015)
     exact = train_time(
         params=1.008e12, tokens=450e9, gpus=3072, achieved_flops=163e12, recompute=True
@@ -101,8 +99,14 @@ def test_mfu_palm_540b() -> None:
     # Chowdhery et al. 2022 (PaLM) §4.1 and Appendix B: 540B, L=118, H=48, Q=256, T=2048,
     # 238.3K tokens/s on 6144 TPU v4 chips (275 TFLOP/s bf16 peak) -> MFU 46.2 %.
     result = mfu(
-        tokens_per_s=238.3e3, params=540e9, gpus=6144, peak_flops=275e12,
-        layers=118, heads=48, head_dim=256, seq_len=2048,
+        tokens_per_s=238.3e3,
+        params=540e9,
+        gpus=6144,
+        peak_flops=275e12,
+        layers=118,
+        heads=48,
+        head_dim=256,
+        seq_len=2048,
     )
     assert result.value == pytest.approx(0.462, abs=0.001)
     assert result.unit == ""

@@ -44,7 +44,8 @@ def test_roofline_memory_and_compute_bound() -> None:
 
 
 @given(
-    flops=st.floats(1.0, 1e20), data=st.floats(1.0, 1e15),
+    flops=st.floats(1.0, 1e20),
+    data=st.floats(1.0, 1e15),
 )
 def test_roofline_bound_matches_ridge(flops: float, data: float) -> None:
     result = roofline_time(flops, data, peak_flops=989e12, bandwidth=3.35e12)
