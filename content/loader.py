@@ -154,6 +154,15 @@ def _line_of(text: str, item_id: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def _header_line(text: str, table: str, index: int) -> int | None:
+    """The line of the ``index``-th ``[[table]]`` header, for items that have no usable id."""
+    pattern = re.compile(r"^\s*\[\[\s*" + re.escape(table) + r"\s*\]\]", re.MULTILINE)
+    matches = list(pattern.finditer(text))
+    if index >= len(matches):
+        return None
+    return text.count("\n", 0, matches[index].start()) + 1
+
+
 def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
     match = re.search(r"line (\d+)", str(error))
     return int(match.group(1)) if match else None
@@ -387,7 +396,8 @@ def load_deck_text(text: str, file: str, bank: Bank) -> None:
         for index, raw in enumerate(raw_items):
             raw_id = raw.get("id") if isinstance(raw, dict) else None
             label = raw_id if isinstance(raw_id, str) else f"{table}[{index}] (no id)"
-            line = _line_of(text, raw_id) if isinstance(raw_id, str) else None
+            line = (_line_of(text, raw_id) if isinstance(raw_id, str) else None) or \
+                _header_line(text, table, index)
             reader = _ItemReader(raw if isinstance(raw, dict) else {}, file, label, line)
             try:
                 item = reader_fn(reader, deck_id)

@@ -16,15 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from grading.numeric import Grade, Tolerance, grade_numeric
-from grading.quantity import AnswerError
-from grading.rating import AGAIN, EASY, suggest_rating
-
 from engine.bank import ContentBank
 from engine.clock import Clock
 from engine.questions import PoseError, Question, pose
 from engine.scheduler import LEARNING, RELEARNING, REVIEW, Scheduler
 from engine.store import CardRow, ReviewRecord, Store, from_iso
+from grading.numeric import Grade, Tolerance, grade_numeric
+from grading.quantity import AnswerError
+from grading.rating import AGAIN, EASY, suggest_rating
 
 #: Learning cards due within this long are served when nothing else is left (Anki's default).
 LEARN_AHEAD = timedelta(minutes=20)

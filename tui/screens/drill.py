@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from grading.rating import AGAIN, EASY, GOOD, HARD
-from grading.units import format_value, pretty_unit
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,6 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from engine.session import Feedback, Retry, StudySession
+from grading.rating import AGAIN, EASY, GOOD, HARD
+from grading.units import format_value, pretty_unit
 
 if TYPE_CHECKING:
     from tui.app import TpmDrillApp
@@ -103,8 +103,12 @@ class DrillScreen(Screen[None]):
     # -- events and actions ---------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.value.strip() == "?" and self.answering:
+        """A lone "?" in the answer box means don't know; a lone "q" goes back."""
+        typed = event.value.strip()
+        if typed == "?" and self.answering:
             self.action_dont_know()
+        elif typed == "q":
+            self.action_back()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -1,0 +1,213 @@
+"""Grade a typed numeric answer against a reference value within tolerance bands.
+
+Two kinds of band (the "Tolerance bands" contract in DESIGN.md):
+
+- ``rel:5%,15%`` — relative error: exact when ``|value − ref| / ref ≤ 5 %``, close when
+  ``≤ 15 %``. For facts that should be known to a few percent (H100 HBM3 bandwidth).
+- ``log:1.25,2`` — within a factor: exact when ``max(value/ref, ref/value) ≤ 1.25``, close when
+  ``≤ 2``. For Fermi estimates, where being 2× off is fine and 10× is not.
+
+Importing this module does not import pint; grading does, on first use (see ``grading.units``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from grading import units
+from grading.quantity import AnswerError, parse_answer
+
+__all__ = ["DEFAULT_TOLERANCE", "AnswerError", "Band", "Grade", "Tolerance", "grade_numeric"]
+
+Band = Literal["exact", "close", "off"]
+
+# Band edges are inclusive and forgive float noise: 1.05 against 1.0 is a 5 % error even though
+# (1.05 - 1.0) / 1.0 == 0.050000000000000044.
+_EDGE_SLACK = 1e-9
+
+_SPEC_RE = re.compile(r"\s*(?P<kind>rel|log)\s*:\s*(?P<exact>[^,]+?)\s*,\s*(?P<close>[^,]+?)\s*")
+
+
+def _read_spec_number(text: str, kind: str, spec: str) -> float:
+    is_percent = text.endswith("%")
+    try:
+        number = float(text[:-1] if is_percent else text)
+    except ValueError:
+        raise ValueError(f"bad tolerance {spec!r}: {text!r} is not a number") from None
+    if is_percent and kind == "log":
+        raise ValueError(f"bad tolerance {spec!r}: a log band is a factor like 1.25, not a %")
+    return number / 100 if is_percent else number
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Where ``exact`` and ``close`` end, for one kind of band.
+
+    ``kind`` is ``"rel"`` (``exact``/``close`` are fractions: 0.05 is 5 %) or ``"log"``
+    (``exact``/``close`` are factors ≥ 1). ``Tolerance()`` is the default ``rel:5%,15%``.
+    """
+
+    kind: str = "rel"
+    exact: float = 0.05
+    close: float = 0.15
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("rel", "log"):
+            raise ValueError(f"bad tolerance kind {self.kind!r}: use 'rel' or 'log'")
+        if not (math.isfinite(self.exact) and math.isfinite(self.close)):
+            raise ValueError(f"bad tolerance {self}: bands must be finite")
+        lowest = 0.0 if self.kind == "rel" else 1.0
+        if not lowest <= self.exact <= self.close:
+            raise ValueError(
+                f"bad tolerance {self}: need {lowest:g} ≤ exact ≤ close for a {self.kind} band"
+            )
+
+    @classmethod
+    def parse(cls, text: str) -> Tolerance:
+        """Read ``"rel:5%,15%"`` (or ``"rel:0.05,0.15"``) or ``"log:1.25,2"``.
+
+        A bad spec raises ValueError naming it.
+        """
+        match = _SPEC_RE.fullmatch(text)
+        if not match:
+            raise ValueError(f"bad tolerance {text!r}: expected e.g. 'rel:5%,15%' or 'log:1.25,2'")
+        kind = match.group("kind")
+        exact = _read_spec_number(match.group("exact"), kind, text)
+        close = _read_spec_number(match.group("close"), kind, text)
+        try:
+            return cls(kind, exact, close)
+        except ValueError as error:
+            raise ValueError(f"bad tolerance {text!r}: {error}") from None
+
+    def __str__(self) -> str:
+        if self.kind == "rel":
+            return f"rel:{self.exact * 100:.6g}%,{self.close * 100:.6g}%"
+        return f"log:{self.exact:.6g},{self.close:.6g}"
+
+    def describe(self, band: str) -> str:
+        """The width of a band in words: ``"5%"`` or ``"1.25×"``."""
+        limit = self.exact if band == "exact" else self.close
+        return f"{limit * 100:.6g}%" if self.kind == "rel" else f"{limit:.6g}×"
+
+
+DEFAULT_TOLERANCE = Tolerance()
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The verdict on one numeric answer, in the display unit.
+
+    ``rel_error`` is signed ``(value − reference) / reference``; ``log10_error`` is signed
+    ``log10(value / reference)``, ``-inf`` when the answer is ≤ 0 against a positive reference
+    and ``nan`` when the reference itself is ≤ 0 (no log scale). ``interval`` is the typed
+    ``(lo, hi)`` when an interval was given (``value`` is then its geometric mean).
+    """
+
+    band: Band
+    value: float
+    reference: float
+    unit: str
+    rel_error: float
+    log10_error: float
+    interval: tuple[float, float] | None
+    message: str
+
+
+def _rel_error(value: float, reference: float) -> float:
+    if reference == 0:
+        return 0.0 if value == 0 else math.copysign(math.inf, value)
+    return (value - reference) / abs(reference)
+
+
+def _log10_error(value: float, reference: float) -> float:
+    if value == reference:
+        return 0.0
+    if reference <= 0:
+        return math.nan
+    if value <= 0:
+        return -math.inf
+    return math.log10(value / reference)
+
+
+def _factor_text(factor: float) -> str:
+    if factor < 10:
+        return f"{factor:.1f}×"
+    if factor < 1000:
+        return f"{factor:.0f}×"
+    return f"{factor:.1e}×"
+
+
+def _direction(value: float, reference: float) -> str:
+    return "high" if value > reference else "low"
+
+
+def _band(value: float, reference: float, rel_error: float, tolerance: Tolerance) -> Band:
+    if value == reference:
+        return "exact"
+    if reference > 0 and value <= 0:
+        return "off"
+    if tolerance.kind == "rel":
+        error = abs(rel_error)
+    elif reference <= 0:
+        return "off"  # no factor between non-positive numbers
+    else:
+        error = max(value / reference, reference / value)
+    if error <= tolerance.exact * (1 + _EDGE_SLACK):
+        return "exact"
+    if error <= tolerance.close * (1 + _EDGE_SLACK):
+        return "close"
+    return "off"
+
+
+def _message(
+    band: Band, value: float, reference: float, rel_error: float, tolerance: Tolerance
+) -> str:
+    if value == reference:
+        return "Spot on — exact."
+    if reference > 0 and value <= 0:
+        return "Off — the answer must be a positive number."
+    direction = _direction(value, reference)
+    ratio = max(value / reference, reference / value) if value > 0 and reference > 0 else None
+    if tolerance.kind == "rel" or ratio is None:
+        miss = f"{abs(rel_error) * 100:.2g}% {direction}"
+    else:
+        miss = f"{_factor_text(ratio)} {direction}"
+    if band != "off":
+        return f"Within {tolerance.describe(band)} — {band} ({miss})."
+    if ratio is not None and ratio >= 2:
+        return f"Off by {_factor_text(ratio)} (you were {direction})."
+    return f"Off by {abs(rel_error) * 100:.2g}% (you were {direction})."
+
+
+def grade_numeric(
+    answer_text: str,
+    reference_value: float,
+    reference_unit: str,
+    display_unit: str,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+) -> Grade:
+    """Grade ``answer_text`` against ``reference_value`` (in ``reference_unit``, usually SI).
+
+    The reference is converted into ``display_unit`` and the answer is read in it (a bare
+    number means the display unit). Unreadable text or a wrong dimension raises
+    :class:`AnswerError` — those are never grades, the player re-enters. A zero or negative
+    answer to a positive reference is ``"off"``, not an error.
+    """
+    reference = units.convert(reference_value, reference_unit, display_unit)
+    parsed = parse_answer(answer_text, display_unit)
+    value = parsed.value
+    rel_error = _rel_error(value, reference)
+    band = _band(value, reference, rel_error, tolerance)
+    return Grade(
+        band=band,
+        value=value,
+        reference=reference,
+        unit=display_unit,
+        rel_error=rel_error,
+        log10_error=_log10_error(value, reference),
+        interval=parsed.interval,
+        message=_message(band, value, reference, rel_error, tolerance),
+    )

@@ -1,0 +1,170 @@
+"""Read a typed answer ("3.35 TB/s", "400 Gbps", "70B", "2 weeks", "30-50 days") as a value in
+the question's display unit.
+
+Input that cannot be read, or that measures the wrong kind of thing, is not a grade: it raises
+:class:`AnswerError` with a message telling the player what to type instead, and the player
+re-enters. Everything else becomes a :class:`ParsedAnswer` in the expected unit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from grading import units
+from grading._syntax import MAX_ANSWER_CHARS, Scanned, scan_interval, scan_quantity
+
+__all__ = ["AnswerError", "ParsedAnswer", "parse_answer"]
+
+AnswerErrorBand = Literal["unparsed", "unit_mismatch"]
+
+
+class AnswerError(ValueError):
+    """Typed text that is not an answer to grade; ``band`` says why.
+
+    ``band`` is ``"unparsed"`` (not a number with a unit we can read) or ``"unit_mismatch"``
+    (a readable quantity of the wrong dimension, e.g. bytes for a bandwidth). The message is
+    one line a player can act on.
+    """
+
+    def __init__(self, band: AnswerErrorBand, message: str) -> None:
+        super().__init__(message)
+        self.band: AnswerErrorBand = band
+
+    @property
+    def message(self) -> str:
+        """The one-line explanation shown to the player."""
+        return str(self)
+
+
+@dataclass(frozen=True)
+class ParsedAnswer:
+    """An answer read in the expected unit.
+
+    ``text`` is what was typed; ``value`` the answer in ``unit`` (the expected unit, as given);
+    ``interval`` the typed ``(lo, hi)`` in that unit when an interval was typed — then
+    ``value`` is its geometric mean.
+    """
+
+    text: str
+    value: float
+    unit: str
+    interval: tuple[float, float] | None = None
+
+
+_BYTE_DIMENSIONS = ((("[information]", 1),), (("[information]", 1), ("[time]", -1)))
+
+_FLOPS_HINT = " — FLOPS means FLOP per second; for an amount of compute write e.g. '3e23 FLOP'"
+_HINTS: dict[tuple[units.Dimensions, units.Dimensions], str] = {
+    # (answer dimensions, expected dimensions) -> hint appended to the mismatch message
+    ((("[flop]", 1), ("[time]", -1)), (("[flop]", 1),)): _FLOPS_HINT,
+    ((("[flop]", 1),), (("[flop]", 1), ("[time]", -1))): " — add '/s' for a rate (FLOP/s)",
+    ((("[information]", 1),), (("[information]", 1), ("[time]", -1))): (
+        " — add '/s' for a bandwidth"
+    ),
+    ((("[information]", 1), ("[time]", -1)), (("[information]", 1),)): (
+        " — drop the '/s' for a size"
+    ),
+}
+
+
+def _example(expected_unit: str) -> str:
+    symbol = units.pretty_unit(expected_unit)
+    if not symbol:
+        return "'2.5' or '70B'"
+    if symbol == "%":
+        return "'2.5%'"
+    return f"'2.5 {symbol}'"
+
+
+def _unparsed(text: str, expected_unit: str, reason: str = "") -> AnswerError:
+    if reason:  # the reason already says what to change
+        return AnswerError("unparsed", f"could not read '{text}': {reason}")
+    return AnswerError(
+        "unparsed",
+        f"could not read '{text}' as a number with a unit — try e.g. {_example(expected_unit)}",
+    )
+
+
+def _asks_for(expected: units.UnitInfo, expected_unit: str) -> str:
+    phrase = units.dimension_phrase(expected.dimensions)
+    symbol = units.pretty_unit(expected_unit)
+    return f"{phrase} ({symbol})" if symbol else phrase
+
+
+def _end_value(end: Scanned, text: str, expected: units.UnitInfo, expected_unit: str) -> float:
+    """One number of the answer, converted into the expected unit."""
+    if not end.has_unit:
+        if end.multiplier_text == "B" and expected.dimensions in _BYTE_DIMENSIONS:
+            if expected.scale == units.unit_info("byte").scale:
+                return end.number  # asked in plain bytes: "16 B" is sixteen bytes
+            number = units.format_number(end.number)
+            raise AnswerError(
+                "unit_mismatch",
+                f"'{text}' is ambiguous here: B after a number can mean billion or byte, and "
+                f"this asks for {_asks_for(expected, expected_unit)} — write "
+                f"'{number} GB' for {number} billion bytes, or '{number} bytes'",
+            )
+        return end.value  # a bare number (with any count suffix) is in the expected unit
+    try:
+        info = units.unit_info(end.unit_expression(), expected.is_flop_rate)
+    except units.UnitError as error:
+        raise _unparsed(text, expected_unit, str(error)) from None
+    if info.dimensions != expected.dimensions:
+        hint = _HINTS.get((info.dimensions, expected.dimensions), "")
+        raise AnswerError(
+            "unit_mismatch",
+            f"'{text}' is {units.dimension_phrase(info.dimensions)}, "
+            f"but this asks for {_asks_for(expected, expected_unit)}{hint}",
+        )
+    return end.value * (info.scale / expected.scale)
+
+
+def _geometric_mean(low: float, high: float) -> float:
+    """sqrt(low·high), kept inside [low, high] despite rounding and safe from overflow."""
+    product = low * high
+    mean = math.sqrt(product) if math.isfinite(product) else math.sqrt(low) * math.sqrt(high)
+    return min(max(mean, low), high)
+
+
+def parse_answer(text: str, expected_unit: str) -> ParsedAnswer:
+    """Read typed ``text`` as a value in ``expected_unit``.
+
+    - A bare number is in the expected unit (``"3.35"`` for TB/s is 3.35 TB/s).
+    - A count suffix scales a bare number: ``"70B"`` is 70e9 (of the expected unit), ``"2.5M"``
+      for USD is 2.5e6 USD. When the expected unit is plain bytes, ``"16 B"`` is sixteen bytes;
+      for a prefixed byte unit (GB, GB/s) a bare ``"70B"`` is refused as ambiguous (billion
+      or byte?) with both spellings offered.
+    - A number with a unit is converted into the expected unit; another dimension raises
+      ``AnswerError(band="unit_mismatch")`` naming both.
+    - An interval ``a-b``, ``a..b``, ``a to b`` (unit on both ends or only the last:
+      ``"30-50 days"``) is graded on its geometric mean and recorded in ``interval``; its ends
+      must be positive. A leading ``-`` is a minus sign: ``"-5"`` is minus five.
+    - Empty or unreadable text raises ``AnswerError(band="unparsed")``.
+
+    ``expected_unit`` comes from content; an unreadable one raises
+    :class:`grading.units.UnitError` (a content bug, not the player's).
+    """
+    expected = units.unit_info(expected_unit)
+    stripped = text.strip()
+    if not stripped:
+        raise AnswerError("unparsed", f"type an answer, e.g. {_example(expected_unit)}")
+    if len(stripped) > MAX_ANSWER_CHARS:
+        raise _unparsed(stripped[:20] + "…", expected_unit, "the answer is too long")
+    single = scan_quantity(stripped)
+    if single is not None:
+        value = _end_value(single, stripped, expected, expected_unit)
+        interval = None
+    else:
+        pair = scan_interval(stripped)
+        if pair is None:
+            raise _unparsed(stripped, expected_unit)
+        low, high = sorted(_end_value(end, stripped, expected, expected_unit) for end in pair)
+        if low <= 0:
+            raise _unparsed(stripped, expected_unit, "both ends of an interval must be positive")
+        value = _geometric_mean(low, high)
+        interval = (low, high)
+    if not math.isfinite(value):
+        raise _unparsed(stripped, expected_unit, "the number is too large")
+    return ParsedAnswer(text=text, value=value, unit=expected_unit, interval=interval)

@@ -1,0 +1,105 @@
+"""The store: schema, WAL, the one atomic writer path, and refusing files it must not touch."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from engine.store import SCHEMA_VERSION, CardRow, ReviewRecord, Store, StoreError
+
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def _card(card_id: str = "hw.x", due: datetime = NOW) -> CardRow:
+    return CardRow(card_id, 1, 2, None, 3.2, 5.1, due, NOW, 1, 0)
+
+
+def _review(card_id: str = "hw.x", rating: int = 3) -> ReviewRecord:
+    return ReviewRecord(card_id=card_id, reviewed_at=NOW, study_day=date(2026, 1, 5),
+                        rating=rating, mode="drill", kind="fact", topic="hardware.compute",
+                        answer_text="989 TFLOP/s", parsed_value=989.0, reference_value=989.4,
+                        display_unit="TFLOP/s", band="exact", suggested_rating=rating,
+                        was_new=True, card_before=_card().to_dict())
+
+
+def test_new_database_has_schema_wal_and_version(store: Store) -> None:
+    assert store.schema_version() == SCHEMA_VERSION
+    assert set(store.db.table_names()) >= {"meta", "cards", "reviews", "sessions"}
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    columns = set(store.db["reviews"].columns_dict)
+    assert {"card_id", "reviewed_at", "rating", "mode", "answer_text", "parsed_value",
+            "reference_value", "rel_error", "log10_error", "params_json", "seed",
+            "duration_ms", "override", "session_id"} <= columns
+
+
+def test_review_and_card_state_commit_together(store: Store) -> None:
+    due = NOW + timedelta(days=3)
+    review_id = store.record_review(_review(), _card(due=due))
+    assert review_id > 0
+    assert store.card("hw.x").due == due
+    row = store.reviews()[0]
+    assert (row["card_id"], row["rating"], row["mode"]) == ("hw.x", 3, "drill")
+    assert row["reviewed_at"] == "2026-01-05T09:00:00.000000+00:00"
+
+
+def test_failed_write_leaves_nothing_behind(store: Store) -> None:
+    bad = _review(rating=7)  # violates the CHECK constraint after the card upsert ran
+    with pytest.raises(sqlite3.IntegrityError):
+        store.record_review(bad, _card())
+    assert store.card("hw.x") is None
+    assert store.reviews() == []
+
+
+def test_override_changes_rating_and_flags_it(store: Store) -> None:
+    review_id = store.record_review(_review(rating=3), _card())
+    store.override_rating(review_id, 2, _card(due=NOW + timedelta(hours=1)))
+    row = store.reviews()[0]
+    assert (row["rating"], row["override"], row["suggested_rating"]) == (2, 1, 3)
+    store.override_rating(review_id, 3, _card())
+    assert store.reviews()[0]["override"] == 0
+
+
+def test_data_survives_reopening(db_path: Path) -> None:
+    first = Store(db_path)
+    first.record_review(_review(), _card())
+    first.close()
+    again = Store(db_path)
+    assert len(again.reviews()) == 1
+    assert again.card("hw.x") is not None
+    again.close()
+
+
+def test_not_a_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are my notes, not SQLite" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"notes\.db"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a tpm-drill database"):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["invoices"]
+    conn.close()
+
+
+def test_newer_schema_is_refused(db_path: Path) -> None:
+    Store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer tpm-drill"):
+        Store(db_path)

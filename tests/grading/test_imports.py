@@ -1,0 +1,37 @@
+"""grading is a leaf that starts fast: pint (~0.3 s) loads only when a unit is first used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "module", ["grading", "grading.numeric", "grading.quantity", "grading.units", "grading.rating"]
+)
+def test_import_loads_neither_pint_nor_textual(module: str) -> None:
+    code = (
+        f"import sys, {module}; "
+        "heavy = [m for m in ('pint', 'textual', 'rapidfuzz', 'engine', 'content', 'tui') "
+        "if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_grading_loads_pint_on_first_use_only() -> None:
+    code = (
+        "import sys; from grading.numeric import grade_numeric; "
+        "assert 'pint' not in sys.modules; "
+        "grade_numeric('3.35 TB/s', 3.35e12, 'byte/s', 'TB/s'); "
+        "print('pint' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True"
