@@ -174,7 +174,8 @@ def _pose_fact(fact: Fact, catalog: Catalog, seed: int) -> Question:
         except ValueError as error:
             raise PoseError(f"{fact.id}: {error}") from None
         value, unit, source = found.value, found.unit, fact.source or found.source
-        steps = (Step(f"{found.entry.name}: {found.field}", value, unit),)
+        label = f"{found.entry.name}, {found.field.replace('_', ' ')}"
+        steps = (Step(label, value, unit),)
     elif fact.value is not None:
         value, unit, source, steps = fact.value, fact.value_unit, fact.source, ()
     else:

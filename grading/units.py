@@ -532,3 +532,37 @@ def format_value(value: float, unit: str) -> str:
     if number in ("1", "-1"):
         symbol = _SINGULAR.get(symbol, symbol)
     return f"{number} {symbol}"
+
+
+#: For an SI unit a model speaks in, the units a person reads it in: (factor, symbol), largest
+#: first. ``humanize`` picks the largest whose value is at least 1.
+_HUMAN_SCALES: dict[str, tuple[tuple[float, str], ...]] = {
+    "byte": ((1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB"), (1.0, "B")),
+    "byte/s": ((1e12, "TB/s"), (1e9, "GB/s"), (1e6, "MB/s"), (1e3, "kB/s"), (1.0, "B/s")),
+    "FLOP/s": ((1e18, "EFLOP/s"), (1e15, "PFLOP/s"), (1e12, "TFLOP/s"), (1e9, "GFLOP/s"),
+               (1.0, "FLOP/s")),
+    "s": ((86400.0, "days"), (3600.0, "h"), (60.0, "min"), (1.0, "s"), (1e-3, "ms"),
+          (1e-6, "µs"), (1e-9, "ns")),
+    "W": ((1e6, "MW"), (1e3, "kW"), (1.0, "W")),
+    "J": ((3.6e12, "GWh"), (3.6e9, "MWh"), (3.6e6, "kWh"), (1.0, "J")),
+}
+#: Durations read better in seconds up to two minutes, minutes up to two hours, and so on.
+_TIME_THRESHOLDS = {"days": 2 * 86400.0, "h": 2 * 3600.0, "min": 120.0}
+
+
+def humanize(value: float, unit: str) -> str:
+    """An SI value in the unit a person would say: 3.35e12 byte/s -> "3.35 TB/s",
+    0.0123 s -> "12.3 ms", 1.2e6 s -> "13.9 days", 5e5 W -> "500 kW".
+
+    Units without a scale table (FLOP, fractions, counts) fall back to ``format_value``.
+    """
+    scales = _HUMAN_SCALES.get(unit)
+    if not scales or not math.isfinite(value) or value == 0:
+        return format_value(value, unit)
+    magnitude = abs(value)
+    for factor, symbol in scales:
+        threshold = _TIME_THRESHOLDS.get(symbol, factor) if unit == "s" else factor
+        if magnitude >= threshold:
+            return f"{format_number(value / factor)} {symbol}"
+    factor, symbol = scales[-1]
+    return f"{format_number(value / factor)} {symbol}"

@@ -26,7 +26,8 @@ class TpmDrillApp(App[None]):
     TITLE = "tpm-drill"
     CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave tpm-drill", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave tpm-drill", priority=True,
+                show=False),
     ]
 
     def __init__(

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from engine.session import Feedback, Retry, StudySession
 from grading.rating import AGAIN, EASY, GOOD, HARD
-from grading.units import format_value, pretty_unit
+from grading.units import format_value, humanize, pretty_unit
 
 if TYPE_CHECKING:
     from tui.app import TpmDrillApp
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 BAND_STYLES = {"exact": "$success", "close": "$warning", "off": "$error", "don't know": "$error"}
 BAND_WORDS = {"exact": "Right", "close": "Close", "off": "Off", "don't know": "Don't know"}
+BAND_MARKS = {"exact": "✓", "close": "≈", "off": "✗", "don't know": "✗"}
 
 
 class DrillScreen(Screen[None]):
@@ -39,8 +40,8 @@ class DrillScreen(Screen[None]):
         Binding("4", "rate(4)", "Easy", id="drill.easy"),
         Binding("question_mark", "dont_know", "Don't know", id="drill.dont_know",
                 tooltip="Show the answer; rated Again"),
-        Binding("q", "back", "Back", id="drill.back", tooltip="Back to home"),
-        Binding("escape", "back", "Back", id="drill.escape", show=False),
+        Binding("q", "back", "Back", id="drill.back", show=False),
+        Binding("escape", "back", "Back", id="drill.escape", tooltip="Back to home"),
     ]
 
     def __init__(self, session: StudySession) -> None:
@@ -55,7 +56,7 @@ class DrillScreen(Screen[None]):
         yield Header()
         yield Static("", id="drill-status")
         yield Static("", id="drill-prompt")
-        yield Input(placeholder="Answer with units, e.g. 3.35 TB/s  ·  ? = don't know",
+        yield Input(placeholder="a number with its unit  ·  ? don't know  ·  q back",
                     id="drill-answer")
         yield Static("", id="drill-message")
         with VerticalScroll(id="drill-feedback"):
@@ -164,8 +165,8 @@ def render_feedback(feedback: Feedback) -> str:
     question, grade = feedback.question, feedback.grade
     style = BAND_STYLES[feedback.verdict]
     unit = question.display_unit
-    lines = [f"[b {style}]{BAND_WORDS[feedback.verdict]}[/]"
-             + (f"  {escape(grade.message)}" if grade else "")]
+    headline = escape(grade.message) if grade else BAND_WORDS[feedback.verdict]
+    lines = [f"[b {style}]{BAND_MARKS[feedback.verdict]} {headline}[/]"]
     reference_shown = grade.reference if grade else _reference_in_display(feedback)
     if grade:
         lines.append(f"You: [b]{escape(format_value(grade.value, unit))}[/b]"
@@ -180,7 +181,7 @@ def render_feedback(feedback: Feedback) -> str:
         lines.append("")
         lines.append("[b]Show work[/b]")
         for step in question.steps:
-            lines.append(f"  {escape(step.label)} = {escape(format_value(step.value, step.unit))}")
+            lines.append(f"  {escape(step.label)} = {escape(humanize(step.value, step.unit))}")
     lines.append("")
     lines.append(escape(question.explanation.strip()))
     if question.source:

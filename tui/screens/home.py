@@ -44,10 +44,10 @@ class HomeScreen(Screen[None]):
         yield Header()
         yield Static("", id="home-stats")
         yield OptionList(
-            Option("Drill — today's due and new cards   [d]", id="drill"),
-            Option("Loop — timed onsite-loop simulation  [l]", id="loop"),
-            Option("Weak — review weak areas             [w]", id="weak"),
-            Option("Stats — progress                     [s]", id="stats"),
+            Option("d  Drill — today's due and new cards", id="drill"),
+            Option("l  Loop — timed onsite-loop simulation", id="loop"),
+            Option("w  Weak — review weak areas", id="weak"),
+            Option("s  Stats — progress", id="stats"),
             id="home-menu",
         )
         yield Static("", id="home-note", classes="muted")
