@@ -24,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 LEVELS = ("L4", "L5", "L6", "L7", "L8")
+#: The interview rounds an open question can serve, in the order a loop runs them.
+ROUNDS = ("recruiter_screen", "technical_screen", "program_design", "technical_depth",
+          "behavioral", "system_tradeoffs")
 _TOLERANCE = re.compile(r"^(rel:\d+(\.\d+)?%,\d+(\.\d+)?%|log:\d+(\.\d+)?,\d+(\.\d+)?)$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 _TOPIC = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -123,6 +126,34 @@ class Problem(Item):
         return prompt_fields(self.prompt)
 
 
+@dataclass(frozen=True, slots=True)
+class KeyPoint:
+    """One thing a strong open answer covers, and the phrasings that count as covering it."""
+
+    point: str
+    phrasings: tuple[str, ...]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    """A phrase that hurts an answer in this loop, and why (shown to the player)."""
+
+    phrasings: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenQuestion(Item):
+    """An interview question answered in prose and scored on key-point coverage."""
+
+    rounds: tuple[str, ...] = ()
+    model_answer: str = ""
+    key_points: tuple[KeyPoint, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
+    target_minutes: float | None = None
+
+
 @dataclass
 class Bank:
     """Every item loaded, by id, with the errors met on the way (bad items are skipped)."""
@@ -136,6 +167,9 @@ class Bank:
 
     def problems(self) -> list[Problem]:
         return [item for item in self.items.values() if isinstance(item, Problem)]
+
+    def open_questions(self) -> list[OpenQuestion]:
+        return [item for item in self.items.values() if isinstance(item, OpenQuestion)]
 
 
 def prompt_fields(prompt: str) -> list[tuple[str, str]]:
@@ -366,7 +400,67 @@ def read_problem(reader: _ItemReader, deck_id: str) -> Problem:
     )
 
 
-_READERS = {"facts": read_fact, "problems": read_problem}
+_OPEN_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "target_seconds",
+              "rounds", "model_answer", "key_points", "red_flags", "target_minutes"}
+
+
+def _phrasings(reader: _ItemReader, raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw or not all(
+        isinstance(p, str) and p.strip() for p in raw
+    ):
+        raise reader.fail(f"{where}: phrasings must be a non-empty list of strings")
+    return tuple(raw)
+
+
+def read_open(reader: _ItemReader, deck_id: str) -> OpenQuestion:
+    """Validate one ``[[open]]`` table: rounds, a model answer, key points, red flags."""
+    _check_keys(reader, _OPEN_KEYS)
+    common = _common(reader, "open", deck_id)
+    rounds = reader.raw.get("rounds")
+    if not isinstance(rounds, list) or not rounds:
+        raise reader.fail(f"rounds must be a non-empty list from: {', '.join(ROUNDS)}")
+    unknown = [r for r in rounds if r not in ROUNDS]
+    if unknown:
+        raise reader.fail(f"unknown round {unknown[0]!r}; rounds: {', '.join(ROUNDS)}")
+    raw_points = reader.raw.get("key_points")
+    if not isinstance(raw_points, list) or not raw_points:
+        raise reader.fail("key_points must be a non-empty array of tables: [[open.key_points]]")
+    points = []
+    for index, raw in enumerate(raw_points):
+        where = f"key_points[{index}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("point"), str):
+            raise reader.fail(f"{where}: needs point = \"...\" and phrasings = [...]")
+        extra = set(raw) - {"point", "phrasings", "weight"}
+        if extra:
+            raise reader.fail(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+        weight = raw.get("weight", 1.0)
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+            raise reader.fail(f"{where}: weight must be a positive number")
+        points.append(KeyPoint(raw["point"], _phrasings(reader, raw.get("phrasings"), where),
+                               float(weight)))
+    flags = []
+    for index, raw in enumerate(reader.raw.get("red_flags", [])):
+        where = f"red_flags[{index}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("why"), str):
+            raise reader.fail(f"{where}: needs phrasings = [...] and why = \"...\"")
+        extra = set(raw) - {"phrasings", "why"}
+        if extra:
+            raise reader.fail(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+        flags.append(RedFlag(_phrasings(reader, raw.get("phrasings"), where), raw["why"]))
+    minutes = reader.number("target_minutes")
+    if minutes is not None and minutes <= 0:
+        raise reader.fail("target_minutes must be positive")
+    return OpenQuestion(
+        **common,
+        rounds=tuple(rounds),
+        model_answer=reader.text("model_answer"),
+        key_points=tuple(points),
+        red_flags=tuple(flags),
+        target_minutes=minutes,
+    )
+
+
+_READERS = {"facts": read_fact, "problems": read_problem, "open": read_open}
 
 
 def load_deck_text(text: str, file: str, bank: Bank) -> None:
@@ -386,7 +480,7 @@ def load_deck_text(text: str, file: str, bank: Bank) -> None:
     if unknown:
         bank.errors.append(ContentError(file, None, None,
                                         f"unknown table(s) {', '.join(unknown)}; "
-                                        f"use [[facts]] or [[problems]]"))
+                                        f"use [[facts]], [[problems]] or [[open]]"))
     bank.decks.append(deck_id)
     for table, reader_fn in _READERS.items():
         raw_items = data.get(table, [])

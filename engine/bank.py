@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from content.catalog import Catalog, CatalogError, builtin_catalog
-from content.loader import ContentError, Fact, Item, Problem, load_bank
+from content.loader import ContentError, Fact, Item, OpenQuestion, Problem, load_bank
 from engine.models.base import ModelError
 from engine.models.registry import get as get_model
 
@@ -35,14 +35,23 @@ class ContentBank:
     def get(self, item_id: str) -> Item | None:
         return self.items.get(item_id)
 
+    def numeric(self, item_id: str) -> bool:
+        """Whether the item is answered with a number (a numeric fact or a problem).
+
+        Text facts and open questions load and validate, but are served only by the sessions
+        that can grade them.
+        """
+        item = self.items.get(item_id)
+        return isinstance(item, Problem) or (isinstance(item, Fact) and not item.answers)
+
     def new_order(self) -> list[str]:
-        """Ids in the order a new player meets them: easier levels first, topics mixed.
+        """Numeric ids in the order a new player meets them: easier levels first, topics mixed.
 
         Within a level the order is a stable hash of the id, so facts and problems interleave
         and the order survives edits to a deck's layout.
         """
         return sorted(
-            self.items,
+            filter(self.numeric, self.items),
             key=lambda item_id: (
                 _LEVEL_ORDER.get(self.items[item_id].level, 9),
                 zlib.crc32(item_id.encode()),
@@ -58,8 +67,6 @@ def _check_item(item: Item, catalog: Catalog) -> str | None:
                 catalog.lookup(item.catalog)
             except CatalogError as error:
                 return str(error)
-        elif item.value is None:
-            return "text facts are not served yet (answers = [...] needs text grading)"
         return None
     if isinstance(item, Problem):
         try:
@@ -80,7 +87,9 @@ def _check_item(item: Item, catalog: Catalog) -> str | None:
                 if unknown:
                     return f"gpu {unknown[0]!r} is not in the hardware catalog"
         return None
-    return f"items of kind {item.kind!r} are not served yet"
+    if isinstance(item, OpenQuestion):
+        return None
+    return f"items of kind {item.kind!r} cannot be served"
 
 
 def load_content(extra_dirs: Iterable[Path | str] = (), catalog: Catalog | None = None,

@@ -103,7 +103,7 @@ def today_counts(
     review_due = sum(1 for c in cards.values() if c.state == REVIEW and c.due < window.end)
     review_due = min(review_due, max(0, config.reviews_per_day - reviews_done))
     new_done = store.new_cards_since(window.start)
-    unseen = sum(1 for item_id in bank.items if item_id not in cards)
+    unseen = sum(1 for item_id in bank.new_order() if item_id not in cards)
     new_available = min(unseen, max(0, config.new_per_day - new_done))
     upcoming = [c.due for c in cards.values()]
     return TodayCounts(
