@@ -151,6 +151,83 @@ def pipeline_bubble(stages: float, microbatches: float, interleave: float = 1.0)
     )
 
 
+def effective_throughput(
+    tokens_per_step: float,
+    ideal_step_s: float,
+    stages: float,
+    microbatches: float,
+    allreduce_exposed_s: float = 0.0,
+    checkpoint_s: float = 0.0,
+    checkpoint_interval_s: float | None = None,
+    mtbf_s: float | None = None,
+    restart_s: float = 0.0,
+) -> Result:
+    """Tokens/s a training job really delivers after bubbles, exposed comms and failures.
+
+    step = t_ideal·(1 + (p−1)/m) + t_AR  [MEG21 §2.2: the 1F1B bubble adds (p−1)/m of the
+    ideal compute time; gradient accumulation over m microbatches amortises the once-per-step
+    data-parallel all-reduce, of which only the exposed part t_AR counts]
+    f = 1 − [δ/τ + (τ/2 + R)/M]  [first-order checkpoint/failure waste, Young 1974; Daly 2006]
+    effective tokens/s = f · tokens_per_step / step
+
+    Variables: ``tokens_per_step`` (global batch in tokens = micro-batch × seq × m × DP),
+    t_ideal = ``ideal_step_s`` (the step's compute time with no bubble, m·t_microbatch), p =
+    ``stages``, m = ``microbatches`` per step, t_AR = ``allreduce_exposed_s``, δ =
+    ``checkpoint_s`` (write time), τ = ``checkpoint_interval_s`` (compute time between
+    checkpoints; defaults to Young's √(2δM) when δ and M are given), M = ``mtbf_s`` (the whole
+    job's mean time between failures), R = ``restart_s``.
+    """
+    if tokens_per_step <= 0 or ideal_step_s <= 0:
+        raise ValueError("tokens_per_step and ideal_step_s must be positive")
+    if stages < 1 or microbatches < 1:
+        raise ValueError("stages and microbatches must be at least 1")
+    if min(allreduce_exposed_s, checkpoint_s, restart_s) < 0:
+        raise ValueError("allreduce_exposed_s, checkpoint_s and restart_s cannot be negative")
+    if mtbf_s is not None and mtbf_s <= 0:
+        raise ValueError("mtbf_s must be positive")
+    bubble_overhead = (stages - 1.0) / microbatches
+    compute_s = ideal_step_s * (1.0 + bubble_overhead)
+    step_s = compute_s + allreduce_exposed_s
+    steps = [
+        Step("Bubble overhead (p−1)/m", bubble_overhead, ""),
+        Step("Step = t_ideal·(1 + (p−1)/m) + exposed all-reduce", step_s, "s"),
+    ]
+    interval = checkpoint_interval_s
+    if interval is None and checkpoint_s > 0 and mtbf_s is not None:
+        interval = (2.0 * checkpoint_s * mtbf_s) ** 0.5
+        steps.append(Step("Checkpoint interval τ = √(2δM) (Young)", interval, "s"))
+    if interval is not None and interval <= 0:
+        raise ValueError("checkpoint_interval_s must be positive")
+    checkpoint_waste = checkpoint_s / interval if interval and checkpoint_s > 0 else 0.0
+    failure_waste = 0.0
+    if mtbf_s is not None:
+        failure_waste = ((interval or 0.0) / 2.0 + restart_s) / mtbf_s
+    goodput = max(0.0, 1.0 - checkpoint_waste - failure_waste)
+    if checkpoint_waste or failure_waste:
+        steps.append(Step("Goodput f = 1 − [δ/τ + (τ/2 + R)/M]", goodput, ""))
+    ideal_rate = tokens_per_step / ideal_step_s
+    effective = goodput * tokens_per_step / step_s
+    steps.append(Step("Ideal tokens/s = tokens per step / t_ideal", ideal_rate, "token/s"))
+    steps.append(Step("Effective tokens/s = f · tokens per step / step", effective, "token/s"))
+    outputs: dict[str, float | str] = {
+        "step_s": step_s,
+        "bubble_fraction": (compute_s - ideal_step_s) / step_s,
+        "goodput": goodput,
+        "ideal_tokens_per_s": ideal_rate,
+        "efficiency": effective / ideal_rate,
+    }
+    if interval is not None:
+        outputs["checkpoint_interval_s"] = interval
+    return Result(
+        effective,
+        "token/s",
+        tuple(steps),
+        outputs,
+        {k: u for k, u in (("step_s", "s"), ("ideal_tokens_per_s", "token/s"),
+                           ("checkpoint_interval_s", "s")) if k in outputs},
+    )
+
+
 SPECS: tuple[ModelSpec, ...] = (
     ModelSpec(
         name="megatron_flops",
@@ -246,5 +323,31 @@ SPECS: tuple[ModelSpec, ...] = (
         unit="",
         formula="idle = (p−1)/(v·m + p − 1); overhead = (p−1)/(v·m)",
         summary="Fraction of a pipeline step spent idle in the bubble",
+    ),
+    ModelSpec(
+        name="effective_throughput",
+        function=effective_throughput,
+        params=(
+            ParamSpec("tokens_per_step", "float", "token", minimum=1, maximum=1e12,
+                      help="global batch in tokens per optimizer step"),
+            ParamSpec("ideal_step_s", "float", "s", minimum=1e-6, maximum=1e6,
+                      help="compute time of one step with no pipeline bubble"),
+            ParamSpec("stages", "int", "", minimum=1, maximum=1024, help="pipeline stages p"),
+            ParamSpec("microbatches", "int", "", minimum=1, maximum=1e6,
+                      help="microbatches per step m (gradient accumulation)"),
+            ParamSpec("allreduce_exposed_s", "float", "s", required=False, default=0.0,
+                      minimum=0, maximum=1e6, help="data-parallel all-reduce not overlapped"),
+            ParamSpec("checkpoint_s", "float", "s", required=False, default=0.0, minimum=0,
+                      maximum=1e6, help="time to write one checkpoint δ"),
+            ParamSpec("checkpoint_interval_s", "float", "s", required=False, minimum=1,
+                      maximum=1e9, help="compute time between checkpoints τ (default Young)"),
+            ParamSpec("mtbf_s", "float", "s", required=False, minimum=1, maximum=1e12,
+                      help="mean time between failures of the whole job M"),
+            ParamSpec("restart_s", "float", "s", required=False, default=0.0, minimum=0,
+                      maximum=1e6, help="time to restart and reload after a failure R"),
+        ),
+        unit="token/s",
+        formula="tokens/s = [1 − δ/τ − (τ/2 + R)/M] · tokens / (t·(1 + (p−1)/m) + t_AR)",
+        summary="Delivered training throughput after bubbles, comms, checkpoints, failures",
     ),
 )

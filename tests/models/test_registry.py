@@ -36,6 +36,8 @@ EXPECTED = {
     "straggler_step",
     "energy",
     "inference_cost",
+    "effective_throughput",
+    "failure_montecarlo",
 }
 UNITS = {
     "FLOP",
@@ -51,6 +53,8 @@ UNITS = {
     "FLOP/byte",
     "parameter",
     "token/s",
+    "token",
+    "1/hour",
     "",
 }
 KINDS = {"float", "int", "bool", "choice", "gpu"}
@@ -234,6 +238,10 @@ def test_every_model_runs_and_returns_a_result(catalog: dict[str, dict[str, floa
         "straggler_step": {"mean_s": 1, "std_s": 0.1, "workers": 1024},
         "energy": {"power_w": 700, "hours": 24, "chips": 8, "pue": 1.3, "usd_per_kwh": 0.1},
         "inference_cost": {"tokens_per_s": 2000, "usd_per_gpu_hour": 2.5, "gpus": 2},
+        "effective_throughput": {"tokens_per_step": 4e6, "ideal_step_s": 10, "stages": 8,
+                                 "microbatches": 32, "checkpoint_s": 60, "mtbf_s": 10800},
+        "failure_montecarlo": {"gpus": 1024, "hours": 24, "mtbf_hours": 5e4,
+                               "checkpoint_s": 60, "trials": 200},
     }
     assert set(samples) == EXPECTED
     for name, params in samples.items():
