@@ -30,6 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     hw = commands.add_parser("hw", help="print hardware catalog entries")
     hw.add_argument("id", nargs="?", help="a catalog id, e.g. h100_sxm (omit to list all)")
     hw.add_argument("--json", action="store_true", help="machine-readable output")
+    calc = commands.add_parser(
+        "calc", help="run a reference model: tpm-drill calc MODEL key=value ...",
+        description="Run a reference model. Numbers are SI (bandwidth=450e9) or carry a unit "
+        "(bandwidth=450GB/s, hours=2weeks, params=70B); gpu=h100_sxm reads the catalog.",
+    )
+    calc.add_argument("model", nargs="?", help="model name (see --list)")
+    calc.add_argument("assignments", nargs="*", metavar="key=value")
+    calc.add_argument("--list", action="store_true", help="list every model and its parameters")
+    calc.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -88,6 +97,46 @@ def cmd_hw(entry_id: str | None, as_json: bool) -> int:
     return 0
 
 
+def cmd_calc(model: str | None, assignments: list[str], list_models: bool,
+             as_json: bool) -> int:
+    """Run one reference model, or list them all."""
+    from engine.calc import calculate, describe_models, param_synopsis, result_json
+    from engine.models.base import ModelError
+
+    if list_models or model is None:
+        described = describe_models()
+        if as_json:
+            print(json.dumps(described, indent=2))
+            return 0
+        if model is None and not list_models:
+            print("usage: tpm-drill calc MODEL key=value ...   (models below)\n")
+        for entry in described:
+            params = " ".join(param_synopsis(p) for p in entry["params"])
+            print(f"{entry['model']}  ->  {entry['unit'] or 'dimensionless'}")
+            print(f"    {params}")
+            print(f"    {entry['formula']}")
+        return 0
+    try:
+        result = calculate(model, assignments)
+    except ModelError as error:
+        return _fail(str(error))
+    if as_json:
+        print(json.dumps(result_json(model, result), indent=2))
+        return 0
+    from grading.units import humanize
+
+    print(f"{model} = {humanize(result.value, result.unit)}")
+    for step in result.steps:
+        print(f"  {step.label} = {humanize(step.value, step.unit)}")
+    if result.outputs:
+        print("outputs:")
+        for key, value in result.outputs.items():
+            shown = humanize(value, result.output_units.get(key, "")) \
+                if isinstance(value, float | int) else value
+            print(f"  {key} = {shown}")
+    return 0
+
+
 def _open_app(args: argparse.Namespace, start: str) -> int:
     from engine.config import ConfigError, default_db_path, load_config
     from engine.store import StoreError
@@ -109,9 +158,19 @@ def _open_app(args: argparse.Namespace, start: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``tpm-drill`` script."""
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:  # e.g. `tpm-drill calc --list | head`: the reader left early
+        sys.stderr.close()
+        return 0
+
+
+def _dispatch(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "hw":
         return cmd_hw(args.id, args.json)
+    if args.command == "calc":
+        return cmd_calc(args.model, args.assignments, args.list, args.json)
     if args.command == "drill":
         return _open_app(args, "drill")
     return _open_app(args, "home")
