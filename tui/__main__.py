@@ -39,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     calc.add_argument("assignments", nargs="*", metavar="key=value")
     calc.add_argument("--list", action="store_true", help="list every model and its parameters")
     calc.add_argument("--json", action="store_true", help="machine-readable output")
+    content = commands.add_parser("content", help="check decks: tpm-drill content check [PATH]")
+    content_commands = content.add_subparsers(dest="content_command", metavar="ACTION",
+                                              required=True)
+    check = content_commands.add_parser(
+        "check", help="validate the built-in bank, or your deck folder or file")
+    check.add_argument("path", nargs="*", type=Path, help="deck folder(s) or file(s)")
+    check.add_argument("--seeds", type=int, default=200, help="seeds to pose each problem with")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -137,6 +145,23 @@ def cmd_calc(model: str | None, assignments: list[str], list_models: bool,
     return 0
 
 
+def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
+    """Validate decks; exit 1 when anything is wrong."""
+    from engine.content_check import check_content
+
+    report = check_content(paths, seeds=seeds)
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        where = ", ".join(str(p) for p in paths) or "built-in bank"
+        print(f"{where}: {report.decks} deck(s), {report.facts} facts, {report.problems} "
+              f"problems, {report.open} open questions")
+        for error in report.errors:
+            print(f"  {error}")
+        print("ok" if not report.errors else f"{len(report.errors)} error(s)")
+    return 1 if report.errors else 0
+
+
 def _open_app(args: argparse.Namespace, start: str) -> int:
     from engine.config import ConfigError, default_db_path, load_config
     from engine.store import StoreError
@@ -169,6 +194,8 @@ def _dispatch(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "hw":
         return cmd_hw(args.id, args.json)
+    if args.command == "content":
+        return cmd_content_check(args.path, args.seeds, args.json)
     if args.command == "calc":
         return cmd_calc(args.model, args.assignments, args.list, args.json)
     if args.command == "drill":

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pytest
 
 from content.catalog import builtin_catalog, field_unit
 from content.loader import Fact, Problem
 from engine.bank import ContentBank
-from engine.questions import pose
-from grading.units import convert
 
 REQUIRED_ACCELERATORS = ["a100_40gb", "a100_80gb", "h100_sxm", "h100_pcie", "h200", "b200",
                          "mi300x", "l40s", "tpu_v5e", "tpu_v5p"]
@@ -72,16 +67,3 @@ def test_bank_loads_clean_with_enough_items(bank: ContentBank) -> None:
     assert sum(1 for f in facts if f.catalog) >= 30
     assert len(problems) >= 5
     assert all(f.source or f.catalog for f in facts)
-
-
-def test_every_item_poses_for_many_seeds(bank: ContentBank) -> None:
-    for item in bank.items.values():
-        for seed in range(40 if isinstance(item, Problem) else 1):
-            question = pose(item, np.random.default_rng(seed), bank.catalog, seed)
-            assert math.isfinite(question.reference_value) and question.reference_value > 0, \
-                item.id
-            assert "{" not in question.prompt and "}" not in question.prompt, question.prompt
-            shown = convert(question.reference_value, question.reference_unit,
-                            question.display_unit)
-            assert math.isfinite(shown) and shown > 0, item.id
-            assert question.explanation and (question.source or item.source), item.id
