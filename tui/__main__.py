@@ -39,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     calc.add_argument("assignments", nargs="*", metavar="key=value")
     calc.add_argument("--list", action="store_true", help="list every model and its parameters")
     calc.add_argument("--json", action="store_true", help="machine-readable output")
+    grade = commands.add_parser(
+        "grade", help='grade one answer: tpm-drill grade "3.3 TB/s" --expected "3.35 TB/s"')
+    grade.add_argument("answer", help="the answer as a person would type it")
+    grade.add_argument("--expected", required=True, metavar='"VALUE UNIT"',
+                       help='the reference, e.g. "3.35 TB/s" (its unit is the display unit)')
+    grade.add_argument("--tolerance", default="rel:5%,15%",
+                       help="rel:EXACT%%,CLOSE%% or log:FACTOR,FACTOR (default rel:5%%,15%%)")
+    grade.add_argument("--json", action="store_true", help="machine-readable output")
     content = commands.add_parser("content", help="check decks: tpm-drill content check [PATH]")
     content_commands = content.add_subparsers(dest="content_command", metavar="ACTION",
                                               required=True)
@@ -145,6 +153,64 @@ def cmd_calc(model: str | None, assignments: list[str], list_models: bool,
     return 0
 
 
+def cmd_grade(answer: str, expected: str, tolerance_text: str, as_json: bool) -> int:
+    """Grade one answer from the shell; unreadable input is a band, not an error."""
+    from grading.numeric import Tolerance, grade_numeric
+    from grading.quantity import AnswerError
+    from grading.rating import suggest_rating
+    from grading.units import UnitError, format_value
+
+    try:
+        tolerance = Tolerance.parse(tolerance_text)
+    except ValueError as error:
+        return _fail(str(error))
+    try:
+        reference, unit = _split_expected(expected)
+    except (ValueError, UnitError) as error:
+        return _fail(f"--expected {expected!r}: {error}")
+    out: dict[str, Any] = {"band": None, "value": None, "unit": unit, "rel_error": None,
+                           "log10_error": None, "rating": None, "message": "",
+                           "interval": None}
+    try:
+        grade = grade_numeric(answer, reference, unit, unit, tolerance)
+    except AnswerError as error:
+        out.update(band=error.band, message=str(error))
+    else:
+        out.update(
+            band=grade.band, value=grade.value, rel_error=_finite_or_none(grade.rel_error),
+            log10_error=_finite_or_none(grade.log10_error),
+            rating=suggest_rating(grade.band), message=grade.message,
+            interval=list(grade.interval) if grade.interval else None,
+        )
+    if as_json:
+        print(json.dumps(out, indent=2))
+    else:
+        shown = format_value(out["value"], unit) if out["value"] is not None else "-"
+        print(f"{out['band']}: {out['message']}")
+        print(f"  you: {shown}   reference: {format_value(reference, unit)}")
+    return 0
+
+
+def _split_expected(text: str) -> tuple[float, str]:
+    """ "3.35 TB/s" -> (3.35, "TB/s"); the unit must be one the grader reads."""
+    import re
+
+    from grading.units import same_dimension
+
+    match = re.fullmatch(r"\s*([-+]?(?:\d[\d,]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*", text)
+    if not match:
+        raise ValueError('write it as "VALUE UNIT", e.g. "3.35 TB/s"')
+    value, unit = float(match.group(1).replace(",", "")), match.group(2)
+    same_dimension(unit, unit)  # raises UnitError naming an unknown unit
+    return value, unit
+
+
+def _finite_or_none(value: float) -> float | None:
+    import math
+
+    return value if math.isfinite(value) else None
+
+
 def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
     """Validate decks; exit 1 when anything is wrong."""
     from engine.content_check import check_content
@@ -194,6 +260,8 @@ def _dispatch(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "hw":
         return cmd_hw(args.id, args.json)
+    if args.command == "grade":
+        return cmd_grade(args.answer, args.expected, args.tolerance, args.json)
     if args.command == "content":
         return cmd_content_check(args.path, args.seeds, args.json)
     if args.command == "calc":
