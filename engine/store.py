@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class StoreError(RuntimeError):
@@ -99,6 +99,9 @@ class ReviewRecord:
     override: bool = False
     was_new: bool = False
     card_before: Mapping[str, Any] | None = None
+    auto_score: float | None = None
+    self_score: float | None = None
+    loop_round: str | None = None
 
 
 _MIGRATIONS: dict[int, str] = {
@@ -160,6 +163,31 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX IF NOT EXISTS reviews_card ON reviews (card_id, reviewed_at);
     CREATE INDEX IF NOT EXISTS reviews_day ON reviews (study_day);
     CREATE INDEX IF NOT EXISTS reviews_session ON reviews (session_id);
+    """,
+    # 2: open answers (automatic and self-checked rubric scores), the onsite loop's rounds,
+    # and the career ladder's promotions.
+    2: """
+    ALTER TABLE reviews ADD COLUMN auto_score REAL;
+    ALTER TABLE reviews ADD COLUMN self_score REAL;
+    ALTER TABLE reviews ADD COLUMN loop_round TEXT;
+    CREATE TABLE IF NOT EXISTS loop_rounds (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions (id),
+        position INTEGER NOT NULL,
+        round TEXT NOT NULL,
+        seconds_planned REAL NOT NULL,
+        seconds_used REAL,
+        score REAL,
+        rating TEXT,
+        status TEXT NOT NULL,
+        UNIQUE (session_id, position)
+    );
+    CREATE TABLE IF NOT EXISTS promotions (
+        id INTEGER PRIMARY KEY,
+        level TEXT NOT NULL,
+        promoted_at TEXT NOT NULL,
+        session_id INTEGER REFERENCES sessions (id)
+    );
     """,
 }
 
@@ -277,8 +305,10 @@ class Store:
                 "INSERT INTO reviews (card_id, session_id, reviewed_at, study_day, rating, mode, "
                 "kind, topic, answer_text, parsed_value, reference_value, display_unit, band, "
                 "rel_error, log10_error, interval_lo, interval_hi, params_json, seed, "
-                "duration_ms, suggested_rating, override, was_new, card_before_json) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "duration_ms, suggested_rating, override, was_new, card_before_json, "
+                "auto_score, self_score, loop_round) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?)",
                 (
                     review.card_id, review.session_id, iso(review.reviewed_at),
                     review.study_day.isoformat(), review.rating, review.mode, review.kind,
@@ -289,17 +319,24 @@ class Store:
                     review.duration_ms, review.suggested_rating, int(review.override),
                     int(review.was_new),
                     json.dumps(review.card_before) if review.card_before is not None else None,
+                    review.auto_score, review.self_score, review.loop_round,
                 ),
             )
             return int(cursor.lastrowid or 0)
 
-    def override_rating(self, review_id: int, rating: int, card_after: CardRow) -> None:
-        """Change a just-recorded review's rating and its card's state, in one transaction."""
+    def override_rating(self, review_id: int, rating: int, card_after: CardRow,
+                        self_score: float | None = None, is_override: bool | None = None) -> None:
+        """Change a just-recorded review's rating and its card's state, in one transaction.
+
+        ``is_override`` defaults to "differs from the suggested rating"; a self-check that
+        re-derives the rating from the player's ticks passes ``False`` with its ``self_score``.
+        """
         with self.transaction() as conn:
             updated = conn.execute(
-                "UPDATE reviews SET rating = ?, override = (? IS NOT suggested_rating) "
-                "WHERE id = ? AND card_id = ?",
-                (rating, rating, review_id, card_after.id),
+                "UPDATE reviews SET rating = ?, override = COALESCE(?, ? IS NOT suggested_rating), "
+                "self_score = COALESCE(?, self_score) WHERE id = ? AND card_id = ?",
+                (rating, None if is_override is None else int(is_override), rating, self_score,
+                 review_id, card_after.id),
             ).rowcount
             if updated != 1:
                 raise StoreError(f"{self.path}: review {review_id} not found to re-rate")
@@ -325,6 +362,55 @@ class Store:
                 "WHERE id = ?",
                 (iso(ended_at), status, verdict, session_id),
             )
+
+    def record_loop_round(self, session_id: int, position: int, round_name: str,
+                          seconds_planned: float, seconds_used: float | None,
+                          score: float | None, rating: str | None, status: str) -> None:
+        """Insert or update one round of a loop (one row per session and position)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO loop_rounds (session_id, position, round, seconds_planned, "
+                "seconds_used, score, rating, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (session_id, position) DO UPDATE SET "
+                "seconds_used = excluded.seconds_used, score = excluded.score, "
+                "rating = excluded.rating, status = excluded.status",
+                (session_id, position, round_name, seconds_planned, seconds_used, score,
+                 rating, status),
+            )
+
+    def loop_rounds(self, session_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "SELECT * FROM loop_rounds WHERE session_id = ? ORDER BY position", (session_id,)))
+
+    def add_promotion(self, level: str, promoted_at: datetime, session_id: int | None) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO promotions (level, promoted_at, session_id) "
+                         "VALUES (?, ?, ?)", (level, iso(promoted_at), session_id))
+
+    def promotions(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM promotions ORDER BY promoted_at, id"))
+
+    def session(self, session_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM sessions WHERE id = ?", (session_id,)))
+        return rows[0] if rows else None
+
+    def sessions(self, mode: str | None = None) -> list[dict[str, Any]]:
+        if mode is None:
+            return list(self.db.query("SELECT * FROM sessions ORDER BY id"))
+        return list(self.db.query("SELECT * FROM sessions WHERE mode = ? ORDER BY id", (mode,)))
+
+    def update_session(self, session_id: int, **fields: Any) -> None:
+        """Set some of a session's columns (level, verdict, paused_seconds, config_json)."""
+        allowed = {"level", "verdict", "paused_seconds", "config_json", "status", "ended_at"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update session column(s) {', '.join(sorted(unknown))}")
+        if not fields:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.transaction() as conn:
+            conn.execute(f"UPDATE sessions SET {assignments} WHERE id = ?",
+                         (*fields.values(), session_id))
 
     # -- queries --------------------------------------------------------------------------
 

@@ -103,3 +103,26 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="newer tpm-drill"):
         Store(db_path)
+
+
+def test_first_schema_database_migrates_and_keeps_its_data(tmp_path: Path) -> None:
+    """tests/fixtures/schema_v1.db was written by the first schema (6 reviews, 6 cards)."""
+    import shutil
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "schema_v1.db"
+    path = tmp_path / "old.db"
+    shutil.copy(fixture, path)
+    before = sqlite3.connect(path)
+    old_reviews = before.execute("SELECT id, card_id, rating, reviewed_at FROM reviews").fetchall()
+    old_cards = before.execute("SELECT id, due, stability FROM cards").fetchall()
+    before.close()
+    assert len(old_reviews) == 6
+    store = Store(path)
+    assert store.schema_version() == SCHEMA_VERSION
+    assert [(r["id"], r["card_id"], r["rating"], r["reviewed_at"]) for r in store.reviews()] \
+        == old_reviews
+    assert sorted(store.conn.execute("SELECT id, due, stability FROM cards").fetchall()) \
+        == sorted(old_cards)
+    assert {"auto_score", "self_score", "loop_round"} <= set(store.db["reviews"].columns_dict)
+    assert {"loop_rounds", "promotions"} <= set(store.db.table_names())
+    store.close()
