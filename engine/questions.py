@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from content.catalog import Catalog
-from content.loader import Fact, Item, ParamDraw, Problem, prompt_fields
+from content.loader import (
+    Fact,
+    Item,
+    KeyPoint,
+    OpenQuestion,
+    ParamDraw,
+    Problem,
+    RedFlag,
+    prompt_fields,
+)
 from engine.models.base import ModelError, Step
 from engine.models.registry import get as get_model
 from engine.models.registry import run as run_model
@@ -44,6 +53,16 @@ class Question:
     steps: tuple[Step, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
     target_seconds: float | None = None
+    answers: tuple[str, ...] = ()
+    key_points: tuple[KeyPoint, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
+    model_answer: str = ""
+    rounds: tuple[str, ...] = ()
+
+    @property
+    def numeric(self) -> bool:
+        """Answered with a number (facts with a value, problems) rather than words."""
+        return self.kind in {"fact", "problem"}
 
 
 _COUNT_SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -113,7 +132,7 @@ def render_prompt(
     a percentage), ``name`` (a catalog id's display name), or a unit such as ``GB/s`` that the
     parameter's SI value is converted into.
     """
-    from grading.units import convert
+    from grading.units import convert, pretty_unit
 
     pieces: list[str] = []
     for literal, name, spec, _conv in string.Formatter().parse(prompt):
@@ -146,15 +165,17 @@ def render_prompt(
                 shown = convert(float(value), si_unit, spec)
             except ValueError as error:
                 raise PoseError(f"placeholder {{{name}:{spec}}}: {error}") from None
-            pieces.append(f"{_fmt_number(shown)} {spec}")
+            pieces.append(f"{_fmt_number(shown)} {pretty_unit(spec) or spec}")
     return "".join(pieces)
 
 
 def _fmt_number(value: float) -> str:
-    if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+    """A parameter as a prompt shows it: 1,307 / 3.35 / 1.2e+24 / 0.0005."""
+    magnitude = abs(value)
+    if value != 0 and (magnitude >= 1e6 or magnitude < 1e-3):
         return f"{value:.3g}"
-    if value == int(value):
-        return f"{int(value):,}"
+    if magnitude >= 100 or value == int(value):
+        return f"{round(value):,}"
     return _sig(value)
 
 
@@ -164,6 +185,15 @@ def pose(item: Item, rng: Any, catalog: Catalog, seed: int = 0) -> Question:
         return _pose_fact(item, catalog, seed)
     if isinstance(item, Problem):
         return _pose_problem(item, rng, catalog, seed)
+    if isinstance(item, OpenQuestion):
+        return Question(
+            item_id=item.id, kind="open", topic=item.topic, level=item.level,
+            prompt=item.prompt, reference_value=0.0, reference_unit="", display_unit="",
+            tolerance="", explanation=item.explanation, source=item.source, seed=seed,
+            target_seconds=item.target_minutes * 60 if item.target_minutes else None,
+            key_points=item.key_points, red_flags=item.red_flags,
+            model_answer=item.model_answer, rounds=item.rounds,
+        )
     raise PoseError(f"{item.id}: items of kind {item.kind!r} cannot be posed as numbers")
 
 
@@ -179,7 +209,12 @@ def _pose_fact(fact: Fact, catalog: Catalog, seed: int) -> Question:
     elif fact.value is not None:
         value, unit, source, steps = fact.value, fact.value_unit, fact.source, ()
     else:
-        raise PoseError(f"{fact.id}: text facts are not served yet")
+        return Question(
+            item_id=fact.id, kind="text", topic=fact.topic, level=fact.level,
+            prompt=fact.prompt, reference_value=0.0, reference_unit="", display_unit="",
+            tolerance="", explanation=fact.explanation, source=fact.source, seed=seed,
+            target_seconds=fact.target_seconds, answers=fact.answers,
+        )
     return Question(
         item_id=fact.id, kind="fact", topic=fact.topic, level=fact.level, prompt=fact.prompt,
         reference_value=value, reference_unit=unit, display_unit=fact.unit,
