@@ -12,6 +12,7 @@ and a unit expression is only ever a flat list of words, ``/``, ``*`` and small 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -276,7 +277,7 @@ def scan_quantity(text: str) -> Scanned | None:
         pos = mult_match.end()
     unit_text = text[pos:].strip()
     if tokenise_unit(unit_text) is None:
-        return None
+        return scan_compound_duration(text)
     return Scanned(text, number, multiplier, multiplier_text, currency, unit_text)
 
 
@@ -333,3 +334,129 @@ def _share_units(left: Scanned, right: Scanned) -> tuple[Scanned, Scanned]:
             left.unit_text,
         )
     return left, right
+
+
+# --------------------------------------------------------------------------------------------
+# Compound durations: "3d 4h", "1h 30min", "2 weeks 3 days", "1 h 30 m"
+# --------------------------------------------------------------------------------------------
+
+_DAY = 86400.0
+_YEAR = 365.25 * _DAY  # pint's year (Julian); a month is a twelfth of it, as in pint
+#: Seconds per unit word inside a compound duration. Here a lone "m" is a minute: "1 h 30 m"
+#: cannot mean metres, while a lone "5 m" (one part) stays a length for pint to judge.
+_DURATION_SECONDS: dict[str, float] = {
+    "y": _YEAR, "yr": _YEAR, "yrs": _YEAR, "year": _YEAR, "years": _YEAR,
+    "mo": _YEAR / 12, "mos": _YEAR / 12, "month": _YEAR / 12, "months": _YEAR / 12,
+    "w": 7 * _DAY, "wk": 7 * _DAY, "wks": 7 * _DAY, "week": 7 * _DAY, "weeks": 7 * _DAY,
+    "d": _DAY, "day": _DAY, "days": _DAY,
+    "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0,
+    "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
+    "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
+    "ms": 1e-3, "msec": 1e-3, "millisecond": 1e-3, "milliseconds": 1e-3,
+}  # fmt: skip
+_DURATION_PART_RE = re.compile(
+    r"(?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(?P<unit>[A-Za-z]+)(?![A-Za-z])"
+)
+_DURATION_JOIN_RE = re.compile(r"\s*(?:,|\+|(?i:and)(?![A-Za-z]))?\s*")
+
+
+def scan_compound_duration(text: str) -> Scanned | None:
+    """Read a duration written in parts — ``3d 4h``, ``1h 30min``, ``1h30m``, ``2 weeks 3 days``,
+    ``1 h 30 m``, ``2 weeks and 3 days`` — as one number of seconds; None if it is not one.
+
+    At least two parts, each a plain number and a duration word, largest unit first and none
+    repeated (so ``30 min 1 h`` and ``3d 3d`` are refused rather than guessed at). Parts may be
+    joined by spaces, ``,``, ``+`` or ``and``. A leading ``~``/``about`` is dropped and a leading
+    sign applies to the whole. The result has unit ``s``, so the usual conversion and dimension
+    checks apply to it.
+    """
+    text = text.strip()
+    if not text or len(text) > MAX_ANSWER_CHARS:
+        return None
+    pos = _strip_approx(text, 0)
+    sign = 1.0
+    sign_match = _SIGN_RE.match(text, pos)
+    if sign_match:
+        sign = -1.0 if sign_match.group("sign") in "-−" else 1.0
+        pos = sign_match.end()
+    total = 0.0
+    parts = 0
+    previous_size = math.inf
+    while pos < len(text):
+        if parts:
+            pos = _DURATION_JOIN_RE.match(text, pos).end()  # always matches (all optional)
+        part = _DURATION_PART_RE.match(text, pos)
+        if not part:
+            return None
+        word = part.group("unit")
+        size = _DURATION_SECONDS.get(word) or _DURATION_SECONDS.get(word.lower())
+        if size is None or (len(word) <= 3 and word != word.lower()):
+            return None  # "3D", "1H": single letters are lowercase; words any case
+        if size >= previous_size:
+            return None
+        previous_size = size
+        total += float(part.group("num")) * size
+        parts += 1
+        pos = part.end()
+    if parts < 2:
+        return None
+    return Scanned(text, sign * total, 1.0, "", "", "s")
+
+
+# --------------------------------------------------------------------------------------------
+# Plus-minus intervals: "40 days ±25%", "40 ± 10 days", "40 days +/- 10", "40 plus or minus 25%"
+# --------------------------------------------------------------------------------------------
+
+_PLUS_MINUS_RE = re.compile(
+    r"\s*(?:±|\+\s*/\s*[-−]|\+\s*[-−]|(?i:plus\s*(?:or|/)\s*minus|give\s+or\s+take))\s*"
+)
+_PERCENT_UNITS = ("%", "percent", "pct")
+
+
+@dataclass(frozen=True)
+class PlusMinus:
+    """A centre and a spread, as typed: ``40 days ± 10`` or ``40 days ± 25%``.
+
+    ``spread`` is the absolute spread (sharing the centre's unit and count suffix when it has
+    none of its own) or None when the spread is relative; then ``relative`` is its fraction
+    (``±25%`` is 0.25).
+    """
+
+    centre: Scanned
+    spread: Scanned | None
+    relative: float | None
+
+
+def scan_plus_minus(text: str) -> PlusMinus | None:
+    """Read ``c ± s``, ``c +/- s``, ``c +- s``, ``c plus or minus s``, ``c give or take s``;
+    None if it is not one.
+
+    A spread in percent (``±25%``) is relative to the centre — unless the centre itself was
+    typed in percent (``40% ± 5%`` is 35 % to 45 %). Otherwise the spread is absolute, and a
+    bare end borrows the other's unit and count suffix: ``40 ± 10 days`` and ``40 days ± 10``
+    are both 30 to 50 days, ``70B ± 10`` is 60e9 to 80e9.
+    """
+    text = text.strip()
+    if len(text) > MAX_ANSWER_CHARS:
+        return None
+    separator = _PLUS_MINUS_RE.search(text)
+    if separator is None or not text[: separator.start()].strip():
+        return None
+    centre = scan_quantity(text[: separator.start()])
+    spread = scan_quantity(text[separator.end() :])
+    if centre is None or spread is None or spread.number < 0:
+        return None
+    centre_in_percent = centre.unit_text in _PERCENT_UNITS and not centre.currency
+    if (
+        spread.unit_text in _PERCENT_UNITS
+        and not spread.currency
+        and not spread.multiplier_text
+        and not centre_in_percent
+    ):
+        return PlusMinus(centre, None, spread.number / 100)
+    if not spread.multiplier_text and not spread.has_unit and centre.multiplier_text:
+        spread = Scanned(
+            spread.text, spread.number, centre.multiplier, centre.multiplier_text, "", ""
+        )
+    centre, spread = _share_units(centre, spread)
+    return PlusMinus(centre, spread, None)

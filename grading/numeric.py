@@ -20,7 +20,16 @@ from typing import Literal
 from grading import units
 from grading.quantity import AnswerError, parse_answer
 
-__all__ = ["DEFAULT_TOLERANCE", "AnswerError", "Band", "Grade", "Tolerance", "grade_numeric"]
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "KNOWN_SLIPS",
+    "AnswerError",
+    "Band",
+    "Grade",
+    "Tolerance",
+    "find_slip",
+    "grade_numeric",
+]
 
 Band = Literal["exact", "close", "off"]
 
@@ -103,7 +112,9 @@ class Grade:
     ``rel_error`` is signed ``(value − reference) / reference``; ``log10_error`` is signed
     ``log10(value / reference)``, ``-inf`` when the answer is ≤ 0 against a positive reference
     and ``nan`` when the reference itself is ≤ 0 (no log scale). ``interval`` is the typed
-    ``(lo, hi)`` when an interval was given (``value`` is then its geometric mean).
+    ``(lo, hi)`` when an interval was given (``value`` is then its geometric mean). ``slip``
+    names a known slip (bits vs bytes, GiB vs GB, a prefix, a factor of 2) when undoing it
+    would make a non-exact answer exact; it is also said in ``message``.
     """
 
     band: Band
@@ -114,6 +125,7 @@ class Grade:
     log10_error: float
     interval: tuple[float, float] | None
     message: str
+    slip: str | None = None
 
 
 def _rel_error(value: float, reference: float) -> float:
@@ -129,7 +141,7 @@ def _log10_error(value: float, reference: float) -> float:
         return math.nan
     if value <= 0:
         return -math.inf
-    return math.log10(value / reference)
+    return math.log10(value) - math.log10(reference)  # value/reference may underflow to 0
 
 
 def _factor_text(factor: float) -> str:
@@ -182,6 +194,47 @@ def _message(
     return f"Off by {abs(rel_error) * 100:.2g}% (you were {direction})."
 
 
+#: Known slips: (factor, what it means). An answer off by one of these factors (either way)
+#: probably made that slip rather than a modelling error, and being told which is the lesson.
+KNOWN_SLIPS: tuple[tuple[float, str], ...] = (
+    (8.0, "bits vs bytes (a factor of 8)"),
+    (2.0, "a factor of 2: sparse vs dense FLOP/s, or both directions vs one"),
+    (1000.0, "a prefix slip (a factor of 1000)"),
+    (1e6, "a prefix slip (a factor of 1,000,000)"),
+    (1.024**3, "GiB vs GB (binary vs decimal prefix)"),
+    (1.024**2, "GiB vs GB (binary vs decimal prefix)"),
+    (1.024**4, "GiB vs GB (binary vs decimal prefix)"),
+)
+#: How near the answer/reference ratio must be to a known factor to call it that slip (3 %).
+SLIP_WINDOW = 1.03
+
+
+def find_slip(value: float, reference: float, tolerance: Tolerance) -> str | None:
+    """The known slip that explains a non-exact answer, or None.
+
+    A slip is named only when ``value/reference`` (or its inverse) is within 3 % of one of
+    :data:`KNOWN_SLIPS`' factors *and* undoing that factor lands the answer in the exact band —
+    so a 7.9× miss under a 1 % tolerance is not blamed on bits vs bytes. When several factors
+    qualify (the three binary-prefix ratios overlap), the nearest wins.
+    """
+    if not (value > 0 and reference > 0 and math.isfinite(value) and math.isfinite(reference)):
+        return None
+    if _band(value, reference, _rel_error(value, reference), tolerance) == "exact":
+        return None
+    log_ratio = abs(math.log(value) - math.log(reference))  # value/reference may underflow
+    best: tuple[float, str] | None = None
+    for factor, name in KNOWN_SLIPS:
+        distance = abs(log_ratio - math.log(factor))
+        if distance > math.log(SLIP_WINDOW):
+            continue
+        undone = value / factor if value > reference else value * factor
+        if _band(undone, reference, _rel_error(undone, reference), tolerance) != "exact":
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, name)
+    return best[1] if best else None
+
+
 def grade_numeric(
     answer_text: str,
     reference_value: float,
@@ -194,13 +247,19 @@ def grade_numeric(
     The reference is converted into ``display_unit`` and the answer is read in it (a bare
     number means the display unit). Unreadable text or a wrong dimension raises
     :class:`AnswerError` — those are never grades, the player re-enters. A zero or negative
-    answer to a positive reference is ``"off"``, not an error.
+    answer to a positive reference is ``"off"``, not an error. A non-exact answer that one
+    known slip would make exact (see :func:`find_slip`) has it named in ``slip`` and
+    ``message``: "Off by 8.0× (you were high). Looks like bits vs bytes (a factor of 8)."
     """
     reference = units.convert(reference_value, reference_unit, display_unit)
     parsed = parse_answer(answer_text, display_unit)
     value = parsed.value
     rel_error = _rel_error(value, reference)
     band = _band(value, reference, rel_error, tolerance)
+    slip = find_slip(value, reference, tolerance)
+    message = _message(band, value, reference, rel_error, tolerance)
+    if slip:
+        message += f" Looks like {slip}."
     return Grade(
         band=band,
         value=value,
@@ -209,5 +268,6 @@ def grade_numeric(
         rel_error=rel_error,
         log10_error=_log10_error(value, reference),
         interval=parsed.interval,
-        message=_message(band, value, reference, rel_error, tolerance),
+        message=message,
+        slip=slip,
     )

@@ -1,5 +1,5 @@
-"""Read a typed answer ("3.35 TB/s", "400 Gbps", "70B", "2 weeks", "30-50 days") as a value in
-the question's display unit.
+"""Read a typed answer ("3.35 TB/s", "400 Gbps", "70B", "2 weeks", "1h 30min", "30-50 days",
+"40 days ±25%") as a value in the question's display unit.
 
 Input that cannot be read, or that measures the wrong kind of thing, is not a grade: it raises
 :class:`AnswerError` with a message telling the player what to type instead, and the player
@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from grading import units
-from grading._syntax import MAX_ANSWER_CHARS, Scanned, scan_interval, scan_quantity
+from grading._syntax import (
+    MAX_ANSWER_CHARS,
+    PlusMinus,
+    Scanned,
+    scan_interval,
+    scan_plus_minus,
+    scan_quantity,
+)
 
 __all__ = ["AnswerError", "ParsedAnswer", "parse_answer"]
 
@@ -141,6 +148,12 @@ def parse_answer(text: str, expected_unit: str) -> ParsedAnswer:
     - An interval ``a-b``, ``a..b``, ``a to b`` (unit on both ends or only the last:
       ``"30-50 days"``) is graded on its geometric mean and recorded in ``interval``; its ends
       must be positive. A leading ``-`` is a minus sign: ``"-5"`` is minus five.
+    - A centre and spread is an interval too: ``"40 days ±25%"``, ``"40 ± 10 days"``,
+      ``"40 days +/- 10"``, ``"40 days plus or minus 25%"`` are all [30, 50] days, graded on
+      the geometric midpoint sqrt(30·50) ≈ 38.7. A spread in % is relative to the centre
+      unless the centre is itself in % (``"40% ± 5%"`` is 35 % to 45 %).
+    - A duration in parts is one value: ``"3d 4h"``, ``"1h 30min"``, ``"2 weeks 3 days"``,
+      ``"1 h 30 m"`` (largest unit first).
     - Empty or unreadable text raises ``AnswerError(band="unparsed")``.
 
     ``expected_unit`` comes from content; an unreadable one raises
@@ -157,10 +170,17 @@ def parse_answer(text: str, expected_unit: str) -> ParsedAnswer:
         value = _end_value(single, stripped, expected, expected_unit)
         interval = None
     else:
-        pair = scan_interval(stripped)
-        if pair is None:
-            raise _unparsed(stripped, expected_unit)
-        low, high = sorted(_end_value(end, stripped, expected, expected_unit) for end in pair)
+        plus_minus = scan_plus_minus(stripped)
+        if plus_minus is not None:
+            ends = _plus_minus_ends(plus_minus, stripped, expected, expected_unit)
+        else:
+            pair = scan_interval(stripped)
+            if pair is None:
+                raise _unparsed(stripped, expected_unit)
+            ends = tuple(_end_value(end, stripped, expected, expected_unit) for end in pair)
+        low, high = sorted(ends)
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise _unparsed(stripped, expected_unit, "the number is too large")
         if low <= 0:
             raise _unparsed(stripped, expected_unit, "both ends of an interval must be positive")
         value = _geometric_mean(low, high)
@@ -168,3 +188,16 @@ def parse_answer(text: str, expected_unit: str) -> ParsedAnswer:
     if not math.isfinite(value):
         raise _unparsed(stripped, expected_unit, "the number is too large")
     return ParsedAnswer(text=text, value=value, unit=expected_unit, interval=interval)
+
+
+def _plus_minus_ends(
+    plus_minus: PlusMinus, text: str, expected: units.UnitInfo, expected_unit: str
+) -> tuple[float, float]:
+    """The ends ``centre − spread`` and ``centre + spread`` of a ``±`` answer, in the expected
+    unit (a relative spread scales the centre: ``40 ± 25%`` is 30 to 50)."""
+    centre = _end_value(plus_minus.centre, text, expected, expected_unit)
+    if plus_minus.spread is None:
+        spread = abs(centre) * (plus_minus.relative or 0.0)
+    else:
+        spread = _end_value(plus_minus.spread, text, expected, expected_unit)
+    return centre - spread, centre + spread

@@ -9,7 +9,17 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["grading", "grading.numeric", "grading.quantity", "grading.units", "grading.rating"]
+    "module",
+    [
+        "grading",
+        "grading.numeric",
+        "grading.quantity",
+        "grading.units",
+        "grading.rating",
+        "grading.text",
+        "grading.rubric",
+        "grading.calibration",
+    ],
 )
 def test_import_loads_neither_pint_nor_textual(module: str) -> None:
     code = (
@@ -35,3 +45,19 @@ def test_grading_loads_pint_on_first_use_only() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "True"
+
+
+def test_text_and_rubric_load_rapidfuzz_only_for_a_typo_and_toml_only_when_scoring() -> None:
+    code = (
+        "import sys; from grading.text import grade_text; from grading.rubric import score_open; "
+        "assert 'tomllib' not in sys.modules; "
+        "assert grade_text('HBM3', ['HBM3']).band == 'exact'; "
+        "assert 'rapidfuzz' not in sys.modules; "
+        "assert grade_text('all-redcue', ['all-reduce']).band == 'exact'; "
+        "print('rapidfuzz' in sys.modules, 'pint' in sys.modules, end=' '); "
+        "score_open('RACI', ()); print('tomllib' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True False True"

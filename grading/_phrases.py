@@ -1,0 +1,249 @@
+"""Find accepted phrasings in typed prose, forgiving spelling but never versions or negation.
+
+Shared by :mod:`grading.text` (short answers: "HBM3e") and :mod:`grading.rubric` (key points of
+open answers). The rules, in order:
+
+1. **Normalisation.** Text is NFKC-normalised and casefolded, then cut into words at anything
+   that is not a letter or a digit; apostrophes inside a word are dropped ("isn't" is "isnt").
+   A phrasing matches a run of consecutive words whose letters and digits, *joined without
+   separators*, equal the phrasing's — so case, spaces, hyphens, underscores and dots never
+   matter: "HBM2e" = "hbm 2e" = "hbm-2e", "ring all-reduce" = "ring allreduce" = "Ring All
+   Reduce".
+2. **Typos (rapidfuzz, loaded on first use).** Failing an exact match, the joined text is cut
+   into runs of letters and runs of digits ("hbm3e" → hbm, 3, e), and each run is compared with
+   the phrasing's run in the same place: digit runs must be equal, letter runs shorter than
+   :data:`MIN_FUZZY_RUN` (version suffixes like the "e" of HBM3e, names like "A" of A100) must be
+   equal, longer letter runs must score ``fuzz.ratio ≥`` :data:`FUZZY_CUTOFF` (85). So
+   "all-redcue" is "all-reduce", but "HBM3" is never "HBM3e" or "HBM2e".
+3. **Negation.** A match is cancelled when one of the :data:`NEGATION_WINDOW` (3) words before it,
+   in the same clause, is a negation word ("not HBM3", "isn't HBM3", "never used ZeRO-3"). A
+   clause ends at ``, ; : ! ? ( ) —``, at a full stop, and at "but", "however", "though",
+   "although", "whereas", so "no, HBM3e" and "not sure, but HBM3e" still say HBM3e.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "FUZZY_CUTOFF",
+    "MIN_FUZZY_RUN",
+    "NEGATIONS",
+    "NEGATION_WINDOW",
+    "Analysed",
+    "Found",
+    "analyse",
+    "find_all",
+    "find_phrase",
+    "normalise_words",
+]
+
+#: rapidfuzz ``fuzz.ratio`` (0–100) a misspelt letter run needs to count as the accepted one.
+FUZZY_CUTOFF = 85.0
+#: Letter runs shorter than this must match exactly (a typo in "sxm" or the "e" of "2e" is a
+#: different product, not a typo).
+MIN_FUZZY_RUN = 5
+#: How many words before a match are searched for a negation word.
+NEGATION_WINDOW = 3
+#: Extra words a match may span beyond the phrasing's own word count ("h b m 3" for "HBM3").
+_EXTRA_SPAN_WORDS = 2
+
+#: Words that, shortly before a phrase in the same clause, deny it (apostrophes already dropped).
+NEGATIONS = frozenset(
+    {
+        "not", "no", "never", "without", "nor", "neither", "none", "non", "nothing",
+        "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt", "cant", "cannot",
+        "couldnt", "wont", "wouldnt", "shouldnt", "hasnt", "havent", "hadnt", "aint",
+    }
+)  # fmt: skip
+#: Words that start a new clause: negation before them does not reach past them.
+_CLAUSE_WORDS = frozenset({"but", "however", "though", "although", "whereas", "yet"})
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+_STOP_RE = re.compile(r"[,;:!?()\[\]{}\n—–]|\.(?![^\W_])|\s-\s")
+_APOSTROPHES = re.compile(r"['’ʼ]")
+_RUN_WORD_RE = re.compile(r"[^\W_]+")
+_RUN_RE = re.compile(r"[0-9]+|[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of the answer: its normalised form, where it is, and which clause it is in."""
+
+    norm: str
+    start: int
+    end: int
+    clause: int
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where a phrasing was found: the word span, the text as typed, and whether by typo."""
+
+    first: int
+    last: int
+    typed: str
+    fuzzy: bool
+
+
+def _fold(text: str) -> str:
+    return _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+@lru_cache(maxsize=4096)
+def normalise_words(text: str) -> tuple[str, ...]:
+    """The normalised words of a phrasing: ``"Ring All-Reduce"`` → ``("ring", "all", "reduce")``.
+
+    Normalisation can split or merge characters ("ﬁ" → "fi"), so words are cut again after it.
+    """
+    words: list[str] = []
+    for match in _WORD_RE.finditer(text):
+        words.extend(_RUN_WORD_RE.findall(_fold(match.group())))
+    return tuple(words)
+
+
+class Analysed:
+    """An answer cut into words once, with the joined text of every short word span indexed,
+    so many phrasings can be looked up against it cheaply."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        words: list[Word] = []
+        clause = 0
+        position = 0
+        for match in _WORD_RE.finditer(text):
+            if _STOP_RE.search(text, position, match.start()):
+                clause += 1
+            position = match.end()
+            for part in _RUN_WORD_RE.findall(_fold(match.group())):
+                if part in _CLAUSE_WORDS:
+                    clause += 1
+                words.append(Word(part, match.start(), match.end(), clause))
+        self.words: tuple[Word, ...] = tuple(words)
+        self._spans: dict[int, list[str]] = {}
+        self._exact: dict[int, dict[str, list[int]]] = {}
+
+    def spans(self, length: int) -> list[str]:
+        """The joined text of every run of ``length`` consecutive words, by first word."""
+        if length not in self._spans:
+            norms = [word.norm for word in self.words]
+            self._spans[length] = [
+                "".join(norms[index : index + length]) for index in range(len(norms) - length + 1)
+            ]
+        return self._spans[length]
+
+    def exact_starts(self, length: int, joined: str) -> list[int]:
+        """First-word indices of the ``length``-word spans whose joined text is ``joined``."""
+        if length not in self._exact:
+            index: dict[str, list[int]] = {}
+            for start, span in enumerate(self.spans(length)):
+                index.setdefault(span, []).append(start)
+            self._exact[length] = index
+        return self._exact[length].get(joined, [])
+
+    def negated(self, first: int) -> bool:
+        """Whether a negation word sits in the :data:`NEGATION_WINDOW` words before word
+        ``first``, in the same clause."""
+        clause = self.words[first].clause
+        for index in range(max(0, first - NEGATION_WINDOW), first):
+            word = self.words[index]
+            if word.clause == clause and word.norm in NEGATIONS:
+                return True
+        return False
+
+    def typed(self, first: int, last: int) -> str:
+        """The answer's text from word ``first`` to word ``last``, as typed."""
+        return self.text[self.words[first].start : self.words[last].end]
+
+
+def analyse(text: str) -> Analysed:
+    """Cut ``text`` into normalised words and clauses for :func:`find_phrase`."""
+    return Analysed(text)
+
+
+def _runs_agree(typed: str, accepted: str) -> bool:
+    """Letter/digit runs agree: digits and short letter runs exactly, long ones by ratio."""
+    typed_runs = _RUN_RE.findall(typed)
+    accepted_runs = _RUN_RE.findall(accepted)
+    if len(typed_runs) != len(accepted_runs):
+        return False
+    from rapidfuzz import fuzz  # deferred: only loaded when a typo needs forgiving
+
+    for typed_run, accepted_run in zip(typed_runs, accepted_runs, strict=True):
+        if typed_run == accepted_run:
+            continue
+        if typed_run[0].isdigit() or accepted_run[0].isdigit():
+            return False
+        if min(len(typed_run), len(accepted_run)) < MIN_FUZZY_RUN:
+            return False
+        if fuzz.ratio(typed_run, accepted_run) < FUZZY_CUTOFF:
+            return False
+    return True
+
+
+def _contains_another(span: tuple[int, int], spans: set[tuple[int, int]]) -> bool:
+    """Whether (start, length) ``span`` strictly contains another of ``spans``."""
+    start, length = span
+    return any(
+        (inner_start, inner_length) != span
+        and start <= inner_start
+        and inner_start + inner_length <= start + length
+        for inner_start, inner_length in spans
+    )
+
+
+def find_phrase(
+    answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True
+) -> Found | None:
+    """The first place ``phrasing`` appears un-negated in ``answer`` (exact beats typo), or None.
+
+    See the module docstring for what counts as appearing. A phrasing with no letters or digits
+    never matches. ``fuzzy=False`` skips typo forgiveness; ``negation=False`` accepts negated
+    matches too (to tell "named only to deny it" from "not named").
+    """
+    return next(find_all(answer, phrasing, fuzzy, negation), None)
+
+
+def find_all(
+    answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True
+) -> Iterator[Found]:
+    """Every un-negated place ``phrasing`` appears: exact ones in text order, then (with
+    ``fuzzy``) typo matches, best score first. Lazy, so the first costs only what it needs."""
+    phrase_words = normalise_words(phrasing)
+    if not phrase_words or not answer.words:
+        return
+    joined = "".join(phrase_words)
+    lengths = range(1, min(len(phrase_words) + _EXTRA_SPAN_WORDS, len(answer.words)) + 1)
+    exact: list[tuple[int, int]] = []
+    for length in lengths:
+        exact.extend((start, length) for start in answer.exact_starts(length, joined))
+    for start, length in sorted(exact):
+        if not (negation and answer.negated(start)):
+            last = start + length - 1
+            yield Found(start, last, answer.typed(start, last), fuzzy=False)
+    if not fuzzy or len(joined) < MIN_FUZZY_RUN:
+        return
+    from rapidfuzz import fuzz, process  # deferred: ~10 ms, only on the first fuzzy lookup
+
+    candidates: list[tuple[float, int, int]] = []
+    for length in lengths:
+        for span, score, start in process.extract(
+            joined, answer.spans(length), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+        ):
+            if span != joined and _runs_agree(span, joined):
+                candidates.append((-score, start, length))
+    # A typo match must not swallow a neighbouring word: "not memory-bound" scores 88 against
+    # "memory-bound" as one span, which would hide the "not". Keep only the innermost spans.
+    matched = {(start, length) for start, length in exact}
+    matched.update((start, length) for _score, start, length in candidates)
+    candidates = [
+        candidate for candidate in candidates if not _contains_another(candidate[1:], matched)
+    ]
+    for _score, start, length in sorted(candidates):
+        if not (negation and answer.negated(start)):
+            last = start + length - 1
+            yield Found(start, last, answer.typed(start, last), fuzzy=True)

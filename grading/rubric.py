@@ -1,0 +1,468 @@
+"""Score an open (prose) answer the way a modelling-first interview loop reads it.
+
+An interviewer in a program-design or system-tradeoffs round listens for three things —
+**mechanisms** (what causes what: "all-reduce is bound by the slowest link, so…"), **numbers**
+with units ("3.35 TB/s", "16k GPUs", "2 weeks") and **quantified tradeoffs** ("FSDP vs DDP:
+1.3× the step time in exchange for 8× less memory per GPU") — and writes down the key points
+covered and the red flags heard. :func:`score_open` does the same from the text:
+
+- **Key points** (from content: ``point``, ``phrasings``, ``weight``) are covered when one of
+  their phrasings appears un-negated, matched like short answers (:mod:`grading._phrases`:
+  case, spaces, hyphens and dots ignored, typos in long words forgiven, digits never).
+- **Red flags**: the item's own (``phrasings``, ``why``) plus :data:`DEFAULT_PROCESS_FLAGS`,
+  process talk offered as evidence ("aligned stakeholders", "RACI", "socialized"), read from
+  ``grading/process_flags.toml``. Red flags are matched without typo forgiveness — a penalty
+  needs the words as written.
+- **auto_score** = covered weight / total weight − 0.1 per distinct red flag (at most 0.3),
+  floored at 0. :func:`self_score` is the same formula over what the player ticks as covered.
+
+Numbers, mechanisms and tradeoffs are reported for the feedback screen; they do not change
+``auto_score`` (content's key points already ask for the specific ones that matter).
+Nothing here raises on any answer text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from grading._phrases import Analysed, Found, analyse, find_all, find_phrase, normalise_words
+
+__all__ = [
+    "DEFAULT_PROCESS_FLAGS",
+    "MAX_OPEN_CHARS",
+    "MAX_RED_FLAG_PENALTY",
+    "RED_FLAG_PENALTY",
+    "KeyPointCoverage",
+    "ProcessFlag",
+    "RedFlagHit",
+    "RubricResult",
+    "default_process_flags",
+    "find_mechanisms",
+    "find_numbers",
+    "find_tradeoffs",
+    "open_score",
+    "score_open",
+    "self_score",
+]
+
+#: Score lost per distinct red flag, and the most red flags can take in total.
+RED_FLAG_PENALTY = 0.1
+MAX_RED_FLAG_PENALTY = 0.3
+#: Longest answer read; beyond it the text is cut (an onsite answer is minutes of speech,
+#: a few thousand characters).
+MAX_OPEN_CHARS = 20_000
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyPointCoverage:
+    """Whether one key point was covered: ``matched`` is the phrasing found (as listed in
+    content) and ``found`` the words as the player typed them; both None when not covered."""
+
+    point: str
+    covered: bool
+    matched: str | None
+    weight: float
+    found: str | None = None
+
+
+@dataclass(frozen=True)
+class RedFlagHit:
+    """A red flag heard: the listed ``phrase``, the words as typed (``found``), ``why`` it hurts
+    in this interview, and ``source`` — ``"item"`` (the question's own) or ``"process"``."""
+
+    phrase: str
+    found: str
+    why: str
+    source: Literal["item", "process"]
+
+
+@dataclass(frozen=True)
+class RubricResult:
+    """Everything :func:`score_open` read from one open answer.
+
+    ``key_points`` in content order; ``numbers`` the concrete quantities typed ("3.35 TB/s");
+    ``mechanisms`` and ``tradeoffs`` the sentences carrying cause → effect language and
+    quantified tradeoffs; ``red_flags`` one hit per distinct flag; ``auto_score`` in [0, 1].
+    """
+
+    key_points: tuple[KeyPointCoverage, ...]
+    numbers: tuple[str, ...]
+    mechanisms: tuple[str, ...]
+    tradeoffs: tuple[str, ...]
+    red_flags: tuple[RedFlagHit, ...]
+    auto_score: float
+
+    @property
+    def coverage(self) -> float:
+        """Covered weight / total weight, before any red-flag penalty (0 with no key points)."""
+        return _coverage(
+            [point.covered for point in self.key_points], [p.weight for p in self.key_points]
+        )
+
+    @property
+    def penalty(self) -> float:
+        """What the red flags cost: 0.1 each, at most 0.3."""
+        return _penalty(len(self.red_flags))
+
+
+# --------------------------------------------------------------------------------------------
+# The default red flags: process talk offered as evidence (data in process_flags.toml)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcessFlag:
+    """One kind of process talk: the phrasings that count, why it hurts, and whether a number
+    in the same sentence excuses it (``unless_number``: "a 2-week sprint cut p99 by 3×")."""
+
+    id: str
+    phrasings: tuple[str, ...]
+    why: str
+    unless_number: bool = False
+
+
+@cache
+def default_process_flags() -> tuple[ProcessFlag, ...]:
+    """The flags in ``grading/process_flags.toml``, read once through importlib.resources.
+
+    A malformed file is a bug in this package and raises ValueError naming the entry.
+    """
+    import importlib.resources  # deferred with tomllib: ~25 ms, paid on the first open answer
+    import tomllib
+
+    text = importlib.resources.files("grading").joinpath("process_flags.toml").read_text("utf-8")
+    flags: list[ProcessFlag] = []
+    for index, entry in enumerate(tomllib.loads(text).get("flags", [])):
+        name = entry.get("id", f"#{index}")
+        phrasings = entry.get("phrasings")
+        why = entry.get("why")
+        unless_number = entry.get("unless_number", False)
+        if (
+            not isinstance(phrasings, list)
+            or not phrasings
+            or not all(isinstance(p, str) and p.strip() for p in phrasings)
+            or not isinstance(why, str)
+            or not why.strip()
+            or not isinstance(unless_number, bool)
+        ):
+            raise ValueError(f"grading/process_flags.toml, flag {name}: bad phrasings/why")
+        flags.append(ProcessFlag(str(name), tuple(phrasings), why.strip(), unless_number))
+    return tuple(flags)
+
+
+class _DefaultProcessFlags(Sequence[ProcessFlag]):
+    """The TOML's flags as a sequence that reads the file on first use, not at import
+    (importlib.resources and tomllib cost ~25 ms that the CLI's start should not pay)."""
+
+    def __getitem__(self, index: Any) -> Any:
+        return default_process_flags()[index]
+
+    def __len__(self) -> int:
+        return len(default_process_flags())
+
+    def __iter__(self) -> Iterator[ProcessFlag]:
+        return iter(default_process_flags())
+
+    def __repr__(self) -> str:
+        return "DEFAULT_PROCESS_FLAGS"
+
+
+#: The ``process_flags`` default of :func:`score_open`: every flag in ``process_flags.toml``,
+#: loaded on first use. Pass ``()`` to score without them, or a list to replace them.
+DEFAULT_PROCESS_FLAGS: Sequence[ProcessFlag] = _DefaultProcessFlags()
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers, mechanisms, tradeoffs
+# --------------------------------------------------------------------------------------------
+
+_NUM = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+_SUFFIX = r"(?:[kKMBT]|bn|mn|thousand|million|billion|trillion)(?![A-Za-z0-9])"
+_UNIT = r"""(?:
+    [kKMGTPE]?i?B(?:/s|ps)? | [kKMGTPE]?b(?:it|its)?(?:/s|ps)
+  | [kKMGTPE]?(?:bits?|bytes?)(?:/s)?
+  | [kKMGTPEZ]?(?:FLOP|flop)[sS]?(?:/s)? | (?i:[kmgtpez]?flops)
+  | ns|us|µs|μs|ms|sec|secs|seconds?|s|mins?|minutes?|hrs?|hours?|h|days?|d|wks?|weeks?
+  | months?|mos|years?|yrs?
+  | [kMG]?Wh|[kMG]?W|[kMG]?J|[kMG]?Hz
+  | GPUs?|gpus?|nodes?|racks?|hosts?|chips?|servers?|tokens?|toks?|params?|parameters?
+  | layers?|steps?|samples?|experts?|replicas?|shards?|engineers?|people|requests?|queries
+  | USD|dollars?|EUR|euros?
+  | [A-Z]{1,3}[0-9]{2,4}[A-Za-z]?s
+)(?:/(?:s|sec|GPU|gpu|node|hour|hr|h|day|month|year|token|step|request|W))?"""
+
+
+@cache
+def _quantity_re() -> re.Pattern[str]:
+    return re.compile(
+        rf"""
+    (?<![\w.$€£])
+    (?:
+        [$€£]\s?{_NUM}(?:\s?{_SUFFIX})?                                  # $2.5M, $300k
+      | {_NUM}(?:\s?(?:-|–|to)\s?{_NUM})?\s?(?:%|×|x(?![A-Za-z]))          # 40%, 30-50%, 3x
+      | {_NUM}(?:\s?(?:-|–|to)\s?{_NUM})?(?:\s?{_SUFFIX})?[\s-]?{_UNIT}(?![A-Za-z0-9])
+      | {_NUM}\s?{_SUFFIX}                                                # 16k, 70B
+    )
+    """,
+        re.VERBOSE,
+    )
+
+
+@cache
+def _bare_number_re() -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.])[0-9]+(?:[.,][0-9]+)*(?![A-Za-z0-9])")
+
+
+@cache
+def _sentence_split_re() -> re.Pattern[str]:
+    return re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*|(?<=:)\s+(?=[-*•])")
+
+
+@cache
+def _mechanism_re() -> re.Pattern[str]:
+    return re.compile(
+        r"""
+    \b(?:because|which\ means|that\ means|this\ means|meaning\ that|leads?\ to|led\ to
+       |leading\ to|results?\ in|resulting\ in|causes?|caused\ by|therefore|thus|hence
+       |due\ to|so\ that|bottleneck(?:s|ed)?|bound\ by|limited\ by|capped\ by|gated\ by
+       |dominated\ by|saturat(?:es|ed|ing|e)
+       |(?:memory|compute|bandwidth|network|latency|communication|comms|io|i/o)[-\ ]bound
+    )\b
+    | →|->|=>|⇒
+    | (?<!\bor\ )\bso\b(?!\ (?:far|on|much|many|called)\b|-called)
+    """,
+        re.IGNORECASE | re.VERBOSE,
+    )
+
+
+@cache
+def _tradeoff_re() -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?:vs\.?|versus|trade-?offs?|trade\ offs?|at\ the\ (?:cost|expense)\ of"
+        r"|in\ exchange\ for|in\ return\ for|instead\ of|rather\ than)(?!\w)",
+        re.IGNORECASE | re.VERBOSE,
+    )
+
+
+def find_numbers(text: str) -> tuple[str, ...]:
+    """The concrete quantities in ``text``, in order, as typed: a number with a unit, a count
+    suffix, a % or a × (``"3.35 TB/s"``, ``"16k GPUs"``, ``"40%"``, ``"2 weeks"``,
+    ``"$2.5M"``, ``"128 A100s"``, ``"30-50 days"``). A bare number ("in 2023") and digits
+    inside names ("H100", "p99") are not quantities."""
+    found = _quantity_re().finditer(text[:MAX_OPEN_CHARS])
+    return tuple(match.group().strip() for match in found)
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(start offset, sentence) for each sentence or bullet line; a decimal point never ends one."""
+    sentences: list[tuple[int, str]] = []
+    position = 0
+    for separator in _sentence_split_re().finditer(text):
+        if text[position : separator.start()].strip():
+            sentences.append((position, text[position : separator.start()]))
+        position = separator.end()
+    if text[position:].strip():
+        sentences.append((position, text[position:]))
+    return sentences
+
+
+def _has_number(sentence: str) -> bool:
+    return bool(_quantity_re().search(sentence) or _bare_number_re().search(sentence))
+
+
+def find_mechanisms(text: str) -> tuple[str, ...]:
+    """The sentences with cause → effect language: "because", "so", "which means", "leads to",
+    "→"/"->", "bottleneck", "bound by", "limited by", "saturates", "memory-bound"…"""
+    return tuple(
+        sentence.strip()
+        for _start, sentence in _sentences(text[:MAX_OPEN_CHARS])
+        if _mechanism_re().search(sentence)
+    )
+
+
+def find_tradeoffs(text: str) -> tuple[str, ...]:
+    """The sentences that weigh one option against another ("vs", "versus", "tradeoff", "at the
+    cost of", "in exchange for", "instead of", "rather than") *and* carry a number."""
+    return tuple(
+        sentence.strip()
+        for _start, sentence in _sentences(text[:MAX_OPEN_CHARS])
+        if _tradeoff_re().search(sentence) and _has_number(sentence)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring
+# --------------------------------------------------------------------------------------------
+
+
+def _penalty(red_flag_count: int) -> float:
+    return min(RED_FLAG_PENALTY * red_flag_count, MAX_RED_FLAG_PENALTY)
+
+
+def _coverage(covered: Sequence[bool], weights: Sequence[float]) -> float:
+    total = math.fsum(weights)
+    if total <= 0:
+        return 0.0
+    return math.fsum(w for c, w in zip(covered, weights, strict=True) if c) / total
+
+
+def _check_weights(weights: Sequence[float]) -> None:
+    for weight in weights:
+        if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
+            raise ValueError(f"bad key-point weight {weight!r}: weights are finite and ≥ 0")
+
+
+def open_score(covered: Sequence[bool], weights: Sequence[float], red_flag_count: int) -> float:
+    """covered weight / total weight − min(0.1 · red flags, 0.3), floored at 0, in [0, 1].
+
+    With no weight at all (no key points) coverage is 0. Rounded to 9 decimals so band edges in
+    :func:`grading.rating.rating_for_open` are not decided by float noise (0.9 − 0.1).
+    """
+    if len(covered) != len(weights):
+        raise ValueError(f"{len(covered)} ticks for {len(weights)} key points")
+    _check_weights(weights)
+    if red_flag_count < 0:
+        raise ValueError(f"bad red flag count {red_flag_count}: must be ≥ 0")
+    return round(max(0.0, _coverage(covered, weights) - _penalty(red_flag_count)), 9)
+
+
+def self_score(ticked: Sequence[bool], weights: Sequence[float], red_flag_count: int) -> float:
+    """The self-check score: the player ticks which key points they really covered (and the
+    red flags they own up to); same formula as ``auto_score`` (see :func:`open_score`).
+
+    ``ticked`` and ``weights`` must be the same length; weights finite and ≥ 0.
+    """
+    return open_score(ticked, weights, red_flag_count)
+
+
+def _field(item: Any, name: str, position: int, default: Any = None) -> Any:
+    """A key point / red flag field, from an object attribute or a tuple position."""
+    if hasattr(item, name):
+        return getattr(item, name)
+    if isinstance(item, tuple | list) and len(item) > position:
+        return item[position]
+    return default
+
+
+def _phrasings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(p for p in (value or ()) if isinstance(p, str))
+
+
+def _first_found(analysed: Analysed, phrasings: Iterable[str], fuzzy: bool) -> tuple[str, Found]:
+    for phrasing in phrasings:
+        found = find_phrase(analysed, phrasing, fuzzy=fuzzy)
+        if found is not None:
+            return phrasing, found
+    raise LookupError
+
+
+def _sentence_at(sentences: list[tuple[int, str]], offset: int) -> str:
+    current = ""
+    for start, sentence in sentences:
+        if start > offset:
+            break
+        current = sentence
+    return current
+
+
+def _flag_hit(
+    analysed: Analysed,
+    sentences: list[tuple[int, str]],
+    flag: Any,
+    unless_number: bool,
+    taken: list[tuple[int, int]],
+    taken_phrases: set[str],
+) -> tuple[str, Found] | None:
+    """The first occurrence of a red flag that counts: not negated, not excused by a number in
+    its sentence (when ``unless_number``), not on words or a phrase another flag already took."""
+    for phrasing in _phrasings(_field(flag, "phrasings", 0)):
+        if "".join(normalise_words(phrasing)) in taken_phrases:
+            continue
+        for found in find_all(analysed, phrasing, fuzzy=False):
+            if unless_number and _has_number(
+                _sentence_at(sentences, analysed.words[found.first].start)
+            ):
+                continue
+            if any(found.first <= last and first <= found.last for first, last in taken):
+                continue
+            return phrasing, found
+    return None
+
+
+def score_open(
+    answer: str,
+    key_points: Iterable[Any],
+    red_flags: Iterable[Any] = (),
+    process_flags: Iterable[Any] = DEFAULT_PROCESS_FLAGS,
+) -> RubricResult:
+    """Score an open answer: key-point coverage, numbers, mechanisms, tradeoffs, red flags.
+
+    ``key_points`` are objects with ``point``, ``phrasings``, ``weight`` (content's
+    ``KeyPoint``) or tuples ``(point, phrasings[, weight])``; a point without phrasings is
+    matched on its own text; weight defaults to 1. ``red_flags`` are objects with
+    ``phrasings``, ``why`` (content's ``RedFlag``) or tuples ``(phrasings, why)``.
+    ``process_flags`` are :class:`ProcessFlag`-like (``phrasings``, ``why``, optional
+    ``unless_number``). Words or a phrase already taken by one flag (item flags first) do not
+    count for another, so "RACI" listed by the item and by the defaults costs 0.1, not 0.2,
+    however often it is said. Never raises
+    on the answer text; a negative or non-finite weight is a content bug and raises ValueError.
+    """
+    text = answer[:MAX_OPEN_CHARS] if isinstance(answer, str) else ""
+    analysed = analyse(text)
+    sentences = _sentences(text)
+
+    coverage: list[KeyPointCoverage] = []
+    for item in key_points:
+        point = str(_field(item, "point", 0, ""))
+        phrasings = _phrasings(_field(item, "phrasings", 1)) or (point,)
+        weight = _field(item, "weight", 2, 1.0)
+        weight = 1.0 if weight is None else weight
+        _check_weights([weight])
+        try:
+            phrasing, found = _first_found(analysed, phrasings, fuzzy=False)
+        except LookupError:
+            try:
+                phrasing, found = _first_found(analysed, phrasings, fuzzy=True)
+            except LookupError:
+                coverage.append(KeyPointCoverage(point, False, None, float(weight)))
+                continue
+        coverage.append(KeyPointCoverage(point, True, phrasing, float(weight), found.typed))
+
+    hits: list[RedFlagHit] = []
+    flagged_spans: list[tuple[int, int]] = []
+    flagged_phrases: set[str] = set()
+    for source, flags in (("item", red_flags), ("process", process_flags)):
+        for flag in flags:
+            why = str(_field(flag, "why", 1, ""))
+            unless_number = bool(getattr(flag, "unless_number", False))
+            hit = _flag_hit(
+                analysed, sentences, flag, unless_number, flagged_spans, flagged_phrases
+            )
+            if hit is not None:
+                phrasing, found = hit
+                flagged_spans.append((found.first, found.last))
+                flagged_phrases.add("".join(normalise_words(phrasing)))
+                hits.append(RedFlagHit(phrasing, found.typed, why, source))  # type: ignore[arg-type]
+
+    covered = [point.covered for point in coverage]
+    weights = [point.weight for point in coverage]
+    return RubricResult(
+        key_points=tuple(coverage),
+        numbers=find_numbers(text),
+        mechanisms=find_mechanisms(text),
+        tradeoffs=find_tradeoffs(text),
+        red_flags=tuple(hits),
+        auto_score=open_score(covered, weights, len(hits)),
+    )

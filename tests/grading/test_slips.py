@@ -1,0 +1,100 @@
+"""Known slips: an answer off by exactly a famous factor is told which slip it probably made."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from grading.numeric import Tolerance, find_slip, grade_numeric
+
+REL = Tolerance.parse("rel:5%,15%")
+TIGHT = Tolerance.parse("rel:1%,10%")
+LOG = Tolerance.parse("log:1.25,2")
+
+BITS = "bits vs bytes (a factor of 8)"
+TWO = "a factor of 2: sparse vs dense FLOP/s, or both directions vs one"
+BINARY = "GiB vs GB (binary vs decimal prefix)"
+PREFIX = "a prefix slip (a factor of 1000)"
+PREFIX_MILLION = "a prefix slip (a factor of 1,000,000)"
+
+# (answer, reference value, reference unit, display unit, tolerance, slip)
+SLIPS = [
+    # 400 Gbps NDR InfiniBand port is 50 GB/s; typing 400 for GB/s is the bits/bytes slip.
+    ("400", 50e9, "byte/s", "GB/s", REL, BITS),
+    ("6.25", 50e9, "byte/s", "GB/s", REL, BITS),  # the other way: divided by 8 once too often
+    ("8.1", 1.0, "", "", REL, BITS),  # within 3 % of 8 and exact once undone
+    # H100 SXM dense BF16 is ~989 TFLOP/s; 1979 is the 2:4-sparse figure (NVIDIA datasheet).
+    ("1979", 989e12, "FLOP/s", "TFLOP/s", REL, TWO),
+    # NVLink 4: 900 GB/s is both directions, 450 GB/s one way.
+    ("900", 450e9, "byte/s", "GB/s", REL, TWO),
+    ("450", 900e9, "byte/s", "GB/s", REL, TWO),
+    ("2", 1.0, "", "", LOG, TWO),  # close under a log band, exact once halved
+    # 80 GB read as GiB (or back): 80 GiB = 85.9 GB.
+    ("80", 80 * 1.024**3, "GB", "GB", TIGHT, BINARY),
+    ("85.9", 80.0, "GB", "GB", TIGHT, BINARY),
+    ("1.049", 1.0, "", "", TIGHT, BINARY),  # MiB vs MB: 1.024²
+    ("1.1", 1.0, "", "", TIGHT, BINARY),  # TiB vs TB: 1.024⁴ = 1.0995
+    # Prefix slips: 3.35 TB/s typed as 3.35 for GB/s, 3350 for TB/s.
+    ("3.35", 3.35e12, "byte/s", "GB/s", REL, PREFIX),
+    ("3350", 3.35e12, "byte/s", "TB/s", REL, PREFIX),
+    ("3.35", 3.35e12, "byte/s", "MB/s", REL, PREFIX_MILLION),
+    ("3.35e6", 3.35, "", "", LOG, PREFIX_MILLION),
+]
+
+
+@pytest.mark.parametrize(("answer", "value", "unit", "display", "tolerance", "slip"), SLIPS)
+def test_known_slips_are_named_in_the_grade_and_its_message(
+    answer: str, value: float, unit: str, display: str, tolerance: Tolerance, slip: str
+) -> None:
+    grade = grade_numeric(answer, value, unit, display, tolerance)
+    assert grade.band != "exact"
+    assert grade.slip == slip
+    assert grade.message.endswith(f" Looks like {slip}.")
+
+
+# (answer, reference, tolerance) — no slip named
+NOT_SLIPS = [
+    ("100", 100.0, REL),  # exact: nothing to explain
+    ("104", 100.0, REL),  # exact within 5 %
+    ("7.5", 1.0, REL),  # 7.5× is not within 3 % of 8
+    ("8.4", 1.0, REL),  # within 5 % of 8 but 4.8 % — outside the 3 % window
+    ("8.1", 1.0, Tolerance.parse("rel:1%,50%")),  # near 8, but 8.1/8 is not exact at 1 %
+    ("1.9", 1.0, Tolerance.parse("rel:1%,100%")),  # 5 % from 2: undoing it is not exact
+    ("1.5", 1.0, REL),
+    ("10", 1.0, REL),  # 10× is a real order-of-magnitude miss, not a known slip
+    ("1.045", 1.0, REL),  # near 1.024² (MiB vs MB), but already exact under 5 %
+    ("970", 1.0, Tolerance.parse("rel:1%,15%")),  # 3 % short of 1000 is not exact undone
+    ("0", 100.0, REL),
+    ("-800", 100.0, REL),
+]
+
+
+@pytest.mark.parametrize(("answer", "reference", "tolerance"), NOT_SLIPS)
+def test_no_slip_when_the_factor_would_not_make_it_exact(
+    answer: str, reference: float, tolerance: Tolerance
+) -> None:
+    grade = grade_numeric(answer, reference, "", "", tolerance)
+    assert grade.slip is None
+    assert "Looks like" not in grade.message
+
+
+def test_find_slip_ignores_non_positive_references() -> None:
+    assert find_slip(8.0, 0.0, REL) is None
+    assert find_slip(8.0, -1.0, REL) is None
+    assert find_slip(8.0, 1.0, REL) == BITS
+
+
+def test_grade_without_slip_still_constructs_positionally_as_before() -> None:
+    from grading.numeric import Grade
+
+    grade = Grade("off", 2.0, 1.0, "", 1.0, 0.3, None, "msg")
+    assert grade.slip is None
+
+
+def test_no_slip_and_no_crash_when_the_ratio_underflows() -> None:
+    # Found by hypothesis: 5e-324 / 2.0 underflows to 0.0 and math.log(0) raised.
+    grade = grade_numeric("5e-324", 2.0, "", "", REL)
+    assert grade.band == "off"
+    assert grade.slip is None
+    assert grade.log10_error == pytest.approx(math.log10(5e-324) - math.log10(2.0))
