@@ -19,6 +19,8 @@ from engine.models.base import ModelError
 from engine.models.registry import get as get_model
 
 _LEVEL_ORDER = {"L4": 0, "L5": 1, "L6": 2, "L7": 3, "L8": 4}
+#: New open questions come one per this many new short items in the daily drill.
+OPEN_EVERY = 5
 
 
 @dataclass
@@ -36,27 +38,31 @@ class ContentBank:
         return self.items.get(item_id)
 
     def numeric(self, item_id: str) -> bool:
-        """Whether the item is answered with a number (a numeric fact or a problem).
-
-        Text facts and open questions load and validate, but are served only by the sessions
-        that can grade them.
-        """
+        """Whether the item is answered with a number (a numeric fact or a problem)."""
         item = self.items.get(item_id)
         return isinstance(item, Problem) or (isinstance(item, Fact) and not item.answers)
 
+    def is_open(self, item_id: str) -> bool:
+        return isinstance(self.items.get(item_id), OpenQuestion)
+
     def new_order(self) -> list[str]:
-        """Numeric ids in the order a new player meets them: easier levels first, topics mixed.
+        """Ids in the order a new player meets them: easier levels first, topics mixed.
 
         Within a level the order is a stable hash of the id, so facts and problems interleave
-        and the order survives edits to a deck's layout.
+        and the order survives edits to a deck's layout. Open interview questions take
+        minutes, so they come in one for every ``OPEN_EVERY`` short items.
         """
-        return sorted(
-            filter(self.numeric, self.items),
-            key=lambda item_id: (
-                _LEVEL_ORDER.get(self.items[item_id].level, 9),
-                zlib.crc32(item_id.encode()),
-            ),
-        )
+        short = sorted((i for i in self.items if not self.is_open(i)), key=self._order_key)
+        long = sorted((i for i in self.items if self.is_open(i)), key=self._order_key)
+        merged: list[str] = []
+        for index, item_id in enumerate(short, 1):
+            merged.append(item_id)
+            if index % OPEN_EVERY == 0 and long:
+                merged.append(long.pop(0))
+        return merged + long
+
+    def _order_key(self, item_id: str) -> tuple[int, int]:
+        return (_LEVEL_ORDER.get(self.items[item_id].level, 9), zlib.crc32(item_id.encode()))
 
 
 def _check_item(item: Item, catalog: Catalog) -> str | None:

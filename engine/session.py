@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -23,7 +23,14 @@ from engine.scheduler import LEARNING, RELEARNING, REVIEW, Scheduler
 from engine.store import CardRow, ReviewRecord, Store, from_iso
 from grading.numeric import Grade, Tolerance, grade_numeric
 from grading.quantity import AnswerError
-from grading.rating import AGAIN, EASY, suggest_rating
+from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
+from grading.rubric import RubricResult, score_open, self_score
+from grading.text import TextGrade, grade_text
+
+#: What a band is worth when a session scores answers (the loop's round scores).
+BAND_SCORES = {"exact": 1.0, "close": 0.5, "off": 0.0}
+#: Typed answers that mean "I don't know" (shown the answer, rated Again).
+DONT_KNOW = {"?", "idk", "dont know", "don't know", "i don't know", "no idea"}
 
 #: Learning cards due within this long are served when nothing else is left (Anki's default).
 LEARN_AHEAD = timedelta(minutes=20)
@@ -43,16 +50,32 @@ class Feedback:
 
     question: Question
     answer_text: str
-    grade: Grade | None
+    grade: Grade | TextGrade | RubricResult | None
     suggested_rating: int
     rating: int
     review_id: int
     duration_seconds: float
     overridden: bool = False
+    self_score: float | None = None
 
     @property
     def verdict(self) -> str:
-        return self.grade.band if self.grade else "don't know"
+        """exact / close / off for numbers and text, "scored" for open answers."""
+        if self.grade is None:
+            return "don't know"
+        if isinstance(self.grade, RubricResult):
+            return "scored"
+        return self.grade.band
+
+    @property
+    def score(self) -> float:
+        """The answer's worth in [0, 1]: exact 1, close 0.5, off 0; open answers their rubric
+        score (the self-checked one once given). The loop's round scores average these."""
+        if self.grade is None:
+            return 0.0
+        if isinstance(self.grade, RubricResult):
+            return self.self_score if self.self_score is not None else self.grade.auto_score
+        return BAND_SCORES.get(self.grade.band, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +198,7 @@ class StudySession:
     answered: int = 0
     unservable: set[str] = field(default_factory=set)
     pose_errors: list[str] = field(default_factory=list)
+    loop_round: str | None = None
     _asked_at: float = 0.0
     _rng: Any = None
 
@@ -217,8 +241,20 @@ class StudySession:
         """Grade and record an answer; a ``Retry`` (nothing recorded) if it cannot be graded."""
         question = self._require_question()
         text = answer_text.strip()
-        if text in {"?", "idk", "dont know", "don't know"}:
+        if text.lower() in DONT_KNOW:
             return self.dont_know()
+        if question.kind == "text":
+            text_grade = grade_text(text, question.answers)
+            seconds = self._elapsed()
+            rating = suggest_rating(text_grade.band, seconds, question.target_seconds)
+            return self._record(question, text, text_grade, rating, seconds)
+        if question.kind == "open":
+            if len(text.split()) < 3:
+                return Retry("Say a little more: an interview answer needs a few sentences "
+                             "(or ? if you don't know).", "unparsed")
+            result = score_open(text, question.key_points, question.red_flags)
+            return self._record(question, text, result, rating_for_open(result.auto_score),
+                                self._elapsed())
         try:
             grade = grade_numeric(text, question.reference_value, question.reference_unit,
                                   question.display_unit, Tolerance.parse(question.tolerance))
@@ -227,6 +263,25 @@ class StudySession:
         seconds = self._elapsed()
         rating = suggest_rating(grade.band, seconds, question.target_seconds)
         return self._record(question, text, grade, rating, seconds)
+
+    def self_check(self, ticked: Sequence[bool]) -> Feedback:
+        """The player ticks the key points they really covered; the rating follows the score.
+
+        Both scores stay recorded (``auto_score`` and ``self_score``), so stats can show the
+        gap between what the grader heard and what the player claims.
+        """
+        previous = self.feedback
+        if previous is None or not isinstance(previous.grade, RubricResult):
+            raise RuntimeError("no open answer to self-check")
+        weights = [point.weight for point in previous.grade.key_points]
+        if len(ticked) != len(weights):
+            raise ValueError(f"expected {len(weights)} ticks, got {len(ticked)}")
+        score = self_score(ticked, weights, len(previous.grade.red_flags))
+        rating = rating_for_open(score)
+        self._rerate(previous, rating, self_score=score, is_override=False)
+        self.feedback = replace(previous, rating=rating, suggested_rating=rating,
+                                self_score=score)
+        return self.feedback
 
     def dont_know(self) -> Feedback:
         """Record "don't know": rated Again, the answer shown."""
@@ -243,6 +298,14 @@ class StudySession:
         previous = self.feedback
         if rating == previous.rating:
             return previous
+        self._rerate(previous, rating)
+        self.feedback = replace(previous, rating=rating,
+                                overridden=rating != previous.suggested_rating)
+        return self.feedback
+
+    def _rerate(self, previous: Feedback, rating: int, self_score: float | None = None,
+                is_override: bool | None = None) -> None:
+        """Redo the card's scheduling from its state before the answer, with a new rating."""
         before = self.store.conn.execute(
             "SELECT card_before_json, reviewed_at FROM reviews WHERE id = ?",
             (previous.review_id,),
@@ -250,13 +313,8 @@ class StudySession:
         card_before = CardRow.from_dict(json.loads(before[0]))
         card_after = self.scheduler.review(card_before, rating, from_iso(before[1]),
                                            round(previous.duration_seconds * 1000))
-        self.store.override_rating(previous.review_id, rating, card_after)
-        self.feedback = Feedback(
-            previous.question, previous.answer_text, previous.grade,
-            previous.suggested_rating, rating, previous.review_id,
-            previous.duration_seconds, overridden=rating != previous.suggested_rating,
-        )
-        return self.feedback
+        self.store.override_rating(previous.review_id, rating, card_after,
+                                   self_score=self_score, is_override=is_override)
 
     def finish(self, status: str = "finished") -> None:
         """Close the session row (``finished``, or ``abandoned`` when quit mid-way)."""
@@ -274,7 +332,8 @@ class StudySession:
     def _elapsed(self) -> float:
         return max(0.0, self.clock.monotonic() - self._asked_at)
 
-    def _record(self, question: Question, text: str, grade: Grade | None, rating: int,
+    def _record(self, question: Question, text: str,
+                grade: Grade | TextGrade | RubricResult | None, rating: int,
                 seconds: float) -> Feedback:
         now = self.clock.now()
         existing = self.store.card(question.item_id)
@@ -288,17 +347,23 @@ class StudySession:
             card_id=question.item_id, reviewed_at=now, study_day=window.day, rating=rating,
             mode=self.mode, kind=question.kind, topic=question.topic,
             session_id=self.session_id, answer_text=text,
-            parsed_value=grade.value if grade else None,
-            reference_value=grade.reference if grade else None,
-            display_unit=question.display_unit,
-            band=grade.band if grade else "dont_know",
-            rel_error=_finite(grade.rel_error) if grade else None,
-            log10_error=_finite(grade.log10_error) if grade else None,
-            interval_lo=grade.interval[0] if grade and grade.interval else None,
-            interval_hi=grade.interval[1] if grade and grade.interval else None,
+            display_unit=question.display_unit, band="dont_know",
             params=_jsonable(question.params), seed=question.seed, duration_ms=duration_ms,
             suggested_rating=rating, was_new=was_new, card_before=card.to_dict(),
+            loop_round=self.loop_round,
         )
+        if isinstance(grade, Grade):
+            record.band = grade.band
+            record.parsed_value, record.reference_value = grade.value, grade.reference
+            record.rel_error = _finite(grade.rel_error)
+            record.log10_error = _finite(grade.log10_error)
+            if grade.interval:
+                record.interval_lo, record.interval_hi = grade.interval
+        elif isinstance(grade, TextGrade):
+            record.band = grade.band
+        elif isinstance(grade, RubricResult):
+            record.band = "scored"
+            record.auto_score = grade.auto_score
         review_id = self.store.record_review(record, card_after)
         self.answered += 1
         self.last_card_id = question.item_id

@@ -412,6 +412,29 @@ class Store:
             conn.execute(f"UPDATE sessions SET {assignments} WHERE id = ?",
                          (*fields.values(), session_id))
 
+    def abandon_stale_sessions(self, now: datetime, idle_hours: float = 6.0) -> int:
+        """Mark sessions left 'active' by a killed app as abandoned once idle that long.
+
+        Another instance may be mid-session on the same file, so only sessions with no answer
+        and no start in the last ``idle_hours`` are closed. Loops also get verdict
+        'abandoned'. Returns how many were closed.
+        """
+        from datetime import timedelta
+
+        cutoff = iso(now - timedelta(hours=idle_hours))
+        with self.transaction() as conn:
+            stale = [row[0] for row in conn.execute(
+                "SELECT s.id FROM sessions s WHERE s.status = 'active' AND s.started_at < ? "
+                "AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.session_id = s.id "
+                "AND r.reviewed_at >= ?)", (cutoff, cutoff))]
+            for session_id in stale:
+                conn.execute(
+                    "UPDATE sessions SET status = 'abandoned', ended_at = COALESCE(("
+                    "SELECT MAX(reviewed_at) FROM reviews WHERE session_id = ?), started_at), "
+                    "verdict = CASE WHEN mode = 'loop' THEN 'abandoned' ELSE verdict END "
+                    "WHERE id = ?", (session_id, session_id))
+        return len(stale)
+
     # -- queries --------------------------------------------------------------------------
 
     def count_reviews(self, since: datetime | None = None, mode: str | None = None) -> int:
@@ -424,16 +447,19 @@ class Store:
             args.append(mode)
         return int(self.conn.execute(sql, args).fetchone()[0])
 
-    def new_cards_since(self, since: datetime) -> int:
-        """Cards first seen at or after ``since`` (a new card counts once, however reviewed)."""
+    def new_cards_since(self, since: datetime, mode: str = "drill") -> int:
+        """Cards first met in ``mode`` at or after ``since``: the daily new-card budget is the
+        drill's, so a loop or a weak-area session does not spend it."""
         return int(self.conn.execute(
-            "SELECT COUNT(*) FROM cards WHERE created_at >= ?", (iso(since),)
+            "SELECT COUNT(*) FROM reviews WHERE reviewed_at >= ? AND was_new = 1 AND mode = ?",
+            (iso(since), mode),
         ).fetchone()[0])
 
-    def review_cards_reviewed_since(self, since: datetime) -> int:
-        """Reviews since ``since`` of cards that were not new when reviewed."""
+    def review_cards_reviewed_since(self, since: datetime, mode: str = "drill") -> int:
+        """Reviews in ``mode`` since ``since`` of cards that were not new when reviewed."""
         return int(self.conn.execute(
-            "SELECT COUNT(*) FROM reviews WHERE reviewed_at >= ? AND was_new = 0", (iso(since),)
+            "SELECT COUNT(*) FROM reviews WHERE reviewed_at >= ? AND was_new = 0 AND mode = ?",
+            (iso(since), mode),
         ).fetchone()[0])
 
     def study_days(self) -> list[date]:

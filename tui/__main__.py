@@ -27,6 +27,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="config.toml to use")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("drill", help="start today's drill straight away")
+    loop = commands.add_parser(
+        "loop", help="a timed onsite-loop simulation (or --export ID for a debrief)",
+        description="Four 45-minute onsite rounds (program design, technical depth, "
+        "behavioral, system tradeoffs), rated and judged by the hiring-committee rule.")
+    loop.add_argument("--with-screen", action="store_true",
+                      help="run the 60-minute technical screen first")
+    loop.add_argument("--round-minutes", type=float, metavar="X",
+                      help="every round's length in minutes (fractions allowed)")
+    loop.add_argument("--level", choices=["L4", "L5", "L6", "L7", "L8"],
+                      help="the bar (default: the level above yours)")
+    loop.add_argument("--export", type=int, metavar="ID",
+                      help="print loop ID's debrief as Markdown and exit")
     hw = commands.add_parser("hw", help="print hardware catalog entries")
     hw.add_argument("id", nargs="?", help="a catalog id, e.g. h100_sxm (omit to list all)")
     hw.add_argument("--json", action="store_true", help="machine-readable output")
@@ -110,6 +122,27 @@ def cmd_hw(entry_id: str | None, as_json: bool) -> int:
     print(f"\n  Source: {entry.source}")
     for key, source in entry.fields.get("field_sources", {}).items():
         print(f"  Source for {key}: {source}")
+    return 0
+
+
+def cmd_loop_export(db_path: Path, session_id: int) -> int:
+    """Print a loop's debrief as Markdown."""
+    from engine.bank import load_content
+    from engine.config import ConfigError, load_config
+    from engine.debrief import DebriefError, loop_debrief
+    from engine.store import Store, StoreError
+
+    try:
+        config = load_config()
+        store = Store(db_path)
+    except (ConfigError, StoreError) as error:
+        return _fail(str(error))
+    try:
+        print(loop_debrief(store, load_content(config.deck_dirs), session_id), end="")
+    except DebriefError as error:
+        return _fail(str(error))
+    finally:
+        store.close()
     return 0
 
 
@@ -228,7 +261,8 @@ def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
     return 1 if report.errors else 0
 
 
-def _open_app(args: argparse.Namespace, start: str) -> int:
+def _open_app(args: argparse.Namespace, start: str,
+              loop_options: dict[str, Any] | None = None) -> int:
     from engine.config import ConfigError, default_db_path, load_config
     from engine.store import StoreError
 
@@ -240,7 +274,7 @@ def _open_app(args: argparse.Namespace, start: str) -> int:
     from tui.app import build_app
 
     try:
-        app = build_app(db_path, config=config, start=start)
+        app = build_app(db_path, config=config, start=start, loop_options=loop_options)
     except StoreError as error:
         return _fail(str(error))
     app.run()
@@ -268,6 +302,16 @@ def _dispatch(argv: list[str] | None) -> int:
         return cmd_calc(args.model, args.assignments, args.list, args.json)
     if args.command == "drill":
         return _open_app(args, "drill")
+    if args.command == "loop":
+        if args.export is not None:
+            from engine.config import default_db_path
+
+            return cmd_loop_export(args.db or default_db_path(), args.export)
+        if args.round_minutes is not None and args.round_minutes <= 0:
+            return _fail("--round-minutes must be positive")
+        options = {"level": args.level, "with_screen": args.with_screen,
+                   "round_minutes": args.round_minutes}
+        return _open_app(args, "loop", options)
     return _open_app(args, "home")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.binding import Binding
 from engine.bank import ContentBank, load_content
 from engine.clock import Clock, SystemClock
 from engine.config import Config
+from engine.loop_session import LoopSession, next_level, player_level
 from engine.scheduler import Scheduler
 from engine.session import StudySession
 from engine.store import Store
@@ -38,6 +40,7 @@ class TpmDrillApp(App[None]):
         start: str = "home",
         bank: ContentBank | None = None,
         seed: int | None = None,
+        loop_options: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.started_monotonic = time.perf_counter()
@@ -47,8 +50,11 @@ class TpmDrillApp(App[None]):
         self.start_screen = start
         self.seed = seed
         self.store = Store(self.db_path)
+        self.store.abandon_stale_sessions(self.clock.now())
         self.bank = bank or load_content(self.config_data.deck_dirs)
         self.scheduler = Scheduler(self.config_data)
+        self.active_loop: LoopSession | None = None
+        self.loop_options = loop_options or {}
         self.theme = self.config_data.theme if self.config_data.theme in self.available_themes \
             else "textual-dark"
 
@@ -63,6 +69,8 @@ class TpmDrillApp(App[None]):
             )
         if self.start_screen == "drill":
             self.start_drill()
+        elif self.start_screen == "loop":
+            self.start_loop(**self.loop_options)
         self.run_worker(_warm_grading, thread=True, exclusive=True, group="warm",
                         exit_on_error=False)
 
@@ -76,7 +84,21 @@ class TpmDrillApp(App[None]):
 
         self.push_screen(DrillScreen(self.new_session("drill")))
 
+    def start_loop(self, level: str | None = None, with_screen: bool = False,
+                   round_minutes: float | None = None) -> None:
+        """Open a timed onsite loop, by default at the level above the player's."""
+        from tui.screens.loop import LoopScreen
+
+        current = player_level(self.store)
+        level = level or next_level(current) or current
+        loop = LoopSession(self.store, self.bank, self.scheduler, self.clock, level,
+                           with_screen=with_screen, round_minutes=round_minutes, seed=self.seed)
+        self.push_screen(LoopScreen(loop))
+
     def on_unmount(self) -> None:
+        """Closing mid-loop (Ctrl+C, a closed terminal) keeps the answers, abandons the loop."""
+        if self.active_loop is not None:
+            self.active_loop.abandon()
         self.store.close()
 
 
@@ -88,6 +110,8 @@ def _warm_grading() -> None:
 
 
 def build_app(db_path: Path, config: Config | None = None, clock: Clock | None = None,
-              start: str = "home", seed: int | None = None) -> TpmDrillApp:
+              start: str = "home", seed: int | None = None,
+              loop_options: dict[str, Any] | None = None) -> TpmDrillApp:
     """The one factory the CLI and the tests use."""
-    return TpmDrillApp(db_path, config=config, clock=clock, start=start, seed=seed)
+    return TpmDrillApp(db_path, config=config, clock=clock, start=start, seed=seed,
+                       loop_options=loop_options)

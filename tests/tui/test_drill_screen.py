@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from engine.clock import FakeClock
 from engine.config import Config
@@ -26,15 +26,33 @@ def _text(app, selector: str) -> str:
 def _right_answer(screen: DrillScreen) -> str:
     question = screen.session.question
     assert question is not None
+    if question.kind == "text":
+        return question.answers[0]
+    if question.kind == "open":
+        return question.model_answer
     value = convert(question.reference_value, question.reference_unit, question.display_unit)
     return f"{value:.6g} {question.display_unit}".strip()
 
 
 async def _type(pilot, text: str) -> None:
-    answer = pilot.app.screen.query_one("#drill-answer", Input)
+    """Answer as a person would: one line and Enter, or an essay and ctrl+s."""
+    screen = pilot.app.screen
+    if screen.long_form:
+        screen.query_one("#drill-essay", TextArea).text = text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        if screen.checking:  # confirm the self-check with the detected key points ticked
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        return
+    answer = screen.query_one("#drill-answer", Input)
     answer.value = text
     await pilot.press("enter")
     await pilot.pause()
+
+
+REFERENCE_SHOWN = {"fact": "Reference:", "problem": "Reference:", "text": "Answer:",
+                   "open": "Model answer"}
 
 
 async def test_home_shows_counts_and_menu(db_path: Path, clock: FakeClock) -> None:
@@ -46,7 +64,8 @@ async def test_home_shows_counts_and_menu(db_path: Path, clock: FakeClock) -> No
         assert "Due today: 0" in stats
         assert "New today: 15" in stats
         assert "Streak: 0 days" in stats
-        await pilot.press("l")
+        assert "Level: L4" in stats and "next loop is at L5" in stats
+        await pilot.press("w")
         await pilot.pause()
         assert any("not built yet" in n.message for n in app._notifications)
         assert isinstance(app.screen, HomeScreen)
@@ -64,20 +83,29 @@ async def test_play_ten_cards(db_path: Path, clock: FakeClock) -> None:
             question = screen.session.question
             assert question is not None
             clock.advance(8)
+            wrong = {"text": "a teapot", "open": "We aligned stakeholders and facilitated "
+                     "weekly syncs."}.get(question.kind, "1e-30")  # 1e-30 in display units
             if n % 3 == 2:
-                await pilot.press("question_mark")  # "?" in the box: don't know, no Enter
-                await pilot.pause()
+                if screen.long_form:
+                    await _type(pilot, "?")
+                else:
+                    await pilot.press("question_mark")  # "?" in the box: don't know, no Enter
+                    await pilot.pause()
             elif n % 3 == 1:
-                await _type(pilot, "1e-30")  # a number in the display unit, far off
+                await _type(pilot, wrong)
             else:
                 await _type(pilot, _right_answer(screen))
             body = _text(app, "#feedback-body")
-            assert "Reference:" in body, body
+            assert REFERENCE_SHOWN[question.kind] in body, body
             assert question.explanation.split()[0] in body
             feedback = screen.session.feedback
             assert feedback is not None
-            verdict = {0: "exact", 1: "off", 2: "don't know"}[n % 3]
-            assert feedback.verdict == verdict, (question.item_id, body)
+            if question.kind == "open" and n % 3 != 2:
+                assert feedback.verdict == "scored" and feedback.self_score is not None
+                assert (feedback.score > 0.5) == (n % 3 == 0), (question.item_id, body)
+            else:
+                verdict = {0: "exact", 1: "off", 2: "don't know"}[n % 3]
+                assert feedback.verdict == verdict, (question.item_id, body)
             answered.append(question.item_id)
             if n == 4:
                 await pilot.press("2")  # override the suggested rating, and move on

@@ -1,8 +1,10 @@
 """The drill screen: a prompt, an answer box, then the verdict with the derivation.
 
-The screen calls one engine method per user action (``submit``, ``dont_know``, ``override``,
-``next_question``) and renders what comes back. The answer is stored by ``submit`` before the
-feedback panel is drawn.
+Numbers and short names are typed in one line; interview questions are answered in a text
+area, scored on key points, then self-checked: the player ticks what they really covered.
+The screen calls one engine method per user action (``submit``, ``dont_know``,
+``self_check``, ``override``, ``next_question``) and renders what comes back. The answer is
+stored by ``submit`` before the feedback panel is drawn.
 """
 
 from __future__ import annotations
@@ -14,19 +16,25 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, SelectionList, Static, TextArea
 
+from engine.questions import Question
 from engine.session import Feedback, Retry, StudySession
+from grading.numeric import Grade
 from grading.rating import AGAIN, EASY, GOOD, HARD
+from grading.rubric import RubricResult
+from grading.text import TextGrade
 from grading.units import format_value, humanize, pretty_unit
 
 if TYPE_CHECKING:
     from tui.app import TpmDrillApp
 
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
-BAND_STYLES = {"exact": "$success", "close": "$warning", "off": "$error", "don't know": "$error"}
-BAND_WORDS = {"exact": "Right", "close": "Close", "off": "Off", "don't know": "Don't know"}
-BAND_MARKS = {"exact": "✓", "close": "≈", "off": "✗", "don't know": "✗"}
+BAND_STYLES = {"exact": "$success", "close": "$warning", "off": "$error", "don't know": "$error",
+               "scored": "$accent"}
+BAND_WORDS = {"exact": "Right", "close": "Close", "off": "Off", "don't know": "Don't know",
+              "scored": "Scored"}
+BAND_MARKS = {"exact": "✓", "close": "≈", "off": "✗", "don't know": "✗", "scored": "•"}
 
 
 class DrillScreen(Screen[None]):
@@ -38,6 +46,8 @@ class DrillScreen(Screen[None]):
         Binding("2", "rate(2)", "Hard", id="drill.hard"),
         Binding("3", "rate(3)", "Good", id="drill.good"),
         Binding("4", "rate(4)", "Easy", id="drill.easy"),
+        Binding("ctrl+s", "submit_long", "Submit", id="drill.submit", priority=True,
+                tooltip="Submit the answer, or confirm the self-check"),
         Binding("question_mark", "dont_know", "Don't know", id="drill.dont_know",
                 tooltip="Show the answer; rated Again"),
         Binding("q", "back", "Back", id="drill.back", show=False),
@@ -47,6 +57,7 @@ class DrillScreen(Screen[None]):
     def __init__(self, session: StudySession) -> None:
         super().__init__()
         self.session = session
+        self.checking = False  # an open answer awaits the player's self-check
 
     @property
     def drill_app(self) -> TpmDrillApp:
@@ -58,13 +69,22 @@ class DrillScreen(Screen[None]):
         yield Static("", id="drill-prompt")
         yield Input(placeholder="a number with its unit  ·  ? don't know  ·  q back",
                     id="drill-answer")
+        yield TextArea(id="drill-essay", soft_wrap=True, show_line_numbers=False)
         yield Static("", id="drill-message")
         with VerticalScroll(id="drill-feedback"):
             yield Static("", id="feedback-body")
+            yield SelectionList[int](id="self-check")
+            yield Static("", id="feedback-tail")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "drill"
+        self.query_one("#drill-essay").display = False
+        self.query_one("#self-check").display = False
+        self.start()
+
+    def start(self) -> None:
+        """First thing after mounting: ask the first question (a loop shows its intro)."""
+        self.sub_title = self.session.mode
         self.advance()
 
     # -- state ----------------------------------------------------------------------------
@@ -73,33 +93,72 @@ class DrillScreen(Screen[None]):
     def answering(self) -> bool:
         return self.session.question is not None and self.session.feedback is None
 
+    @property
+    def long_form(self) -> bool:
+        question = self.session.question
+        return question is not None and question.kind == "open"
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Rating keys only once there is a verdict; "don't know" only while answering."""
+        """Rating keys only once there is a final verdict; submit only for long answers."""
         if action in {"rate", "accept"}:
-            return self.session.feedback is not None
+            return self.session.feedback is not None and not self.checking
         if action == "dont_know":
             return self.answering
+        if action == "submit_long":
+            return (self.answering and self.long_form) or self.checking
         return True
 
     def advance(self) -> None:
         """Ask the next question, or hand over to the done screen."""
         question = self.session.next_question()
         if question is None:
-            from tui.screens.done import DoneScreen
-
-            self.app.switch_screen(DoneScreen(self.session))
+            self.finished()
             return
-        status = (f"#{self.session.answered + 1} · {question.topic} · {question.level} · "
-                  f"answer in {pretty_unit(question.display_unit) or 'a plain number'}")
-        self.query_one("#drill-status", Static).update(escape(status))
+        self.show_question(question)
+
+    def finished(self) -> None:
+        """Nothing left to ask: the done-for-today screen."""
+        from tui.screens.done import DoneScreen
+
+        self.app.switch_screen(DoneScreen(self.session))
+
+    def show_question(self, question: Question) -> None:
+        self.checking = False
+        self.query_one("#drill-status", Static).update(escape(self.status_line(question)))
         self.query_one("#drill-prompt", Static).update(escape(question.prompt))
         self.query_one("#drill-message", Static).update("")
         self.query_one("#feedback-body", Static).update("")
+        self.query_one("#feedback-tail", Static).update("")
+        checklist = self.query_one("#self-check", SelectionList)
+        checklist.clear_options()
+        checklist.display = False
         answer = self.query_one("#drill-answer", Input)
-        answer.value = ""
-        answer.disabled = False
-        answer.focus()
+        essay = self.query_one("#drill-essay", TextArea)
+        answer.display = not self.long_form
+        essay.display = self.long_form
+        if self.long_form:
+            essay.text = ""
+            essay.read_only = False
+            essay.styles.height = 8
+            essay.focus()
+        else:
+            answer.value = ""
+            answer.disabled = False
+            answer.placeholder = ("a short answer  ·  ? don't know  ·  q back"
+                                  if question.kind == "text" else
+                                  "a number with its unit  ·  ? don't know  ·  q back")
+            answer.focus()
         self.refresh_bindings()
+
+    def status_line(self, question: Question) -> str:
+        head = f"#{self.session.answered + 1} · {question.topic} · {question.level} · "
+        if question.kind == "open":
+            minutes = f" (~{question.target_seconds / 60:.0f} min)" \
+                if question.target_seconds else ""
+            return head + f"interview question{minutes} · ctrl+s submits"
+        if question.kind == "text":
+            return head + "answer in a word or two"
+        return head + f"answer in {pretty_unit(question.display_unit) or 'a plain number'}"
 
     # -- events and actions ---------------------------------------------------------------
 
@@ -116,14 +175,36 @@ class DrillScreen(Screen[None]):
         if not self.answering:
             return
         if not event.value.strip():
-            self.query_one("#drill-message", Static).update(
-                "Type an answer (a number with its unit), or ? if you don't know.")
+            self.say("Type an answer, or ? if you don't know.")
             return
-        outcome = self.session.submit(event.value)
+        self.submit(event.value)
+
+    def submit(self, text: str) -> None:
+        outcome = self.session.submit(text)
         if isinstance(outcome, Retry):
-            self.query_one("#drill-message", Static).update(escape(outcome.message))
+            self.say(outcome.message)
             return
         self.show_feedback(outcome)
+
+    def say(self, message: str) -> None:
+        self.query_one("#drill-message", Static).update(escape(message))
+
+    def action_submit_long(self) -> None:
+        """ctrl+s: submit the written answer, or confirm the ticked key points."""
+        if self.checking:
+            ticked = set(self.query_one("#self-check", SelectionList).selected)
+            feedback = self.session.feedback
+            assert feedback is not None and isinstance(feedback.grade, RubricResult)
+            count = len(feedback.grade.key_points)
+            self.checking = False
+            self.show_feedback(self.session.self_check([i in ticked for i in range(count)]))
+            return
+        if self.answering and self.long_form:
+            text = self.query_one("#drill-essay", TextArea).text
+            if not text.strip():
+                self.say("Write your answer first, or press ? for don't know.")
+                return
+            self.submit(text)
 
     def action_dont_know(self) -> None:
         if self.answering:
@@ -131,16 +212,20 @@ class DrillScreen(Screen[None]):
 
     def action_rate(self, rating: int) -> None:
         """Override the suggested rating, then move on."""
-        if self.session.feedback is None:
+        if self.session.feedback is None or self.checking:
             return
         feedback = self.session.override(rating)
         if feedback.overridden:
             self.notify(f"Rated {RATING_NAMES[rating]} (your override).", timeout=2)
-        self.advance()
+        self.after_answer()
 
     def action_accept(self) -> None:
-        if self.session.feedback is not None:
-            self.advance()
+        if self.session.feedback is not None and not self.checking:
+            self.after_answer()
+
+    def after_answer(self) -> None:
+        """What follows a rated answer: the next question (a loop adds its own rules)."""
+        self.advance()
 
     def action_back(self) -> None:
         self.session.finish("finished" if self.session.answered else "abandoned")
@@ -150,50 +235,111 @@ class DrillScreen(Screen[None]):
 
     def show_feedback(self, feedback: Feedback) -> None:
         """Draw the verdict panel for an answer that is already stored."""
-        answer = self.query_one("#drill-answer", Input)
-        answer.disabled = True
-        self.query_one("#drill-message", Static).update("")
+        self.query_one("#drill-answer", Input).disabled = True
+        essay = self.query_one("#drill-essay", TextArea)
+        essay.read_only = True
+        essay.styles.height = 4  # the verdict needs the room; the answer stays visible
+        self.say("")
         self.query_one("#feedback-body", Static).update(render_feedback(feedback))
+        checklist = self.query_one("#self-check", SelectionList)
+        tail = self.query_one("#feedback-tail", Static)
         scroller = self.query_one("#drill-feedback", VerticalScroll)
-        scroller.scroll_home(animate=False)
-        scroller.focus()
+        grade = feedback.grade
+        if isinstance(grade, RubricResult) and feedback.self_score is None:
+            self.checking = True
+            checklist.clear_options()
+            checklist.add_options([(point.point, index, point.covered)
+                                   for index, point in enumerate(grade.key_points)])
+            checklist.display = True
+            checklist.highlighted = 0
+            tail.update("Tick what you really covered (space), then [b]ctrl+s[/b] to confirm.")
+            scroller.scroll_home(animate=False)
+            checklist.focus()
+        else:
+            checklist.display = False
+            tail.update(render_rating_line(feedback))
+            scroller.scroll_home(animate=False)
+            scroller.focus()
         self.refresh_bindings()
+
+
+def render_rating_line(feedback: Feedback) -> str:
+    if isinstance(feedback.grade, RubricResult) and feedback.self_score is not None:
+        heard = feedback.grade.auto_score
+        return (f"Self-check: [b]{feedback.self_score:.0%}[/b] (heard {heard:.0%})"
+                f" → [b]{RATING_NAMES[feedback.rating]}[/b]  —  Enter next · 1–4 override")
+    return (f"Suggested rating: [b]{RATING_NAMES[feedback.suggested_rating]}[/b]"
+            "  —  Enter accepts · 1 Again · 2 Hard · 3 Good · 4 Easy")
 
 
 def render_feedback(feedback: Feedback) -> str:
     """The verdict panel as Textual markup (everything from content is escaped)."""
     question, grade = feedback.question, feedback.grade
+    if isinstance(grade, RubricResult) or (grade is None and question.kind == "open"):
+        return _render_open(feedback)
     style = BAND_STYLES[feedback.verdict]
-    unit = question.display_unit
-    headline = escape(grade.message) if grade else BAND_WORDS[feedback.verdict]
-    lines = [f"[b {style}]{BAND_MARKS[feedback.verdict]} {headline}[/]"]
-    reference_shown = grade.reference if grade else _reference_in_display(feedback)
-    if grade:
+    lines: list[str] = []
+    if isinstance(grade, TextGrade):
+        lines.append(f"[b {style}]{BAND_MARKS[feedback.verdict]} {escape(grade.message)}[/]")
+        lines.append(f"Answer: [b]{escape(question.answers[0])}[/b]")
+        if len(question.answers) > 1:
+            lines.append(f"[dim]Also accepted: {escape(', '.join(question.answers[1:]))}[/dim]")
+    elif isinstance(grade, Grade):
+        unit = question.display_unit
+        lines.append(f"[b {style}]{BAND_MARKS[feedback.verdict]} {escape(grade.message)}[/]")
         lines.append(f"You: [b]{escape(format_value(grade.value, unit))}[/b]"
-                     f"   Reference: [b]{escape(format_value(reference_shown, unit))}[/b]")
+                     f"   Reference: [b]{escape(format_value(grade.reference, unit))}[/b]")
         if grade.interval:
             low, high = grade.interval
             lines.append(f"Your range: {escape(format_value(low, unit))} – "
                          f"{escape(format_value(high, unit))} (graded on its geometric middle)")
     else:
-        lines.append(f"Reference: [b]{escape(format_value(reference_shown, unit))}[/b]")
+        lines.append(f"[b {style}]✗ Don't know[/]")
+        if question.kind == "text":
+            lines.append(f"Answer: [b]{escape(question.answers[0])}[/b]")
+        else:
+            shown = format_value(_reference_in_display(question), question.display_unit)
+            lines.append(f"Reference: [b]{escape(shown)}[/b]")
     if question.steps:
-        lines.append("")
-        lines.append("[b]Show work[/b]")
+        lines += ["", "[b]Show work[/b]"]
         for step in question.steps:
             lines.append(f"  {escape(step.label)} = {escape(humanize(step.value, step.unit))}")
-    lines.append("")
-    lines.append(escape(question.explanation.strip()))
+    lines += ["", escape(question.explanation.strip())]
     if question.source:
         lines.append(f"[dim]Source: {escape(question.source)}[/dim]")
-    lines.append("")
-    lines.append(f"Suggested rating: [b]{RATING_NAMES[feedback.suggested_rating]}[/b]"
-                 "  —  Enter accepts · 1 Again · 2 Hard · 3 Good · 4 Easy")
     return "\n".join(lines)
 
 
-def _reference_in_display(feedback: Feedback) -> float:
+def _render_open(feedback: Feedback) -> str:
+    question, result = feedback.question, feedback.grade
+    lines: list[str] = []
+    if isinstance(result, RubricResult):
+        heard = sum(1 for p in result.key_points if p.covered)
+        lines.append(f"[b $accent]• Heard {heard} of {len(result.key_points)} key points — "
+                     f"automatic score {result.auto_score:.0%}[/]")
+        for point in result.key_points:
+            mark = "[$success]✓[/]" if point.covered else "[$error]✗[/]"
+            found = f' [dim]("{escape(point.found or point.matched or "")}")[/dim]' \
+                if point.covered else ""
+            lines.append(f" {mark} {escape(point.point)}{found}")
+        numbers = ", ".join(result.numbers[:8]) or "none — put numbers with units on it"
+        lines.append(f"Numbers you used: {escape(numbers)}")
+        lines.append(f"Mechanisms (cause → effect): {len(result.mechanisms)} · "
+                     f"quantified tradeoffs: {len(result.tradeoffs)}")
+        for flag in result.red_flags:
+            lines.append(f"[$error]⚑ \"{escape(flag.found)}\"[/] — {escape(flag.why)}")
+    else:
+        lines.append("[b $error]✗ Don't know[/]")
+        lines.append("Key points a strong answer covers:")
+        lines += [f" • {escape(point.point)}" for point in question.key_points]
+    lines += ["", "[b]Model answer[/b]", escape(question.model_answer.strip()), "",
+              f"[dim]{escape(question.explanation.strip())}[/dim]"]
+    if question.source:
+        lines.append(f"[dim]Source: {escape(question.source)}[/dim]")
+    return "\n".join(lines)
+
+
+def _reference_in_display(question: Question) -> float:
     from grading.units import convert
 
-    question = feedback.question
     return convert(question.reference_value, question.reference_unit, question.display_unit)

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from engine.loop_session import next_level, player_level
 from engine.session import TodayCounts, today_counts
 from tui.timefmt import describe_due
 
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
 #: Modes not built yet say so plainly instead of opening an empty screen.
 NOT_YET = {
-    "loop": "The timed onsite-loop simulation is not built yet.",
     "weak": "Weak-area review is not built yet: it needs the stats of a few drills first.",
     "stats": "The stats screen is not built yet.",
 }
@@ -78,10 +78,23 @@ class HomeScreen(Screen[None]):
             f"  (limit {app.config_data.new_per_day}/day)",
             f"[b]Answered today:[/b] {counts.reviews_done}",
             f"[b]Streak:[/b] {streak}",
+            self.render_ladder(),
         ]
         if counts.due_total == 0 and counts.new_available == 0 and counts.next_due:
             lines.append(f"Next card due {describe_due(counts.next_due, app.clock)}.")
         return "\n".join(lines)
+
+    def render_ladder(self) -> str:
+        """The career ladder: the level held, when each promotion came, the next loop's bar."""
+        store = self.drill_app.store
+        level = player_level(store)
+        promotions = store.promotions()
+        dates = ", ".join(f"{p['level']} on {p['promoted_at'][:10]}" for p in promotions)
+        upcoming = next_level(level)
+        line = f"[b]Level:[/b] {level}" + (f"  (promoted: {dates})" if dates else "")
+        if upcoming:
+            line += f"  ·  next loop is at {upcoming}"
+        return line
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
@@ -91,5 +104,8 @@ class HomeScreen(Screen[None]):
         """Open a mode, or say plainly that it is not built yet."""
         if mode == "drill":
             self.drill_app.start_drill()
+            return
+        if mode == "loop":
+            self.drill_app.start_loop()
             return
         self.notify(NOT_YET.get(mode, f"{mode}: not built yet."), title=mode.capitalize())

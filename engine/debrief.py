@@ -1,0 +1,115 @@
+"""A loop's debrief as Markdown: per round the rating and time, each question with the
+answer given, its score, what was missed and the model answer; numeric errors with their bias.
+
+Built from the store (what happened) and the bank (what was asked), so an exported debrief
+reads the same on any later day.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from content.loader import OpenQuestion
+from engine.bank import ContentBank
+from engine.loop import ROUND_TITLES, committee_verdict
+from engine.store import Store
+
+
+class DebriefError(LookupError):
+    """No loop with that id."""
+
+
+def _minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds / 60:.1f} min"
+
+
+def _answer_block(text: str) -> list[str]:
+    quoted = [f"> {line}" if line.strip() else ">" for line in text.strip().splitlines()]
+    return quoted or ["> (no answer)"]
+
+
+def _review_lines(review: dict[str, Any], bank: ContentBank) -> list[str]:
+    item = bank.get(review["card_id"])
+    prompt = item.prompt if item else review["card_id"]
+    lines = [f"#### {prompt}", ""]
+    if review["band"] == "dont_know":
+        lines += ["*Answer:* don't know", ""]
+    else:
+        lines += ["*Answer:*", "", *_answer_block(review["answer_text"]), ""]
+    if review["kind"] == "open":
+        score = review["self_score"] if review["self_score"] is not None else review["auto_score"]
+        if score is not None:
+            lines.append(f"*Score:* {score:.0%} (heard automatically: "
+                         f"{(review['auto_score'] or 0):.0%})")
+        if isinstance(item, OpenQuestion):
+            from grading.rubric import score_open
+
+            result = score_open(review["answer_text"], item.key_points, item.red_flags)
+            missed = [p.point for p in result.key_points if not p.covered]
+            if missed and review["band"] != "dont_know":
+                lines += ["", "*Missed:*", *[f"- {m}" for m in missed]]
+            if result.red_flags:
+                lines += ["", "*Red flags:*",
+                          *[f"- \"{f.found}\" — {f.why}" for f in result.red_flags]]
+            lines += ["", "*Model answer:*", "", *_answer_block(item.model_answer)]
+    elif review["band"] in {"exact", "close", "off"}:
+        unit = review["display_unit"]
+        error = review["log10_error"]
+        bias = ""
+        if error is not None:
+            factor = 10 ** abs(error)
+            bias = f" — {'high' if error > 0 else 'low'} by {factor:.2f}×"
+        lines.append(f"*Result:* {review['band']}: {review['parsed_value']:.4g} {unit} vs "
+                     f"reference {review['reference_value']:.4g} {unit}{bias}")
+    elif review["band"] == "dont_know" and item is not None and not isinstance(item,
+                                                                               OpenQuestion):
+        lines.append(f"*Reference:* {review['reference_value'] or 'see the card'}")
+    lines.append("")
+    return lines
+
+
+def loop_debrief(store: Store, bank: ContentBank, session_id: int) -> str:
+    """The Markdown debrief of loop ``session_id``."""
+    session = store.session(session_id)
+    if session is None or session["mode"] != "loop":
+        loops = ", ".join(str(s["id"]) for s in store.sessions("loop")) or "none yet"
+        raise DebriefError(f"no loop with id {session_id}; loops: {loops}")
+    rounds = store.loop_rounds(session_id)
+    reviews = store.reviews(session_id)
+    config = json.loads(session["config_json"] or "{}")
+    lines = [f"# Onsite loop {session_id} — level {session['level']}", "",
+             f"Started {session['started_at'][:16].replace('T', ' ')} UTC · "
+             f"status {session['status']}"]
+    if session["paused_seconds"]:
+        lines.append(f"Paused for {_minutes(session['paused_seconds'])} in total: a real loop "
+                     "does not pause.")
+    onsite = [r["rating"] for r in rounds if r["round"] != "technical_screen" and r["rating"]]
+    if session["verdict"] == "abandoned" or session["status"] == "abandoned":
+        lines += ["", "**Verdict: abandoned** — the loop was left before every round was rated."]
+    elif len(onsite) == 4:
+        verdict = committee_verdict(onsite)
+        word = "Advance" if verdict.advance else "No hire"
+        lines += ["", f"**Verdict: {word}** — {verdict.reason}", f"Rule: {verdict.rule}"]
+    lines += ["", "| round | rating | time used | planned | score |", "|---|---|---|---|---|"]
+    for r in rounds:
+        score = f"{r['score']:.0%}" if r["score"] is not None else "–"
+        lines.append(f"| {ROUND_TITLES.get(r['round'], r['round'])} | {r['rating'] or r['status']}"
+                     f" | {_minutes(r['seconds_used'])} | {_minutes(r['seconds_planned'])} "
+                     f"| {score} |")
+    planned = {p["name"]: p["items"] for p in config.get("rounds", [])}
+    for r in rounds:
+        lines += ["", f"## {ROUND_TITLES.get(r['round'], r['round'])} — "
+                      f"{r['rating'] or r['status']}", ""]
+        answered = [rv for rv in reviews if rv["loop_round"] == r["round"]]
+        for review in answered:
+            lines += _review_lines(review, bank)
+        unanswered = [i for i in planned.get(r["round"], [])
+                      if i not in {rv["card_id"] for rv in answered}]
+        for item_id in unanswered:
+            item = bank.get(item_id)
+            lines += [f"#### {item.prompt if item else item_id}", "",
+                      "*Not answered* — counts as not covered.", ""]
+    return "\n".join(lines).rstrip() + "\n"

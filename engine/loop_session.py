@@ -1,0 +1,255 @@
+"""A timed onsite loop as the TUI drives it: planning, answering, rounds, verdict, ladder.
+
+``LoopSession`` wraps a ``LoopRun`` (the rules and the clock) and a ``StudySession`` in
+``mode = 'loop'`` (so loop answers are reviews that update FSRS like any other). Every change
+is written as it happens — answers before their feedback, each round's row when it starts and
+ends — so quitting at any moment keeps everything given so far.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from content.loader import Fact, OpenQuestion, Problem
+from engine.bank import ContentBank
+from engine.clock import Clock
+from engine.loop import (
+    LEVELS,
+    ROUND_MIX,
+    SCREEN_ROUND,
+    LoopRun,
+    RoundPlan,
+    RoundState,
+    Verdict,
+    plan_rounds,
+    round_rating,
+)
+from engine.scheduler import Scheduler
+from engine.session import Feedback, StudySession
+from engine.store import Store
+
+#: Which numeric items each round draws on: problems everywhere, facts in technical depth.
+_NUMERIC_KINDS = {
+    SCREEN_ROUND: (Problem,),
+    "program_design": (Problem,),
+    "technical_depth": (Fact, Problem),
+    "behavioral": (),
+    "system_tradeoffs": (Problem,),
+}
+
+
+class LoopPicker:
+    """Serves the current round's next unanswered item; nothing once the round is over."""
+
+    def __init__(self, run: LoopRun) -> None:
+        self.run = run
+
+    def pick(self, session: StudySession) -> str | None:
+        return self.run.next_item()
+
+
+def player_level(store: Store) -> str:
+    """The career-ladder level: the latest promotion, or L4 for a new player."""
+    promotions = store.promotions()
+    return promotions[-1]["level"] if promotions else LEVELS[0]
+
+
+def next_level(level: str) -> str | None:
+    index = LEVELS.index(level)
+    return LEVELS[index + 1] if index + 1 < len(LEVELS) else None
+
+
+def plan_loop(bank: ContentBank, store: Store, scheduler: Scheduler, clock: Clock, level: str,
+              with_screen: bool = False, round_minutes: float | None = None,
+              seed: int | None = None) -> list[RoundPlan]:
+    """Choose each round's questions: meant for the round, at or below the level, weak or
+    unseen first, never the same item twice in one loop."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    cards = store.cards()
+    now = clock.now()
+    max_level = LEVELS.index(level)
+    used: set[str] = set()
+
+    def weakness_order(ids: list[str]) -> list[str]:
+        """At or below the level first (then the nearest levels above, when the bank is thin
+        there); within that, unseen items, then the least remembered."""
+        jitter = {item_id: float(rng.random()) for item_id in ids}
+
+        def key(item_id: str) -> tuple[int, int, float, float]:
+            above = max(0, LEVELS.index(bank.items[item_id].level) - max_level)
+            card = cards.get(item_id)
+            if card is None:
+                return (above, 0, 0.0, jitter[item_id])
+            return (above, 1, scheduler.retrievability(card, now), jitter[item_id])
+
+        return sorted(ids, key=key)
+
+    plans = []
+    for name, seconds in plan_rounds(with_screen, round_minutes):
+        n_open, n_numeric = ROUND_MIX[name]
+        eligible = [i for i in bank.items.values() if i.id not in used]
+        open_ids = weakness_order([i.id for i in eligible if isinstance(i, OpenQuestion)
+                                   and name in i.rounds])[:n_open]
+        kinds = _NUMERIC_KINDS[name]
+        numeric_ids = weakness_order([i.id for i in eligible if kinds and isinstance(i, kinds)
+                                      and bank.numeric(i.id)])[:n_numeric]
+        chosen = tuple(open_ids + numeric_ids)
+        used.update(chosen)
+        plans.append(RoundPlan(name, seconds, chosen))
+    return plans
+
+
+@dataclass(frozen=True)
+class LoopOutcome:
+    """How a loop ended: the verdict, the ratings, and a promotion if one was earned."""
+
+    verdict: Verdict
+    ratings: dict[str, str]
+    promoted_to: str | None
+
+
+class LoopSession:
+    """One onsite loop, from the first round's intro to the committee's verdict."""
+
+    def __init__(self, store: Store, bank: ContentBank, scheduler: Scheduler, clock: Clock,
+                 level: str, with_screen: bool = False, round_minutes: float | None = None,
+                 seed: int | None = None) -> None:
+        self.store, self.clock = store, clock
+        plans = plan_loop(bank, store, scheduler, clock, level, with_screen, round_minutes,
+                          seed)
+        self.run = LoopRun(plans, level)
+        self.study = StudySession(store, bank, scheduler, clock, mode="loop",
+                                  picker=LoopPicker(self.run), seed=seed)
+        self.session_id = self.study.session_id
+        config = {"seed": seed, "with_screen": with_screen, "round_minutes": round_minutes,
+                  "rounds": [{"name": p.name, "seconds": p.seconds, "items": list(p.item_ids)}
+                             for p in plans]}
+        store.update_session(self.session_id, level=level, config_json=json.dumps(config))
+        for position, plan in enumerate(plans):
+            store.record_loop_round(self.session_id, position, plan.name, plan.seconds, None,
+                                    None, None, "pending")
+        self.outcome: LoopOutcome | None = None
+
+    @property
+    def level(self) -> str:
+        return self.run.level
+
+    @property
+    def current(self) -> RoundState:
+        return self.run.current
+
+    def now(self) -> float:
+        return self.clock.monotonic()
+
+    # -- rounds ---------------------------------------------------------------------------
+
+    def start_round(self) -> None:
+        self.run.start_round(self.now())
+        self.study.loop_round = self.current.plan.name
+        self._save_round()
+
+    def remaining(self) -> float:
+        return self.run.remaining(self.now())
+
+    def urgency(self) -> str:
+        return self.run.urgency(self.now())
+
+    def tick(self) -> bool:
+        """Called by the screen's timer: ``True`` when the round just ran out of time."""
+        ended = self.run.tick(self.now())
+        if ended:
+            self._save_round()
+        return ended
+
+    def pause(self) -> None:
+        self.run.pause(self.now())
+        self._save_pauses()
+
+    def resume(self) -> None:
+        self.run.resume(self.now())
+        self._save_pauses()
+
+    def answered(self, feedback: Feedback) -> None:
+        """Count an answer toward its round (re-count after an open answer's self-check)."""
+        item_id = feedback.question.item_id
+        if item_id in self.current.scores:
+            self.current.scores[item_id] = feedback.score
+        else:
+            self.run.record(item_id, feedback.score, self.now())
+        self._save_round()
+
+    def finish_round(self) -> None:
+        self.run.finish_round(self.now())
+        self._save_round()
+
+    @property
+    def round_over(self) -> bool:
+        return self.current.status not in {"pending", "running"}
+
+    def next_round(self) -> bool:
+        """Move on; ``False`` when the last round is done (call ``complete``)."""
+        return self.run.advance()
+
+    # -- the end --------------------------------------------------------------------------
+
+    def complete(self) -> LoopOutcome:
+        """The committee's verdict, written to the session; a pass one level up promotes."""
+        verdict = self.run.verdict()
+        ratings = self.run.ratings()
+        promoted = None
+        current_level = player_level(self.store)
+        if verdict.advance and self.level == next_level(current_level):
+            promoted = self.level
+            self.store.add_promotion(self.level, self.clock.now(), self.session_id)
+        self.store.update_session(self.session_id, verdict="advance" if verdict.advance
+                                  else "no_hire")
+        self.study.finish("finished")
+        self.outcome = LoopOutcome(verdict, ratings, promoted)
+        return self.outcome
+
+    def abandon(self) -> None:
+        """Quit mid-loop: answers given are kept, the loop is marked abandoned."""
+        if self.outcome is not None:
+            return
+        self.run.abandon(self.now())
+        self._save_round()
+        self.store.update_session(self.session_id, verdict="abandoned")
+        self.study.finish("abandoned")
+        self.outcome = LoopOutcome(self.run.verdict(), self.run.ratings(), None)
+
+    # -- persistence ----------------------------------------------------------------------
+
+    def _save_round(self) -> None:
+        state = self.current
+        done = state.status not in {"pending", "running"}
+        self.store.record_loop_round(
+            self.session_id, self.run.index, state.plan.name, state.plan.seconds,
+            self.run.elapsed(self.now()) if state.started_at is not None else None,
+            state.score() if done else None,
+            round_rating(state.score(), self.level) if state.status in
+            {"finished", "timed_out"} else None,
+            state.status,
+        )
+
+    def _save_pauses(self) -> None:
+        paused = sum(s.paused_seconds for s in self.run.rounds)
+        self.store.update_session(self.session_id, paused_seconds=paused)
+
+
+def loop_summaries(store: Store) -> list[dict[str, Any]]:
+    """Past loops, newest first: id, start, level, verdict, per-round ratings."""
+    out = []
+    for session in reversed(store.sessions("loop")):
+        rounds = store.loop_rounds(session["id"])
+        out.append({
+            "id": session["id"], "started_at": session["started_at"],
+            "level": session["level"], "verdict": session["verdict"] or session["status"],
+            "ratings": {r["round"]: r["rating"] for r in rounds},
+            "paused_seconds": session["paused_seconds"],
+        })
+    return out
+

@@ -1,0 +1,262 @@
+"""The onsite loop on screen: a round intro, questions against a countdown, the debrief.
+
+The countdown lives in the engine (``LoopSession`` on the app's clock); the screen's one-second
+timer only calls ``tick()`` and repaints, so tests advance a fake clock and call ``tick``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from engine.debrief import loop_debrief
+from engine.loop import ROUND_TITLES, LoopRun
+from engine.loop_session import LoopOutcome, LoopSession
+from engine.questions import Question
+from engine.session import Feedback
+from tui.screens.drill import DrillScreen
+
+if TYPE_CHECKING:
+    from tui.app import TpmDrillApp
+
+URGENCY_STYLES = {"normal": "$text", "warning": "$warning", "error": "$error"}
+ROUND_BRIEFS = {
+    "technical_screen": "Live modelling: put numbers on a system, out loud, with units.",
+    "program_design": "Design the program: decompose, sequence, quantify risk and buffers.",
+    "technical_depth": "Mechanisms and hardware facts, cold. Numbers with units.",
+    "behavioral": "Stories with data: the metric, the mechanism, the outcome. Not process.",
+    "system_tradeoffs": "Two options, a cost model, a recommendation with its break-even.",
+}
+
+
+def clock_text(seconds: float) -> str:
+    """mm:ss, rounded up so the clock shows 00:00 only when time is really up."""
+    whole = max(0, math.ceil(seconds))
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+class RoundIntroScreen(ModalScreen[bool]):
+    """Names the next round and waits for Enter."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start the round", id="intro.start"),
+        Binding("escape", "quit_loop", "Quit the loop", id="intro.quit"),
+    ]
+
+    def __init__(self, loop: LoopSession) -> None:
+        super().__init__()
+        self.loop = loop
+
+    def compose(self) -> ComposeResult:
+        plan = self.loop.current.plan
+        position = self.loop.run.index + 1
+        total = len(self.loop.run.rounds)
+        open_count = sum(1 for i in plan.item_ids if self.loop.study.bank.is_open(i))
+        body = (
+            f"[b]Round {position} of {total}: {escape(plan.title)}[/b]\n\n"
+            f"{escape(ROUND_BRIEFS.get(plan.name, ''))}\n\n"
+            f"{plan.seconds / 60:g} minutes · {len(plan.item_ids)} questions "
+            f"({open_count} to answer in writing) · bar: level {self.loop.level}\n\n"
+            "Unanswered questions count as not covered when time runs out.\n"
+            "F2 pauses (it is recorded). Enter starts the clock."
+        )
+        yield Static(body, id="intro-body")
+
+    def action_start(self) -> None:
+        self.dismiss(True)
+
+    def action_quit_loop(self) -> None:
+        self.dismiss(False)
+
+
+class PauseScreen(ModalScreen[None]):
+    """The loop is paused: the question is hidden until the player resumes."""
+
+    BINDINGS = [
+        Binding("f2", "resume", "Resume", id="pause.resume"),
+        Binding("enter", "resume", "Resume", id="pause.enter", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("[b]Paused[/b]\n\nThe clock is stopped and the pause is recorded in the "
+                     "debrief.\nF2 or Enter resumes.", id="pause-body")
+
+    def action_resume(self) -> None:
+        self.dismiss(None)
+
+
+class LoopScreen(DrillScreen):
+    """The drill screen, timed and scored as an interview round."""
+
+    BINDINGS = [
+        *DrillScreen.BINDINGS,
+        Binding("f2", "pause", "Pause", id="loop.pause", priority=True),
+        Binding("f3", "finish_round", "End round", id="loop.finish", priority=True,
+                tooltip="Finish this round early; unanswered questions count as not covered"),
+    ]
+
+    def __init__(self, loop: LoopSession) -> None:
+        super().__init__(loop.study)
+        self.loop = loop
+
+    @property
+    def run(self) -> LoopRun:
+        return self.loop.run
+
+    def start(self) -> None:
+        self.sub_title = f"onsite loop · {self.loop.level}"
+        cast("TpmDrillApp", self.app).active_loop = self.loop
+        self.set_interval(1.0, self.tick)
+        self.intro()
+
+    # -- rounds ---------------------------------------------------------------------------
+
+    def intro(self) -> None:
+        def started(go: bool | None) -> None:
+            if not go:
+                self.action_back()
+                return
+            self.loop.start_round()
+            self.advance()
+
+        self.app.push_screen(RoundIntroScreen(self.loop), started)
+
+    def advance(self) -> None:
+        if self.loop.round_over:
+            self.round_end()
+            return
+        question = self.session.next_question()
+        if question is None:
+            self.loop.finish_round()
+            self.round_end()
+            return
+        self.show_question(question)
+        self.tick()
+
+    def round_end(self) -> None:
+        if self.loop.next_round():
+            self.intro()
+        else:
+            self.finished()
+
+    def finished(self) -> None:
+        outcome = self.loop.complete()
+        cast("TpmDrillApp", self.app).active_loop = None
+        self.app.switch_screen(DebriefScreen(self.loop.session_id, outcome))
+
+    def after_answer(self) -> None:
+        self.advance()
+
+    # -- the clock ------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Repaint the countdown; end the round when the engine says time is up."""
+        if self.loop.outcome is not None or self.run.current.started_at is None:
+            return
+        ended = self.loop.tick()
+        self.query_one("#drill-status", Static).update(self.countdown_line())
+        if ended and self.answering:
+            self.notify("Time is up: the answer in progress counts as not covered.",
+                        severity="warning", timeout=4)
+            self.round_end()
+
+    def countdown_line(self) -> str:
+        state = self.run.current
+        left = clock_text(self.loop.remaining())
+        style = URGENCY_STYLES[self.loop.urgency()]
+        answered = len(state.scores)
+        paused = " · [b]PAUSED[/b]" if self.run.paused else ""
+        return (f"[b]{escape(state.plan.title)}[/b] · question "
+                f"{min(answered + 1, len(state.plan.item_ids))}/{len(state.plan.item_ids)} · "
+                f"[b {style}]{left} left[/]{paused}")
+
+    def status_line(self, question: Question) -> str:
+        return ""  # the countdown line replaces the drill's status
+
+    def show_feedback(self, feedback: Feedback) -> None:
+        self.loop.answered(feedback)  # scored as soon as it is recorded
+        super().show_feedback(feedback)
+        self.tick()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"pause", "finish_round"}:
+            return self.run.current.status == "running"
+        return super().check_action(action, parameters)
+
+    def action_pause(self) -> None:
+        self.loop.pause()
+        self.tick()
+
+        def resumed(_: None) -> None:
+            self.loop.resume()
+            self.tick()
+
+        self.app.push_screen(PauseScreen(), resumed)
+
+    def action_finish_round(self) -> None:
+        self.loop.finish_round()
+        self.notify("Round ended early.", timeout=2)
+        if not self.checking:
+            self.round_end()
+
+    def action_back(self) -> None:
+        """Quit mid-loop: every answer given is kept; the loop is marked abandoned."""
+        self.loop.abandon()
+        cast("TpmDrillApp", self.app).active_loop = None
+        self.notify(f"Loop abandoned. Your {self.session.answered} answer(s) are saved.",
+                    timeout=4)
+        self.app.pop_screen()
+
+
+class DebriefScreen(Screen[None]):
+    """The debrief after the last round: verdict, ratings, every answer, the model answers."""
+
+    BINDINGS = [
+        Binding("enter", "home", "Home", id="debrief.home"),
+        Binding("q", "home", "Home", id="debrief.q", show=False),
+        Binding("escape", "home", "Home", id="debrief.escape", show=False),
+    ]
+
+    def __init__(self, session_id: int, outcome: LoopOutcome | None = None) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.outcome = outcome
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="debrief-scroll"):
+            yield Static("", id="debrief-verdict")
+            yield Markdown("", id="debrief-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = cast("TpmDrillApp", self.app)
+        self.sub_title = "debrief"
+        lines = []
+        if self.outcome is not None:
+            verdict = self.outcome.verdict
+            style = "$success" if verdict.advance else "$error"
+            word = "Advance" if verdict.advance else "No hire"
+            lines.append(f"[b {style}]{word}[/] — {escape(verdict.reason)}")
+            ratings = " · ".join(f"{ROUND_TITLES.get(n, n)}: {r}"
+                                 for n, r in self.outcome.ratings.items())
+            lines.append(escape(ratings))
+            if self.outcome.promoted_to:
+                lines.append(f"[b $success]Promoted to {self.outcome.promoted_to}![/]")
+        lines.append(f"[dim]Export: tpm-drill loop --export {self.session_id} > debrief.md[/dim]")
+        self.query_one("#debrief-verdict", Static).update("\n".join(lines))
+        markdown = loop_debrief(app.store, app.bank, self.session_id)
+        self.query_one("#debrief-body", Markdown).update(markdown)
+        self.query_one("#debrief-scroll").focus()
+
+    def action_home(self) -> None:
+        self.app.pop_screen()
