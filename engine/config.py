@@ -125,3 +125,47 @@ def default_db_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME)) / "progress.db"
+
+
+def set_config_value(path: Path, key: str, value: date | int | float | str | None) -> Config:
+    """Write one key into config.toml, keeping the rest of the file as the player wrote it.
+
+    ``None`` removes the key. The result is re-read and validated before it is written, so a
+    bad value raises ``ConfigError`` and leaves the file untouched.
+    """
+    import re
+
+    if key not in {f.name for f in fields(Config)}:
+        raise ConfigError(f"{path}: unknown key {key!r}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    if value is None:
+        literal = None
+    elif isinstance(value, date):
+        literal = value.isoformat()
+    elif isinstance(value, str):
+        literal = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    else:
+        literal = repr(value)
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=.*$", re.MULTILINE)
+    if literal is None:
+        new_text = pattern.sub("", text)
+    elif pattern.search(text):
+        new_text = pattern.sub(f"{key} = {literal}", text, count=1)
+    else:
+        new_text = text + ("" if not text or text.endswith("\n") else "\n") + \
+            f"{key} = {literal}\n"
+    try:
+        config = _check(tomllib.loads(new_text), str(path))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: would not be valid TOML: {error}") from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_text, encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot write: {error}") from None
+    return config

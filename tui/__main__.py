@@ -274,7 +274,8 @@ def _open_app(args: argparse.Namespace, start: str,
     from tui.app import build_app
 
     try:
-        app = build_app(db_path, config=config, start=start, loop_options=loop_options)
+        app = build_app(db_path, config=config, start=start, loop_options=loop_options,
+                        config_path=args.config)
     except StoreError as error:
         return _fail(str(error))
     app.run()

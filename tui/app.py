@@ -7,6 +7,7 @@ Everything the screens need is built here once and passed in; tests construct th
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ class TpmDrillApp(App[None]):
         bank: ContentBank | None = None,
         seed: int | None = None,
         loop_options: dict[str, Any] | None = None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.started_monotonic = time.perf_counter()
@@ -55,6 +57,7 @@ class TpmDrillApp(App[None]):
         self.scheduler = Scheduler(self.config_data)
         self.active_loop: LoopSession | None = None
         self.loop_options = loop_options or {}
+        self.config_path = config_path
         self.theme = self.config_data.theme if self.config_data.theme in self.available_themes \
             else "textual-dark"
 
@@ -73,6 +76,14 @@ class TpmDrillApp(App[None]):
             self.start_loop(**self.loop_options)
         self.run_worker(_warm_grading, thread=True, exclusive=True, group="warm",
                         exit_on_error=False)
+
+    def set_interview_date(self, when: date | None) -> None:
+        """Save the interview date in config.toml and use it from now on."""
+        from engine.config import default_config_path, set_config_value
+
+        path = self.config_path or default_config_path()
+        self.config_data = set_config_value(path, "interview_date", when)
+        self.scheduler = Scheduler(self.config_data)
 
     def new_session(self, mode: str = "drill") -> StudySession:
         return StudySession(self.store, self.bank, self.scheduler, self.clock, mode=mode,
@@ -111,7 +122,8 @@ def _warm_grading() -> None:
 
 def build_app(db_path: Path, config: Config | None = None, clock: Clock | None = None,
               start: str = "home", seed: int | None = None,
-              loop_options: dict[str, Any] | None = None) -> TpmDrillApp:
+              loop_options: dict[str, Any] | None = None,
+              config_path: Path | None = None) -> TpmDrillApp:
     """The one factory the CLI and the tests use."""
     return TpmDrillApp(db_path, config=config, clock=clock, start=start, seed=seed,
-                       loop_options=loop_options)
+                       loop_options=loop_options, config_path=config_path)

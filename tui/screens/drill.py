@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input, SelectionList, Static, TextAr
 
 from engine.questions import Question
 from engine.session import Feedback, Retry, StudySession
+from engine.store import StoreError
 from grading.numeric import Grade
 from grading.rating import AGAIN, EASY, GOOD, HARD
 from grading.rubric import RubricResult
@@ -180,7 +181,13 @@ class DrillScreen(Screen[None]):
         self.submit(event.value)
 
     def submit(self, text: str) -> None:
-        outcome = self.session.submit(text)
+        try:
+            outcome = self.session.submit(text)
+        except StoreError as error:  # nothing was recorded: keep the answer, say why
+            self.say(f"Not saved — {error}")
+            self.notify(str(error), title="Could not save your answer", severity="error",
+                        timeout=10)
+            return
         if isinstance(outcome, Retry):
             self.say(outcome.message)
             return
@@ -208,7 +215,12 @@ class DrillScreen(Screen[None]):
 
     def action_dont_know(self) -> None:
         if self.answering:
-            self.show_feedback(self.session.dont_know())
+            try:
+                feedback = self.session.dont_know()
+            except StoreError as error:
+                self.say(f"Not saved — {error}")
+                return
+            self.show_feedback(feedback)
 
     def action_rate(self, rating: int) -> None:
         """Override the suggested rating, then move on."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -10,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from engine.config import ConfigError
 from engine.loop_session import next_level, player_level
 from engine.session import TodayCounts, today_counts
 from tui.timefmt import describe_due
@@ -33,6 +35,8 @@ class HomeScreen(Screen[None]):
         Binding("l", "open('loop')", "Loop", id="home.loop", tooltip="Timed onsite loop"),
         Binding("w", "open('weak')", "Weak", id="home.weak", tooltip="Review weak areas"),
         Binding("s", "open('stats')", "Stats", id="home.stats", tooltip="Progress"),
+        Binding("i", "interview_date", "Interview date", id="home.interview",
+                tooltip="Set the date the plan works back from"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave tpm-drill"),
     ]
 
@@ -79,10 +83,41 @@ class HomeScreen(Screen[None]):
             f"[b]Answered today:[/b] {counts.reviews_done}",
             f"[b]Streak:[/b] {streak}",
             self.render_ladder(),
+            self.render_interview(),
         ]
         if counts.due_total == 0 and counts.new_available == 0 and counts.next_due:
             lines.append(f"Next card due {describe_due(counts.next_due, app.clock)}.")
         return "\n".join(lines)
+
+    def render_interview(self) -> str:
+        """The countdown to the interview, or how to set one."""
+        app = self.drill_app
+        when = app.config_data.interview_date
+        if when is None:
+            return "[b]Interview:[/b] no date set — press i to plan toward one"
+        today = app.scheduler.window(app.clock.now(), app.clock.local_tz()).day
+        days = (when - today).days
+        if days < 0:
+            return f"[b]Interview:[/b] {when.isoformat()} has passed — press i to set the next"
+        return f"[b]Interview:[/b] {when.isoformat()} — {days} day{'s' if days != 1 else ''} left"
+
+    def action_interview_date(self) -> None:
+        from tui.screens.interview import InterviewDateScreen
+
+        app = self.drill_app
+        today = app.scheduler.window(app.clock.now(), app.clock.local_tz()).day
+
+        def chosen(result: object) -> None:
+            if result is False:
+                return
+            try:
+                app.set_interview_date(result if isinstance(result, date) else None)
+            except ConfigError as error:
+                self.notify(str(error), title="Could not save", severity="error", timeout=8)
+                return
+            self.refresh_counts()
+
+        app.push_screen(InterviewDateScreen(app.config_data.interview_date, today), chosen)
 
     def render_ladder(self) -> str:
         """The career ladder: the level held, when each promotion came, the next loop's bar."""
