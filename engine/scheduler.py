@@ -7,6 +7,7 @@ local rollover. Daily limits on new cards and reviews are counted per study day.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -43,7 +44,8 @@ class DayWindow:
 class Scheduler:
     """FSRS through py-fsrs, configured from the player's ``Config``."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, parameters: Sequence[float] | None = None) -> None:
+        """``parameters`` are the player's fitted FSRS weights (``tpm-drill optimize``), if any."""
         import fsrs
 
         self.config = config
@@ -55,7 +57,9 @@ class Scheduler:
                 timedelta(minutes=m) for m in config.relearning_steps_minutes
             ),
             enable_fuzzing=True,
+            **({"parameters": tuple(parameters)} if parameters else {}),
         )
+        self.parameters = tuple(self._scheduler.parameters)
 
     def window(self, now: datetime, tz: tzinfo) -> DayWindow:
         """Today's study-day window in UTC."""
@@ -69,8 +73,16 @@ class Scheduler:
         return CardRow(card_id, fsrs_id, LEARNING, 0, None, None, now, None, 0, 0)
 
     def review(self, card: CardRow, rating: int, now: datetime,
-               duration_ms: int | None = None) -> CardRow:
-        """The card's state after answering with ``rating`` (1 Again … 4 Easy) at ``now``."""
+               duration_ms: int | None = None, tz: tzinfo = UTC) -> CardRow:
+        """The card's state after answering with ``rating`` (1 Again … 4 Easy) at ``now``.
+
+        With an interview date set, the desired retention is the planner's for that study day
+        (raised in the final days so every card is fresh on the day).
+        """
+        from engine.planner import retention_for_day  # the planner imports this module
+
+        self._scheduler.desired_retention = retention_for_day(
+            self.config, study_day(now, tz, self.config.day_rollover_hour), self.parameters)
         fsrs_card = self._to_fsrs(card)
         updated, _log = self._scheduler.review_card(
             fsrs_card, self._fsrs.Rating(rating), review_datetime=now.astimezone(UTC),

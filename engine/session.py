@@ -18,6 +18,8 @@ from typing import Any, Protocol
 
 from engine.bank import ContentBank
 from engine.clock import Clock
+from engine.planner import InterviewPlan, due_today
+from engine.planner import plan as interview_plan
 from engine.questions import PoseError, Question, pose
 from engine.scheduler import LEARNING, RELEARNING, REVIEW, Scheduler
 from engine.store import CardRow, ReviewRecord, Store, from_iso
@@ -90,6 +92,7 @@ class TodayCounts:
     new_done: int
     streak_days: int
     next_due: datetime | None
+    plan: InterviewPlan | None = None
 
     @property
     def due_total(self) -> int:
@@ -113,6 +116,29 @@ def streak_days(study_days: list[date], today: date) -> int:
     return streak
 
 
+@dataclass(frozen=True, slots=True)
+class DayPlan:
+    """What today holds under the daily limits and, if set, the interview plan."""
+
+    review_ids: frozenset[str]
+    new_limit: int
+    plan: InterviewPlan | None
+
+
+def day_plan(cards: Mapping[str, CardRow], bank: ContentBank, scheduler: Scheduler,
+             clock: Clock) -> DayPlan:
+    """Review cards due today (stored due, plus the interview plan's final-pass pulls) and
+    how many new cards today may introduce."""
+    config = scheduler.config
+    window = scheduler.window(clock.now(), clock.local_tz())
+    unseen = sum(1 for item_id in bank.new_order() if item_id not in cards)
+    plan = interview_plan(config, window.day, unseen, cards.values(), tz=clock.local_tz(),
+                          parameters=scheduler.parameters)
+    review_ids = frozenset(due_today(cards.values(), window.end, plan))
+    new_limit = plan.new_per_day_today if plan else config.new_per_day
+    return DayPlan(review_ids, new_limit, plan)
+
+
 def today_counts(
     store: Store, bank: ContentBank, scheduler: Scheduler, clock: Clock
 ) -> TodayCounts:
@@ -121,13 +147,13 @@ def today_counts(
     window = scheduler.window(now, clock.local_tz())
     config = scheduler.config
     cards = {cid: card for cid, card in store.cards().items() if cid in bank}
+    today = day_plan(cards, bank, scheduler, clock)
     learning = sum(1 for c in cards.values() if c.state != REVIEW and c.due < window.end)
     reviews_done = store.review_cards_reviewed_since(window.start)
-    review_due = sum(1 for c in cards.values() if c.state == REVIEW and c.due < window.end)
-    review_due = min(review_due, max(0, config.reviews_per_day - reviews_done))
+    review_due = min(len(today.review_ids), max(0, config.reviews_per_day - reviews_done))
     new_done = store.new_cards_since(window.start)
     unseen = sum(1 for item_id in bank.new_order() if item_id not in cards)
-    new_available = min(unseen, max(0, config.new_per_day - new_done))
+    new_available = min(unseen, max(0, today.new_limit - new_done))
     upcoming = [c.due for c in cards.values()]
     return TodayCounts(
         day=window.day,
@@ -138,6 +164,7 @@ def today_counts(
         new_done=new_done,
         streak_days=streak_days(store.study_days(), window.day),
         next_due=min(upcoming) if upcoming else None,
+        plan=today.plan,
     )
 
 
@@ -166,12 +193,13 @@ class DuePicker:
                         and c.due <= now]
         if learning_now:
             return earliest(learning_now)
+        today = day_plan(cards, bank, session.scheduler, session.clock)
         reviews_done = store.review_cards_reviewed_since(window.start)
         if reviews_done < config.reviews_per_day:
-            due = [c for c in cards.values() if c.state == REVIEW and c.due < window.end]
+            due = [c for c in cards.values() if c.id in today.review_ids]
             if due:
                 return earliest(due)
-        if store.new_cards_since(window.start) < config.new_per_day:
+        if store.new_cards_since(window.start) < today.new_limit:
             for item_id in bank.new_order():
                 if item_id not in cards and item_id not in session.unservable:
                     return item_id
@@ -312,7 +340,8 @@ class StudySession:
         ).fetchone()
         card_before = CardRow.from_dict(json.loads(before[0]))
         card_after = self.scheduler.review(card_before, rating, from_iso(before[1]),
-                                           round(previous.duration_seconds * 1000))
+                                           round(previous.duration_seconds * 1000),
+                                           tz=self.clock.local_tz())
         self.store.override_rating(previous.review_id, rating, card_after,
                                    self_score=self_score, is_override=is_override)
 
@@ -341,7 +370,8 @@ class StudySession:
         card = existing or self.scheduler.new_card(
             question.item_id, self.store.next_fsrs_id(), now)
         duration_ms = round(seconds * 1000)
-        card_after = self.scheduler.review(card, rating, now, duration_ms)
+        card_after = self.scheduler.review(card, rating, now, duration_ms,
+                                           tz=self.clock.local_tz())
         window = self.scheduler.window(now, self.clock.local_tz())
         record = ReviewRecord(
             card_id=question.item_id, reviewed_at=now, study_day=window.day, rating=rating,

@@ -51,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     calc.add_argument("assignments", nargs="*", metavar="key=value")
     calc.add_argument("--list", action="store_true", help="list every model and its parameters")
     calc.add_argument("--json", action="store_true", help="machine-readable output")
+    weak = commands.add_parser("weak", help="a session from your weakest topics (--json: the "
+                               "ranking)")
+    weak.add_argument("--json", action="store_true", help="print the ranking and exit")
+    stats = commands.add_parser("stats", help="progress: retention, forecast, topics, loops")
+    stats.add_argument("--json", action="store_true", help="print the figures and exit")
+    commands.add_parser("optimize", help="fit FSRS weights to your own review history")
+    export = commands.add_parser("export", help="write every review and session")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     grade = commands.add_parser(
         "grade", help='grade one answer: tpm-drill grade "3.3 TB/s" --expected "3.35 TB/s"')
     grade.add_argument("answer", help="the answer as a person would type it")
@@ -141,6 +150,94 @@ def cmd_loop_export(db_path: Path, session_id: int) -> int:
         print(loop_debrief(store, load_content(config.deck_dirs), session_id), end="")
     except DebriefError as error:
         return _fail(str(error))
+    finally:
+        store.close()
+    return 0
+
+
+def _headless(args: argparse.Namespace) -> tuple[Any, Any, Any, Any] | int:
+    """Store, bank, scheduler and clock for a printing subcommand, or an exit code."""
+    from engine.bank import load_content
+    from engine.clock import SystemClock
+    from engine.config import ConfigError, default_db_path, load_config
+    from engine.optimize import saved_parameters
+    from engine.scheduler import Scheduler
+    from engine.store import Store, StoreError
+
+    try:
+        config = load_config(args.config)
+        store = Store(args.db or default_db_path())
+    except (ConfigError, StoreError) as error:
+        return _fail(str(error))
+    return store, load_content(config.deck_dirs), Scheduler(config, saved_parameters(store)), \
+        SystemClock()
+
+
+def cmd_weak_json(args: argparse.Namespace) -> int:
+    from engine.weak import weak_json
+
+    opened = _headless(args)
+    if isinstance(opened, int):
+        return opened
+    store, bank, scheduler, clock = opened
+    try:
+        print(json.dumps(weak_json(store, bank, scheduler, clock.now()), indent=2))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_stats_json(args: argparse.Namespace) -> int:
+    from engine.stats import compute_stats
+
+    opened = _headless(args)
+    if isinstance(opened, int):
+        return opened
+    store, bank, scheduler, clock = opened
+    try:
+        stats = compute_stats(store, bank, scheduler, clock.now(), clock.local_tz())
+        print(json.dumps(stats.to_json(), indent=2))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_optimize(args: argparse.Namespace) -> int:
+    from engine.optimize import optimize
+
+    opened = _headless(args)
+    if isinstance(opened, int):
+        return opened
+    store, _bank, scheduler, clock = opened
+    try:
+        report = optimize(store, scheduler.config.day_rollover_hour, clock.local_tz())
+    finally:
+        store.close()
+    print(report.message)
+    for name, scores in (("defaults", report.defaults), ("before", report.before),
+                         ("after", report.after)):
+        if scores is not None:
+            print(f"  {name:<9} log loss {scores.log_loss:.4f}   RMSE(bins) {scores.rmse_bins:.4f}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from engine.export import export_reviews
+
+    opened = _headless(args)
+    if isinstance(opened, int):
+        return opened
+    store = opened[0]
+    try:
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                counts = export_reviews(store, args.format, out)
+            print(f"wrote {args.output}: " + ", ".join(f"{n} {k}" for k, n in counts.items()),
+                  file=sys.stderr)
+        else:
+            export_reviews(store, args.format, sys.stdout)
+    except OSError as error:
+        return _fail(f"{args.output}: {error}")
     finally:
         store.close()
     return 0
@@ -295,6 +392,14 @@ def _dispatch(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "hw":
         return cmd_hw(args.id, args.json)
+    if args.command == "weak":
+        return cmd_weak_json(args) if args.json else _open_app(args, "weak")
+    if args.command == "stats":
+        return cmd_stats_json(args) if args.json else _open_app(args, "stats")
+    if args.command == "optimize":
+        return cmd_optimize(args)
+    if args.command == "export":
+        return cmd_export(args)
     if args.command == "grade":
         return cmd_grade(args.answer, args.expected, args.tolerance, args.json)
     if args.command == "content":

@@ -18,6 +18,7 @@ from engine.bank import ContentBank, load_content
 from engine.clock import Clock, SystemClock
 from engine.config import Config
 from engine.loop_session import LoopSession, next_level, player_level
+from engine.optimize import saved_parameters
 from engine.scheduler import Scheduler
 from engine.session import StudySession
 from engine.store import Store
@@ -54,7 +55,7 @@ class TpmDrillApp(App[None]):
         self.store = Store(self.db_path)
         self.store.abandon_stale_sessions(self.clock.now())
         self.bank = bank or load_content(self.config_data.deck_dirs)
-        self.scheduler = Scheduler(self.config_data)
+        self.scheduler = Scheduler(self.config_data, saved_parameters(self.store))
         self.active_loop: LoopSession | None = None
         self.loop_options = loop_options or {}
         self.config_path = config_path
@@ -74,6 +75,14 @@ class TpmDrillApp(App[None]):
             self.start_drill()
         elif self.start_screen == "loop":
             self.start_loop(**self.loop_options)
+        elif self.start_screen == "weak":
+            from tui.screens.weak import WeakScreen
+
+            self.push_screen(WeakScreen())
+        elif self.start_screen == "stats":
+            from tui.screens.stats import StatsScreen
+
+            self.push_screen(StatsScreen())
         self.run_worker(_warm_grading, thread=True, exclusive=True, group="warm",
                         exit_on_error=False)
 
@@ -83,7 +92,7 @@ class TpmDrillApp(App[None]):
 
         path = self.config_path or default_config_path()
         self.config_data = set_config_value(path, "interview_date", when)
-        self.scheduler = Scheduler(self.config_data)
+        self.scheduler = Scheduler(self.config_data, saved_parameters(self.store))
 
     def new_session(self, mode: str = "drill") -> StudySession:
         return StudySession(self.store, self.bank, self.scheduler, self.clock, mode=mode,

@@ -67,7 +67,11 @@ async def test_home_shows_counts_and_menu(db_path: Path, clock: FakeClock) -> No
         assert "Level: L4" in stats and "next loop is at L5" in stats
         await pilot.press("w")
         await pilot.pause()
-        assert any("not built yet" in n.message for n in app._notifications)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "No weak areas yet" in str(app.screen.query_one("#weak-body").content)
+        await pilot.press("escape")
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
 

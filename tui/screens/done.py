@@ -44,10 +44,11 @@ class DoneScreen(Screen[None]):
             (self.session.session_id,),
         ).fetchall()
         by_band = dict(bands)
+        title = {"weak": "Weak-area session done."}.get(self.session.mode, "Done for today.")
         lines = [
-            "[b $success]Done for today.[/]",
+            f"[b $success]{title}[/]",
             "",
-            f"This drill: {self.session.answered} answered — "
+            f"This session: {self.session.answered} answered — "
             f"{by_band.get('exact', 0)} right, {by_band.get('close', 0)} close, "
             f"{by_band.get('off', 0)} off, {by_band.get('dont_know', 0)} don't know.",
             f"Today: {counts.reviews_done} answers, {counts.new_done} new cards.",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -18,12 +19,6 @@ from tui.timefmt import describe_due
 
 if TYPE_CHECKING:
     from tui.app import TpmDrillApp
-
-#: Modes not built yet say so plainly instead of opening an empty screen.
-NOT_YET = {
-    "weak": "Weak-area review is not built yet: it needs the stats of a few drills first.",
-    "stats": "The stats screen is not built yet.",
-}
 
 
 class HomeScreen(Screen[None]):
@@ -99,7 +94,12 @@ class HomeScreen(Screen[None]):
         days = (when - today).days
         if days < 0:
             return f"[b]Interview:[/b] {when.isoformat()} has passed — press i to set the next"
-        return f"[b]Interview:[/b] {when.isoformat()} — {days} day{'s' if days != 1 else ''} left"
+        line = f"[b]Interview:[/b] {when.isoformat()} — {days} day{'s' if days != 1 else ''} left"
+        plan = today_counts(app.store, app.bank, app.scheduler, app.clock).plan
+        if plan is not None:
+            style = "$success" if plan.fits else "$warning"
+            line += f"\n  [{style}]{escape(plan.message)}[/]"
+        return line
 
     def action_interview_date(self) -> None:
         from tui.screens.interview import InterviewDateScreen
@@ -136,11 +136,21 @@ class HomeScreen(Screen[None]):
             self.action_open(event.option.id)
 
     def action_open(self, mode: str) -> None:
-        """Open a mode, or say plainly that it is not built yet."""
+        """Open a mode: drill, loop, weak areas or stats."""
         if mode == "drill":
             self.drill_app.start_drill()
             return
         if mode == "loop":
             self.drill_app.start_loop()
             return
-        self.notify(NOT_YET.get(mode, f"{mode}: not built yet."), title=mode.capitalize())
+        if mode == "weak":
+            from tui.screens.weak import WeakScreen
+
+            self.app.push_screen(WeakScreen())
+            return
+        if mode == "stats":
+            from tui.screens.stats import StatsScreen
+
+            self.app.push_screen(StatsScreen())
+            return
+        self.notify(f"Unknown mode {mode!r}.", severity="error")

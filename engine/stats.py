@@ -1,0 +1,454 @@
+"""Progress figures: totals, today, streak, true retention, the due forecast, a heatmap,
+per-topic accuracy and bias, the error distribution, interval calibration, open-answer
+self-grading gap, and past loops.
+
+Everything is read from the progress database read-only, with the aggregation done in SQL
+(``GROUP BY study_day`` / ``topic`` / error bucket), so a history of 500,000 reviews costs a few
+table scans, not 500,000 Python objects. Medians of log10 errors come from a histogram of
+0.01-decade buckets built in SQL (a median good to ±0.005 decade, i.e. ±1.2 %), which is
+finer than any answer is graded.
+
+The topic-level queries here are shared with ``engine.weak`` (weak-area ranking).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from itertools import groupby
+from typing import Any
+
+from engine.bank import ContentBank
+from engine.loop_session import loop_summaries
+from engine.scheduler import Scheduler, day_start
+from engine.session import streak_days
+from engine.store import Store, iso
+
+#: A review counts toward *true retention* when its card was in FSRS review state before it
+#: (``card_before_json`` holds that state; 2 = review). Learning steps are excluded because
+#: they are meant to be failed and repeated within minutes.
+WAS_IN_REVIEW_SQL = "json_extract(card_before_json, '$.state') = 2"
+
+#: The signed log10 error's floor at 0.01 decade, as an integer bucket (``floor(100·x)``).
+#: SQLite has no FLOOR without its optional math functions, and CAST truncates toward zero,
+#: so the value is shifted positive first (no answer is 1000 decades off).
+BUCKET_SQL = "CAST((log10_error + 1000.0) * 100.0 AS INTEGER) - 100000"
+#: Width of one bucket in decades.
+BUCKET_DECADES = 0.01
+
+#: A mean signed log10 error is called a bias only past a factor of 1.15 and 3 answers:
+#: smaller means are within the grading bands' noise.
+BIAS_MIN_LOG10 = math.log10(1.15)
+BIAS_MIN_ANSWERS = 3
+
+#: How many study days the progress figures look back over.
+RETENTION_WINDOW_DAYS = 30
+HEATMAP_DAYS = 182
+FORECAST_DAYS = 14
+
+#: The error histogram: bins of 0.1 decade from −2 to +2, plus under/overflow.
+HISTOGRAM_LO_LOG10 = -2.0
+HISTOGRAM_HI_LOG10 = 2.0
+HISTOGRAM_BIN_LOG10 = 0.1
+
+
+# -- shared topic aggregates ----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Totals:
+    """Answers summed in SQL for one topic (as recorded with each answer) or one card.
+
+    ``review_answers`` / ``review_passed`` are answers to cards that were in review state
+    (the base of true retention and of the lapse rate); ``fails`` are answers rated Again;
+    ``numeric_answers`` have a finite log10 error (+ = over); open answers are scored by
+    ``COALESCE(self_score, auto_score)``; ``gap_*`` cover open answers with both scores;
+    ``recent_*`` count answers at or after the trend cut-off.
+    """
+
+    key: str
+    topic: str
+    answers: int = 0
+    review_answers: int = 0
+    review_passed: int = 0
+    fails: int = 0
+    numeric_answers: int = 0
+    log10_error_sum: float = 0.0
+    abs_log10_error_sum: float = 0.0
+    open_answers: int = 0
+    open_score_sum: float = 0.0
+    gap_answers: int = 0
+    gap_sum: float = 0.0
+    recent_answers: int = 0
+    recent_fails: int = 0
+
+    def add(self, other: Totals) -> None:
+        """Fold another group's sums into this one (cards into their topic)."""
+        for name in _SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def earlier_answers(self) -> int:
+        return self.answers - self.recent_answers
+
+    @property
+    def earlier_fails(self) -> int:
+        return self.fails - self.recent_fails
+
+    @property
+    def mean_log10_error(self) -> float | None:
+        """Mean signed log10 error of numeric answers (+ = overestimate)."""
+        return self.log10_error_sum / self.numeric_answers if self.numeric_answers else None
+
+    @property
+    def mean_abs_log10_error(self) -> float | None:
+        return self.abs_log10_error_sum / self.numeric_answers if self.numeric_answers else None
+
+    @property
+    def open_coverage(self) -> float | None:
+        """Mean rubric score of open answers, the self-checked score where given."""
+        return self.open_score_sum / self.open_answers if self.open_answers else None
+
+    @property
+    def true_retention(self) -> float | None:
+        """Share of review-state answers rated above Again; ``None`` with none."""
+        return self.review_passed / self.review_answers if self.review_answers else None
+
+    @property
+    def lapse_rate(self) -> float | None:
+        """Share of review-state answers rated Again (1 − true retention)."""
+        if not self.review_answers:
+            return None
+        return (self.review_answers - self.review_passed) / self.review_answers
+
+
+_SUMMED = ("answers", "review_answers", "review_passed", "fails", "numeric_answers",
+           "log10_error_sum", "abs_log10_error_sum", "open_answers", "open_score_sum",
+           "gap_answers", "gap_sum", "recent_answers", "recent_fails")
+
+# The per-row values are computed in a subquery that ``LIMIT -1 OFFSET 0`` keeps from being
+# flattened: otherwise SQLite's GROUP BY sorter would carry every row's ``card_before_json``
+# text (~250 bytes) to evaluate ``json_extract`` after sorting, which doubles the time.
+_TOTALS_SQL = f"""
+SELECT {{key}}, MAX(topic), COUNT(*), TOTAL(was_review), TOTAL(was_review AND rating > 1),
+       TOTAL(rating = 1), COUNT(log10_error), TOTAL(log10_error), TOTAL(ABS(log10_error)),
+       COUNT(coverage), TOTAL(coverage), COUNT(gap), TOTAL(gap), TOTAL(recent),
+       TOTAL(recent AND rating = 1)
+FROM (SELECT card_id, topic, rating, log10_error, {WAS_IN_REVIEW_SQL} AS was_review,
+             COALESCE(self_score, auto_score) AS coverage, self_score - auto_score AS gap,
+             reviewed_at >= :cut AS recent
+      FROM reviews LIMIT -1 OFFSET 0)
+GROUP BY {{key}}
+"""
+
+
+def _totals(store: Store, key: str, recent_since: datetime) -> dict[str, Totals]:
+    out = {}
+    for row in store.conn.execute(_TOTALS_SQL.format(key=key), {"cut": iso(recent_since)}):
+        out[row[0]] = Totals(
+            row[0], row[1], row[2], int(row[3]), int(row[4]), int(row[5]), row[6], row[7],
+            row[8], row[9], row[10], row[11], row[12], int(row[13]), int(row[14]))
+    return out
+
+
+def topic_totals(store: Store, recent_since: datetime) -> dict[str, Totals]:
+    """Per-topic sums over every review, in one table scan; answers at or after
+    ``recent_since`` also count as recent (the trend)."""
+    return _totals(store, "topic", recent_since)
+
+
+def card_totals(store: Store, recent_since: datetime) -> dict[str, Totals]:
+    """Per-card sums over every review, in one table scan (``topic`` is the card's recorded
+    topic; ``Totals.add`` folds cards into topics without a second scan)."""
+    return _totals(store, "card_id", recent_since)
+
+
+def error_buckets(store: Store) -> dict[str, dict[int, int]]:
+    """Per topic, how many numeric answers fell in each 0.01-decade bucket of signed log10
+    error: ``{topic: {floor(100·log10_error): count}}``. Bounded by topics × buckets, not by
+    the number of reviews."""
+    out: dict[str, dict[int, int]] = {}
+    for topic, bucket, count in store.conn.execute(
+        f"SELECT topic, {BUCKET_SQL} AS bucket, COUNT(*) FROM reviews "
+        "WHERE log10_error IS NOT NULL GROUP BY topic, bucket"
+    ):
+        out.setdefault(topic, {})[int(bucket)] = count
+    return out
+
+
+def bucket_median(buckets: Mapping[int, int], absolute: bool = False) -> float | None:
+    """The median of log10 errors from their 0.01-decade buckets (bucket midpoints), signed
+    or of the absolute values; ``None`` with no answers."""
+    total = sum(buckets.values())
+    if total == 0:
+        return None
+    points: dict[float, int] = {}
+    for bucket, count in buckets.items():
+        mid = (bucket + 0.5) * BUCKET_DECADES
+        key = abs(mid) if absolute else mid
+        points[key] = points.get(key, 0) + count
+    ordered = sorted(points.items())
+    lower_rank, upper_rank = (total - 1) // 2, total // 2
+    lower = upper = None
+    seen = 0
+    for value, count in ordered:
+        if lower is None and seen + count > lower_rank:
+            lower = value
+        if seen + count > upper_rank:
+            upper = value
+            break
+        seen += count
+    assert lower is not None and upper is not None
+    return round((lower + upper) / 2, 4)
+
+
+def bias_sentence(topic: str, mean_log10_error: float | None, numeric_answers: int) -> str:
+    """The player's bias on a topic in plain words, from the mean signed log10 error.
+
+    A mean of −0.4 decade over 14 answers reads "you underestimate inference.latency by 2.5×
+    on average (14 answers)"; a mean under log10(1.15) or fewer than 3 answers is "no
+    consistent bias". The factor is 10^|mean|, the geometric-mean ratio of answer to truth.
+    """
+    if numeric_answers == 0 or mean_log10_error is None:
+        return "no numeric answers yet"
+    plural = "answer" if numeric_answers == 1 else "answers"
+    if numeric_answers < BIAS_MIN_ANSWERS or abs(mean_log10_error) <= BIAS_MIN_LOG10:
+        return f"no consistent bias ({numeric_answers} {plural})"
+    verb = "overestimate" if mean_log10_error > 0 else "underestimate"
+    factor = 10 ** abs(mean_log10_error)
+    factor_text = f"{factor:.1f}×" if factor < 10 else f"{factor:.0f}×"
+    return f"you {verb} {topic} by {factor_text} on average ({numeric_answers} {plural})"
+
+
+# -- the figures ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Histogram:
+    """Counts of signed log10 errors in equal bins from ``lo_log10`` (``bin_log10`` wide),
+    with everything below in ``underflow`` and at or above the top in ``overflow``."""
+
+    lo_log10: float
+    bin_log10: float
+    counts: tuple[int, ...]
+    underflow: int
+    overflow: int
+
+    @property
+    def edges_log10(self) -> list[float]:
+        """The bin edges, ``len(counts) + 1`` of them."""
+        return [round(self.lo_log10 + i * self.bin_log10, 6) for i in range(len(self.counts) + 1)]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts) + self.underflow + self.overflow
+
+    def to_json(self) -> dict[str, Any]:
+        return {"edges_log10": self.edges_log10, "counts": list(self.counts),
+                "underflow": self.underflow, "overflow": self.overflow}
+
+
+def histogram_from_buckets(buckets: Iterable[Mapping[int, int]]) -> Histogram:
+    """The 0.1-decade histogram, re-binned from 0.01-decade floor buckets (they nest exactly,
+    since every 0.1 edge is a 0.01 edge)."""
+    per_bin = round(HISTOGRAM_BIN_LOG10 / BUCKET_DECADES)
+    lo_bucket = round(HISTOGRAM_LO_LOG10 / BUCKET_DECADES)
+    hi_bucket = round(HISTOGRAM_HI_LOG10 / BUCKET_DECADES)
+    counts = [0] * ((hi_bucket - lo_bucket) // per_bin)
+    under = over = 0
+    for topic_buckets in buckets:
+        for bucket, count in topic_buckets.items():
+            if bucket < lo_bucket:
+                under += count
+            elif bucket >= hi_bucket:
+                over += count
+            else:
+                counts[(bucket - lo_bucket) // per_bin] += count
+    return Histogram(HISTOGRAM_LO_LOG10, HISTOGRAM_BIN_LOG10, tuple(counts), under, over)
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationFigure:
+    """How often typed intervals held the truth, and their mean interval score (decades,
+    lower is better), over ``count`` intervals."""
+
+    count: int
+    hit_rate: float | None
+    mean_interval_score: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"count": self.count, "hit_rate": _finite(self.hit_rate),
+                "mean_interval_score": _finite(self.mean_interval_score)}
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Every progress figure the stats screen and ``stats --json`` show (see module doc)."""
+
+    day: date
+    reviews_total: int
+    reviews_today: int
+    streak_days: int
+    retention_30d: float | None
+    retention_30d_reviews: int
+    desired_retention: float
+    due_forecast: list[int]
+    heatmap: list[tuple[date, int]]
+    topics: list[dict[str, Any]]
+    error_distribution: Histogram
+    calibration: CalibrationFigure
+    calibration_by_topic: dict[str, CalibrationFigure]
+    open_gap: float | None
+    open_gap_answers: int
+    loops: list[dict[str, Any]]
+    promotions: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-safe dict: the required keys first, then the extras; NaN becomes null."""
+        data = {
+            "reviews_total": self.reviews_total,
+            "reviews_today": self.reviews_today,
+            "streak_days": self.streak_days,
+            "retention_30d": self.retention_30d,
+            "due_forecast": list(self.due_forecast),
+            "topics": [dict(t) for t in self.topics],
+            "loops": [dict(loop) for loop in self.loops],
+            "study_day": self.day.isoformat(),
+            "desired_retention": self.desired_retention,
+            "retention_30d_reviews": self.retention_30d_reviews,
+            "heatmap": [[day.isoformat(), count] for day, count in self.heatmap],
+            "error_distribution": self.error_distribution.to_json(),
+            "calibration": {
+                "overall": self.calibration.to_json(),
+                "by_topic": {t: c.to_json() for t, c in self.calibration_by_topic.items()},
+            },
+            "open_gap": self.open_gap,
+            "open_gap_answers": self.open_gap_answers,
+            "promotions": [dict(p) for p in self.promotions],
+        }
+        return _json_safe(data)
+
+
+def compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: datetime,
+                  tz: tzinfo) -> Stats:
+    """All progress figures at ``now`` for a player in time zone ``tz`` (study days roll over
+    at the configured hour). Read-only; a few aggregate queries."""
+    window = scheduler.window(now, tz)
+    today = window.day
+    conn = store.conn
+    reviews_total = int(conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
+    reviews_today = int(conn.execute(
+        "SELECT COUNT(*) FROM reviews WHERE study_day = ?", (today.isoformat(),)).fetchone()[0])
+
+    retention_since = today - timedelta(days=RETENTION_WINDOW_DAYS - 1)
+    retained, passed = conn.execute(
+        f"SELECT COUNT(*), TOTAL(rating > 1) FROM reviews WHERE study_day >= ? "
+        f"AND {WAS_IN_REVIEW_SQL}", (retention_since.isoformat(),)).fetchone()
+    retention_30d = passed / retained if retained else None
+
+    heat_since = today - timedelta(days=HEATMAP_DAYS - 1)
+    per_day = {date.fromisoformat(day): count for day, count in conn.execute(
+        "SELECT study_day, COUNT(*) FROM reviews WHERE study_day >= ? AND study_day <= ? "
+        "GROUP BY study_day", (heat_since.isoformat(), today.isoformat()))}
+    heatmap = [(heat_since + timedelta(days=i), per_day.get(heat_since + timedelta(days=i), 0))
+               for i in range(HEATMAP_DAYS)]
+    studied = [date.fromisoformat(row[0]) for row in conn.execute(
+        "SELECT DISTINCT study_day FROM reviews WHERE study_day <= ?", (today.isoformat(),))]
+
+    totals = topic_totals(store, now - timedelta(days=RETENTION_WINDOW_DAYS))
+    buckets = error_buckets(store)
+    topics = []
+    for name, total in sorted(totals.items(), key=lambda kv: (-kv[1].answers, kv[0])):
+        topic_buckets = buckets.get(name, {})
+        topics.append({
+            "topic": name,
+            "reviews": total.answers,
+            "retention": total.true_retention,
+            "median_log10_error": bucket_median(topic_buckets),
+            "mean_log10_error": total.mean_log10_error,
+            "numeric_answers": total.numeric_answers,
+            "bias": bias_sentence(name, total.mean_log10_error, total.numeric_answers),
+        })
+    gap_answers = sum(t.gap_answers for t in totals.values())
+    open_gap = (sum(t.gap_sum for t in totals.values()) / gap_answers) if gap_answers else None
+
+    overall, by_topic = _calibration(store)
+    promotions = store.promotions()
+    promoted_by_session = {p["session_id"]: p["level"] for p in promotions}
+    loops = [{**loop, "promoted_to": promoted_by_session.get(loop["id"])}
+             for loop in loop_summaries(store)]
+    return Stats(
+        day=today,
+        reviews_total=reviews_total,
+        reviews_today=reviews_today,
+        streak_days=streak_days(studied, today),
+        retention_30d=retention_30d,
+        retention_30d_reviews=int(retained),
+        desired_retention=scheduler.config.desired_retention,
+        due_forecast=due_forecast(store, bank, scheduler, now, tz),
+        heatmap=heatmap,
+        topics=topics,
+        error_distribution=histogram_from_buckets(buckets.values()),
+        calibration=overall,
+        calibration_by_topic=by_topic,
+        open_gap=open_gap,
+        open_gap_answers=gap_answers,
+        loops=loops,
+        promotions=promotions,
+    )
+
+
+def due_forecast(store: Store, bank: ContentBank, scheduler: Scheduler, now: datetime,
+                 tz: tzinfo, days: int = FORECAST_DAYS) -> list[int]:
+    """Cards (of items still in the bank, not suspended) due on each of the next ``days``
+    study days; day 0 is today and also holds everything overdue."""
+    hour = scheduler.config.day_rollover_hour
+    today = scheduler.window(now, tz).day
+    # Day k ends where day k + 1 starts; stored instants are UTC ISO text, which sorts.
+    ends = [iso(day_start(today + timedelta(days=k + 1), tz, hour)) for k in range(days)]
+    counts = [0] * days
+    for card_id, due in store.conn.execute(
+            "SELECT id, due FROM cards WHERE suspended = 0 AND due < ?", (ends[-1],)):
+        if card_id in bank:
+            counts[bisect_right(ends, due)] += 1
+    return counts
+
+
+def _calibration(store: Store) -> tuple[CalibrationFigure, dict[str, CalibrationFigure]]:
+    """Interval calibration overall and by topic, through ``grading.calibration``; only
+    well-formed records (positive ends in order, positive reference) are read."""
+    from grading.calibration import calibration
+
+    rows = store.conn.execute(
+        "SELECT topic, interval_lo, interval_hi, reference_value FROM reviews "
+        "WHERE interval_lo > 0 AND interval_hi >= interval_lo AND reference_value > 0 "
+        "ORDER BY topic").fetchall()
+    overall = _figure(calibration((lo, hi, ref) for _, lo, hi, ref in rows))
+    by_topic = {
+        topic: _figure(calibration((lo, hi, ref) for _, lo, hi, ref in group))
+        for topic, group in groupby(rows, key=lambda row: row[0])
+    }
+    return overall, by_topic
+
+
+def _figure(result: Any) -> CalibrationFigure:
+    return CalibrationFigure(result.count, _finite(result.hit_rate),
+                             _finite(result.mean_interval_score))
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _json_safe(value: Any) -> Any:
+    """Replace NaN and ±inf by ``None`` all the way down (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value

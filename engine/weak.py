@@ -1,0 +1,286 @@
+"""Weak areas: which topics (and which items in them) the player knows worst, and a picker
+that drills them.
+
+A topic's weakness is a number in [0, 1] built from five signals, each turned into a
+"badness" in [0, 1] (``None`` when the topic has no data for it):
+
+=================  ======  =====================================================================
+signal             weight  badness
+=================  ======  =====================================================================
+lapse rate         0.35    reviews rated Again among reviews of cards in FSRS review state
+                           (before any card graduates: the Again share of all answers). The
+                           most direct evidence of forgetting what was once known.
+numeric error      0.30    median |log10 error| of numeric answers / 0.5, capped at 1 (a
+                           typical miss of 10^0.5 ≈ 3.2× is as bad as it gets). Numbers are what
+                           a modelling-first interview probes, so they weigh almost as much.
+retrievability     0.20    (1 − mean current FSRS retrievability of the topic's cards) / 0.5,
+                           capped: what is likely forgotten *now*, even if past answers were
+                           good. Lower weight: it is a model's prediction, not an observation.
+open coverage      0.15    1 − mean rubric score of open answers (self-checked score first).
+                           Lowest weight: a keyword rubric is the noisiest grader here.
+=================  ======  =====================================================================
+
+``raw`` is the weighted mean over the signals present (weights renormalised), then the
+**trend** moves it: ``raw + 0.25 · (Again share in the last 30 days − Again share before)``,
+counted only with ≥ 3 answers on each side, so improving lowers weakness and slipping raises
+it. Last, the score is shrunk toward a prior of 0.3 with the weight of 3 answers,
+``(n · s + 3 · 0.3) / (n + 3)``, so two unlucky answers do not outrank forty bad ones.
+
+Topics are those recorded with the answers (``reviews.topic``); items belong to the topic
+their bank item has now (the recorded one when the item left the bank).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from engine.bank import ContentBank
+from engine.scheduler import Scheduler
+from engine.stats import (
+    RETENTION_WINDOW_DAYS,
+    Totals,
+    bias_sentence,
+    bucket_median,
+    card_totals,
+    error_buckets,
+)
+from engine.store import CardRow, Store
+
+if TYPE_CHECKING:
+    from engine.session import StudySession
+
+#: Signal weights (see the module doc for why).
+WEIGHT_LAPSE = 0.35
+WEIGHT_ERROR = 0.30
+WEIGHT_FORGETTING = 0.20
+WEIGHT_OPEN = 0.15
+#: The trend's weight, and how many answers each side of the 30-day cut needs to count.
+WEIGHT_TREND = 0.25
+TREND_MIN_ANSWERS = 3
+#: A median miss of this many decades (10^0.5 ≈ 3.2×) is full numeric badness.
+ERROR_FULL_LOG10 = 0.5
+#: Mean retrievability this far below 1 is full forgetting badness.
+FORGETTING_FULL = 0.5
+#: Shrinkage toward ``PRIOR_SCORE`` with the weight of ``PRIOR_ANSWERS`` answers.
+PRIOR_SCORE = 0.3
+PRIOR_ANSWERS = 3
+#: An item whose last answer was Again gets this much extra item weakness.
+LAST_AGAIN_BONUS = 0.15
+#: Seen items at or above this item weakness are "weak" and served before unseen ones; seen
+#: items below it are known well enough to leave to the daily drill.
+WEAK_ITEM_MIN = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class ItemWeakness:
+    """One item's weakness within its topic (``score`` is ``None`` for an unseen item)."""
+
+    item_id: str
+    score: float | None
+    answers: int
+    retrievability: float | None
+    again_share: float | None
+    mean_abs_log10_error: float | None
+    open_coverage: float | None
+    last_rating: int | None
+
+    @property
+    def seen(self) -> bool:
+        return self.answers > 0
+
+
+@dataclass(frozen=True)
+class TopicWeakness:
+    """A topic's weakness score in [0, 1] (higher = weaker), its signals, and its items
+    (weakest seen items first, then unseen items of the topic still in the bank).
+
+    ``retention`` is the mean current retrievability of the topic's cards; ``trend`` is the
+    Again share of the last 30 days minus the one before (negative = improving).
+    """
+
+    topic: str
+    score: float
+    answers: int
+    bias: str
+    retention: float | None
+    lapse_rate: float | None
+    median_abs_log10_error: float | None
+    open_coverage: float | None
+    trend: float
+    items: list[ItemWeakness] = field(default_factory=list)
+    mean_log10_error: float | None = None
+    numeric_answers: int = 0
+
+
+def combine(signals: Mapping[str, float | None]) -> float | None:
+    """The weighted mean of the badness signals present (``lapse``, ``error``,
+    ``forgetting``, ``open``), weights renormalised; ``None`` when none is present."""
+    weights = {"lapse": WEIGHT_LAPSE, "error": WEIGHT_ERROR,
+               "forgetting": WEIGHT_FORGETTING, "open": WEIGHT_OPEN}
+    present = {name: value for name, value in signals.items() if value is not None}
+    if not present:
+        return None
+    total_weight = sum(weights[name] for name in present)
+    return sum(weights[name] * value for name, value in present.items()) / total_weight
+
+
+def rank_topics(store: Store, bank: ContentBank, scheduler: Scheduler,
+                now: datetime) -> list[TopicWeakness]:
+    """Every topic the player has answered, weakest first (ties: more answers first)."""
+    per_card = card_totals(store, now - timedelta(days=RETENTION_WINDOW_DAYS))
+    totals: dict[str, Totals] = {}
+    for card in per_card.values():
+        if card.topic not in totals:
+            totals[card.topic] = Totals(card.topic, card.topic)
+        totals[card.topic].add(card)
+    buckets = error_buckets(store)
+    items_by_topic = _item_weaknesses(store, bank, scheduler, per_card, now)
+
+    ranked = []
+    for name, total in totals.items():
+        items = items_by_topic.get(name, [])
+        recalls = [i.retrievability for i in items if i.retrievability is not None]
+        retention = sum(recalls) / len(recalls) if recalls else None
+        median_abs = bucket_median(buckets.get(name, {}), absolute=True)
+        lapse = total.lapse_rate
+        trend = 0.0
+        if (total.recent_answers >= TREND_MIN_ANSWERS
+                and total.earlier_answers >= TREND_MIN_ANSWERS):
+            trend = (total.recent_fails / total.recent_answers
+                     - total.earlier_fails / total.earlier_answers)
+        raw = combine({
+            "lapse": lapse if lapse is not None else total.fails / total.answers,
+            "error": None if median_abs is None else min(1.0, median_abs / ERROR_FULL_LOG10),
+            "forgetting": None if retention is None
+            else _clamp((1.0 - retention) / FORGETTING_FULL),
+            "open": None if total.open_coverage is None else _clamp(1.0 - total.open_coverage),
+        })
+        adjusted = _clamp((raw or 0.0) + WEIGHT_TREND * trend)
+        score = ((total.answers * adjusted + PRIOR_ANSWERS * PRIOR_SCORE)
+                 / (total.answers + PRIOR_ANSWERS))
+        ranked.append(TopicWeakness(
+            topic=name, score=round(score, 4), answers=total.answers,
+            bias=bias_sentence(name, total.mean_log10_error, total.numeric_answers),
+            retention=retention, lapse_rate=lapse, median_abs_log10_error=median_abs,
+            open_coverage=total.open_coverage, trend=round(trend, 4), items=items,
+            mean_log10_error=total.mean_log10_error, numeric_answers=total.numeric_answers,
+        ))
+    ranked.sort(key=lambda t: (-t.score, -t.answers, t.topic))
+    return ranked
+
+
+def weak_json(store: Store, bank: ContentBank, scheduler: Scheduler,
+              now: datetime) -> list[dict[str, Any]]:
+    """``[{"topic", "score", "answers", "bias", "retention"}]``, weakest first, JSON-safe."""
+    return [
+        {"topic": t.topic, "score": t.score, "answers": t.answers, "bias": t.bias,
+         "retention": None if t.retention is None or not math.isfinite(t.retention)
+         else round(t.retention, 4)}
+        for t in rank_topics(store, bank, scheduler, now)
+    ]
+
+
+class WeakPicker:
+    """A weak-area session: weakest topics first; in each, its weak items (worst first), then
+    its unseen items. Due dates are ignored, no item is served twice, and the session ends
+    after ``limit`` items or when the weak topics run out.
+
+    The ranking is computed once, at the first pick, so a session's order is stable while the
+    player answers (re-ranking after every answer would chase its own tail).
+    """
+
+    def __init__(self, limit: int = 20, ranking: list[TopicWeakness] | None = None) -> None:
+        self.limit = limit
+        self._ranking = ranking
+        self._queue: list[str] | None = None
+        self.served: list[str] = []
+
+    def pick(self, session: StudySession) -> str | None:
+        if self._queue is None:
+            ranking = self._ranking
+            if ranking is None:
+                ranking = rank_topics(session.store, session.bank, session.scheduler,
+                                      session.clock.now())
+            self._queue = self.order(ranking, session.bank)
+        served_ok = [i for i in self.served if i not in session.unservable]
+        if len(served_ok) >= self.limit:
+            return None
+        already = set(self.served)
+        for item_id in self._queue:
+            if (item_id not in already and item_id not in session.unservable
+                    and item_id != session.last_card_id and item_id in session.bank):
+                self.served.append(item_id)
+                return item_id
+        return None
+
+    @staticmethod
+    def order(ranking: list[TopicWeakness], bank: ContentBank) -> list[str]:
+        """The serving order: topic by topic (weakest first), weak seen items, then unseen."""
+        queue: list[str] = []
+        for topic in ranking:
+            weak = [i.item_id for i in topic.items
+                    if i.seen and i.score is not None and i.score >= WEAK_ITEM_MIN]
+            unseen = [i.item_id for i in topic.items if not i.seen]
+            queue.extend(item_id for item_id in weak + unseen if item_id in bank)
+        return queue
+
+
+def _item_weaknesses(
+    store: Store, bank: ContentBank, scheduler: Scheduler, per_card: Mapping[str, Totals],
+    now: datetime,
+) -> dict[str, list[ItemWeakness]]:
+    """Per topic, its items ranked: seen ones by item weakness (highest first), then unseen
+    bank items in the order new cards are introduced.
+
+    An item's weakness uses the topic's signals at item scale (its own lapse rate, mean
+    |log10 error|, retrievability and open coverage), plus a bump when its last answer was
+    Again, so what was just missed comes back first.
+    """
+    cards: dict[str, CardRow] = store.cards()
+    last_rating = dict(store.conn.execute(
+        "SELECT r.card_id, r.rating FROM reviews r JOIN (SELECT card_id, MAX(reviewed_at) AS "
+        "latest FROM reviews GROUP BY card_id) last ON r.card_id = last.card_id "
+        "AND r.reviewed_at = last.latest").fetchall())
+
+    seen: dict[str, list[ItemWeakness]] = {}
+    for card_id, total in per_card.items():
+        item = bank.get(card_id)
+        topic = item.topic if item is not None else total.topic
+        card = cards.get(card_id)
+        recall = (scheduler.retrievability(card, now)
+                  if card is not None and card.stability is not None else None)
+        again_share = total.fails / total.answers
+        lapse = total.lapse_rate
+        abs_error = total.mean_abs_log10_error
+        coverage = total.open_coverage
+        raw = combine({
+            "lapse": lapse if lapse is not None else again_share,
+            "error": None if abs_error is None else min(1.0, abs_error / ERROR_FULL_LOG10),
+            "forgetting": None if recall is None else _clamp((1.0 - recall) / FORGETTING_FULL),
+            "open": None if coverage is None else _clamp(1.0 - coverage),
+        }) or 0.0
+        last = last_rating.get(card_id)
+        score = _clamp(raw + (LAST_AGAIN_BONUS if last == 1 else 0.0))
+        seen.setdefault(topic, []).append(ItemWeakness(
+            item_id=card_id, score=round(score, 4), answers=total.answers,
+            retrievability=recall, again_share=again_share, mean_abs_log10_error=abs_error,
+            open_coverage=coverage, last_rating=last,
+        ))
+    out: dict[str, list[ItemWeakness]] = {}
+    for topic, items in seen.items():
+        out[topic] = sorted(items, key=lambda i: (-(i.score or 0.0), i.retrievability or 1.0,
+                                                  i.item_id))
+    for item_id in bank.new_order():
+        if item_id not in per_card:
+            topic = bank.items[item_id].topic
+            out.setdefault(topic, []).append(ItemWeakness(
+                item_id, None, 0, None, None, None, None, None))
+    return out
+
+
+def _clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
+    return max(low, min(high, value))
