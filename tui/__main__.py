@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import __version__
+from tui import cli_backup
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write every review and session")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    cli_backup.add_parser(commands)
     grade = commands.add_parser(
         "grade", help='grade one answer: tpm-drill grade "3.3 TB/s" --expected "3.35 TB/s"')
     grade.add_argument("answer", help="the answer as a person would type it")
@@ -392,6 +394,8 @@ def _dispatch(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "hw":
         return cmd_hw(args.id, args.json)
+    if args.command == "backup":
+        return cli_backup.run(args)
     if args.command == "weak":
         return cmd_weak_json(args) if args.json else _open_app(args, "weak")
     if args.command == "stats":

@@ -52,7 +52,7 @@ class TpmDrillApp(App[None]):
         self.db_path = Path(db_path)
         self.start_screen = start
         self.seed = seed
-        self.store = Store(self.db_path)
+        self.store = Store(self.db_path, self.clock, self.config_data.day_rollover_hour)
         self.store.abandon_stale_sessions(self.clock.now())
         self.bank = bank or load_content(self.config_data.deck_dirs)
         self.scheduler = Scheduler(self.config_data, saved_parameters(self.store))

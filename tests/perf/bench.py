@@ -103,6 +103,302 @@ BENCHMARKS: dict[str, Callable[[], dict[str, float]]] = {
 }
 
 
+# -- the app: cold start, answer to feedback, scale, the answer path ---------------------------
+
+_COLD_APP = """
+import sys, time
+start = time.perf_counter()
+from tui.app import build_app
+from engine.clock import FakeClock
+app = build_app(sys.argv[1], clock=FakeClock(), start="drill", seed=1)
+async def main():
+    async with app.run_test(size=(80, 24)) as pilot:
+        from textual.widgets import Static
+        while not str(app.screen.query("#drill-prompt").first(Static).content if
+                      app.screen.query("#drill-prompt") else ""):
+            await pilot.pause()
+        print(time.perf_counter() - start)
+import asyncio
+asyncio.run(main())
+"""
+
+_COLD_BARE = """
+import sys, time
+start = time.perf_counter()
+from textual.app import App
+from textual.widgets import Input
+class Bare(App):
+    def compose(self):
+        yield Input(placeholder="answer")
+app = Bare()
+async def main():
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        print(time.perf_counter() - start)
+import asyncio
+asyncio.run(main())
+"""
+
+
+def _subprocess_seconds(code: str, *args: str) -> float:
+    """Wall time of a fresh interpreter running ``code`` until it prints, plus startup."""
+    import subprocess
+
+    begin = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True,
+                   cwd=Path(__file__).resolve().parents[2])
+    return time.perf_counter() - begin
+
+
+def bench_coldstart() -> dict[str, float]:
+    """Fresh interpreter to the first question on screen (headless) vs a bare one-Input app."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = str(Path(folder) / "cold.db")
+        _subprocess_seconds(_COLD_APP, db)  # warm the OS file cache and create the file
+        app_s = min(_subprocess_seconds(_COLD_APP, db) for _ in range(3))
+        bare_s = min(_subprocess_seconds(_COLD_BARE) for _ in range(3))
+    return {"app_first_question_s": app_s, "bare_input_app_s": bare_s,
+            "ratio": app_s / bare_s, "target_ratio": 1.5}
+
+
+def bench_feedback() -> dict[str, float]:
+    """Submit to the feedback Static updated, p95 over 200 answers (headless Pilot)."""
+    import asyncio
+    import tempfile
+
+    from textual.widgets import Input, Static
+
+    from engine.clock import FakeClock
+    from engine.config import Config
+    from grading.units import convert
+    from tui.app import build_app
+
+    latencies: list[float] = []
+    with_refresh: list[float] = []
+
+    async def run(db: Path) -> None:
+        config = Config(new_per_day=1000, reviews_per_day=10_000)
+        app = build_app(db, config=config, clock=FakeClock(), start="drill", seed=7)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            while len(latencies) < 200:
+                screen = app.screen
+                await pilot.pause()
+                question = screen.session.question
+                if question is None:
+                    break
+                if question.kind == "open":
+                    screen.session.dont_know()
+                    screen.action_accept()
+                    continue
+                body = screen.query_one("#feedback-body", Static)
+                if question.kind == "text":
+                    text = question.answers[0]
+                else:
+                    value = convert(question.reference_value, question.reference_unit,
+                                    question.display_unit)
+                    text = f"{value:.4g} {question.display_unit}"
+                screen.query_one("#drill-answer", Input).value = text
+                begin = time.perf_counter()
+                screen.submit(text)  # grade, record, then body.update(...)
+                updated = time.perf_counter()
+                await pilot.pause()  # Pilot's own wait for the refresh (includes its idling)
+                if str(body.content):
+                    latencies.append(updated - begin)
+                    with_refresh.append(time.perf_counter() - begin)
+                screen.action_accept()
+
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(run(Path(folder) / "fb.db"))
+    latencies.sort()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    with_refresh.sort()
+    return {"answers": float(len(latencies)), "p50_ms": latencies[len(latencies) // 2] * 1e3,
+            "p95_ms": p95 * 1e3, "target_p95_ms": 30.0,
+            "p95_with_pilot_pause_ms": with_refresh[int(0.95 * (len(with_refresh) - 1))] * 1e3}
+
+
+def synthetic_history(path: Path, items: int = 3000, reviews: int = 500_000,
+                      seed: int = 1) -> None:
+    """Five years of study: ``items`` cards with FSRS state and ``reviews`` reviews.
+
+    Written with executemany in one transaction after the store made the schema.
+    """
+    import json
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from engine.bank import load_content
+    from engine.store import Store, iso
+
+    rng = random.Random(seed)
+    bank_ids = list(load_content().new_order())
+    ids = bank_ids + [f"synthetic.card{i}" for i in range(max(0, items - len(bank_ids)))]
+    ids = ids[:items]
+    store = Store(path, auto_backup=False)
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    start = now - timedelta(days=5 * 365)
+    cards = []
+    for index, card_id in enumerate(ids):
+        due = now + timedelta(days=rng.uniform(-3, 60))
+        cards.append((card_id, index + 1, 2, None, rng.uniform(1, 300), rng.uniform(1, 10),
+                      iso(due), iso(due - timedelta(days=rng.uniform(1, 60))),
+                      rng.randint(1, 200), rng.randint(0, 20), iso(start)))
+    span = (now - start).total_seconds()
+    rows = []
+    for index in range(reviews):
+        at = start + timedelta(seconds=span * index / reviews)
+        card_id = ids[rng.randrange(len(ids))]
+        reference = 10 ** rng.uniform(0, 15)
+        error = rng.gauss(0, 0.15)
+        before = {"id": card_id, "fsrs_id": 1, "state": 2, "step": None, "stability": 10.0,
+                  "difficulty": 5.0, "due": iso(at), "last_review": iso(at), "reps": 3,
+                  "lapses": 0}
+        rows.append((card_id, None, iso(at), (at - timedelta(hours=4)).date().isoformat(),
+                     rng.choice([1, 2, 3, 3, 3, 4]), "drill", "fact", "hardware.compute",
+                     f"{reference * 10 ** error:.3g}", reference * 10 ** error, reference,
+                     "TFLOP/s", rng.choice(["exact", "close", "off"]), 10 ** error - 1, error,
+                     None, None, "{}", rng.randrange(2**31), rng.randint(2000, 60_000), 3, 0,
+                     int(index < items), json.dumps(before)))
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO cards (id, fsrs_id, state, step, stability, difficulty, "
+                         "due, last_review, reps, lapses, created_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cards)
+        conn.executemany(
+            "INSERT INTO reviews (card_id, session_id, reviewed_at, study_day, rating, mode, "
+            "kind, topic, answer_text, parsed_value, reference_value, display_unit, band, "
+            "rel_error, log10_error, interval_lo, interval_hi, params_json, seed, duration_ms, "
+            "suggested_rating, override, was_new, card_before_json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+
+
+def bench_scale() -> dict[str, float]:
+    """Open, pick the next card and count today on five years of history vs an empty file."""
+    import tempfile
+
+    from engine.bank import load_content
+    from engine.clock import FakeClock
+    from engine.config import Config
+    from engine.scheduler import Scheduler
+    from engine.session import DuePicker, StudySession, today_counts
+    from engine.store import Store
+
+    bank = load_content()
+    scheduler = Scheduler(Config())
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        big = Path(folder) / "big.db"
+        begin = time.perf_counter()
+        synthetic_history(big)
+        out["write_history_s"] = time.perf_counter() - begin
+        out["history_mb"] = big.stat().st_size / 1e6
+        empty = Path(folder) / "empty.db"
+        Store(empty).close()
+        for label, path in (("empty", empty), ("history", big)):
+            clock = FakeClock()
+            out[f"{label}_open_ms"] = best_of(
+                lambda p=path: Store(p, auto_backup=False).close(), 5) * 1e3
+            store = Store(path, auto_backup=False)
+            session = StudySession(store, bank, scheduler, clock, seed=1)
+            picker = DuePicker()
+            out[f"{label}_pick_ms"] = best_of(lambda s=session, p=picker: p.pick(s), 5) * 1e3
+            out[f"{label}_today_counts_ms"] = best_of(
+                lambda s=store, c=clock: today_counts(s, bank, scheduler, c), 5) * 1e3
+            try:
+                from engine.stats import compute_stats
+
+                out[f"{label}_stats_ms"] = best_of(
+                    lambda s=store, c=clock: compute_stats(s, bank, scheduler, c.now(),
+                                                           c.local_tz()),
+                    3) * 1e3
+            except ImportError:
+                pass
+            store.close()
+        # The first open of a study day backs up and checks the whole file.
+        begin = time.perf_counter()
+        Store(big, FakeClock()).close()
+        out["history_first_open_of_day_ms"] = (time.perf_counter() - begin) * 1e3
+    for figure in ("open", "pick", "today_counts", "stats"):
+        if f"empty_{figure}_ms" in out:
+            out[f"{figure}_ratio"] = out[f"history_{figure}_ms"] / out[f"empty_{figure}_ms"]
+    return out
+
+
+def bench_answer_path() -> dict[str, float]:
+    """``next_question`` + ``submit`` (pick, pose, grade, record, schedule) vs a bare
+    ``fsrs.Scheduler.review_card`` plus one SQLite insert, per answer."""
+    import sqlite3
+    import tempfile
+    from datetime import UTC, datetime
+
+    import fsrs
+
+    from engine.bank import load_content
+    from engine.clock import FakeClock
+    from engine.config import Config
+    from engine.scheduler import Scheduler
+    from engine.session import StudySession
+    from engine.store import Store
+    from grading.units import convert, registry
+
+    registry()
+    bank = load_content()
+    answers = 300
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "path.db")
+        clock = FakeClock()
+        session = StudySession(store, bank, Scheduler(Config(new_per_day=10_000)), clock,
+                               seed=3)
+
+        def engine_answers() -> None:
+            for _ in range(answers):
+                question = session.next_question()
+                assert question is not None
+                if question.kind == "problem" or question.kind == "fact":
+                    value = convert(question.reference_value, question.reference_unit,
+                                    question.display_unit)
+                    session.submit(f"{value:.4g} {question.display_unit}")
+                elif question.kind == "text":
+                    session.submit(question.answers[0])
+                else:
+                    session.dont_know()
+                clock.advance(30)
+
+        engine_s = best_of(engine_answers, 1) / answers
+        store.close()
+        conn = sqlite3.connect(Path(folder) / "bare.db", isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("CREATE TABLE r (card INTEGER, rating INTEGER, due TEXT)")
+        scheduler = fsrs.Scheduler()
+
+        def bare_answers() -> None:
+            card = fsrs.Card()
+            for _ in range(answers):
+                card, _log = scheduler.review_card(card, fsrs.Rating.Good,
+                                                   review_datetime=datetime.now(UTC))
+                conn.execute("INSERT INTO r VALUES (?, ?, ?)",
+                             (card.card_id, 3, card.due.isoformat()))
+
+        bare_s = best_of(bare_answers, 3) / answers
+        conn.close()
+    return {"engine_ms_per_answer": engine_s * 1e3, "bare_fsrs_insert_ms": bare_s * 1e3,
+            "ratio": engine_s / bare_s}
+
+
+BENCHMARKS.update({
+    "coldstart": bench_coldstart,
+    "feedback": bench_feedback,
+    "scale": bench_scale,
+    "answerpath": bench_answer_path,
+})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], metavar="NAME",

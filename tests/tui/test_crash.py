@@ -8,7 +8,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,203 @@ def test_answer_survives_sigkill_right_after_feedback(tmp_path: Path) -> None:
     assert len(rows) == 1
     _card_id, rating, mode, band = rows[0]
     assert (rating, mode, band) == (1, "drill", "dont_know")
+
+
+# -- many kills at random moments -----------------------------------------------------------
+
+#: Processes started (one SIGKILL each) and how many run at once on the shared database.
+KILLS = 52
+PARALLEL = 4
+#: Where a process dies: while starting up, or after some answers at one of these points.
+PHASES = ("startup", "typing", "enter", "feedback", "next")
+QUESTION_READY = (b"don't know", b"ctrl+s submits")  # the Input's placeholder; an essay's status
+#: The verdict panel's first lines (its tail may be scrolled out of a small terminal).
+FEEDBACK_SHOWN = (b"Reference: ", b"Answer: ", b"automatic score")
+
+
+class _Terminal:
+    """The real app on a pseudo-terminal: send keys, wait for text to appear, kill it."""
+
+    def __init__(self, db_path: Path, env: dict[str, str]) -> None:
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        self.fd, child_fd = pty.openpty()
+        fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tui", "--db", str(db_path), "drill"],
+            stdin=child_fd, stdout=child_fd, stderr=child_fd, cwd=ROOT, env=env,
+            start_new_session=True,
+        )
+        os.close(child_fd)
+        self.output = b""
+        self.position = 0  # output before this was matched already
+
+    def wait_for(self, markers: tuple[bytes, ...], deadline: float) -> bytes:
+        """Read until one of ``markers`` appears after ``position``; return it."""
+        while True:
+            tail = self.output[self.position:]
+            hits = [(tail.find(m), m) for m in markers if m in tail]
+            if hits:
+                index, marker = min(hits)
+                self.position += index + len(marker)
+                return marker
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self.process.poll() is not None:
+                import re
+
+                screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b" ", self.output[-4000:])
+                raise AssertionError(f"none of {markers} appeared (exit "
+                                     f"{self.process.poll()}); the screen's last text: "
+                                     f"{screen.decode(errors='replace')}")
+            ready, _, _ = select.select([self.fd], [], [], min(remaining, 0.2))
+            if ready:
+                try:
+                    self.output += os.read(self.fd, 65536)
+                except OSError:
+                    pass
+
+    def settle(self, deadline: float, quiet: float = 0.15) -> None:
+        """Read until nothing is drawn for ``quiet`` seconds: focus has landed, keys will count.
+
+        (A pty test may poll its output with a deadline; this is that poll.)
+        """
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], quiet)
+            if not ready:
+                return
+            try:
+                self.output += os.read(self.fd, 65536)
+            except OSError:
+                return
+
+    def send(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+        self.position = len(self.output)  # only what is drawn after the keys counts now
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+        os.close(self.fd)
+
+
+def _drive(terminal: _Terminal, plan: tuple[int, str, float], tokens: Iterator[int],
+           submitted: set[int], shown: set[int], lock: threading.Lock) -> None:
+    """Answer ``plan[0]`` cards, then die at ``plan[1]`` (``plan[2]``: a delay in seconds)."""
+    answers, phase, delay = plan
+    deadline = time.monotonic() + 60
+    if phase == "startup":
+        while time.monotonic() < terminal.started + delay and terminal.process.poll() is None:
+            ready, _, _ = select.select([terminal.fd], [], [], 0.05)
+            if ready:
+                terminal.output += os.read(terminal.fd, 65536)
+        return
+    for number in range(answers + 1):
+        terminal.wait_for(QUESTION_READY, deadline)
+        terminal.settle(deadline)
+        drawn = terminal.output[max(0, terminal.position - 40):]
+        ready = max(QUESTION_READY, key=drawn.rfind)  # the one drawn last is on screen
+        with lock:
+            token = next(tokens)
+        essay = ready == b"ctrl+s submits"
+        text = f"we need {token} gpus" if essay else str(token)
+        submit = b"\x13" if essay else b"\r"  # ctrl+s submits an essay
+        last = number == answers
+        if last and phase == "typing":
+            terminal.send(text[: len(text) // 2].encode())
+            time.sleep(delay)  # pty only: give the half-typed answer time to be drawn
+            return
+        with lock:
+            submitted.add(token)
+        terminal.send(text.encode())
+        try:  # drawn, so the box holds it
+            terminal.wait_for((str(token).encode(),), min(deadline, time.monotonic() + 5))
+        except AssertionError:
+            if terminal.process.poll() is not None:
+                raise
+            return  # the keys fell between two widgets: this process dies mid-answer
+        terminal.send(submit)
+        if last and phase == "enter":
+            return
+        for _attempt in range(3):  # a key can land while focus moves: resend the submit
+            try:
+                terminal.wait_for(FEEDBACK_SHOWN, min(deadline, time.monotonic() + 4))
+                break
+            except AssertionError:
+                if terminal.process.poll() is not None:
+                    raise
+                terminal.send(submit)
+        else:
+            return  # never graded on screen: this process dies mid-answer instead
+        with lock:
+            shown.add(token)  # on screen, so it must already be stored
+        if last and phase == "feedback":
+            time.sleep(delay)
+            return
+        if essay:  # confirm the self-check, then accept
+            terminal.send(b"\x13")
+            terminal.wait_for((b"Next",), deadline)  # the footer offers Enter again
+        terminal.send(b"\r")
+        if last and phase == "next":
+            return
+
+
+def _check(db_path: Path, submitted: set[int], shown: set[int], lock: threading.Lock) -> None:
+    """The file is sound; every answer shown as graded is stored once; nothing else is."""
+    import re
+
+    conn = sqlite3.connect(db_path, timeout=30)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        texts = [row[0] for row in conn.execute("SELECT answer_text FROM reviews")] \
+            if "reviews" in tables else []  # killed before the schema was written
+    finally:
+        conn.close()
+    stored = [int(m.group(0)) for t in texts if (m := re.search(r"\d{5,}", t))]
+    with lock:
+        missing = shown - set(stored)
+        phantom = set(stored) - submitted
+    assert not missing, f"answers shown as graded but not stored: {sorted(missing)}"
+    assert not phantom, f"stored answers never submitted: {sorted(phantom)}"
+    assert len(stored) == len(set(stored)) == len(texts), "an answer was stored twice"
+
+
+def test_random_sigkills_lose_no_graded_answer(tmp_path: Path) -> None:
+    """KILLS processes on one database, PARALLEL at a time, each killed at a random moment."""
+    import itertools
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    db_path = tmp_path / "crash.db"
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30",
+           "TPM_DRILL_CONFIG": str(tmp_path / "none.toml")}
+    env.pop("NO_COLOR", None)
+    rng = random.Random(20260105)
+    plans = [(rng.choice([0, 0, 1, 1, 2, 3]), rng.choice(PHASES), rng.uniform(0.0, 0.03))
+             for _ in range(KILLS)]
+    for index, (answers, phase, _delay) in enumerate(plans):
+        if phase == "startup":  # somewhere between the interpreter starting and the question
+            plans[index] = (answers, phase, rng.uniform(0.1, 1.4))
+    tokens = itertools.count(10_000)
+    submitted: set[int] = set()
+    shown: set[int] = set()
+    lock = threading.Lock()
+
+    def one(plan: tuple[int, str, float]) -> str:
+        terminal = _Terminal(db_path, env)
+        try:
+            _drive(terminal, plan, tokens, submitted, shown, lock)
+        finally:
+            terminal.kill()
+        _check(db_path, submitted, shown, lock)
+        return plan[1]
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        phases = list(pool.map(one, plans))
+    assert len(phases) == KILLS and set(phases) == set(PHASES)
+    assert len(shown) >= KILLS // 2, "too few answers reached the screen to mean anything"

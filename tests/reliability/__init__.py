@@ -1,0 +1,1 @@
+"""Reliability: bad files, full disks, two instances, backups, the terminal."""

@@ -1,0 +1,128 @@
+"""Two instances answering on one database: no "database is locked", nothing lost or doubled.
+
+Each instance is a ``Store`` with its own connection in its own thread (SQLite releases the
+GIL, so the writers really overlap); ``BEGIN IMMEDIATE`` plus the busy timeout queues them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.clock import FakeClock
+from engine.scheduler import Scheduler
+from engine.session import StudySession
+from engine.store import SCHEMA_VERSION, Store
+from tests.reliability.helpers import card, review
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schema_v1.db"
+
+
+def _together(workers: list[Callable[[], None]]) -> list[BaseException]:
+    """Run ``workers`` in threads released at the same moment; return what they raised."""
+    barrier = threading.Barrier(len(workers))
+    errors: list[BaseException] = []
+
+    def run(work: Callable[[], None]) -> None:
+        try:
+            barrier.wait()
+            work()
+        except BaseException as error:  # collected and asserted on below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def test_two_stores_recording_at_once(db_path: Path) -> None:
+    """Both introduce new cards, computing ``next_fsrs_id`` outside their transactions."""
+    Store(db_path).close()
+    per_instance = 150
+
+    def answer(name: str) -> Callable[[], None]:
+        def work() -> None:
+            store = Store(db_path)
+            try:
+                for index in range(per_instance):
+                    card_id = f"hw.{name}{index % 60}"
+                    existing = store.card(card_id)
+                    fsrs_id = existing.fsrs_id if existing else store.next_fsrs_id()
+                    store.record_review(review(card_id, answer=f"{name}-{index}"),
+                                        card(card_id, fsrs_id))
+            finally:
+                store.close()
+        return work
+
+    assert _together([answer("a"), answer("b")]) == []
+    store = Store(db_path)
+    answers = [row["answer_text"] for row in store.reviews()]
+    assert len(answers) == 2 * per_instance
+    assert sorted(answers) == sorted(f"{n}-{i}" for n in "ab" for i in range(per_instance))
+    fsrs_ids = [row[0] for row in store.conn.execute("SELECT fsrs_id FROM cards")]
+    assert len(fsrs_ids) == len(set(fsrs_ids)) == 120
+    store.close()
+
+
+def test_two_drills_at_once(db_path: Path, bank, config) -> None:
+    """Two full study sessions (pick, pose, grade, record) on one file, counted exactly."""
+    answered: dict[int, int] = {}
+
+    def drill(seed: int) -> Callable[[], None]:
+        def work() -> None:
+            store = Store(db_path)
+            session = StudySession(store, bank, Scheduler(config), FakeClock(), seed=seed)
+            try:
+                for _ in range(40):
+                    if session.next_question() is None:
+                        break
+                    session.dont_know()
+                answered[session.session_id] = session.answered
+            finally:
+                store.close()
+        return work
+
+    Store(db_path).close()
+    assert _together([drill(1), drill(2)]) == []
+    store = Store(db_path)
+    assert len(answered) == 2 and sum(answered.values()) == 80
+    for session_id, count in answered.items():
+        assert len(store.reviews(session_id)) == count
+    assert store.count_reviews() == 80
+    store.close()
+
+
+def test_two_instances_opening_a_new_file_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.db"
+    versions: list[int] = []
+
+    def open_it() -> None:
+        store = Store(path)
+        versions.append(store.schema_version())
+        store.close()
+
+    assert _together([open_it, open_it, open_it]) == []
+    assert versions == [SCHEMA_VERSION] * 3
+
+
+def test_two_instances_migrating_an_old_file_at_once(tmp_path: Path) -> None:
+    """Both find schema 1; the second must see the first's ALTER TABLEs, not repeat them."""
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURE, path)
+    versions: list[int] = []
+
+    def open_it() -> None:
+        store = Store(path, auto_backup=False)
+        versions.append(store.schema_version())
+        store.close()
+
+    assert _together([open_it, open_it]) == []
+    assert versions == [SCHEMA_VERSION] * 2
+    store = Store(path)
+    assert len(store.reviews()) == 6
+    store.close()
