@@ -98,11 +98,25 @@ def _check_item(item: Item, catalog: Catalog) -> str | None:
     return f"items of kind {item.kind!r} cannot be served"
 
 
+def parse_cache_dir() -> Path | None:
+    """Where parsed decks are kept between runs: ``$TPM_DRILL_CACHE`` (``off`` disables it),
+    else the platform's user cache folder."""
+    import os
+
+    override = os.environ.get("TPM_DRILL_CACHE")
+    if override:
+        return None if override == "off" else Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("tpm-drill")) / "decks"
+
+
 def load_content(extra_dirs: Iterable[Path | str] = (), catalog: Catalog | None = None,
                  include_builtin: bool = True) -> ContentBank:
     """Load the built-in decks and the player's deck folders, keeping only servable items."""
     catalog = catalog or builtin_catalog()
-    raw = load_bank([Path(d) for d in extra_dirs], include_builtin=include_builtin)
+    raw = load_bank([Path(d) for d in extra_dirs], include_builtin=include_builtin,
+                    cache_dir=parse_cache_dir())
     errors = list(raw.errors)
     items: dict[str, Item] = {}
     for item in raw.items.values():

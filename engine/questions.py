@@ -180,10 +180,16 @@ def _fmt_number(value: float) -> str:
 
 
 def pose(item: Item, rng: Any, catalog: Catalog, seed: int = 0) -> Question:
-    """Turn ``item`` into a ``Question``; ``rng`` is a ``numpy.random.Generator``."""
+    """Turn ``item`` into a ``Question``; ``rng`` is a ``numpy.random.Generator``, or ``None``
+    to draw from ``numpy.random.default_rng(seed)`` — numpy is then imported only when a
+    problem actually draws parameters (it costs ~0.15 s at startup)."""
     if isinstance(item, Fact):
         return _pose_fact(item, catalog, seed)
     if isinstance(item, Problem):
+        if rng is None:
+            import numpy as np
+
+            rng = np.random.default_rng(seed)
         return _pose_problem(item, rng, catalog, seed)
     if isinstance(item, OpenQuestion):
         return Question(

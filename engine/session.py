@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -231,9 +232,7 @@ class StudySession:
     _rng: Any = None
 
     def __post_init__(self) -> None:
-        import numpy as np
-
-        self._rng = np.random.default_rng(self.seed)
+        self._rng = random.Random(self.seed)  # seeds per question; numpy only when posing
         if not self.session_id:
             self.session_id = self.store.start_session(
                 self.mode, self.clock.now(), {"seed": self.seed})
@@ -242,8 +241,6 @@ class StudySession:
 
     def next_question(self) -> Question | None:
         """Pick and pose the next card; items that cannot be posed are skipped and noted."""
-        import numpy as np
-
         self.feedback = None
         while True:
             card_id = self.picker.pick(self)
@@ -251,11 +248,11 @@ class StudySession:
                 self.question = None
                 return None
             item = self.bank.get(card_id)
-            seed = int(self._rng.integers(2**31 - 1))
+            seed = self._rng.randrange(2**31 - 1)
             try:
                 if item is None:
                     raise PoseError(f"{card_id}: no longer in any deck")
-                self.question = pose(item, np.random.default_rng(seed), self.bank.catalog, seed)
+                self.question = pose(item, None, self.bank.catalog, seed)
             except (PoseError, ValueError) as error:
                 self.unservable.add(card_id)
                 self.pose_errors.append(str(error))

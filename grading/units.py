@@ -478,11 +478,34 @@ _SINGULAR = {
 _SUPERSCRIPT_DIGITS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
+#: The display units content and models use most, as ``pretty_unit`` renders them — so the
+#: first question's status line need not wait for pint's registry (~0.2 s). A test checks
+#: every entry against the pint path.
+KNOWN_PRETTY: dict[str, str] = {
+    "": "", "%": "%", "percent": "%", "1/hour": "1/h", "1/s": "1/s", "EFLOP": "EFLOP",
+    "ZFLOP": "ZFLOP", "FLOP": "FLOP", "FLOP/byte": "FLOP/B", "FLOP/s": "FLOP/s",
+    "TFLOP/s": "TFLOP/s", "PFLOP/s": "PFLOP/s", "GB": "GB", "GiB": "GiB", "MB": "MB",
+    "TB": "TB", "PB": "PB", "kB": "kB", "GB/s": "GB/s", "TB/s": "TB/s", "Gbit/s": "Gbit/s",
+    "bit": "bit", "byte": "B", "byte/s": "B/s", "J": "J", "kWh": "kWh", "MWh": "MWh",
+    "W": "W", "kW": "kW", "MW": "MW", "USD": "USD", "EUR": "EUR", "day": "days",
+    "days": "days", "h": "h", "hour": "h", "min": "min", "ms": "ms", "s": "s", "us": "µs",
+    "µs": "µs", "week": "weeks", "parameter": "params", "token": "tokens",
+    "token/s": "tokens/s",
+}
+
+
 @functools.lru_cache(maxsize=512)
 def pretty_unit(unit: str) -> str:
     """A unit as a person writes it: ``"Gbps"`` → ``"Gbit/s"``, ``"byte/s"`` → ``"B/s"``,
     ``"TFLOPS"`` → ``"TFLOP/s"``, ``"percent"`` → ``"%"``, ``"day"`` → ``"days"``, ``""`` → ``""``.
     """
+    if unit in KNOWN_PRETTY:
+        return KNOWN_PRETTY[unit]
+    return _pretty_unit_by_pint(unit)
+
+
+def _pretty_unit_by_pint(unit: str) -> str:
+    """``pretty_unit`` worked out from pint's parse of the unit (the general path)."""
     info = unit_info(unit)
     unit_registry = registry()
     numerator: list[str] = []

@@ -45,3 +45,17 @@ def config() -> Config:
 @pytest.fixture
 def scheduler(config: Config) -> Scheduler:
     return Scheduler(config)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_parse_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the deck-parse cache of test runs (and their subprocesses) out of the user's."""
+    import os
+
+    previous = os.environ.get("TPM_DRILL_CACHE")
+    os.environ["TPM_DRILL_CACHE"] = str(tmp_path_factory.mktemp("parse-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("TPM_DRILL_CACHE", None)
+    else:
+        os.environ["TPM_DRILL_CACHE"] = previous

@@ -63,9 +63,10 @@ class TpmDrillApp(App[None]):
             else "textual-dark"
 
     def on_mount(self) -> None:
-        from tui.screens.home import HomeScreen
+        if self.start_screen == "home":
+            from tui.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+            self.push_screen(HomeScreen())
         if self.bank.errors:
             self.notify(
                 f"{len(self.bank.errors)} deck item(s) skipped: {self.bank.errors[0]}",
@@ -83,8 +84,20 @@ class TpmDrillApp(App[None]):
             from tui.screens.stats import StatsScreen
 
             self.push_screen(StatsScreen())
-        self.run_worker(_warm_grading, thread=True, exclusive=True, group="warm",
-                        exit_on_error=False)
+        # Warm up after the first screen is drawn, so the import does not compete with it.
+        self.set_timer(0.5, lambda: self.run_worker(
+            _warm_grading, thread=True, exclusive=True, group="warm", exit_on_error=False))
+
+    def back_home(self) -> None:
+        """Leave the current screen for the home screen (which a CLI-started mode has not
+        opened yet: it is made on the way back)."""
+        from tui.screens.home import HomeScreen
+
+        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, HomeScreen):
+                self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
 
     def set_interview_date(self, when: date | None) -> None:
         """Save the interview date in config.toml and use it from now on."""
@@ -123,10 +136,12 @@ class TpmDrillApp(App[None]):
 
 
 def _warm_grading() -> None:
-    """Build the unit registry off the UI thread (pint costs ~0.3 s) before the first answer."""
+    """Build the unit registry (pint, ~0.2 s) and import numpy (~0.15 s) off the UI thread,
+    before the first answer or the first problem needs them."""
     from grading.units import registry
 
     registry()
+    import numpy  # noqa: F401  (posing a problem draws its parameters with numpy)
 
 
 def build_app(db_path: Path, config: Config | None = None, clock: Clock | None = None,

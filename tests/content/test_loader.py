@@ -106,3 +106,23 @@ def test_broken_user_deck_is_skipped_not_fatal(tmp_path: Path) -> None:
 def test_missing_deck_folder_is_reported() -> None:
     bank = load_bank([Path("/nonexistent/decks")], include_builtin=False)
     assert bank.errors and "not found" in bank.errors[0].message
+
+
+def test_parse_cache_is_reused_and_never_stale(tmp_path: Path) -> None:
+    """A cached parse speeds up the next start; an edited deck is parsed again; a broken
+    cache file is ignored."""
+    decks, cache = tmp_path / "decks", tmp_path / "cache"
+    decks.mkdir()
+    deck = decks / "mine.toml"
+    deck.write_text('[deck]\nid = "mine"\n' + GOOD_FACT)
+    first = load_bank([decks], include_builtin=False, cache_dir=cache)
+    assert first.items["t.fact"].prompt == "Bytes per parameter for mixed-precision Adam?"
+    [cached] = list(cache.glob("*.marshal"))
+    deck.write_text('[deck]\nid = "mine"\n' + GOOD_FACT.replace("Adam?", "AdamW?"))
+    edited = load_bank([decks], include_builtin=False, cache_dir=cache)
+    assert edited.items["t.fact"].prompt.endswith("AdamW?")
+    for stale in cache.glob("*.marshal"):
+        stale.write_bytes(b"not marshal data")
+    again = load_bank([decks], include_builtin=False, cache_dir=cache)
+    assert again.items["t.fact"].prompt.endswith("AdamW?") and again.errors == []
+    assert cached.exists()

@@ -238,3 +238,11 @@ def test_format_value_three_significant_figures(value: float, unit: str, text: s
 )
 def test_describe_dimension(unit: str, phrase: str) -> None:
     assert describe_dimension(unit) == phrase
+
+
+def test_known_pretty_table_matches_the_pint_path() -> None:
+    """The fast table for common display units must say exactly what pint's path says."""
+    from grading.units import KNOWN_PRETTY, _pretty_unit_by_pint
+
+    for unit, shown in KNOWN_PRETTY.items():
+        assert _pretty_unit_by_pint(unit) == shown, unit

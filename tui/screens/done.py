@@ -63,4 +63,4 @@ class DoneScreen(Screen[None]):
         self.query_one("#done-body", Static).update("\n".join(lines))
 
     def action_home(self) -> None:
-        self.app.pop_screen()
+        cast("TpmDrillApp", self.app).back_home()

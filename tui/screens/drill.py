@@ -241,7 +241,7 @@ class DrillScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.session.finish("finished" if self.session.answered else "abandoned")
-        self.app.pop_screen()
+        cast("TpmDrillApp", self.app).back_home()
 
     # -- rendering ------------------------------------------------------------------------
 

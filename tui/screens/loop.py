@@ -214,7 +214,7 @@ class LoopScreen(DrillScreen):
         cast("TpmDrillApp", self.app).active_loop = None
         self.notify(f"Loop abandoned. Your {self.session.answered} answer(s) are saved.",
                     timeout=4)
-        self.app.pop_screen()
+        cast("TpmDrillApp", self.app).back_home()
 
 
 class DebriefScreen(Screen[None]):
@@ -259,4 +259,4 @@ class DebriefScreen(Screen[None]):
         self.query_one("#debrief-scroll").focus()
 
     def action_home(self) -> None:
-        self.app.pop_screen()
+        cast("TpmDrillApp", self.app).back_home()

@@ -157,4 +157,4 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-loops", Static).update("\n".join(loop_lines))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        cast("TpmDrillApp", self.app).back_home()

@@ -81,4 +81,4 @@ class WeakScreen(Screen[None]):
         self.app.switch_screen(DrillScreen(session))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        cast("TpmDrillApp", self.app).back_home()
