@@ -9,15 +9,17 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
+
+if TYPE_CHECKING:
+    from engine.loop_session import LoopSession
 from textual.binding import Binding
 
 from engine.bank import ContentBank, load_content
 from engine.clock import Clock, SystemClock
 from engine.config import Config
-from engine.loop_session import LoopSession, next_level, player_level
 from engine.optimize import saved_parameters
 from engine.scheduler import Scheduler
 from engine.session import StudySession
@@ -56,7 +58,7 @@ class TpmDrillApp(App[None]):
         self.store.abandon_stale_sessions(self.clock.now())
         self.bank = bank or load_content(self.config_data.deck_dirs)
         self.scheduler = Scheduler(self.config_data, saved_parameters(self.store))
-        self.active_loop: LoopSession | None = None
+        self.active_loop: LoopSession | None = None  # set by the loop screen while it runs
         self.loop_options = loop_options or {}
         self.config_path = config_path
         self.theme = self.config_data.theme if self.config_data.theme in self.available_themes \
@@ -120,6 +122,7 @@ class TpmDrillApp(App[None]):
     def start_loop(self, level: str | None = None, with_screen: bool = False,
                    round_minutes: float | None = None) -> None:
         """Open a timed onsite loop, by default at the level above the player's."""
+        from engine.loop_session import LoopSession, next_level, player_level
         from tui.screens.loop import LoopScreen
 
         current = player_level(self.store)
