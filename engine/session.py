@@ -9,7 +9,6 @@ weak-area and loop sessions will bring their own pickers.
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from collections.abc import Mapping, Sequence
@@ -23,7 +22,7 @@ from engine.planner import InterviewPlan, due_today
 from engine.planner import plan as interview_plan
 from engine.questions import PoseError, Question, pose
 from engine.scheduler import LEARNING, RELEARNING, REVIEW, Scheduler
-from engine.store import CardRow, ReviewRecord, Store, from_iso
+from engine.store import CardRow, ReviewRecord, Store
 from grading.numeric import Grade, Tolerance, grade_numeric
 from grading.quantity import AnswerError
 from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
@@ -331,12 +330,8 @@ class StudySession:
     def _rerate(self, previous: Feedback, rating: int, self_score: float | None = None,
                 is_override: bool | None = None) -> None:
         """Redo the card's scheduling from its state before the answer, with a new rating."""
-        before = self.store.conn.execute(
-            "SELECT card_before_json, reviewed_at FROM reviews WHERE id = ?",
-            (previous.review_id,),
-        ).fetchone()
-        card_before = CardRow.from_dict(json.loads(before[0]))
-        card_after = self.scheduler.review(card_before, rating, from_iso(before[1]),
+        card_before, reviewed_at = self.store.review_before(previous.review_id)
+        card_after = self.scheduler.review(card_before, rating, reviewed_at,
                                            round(previous.duration_seconds * 1000),
                                            tz=self.clock.local_tz())
         self.store.override_rating(previous.review_id, rating, card_after,

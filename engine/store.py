@@ -531,6 +531,16 @@ class Store:
             )
             return int(cursor.lastrowid or 0)
 
+    @_guarded("nothing")
+    def review_before(self, review_id: int) -> tuple[CardRow, datetime]:
+        """A recorded review's card state before it and its time: what a re-rating redoes."""
+        row = self.conn.execute(
+            "SELECT card_before_json, reviewed_at FROM reviews WHERE id = ?", (review_id,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            raise StoreError(f"{self.path}: review {review_id} not found to re-rate", "other")
+        return CardRow.from_dict(json.loads(row[0])), from_iso(row[1])
+
     @_guarded("the new rating")
     def override_rating(self, review_id: int, rating: int, card_after: CardRow,
                         self_score: float | None = None, is_override: bool | None = None) -> None:

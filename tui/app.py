@@ -23,7 +23,7 @@ from engine.config import Config
 from engine.optimize import saved_parameters
 from engine.scheduler import Scheduler
 from engine.session import StudySession
-from engine.store import Store
+from engine.store import Store, StoreError
 
 
 class TpmDrillApp(App[None]):
@@ -117,7 +117,14 @@ class TpmDrillApp(App[None]):
         """Open the drill screen on a new session."""
         from tui.screens.drill import DrillScreen
 
-        self.push_screen(DrillScreen(self.new_session("drill")))
+        try:
+            session = self.new_session("drill")
+        except StoreError as error:
+            self.notify(str(error), title="Cannot start a drill", severity="error", timeout=10)
+            if len(self.screen_stack) <= 1:
+                self.back_home()
+            return
+        self.push_screen(DrillScreen(session))
 
     def start_loop(self, level: str | None = None, with_screen: bool = False,
                    round_minutes: float | None = None) -> None:
@@ -125,10 +132,17 @@ class TpmDrillApp(App[None]):
         from engine.loop_session import LoopSession, next_level, player_level
         from tui.screens.loop import LoopScreen
 
-        current = player_level(self.store)
-        level = level or next_level(current) or current
-        loop = LoopSession(self.store, self.bank, self.scheduler, self.clock, level,
-                           with_screen=with_screen, round_minutes=round_minutes, seed=self.seed)
+        try:
+            current = player_level(self.store)
+            level = level or next_level(current) or current
+            loop = LoopSession(self.store, self.bank, self.scheduler, self.clock, level,
+                               with_screen=with_screen, round_minutes=round_minutes,
+                               seed=self.seed)
+        except StoreError as error:
+            self.notify(str(error), title="Cannot start a loop", severity="error", timeout=10)
+            if len(self.screen_stack) <= 1:
+                self.back_home()
+            return
         self.push_screen(LoopScreen(loop))
 
     def on_unmount(self) -> None:

@@ -203,8 +203,13 @@ class DrillScreen(Screen[None]):
             feedback = self.session.feedback
             assert feedback is not None and isinstance(feedback.grade, RubricResult)
             count = len(feedback.grade.key_points)
+            try:
+                feedback = self.session.self_check([i in ticked for i in range(count)])
+            except StoreError as error:
+                self.notify(f"Rating not changed — {error}", severity="error", timeout=10)
+                return
             self.checking = False
-            self.show_feedback(self.session.self_check([i in ticked for i in range(count)]))
+            self.show_feedback(feedback)
             return
         if self.answering and self.long_form:
             text = self.query_one("#drill-essay", TextArea).text
@@ -226,7 +231,11 @@ class DrillScreen(Screen[None]):
         """Override the suggested rating, then move on."""
         if self.session.feedback is None or self.checking:
             return
-        feedback = self.session.override(rating)
+        try:
+            feedback = self.session.override(rating)
+        except StoreError as error:
+            self.notify(f"Rating not changed — {error}", severity="error", timeout=10)
+            return
         if feedback.overridden:
             self.notify(f"Rated {RATING_NAMES[rating]} (your override).", timeout=2)
         self.after_answer()
@@ -240,7 +249,10 @@ class DrillScreen(Screen[None]):
         self.advance()
 
     def action_back(self) -> None:
-        self.session.finish("finished" if self.session.answered else "abandoned")
+        try:
+            self.session.finish("finished" if self.session.answered else "abandoned")
+        except StoreError as error:  # leaving must work even when the file cannot be written
+            self.notify(str(error), severity="error", timeout=10)
         cast("TpmDrillApp", self.app).back_home()
 
     # -- rendering ------------------------------------------------------------------------
