@@ -30,6 +30,7 @@ class ContentBank:
     items: dict[str, Item]
     catalog: Catalog
     errors: list[ContentError] = field(default_factory=list)
+    _new_order: list[str] | None = field(default=None, init=False, repr=False)
 
     def __contains__(self, item_id: object) -> bool:
         return item_id in self.items
@@ -52,6 +53,8 @@ class ContentBank:
         and the order survives edits to a deck's layout. Open interview questions take
         minutes, so they come in one for every ``OPEN_EVERY`` short items.
         """
+        if self._new_order is not None:
+            return list(self._new_order)
         short = sorted((i for i in self.items if not self.is_open(i)), key=self._order_key)
         long = sorted((i for i in self.items if self.is_open(i)), key=self._order_key)
         merged: list[str] = []
@@ -59,7 +62,8 @@ class ContentBank:
             merged.append(item_id)
             if index % OPEN_EVERY == 0 and long:
                 merged.append(long.pop(0))
-        return merged + long
+        self._new_order = merged + long
+        return list(self._new_order)
 
     def _order_key(self, item_id: str) -> tuple[int, int]:
         return (_LEVEL_ORDER.get(self.items[item_id].level, 9), zlib.crc32(item_id.encode()))

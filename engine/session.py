@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -125,18 +125,35 @@ class DayPlan:
     plan: InterviewPlan | None
 
 
-def day_plan(cards: Mapping[str, CardRow], bank: ContentBank, scheduler: Scheduler,
-             clock: Clock) -> DayPlan:
+def day_plan(cards: Mapping[str, CardRow], seen_ids: Container[str], bank: ContentBank,
+             scheduler: Scheduler, clock: Clock) -> DayPlan:
     """Review cards due today (stored due, plus the interview plan's final-pass pulls) and
-    how many new cards today may introduce."""
+    how many new cards today may introduce. ``cards`` must hold every card when an
+    interview is ahead (``needs_all_cards``); otherwise the cards due today suffice."""
     config = scheduler.config
     window = scheduler.window(clock.now(), clock.local_tz())
-    unseen = sum(1 for item_id in bank.new_order() if item_id not in cards)
+    unseen = sum(1 for item_id in bank.new_order() if item_id not in seen_ids)
     plan = interview_plan(config, window.day, unseen, cards.values(), tz=clock.local_tz(),
                           parameters=scheduler.parameters)
     review_ids = frozenset(due_today(cards.values(), window.end, plan))
     new_limit = plan.new_per_day_today if plan else config.new_per_day
     return DayPlan(review_ids, new_limit, plan)
+
+
+def needs_all_cards(scheduler: Scheduler, today: date) -> bool:
+    """An interview ahead means the plan looks at every card, not only today's due ones."""
+    when = scheduler.config.interview_date
+    return when is not None and when >= today
+
+
+def todays_cards(store: Store, bank: ContentBank, scheduler: Scheduler,
+                 clock: Clock) -> dict[str, CardRow]:
+    """The cards today's picking and counting need, read on the due index when it can."""
+    now = clock.now()
+    window = scheduler.window(now, clock.local_tz())
+    horizon = None if needs_all_cards(scheduler, window.day) else \
+        max(window.end, now + LEARN_AHEAD)
+    return {cid: card for cid, card in store.cards(due_before=horizon).items() if cid in bank}
 
 
 def today_counts(
@@ -146,15 +163,15 @@ def today_counts(
     now = clock.now()
     window = scheduler.window(now, clock.local_tz())
     config = scheduler.config
-    cards = {cid: card for cid, card in store.cards().items() if cid in bank}
-    today = day_plan(cards, bank, scheduler, clock)
+    cards = todays_cards(store, bank, scheduler, clock)
+    seen = store.seen_card_ids()
+    today = day_plan(cards, seen, bank, scheduler, clock)
     learning = sum(1 for c in cards.values() if c.state != REVIEW and c.due < window.end)
     reviews_done = store.review_cards_reviewed_since(window.start)
     review_due = min(len(today.review_ids), max(0, config.reviews_per_day - reviews_done))
     new_done = store.new_cards_since(window.start)
-    unseen = sum(1 for item_id in bank.new_order() if item_id not in cards)
+    unseen = sum(1 for item_id in bank.new_order() if item_id not in seen)
     new_available = min(unseen, max(0, today.new_limit - new_done))
-    upcoming = [c.due for c in cards.values()]
     return TodayCounts(
         day=window.day,
         due_learning=learning,
@@ -162,8 +179,8 @@ def today_counts(
         new_available=new_available,
         reviews_done=store.count_reviews(since=window.start),
         new_done=new_done,
-        streak_days=streak_days(store.study_days(), window.day),
-        next_due=min(upcoming) if upcoming else None,
+        streak_days=store.streak_days(window.day),
+        next_due=store.next_due(bank.items),
         plan=today.plan,
     )
 
@@ -179,8 +196,10 @@ class DuePicker:
         store, bank, config = session.store, session.bank, session.scheduler.config
         now = session.clock.now()
         window = session.scheduler.window(now, session.clock.local_tz())
-        cards = {cid: c for cid, c in store.cards().items()
-                 if cid in bank and cid not in session.unservable}
+        cards = {cid: c for cid, c in todays_cards(store, bank, session.scheduler,
+                                                   session.clock).items()
+                 if cid not in session.unservable}
+        seen = store.seen_card_ids()
         last = session.last_card_id
 
         def earliest(candidates: list[CardRow]) -> str | None:
@@ -193,7 +212,7 @@ class DuePicker:
                         and c.due <= now]
         if learning_now:
             return earliest(learning_now)
-        today = day_plan(cards, bank, session.scheduler, session.clock)
+        today = day_plan(cards, seen, bank, session.scheduler, session.clock)
         reviews_done = store.review_cards_reviewed_since(window.start)
         if reviews_done < config.reviews_per_day:
             due = [c for c in cards.values() if c.id in today.review_ids]
@@ -201,7 +220,7 @@ class DuePicker:
                 return earliest(due)
         if store.new_cards_since(window.start) < today.new_limit:
             for item_id in bank.new_order():
-                if item_id not in cards and item_id not in session.unservable:
+                if item_id not in seen and item_id not in session.unservable:
                     return item_id
         ahead = [c for c in cards.values() if c.state in (LEARNING, RELEARNING)
                  and c.due <= now + LEARN_AHEAD]

@@ -21,10 +21,10 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -485,12 +485,26 @@ class Store:
         return _card_row(row) if row else None
 
     @_guarded("nothing")
-    def cards(self) -> dict[str, CardRow]:
-        rows = self.conn.execute(
-            "SELECT id, fsrs_id, state, step, stability, difficulty, due, last_review, reps, "
-            "lapses FROM cards WHERE suspended = 0"
-        ).fetchall()
+    def cards(self, due_before: datetime | None = None) -> dict[str, CardRow]:
+        """Cards by id; with ``due_before``, only those due earlier (read on the due index,
+        so picking the next card does not parse a whole five-year history)."""
+        sql = ("SELECT id, fsrs_id, state, step, stability, difficulty, due, last_review, "
+               "reps, lapses FROM cards WHERE suspended = 0")
+        args: tuple[Any, ...] = ()
+        if due_before is not None:
+            sql += " AND due < ?"
+            args = (iso(due_before),)
+        rows = self.conn.execute(sql, args).fetchall()
         return {row[0]: _card_row(row) for row in rows}
+
+    @_guarded("nothing")
+    def next_due(self, among: Container[str]) -> datetime | None:
+        """The earliest due date of a card in ``among`` (the items still in the bank)."""
+        for card_id, due in self.conn.execute(
+                "SELECT id, due FROM cards WHERE suspended = 0 ORDER BY due"):
+            if card_id in among:
+                return from_iso(due)
+        return None
 
     @_guarded("nothing")
     def seen_card_ids(self) -> set[str]:
@@ -692,6 +706,22 @@ class Store:
             "SELECT COUNT(*) FROM reviews WHERE reviewed_at >= ? AND was_new = 0 AND mode = ?",
             (iso(since), mode),
         ).fetchone()[0])
+
+    @_guarded("nothing")
+    def streak_days(self, today: date) -> int:
+        """Consecutive study days with reviews ending today (or yesterday if not yet today),
+        asked day by day on the study_day index: cheap for any history, linear in the
+        streak."""
+        def studied(day: date) -> bool:
+            return self.conn.execute("SELECT 1 FROM reviews WHERE study_day = ? LIMIT 1",
+                                     (day.isoformat(),)).fetchone() is not None
+
+        cursor = today if studied(today) else today - timedelta(days=1)
+        streak = 0
+        while studied(cursor):
+            streak += 1
+            cursor -= timedelta(days=1)
+        return streak
 
     @_guarded("nothing")
     def study_days(self) -> list[date]:
