@@ -163,15 +163,23 @@ def today_counts(
     now = clock.now()
     window = scheduler.window(now, clock.local_tz())
     config = scheduler.config
-    cards = todays_cards(store, bank, scheduler, clock)
     seen = store.seen_card_ids()
-    today = day_plan(cards, seen, bank, scheduler, clock)
-    learning = sum(1 for c in cards.values() if c.state != REVIEW and c.due < window.end)
+    if needs_all_cards(scheduler, window.day):
+        cards = todays_cards(store, bank, scheduler, clock)
+        today = day_plan(cards, seen, bank, scheduler, clock)
+        learning = sum(1 for c in cards.values() if c.state != REVIEW and c.due < window.end)
+        due_reviews = len(today.review_ids)
+        plan, new_limit = today.plan, today.new_limit
+    else:  # no plan: counts straight from the due index, no card objects
+        due = [state for card_id, state in store.due_states(window.end) if card_id in bank]
+        learning = sum(1 for state in due if state != REVIEW)
+        due_reviews = len(due) - learning
+        plan, new_limit = None, config.new_per_day
     reviews_done = store.review_cards_reviewed_since(window.start)
-    review_due = min(len(today.review_ids), max(0, config.reviews_per_day - reviews_done))
+    review_due = min(due_reviews, max(0, config.reviews_per_day - reviews_done))
     new_done = store.new_cards_since(window.start)
     unseen = sum(1 for item_id in bank.new_order() if item_id not in seen)
-    new_available = min(unseen, max(0, today.new_limit - new_done))
+    new_available = min(unseen, max(0, new_limit - new_done))
     return TodayCounts(
         day=window.day,
         due_learning=learning,
@@ -181,7 +189,7 @@ def today_counts(
         new_done=new_done,
         streak_days=store.streak_days(window.day),
         next_due=store.next_due(bank.items),
-        plan=today.plan,
+        plan=plan,
     )
 
 

@@ -498,6 +498,14 @@ class Store:
         return {row[0]: _card_row(row) for row in rows}
 
     @_guarded("nothing")
+    def due_states(self, before: datetime) -> list[tuple[str, int]]:
+        """(id, FSRS state) of the cards due before ``before``, without building card
+        objects: counting today's work stays cheap when thousands are due."""
+        return self.conn.execute(
+            "SELECT id, state FROM cards WHERE suspended = 0 AND due < ?", (iso(before),)
+        ).fetchall()
+
+    @_guarded("nothing")
     def next_due(self, among: Container[str]) -> datetime | None:
         """The earliest due date of a card in ``among`` (the items still in the bank)."""
         for card_id, due in self.conn.execute(
