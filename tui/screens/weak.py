@@ -63,8 +63,9 @@ class WeakScreen(Screen[None]):
         lines = ["[b]Your weakest topics[/b] (score 0–1, higher is weaker)", ""]
         for topic in ranking[:8]:
             retention = "–" if topic.retention is None else f"{topic.retention:.0%}"
+            answers = f"{topic.answers} answer" + ("" if topic.answers == 1 else "s")
             lines.append(f"[b]{escape(topic.topic)}[/b]  {topic.score:.2f} · "
-                         f"{topic.answers} answers · recall now {retention}")
+                         f"{answers} · recall now {retention}")
             lines.append(f"   {escape(topic.bias)}")
         lines += ["", "Enter: a session of up to 20 cards from these, due dates ignored "
                       "(recorded as weak-area reviews). Esc: back."]
