@@ -140,6 +140,12 @@ class StatsScreen(Screen[None]):
                          f"{percent(calibration.hit_rate)} of the time (an honest 90% range: "
                          f"~90%); interval score {calibration.mean_interval_score:.2f} "
                          "decades (lower is better)")
+            by_topic = sorted(((topic, figure) for topic, figure in
+                               stats.calibration_by_topic.items() if figure.count >= 3),
+                              key=lambda pair: pair[1].hit_rate or 0.0)
+            for topic, figure in by_topic[:5]:
+                lines.append(f"  {escape(topic)}: {percent(figure.hit_rate)} of "
+                             f"{figure.count} ranges held the answer")
         else:
             lines.append("[dim]No ranges yet: answer with a range when unsure.[/dim]")
         if stats.open_gap is not None:
