@@ -28,9 +28,9 @@ from engine.session import streak_days
 from engine.store import Store, iso
 
 #: A review counts toward *true retention* when its card was in FSRS review state before it
-#: (``card_before_json`` holds that state; 2 = review). Learning steps are excluded because
-#: they are meant to be failed and repeated within minutes.
-WAS_IN_REVIEW_SQL = "json_extract(card_before_json, '$.state') = 2"
+#: (``state_before``, schema 4; 2 = review). Learning steps are excluded because they are
+#: meant to be failed and repeated within minutes.
+WAS_IN_REVIEW_SQL = "state_before = 2"
 
 #: The signed log10 error's floor at 0.01 decade, as an integer bucket (``floor(100·x)``).
 #: SQLite has no FLOOR without its optional math functions, and CAST truncates toward zero,

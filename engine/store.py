@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from engine.clock import Clock
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: How long a writer waits for another instance's transaction before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
 
@@ -287,6 +287,13 @@ _MIGRATIONS: dict[int, str] = {
     3: """
     CREATE INDEX IF NOT EXISTS reviews_time ON reviews (reviewed_at);
     """,
+    # 4: the card's FSRS state before each review as a column, so true retention and lapse
+    # rates need not parse every review's JSON snapshot (1.2 s on a five-year history).
+    4: """
+    ALTER TABLE reviews ADD COLUMN state_before INTEGER;
+    UPDATE reviews SET state_before = json_extract(card_before_json, '$.state')
+        WHERE card_before_json IS NOT NULL;
+    """,
 }
 
 
@@ -535,9 +542,9 @@ class Store:
                 "kind, topic, answer_text, parsed_value, reference_value, display_unit, band, "
                 "rel_error, log10_error, interval_lo, interval_hi, params_json, seed, "
                 "duration_ms, suggested_rating, override, was_new, card_before_json, "
-                "auto_score, self_score, loop_round) "
+                "auto_score, self_score, loop_round, state_before) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?)",
+                "?, ?, ?, ?)",
                 (
                     review.card_id, review.session_id, iso(review.reviewed_at),
                     review.study_day.isoformat(), review.rating, review.mode, review.kind,
@@ -549,6 +556,7 @@ class Store:
                     int(review.was_new),
                     json.dumps(review.card_before) if review.card_before is not None else None,
                     review.auto_score, review.self_score, review.loop_round,
+                    review.card_before.get("state") if review.card_before else None,
                 ),
             )
             return int(cursor.lastrowid or 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -124,5 +125,8 @@ def test_first_schema_database_migrates_and_keeps_its_data(tmp_path: Path) -> No
     assert sorted(store.conn.execute("SELECT id, due, stability FROM cards").fetchall()) \
         == sorted(old_cards)
     assert {"auto_score", "self_score", "loop_round"} <= set(store.db["reviews"].columns_dict)
+    # Schema 4 filled state_before from each review's JSON snapshot of the card.
+    pairs = store.conn.execute("SELECT state_before, card_before_json FROM reviews").fetchall()
+    assert pairs and all(state == json.loads(text)["state"] for state, text in pairs)
     assert {"loop_rounds", "promotions"} <= set(store.db.table_names())
     store.close()

@@ -261,7 +261,7 @@ def synthetic_history(path: Path, items: int = 3000, reviews: int = 500_000,
                      f"{reference * 10 ** error:.3g}", reference * 10 ** error, reference,
                      "TFLOP/s", rng.choice(["exact", "close", "off"]), 10 ** error - 1, error,
                      None, None, "{}", rng.randrange(2**31), rng.randint(2000, 60_000), 3, 0,
-                     int(index < items), json.dumps(before)))
+                     int(index < items), json.dumps(before), 2))
     with store.transaction() as conn:
         conn.executemany("INSERT INTO cards (id, fsrs_id, state, step, stability, difficulty, "
                          "due, last_review, reps, lapses, created_at) "
@@ -270,8 +270,8 @@ def synthetic_history(path: Path, items: int = 3000, reviews: int = 500_000,
             "INSERT INTO reviews (card_id, session_id, reviewed_at, study_day, rating, mode, "
             "kind, topic, answer_text, parsed_value, reference_value, display_unit, band, "
             "rel_error, log10_error, interval_lo, interval_hi, params_json, seed, duration_ms, "
-            "suggested_rating, override, was_new, card_before_json) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "suggested_rating, override, was_new, card_before_json, state_before) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()

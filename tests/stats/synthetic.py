@@ -101,14 +101,15 @@ def build_big_history(store: Store, bank: ContentBank, end: datetime, reviews: i
                     item_id, int(seconds[j] // 86400) + 1, iso(moment), day.isoformat(),
                     int(ratings[j]), "drill", kind, topic, "42", parsed, reference, "GB",
                     "exact", None if parsed is None else parsed / reference - 1, log10_error,
-                    lo, hi, "{}", 7, 8000, int(ratings[j]), 0, 0, before, auto, self_s))
+                    lo, hi, "{}", 7, 8000, int(ratings[j]), 0, 0, before, auto, self_s,
+                    int(states[j])))
             conn.executemany(
                 "INSERT INTO reviews (card_id, session_id, reviewed_at, study_day, rating, "
                 "mode, kind, topic, answer_text, parsed_value, reference_value, display_unit, "
                 "band, rel_error, log10_error, interval_lo, interval_hi, params_json, seed, "
                 "duration_ms, suggested_rating, override, was_new, card_before_json, "
-                "auto_score, self_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                "auto_score, self_score, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def expected_bias_factor() -> float:
