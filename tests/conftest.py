@@ -59,3 +59,12 @@ def _isolated_parse_cache(tmp_path_factory: pytest.TempPathFactory):
         os.environ.pop("TPM_DRILL_CACHE", None)
     else:
         os.environ["TPM_DRILL_CACHE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _replayable_fsrs_fuzz() -> None:
+    """py-fsrs fuzzes intervals with the global ``random`` module: seed it for every test so a
+    failure replays exactly."""
+    import random
+
+    random.seed(20261129)
