@@ -106,7 +106,8 @@ class StatsScreen(Screen[None]):
         retention = percent(stats.retention_30d)
         streak = f"{stats.streak_days} day" + ("" if stats.streak_days == 1 else "s")
         self.query_one("#stats-summary", Static).update(
-            f"[b]{stats.reviews_total:,}[/b] answers in all · [b]{stats.reviews_today}[/b] "
+            f"[b]{stats.reviews_total:,}[/b] answer{'' if stats.reviews_total == 1 else 's'} "
+            f"in all · [b]{stats.reviews_today}[/b] "
             f"today · streak [b]{streak}[/b]\n"
             f"True retention, last 30 days: [b]{retention}[/b] of "
             f"{stats.retention_30d_reviews} reviews (target {stats.desired_retention:.0%})")
