@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 4
 #: How long a writer waits for another instance's transaction before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
+#: While opening (checks, WAL switch, migration) a shorter wait, then a retry: see Store.
+OPEN_BUSY_TIMEOUT_MS = 2000
+OPEN_ATTEMPTS = 4
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -55,6 +58,11 @@ class StoreError(RuntimeError):
         self.kind = kind
 
 
+def _lost(doing: str, verb: str = "was not saved") -> str:
+    """ "your answer was not saved", or "nothing was changed" when nothing was being saved."""
+    return "nothing was changed" if doing == "nothing" else f"{doing} {verb}"
+
+
 def classify_error(path: Path, error: sqlite3.Error, doing: str = "the change") -> StoreError:
     """Turn an SQLite failure on ``path`` into a ``StoreError`` a person can act on.
 
@@ -66,16 +74,16 @@ def classify_error(path: Path, error: sqlite3.Error, doing: str = "the change") 
     backups = path.parent / "backups"
     if "disk is full" in lowered or "database or disk is full" in lowered:
         return StoreError(
-            f"{path}: the disk is full, so {doing} was not saved. Free some space on "
+            f"{path}: the disk is full, so {_lost(doing)}. Free some space on "
             f"{path.parent} and try again; everything saved before is intact.", "full")
     if "readonly" in lowered or "read-only" in lowered:
         return StoreError(
-            f"{path} is read-only, so {doing} cannot be saved. Make it writable "
+            f"{path} is read-only, so {_lost(doing, 'cannot be saved')}. Make it writable "
             f"(chmod u+w '{path}') or pass another file with --db.", "readonly")
     if "locked" in lowered or "busy" in lowered:
         return StoreError(
             f"{path} is busy: another program kept it locked for over "
-            f"{BUSY_TIMEOUT_MS // 1000} s, so {doing} was not saved. Close other tpm-drill "
+            f"{BUSY_TIMEOUT_MS // 1000} s, so {_lost(doing)}. Close other tpm-drill "
             "windows and try again.", "busy")
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
         return StoreError(
@@ -85,9 +93,9 @@ def classify_error(path: Path, error: sqlite3.Error, doing: str = "the change") 
             "Otherwise pass another file with --db.", "corrupt")
     if "disk i/o" in lowered or "unable to open" in lowered:
         return StoreError(
-            f"{path}: the disk reported an error ({text}), so {doing} was not saved. Check "
+            f"{path}: the disk reported an error ({text}), so {_lost(doing)}. Check "
             "the disk and the folder's permissions, then try again.", "io")
-    return StoreError(f"{path}: database error ({text}); {doing} was not saved.", "other")
+    return StoreError(f"{path}: database error ({text}); {_lost(doing)}.", "other")
 
 
 def _guarded(doing: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
@@ -309,14 +317,33 @@ class Store:
         self.path = Path(path)
         self._db: sqlite_utils.Database | None = None
         self.backup_made: Path | None = None
+        self._conn: sqlite3.Connection | None = None
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                self._open(path, clock, rollover_hour, auto_backup)
+                break
+            except StoreError as error:
+                # Two instances upgrading an old rollback-journal file can each hold a lock the
+                # other waits for; closing (done by _open) releases ours, so retry after a
+                # short random pause and let the other finish.
+                if error.kind != "busy" or attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                import random
+                import time
+
+                time.sleep(random.uniform(0.05, 0.3))
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _open(self, path: Path | str, clock: Clock | None, rollover_hour: int,
+              auto_backup: bool) -> None:
+        """Connect, check, switch to WAL, back up, migrate; on failure close and raise."""
         memory = str(path) == ":memory:"
         existed = not memory and self.path.is_file() and self.path.stat().st_size > 0
-        self._conn: sqlite3.Connection | None = None
         try:
             if not memory:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = conn = _connect(path)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {OPEN_BUSY_TIMEOUT_MS}")
             # Everything up to the WAL switch only reads, so a file refused here is untouched.
             current = self._check_identity()
             if current:
