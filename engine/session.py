@@ -105,17 +105,6 @@ class Picker(Protocol):
     def pick(self, session: StudySession) -> str | None: ...
 
 
-def streak_days(study_days: list[date], today: date) -> int:
-    """Consecutive study days with reviews, ending today (or yesterday if not yet today)."""
-    days = set(study_days)
-    cursor = today if today in days else today - timedelta(days=1)
-    streak = 0
-    while cursor in days:
-        streak += 1
-        cursor -= timedelta(days=1)
-    return streak
-
-
 @dataclass(frozen=True, slots=True)
 class DayPlan:
     """What today holds under the daily limits and, if set, the interview plan."""

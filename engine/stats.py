@@ -24,7 +24,6 @@ from typing import Any
 from engine.bank import ContentBank
 from engine.loop_session import loop_summaries
 from engine.scheduler import Scheduler, day_start
-from engine.session import streak_days
 from engine.store import Store, iso
 
 #: A review counts toward *true retention* when its card was in FSRS review state before it
@@ -355,8 +354,6 @@ def compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: da
         "GROUP BY study_day", (heat_since.isoformat(), today.isoformat()))}
     heatmap = [(heat_since + timedelta(days=i), per_day.get(heat_since + timedelta(days=i), 0))
                for i in range(HEATMAP_DAYS)]
-    studied = [date.fromisoformat(row[0]) for row in conn.execute(
-        "SELECT DISTINCT study_day FROM reviews WHERE study_day <= ?", (today.isoformat(),))]
 
     totals = topic_totals(store, now - timedelta(days=RETENTION_WINDOW_DAYS))
     buckets = error_buckets(store)
@@ -384,7 +381,7 @@ def compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: da
         day=today,
         reviews_total=reviews_total,
         reviews_today=reviews_today,
-        streak_days=streak_days(studied, today),
+        streak_days=store.streak_days(today),
         retention_30d=retention_30d,
         retention_30d_reviews=int(retained),
         desired_retention=scheduler.config.desired_retention,

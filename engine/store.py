@@ -305,6 +305,29 @@ _MIGRATIONS: dict[int, str] = {
 }
 
 
+def streak_days(studied: Container[date], today: date) -> int:
+    """Consecutive study days with reviews, ending today (or yesterday if not yet today)."""
+    cursor = today if today in studied else today - timedelta(days=1)
+    streak = 0
+    while cursor in studied:
+        streak += 1
+        cursor -= timedelta(days=1)
+    return streak
+
+
+class _StudiedDays(Container[date]):
+    """``day in studied``: whether any review fell on that study day, asked of the index."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        return self.conn.execute("SELECT 1 FROM reviews WHERE study_day = ? LIMIT 1",
+                                 (day.isoformat(),)).fetchone() is not None
+
+
 class Store:
     """The progress database. Make one per thread: SQLite connections do not cross threads.
 
@@ -752,19 +775,9 @@ class Store:
 
     @_guarded("nothing")
     def streak_days(self, today: date) -> int:
-        """Consecutive study days with reviews ending today (or yesterday if not yet today),
-        asked day by day on the study_day index: cheap for any history, linear in the
-        streak."""
-        def studied(day: date) -> bool:
-            return self.conn.execute("SELECT 1 FROM reviews WHERE study_day = ? LIMIT 1",
-                                     (day.isoformat(),)).fetchone() is not None
-
-        cursor = today if studied(today) else today - timedelta(days=1)
-        streak = 0
-        while studied(cursor):
-            streak += 1
-            cursor -= timedelta(days=1)
-        return streak
+        """The streak (see ``streak_days``), asked day by day on the study_day index: cheap
+        for any history, linear in the streak."""
+        return streak_days(_StudiedDays(self.conn), today)
 
     @_guarded("nothing")
     def study_days(self) -> list[date]:

@@ -12,8 +12,8 @@ from engine.bank import ContentBank, load_content
 from engine.clock import FakeClock
 from engine.config import Config
 from engine.scheduler import REVIEW, Scheduler
-from engine.session import Feedback, Retry, StudySession, streak_days, today_counts
-from engine.store import Store
+from engine.session import Feedback, Retry, StudySession, today_counts
+from engine.store import Store, streak_days
 
 DECK = """
 [deck]

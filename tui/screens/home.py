@@ -78,13 +78,13 @@ class HomeScreen(Screen[None]):
             f"[b]Answered today:[/b] {counts.reviews_done}",
             f"[b]Streak:[/b] {streak}",
             self.render_ladder(),
-            self.render_interview(),
+            self.render_interview(counts),
         ]
         if counts.due_total == 0 and counts.new_available == 0 and counts.next_due:
             lines.append(f"Next card due {describe_due(counts.next_due, app.clock)}.")
         return "\n".join(lines)
 
-    def render_interview(self) -> str:
+    def render_interview(self, counts: TodayCounts) -> str:
         """The countdown to the interview, or how to set one."""
         app = self.drill_app
         when = app.config_data.interview_date
@@ -95,7 +95,7 @@ class HomeScreen(Screen[None]):
         if days < 0:
             return f"[b]Interview:[/b] {when.isoformat()} has passed — press i to set the next"
         line = f"[b]Interview:[/b] {when.isoformat()} — {days} day{'s' if days != 1 else ''} left"
-        plan = today_counts(app.store, app.bank, app.scheduler, app.clock).plan
+        plan = counts.plan
         if plan is not None:
             style = "$success" if plan.fits else "$warning"
             line += f"\n  [{style}]{escape(plan.message)}[/]"
