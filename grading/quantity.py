@@ -201,3 +201,19 @@ def _plus_minus_ends(
     else:
         spread = _end_value(plus_minus.spread, text, expected, expected_unit)
     return centre - spread, centre + spread
+
+
+def split_quantity(text: str) -> tuple[float, str]:
+    """A reference written as a person would — ``"3.35 TB/s"``, ``"$2.5M"``, ``"1.2e24 FLOP"``
+    — as ``(value, unit)``; the unit is checked to be one the grader reads.
+
+    Raises ``AnswerError`` (band ``"unparsed"``) when it is not one number with a unit, and
+    :class:`grading.units.UnitError` for a unit pint cannot read.
+    """
+    scanned = scan_quantity(text)
+    if scanned is None:
+        raise AnswerError("unparsed", f"could not read {text!r}: write it as a number and a "
+                                      "unit, e.g. '3.35 TB/s'")
+    unit = scanned.unit_expression() if scanned.has_unit else ""
+    units.unit_info(unit)  # raises UnitError naming an unknown unit
+    return scanned.value, unit

@@ -288,7 +288,7 @@ def cmd_calc(model: str | None, assignments: list[str], list_models: bool,
 def cmd_grade(answer: str, expected: str, tolerance_text: str, as_json: bool) -> int:
     """Grade one answer from the shell; unreadable input is a band, not an error."""
     from grading.numeric import Tolerance, grade_numeric
-    from grading.quantity import AnswerError
+    from grading.quantity import AnswerError, split_quantity
     from grading.rating import suggest_rating
     from grading.units import UnitError, format_value
 
@@ -297,8 +297,8 @@ def cmd_grade(answer: str, expected: str, tolerance_text: str, as_json: bool) ->
     except ValueError as error:
         return _fail(str(error))
     try:
-        reference, unit = _split_expected(expected)
-    except (ValueError, UnitError) as error:
+        reference, unit = split_quantity(expected)
+    except (AnswerError, UnitError) as error:
         return _fail(f"--expected {expected!r}: {error}")
     out: dict[str, Any] = {"band": None, "value": None, "unit": unit, "rel_error": None,
                            "log10_error": None, "rating": None, "message": "",
@@ -321,20 +321,6 @@ def cmd_grade(answer: str, expected: str, tolerance_text: str, as_json: bool) ->
         print(f"{out['band']}: {out['message']}")
         print(f"  you: {shown}   reference: {format_value(reference, unit)}")
     return 0
-
-
-def _split_expected(text: str) -> tuple[float, str]:
-    """ "3.35 TB/s" -> (3.35, "TB/s"); the unit must be one the grader reads."""
-    import re
-
-    from grading.units import same_dimension
-
-    match = re.fullmatch(r"\s*([-+]?(?:\d[\d,]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*", text)
-    if not match:
-        raise ValueError('write it as "VALUE UNIT", e.g. "3.35 TB/s"')
-    value, unit = float(match.group(1).replace(",", "")), match.group(2)
-    same_dimension(unit, unit)  # raises UnitError naming an unknown unit
-    return value, unit
 
 
 def _finite_or_none(value: float) -> float | None:

@@ -323,3 +323,24 @@ def test_parsed_answer_keeps_the_text_as_typed() -> None:
     parsed = parse_answer("  ~3.35 TB/s ", "TB/s")
     assert parsed.text == "  ~3.35 TB/s "
     assert parsed.unit == "TB/s"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [("3.35 TB/s", 3.35, "TB/s"), ("$2.5M", 2.5e6, "USD"), ("1.2e24 FLOP", 1.2e24, "FLOP"),
+     ("40", 40.0, "")],
+)
+def test_split_quantity_reads_a_reference(text: str, value: float, unit: str) -> None:
+    from grading.quantity import split_quantity
+    from grading.units import convert
+
+    got_value, got_unit = split_quantity(text)
+    assert convert(got_value, got_unit, unit) == pytest.approx(value) if unit else \
+        got_value == pytest.approx(value)
+
+
+def test_split_quantity_refuses_words() -> None:
+    from grading.quantity import split_quantity
+
+    with pytest.raises(AnswerError):
+        split_quantity("fast")
