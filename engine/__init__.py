@@ -3,4 +3,17 @@
 Never imports Textual: screens call into this package and render what it returns.
 """
 
+import math
+from typing import Any
+
 __version__ = "0.1.0"
+
+
+def finite_or_none(value: Any) -> Any:
+    """A non-finite float (NaN, ±inf) as ``None``; anything else unchanged.
+
+    JSON has no NaN or infinity, and SQLite columns read better as NULL than as inf.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -8,11 +8,11 @@ lists what is valid, so the CLI can print it and exit 2.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from content.catalog import Catalog, builtin_catalog
+from engine import finite_or_none
 from engine.models.base import ModelError, ModelSpec, ParamSpec, Result
 from engine.models.registry import get, models, run
 
@@ -69,18 +69,15 @@ def calculate(model: str, assignments: Iterable[str],
     return run(model, parse_assignments(model, assignments, catalog), catalog.accelerators())
 
 
-def _finite(value: Any) -> Any:
-    return value if not isinstance(value, float) or math.isfinite(value) else None
-
 
 def result_json(model: str, result: Result) -> dict[str, Any]:
     """The JSON shape of a result: model, value, unit, outputs, steps (non-finite -> null)."""
     return {
         "model": model,
-        "value": _finite(result.value),
+        "value": finite_or_none(result.value),
         "unit": result.unit,
-        "outputs": {k: _finite(v) for k, v in result.outputs.items()},
-        "steps": [{"label": s.label, "value": _finite(s.value), "unit": s.unit}
+        "outputs": {k: finite_or_none(v) for k, v in result.outputs.items()},
+        "steps": [{"label": s.label, "value": finite_or_none(s.value), "unit": s.unit}
                   for s in result.steps],
     }
 

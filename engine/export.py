@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import sqlite3
 from collections.abc import Iterator
 from typing import Any, Literal, TextIO
 
+from engine import finite_or_none
 from engine.store import Store
 
 #: Tables exported, with their record name (CSV) and key (JSON), in this order.
@@ -98,7 +98,7 @@ def _export_json(store: Store, out: TextIO) -> dict[str, int]:
         out.write(("" if index == 0 else ", ") + json.dumps(key) + ": [")
         count = 0
         for row in _rows(conn, table, columns):
-            obj = {name: (_decode(value) if is_json else _finite(value))
+            obj = {name: (_decode(value) if is_json else finite_or_none(value))
                    for name, value, is_json in zip(names, row, decode, strict=True)}
             out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(obj, allow_nan=False))
             count += 1
@@ -107,12 +107,6 @@ def _export_json(store: Store, out: TextIO) -> dict[str, int]:
     out.write("}\n")
     return counts
 
-
-def _finite(value: Any) -> Any:
-    """JSON has no NaN or infinity: a non-finite float is written as null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _decode(text: str | None) -> Any:

@@ -9,13 +9,13 @@ weak-area and loop sessions will bring their own pickers.
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from engine import finite_or_none
 from engine.bank import ContentBank
 from engine.clock import Clock
 from engine.planner import InterviewPlan, due_today
@@ -393,8 +393,8 @@ class StudySession:
         if isinstance(grade, Grade):
             record.band = grade.band
             record.parsed_value, record.reference_value = grade.value, grade.reference
-            record.rel_error = _finite(grade.rel_error)
-            record.log10_error = _finite(grade.log10_error)
+            record.rel_error = finite_or_none(grade.rel_error)
+            record.log10_error = finite_or_none(grade.log10_error)
             if grade.interval:
                 record.interval_lo, record.interval_hi = grade.interval
         elif isinstance(grade, TextGrade):
@@ -408,9 +408,6 @@ class StudySession:
         self.feedback = Feedback(question, text, grade, rating, rating, review_id, seconds)
         return self.feedback
 
-
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
 
 
 def _jsonable(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from itertools import groupby
 from typing import Any
 
+from engine import finite_or_none
 from engine.bank import ContentBank
 from engine.loop_session import loop_summaries
 from engine.scheduler import Scheduler, day_start
@@ -279,8 +280,8 @@ class CalibrationFigure:
     mean_interval_score: float | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"count": self.count, "hit_rate": _finite(self.hit_rate),
-                "mean_interval_score": _finite(self.mean_interval_score)}
+        return {"count": self.count, "hit_rate": finite_or_none(self.hit_rate),
+                "mean_interval_score": finite_or_none(self.mean_interval_score)}
 
 
 @dataclass(frozen=True)
@@ -432,12 +433,9 @@ def _calibration(store: Store) -> tuple[CalibrationFigure, dict[str, Calibration
 
 
 def _figure(result: Any) -> CalibrationFigure:
-    return CalibrationFigure(result.count, _finite(result.hit_rate),
-                             _finite(result.mean_interval_score))
+    return CalibrationFigure(result.count, finite_or_none(result.hit_rate),
+                             finite_or_none(result.mean_interval_score))
 
-
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
 
 
 def _json_safe(value: Any) -> Any:

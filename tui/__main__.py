@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine import __version__
+from engine import __version__, finite_or_none
 from tui import cli_backup
 
 
@@ -309,8 +309,8 @@ def cmd_grade(answer: str, expected: str, tolerance_text: str, as_json: bool) ->
         out.update(band=error.band, message=str(error))
     else:
         out.update(
-            band=grade.band, value=grade.value, rel_error=_finite_or_none(grade.rel_error),
-            log10_error=_finite_or_none(grade.log10_error),
+            band=grade.band, value=grade.value, rel_error=finite_or_none(grade.rel_error),
+            log10_error=finite_or_none(grade.log10_error),
             rating=suggest_rating(grade.band), message=grade.message,
             interval=list(grade.interval) if grade.interval else None,
         )
@@ -322,11 +322,6 @@ def cmd_grade(answer: str, expected: str, tolerance_text: str, as_json: bool) ->
         print(f"  you: {shown}   reference: {format_value(reference, unit)}")
     return 0
 
-
-def _finite_or_none(value: float) -> float | None:
-    import math
-
-    return value if math.isfinite(value) else None
 
 
 def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
