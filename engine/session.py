@@ -114,14 +114,18 @@ class DayPlan:
     plan: InterviewPlan | None
 
 
-def day_plan(cards: Mapping[str, CardRow], seen_ids: Container[str], bank: ContentBank,
-             scheduler: Scheduler, clock: Clock) -> DayPlan:
+def unseen_count(bank: ContentBank, seen_ids: Container[str]) -> int:
+    """How many servable items the player has never met."""
+    return sum(1 for item_id in bank.new_order() if item_id not in seen_ids)
+
+
+def day_plan(cards: Mapping[str, CardRow], unseen: int, scheduler: Scheduler,
+             clock: Clock) -> DayPlan:
     """Review cards due today (stored due, plus the interview plan's final-pass pulls) and
     how many new cards today may introduce. ``cards`` must hold every card when an
     interview is ahead (``needs_all_cards``); otherwise the cards due today suffice."""
     config = scheduler.config
     window = scheduler.window(clock.now(), clock.local_tz())
-    unseen = sum(1 for item_id in bank.new_order() if item_id not in seen_ids)
     plan = interview_plan(config, window.day, unseen, cards.values(), tz=clock.local_tz(),
                           parameters=scheduler.parameters)
     review_ids = frozenset(due_today(cards.values(), window.end, plan))
@@ -152,10 +156,10 @@ def today_counts(
     now = clock.now()
     window = scheduler.window(now, clock.local_tz())
     config = scheduler.config
-    seen = store.seen_card_ids()
+    unseen = unseen_count(bank, store.seen_card_ids())
     if needs_all_cards(scheduler, window.day):
         cards = todays_cards(store, bank, scheduler, clock)
-        today = day_plan(cards, seen, bank, scheduler, clock)
+        today = day_plan(cards, unseen, scheduler, clock)
         learning = sum(1 for c in cards.values() if c.state != REVIEW and c.due < window.end)
         due_reviews = len(today.review_ids)
         plan, new_limit = today.plan, today.new_limit
@@ -167,7 +171,6 @@ def today_counts(
     reviews_done = store.review_cards_reviewed_since(window.start)
     review_due = min(due_reviews, max(0, config.reviews_per_day - reviews_done))
     new_done = store.new_cards_since(window.start)
-    unseen = sum(1 for item_id in bank.new_order() if item_id not in seen)
     new_available = min(unseen, max(0, new_limit - new_done))
     return TodayCounts(
         day=window.day,
@@ -209,7 +212,7 @@ class DuePicker:
                         and c.due <= now]
         if learning_now:
             return earliest(learning_now)
-        today = day_plan(cards, seen, bank, session.scheduler, session.clock)
+        today = day_plan(cards, unseen_count(bank, seen), session.scheduler, session.clock)
         reviews_done = store.review_cards_reviewed_since(window.start)
         if reviews_done < config.reviews_per_day:
             due = [c for c in cards.values() if c.id in today.review_ids]
