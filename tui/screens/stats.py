@@ -94,7 +94,7 @@ class StatsScreen(Screen[None]):
     def load_stats(self) -> None:
         """Compute in a thread on a connection of its own, then draw on the UI thread."""
         app = cast("TpmDrillApp", self.app)
-        store = Store(app.db_path)
+        store = Store(app.db_path, auto_backup=False)  # the app already checked today
         try:
             stats = compute_stats(store, app.bank, app.scheduler, app.clock.now(),
                                   app.clock.local_tz())

@@ -46,7 +46,7 @@ class WeakScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def rank(self) -> None:
         app = cast("TpmDrillApp", self.app)
-        store = Store(app.db_path)
+        store = Store(app.db_path, auto_backup=False)  # the app already checked today
         try:
             ranking = rank_topics(store, app.bank, app.scheduler, app.clock.now())
         finally:
