@@ -23,7 +23,6 @@ from content.loader import (
     ParamDraw,
     Problem,
     RedFlag,
-    prompt_fields,
 )
 from engine.models.base import ModelError, Step
 from engine.models.registry import get as get_model
@@ -265,7 +264,3 @@ def _pose_problem(problem: Problem, rng: Any, catalog: Catalog, seed: int) -> Qu
         steps=tuple(result.steps), params=shown, target_seconds=problem.target_seconds,
     )
 
-
-def placeholder_names(prompt: str) -> list[str]:
-    """The parameter names a prompt refers to."""
-    return [name for name, _spec in prompt_fields(prompt)]
