@@ -153,6 +153,13 @@ def today_counts(
     store: Store, bank: ContentBank, scheduler: Scheduler, clock: Clock
 ) -> TodayCounts:
     """Due, new and done counts for today's study day, within the daily limits."""
+    with store.snapshot():  # the counts agree with each other while another instance writes
+        return _today_counts(store, bank, scheduler, clock)
+
+
+def _today_counts(
+    store: Store, bank: ContentBank, scheduler: Scheduler, clock: Clock
+) -> TodayCounts:
     now = clock.now()
     window = scheduler.window(now, clock.local_tz())
     config = scheduler.config
@@ -193,6 +200,10 @@ class DuePicker:
     """
 
     def pick(self, session: StudySession) -> str | None:
+        with session.store.snapshot():  # one consistent view while another instance writes
+            return self._pick(session)
+
+    def _pick(self, session: StudySession) -> str | None:
         store, bank, config = session.store, session.bank, session.scheduler.config
         now = session.clock.now()
         window = session.scheduler.window(now, session.clock.local_tz())

@@ -524,6 +524,29 @@ class Store:
                     pass
             raise
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Reads that must agree with each other, taken in one read transaction.
+
+        In WAL mode a read transaction sees the database as of its first read, so a second
+        instance committing between two queries cannot make them disagree (say, today's new
+        cards already used up while the learning cards they became are not yet visible).
+        Nested inside another transaction it simply joins it.
+        """
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                try:
+                    conn.execute("COMMIT")
+                except sqlite3.Error:
+                    pass
+
     def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         """Rows as dicts keyed by column name (what sqlite-utils' ``query`` returns)."""
         cursor = self.conn.execute(sql, args)

@@ -97,6 +97,39 @@ def test_two_drills_at_once(db_path: Path, bank, config) -> None:
     store.close()
 
 
+def test_pick_sees_one_consistent_moment_while_another_instance_writes(
+        db_path: Path, bank, config) -> None:
+    """Another instance uses up today's new cards between two of the picker's reads.
+
+    Without one read snapshot the picker saw no learning cards yet (first read) and the new
+    limit already spent (a later read), and ended a drill that had 15 cards to serve — the
+    interleaving a loaded CI machine once produced in ``test_two_drills_at_once``.
+    """
+    Store(db_path).close()
+    clock = FakeClock()
+    mine = Store(db_path)
+    session = StudySession(mine, bank, Scheduler(config), clock, seed=1)
+    original_seen = mine.seen_card_ids
+    interleaved: list[int] = []
+
+    def seen_after_the_other_instance_answers() -> set[str]:
+        if not interleaved:
+            other_store = Store(db_path)
+            other = StudySession(other_store, bank, Scheduler(config), clock, seed=2)
+            while other.next_question() is not None and other.answered < config.new_per_day:
+                other.dont_know()
+            interleaved.append(other.answered)
+            other_store.close()
+        return original_seen()
+
+    mine.seen_card_ids = seen_after_the_other_instance_answers  # type: ignore[method-assign]
+    try:
+        assert session.next_question() is not None
+        assert interleaved == [config.new_per_day]
+    finally:
+        mine.close()
+
+
 def test_two_instances_opening_a_new_file_at_once(tmp_path: Path) -> None:
     path = tmp_path / "fresh.db"
     versions: list[int] = []
