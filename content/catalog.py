@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from content._toml_cache import cached_parse
+
 #: Catalog tables, in display order, and what each holds.
 KINDS: dict[str, str] = {
     "accelerators": "accelerator",
@@ -152,10 +154,13 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def parse_catalog(text: str, path: str = "hardware.toml") -> Catalog:
-    """Parse catalog TOML, checking every entry has a name and a source and ids are unique."""
+def parse_catalog(text: str, path: str = "hardware.toml",
+                  cache_dir: Path | None = None) -> Catalog:
+    """Parse catalog TOML, checking every entry has a name and a source and ids are unique.
+
+    ``cache_dir`` reuses an earlier parse of the same text (see ``content._toml_cache``)."""
     try:
-        data = tomllib.loads(text)
+        data = cached_parse(text, path, cache_dir, tomllib.loads)
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"{path}: not valid TOML: {error}") from None
     entries: dict[str, CatalogEntry] = {}
@@ -180,8 +185,9 @@ def builtin_catalog_path() -> Path:
     return Path(str(resources.files("content").joinpath("hardware.toml")))
 
 
-@lru_cache(maxsize=1)
-def builtin_catalog() -> Catalog:
-    """The catalog shipped with the package, parsed once."""
+@lru_cache(maxsize=2)
+def builtin_catalog(cache_dir: Path | None = None) -> Catalog:
+    """The catalog shipped with the package, parsed once per process (and, with
+    ``cache_dir``, reused between runs)."""
     path = builtin_catalog_path()
-    return parse_catalog(path.read_text(encoding="utf-8"), str(path))
+    return parse_catalog(path.read_text(encoding="utf-8"), str(path), cache_dir)

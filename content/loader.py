@@ -23,6 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from content._toml_cache import cached_parse
+
 LEVELS = ("L4", "L5", "L6", "L7", "L8")
 #: The interview rounds an open question can serve, in the order a loop runs them.
 ROUNDS = ("recruiter_screen", "technical_screen", "program_design", "technical_depth",
@@ -471,47 +473,15 @@ def read_open(reader: _ItemReader, deck_id: str) -> OpenQuestion:
 _READERS = {"facts": read_fact, "problems": read_problem, "open": read_open}
 
 
-#: Bump when the shape of parsed deck data changes, so old parse caches are ignored.
-_CACHE_FORMAT = 1
-
-
-def _parse_cached(text: str, path: Path | None, cache_dir: Path | None) -> dict[str, Any]:
-    """``tomllib.loads(text)``, reusing an earlier parse of the same file when it can.
-
-    Parsing the built-in decks costs ~0.15 s of startup; the parse is kept with ``marshal``
-    (plain data only, never code) keyed by the file's path, size, mtime and the text's hash,
-    so an edited deck is always parsed again. A cache that cannot be read or written is
-    simply not used.
-    """
-    if cache_dir is None or path is None:
-        return tomllib.loads(text)
-    import hashlib
-    import marshal
-
-    digest = hashlib.sha1(f"{_CACHE_FORMAT}|{path}".encode() + text.encode()).hexdigest()
-    cached = cache_dir / f"{digest}.marshal"
-    try:
-        data = marshal.loads(cached.read_bytes())
-        if isinstance(data, dict):
-            return data
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    data = tomllib.loads(text)
-    try:
-        payload = marshal.dumps(data)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(".tmp")
-        temporary.write_bytes(payload)
-        temporary.replace(cached)
-    except (OSError, ValueError):
-        pass  # e.g. a TOML date (not marshalable) or a read-only cache folder
-    return data
+def _parse_deck(text: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """A deck's TOML and the line of each item id (both kept by the parse cache)."""
+    return tomllib.loads(text), _id_lines(text)
 
 
 def load_deck_text(text: str, file: str, bank: Bank, cache_dir: Path | None = None) -> None:
     """Parse one deck's TOML into ``bank``; bad items are recorded in ``bank.errors``."""
     try:
-        data = _parse_cached(text, Path(file), cache_dir)
+        data, id_lines = cached_parse(text, file, cache_dir, _parse_deck)
     except tomllib.TOMLDecodeError as error:
         bank.errors.append(ContentError(file, None, _toml_error_line(error),
                                         f"not valid TOML: {error}"))
@@ -527,7 +497,6 @@ def load_deck_text(text: str, file: str, bank: Bank, cache_dir: Path | None = No
                                         f"unknown table(s) {', '.join(unknown)}; "
                                         f"use [[facts]], [[problems]] or [[open]]"))
     bank.decks.append(deck_id)
-    id_lines = _id_lines(text)
     for table, reader_fn in _READERS.items():
         raw_items = data.get(table, [])
         if not isinstance(raw_items, list):
@@ -566,7 +535,7 @@ def load_bank(extra_dirs: Iterable[Path] = (), include_builtin: bool = True,
               cache_dir: Path | None = None) -> Bank:
     """Load the built-in decks, then each extra folder's; errors are collected, not raised.
 
-    ``cache_dir`` keeps parsed TOML between runs (see ``_parse_cached``)."""
+    ``cache_dir`` keeps parsed TOML between runs (see ``content._toml_cache``)."""
     bank = Bank()
     dirs = ([builtin_deck_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
     for directory in dirs:

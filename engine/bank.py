@@ -110,17 +110,18 @@ def parse_cache_dir() -> Path | None:
     override = os.environ.get("TPM_DRILL_CACHE")
     if override:
         return None if override == "off" else Path(override).expanduser()
-    import platformdirs
+    from engine.config import user_dir
 
-    return Path(platformdirs.user_cache_dir("tpm-drill")) / "decks"
+    return user_dir("cache") / "decks"
 
 
 def load_content(extra_dirs: Iterable[Path | str] = (), catalog: Catalog | None = None,
                  include_builtin: bool = True) -> ContentBank:
     """Load the built-in decks and the player's deck folders, keeping only servable items."""
-    catalog = catalog or builtin_catalog()
+    cache_dir = parse_cache_dir()
+    catalog = catalog or builtin_catalog(cache_dir)
     raw = load_bank([Path(d) for d in extra_dirs], include_builtin=include_builtin,
-                    cache_dir=parse_cache_dir())
+                    cache_dir=cache_dir)
     errors = list(raw.errors)
     items: dict[str, Item] = {}
     for item in raw.items.values():

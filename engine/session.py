@@ -13,21 +13,21 @@ import random
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engine import finite_or_none
 from engine.bank import ContentBank
 from engine.clock import Clock
-from engine.planner import InterviewPlan, due_today
-from engine.planner import plan as interview_plan
 from engine.questions import PoseError, Question, pose
 from engine.scheduler import LEARNING, RELEARNING, REVIEW, Scheduler
 from engine.store import CardRow, ReviewRecord, Store
-from grading.numeric import Grade, Tolerance, grade_numeric
-from grading.quantity import AnswerError
 from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
-from grading.rubric import RubricResult, score_open, self_score
-from grading.text import TextGrade, grade_text
+
+if TYPE_CHECKING:  # the graders load on the first answer (or the app's warm-up), not at start
+    from engine.planner import InterviewPlan
+    from grading.numeric import Grade
+    from grading.rubric import RubricResult
+    from grading.text import TextGrade
 
 #: What a band is worth when a session scores answers (the loop's round scores).
 BAND_SCORES = {"exact": 1.0, "close": 0.5, "off": 0.0}
@@ -65,7 +65,7 @@ class Feedback:
         """exact / close / off for numbers and text, "scored" for open answers."""
         if self.grade is None:
             return "don't know"
-        if isinstance(self.grade, RubricResult):
+        if _is_rubric(self.grade):
             return "scored"
         return self.grade.band
 
@@ -75,7 +75,7 @@ class Feedback:
         score (the self-checked one once given). The loop's round scores average these."""
         if self.grade is None:
             return 0.0
-        if isinstance(self.grade, RubricResult):
+        if _is_rubric(self.grade):
             return self.self_score if self.self_score is not None else self.grade.auto_score
         return BAND_SCORES.get(self.grade.band, 0.0)
 
@@ -124,6 +124,9 @@ def day_plan(cards: Mapping[str, CardRow], unseen: int, scheduler: Scheduler,
     """Review cards due today (stored due, plus the interview plan's final-pass pulls) and
     how many new cards today may introduce. ``cards`` must hold every card when an
     interview is ahead (``needs_all_cards``); otherwise the cards due today suffice."""
+    from engine.planner import due_today
+    from engine.planner import plan as interview_plan
+
     config = scheduler.config
     window = scheduler.window(clock.now(), clock.local_tz())
     plan = interview_plan(config, window.day, unseen, cards.values(), tz=clock.local_tz(),
@@ -293,6 +296,11 @@ class StudySession:
 
     def submit(self, answer_text: str) -> Feedback | Retry:
         """Grade and record an answer; a ``Retry`` (nothing recorded) if it cannot be graded."""
+        from grading.numeric import Tolerance, grade_numeric
+        from grading.quantity import AnswerError
+        from grading.rubric import score_open
+        from grading.text import grade_text
+
         question = self._require_question()
         text = answer_text.strip()
         if text.lower() in DONT_KNOW:
@@ -324,9 +332,12 @@ class StudySession:
         Both scores stay recorded (``auto_score`` and ``self_score``), so stats can show the
         gap between what the grader heard and what the player claims.
         """
+        from grading.rubric import self_score
+
         previous = self.feedback
-        if previous is None or not isinstance(previous.grade, RubricResult):
+        if previous is None or not _is_rubric(previous.grade):
             raise RuntimeError("no open answer to self-check")
+        assert previous.grade is not None
         weights = [point.weight for point in previous.grade.key_points]
         if len(ticked) != len(weights):
             raise ValueError(f"expected {len(weights)} ticks, got {len(ticked)}")
@@ -404,6 +415,10 @@ class StudySession:
             suggested_rating=rating, was_new=was_new, card_before=card.to_dict(),
             loop_round=self.loop_round,
         )
+        from grading.numeric import Grade
+        from grading.rubric import RubricResult
+        from grading.text import TextGrade
+
         if isinstance(grade, Grade):
             record.band = grade.band
             record.parsed_value, record.reference_value = grade.value, grade.reference
@@ -422,6 +437,16 @@ class StudySession:
         self.feedback = Feedback(question, text, grade, rating, rating, review_id, seconds)
         return self.feedback
 
+
+
+def _is_rubric(grade: object) -> bool:
+    """Whether ``grade`` is an open answer's rubric result (without importing the rubric
+    grader before any answer has been given: a grade exists only once it is loaded)."""
+    if grade is None:
+        return False
+    from grading.rubric import RubricResult
+
+    return isinstance(grade, RubricResult)
 
 
 def _jsonable(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -343,21 +343,24 @@ def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
 
 def _open_app(args: argparse.Namespace, start: str,
               loop_options: dict[str, Any] | None = None) -> int:
-    from engine.config import ConfigError, default_db_path, load_config
-    from engine.store import StoreError
+    from tui import startup_gc
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as error:
-        return _fail(str(error))
-    db_path = args.db or default_db_path()
-    from tui.app import build_app
+    with startup_gc():
+        from engine.config import ConfigError, default_db_path, load_config
+        from engine.store import StoreError
 
-    try:
-        app = build_app(db_path, config=config, start=start, loop_options=loop_options,
-                        config_path=args.config)
-    except StoreError as error:
-        return _fail(str(error))
+        try:
+            config = load_config(args.config)
+        except ConfigError as error:
+            return _fail(str(error))
+        db_path = args.db or default_db_path()
+        from tui.app import build_app
+
+        try:
+            app = build_app(db_path, config=config, start=start, loop_options=loop_options,
+                            config_path=args.config)
+        except StoreError as error:
+            return _fail(str(error))
     app.run()
     return 0
 

@@ -21,11 +21,11 @@ from textual.widgets import Footer, Header, Input, SelectionList, Static, TextAr
 from engine.questions import Question
 from engine.session import Feedback, Retry, StudySession
 from engine.store import StoreError
-from grading.numeric import Grade
 from grading.rating import AGAIN, EASY, GOOD, HARD
-from grading.rubric import RubricResult
-from grading.text import TextGrade
 from grading.units import format_value, humanize, pretty_unit
+
+# The graders (grading.numeric, .rubric, .text: ~15 ms of imports) are imported where the
+# feedback is drawn: an answer has been graded by then, so they are already loaded.
 
 if TYPE_CHECKING:
     from tui.app import TpmDrillApp
@@ -198,6 +198,8 @@ class DrillScreen(Screen[None]):
 
     def action_submit_long(self) -> None:
         """ctrl+s: submit the written answer, or confirm the ticked key points."""
+        from grading.rubric import RubricResult
+
         if self.checking:
             ticked = set(self.query_one("#self-check", SelectionList).selected)
             feedback = self.session.feedback
@@ -259,6 +261,8 @@ class DrillScreen(Screen[None]):
 
     def show_feedback(self, feedback: Feedback) -> None:
         """Draw the verdict panel for an answer that is already stored."""
+        from grading.rubric import RubricResult
+
         self.query_one("#drill-answer", Input).disabled = True
         essay = self.query_one("#drill-essay", TextArea)
         essay.read_only = True
@@ -288,6 +292,8 @@ class DrillScreen(Screen[None]):
 
 
 def render_rating_line(feedback: Feedback) -> str:
+    from grading.rubric import RubricResult
+
     if isinstance(feedback.grade, RubricResult) and feedback.self_score is not None:
         heard = feedback.grade.auto_score
         return (f"Self-check: [b]{feedback.self_score:.0%}[/b] (heard {heard:.0%})"
@@ -298,6 +304,10 @@ def render_rating_line(feedback: Feedback) -> str:
 
 def render_feedback(feedback: Feedback) -> str:
     """The verdict panel as Textual markup (everything from content is escaped)."""
+    from grading.numeric import Grade
+    from grading.rubric import RubricResult
+    from grading.text import TextGrade
+
     question, grade = feedback.question, feedback.grade
     if isinstance(grade, RubricResult) or (grade is None and question.kind == "open"):
         return _render_open(feedback)
@@ -335,6 +345,8 @@ def render_feedback(feedback: Feedback) -> str:
 
 
 def _render_open(feedback: Feedback) -> str:
+    from grading.rubric import RubricResult
+
     question, result = feedback.question, feedback.grade
     lines: list[str] = []
     if isinstance(result, RubricResult):
