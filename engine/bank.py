@@ -31,6 +31,7 @@ class ContentBank:
     catalog: Catalog
     errors: list[ContentError] = field(default_factory=list)
     _new_order: list[str] | None = field(default=None, init=False, repr=False)
+    _new_order_json: str | None = field(default=None, init=False, repr=False)
 
     def __contains__(self, item_id: object) -> bool:
         return item_id in self.items
@@ -64,6 +65,15 @@ class ContentBank:
                 merged.append(long.pop(0))
         self._new_order = merged + long
         return list(self._new_order)
+
+    def new_order_json(self) -> str:
+        """``new_order()`` as a JSON array, made once: the store looks up which of these the
+        player has never met in one query (``json_each``), without reading every card id."""
+        if self._new_order_json is None:
+            import json
+
+            self._new_order_json = json.dumps(self.new_order())
+        return self._new_order_json
 
     def _order_key(self, item_id: str) -> tuple[int, int]:
         return (_LEVEL_ORDER.get(self.items[item_id].level, 9), zlib.crc32(item_id.encode()))

@@ -10,7 +10,7 @@ weak-area and loop sessions will bring their own pickers.
 from __future__ import annotations
 
 import random
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,7 +20,7 @@ from engine.bank import ContentBank
 from engine.clock import Clock
 from engine.questions import PoseError, Question, pose
 from engine.scheduler import LEARNING, RELEARNING, REVIEW, Scheduler
-from engine.store import CardRow, ReviewRecord, Store
+from engine.store import CardRow, ReviewRecord, Store, iso
 from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
 
 if TYPE_CHECKING:  # the graders load on the first answer (or the app's warm-up), not at start
@@ -114,9 +114,10 @@ class DayPlan:
     plan: InterviewPlan | None
 
 
-def unseen_count(bank: ContentBank, seen_ids: Container[str]) -> int:
-    """How many servable items the player has never met."""
-    return sum(1 for item_id in bank.new_order() if item_id not in seen_ids)
+def unseen_count(bank: ContentBank, store: Store) -> int:
+    """How many servable items the player has never met (asked of the store per bank item,
+    so the cost follows the bank, not how many cards the history holds)."""
+    return store.count_unseen(bank.new_order_json())
 
 
 def day_plan(cards: Mapping[str, CardRow], unseen: int, scheduler: Scheduler,
@@ -166,7 +167,7 @@ def _today_counts(
     now = clock.now()
     window = scheduler.window(now, clock.local_tz())
     config = scheduler.config
-    unseen = unseen_count(bank, store.seen_card_ids())
+    unseen = unseen_count(bank, store)
     if needs_all_cards(scheduler, window.day):
         cards = todays_cards(store, bank, scheduler, clock)
         today = day_plan(cards, unseen, scheduler, clock)
@@ -210,34 +211,48 @@ class DuePicker:
         store, bank, config = session.store, session.bank, session.scheduler.config
         now = session.clock.now()
         window = session.scheduler.window(now, session.clock.local_tz())
-        cards = {cid: c for cid, c in todays_cards(store, bank, session.scheduler,
-                                                   session.clock).items()
-                 if cid not in session.unservable}
-        seen = store.seen_card_ids()
         last = session.last_card_id
+        plan_needed = needs_all_cards(session.scheduler, window.day)
+        if plan_needed:  # the interview plan looks at every card
+            cards = {cid: c for cid, c in todays_cards(store, bank, session.scheduler,
+                                                       session.clock).items()
+                     if cid not in session.unservable}
+            due: list[tuple[str, int, Any]] = [(c.id, c.state, c.due) for c in cards.values()]
+            now_key: Any = now
+            ahead_key: Any = now + LEARN_AHEAD
+        else:  # today's due cards as (id, state, due text): no card objects, no date parsing
+            horizon = max(window.end, now + LEARN_AHEAD)
+            due = [entry for entry in store.due_brief(horizon)
+                   if entry[0] in bank and entry[0] not in session.unservable]
+            now_key, ahead_key = iso(now), iso(now + LEARN_AHEAD)
 
-        def earliest(candidates: list[CardRow]) -> str | None:
-            ordered = sorted(candidates, key=lambda c: c.due)
-            others = [c for c in ordered if c.id != last]
+        def earliest(candidates: list[tuple[str, int, Any]]) -> str | None:
+            ordered = sorted(candidates, key=lambda entry: entry[2])
+            others = [entry for entry in ordered if entry[0] != last]
             chosen = others or ordered
-            return chosen[0].id if chosen else None
+            return chosen[0][0] if chosen else None
 
-        learning_now = [c for c in cards.values() if c.state in (LEARNING, RELEARNING)
-                        and c.due <= now]
+        learning_now = [e for e in due if e[1] in (LEARNING, RELEARNING) and e[2] <= now_key]
         if learning_now:
             return earliest(learning_now)
-        today = day_plan(cards, unseen_count(bank, seen), session.scheduler, session.clock)
-        reviews_done = store.review_cards_reviewed_since(window.start)
-        if reviews_done < config.reviews_per_day:
-            due = [c for c in cards.values() if c.id in today.review_ids]
-            if due:
-                return earliest(due)
-        if store.new_cards_since(window.start) < today.new_limit:
-            for item_id in bank.new_order():
-                if item_id not in seen and item_id not in session.unservable:
+        if plan_needed:
+            today = day_plan(cards, unseen_count(bank, store), session.scheduler,
+                             session.clock)
+            review_ids, new_limit = today.review_ids, today.new_limit
+        else:
+            end_key = iso(window.end)
+            review_ids = frozenset(e[0] for e in due if e[1] == REVIEW and e[2] < end_key)
+            new_limit = config.new_per_day
+        if store.review_cards_reviewed_since(window.start) < config.reviews_per_day:
+            reviews = [e for e in due if e[0] in review_ids]
+            if reviews:
+                return earliest(reviews)
+        if store.new_cards_since(window.start) < new_limit:
+            skipped = len(session.unservable)
+            for item_id in store.unseen_among(bank.new_order_json(), skipped + 1):
+                if item_id not in session.unservable:
                     return item_id
-        ahead = [c for c in cards.values() if c.state in (LEARNING, RELEARNING)
-                 and c.due <= now + LEARN_AHEAD]
+        ahead = [e for e in due if e[1] in (LEARNING, RELEARNING) and e[2] <= ahead_key]
         return earliest(ahead)
 
 

@@ -241,10 +241,11 @@ def _item_weaknesses(
     Again, so what was just missed comes back first.
     """
     cards: dict[str, CardRow] = store.cards()
+    # One index seek per answered card for its latest rating (not a pass over all reviews).
     last_rating = dict(store.conn.execute(
-        "SELECT r.card_id, r.rating FROM reviews r JOIN (SELECT card_id, MAX(reviewed_at) AS "
-        "latest FROM reviews GROUP BY card_id) last ON r.card_id = last.card_id "
-        "AND r.reviewed_at = last.latest").fetchall())
+        "SELECT t.card_id, (SELECT r.rating FROM reviews AS r WHERE r.card_id = t.card_id "
+        "ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) FROM card_totals AS t "
+        "WHERE t.answers > 0").fetchall())
 
     seen: dict[str, list[ItemWeakness]] = {}
     for card_id, total in per_card.items():

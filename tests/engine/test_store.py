@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.store import SCHEMA_VERSION, CardRow, ReviewRecord, Store, StoreError
+from engine.store import SCHEMA_VERSION, CardRow, ReviewRecord, Store, StoreError, iso
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -130,3 +130,31 @@ def test_first_schema_database_migrates_and_keeps_its_data(tmp_path: Path) -> No
     assert pairs and all(state == json.loads(text)["state"] for state, text in pairs)
     assert {"loop_rounds", "promotions"} <= set(store.db.table_names())
     store.close()
+
+
+def test_unseen_among_keeps_the_bank_order_and_skips_met_cards(store: Store) -> None:
+    """The new-card lookup: ids from a JSON array with no card yet, in array order."""
+    from tests.reliability.helpers import card, review
+
+    for index, card_id in enumerate(["hw.b", "hw.d"], start=1):
+        store.record_review(review(card_id), card(card_id, fsrs_id=index))
+    order = json.dumps(["hw.a", "hw.b", "hw.c", "hw.d", "hw.e"])
+    assert store.unseen_among(order) == ["hw.a", "hw.c", "hw.e"]
+    assert store.unseen_among(order, 2) == ["hw.a", "hw.c"]
+    assert store.count_unseen(order) == 3
+    assert store.count_unseen("[]") == 0
+
+
+def test_due_brief_text_sorts_like_the_due_instants(store: Store) -> None:
+    """Picking compares the stored due text with ``iso(now)``: the order must be time order."""
+    from tests.reliability.helpers import NOW, card, review
+
+    for index, hours in enumerate([30, 2, 10], start=1):
+        row = card(f"hw.c{index}", fsrs_id=index)
+        row = CardRow(row.id, row.fsrs_id, row.state, row.step, row.stability, row.difficulty,
+                      NOW + timedelta(hours=hours), row.last_review, row.reps, row.lapses)
+        store.record_review(review(row.id), row)
+    brief = store.due_brief(NOW + timedelta(hours=24))
+    assert sorted(entry[0] for entry in brief) == ["hw.c2", "hw.c3"]
+    assert [e[0] for e in sorted(brief, key=lambda e: e[2])] == ["hw.c2", "hw.c3"]
+    assert all(entry[2] < iso(NOW + timedelta(hours=24)) for entry in brief)

@@ -48,10 +48,22 @@ def test_random_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def _flip_middle_page(path: Path) -> None:
-    """Invert every byte of the page in the middle of the file (a b-tree page of reviews)."""
+    """Invert every byte of a page in the middle of the reviews table's b-tree (found with
+    SQLite's ``dbstat`` table where the build has it, else the file's middle page)."""
     data = bytearray(path.read_bytes())
     page_size = int.from_bytes(data[16:18], "big")
     middle = (len(data) // page_size // 2) * page_size
+    conn = sqlite3.connect(path)
+    try:
+        pages = [row[0] for row in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'reviews' AND pagetype = 'leaf' "
+            "ORDER BY pageno")]
+        if pages:
+            middle = (pages[len(pages) // 2] - 1) * page_size
+    except sqlite3.OperationalError:  # no dbstat in this SQLite build
+        pass
+    finally:
+        conn.close()
     data[middle:middle + page_size] = bytes(b ^ 0xFF for b in data[middle:middle + page_size])
     path.write_bytes(bytes(data))
 

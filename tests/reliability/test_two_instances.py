@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from engine.clock import FakeClock
@@ -109,10 +110,10 @@ def test_pick_sees_one_consistent_moment_while_another_instance_writes(
     clock = FakeClock()
     mine = Store(db_path)
     session = StudySession(mine, bank, Scheduler(config), clock, seed=1)
-    original_seen = mine.seen_card_ids
+    original_count = mine.review_cards_reviewed_since
     interleaved: list[int] = []
 
-    def seen_after_the_other_instance_answers() -> set[str]:
+    def count_after_the_other_instance_answers(since: datetime) -> int:
         if not interleaved:
             other_store = Store(db_path)
             other = StudySession(other_store, bank, Scheduler(config), clock, seed=2)
@@ -120,9 +121,10 @@ def test_pick_sees_one_consistent_moment_while_another_instance_writes(
                 other.dont_know()
             interleaved.append(other.answered)
             other_store.close()
-        return original_seen()
+        return original_count(since)
 
-    mine.seen_card_ids = seen_after_the_other_instance_answers  # type: ignore[method-assign]
+    # Called after the picker has read today's due cards, before it reads the new-card count.
+    mine.review_cards_reviewed_since = count_after_the_other_instance_answers  # type: ignore[method-assign]
     try:
         assert session.next_question() is not None
         assert interleaved == [config.new_per_day]

@@ -1,0 +1,171 @@
+"""Schema 5's running totals (per study day, topic, card and error bucket) always equal a
+fresh aggregation of ``reviews`` — after answers, overrides, self-checks, deletes, and a
+migration from an older file — and the streak read off them follows the streak rule."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.store import (
+    BUCKET_SQL,
+    DAY_TERMS,
+    TOTAL_TERMS,
+    CardRow,
+    ReviewRecord,
+    Store,
+    streak_days,
+)
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schema_v1.db"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _recomputed(conn: sqlite3.Connection) -> dict[str, dict[tuple, tuple]]:
+    """Each totals table as a fresh GROUP BY over ``reviews`` would fill it (the oracle)."""
+    def grouped(keys: str, terms: tuple[tuple[str, str], ...]) -> dict[tuple, tuple]:
+        sums = ", ".join(f"TOTAL({expr.format(r='reviews')})" for _, expr in terms)
+        width = len(keys.split(","))
+        return {tuple(row[:width]): tuple(row[width:]) for row in conn.execute(
+            f"SELECT {keys}, {sums} FROM reviews GROUP BY {keys}")}
+
+    buckets = {tuple(row[:2]): (float(row[2]),) for row in conn.execute(
+        f"SELECT topic, {BUCKET_SQL.format(r='reviews')} AS b, COUNT(*) FROM reviews "
+        "WHERE log10_error IS NOT NULL GROUP BY topic, b")}
+    return {"day_totals": grouped("study_day", DAY_TERMS),
+            "topic_totals": grouped("topic", TOTAL_TERMS),
+            "card_totals": grouped("card_id", TOTAL_TERMS),
+            "error_buckets": buckets}
+
+
+def _kept(conn: sqlite3.Connection) -> dict[str, dict[tuple, tuple]]:
+    """The running totals as stored, without the rows that fell back to zero answers."""
+    def read(table: str, keys: str, terms: tuple[tuple[str, str], ...]) -> dict[tuple, tuple]:
+        names = ", ".join(name for name, _ in terms)
+        width = len(keys.split(","))
+        return {tuple(row[:width]): tuple(float(v) for v in row[width:]) for row in conn.execute(
+            f"SELECT {keys}, {names} FROM {table} WHERE answers != 0")}
+
+    return {"day_totals": read("day_totals", "study_day", DAY_TERMS),
+            "topic_totals": read("topic_totals", "topic", TOTAL_TERMS),
+            "card_totals": read("card_totals", "card_id", TOTAL_TERMS),
+            "error_buckets": read("error_buckets", "topic, bucket", (("answers", ""),))}
+
+
+def assert_totals_match(store: Store) -> None:
+    kept, fresh = _kept(store.conn), _recomputed(store.conn)
+    for table, rows in fresh.items():
+        assert kept[table].keys() == rows.keys(), table
+        for key, values in rows.items():
+            assert kept[table][key] == pytest.approx(values, abs=1e-9), (table, key)
+
+
+answers = st.lists(st.tuples(
+    st.sampled_from(["hw.a", "hw.b", "hw.c", "ml.d"]),           # card
+    st.sampled_from(["hardware.compute", "hardware.memory"]),    # topic
+    st.integers(0, 9),                                           # study day offset
+    st.integers(1, 4),                                           # rating
+    st.sampled_from([None, 1, 2, 3]),                            # state before
+    st.one_of(st.none(), st.floats(-3, 3)),                      # log10 error
+    st.one_of(st.none(), st.floats(0, 1)),                       # auto score
+    st.one_of(st.none(), st.integers(1, 4)),                     # later override
+    st.one_of(st.none(), st.floats(0, 1)),                       # later self score
+), min_size=1, max_size=25)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers, st.data())
+def test_totals_follow_answers_overrides_self_checks_and_deletes(tmp_path: Path, plan,
+                                                                  data: st.DataObject) -> None:
+    path = tmp_path / f"totals-{abs(hash(str(plan)))}.db"
+    store = Store(path, auto_backup=False)
+    try:
+        ids = []
+        for index, (card_id, topic, day, rating, state, error, auto, override, self_score) \
+                in enumerate(plan):
+            at = START + timedelta(days=day, minutes=index)
+            before = None if state is None else {"state": state}
+            review = ReviewRecord(card_id=card_id, reviewed_at=at,
+                                  study_day=at.date(), rating=rating, mode="drill",
+                                  kind="fact", topic=topic, log10_error=error,
+                                  auto_score=auto, card_before=before)
+            card = CardRow(card_id, {"hw.a": 1, "hw.b": 2, "hw.c": 3, "ml.d": 4}[card_id],
+                           2, None, 3.0, 5.0, at + timedelta(days=3), at, 1, 0)
+            review_id = store.record_review(review, card)
+            ids.append(review_id)
+            if override is not None or self_score is not None:
+                store.override_rating(review_id, override or rating, card,
+                                      self_score=self_score)
+        assert_totals_match(store)
+        doomed = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=5))
+        with store.transaction() as conn:
+            for review_id in doomed:
+                conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+        assert_totals_match(store)
+    finally:
+        store.close()
+
+
+def test_migrating_an_old_file_fills_the_totals(tmp_path: Path) -> None:
+    """The first-schema fixture (6 reviews) migrates to schema 5 with its totals filled."""
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURE, path)
+    store = Store(path, auto_backup=False)
+    try:
+        assert_totals_match(store)
+        assert store.conn.execute("SELECT SUM(answers) FROM day_totals").fetchone()[0] == 6
+    finally:
+        store.close()
+
+
+def test_stats_figures_read_the_totals(tmp_path: Path) -> None:
+    """The per-day totals give the same streak and study days as the reviews."""
+    store = Store(tmp_path / "days.db", auto_backup=False)
+    try:
+        for offset in (0, 1, 2, 4):
+            at = START + timedelta(days=offset)
+            store.record_review(
+                ReviewRecord(card_id="hw.a", reviewed_at=at, study_day=at.date(), rating=3,
+                             mode="drill", kind="fact", topic="hardware.compute"),
+                CardRow("hw.a", 1, 2, None, 3.0, 5.0, at, at, 1, 0))
+        days = [START.date() + timedelta(days=o) for o in (4, 2, 1, 0)]
+        assert store.study_days() == days
+        assert store.streak_days(START.date() + timedelta(days=4)) == 1
+        assert store.streak_days(START.date() + timedelta(days=5)) == 1
+        assert store.streak_days(START.date() + timedelta(days=2)) == 3
+        assert store.streak_days(START.date() + timedelta(days=3)) == 3
+        assert store.streak_days(START.date() + timedelta(days=7)) == 0
+    finally:
+        store.close()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sets(st.integers(0, 40), max_size=30), st.sets(st.integers(0, 40), max_size=5),
+       st.integers(0, 45))
+def test_streak_from_the_day_totals_follows_the_rule(tmp_path: Path, offsets: set[int],
+                                                      emptied: set[int], today: int) -> None:
+    """``Store.streak_days`` (SQL over ``day_totals``) agrees with the plain rule, including
+    days whose answers were all deleted (a zero row) and days after ``today``."""
+    base = date(2026, 1, 1)
+    path = tmp_path / f"streak-{abs(hash((frozenset(offsets), frozenset(emptied), today)))}.db"
+    store = Store(path, auto_backup=False)
+    try:
+        with store.transaction() as conn:
+            for offset in offsets | emptied:
+                conn.execute("INSERT INTO day_totals (study_day, answers, review_answers, "
+                             "review_passed) VALUES (?, ?, 0, 0)",
+                             ((base + timedelta(days=offset)).isoformat(),
+                              0 if offset in emptied - offsets else 2))
+        today_date = base + timedelta(days=today)
+        studied = {base + timedelta(days=o) for o in offsets}
+        assert store.streak_days(today_date) == streak_days(studied, today_date)
+    finally:
+        store.close()
