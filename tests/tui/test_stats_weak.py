@@ -135,3 +135,17 @@ def test_export_and_optimize(played: Path, tmp_path: Path) -> None:
     optimize = _cli(played, "optimize")
     assert optimize.returncode == 0, optimize.stderr
     assert "more" in optimize.stdout  # a few days of history is below the fitting threshold
+
+
+def test_heatmap_legend_counts_honestly() -> None:
+    """Six quiet months say so (not "busiest day: 1 answers"); counts are pluralised."""
+    from datetime import date, timedelta
+
+    from tui.screens.stats import heatmap_markup
+
+    days = [(date(2026, 6, 1) + timedelta(days=i), 0) for i in range(182)]
+    assert "no answers in these six months" in heatmap_markup(days)
+    days[-1] = (days[-1][0], 1)
+    assert "busiest day: 1 answer[" in heatmap_markup(days)
+    days[-2] = (days[-2][0], 7)
+    assert "busiest day: 7 answers" in heatmap_markup(days)

@@ -32,7 +32,8 @@ def heatmap_markup(days: list[tuple[date, int]]) -> str:
     counts = dict(days)
     first, last = days[0][0], days[-1][0]
     start = first - timedelta(days=first.weekday())
-    busiest = max(counts.values()) or 1
+    most = max(counts.values())
+    busiest = most or 1
     weeks = (last - start).days // 7 + 1
     rows = []
     for weekday in range(7):
@@ -49,7 +50,9 @@ def heatmap_markup(days: list[tuple[date, int]]) -> str:
     months = "    " + "".join(
         (start + timedelta(days=7 * w)).strftime("%b")[0]
         if (start + timedelta(days=7 * w)).day <= 7 else " " for w in range(weeks))
-    return "\n".join([months, *rows, f"[dim]busiest day: {busiest} answers[/dim]"])
+    legend = (f"busiest day: {most} answer{'' if most == 1 else 's'}" if most
+              else "no answers in these six months")
+    return "\n".join([months, *rows, f"[dim]{legend}[/dim]"])
 
 
 def percent(value: float | None) -> str:
