@@ -40,6 +40,6 @@ def test_screen_probes_run_on_a_small_history(bench, tmp_path: Path) -> None:
     path = tmp_path / "history.db"
     bench.synthetic_history(path, items=400, reviews=2_000)
     Store(path).close()  # today's backup, as the benchmark's warm-up makes it
-    figures = bench._screen_figures(path)
+    figures = bench._screen_figures(path, stats_repeats=1, answers=2)
     assert set(figures) == {"screen_stats_ms", "screen_next_card_ms"}
     assert all(value > 0 for value in figures.values())

@@ -376,7 +376,7 @@ asyncio.run(main())
 """
 
 
-def _screen_figures(path: Path) -> dict[str, float]:
+def _screen_figures(path: Path, stats_repeats: int = 9, answers: int = 30) -> dict[str, float]:
     """On a running app (headless, 80×24), timed inside the app so Pilot's own waits are left
     out: Enter on a verdict to the next question's widgets updated (pick, pose, draw; median
     of 30), and the stats key to the stats figures drawn (the worker's query included; best
@@ -405,7 +405,7 @@ def _screen_figures(path: Path) -> dict[str, float]:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             stats_ms = []
-            for _ in range(9):
+            for _ in range(stats_repeats):
                 begin = time.perf_counter()
                 app.screen.action_open("stats")  # what the s key does
                 await app.workers.wait_for_complete()
@@ -419,7 +419,7 @@ def _screen_figures(path: Path) -> dict[str, float]:
             app.screen.action_open("drill")
             await pilot.pause()
             next_ms = []
-            for _ in range(30):
+            for _ in range(answers):
                 screen = app.screen
                 if screen.session.question is None:
                     break
