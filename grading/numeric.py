@@ -194,26 +194,29 @@ def _message(
     return f"Off by {abs(rel_error) * 100:.2g}% (you were {direction})."
 
 
-#: Known slips: (factor, what it means). An answer off by one of these factors (either way)
-#: probably made that slip rather than a modelling error, and being told which is the lesson.
-KNOWN_SLIPS: tuple[tuple[float, str], ...] = (
-    (8.0, "bits vs bytes (a factor of 8)"),
-    (2.0, "a factor of 2: sparse vs dense FLOP/s, or both directions vs one"),
-    (1000.0, "a prefix slip (a factor of 1000)"),
-    (1e6, "a prefix slip (a factor of 1,000,000)"),
-    (1.024**3, "GiB vs GB (binary vs decimal prefix)"),
-    (1.024**2, "GiB vs GB (binary vs decimal prefix)"),
-    (1.024**4, "GiB vs GB (binary vs decimal prefix)"),
+#: Known slips: (factor, what it means, window). An answer off by one of these factors
+#: (either way) probably made that slip rather than a modelling error, and being told which is
+#: the lesson. ``window`` is how near the answer/reference ratio must be to the factor: 3 %
+#: for the big factors; 1 % for the binary-prefix ones (1.024² to 1.024⁴ = 5-10 %), which are
+#: as small as an ordinary rounding — "3 TB/s" for 3.35 TB/s is a rounded answer, not a TiB
+#: slip (3.35 TB/s is 3.05 TiB/s), while "74.5 GB" for 80 GB is one.
+KNOWN_SLIPS: tuple[tuple[float, str, float], ...] = (
+    (8.0, "bits vs bytes (a factor of 8)", 1.03),
+    (2.0, "a factor of 2: sparse vs dense FLOP/s, or both directions vs one", 1.03),
+    (1000.0, "a prefix slip (a factor of 1000)", 1.03),
+    (1e6, "a prefix slip (a factor of 1,000,000)", 1.03),
+    (1.024**3, "GiB vs GB (binary vs decimal prefix)", 1.01),
+    (1.024**2, "GiB vs GB (binary vs decimal prefix)", 1.01),
+    (1.024**4, "GiB vs GB (binary vs decimal prefix)", 1.01),
 )
-#: How near the answer/reference ratio must be to a known factor to call it that slip (3 %).
-SLIP_WINDOW = 1.03
 
 
 def find_slip(value: float, reference: float, tolerance: Tolerance) -> str | None:
     """The known slip that explains a non-exact answer, or None.
 
-    A slip is named only when ``value/reference`` (or its inverse) is within 3 % of one of
-    :data:`KNOWN_SLIPS`' factors *and* undoing that factor lands the answer in the exact band —
+    A slip is named only when ``value/reference`` (or its inverse) is within its window (3 %,
+    or 1 % for binary prefixes) of one of :data:`KNOWN_SLIPS`' factors *and* undoing that
+    factor lands the answer in the exact band —
     so a 7.9× miss under a 1 % tolerance is not blamed on bits vs bytes. When several factors
     qualify (the three binary-prefix ratios overlap), the nearest wins.
     """
@@ -223,9 +226,9 @@ def find_slip(value: float, reference: float, tolerance: Tolerance) -> str | Non
         return None
     log_ratio = abs(math.log(value) - math.log(reference))  # value/reference may underflow
     best: tuple[float, str] | None = None
-    for factor, name in KNOWN_SLIPS:
+    for factor, name, window in KNOWN_SLIPS:
         distance = abs(log_ratio - math.log(factor))
-        if distance > math.log(SLIP_WINDOW):
+        if distance > math.log(window):
             continue
         undone = value / factor if value > reference else value * factor
         if _band(undone, reference, _rel_error(undone, reference), tolerance) != "exact":
