@@ -43,7 +43,15 @@ def test_hw_lists_and_shows_with_units() -> None:
         assert entry_id in listing.stdout
     shown = _cli("hw", "h100_sxm")
     assert shown.returncode == 0
-    assert "TB/s" in shown.stdout and "Source:" in shown.stdout
+    assert "Source:" in shown.stdout
+    # Figures as a person says them (NVIDIA H100 datasheet, SXM column), not SI floats.
+    fields = dict(line.split(None, 1) for line in shown.stdout.splitlines()
+                  if line.startswith("  ") and len(line.split(None, 1)) == 2)
+    assert fields["memory_bytes"] == "80 GB"
+    assert fields["memory_bandwidth"] == "3.35 TB/s"
+    assert fields["bf16_dense_flops"] == "989 TFLOP/s"
+    assert fields["bf16_sparse_flops"] == "1.98 PFLOP/s"
+    assert fields["tdp_watts"] == "700 W"
 
 
 def test_hw_unknown_id_is_a_clear_error() -> None:

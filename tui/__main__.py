@@ -95,9 +95,9 @@ def _human(value: Any, field_name: str) -> str:
     unit = field_unit(field_name)
     if not unit:
         return f"{value:g}"
-    from grading.units import format_value
+    from grading.units import humanize
 
-    return format_value(float(value), unit)
+    return humanize(float(value), unit)
 
 
 def cmd_hw(entry_id: str | None, as_json: bool) -> int:
