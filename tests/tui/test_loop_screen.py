@@ -187,3 +187,30 @@ async def test_debrief_export_as_markdown(db_path: Path, clock: FakeClock, capsy
     assert "Verdict: abandoned" in markdown  # the app closed mid-loop
     assert main(["--db", str(db_path), "loop", "--export", "999"]) == 2
     assert "no loop with id 999" in capsys.readouterr().err
+
+
+async def test_countdown_names_the_question_on_screen(db_path: Path, clock: FakeClock) -> None:
+    """While a verdict is shown the header still names that question (1/n), not the next."""
+    from textual.widgets import Static
+
+    app = build_app(db_path, clock=clock, start="loop", seed=3,
+                    loop_options={"level": "L5", "round_minutes": 30})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await _start_round(pilot)
+        screen = app.screen
+        assert isinstance(screen, LoopScreen)
+
+        def header() -> str:
+            return Content.from_markup(
+                str(screen.query_one("#drill-status", Static).content)).plain
+
+        total = len(screen.run.current.plan.item_ids)
+        assert f"question 1/{total}" in header()
+        screen.action_dont_know()
+        await pilot.pause()
+        assert screen.session.feedback is not None
+        assert f"question 1/{total}" in header()
+        screen.action_accept()
+        await pilot.pause()
+        assert f"question 2/{total}" in header()

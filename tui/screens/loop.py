@@ -172,9 +172,12 @@ class LoopScreen(DrillScreen):
         left = clock_text(self.loop.remaining())
         style = URGENCY_STYLES[self.loop.urgency()]
         answered = len(state.scores)
+        # While an answer's verdict is on screen it is still that question, not the next.
+        showing = answered if self.session.feedback is not None else answered + 1
+        total = len(state.plan.item_ids)
         paused = " · [b]PAUSED[/b]" if self.run.paused else ""
         return (f"[b]{escape(state.plan.title)}[/b] · question "
-                f"{min(answered + 1, len(state.plan.item_ids))}/{len(state.plan.item_ids)} · "
+                f"{min(max(showing, 1), total)}/{total} · "
                 f"[b {style}]{left} left[/]{paused}")
 
     def status_line(self, question: Question) -> str:
