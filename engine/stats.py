@@ -325,7 +325,14 @@ class Stats:
 def compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: datetime,
                   tz: tzinfo) -> Stats:
     """All progress figures at ``now`` for a player in time zone ``tz`` (study days roll over
-    at the configured hour). Read-only, from the store's running totals."""
+    at the configured hour). Read-only, from the store's running totals, in one read
+    snapshot so the figures agree with each other while another instance answers."""
+    with store.snapshot():
+        return _compute_stats(store, bank, scheduler, now, tz)
+
+
+def _compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: datetime,
+                   tz: tzinfo) -> Stats:
     window = scheduler.window(now, tz)
     today = window.day
     conn = store.conn

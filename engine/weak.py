@@ -130,7 +130,14 @@ def combine(signals: Mapping[str, float | None]) -> float | None:
 
 def rank_topics(store: Store, bank: ContentBank, scheduler: Scheduler,
                 now: datetime) -> list[TopicWeakness]:
-    """Every topic the player has answered, weakest first (ties: more answers first)."""
+    """Every topic the player has answered, weakest first (ties: more answers first); read
+    in one snapshot so the totals, buckets and cards agree while another instance answers."""
+    with store.snapshot():
+        return _rank_topics(store, bank, scheduler, now)
+
+
+def _rank_topics(store: Store, bank: ContentBank, scheduler: Scheduler,
+                 now: datetime) -> list[TopicWeakness]:
     per_card = card_totals(store, now - timedelta(days=RETENTION_WINDOW_DAYS))
     totals: dict[str, Totals] = {}
     for card in per_card.values():
