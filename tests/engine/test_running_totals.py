@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -84,7 +85,7 @@ answers = st.lists(st.tuples(
 @given(answers, st.data())
 def test_totals_follow_answers_overrides_self_checks_and_deletes(tmp_path: Path, plan,
                                                                   data: st.DataObject) -> None:
-    path = tmp_path / f"totals-{abs(hash(str(plan)))}.db"
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "totals.db"  # one file per example
     store = Store(path, auto_backup=False)
     try:
         ids = []
@@ -155,7 +156,7 @@ def test_streak_from_the_day_totals_follows_the_rule(tmp_path: Path, offsets: se
     """``Store.streak_days`` (SQL over ``day_totals``) agrees with the plain rule, including
     days whose answers were all deleted (a zero row) and days after ``today``."""
     base = date(2026, 1, 1)
-    path = tmp_path / f"streak-{abs(hash((frozenset(offsets), frozenset(emptied), today)))}.db"
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "streak.db"  # one file per example
     store = Store(path, auto_backup=False)
     try:
         with store.transaction() as conn:
