@@ -34,6 +34,9 @@ class Config:
     deck_dirs: tuple[str, ...] = field(default_factory=tuple)
     learning_steps_minutes: tuple[float, ...] = (1.0, 10.0)
     relearning_steps_minutes: tuple[float, ...] = (10.0,)
+    #: ``[keymap]``: binding id -> key(s), e.g. "drill.dont_know" = "f1" (Textual key names,
+    #: several separated by commas); the app checks the ids against its screens.
+    keymap: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -41,6 +44,7 @@ class Config:
         out["deck_dirs"] = list(self.deck_dirs)
         out["learning_steps_minutes"] = list(self.learning_steps_minutes)
         out["relearning_steps_minutes"] = list(self.relearning_steps_minutes)
+        out["keymap"] = dict(self.keymap)
         return out
 
 
@@ -88,6 +92,13 @@ def _check(data: dict[str, Any], path: str) -> Config:
             ):
                 raise bad("a list of positive minutes, e.g. [1, 10]")
             value = tuple(float(v) for v in value)
+        elif key == "keymap":
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) and v.strip()
+                for k, v in value.items()
+            ):
+                raise bad('a table of binding id = "key", e.g. [keymap] "drill.dont_know" = "f1"')
+            value = tuple(sorted((k, v.replace(" ", "")) for k, v in value.items()))
         config = replace(config, **{key: value})
     return config
 
@@ -179,9 +190,12 @@ def set_config_value(path: Path, key: str, value: date | int | float | str | Non
         new_text = pattern.sub("", text)
     elif pattern.search(text):
         new_text = pattern.sub(f"{key} = {literal}", text, count=1)
-    else:
-        new_text = text + ("" if not text or text.endswith("\n") else "\n") + \
-            f"{key} = {literal}\n"
+    else:  # a new top-level key goes before the first [table], or it would land inside it
+        table = re.search(r"^\s*\[", text, re.MULTILINE)
+        at = table.start() if table else len(text)
+        head = text[:at]
+        new_text = head + ("" if not head or head.endswith("\n") else "\n") + \
+            f"{key} = {literal}\n" + text[at:]
     try:
         config = _check(tomllib.loads(new_text), str(path))
     except tomllib.TOMLDecodeError as error:

@@ -7,15 +7,19 @@ Everything the screens need is built here once and passed in; tests construct th
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.binding import Binding
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from engine.loop_session import LoopSession
-from textual.binding import Binding
 
 from engine.bank import ContentBank, load_content
 from engine.clock import Clock, SystemClock
@@ -64,7 +68,15 @@ class TpmDrillApp(App[None]):
         self.theme = self.config_data.theme if self.config_data.theme in self.available_themes \
             else "textual-dark"
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p): Textual's own commands, then every action the
+        screen's keys offer right now (drill, loop, stats, don't know, pause, ...)."""
+        yield from super().get_system_commands(screen)
+        yield from screen_commands(self, screen)
+
     def on_mount(self) -> None:
+        if self.config_data.keymap:
+            self.apply_player_keymap(dict(self.config_data.keymap))
         if self.start_screen == "home":
             from tui.screens.home import HomeScreen
 
@@ -89,6 +101,17 @@ class TpmDrillApp(App[None]):
         # Warm up after the first screen is drawn, so the import does not compete with it.
         self.set_timer(0.5, lambda: self.run_worker(
             _warm_grading, thread=True, exclusive=True, group="warm", exit_on_error=False))
+
+    def apply_player_keymap(self, keymap: dict[str, str]) -> None:
+        """Rebind keys from config.toml's ``[keymap]`` (binding id = "key[,key...]"); ids that
+        no screen has are reported, not silently ignored."""
+        known = known_binding_ids()
+        unknown = sorted(set(keymap) - known)
+        if unknown:
+            self.notify(f"[keymap] in config.toml: unknown binding id(s) {', '.join(unknown)}; "
+                        f"known: {', '.join(sorted(known))}", title="Keymap",
+                        severity="warning", timeout=12)
+        self.set_keymap({key: value for key, value in keymap.items() if key in known})
 
     def back_home(self) -> None:
         """Leave the current screen for the home screen (which a CLI-started mode has not
@@ -150,6 +173,47 @@ class TpmDrillApp(App[None]):
         if self.active_loop is not None:
             self.active_loop.abandon()
         self.store.close()
+
+
+def screen_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
+    """Each of ``screen``'s key bindings that is enabled now, as a palette command named by
+    its description and key, so every action can be found by name as well as by key."""
+    from textual.actions import parse
+
+    seen: set[str] = set()
+    for bindings in screen._bindings.key_to_bindings.values():
+        for binding in bindings:
+            if not binding.description or binding.id is None or binding.id in seen:
+                continue
+            seen.add(binding.id)
+            _namespace, name, parameters = parse(binding.action)
+            if screen.check_action(name, parameters) is not True:
+                continue
+            key = app.get_key_display(binding)
+            help_text = f"{binding.tooltip or binding.description} ({key})"
+            yield SystemCommand(binding.description, help_text,
+                                partial(app.run_action, binding.action, screen))
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id on tpm-drill's screens (what ``[keymap]`` may rebind)."""
+    from tui.screens.done import DoneScreen
+    from tui.screens.drill import DrillScreen
+    from tui.screens.home import HomeScreen
+    from tui.screens.interview import InterviewDateScreen
+    from tui.screens.loop import DebriefScreen, LoopScreen, PauseScreen, RoundIntroScreen
+    from tui.screens.stats import StatsScreen
+    from tui.screens.weak import WeakScreen
+
+    ids: set[str] = set()
+    for holder in (TpmDrillApp, HomeScreen, DrillScreen, DoneScreen, LoopScreen, PauseScreen,
+                   RoundIntroScreen, DebriefScreen, StatsScreen, WeakScreen,
+                   InterviewDateScreen):
+        for cls in holder.__mro__:
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding) and binding.id:
+                    ids.add(binding.id)
+    return ids
 
 
 def _warm_grading() -> None:
