@@ -16,6 +16,7 @@ from engine.clock import FakeClock
 from engine.scheduler import Scheduler
 from engine.session import StudySession
 from engine.store import SCHEMA_VERSION, Store
+from tests.engine.test_running_totals import assert_totals_match
 from tests.reliability.helpers import card, review
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schema_v1.db"
@@ -67,6 +68,7 @@ def test_two_stores_recording_at_once(db_path: Path) -> None:
     assert sorted(answers) == sorted(f"{n}-{i}" for n in "ab" for i in range(per_instance))
     fsrs_ids = [row[0] for row in store.conn.execute("SELECT fsrs_id FROM cards")]
     assert len(fsrs_ids) == len(set(fsrs_ids)) == 120
+    assert_totals_match(store)
     store.close()
 
 
@@ -95,6 +97,7 @@ def test_two_drills_at_once(db_path: Path, bank, config) -> None:
     for session_id, count in answered.items():
         assert len(store.reviews(session_id)) == count
     assert store.count_reviews() == 80
+    assert_totals_match(store)  # the triggers' running totals survived the interleaving
     store.close()
 
 
