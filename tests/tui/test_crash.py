@@ -267,4 +267,12 @@ def test_random_sigkills_lose_no_graded_answer(tmp_path: Path) -> None:
     with ThreadPoolExecutor(PARALLEL) as pool:
         phases = list(pool.map(one, plans))
     assert len(phases) == KILLS and set(phases) == set(PHASES)
+    from engine.store import Store
+    from tests.engine.test_running_totals import assert_totals_match
+
+    store = Store(db_path, auto_backup=False)
+    try:  # no kill left the running totals out of step with the reviews they sum
+        assert_totals_match(store)
+    finally:
+        store.close()
     assert len(shown) >= KILLS // 2, "too few answers reached the screen to mean anything"
