@@ -181,6 +181,8 @@ def screen_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemComman
     from textual.actions import parse
 
     seen: set[str] = set()
+    # The screen's own bindings after the keymap (``_bindings``; Textual is pinned exactly):
+    # ``App.active_bindings`` would describe the palette's screen, which is on top by now.
     for bindings in screen._bindings.key_to_bindings.values():
         for binding in bindings:
             if not binding.description or binding.id is None or binding.id in seen:
