@@ -205,13 +205,32 @@ KNOWN_SLIPS: tuple[tuple[float, str, float], ...] = (
     (2.0, "a factor of 2: sparse vs dense FLOP/s, or both directions vs one", 1.03),
     (1000.0, "a prefix slip (a factor of 1000)", 1.03),
     (1e6, "a prefix slip (a factor of 1,000,000)", 1.03),
-    (1.024**3, "GiB vs GB (binary vs decimal prefix)", 1.01),
-    (1.024**2, "GiB vs GB (binary vs decimal prefix)", 1.01),
-    (1.024**4, "GiB vs GB (binary vs decimal prefix)", 1.01),
+    (1.024**3, BINARY_SLIP := "GiB vs GB (binary vs decimal prefix)", 1.01),
+    (1.024**2, BINARY_SLIP, 1.01),
+    (1.024**4, BINARY_SLIP, 1.01),
+    (100.0, PERCENT_SLIP := "a fraction typed for a percentage (0.46 means 46 %)", 1.03),
 )
 
 
-def find_slip(value: float, reference: float, tolerance: Tolerance) -> str | None:
+def _slip_applies(name: str, display_unit: str | None) -> bool:
+    """Whether a slip can happen in ``display_unit`` (``None``: unknown, so any can): binary
+    prefixes only for bytes and bits — "about 400" for 419 interruptions is a rounding, not
+    a MiB slip — and a fraction-for-percent only where the answer is asked in %."""
+    if display_unit is None:
+        return True
+    if name == PERCENT_SLIP:
+        return display_unit.strip() == "%"
+    if name == BINARY_SLIP:
+        try:
+            dimensions = units.unit_info(display_unit).dimensions
+        except units.UnitError:
+            return False
+        return any(dimension == "[information]" for dimension, _ in dimensions)
+    return True
+
+
+def find_slip(value: float, reference: float, tolerance: Tolerance,
+              display_unit: str | None = None) -> str | None:
     """The known slip that explains a non-exact answer, or None.
 
     A slip is named only when ``value/reference`` (or its inverse) is within its window (3 %,
@@ -227,6 +246,8 @@ def find_slip(value: float, reference: float, tolerance: Tolerance) -> str | Non
     log_ratio = abs(math.log(value) - math.log(reference))  # value/reference may underflow
     best: tuple[float, str] | None = None
     for factor, name, window in KNOWN_SLIPS:
+        if not _slip_applies(name, display_unit):
+            continue
         distance = abs(log_ratio - math.log(factor))
         if distance > math.log(window):
             continue
@@ -259,7 +280,7 @@ def grade_numeric(
     value = parsed.value
     rel_error = _rel_error(value, reference)
     band = _band(value, reference, rel_error, tolerance)
-    slip = find_slip(value, reference, tolerance)
+    slip = find_slip(value, reference, tolerance, display_unit)
     message = _message(band, value, reference, rel_error, tolerance)
     if slip:
         message += f" Looks like {slip}."
