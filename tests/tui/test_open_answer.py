@@ -79,3 +79,24 @@ async def test_write_self_check_and_record(tmp_path: Path, clock: FakeClock) -> 
         await pilot.press("enter")
         await pilot.pause()
         assert screen.session.answered == 1
+
+
+async def test_dont_know_on_an_interview_question(tmp_path: Path, clock: FakeClock) -> None:
+    """The essay box says how to pass; a lone ? submitted is recorded as don't know."""
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "open.toml").write_text(DECK)
+    bank = load_content([tmp_path / "decks"], include_builtin=False)
+    app = TpmDrillApp(tmp_path / "p.db", clock=clock, bank=bank, start="drill")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DrillScreen) and screen.long_form
+        essay = screen.query_one("#drill-essay", TextArea)
+        assert "don't know" in str(essay.placeholder)
+        await pilot.press("question_mark")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        feedback = screen.session.feedback
+        assert feedback is not None and feedback.grade is None and feedback.rating == 1
+        assert "Key points a strong answer covers" in _plain(app, "#feedback-body")
+        assert [r["band"] for r in app.store.reviews()] == ["dont_know"]

@@ -70,7 +70,10 @@ class DrillScreen(Screen[None]):
         yield Static("", id="drill-prompt")
         yield Input(placeholder="a number with its unit  ·  ? don't know  ·  q back",
                     id="drill-answer")
-        yield TextArea(id="drill-essay", soft_wrap=True, show_line_numbers=False)
+        yield TextArea(id="drill-essay", soft_wrap=True, show_line_numbers=False,
+                       placeholder="Answer as in the room: numbers with units, cause → effect, "
+                                   "tradeoffs.  ctrl+s submits · a lone ? then ctrl+s: "
+                                   "don't know · esc back")
         yield Static("", id="drill-message")
         with VerticalScroll(id="drill-feedback"):
             yield Static("", id="feedback-body")
