@@ -77,7 +77,9 @@ KILLS = 52
 PARALLEL = 4
 #: Where a process dies: while starting up, or after some answers at one of these points.
 PHASES = ("startup", "typing", "enter", "feedback", "next")
-QUESTION_READY = (b"don't know", b"ctrl+s submits")  # the Input's placeholder; an essay's status
+#: The answer box's placeholder ("... ? don't know ..."), or an essay's status line (its own
+#: placeholder says "a lone ? then ctrl+s: don't know", which does not match the first).
+QUESTION_READY = (b"? don't know", b"interview question")
 #: The verdict panel's first lines (its tail may be scrolled out of a small terminal).
 FEEDBACK_SHOWN = (b"Reference: ", b"Answer: ", b"automatic score")
 
@@ -170,7 +172,7 @@ def _drive(terminal: _Terminal, plan: tuple[int, str, float], tokens: Iterator[i
         ready = max(QUESTION_READY, key=drawn.rfind)  # the one drawn last is on screen
         with lock:
             token = next(tokens)
-        essay = ready == b"ctrl+s submits"
+        essay = ready == b"interview question"
         text = f"we need {token} gpus" if essay else str(token)
         submit = b"\x13" if essay else b"\r"  # ctrl+s submits an essay
         last = number == answers
