@@ -175,7 +175,8 @@ def _today_counts(
         due_reviews = len(today.review_ids)
         plan, new_limit = today.plan, today.new_limit
     else:  # no plan: counts straight from the due index, no card objects
-        due = [state for card_id, state in store.due_states(window.end) if card_id in bank]
+        due = [state for card_id, state, _due in store.due_brief(window.end)
+               if card_id in bank]
         learning = sum(1 for state in due if state != REVIEW)
         due_reviews = len(due) - learning
         plan, new_limit = None, config.new_per_day
@@ -213,20 +214,19 @@ class DuePicker:
         window = session.scheduler.window(now, session.clock.local_tz())
         last = session.last_card_id
         plan_needed = needs_all_cards(session.scheduler, window.day)
+        # Candidates as (id, state, due as stored UTC text): the text sorts and compares in
+        # time order with iso(moment), so no card objects or date parsing are needed.
         if plan_needed:  # the interview plan looks at every card
             cards = {cid: c for cid, c in todays_cards(store, bank, session.scheduler,
                                                        session.clock).items()
                      if cid not in session.unservable}
-            due: list[tuple[str, int, Any]] = [(c.id, c.state, c.due) for c in cards.values()]
-            now_key: Any = now
-            ahead_key: Any = now + LEARN_AHEAD
-        else:  # today's due cards as (id, state, due text): no card objects, no date parsing
-            horizon = max(window.end, now + LEARN_AHEAD)
-            due = [entry for entry in store.due_brief(horizon)
+            due = [(c.id, c.state, iso(c.due)) for c in cards.values()]
+        else:
+            due = [entry for entry in store.due_brief(max(window.end, now + LEARN_AHEAD))
                    if entry[0] in bank and entry[0] not in session.unservable]
-            now_key, ahead_key = iso(now), iso(now + LEARN_AHEAD)
+        now_key, ahead_key = iso(now), iso(now + LEARN_AHEAD)
 
-        def earliest(candidates: list[tuple[str, int, Any]]) -> str | None:
+        def earliest(candidates: list[tuple[str, int, str]]) -> str | None:
             ordered = sorted(candidates, key=lambda entry: entry[2])
             others = [entry for entry in ordered if entry[0] != last]
             chosen = others or ordered

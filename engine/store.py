@@ -664,14 +664,6 @@ class Store:
         return {row[0]: _card_row(row) for row in rows}
 
     @_guarded("nothing")
-    def due_states(self, before: datetime) -> list[tuple[str, int]]:
-        """(id, FSRS state) of the cards due before ``before``, without building card
-        objects: counting today's work stays cheap when thousands are due."""
-        return self.conn.execute(
-            "SELECT id, state FROM cards WHERE suspended = 0 AND due < ?", (iso(before),)
-        ).fetchall()
-
-    @_guarded("nothing")
     def next_due(self, among: Container[str]) -> datetime | None:
         """The earliest due date of a card in ``among`` (the items still in the bank)."""
         for card_id, due in self.conn.execute(
@@ -705,10 +697,6 @@ class Store:
         return int(self.conn.execute(
             "SELECT COUNT(*) FROM json_each(?) AS j WHERE NOT EXISTS "
             "(SELECT 1 FROM cards AS c WHERE c.id = j.value)", (ids_json,)).fetchone()[0])
-
-    @_guarded("nothing")
-    def seen_card_ids(self) -> set[str]:
-        return {row[0] for row in self.conn.execute("SELECT id FROM cards")}
 
     @_guarded("nothing")
     def next_fsrs_id(self) -> int:
