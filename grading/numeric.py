@@ -26,6 +26,7 @@ __all__ = [
     "AnswerError",
     "Band",
     "Grade",
+    "Slip",
     "Tolerance",
     "find_slip",
     "grade_numeric",
@@ -194,48 +195,56 @@ def _message(
     return f"Off by {abs(rel_error) * 100:.2g}% (you were {direction})."
 
 
-#: Known slips: (factor, what it means, window). An answer off by one of these factors
-#: (either way) probably made that slip rather than a modelling error, and being told which is
-#: the lesson. ``window`` is how near the answer/reference ratio must be to the factor: 3 %
-#: for the big factors; 1 % for the binary-prefix ones (1.024² to 1.024⁴ = 5-10 %), which are
-#: as small as an ordinary rounding — "3 TB/s" for 3.35 TB/s is a rounded answer, not a TiB
-#: slip (3.35 TB/s is 3.05 TiB/s), while "74.5 GB" for 80 GB is one.
-KNOWN_SLIPS: tuple[tuple[float, str, float], ...] = (
-    (8.0, "bits vs bytes (a factor of 8)", 1.03),
-    (2.0, "a factor of 2: sparse vs dense FLOP/s, or both directions vs one", 1.03),
-    (1000.0, "a prefix slip (a factor of 1000)", 1.03),
-    (1e6, "a prefix slip (a factor of 1,000,000)", 1.03),
-    (1.024**3, BINARY_SLIP := "GiB vs GB (binary vs decimal prefix)", 1.01),
-    (1.024**2, BINARY_SLIP, 1.01),
-    (1.024**4, BINARY_SLIP, 1.01),
-    (100.0, PERCENT_SLIP := "a fraction typed for a percentage (0.46 means 46 %)", 1.03),
-)
+@dataclass(frozen=True, slots=True)
+class Slip:
+    """A known slip: an answer off by ``factor`` (either way) probably made it, and being told
+    which is the lesson. ``window`` is how near the answer/reference ratio must be to the
+    factor; ``units`` says where it can happen: ``"any"``, ``"information"`` (bits and
+    bytes, sizes and rates) or ``"percent"`` (the answer is asked in %)."""
 
+    factor: float
+    name: str
+    window: float = 1.03
+    units: Literal["any", "information", "percent"] = "any"
 
-def _slip_applies(name: str, display_unit: str | None) -> bool:
-    """Whether a slip can happen in ``display_unit`` (``None``: unknown, so any can): binary
-    prefixes only for bytes and bits — "about 400" for 419 interruptions is a rounding, not
-    a MiB slip — and a fraction-for-percent only where the answer is asked in %."""
-    if display_unit is None:
-        return True
-    if name == PERCENT_SLIP:
-        return display_unit.strip() == "%"
-    if name == BINARY_SLIP:
+    def applies_to(self, display_unit: str | None) -> bool:
+        """Whether this slip can happen in ``display_unit`` (``None``: unknown, so yes)."""
+        if display_unit is None or self.units == "any":
+            return True
+        if self.units == "percent":
+            return display_unit.strip() == "%"
         try:
             dimensions = units.unit_info(display_unit).dimensions
         except units.UnitError:
             return False
         return any(dimension == "[information]" for dimension, _ in dimensions)
-    return True
+
+
+_BINARY = "GiB vs GB (binary vs decimal prefix)"
+#: The known slips. Windows are 3 %, except 1 % for the binary prefixes (1.024² to 1.024⁴ =
+#: 5-10 %), which are as small as an ordinary rounding — "3 TB/s" for 3.35 TB/s is a rounded
+#: answer, not a TiB slip (3.35 TB/s is 3.05 TiB/s), while "74.5 GB" for 80 GB is one. Binary
+#: prefixes only for bits and bytes: "about 400" for 419 interruptions is a rounding, not a
+#: MiB slip; a fraction-for-percent only where the answer is asked in %.
+KNOWN_SLIPS: tuple[Slip, ...] = (
+    Slip(8.0, "bits vs bytes (a factor of 8)"),
+    Slip(2.0, "a factor of 2: sparse vs dense FLOP/s, or both directions vs one"),
+    Slip(1000.0, "a prefix slip (a factor of 1000)"),
+    Slip(1e6, "a prefix slip (a factor of 1,000,000)"),
+    Slip(1.024**3, _BINARY, 1.01, "information"),
+    Slip(1.024**2, _BINARY, 1.01, "information"),
+    Slip(1.024**4, _BINARY, 1.01, "information"),
+    Slip(100.0, "a fraction typed for a percentage (0.46 means 46 %)", units="percent"),
+)
 
 
 def find_slip(value: float, reference: float, tolerance: Tolerance,
               display_unit: str | None = None) -> str | None:
     """The known slip that explains a non-exact answer, or None.
 
-    A slip is named only when ``value/reference`` (or its inverse) is within its window (3 %,
-    or 1 % for binary prefixes) of one of :data:`KNOWN_SLIPS`' factors *and* undoing that
-    factor lands the answer in the exact band —
+    A slip is named only when it can happen in ``display_unit``, ``value/reference`` (or its
+    inverse) is within its window of the slip's factor, *and* undoing that factor lands the
+    answer in the exact band —
     so a 7.9× miss under a 1 % tolerance is not blamed on bits vs bytes. When several factors
     qualify (the three binary-prefix ratios overlap), the nearest wins.
     """
@@ -245,17 +254,17 @@ def find_slip(value: float, reference: float, tolerance: Tolerance,
         return None
     log_ratio = abs(math.log(value) - math.log(reference))  # value/reference may underflow
     best: tuple[float, str] | None = None
-    for factor, name, window in KNOWN_SLIPS:
-        if not _slip_applies(name, display_unit):
+    for slip in KNOWN_SLIPS:
+        if not slip.applies_to(display_unit):
             continue
-        distance = abs(log_ratio - math.log(factor))
-        if distance > math.log(window):
+        distance = abs(log_ratio - math.log(slip.factor))
+        if distance > math.log(slip.window):
             continue
-        undone = value / factor if value > reference else value * factor
+        undone = value / slip.factor if value > reference else value * slip.factor
         if _band(undone, reference, _rel_error(undone, reference), tolerance) != "exact":
             continue
         if best is None or distance < best[0]:
-            best = (distance, name)
+            best = (distance, slip.name)
     return best[1] if best else None
 
 
