@@ -129,10 +129,9 @@ def _totals(store: Store, table: str, key: str, recent_since: datetime | None,
             ) -> dict[str, Totals]:
     """Running totals from ``table`` (``topic_totals`` or ``card_totals``) keyed by ``key``;
     with ``recent_since``, the answers since then (the trend) counted on the time index."""
-    topic = "topic" if table == "card_totals" else key
     out: dict[str, Totals] = {}
-    for row in store.conn.execute(
-            f"SELECT {key}, {topic}, {_COLUMNS} FROM {table} WHERE answers > 0"):
+    for row in store.conn.execute(  # both tables have a topic column (the key, or a label)
+            f"SELECT {key}, topic, {_COLUMNS} FROM {table} WHERE answers > 0"):
         out[row[0]] = Totals(row[0], row[1], *row[2:])
     if recent_since is not None:
         # INDEXED BY: left alone, SQLite walks the whole (card_id, reviewed_at) index to

@@ -342,16 +342,20 @@ def _total_columns(terms: tuple[tuple[str, str], ...]) -> str:
 
 
 def _upsert(table: str, keys: tuple[tuple[str, str], ...],
-            terms: tuple[tuple[str, str], ...], row: str, sign: str) -> str:
-    """One row's contribution (``sign`` "" adds, "-" takes away) upserted into ``table``."""
-    names = [k for k, _ in keys] + [name for name, _ in terms]
-    values = [expr.format(r=row) for _, expr in keys] + \
+            terms: tuple[tuple[str, str], ...], row: str, sign: str,
+            labels: tuple[tuple[str, str], ...] = ()) -> str:
+    """One row's contribution (``sign`` "" adds, "-" takes away) upserted into ``table``:
+    ``keys`` identify the row, ``terms`` are summed, ``labels`` are overwritten (a card's
+    topic follows its latest answer). Each is (column, SQL on the row ``{r}``)."""
+    columns = (*keys, *labels, *terms)
+    names = ", ".join(name for name, _ in columns)
+    values = [expr.format(r=row) for _, expr in (*keys, *labels)] + \
         [f"{sign}({expr.format(r=row)})" for _, expr in terms]
-    updates = ", ".join(f"{name} = {name} + excluded.{name}" for name, _ in terms)
-    key_names = ", ".join(k for k, _ in keys if k != "topic" or table != "card_totals")
-    extra = ", topic = excluded.topic" if table == "card_totals" else ""
-    return (f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} WHERE true "
-            f"ON CONFLICT ({key_names}) DO UPDATE SET {updates}{extra};")
+    updates = [f"{name} = {name} + excluded.{name}" for name, _ in terms] + \
+        [f"{name} = excluded.{name}" for name, _ in labels]
+    return (f"INSERT INTO {table} ({names}) SELECT {', '.join(values)} WHERE true "
+            f"ON CONFLICT ({', '.join(name for name, _ in keys)}) "
+            f"DO UPDATE SET {', '.join(updates)};")
 
 
 def _contribution(row: str, sign: str) -> str:
@@ -360,8 +364,8 @@ def _contribution(row: str, sign: str) -> str:
     return "\n".join((
         _upsert("day_totals", (("study_day", "{r}.study_day"),), DAY_TERMS, row, sign),
         _upsert("topic_totals", (("topic", "{r}.topic"),), TOTAL_TERMS, row, sign),
-        _upsert("card_totals", (("card_id", "{r}.card_id"), ("topic", "{r}.topic")),
-                TOTAL_TERMS, row, sign),
+        _upsert("card_totals", (("card_id", "{r}.card_id"),), TOTAL_TERMS, row, sign,
+                labels=(("topic", "{r}.topic"),)),
         f"INSERT INTO error_buckets (topic, bucket, answers) SELECT {row}.topic, {bucket}, "
         f"{sign}1 WHERE {row}.log10_error IS NOT NULL "
         f"ON CONFLICT (topic, bucket) DO UPDATE SET answers = answers + excluded.answers;",
