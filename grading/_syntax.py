@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 #: Longest answer we try to read; longer input is refused before any regex runs on it.
 MAX_ANSWER_CHARS = 200
@@ -312,27 +312,12 @@ def scan_interval(text: str) -> tuple[Scanned, Scanned] | None:
 def _share_units(left: Scanned, right: Scanned) -> tuple[Scanned, Scanned]:
     """Give a bare end of an interval the count suffix and unit of the other end."""
     if not left.multiplier_text and not left.unit_text and right.multiplier_text:
-        left = Scanned(
-            left.text, left.number, right.multiplier, right.multiplier_text, left.currency, ""
-        )
+        left = replace(left, multiplier=right.multiplier,
+                       multiplier_text=right.multiplier_text, unit_text="")
     if not left.has_unit and right.has_unit:
-        left = Scanned(
-            left.text,
-            left.number,
-            left.multiplier,
-            left.multiplier_text,
-            right.currency,
-            right.unit_text,
-        )
+        left = replace(left, currency=right.currency, unit_text=right.unit_text)
     elif not right.has_unit and left.has_unit:
-        right = Scanned(
-            right.text,
-            right.number,
-            right.multiplier,
-            right.multiplier_text,
-            left.currency,
-            left.unit_text,
-        )
+        right = replace(right, currency=left.currency, unit_text=left.unit_text)
     return left, right
 
 
