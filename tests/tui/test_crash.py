@@ -177,8 +177,13 @@ def _drive(terminal: _Terminal, plan: tuple[int, str, float], tokens: Iterator[i
         submit = b"\x13" if essay else b"\r"  # ctrl+s submits an essay
         last = number == answers
         if last and phase == "typing":
-            terminal.send(text[: len(text) // 2].encode())
-            time.sleep(delay)  # pty only: give the half-typed answer time to be drawn
+            half = text[: len(text) // 2]
+            terminal.send(half.encode())
+            try:  # die with the half-typed answer on screen, not before it is drawn
+                terminal.wait_for((half.encode(),), min(deadline, time.monotonic() + 5))
+            except AssertionError:
+                if terminal.process.poll() is not None:
+                    raise
             return
         with lock:
             submitted.add(token)
@@ -205,7 +210,8 @@ def _drive(terminal: _Terminal, plan: tuple[int, str, float], tokens: Iterator[i
         with lock:
             shown.add(token)  # on screen, so it must already be stored
         if last and phase == "feedback":
-            time.sleep(delay)
+            if delay >= 0.015:  # half the time once the verdict is fully drawn, else at once
+                terminal.settle(deadline)
             return
         if essay:  # confirm the self-check, then accept
             terminal.send(b"\x13")
