@@ -9,6 +9,11 @@ from typing import Any
 __version__ = "0.1.0"
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` with ``noun`` in the number it takes: "1 answer", "3 answers", "0 days"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def finite_or_none(value: Any) -> Any:
     """A non-finite float (NaN, ±inf) as ``None``; anything else unchanged.
 

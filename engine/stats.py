@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from itertools import groupby
 from typing import Any
 
-from engine import finite_or_none
+from engine import counted, finite_or_none
 from engine.bank import ContentBank
 from engine.loop_session import loop_summaries
 from engine.scheduler import Scheduler, day_start
@@ -203,13 +203,13 @@ def bias_sentence(topic: str, mean_log10_error: float | None, numeric_answers: i
     """
     if numeric_answers == 0 or mean_log10_error is None:
         return "no numeric answers yet"
-    plural = "answer" if numeric_answers == 1 else "answers"
     if numeric_answers < BIAS_MIN_ANSWERS or abs(mean_log10_error) <= BIAS_MIN_LOG10:
-        return f"no consistent bias ({numeric_answers} {plural})"
+        return f"no consistent bias ({counted(numeric_answers, 'answer')})"
     verb = "overestimate" if mean_log10_error > 0 else "underestimate"
     factor = 10 ** abs(mean_log10_error)
     factor_text = f"{factor:.1f}×" if factor < 10 else f"{factor:.0f}×"
-    return f"you {verb} {topic} by {factor_text} on average ({numeric_answers} {plural})"
+    return (f"you {verb} {topic} by {factor_text} on average "
+            f"({counted(numeric_answers, 'answer')})")
 
 
 # -- the figures ----------------------------------------------------------------------------
@@ -439,7 +439,7 @@ def _figure(result: Any) -> CalibrationFigure:
 def _json_safe(value: Any) -> Any:
     """Replace NaN and ±inf by ``None`` all the way down (JSON has no NaN)."""
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        return finite_or_none(value)
     if isinstance(value, dict):
         return {key: _json_safe(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

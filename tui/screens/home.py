@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from engine import counted
 from engine.config import ConfigError
 from engine.loop_session import next_level, player_level
 from engine.session import TodayCounts, today_counts
@@ -69,7 +70,7 @@ class HomeScreen(Screen[None]):
 
     def render_counts(self, counts: TodayCounts) -> str:
         app = self.drill_app
-        streak = f"{counts.streak_days} day" + ("" if counts.streak_days == 1 else "s")
+        streak = counted(counts.streak_days, "day")
         lines = [
             f"[b]Due today:[/b] {counts.due_total}"
             f"  (learning {counts.due_learning}, review {counts.due_review})",

@@ -15,6 +15,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
+from engine import counted
 from engine.stats import Stats, compute_stats
 from engine.store import Store
 
@@ -50,8 +51,8 @@ def heatmap_markup(days: list[tuple[date, int]]) -> str:
     months = "    " + "".join(
         (start + timedelta(days=7 * w)).strftime("%b")[0]
         if (start + timedelta(days=7 * w)).day <= 7 else " " for w in range(weeks))
-    legend = (f"busiest day: {most} answer{'' if most == 1 else 's'}" if most
-              else "no answers in these six months")
+    legend = f"busiest day: {counted(most, 'answer')}" if most \
+        else "no answers in these six months"
     return "\n".join([months, *rows, f"[dim]{legend}[/dim]"])
 
 
@@ -107,11 +108,11 @@ class StatsScreen(Screen[None]):
 
     def show_stats(self, stats: Stats) -> None:
         retention = percent(stats.retention_30d)
-        streak = f"{stats.streak_days} day" + ("" if stats.streak_days == 1 else "s")
+        streak = counted(stats.streak_days, "day")
         self.query_one("#stats-summary", Static).update(
             f"[b]{stats.reviews_total:,}[/b] answer{'' if stats.reviews_total == 1 else 's'} "
-            f"in all · [b]{stats.reviews_today}[/b] "
-            f"today · streak [b]{streak}[/b]\n"
+            "in all · "
+            f"[b]{stats.reviews_today}[/b] today · streak [b]{streak}[/b]\n"
             f"True retention, last 30 days: [b]{retention}[/b] of "
             f"{stats.retention_30d_reviews} reviews (target {stats.desired_retention:.0%})")
         self.query_one("#stats-heatmap", Static).update(

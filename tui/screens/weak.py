@@ -12,6 +12,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from engine import counted
 from engine.session import StudySession
 from engine.store import Store
 from engine.weak import TopicWeakness, WeakPicker, rank_topics
@@ -63,7 +64,7 @@ class WeakScreen(Screen[None]):
         lines = ["[b]Your weakest topics[/b] (score 0–1, higher is weaker)", ""]
         for topic in ranking[:8]:
             retention = "–" if topic.retention is None else f"{topic.retention:.0%}"
-            answers = f"{topic.answers} answer" + ("" if topic.answers == 1 else "s")
+            answers = counted(topic.answers, "answer")
             lines.append(f"[b]{escape(topic.topic)}[/b]  {topic.score:.2f} · "
                          f"{answers} · recall now {retention}")
             lines.append(f"   {escape(topic.bias)}")
