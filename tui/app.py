@@ -113,6 +113,11 @@ class TpmDrillApp(App[None]):
                         severity="warning", timeout=12)
         self.set_keymap({key: value for key, value in keymap.items() if key in known})
 
+    def worker_store(self) -> Store:
+        """A connection of its own for a thread worker (SQLite connections do not cross
+        threads); no daily-backup check, since the app's own open already made it."""
+        return Store(self.db_path, auto_backup=False)
+
     def back_home(self) -> None:
         """Leave the current screen for the home screen (which a CLI-started mode has not
         opened yet: it is made on the way back)."""

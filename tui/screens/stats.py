@@ -17,7 +17,6 @@ from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 from engine import counted
 from engine.stats import Stats, compute_stats
-from engine.store import Store
 
 if TYPE_CHECKING:
     from tui.app import TpmDrillApp
@@ -98,7 +97,7 @@ class StatsScreen(Screen[None]):
     def load_stats(self) -> None:
         """Compute in a thread on a connection of its own, then draw on the UI thread."""
         app = cast("TpmDrillApp", self.app)
-        store = Store(app.db_path, auto_backup=False)  # the app already checked today
+        store = app.worker_store()
         try:
             stats = compute_stats(store, app.bank, app.scheduler, app.clock.now(),
                                   app.clock.local_tz())

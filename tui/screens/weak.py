@@ -14,7 +14,6 @@ from textual.widgets import Footer, Header, Static
 
 from engine import counted
 from engine.session import StudySession
-from engine.store import Store
 from engine.weak import TopicWeakness, WeakPicker, rank_topics
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ class WeakScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def rank(self) -> None:
         app = cast("TpmDrillApp", self.app)
-        store = Store(app.db_path, auto_backup=False)  # the app already checked today
+        store = app.worker_store()
         try:
             ranking = rank_topics(store, app.bank, app.scheduler, app.clock.now())
         finally:
