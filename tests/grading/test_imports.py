@@ -8,6 +8,13 @@ import sys
 import pytest
 
 
+def _fresh_python(code: str) -> str:
+    """What ``code`` prints in a new interpreter (so sys.modules starts empty)."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    return result.stdout.strip()
+
+
 @pytest.mark.parametrize(
     "module",
     [
@@ -28,10 +35,7 @@ def test_import_loads_neither_pint_nor_textual(module: str) -> None:
         "if m in sys.modules]; "
         "print(','.join(heavy))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == ""
+    assert _fresh_python(code) == ""
 
 
 def test_grading_loads_pint_on_first_use_only() -> None:
@@ -41,10 +45,7 @@ def test_grading_loads_pint_on_first_use_only() -> None:
         "grade_numeric('3.35 TB/s', 3.35e12, 'byte/s', 'TB/s'); "
         "print('pint' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "True"
+    assert _fresh_python(code) == "True"
 
 
 def test_text_and_rubric_load_rapidfuzz_only_for_a_typo_and_toml_only_when_scoring() -> None:
@@ -57,7 +58,4 @@ def test_text_and_rubric_load_rapidfuzz_only_for_a_typo_and_toml_only_when_scori
         "print('rapidfuzz' in sys.modules, 'pint' in sys.modules, end=' '); "
         "score_open('RACI', ()); print('tomllib' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "True False True"
+    assert _fresh_python(code) == "True False True"
