@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.content import Content
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from engine.clock import FakeClock
 from engine.loop import ONSITE_ROUNDS
@@ -191,8 +191,6 @@ async def test_debrief_export_as_markdown(db_path: Path, clock: FakeClock, capsy
 
 async def test_countdown_names_the_question_on_screen(db_path: Path, clock: FakeClock) -> None:
     """While a verdict is shown the header still names that question (1/n), not the next."""
-    from textual.widgets import Static
-
     app = build_app(db_path, clock=clock, start="loop", seed=3,
                     loop_options={"level": "L5", "round_minutes": 30})
     async with app.run_test(size=(80, 24)) as pilot:
