@@ -40,12 +40,17 @@ def _plain(app, selector: str) -> str:
     return Content.from_markup(str(app.screen.query_one(selector, Static).content)).plain
 
 
-async def test_write_self_check_and_record(tmp_path: Path, clock: FakeClock) -> None:
+def _drill_on_the_open_deck(tmp_path: Path, clock: FakeClock) -> TpmDrillApp:
+    """A drill over DECK alone (one interview question), progress in ``tmp_path``."""
     (tmp_path / "decks").mkdir()
     (tmp_path / "decks" / "open.toml").write_text(DECK)
     bank = load_content([tmp_path / "decks"], include_builtin=False)
     assert bank.errors == []
-    app = TpmDrillApp(tmp_path / "p.db", clock=clock, bank=bank, start="drill")
+    return TpmDrillApp(tmp_path / "p.db", clock=clock, bank=bank, start="drill")
+
+
+async def test_write_self_check_and_record(tmp_path: Path, clock: FakeClock) -> None:
+    app = _drill_on_the_open_deck(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -83,10 +88,7 @@ async def test_write_self_check_and_record(tmp_path: Path, clock: FakeClock) -> 
 
 async def test_dont_know_on_an_interview_question(tmp_path: Path, clock: FakeClock) -> None:
     """The essay box says how to pass; a lone ? submitted is recorded as don't know."""
-    (tmp_path / "decks").mkdir()
-    (tmp_path / "decks" / "open.toml").write_text(DECK)
-    bank = load_content([tmp_path / "decks"], include_builtin=False)
-    app = TpmDrillApp(tmp_path / "p.db", clock=clock, bank=bank, start="drill")
+    app = _drill_on_the_open_deck(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
