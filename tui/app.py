@@ -6,7 +6,6 @@ Everything the screens need is built here once and passed in; tests construct th
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import partial
@@ -52,7 +51,6 @@ class TpmDrillApp(App[None]):
         config_path: Path | None = None,
     ) -> None:
         super().__init__()
-        self.started_monotonic = time.perf_counter()
         self.config_data = config or Config()
         self.clock = clock or SystemClock()
         self.db_path = Path(db_path)
