@@ -112,17 +112,21 @@ from tui import startup_gc
 with startup_gc():  # as the tpm-drill command starts it
     from tui.app import build_app
     from engine.clock import FakeClock
-    app = build_app(sys.argv[1], clock=FakeClock(), start="drill", seed=1)
+    app = build_app(sys.argv[1], clock=FakeClock(), start=sys.argv[2], seed=1)
 async def main():
     async with app.run_test(size=(80, 24)) as pilot:
         from textual.widgets import Static
-        while not str(app.screen.query("#drill-prompt").first(Static).content if
-                      app.screen.query("#drill-prompt") else ""):
+        shown = sys.argv[3]  # the Static whose text means the first screen is up
+        while not (app.screen.query(shown)
+                   and str(app.screen.query_one(shown, Static).content)):
             await pilot.pause()
         print(time.perf_counter() - start)
 import asyncio
 asyncio.run(main())
 """
+#: (start screen, the widget that is filled in once it is up): the first question; home's counts.
+FIRST_QUESTION = ("drill", "#drill-prompt")
+HOME_COUNTS = ("home", "#home-stats")
 
 _COLD_BARE = """
 import sys, time
@@ -165,12 +169,12 @@ def bench_coldstart() -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "cold.db")
-        _subprocess_seconds(_COLD_APP, db)  # warm the OS file cache and create the file
+        _subprocess_seconds(_COLD_APP, db, *FIRST_QUESTION)  # warm the file cache, make the file
         _subprocess_seconds(_COLD_BARE)
         # Interleaved, best of seven each: a noisy neighbour slows both sides alike.
         app_runs, bare_runs = [], []
         for _ in range(7):
-            app_runs.append(_subprocess_seconds(_COLD_APP, db))
+            app_runs.append(_subprocess_seconds(_COLD_APP, db, *FIRST_QUESTION))
             bare_runs.append(_subprocess_seconds(_COLD_BARE))
         app_s, bare_s = min(app_runs), min(bare_runs)
     return {"app_first_question_s": app_s, "bare_input_app_s": bare_s,
@@ -346,7 +350,7 @@ def bench_scale() -> dict[str, float]:
         starts: dict[str, list[float]] = {"empty": [], "history": []}
         for _ in range(5):  # interleaved: a noisy neighbour slows both alike
             for label, path in (("empty", empty), ("history", big)):
-                starts[label].append(_subprocess_seconds(_COLD_HOME, str(path)))
+                starts[label].append(_subprocess_seconds(_COLD_APP, str(path), *HOME_COUNTS))
         for label, runs in starts.items():
             out[f"{label}_screen_start_ms"] = min(runs) * 1e3
     for figure in ("open", "pick", "today_counts", "stats", "screen_start",
@@ -354,26 +358,6 @@ def bench_scale() -> dict[str, float]:
         if f"empty_{figure}_ms" in out:
             out[f"{figure}_ratio"] = out[f"history_{figure}_ms"] / out[f"empty_{figure}_ms"]
     return out
-
-
-_COLD_HOME = """
-import sys, time
-start = time.perf_counter()
-from tui import startup_gc
-with startup_gc():
-    from tui.app import build_app
-    from engine.clock import FakeClock
-    app = build_app(sys.argv[1], clock=FakeClock(), start="home", seed=1)
-async def main():
-    async with app.run_test(size=(80, 24)) as pilot:
-        from textual.widgets import Static
-        while not (app.screen.query("#home-stats")
-                   and str(app.screen.query_one("#home-stats", Static).content)):
-            await pilot.pause()
-        print(time.perf_counter() - start)
-import asyncio
-asyncio.run(main())
-"""
 
 
 def _screen_figures(path: Path, stats_repeats: int = 9, answers: int = 30) -> dict[str, float]:
