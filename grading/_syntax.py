@@ -60,6 +60,7 @@ COUNT_MULTIPLIERS: dict[str, float] = {
     "k": 1e3,
     "K": 1e3,
     "M": 1e6,
+    "MM": 1e6,  # finance's million: "$2.5MM"
     "B": 1e9,
     "T": 1e12,
     "thousand": 1e3,
@@ -74,7 +75,8 @@ COUNT_MULTIPLIERS: dict[str, float] = {
 # "5kW" and "70 B/s" are units (the letter runs on into a word, or an operator follows).
 # An operator may follow k/M/T ("$5k/month"), but not B: "70 B/s" is bytes per second.
 _MULTIPLIER_RE = re.compile(
-    r"\s*(?P<mult>(?i:thousand|million|billion|trillion|quadrillion|bn|mn)|[kKMT]|B(?!\s*[/*^·⋅]))"
+    r"\s*(?P<mult>(?i:thousand|million|billion|trillion|quadrillion|bn|mn)|MM|[kKMT]"
+    r"|B(?!\s*[/*^·⋅]))"
     r"(?![A-Za-z])"
 )
 
@@ -268,7 +270,8 @@ def scan_quantity(text: str) -> Scanned | None:
     if mult_match:
         multiplier_text = mult_match.group("mult")
         multiplier = COUNT_MULTIPLIERS[
-            multiplier_text if len(multiplier_text) == 1 else multiplier_text.lower()
+            multiplier_text if len(multiplier_text) == 1 or multiplier_text == "MM"
+            else multiplier_text.lower()
         ]
         pos = mult_match.end()
     elif currency and (mult_match := _CURRENCY_MULTIPLIER_RE.match(text, pos)):

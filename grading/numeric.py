@@ -153,6 +153,21 @@ def _factor_text(factor: float) -> str:
     return f"{factor:.1e}×"
 
 
+def _factor_from_log10(decades: float) -> str:
+    """A factor given as its log10 (which never overflows, unlike value/reference for
+    1e-320 against 3.35): "8.0×", "120×", "3.0e+320×"."""
+    decades = abs(decades)
+    if decades < 300:
+        return _factor_text(10**decades)
+    exponent = math.floor(decades)
+    return f"{10 ** (decades - exponent):.1f}e+{exponent}×"
+
+
+def _log_ratio(value: float, reference: float) -> float:
+    """|log10(value / reference)| for two positive numbers, safe from under- and overflow."""
+    return abs(math.log10(value) - math.log10(reference))
+
+
 def _direction(value: float, reference: float) -> str:
     return "high" if value > reference else "low"
 
@@ -167,7 +182,7 @@ def _band(value: float, reference: float, rel_error: float, tolerance: Tolerance
     elif reference <= 0:
         return "off"  # no factor between non-positive numbers
     else:
-        error = max(value / reference, reference / value)
+        error = 10 ** min(_log_ratio(value, reference), 300.0)
     if error <= tolerance.exact * (1 + _EDGE_SLACK):
         return "exact"
     if error <= tolerance.close * (1 + _EDGE_SLACK):
@@ -180,32 +195,71 @@ def _message(
 ) -> str:
     if value == reference:
         return "Spot on — exact."
+    if reference == 0:
+        return "Off — the reference is 0."
     if reference > 0 and value <= 0:
         return "Off — the answer must be a positive number."
     direction = _direction(value, reference)
-    ratio = max(value / reference, reference / value) if value > 0 and reference > 0 else None
-    if tolerance.kind == "rel" or ratio is None:
+    decades = _log_ratio(value, reference) if value > 0 and reference > 0 else None
+    if tolerance.kind == "rel" or decades is None:
         miss = f"{abs(rel_error) * 100:.2g}% {direction}"
     else:
-        miss = f"{_factor_text(ratio)} {direction}"
+        miss = f"{_factor_from_log10(decades)} {direction}"
     if band != "off":
         return f"Within {tolerance.describe(band)} — {band} ({miss})."
-    if ratio is not None and ratio >= 2:
-        return f"Off by {_factor_text(ratio)} (you were {direction})."
+    if decades is not None and decades >= math.log10(2):
+        return f"Off by {_factor_from_log10(decades)} (you were {direction})."
     return f"Off by {abs(rel_error) * 100:.2g}% (you were {direction})."
+
+
+def _width_limit(tolerance: Tolerance, band: str) -> float:
+    """The widest range (high/low) that fits inside ``band`` around the reference: a range
+    wider than the close band cannot be an estimate, whatever its middle."""
+    limit = tolerance.exact if band == "exact" else tolerance.close
+    if tolerance.kind == "log":
+        return limit * limit
+    return math.inf if limit >= 1 else (1 + limit) / (1 - limit)
+
+
+def _range_band(low: float, high: float, tolerance: Tolerance) -> Band:
+    """The best band a range of this width can earn (its middle is graded separately)."""
+    width = high / low
+    for band in ("exact", "close"):
+        if width <= _width_limit(tolerance, band) * (1 + _EDGE_SLACK):
+            return band  # type: ignore[return-value]
+    return "off"
+
+
+_BAND_ORDER: dict[str, int] = {"exact": 0, "close": 1, "off": 2}
+
+
+SlipUnits = Literal["any", "information", "percent", "flop_rate", "bandwidth", "per_gpu"]
+
+#: Dimensions of the quantities a slip is tied to (see ``Slip.units``).
+_FLOP_RATE_DIMS = (("[flop]", 1), ("[time]", -1))
+_BANDWIDTH_DIMS = (("[information]", 1), ("[time]", -1))
+_PER_GPU_DIMS = (
+    _FLOP_RATE_DIMS,
+    _BANDWIDTH_DIMS,
+    (("[information]", 1),),
+    (("[length]", 2), ("[mass]", 1), ("[time]", -3)),  # power (W)
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Slip:
     """A known slip: an answer off by ``factor`` (either way) probably made it, and being told
     which is the lesson. ``window`` is how near the answer/reference ratio must be to the
-    factor; ``units`` says where it can happen: ``"any"``, ``"information"`` (bits and
-    bytes, sizes and rates) or ``"percent"`` (the answer is asked in %)."""
+    factor; ``units`` says which quantities it can happen in: ``"any"``; ``"information"``
+    (bits and bytes: sizes and rates); ``"percent"`` (the answer is asked in %);
+    ``"flop_rate"`` (sparse vs dense); ``"bandwidth"`` (one direction vs both);
+    ``"per_gpu"`` (what a GPU has or does that a node or rack multiplies: FLOP/s, bandwidth,
+    memory, power)."""
 
     factor: float
     name: str
     window: float = 1.03
-    units: Literal["any", "information", "percent"] = "any"
+    units: SlipUnits = "any"
 
     def applies_to(self, display_unit: str | None) -> bool:
         """Whether this slip can happen in ``display_unit`` (``None``: unknown, so yes)."""
@@ -217,18 +271,34 @@ class Slip:
             dimensions = units.unit_info(display_unit).dimensions
         except units.UnitError:
             return False
-        return any(dimension == "[information]" for dimension, _ in dimensions)
+        if self.units == "information":
+            return any(dimension == "[information]" for dimension, _ in dimensions)
+        if self.units == "flop_rate":
+            return dimensions == _FLOP_RATE_DIMS
+        if self.units == "bandwidth":
+            return dimensions == _BANDWIDTH_DIMS
+        return dimensions in _PER_GPU_DIMS
 
 
 _BINARY = "GiB vs GB (binary vs decimal prefix)"
 #: The known slips. Windows are 3 %, except 1 % for the binary prefixes (1.024² to 1.024⁴ =
 #: 5-10 %), which are as small as an ordinary rounding — "3 TB/s" for 3.35 TB/s is a rounded
-#: answer, not a TiB slip (3.35 TB/s is 3.05 TiB/s), while "74.5 GB" for 80 GB is one. Binary
-#: prefixes only for bits and bytes: "about 400" for 419 interruptions is a rounding, not a
-#: MiB slip; a fraction-for-percent only where the answer is asked in %.
+#: answer, not a TiB slip (3.35 TB/s is 3.05 TiB/s), while "74.5 GB" for 80 GB is one. Each is
+#: named only where the quantity allows it: bits vs bytes and binary prefixes for bits and
+#: bytes ("about 400" for 419 interruptions is a rounding, "560B" for 70B parameters is no bits
+#: slip); sparse vs dense for FLOP/s; one direction vs both for a bandwidth; per node vs per
+#: GPU for what a GPU has (7.9 PFLOP/s for an H100's 989 TFLOP/s is an 8-GPU node's total);
+#: a fraction-for-percent only where the answer is asked in %. When two slips share a factor
+#: (8: a node of eight, or bits), both are named, the likelier first.
 KNOWN_SLIPS: tuple[Slip, ...] = (
-    Slip(8.0, "bits vs bytes (a factor of 8)"),
-    Slip(2.0, "a factor of 2: sparse vs dense FLOP/s, or both directions vs one"),
+    Slip(8.0, "per node vs per GPU (8 GPUs in an HGX/DGX node)", units="per_gpu"),
+    Slip(8.0, "bits vs bytes (a factor of 8)", units="information"),
+    Slip(4.0, "per node vs per GPU (4 GPUs per node, e.g. a GB200 tray)", units="per_gpu"),
+    Slip(72.0, "per rack vs per GPU (72 GPUs in an NVL72 rack)", units="per_gpu"),
+    Slip(2.0, "sparse vs dense FLOP/s (sparsity doubles the datasheet figure)",
+         units="flop_rate"),
+    Slip(2.0, "both directions vs one (bidirectional is twice per-direction)",
+         units="bandwidth"),
     Slip(1000.0, "a prefix slip (a factor of 1000)"),
     Slip(1e6, "a prefix slip (a factor of 1,000,000)"),
     Slip(1.024**3, _BINARY, 1.01, "information"),
@@ -246,14 +316,15 @@ def find_slip(value: float, reference: float, tolerance: Tolerance,
     inverse) is within its window of the slip's factor, *and* undoing that factor lands the
     answer in the exact band —
     so a 7.9× miss under a 1 % tolerance is not blamed on bits vs bytes. When several factors
-    qualify (the three binary-prefix ratios overlap), the nearest wins.
+    qualify (the three binary-prefix ratios overlap), the nearest wins; slips of the same
+    factor are named together ("per node vs per GPU …, or bits vs bytes …").
     """
     if not (value > 0 and reference > 0 and math.isfinite(value) and math.isfinite(reference)):
         return None
     if _band(value, reference, _rel_error(value, reference), tolerance) == "exact":
         return None
     log_ratio = abs(math.log(value) - math.log(reference))  # value/reference may underflow
-    best: tuple[float, str] | None = None
+    best: tuple[float, float, list[str]] | None = None
     for slip in KNOWN_SLIPS:
         if not slip.applies_to(display_unit):
             continue
@@ -263,9 +334,19 @@ def find_slip(value: float, reference: float, tolerance: Tolerance,
         undone = value / slip.factor if value > reference else value * slip.factor
         if _band(undone, reference, _rel_error(undone, reference), tolerance) != "exact":
             continue
-        if best is None or distance < best[0]:
-            best = (distance, slip.name)
-    return best[1] if best else None
+        if best is not None and slip.factor == best[1]:
+            best[2].append(slip.name)
+        elif best is None or distance < best[0]:
+            best = (distance, slip.factor, [slip.name])
+    return ", or ".join(best[2]) if best else None
+
+
+def _shows_as(value: float, reference: float, display_unit: str) -> bool:
+    """Whether ``value`` and ``reference`` print the same in ``display_unit`` (the display
+    rounds to three significant figures: 989.4 TFLOP/s shows as 989)."""
+    if not (value > 0 and reference > 0):
+        return False
+    return units.format_value(value, display_unit) == units.format_value(reference, display_unit)
 
 
 def grade_numeric(
@@ -290,9 +371,31 @@ def grade_numeric(
     rel_error = _rel_error(value, reference)
     band = _band(value, reference, rel_error, tolerance)
     slip = find_slip(value, reference, tolerance, display_unit)
-    message = _message(band, value, reference, rel_error, tolerance)
+    if value != reference and _shows_as(value, reference, display_unit):
+        # The reference as displayed is what was typed (989 for 989.4 TFLOP/s): the player
+        # gave the number we show, so the verdict says exact whatever the band's width.
+        band, message, slip = "exact", "Exact — that is the figure as we show it.", None
+    else:
+        message = _message(band, value, reference, rel_error, tolerance)
     if slip:
         message += f" Looks like {slip}."
+    if parsed.interval is not None and not parsed.stated_point:
+        low, high = parsed.interval
+        width_band = _range_band(low, high, tolerance)
+        if _BAND_ORDER[width_band] > _BAND_ORDER[band]:
+            limit = _width_limit(tolerance, "close" if width_band == "off" else "exact")
+            span = f"{units.format_value(low, display_unit)} – " \
+                f"{units.format_value(high, display_unit)}"
+            if width_band == "off":
+                message = (f"Off — the range {span} spans {_factor_text(high / low)}, wider "
+                           f"than the whole close band ({_factor_text(limit)}): a range that "
+                           "wide is not an estimate. Name a point, or narrow the range.")
+            else:
+                message = (f"Close at best — the range {span} spans "
+                           f"{_factor_text(high / low)}, wider than the exact band "
+                           f"({_factor_text(limit)}); its middle was {message[0].lower()}"
+                           f"{message[1:]}")
+            band, slip = width_band, None
     return Grade(
         band=band,
         value=value,

@@ -50,14 +50,16 @@ class ParsedAnswer:
     """An answer read in the expected unit.
 
     ``text`` is what was typed; ``value`` the answer in ``unit`` (the expected unit, as given);
-    ``interval`` the typed ``(lo, hi)`` in that unit when an interval was typed — then
-    ``value`` is its geometric mean.
+    ``interval`` the typed ``(lo, hi)`` in that unit when an interval was typed. A range
+    (``30-50 days``) states no point: ``value`` is its geometric mean and ``stated_point`` is
+    False. A centre and spread (``40 days ±25%``) states its point: ``value`` is the centre.
     """
 
     text: str
     value: float
     unit: str
     interval: tuple[float, float] | None = None
+    stated_point: bool = False
 
 
 _BYTE_DIMENSIONS = ((("[information]", 1),), (("[information]", 1), ("[time]", -1)))
@@ -119,6 +121,11 @@ def _end_value(end: Scanned, text: str, expected: units.UnitInfo, expected_unit:
     except units.UnitError as error:
         raise _unparsed(text, expected_unit, str(error)) from None
     if info.dimensions != expected.dimensions:
+        misread = units.misread_hint(end.unit_text, expected_unit)
+        if misread:
+            raise AnswerError(
+                "unit_mismatch",
+                f"'{text}': {misread} This asks for {_asks_for(expected, expected_unit)}.")
         hint = _HINTS.get((info.dimensions, expected.dimensions), "")
         raise AnswerError(
             "unit_mismatch",
@@ -149,9 +156,9 @@ def parse_answer(text: str, expected_unit: str) -> ParsedAnswer:
       ``"30-50 days"``) is graded on its geometric mean and recorded in ``interval``; its ends
       must be positive. A leading ``-`` is a minus sign: ``"-5"`` is minus five.
     - A centre and spread is an interval too: ``"40 days ±25%"``, ``"40 ± 10 days"``,
-      ``"40 days +/- 10"``, ``"40 days plus or minus 25%"`` are all [30, 50] days, graded on
-      the geometric midpoint sqrt(30·50) ≈ 38.7. A spread in % is relative to the centre
-      unless the centre is itself in % (``"40% ± 5%"`` is 35 % to 45 %).
+      ``"40 days +/- 10"``, ``"40 days plus or minus 25%"`` are all [30, 50] days recorded
+      for calibration, and graded on the stated point, 40 days. A spread in % is relative to
+      the centre unless the centre is itself in % (``"40% ± 5%"`` is 35 % to 45 %).
     - A duration in parts is one value: ``"3d 4h"``, ``"1h 30min"``, ``"2 weeks 3 days"``,
       ``"1 h 30 m"`` (largest unit first).
     - Empty or unreadable text raises ``AnswerError(band="unparsed")``.
@@ -171,8 +178,10 @@ def parse_answer(text: str, expected_unit: str) -> ParsedAnswer:
         interval = None
     else:
         plus_minus = scan_plus_minus(stripped)
+        centre: float | None = None
         if plus_minus is not None:
-            ends = _plus_minus_ends(plus_minus, stripped, expected, expected_unit)
+            centre = _end_value(plus_minus.centre, stripped, expected, expected_unit)
+            ends = _plus_minus_ends(plus_minus, centre, stripped, expected, expected_unit)
         else:
             pair = scan_interval(stripped)
             if pair is None:
@@ -183,19 +192,20 @@ def parse_answer(text: str, expected_unit: str) -> ParsedAnswer:
             raise _unparsed(stripped, expected_unit, "the number is too large")
         if low <= 0:
             raise _unparsed(stripped, expected_unit, "both ends of an interval must be positive")
-        value = _geometric_mean(low, high)
+        value = _geometric_mean(low, high) if centre is None else centre
         interval = (low, high)
     if not math.isfinite(value):
         raise _unparsed(stripped, expected_unit, "the number is too large")
-    return ParsedAnswer(text=text, value=value, unit=expected_unit, interval=interval)
+    return ParsedAnswer(text=text, value=value, unit=expected_unit, interval=interval,
+                        stated_point=interval is not None and centre is not None)
 
 
 def _plus_minus_ends(
-    plus_minus: PlusMinus, text: str, expected: units.UnitInfo, expected_unit: str
+    plus_minus: PlusMinus, centre: float, text: str, expected: units.UnitInfo,
+    expected_unit: str,
 ) -> tuple[float, float]:
     """The ends ``centre − spread`` and ``centre + spread`` of a ``±`` answer, in the expected
     unit (a relative spread scales the centre: ``40 ± 25%`` is 30 to 50)."""
-    centre = _end_value(plus_minus.centre, text, expected, expected_unit)
     if plus_minus.spread is None:
         spread = abs(centre) * (plus_minus.relative or 0.0)
     else:

@@ -20,7 +20,7 @@ import math
 import re
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from grading._syntax import UnitToken, scan_quantity, tokenise_unit
 
@@ -188,6 +188,10 @@ _WATT_HOUR_RE = re.compile(r"(?P<p>[kKMGT])?(?i:wh)")
 _AMBIGUOUS_LOWER_RE = re.compile(r"[mgtpe]b")
 
 
+#: ``before_slash`` when the word is divided by a size: "flops/byte" counts FLOP per byte.
+_PER_SIZE: Any = object()
+
+
 def _map_word(word: str, expect_rate: bool | None, before_slash: bool) -> str:
     """Rewrite one unit word into a pint expression, resolving the known traps.
 
@@ -206,6 +210,8 @@ def _map_word(word: str, expect_rate: bool | None, before_slash: bool) -> str:
             is_rate = True  # "FLOPS", "flops", "TFLOPS", "tflops": FLOP per second
         else:  # "FLOPs": plural count or rate, decided by what the question asks for
             is_rate = bool(expect_rate) and not before_slash
+        if before_slash is _PER_SIZE:  # "flops/byte": an arithmetic intensity, a count
+            is_rate = False
         return f"({prefix}FLOP / second)" if is_rate else f"{prefix}FLOP"
     match = _BPS_RE.fullmatch(word)
     if match:
@@ -259,7 +265,11 @@ def _join_tokens(tokens: tuple[UnitToken, ...], expect_rate: bool | None) -> str
             groups.append([])
             continue
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        mapped = _map_word(token.text, expect_rate, following is not None and following.text == "/")
+        before_slash: bool | object = following is not None and following.text == "/"
+        if before_slash and index + 2 < len(tokens) and \
+                _BITS_BYTES_RE.fullmatch(tokens[index + 2].text):
+            before_slash = _PER_SIZE  # "FLOPS/byte" is FLOP per byte, not a rate per byte
+        mapped = _map_word(token.text, expect_rate, before_slash)  # type: ignore[arg-type]
         if token.power != 1:
             mapped = f"({mapped}) ** {token.power}"
         groups[-1].append(mapped)
@@ -394,6 +404,60 @@ def _suggest(word: str) -> str | None:
     return found[0] if found else None
 
 
+#: Unit words that pint reads as something nobody means in this game, with what it reads and
+#: what the player most likely meant (the first candidate of the asked-for kind wins):
+#: "TB/S" is terabytes per siemens, "989 TF" terafarads, "400G" gauss, "12 mS" millisiemens.
+_MISREAD_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "S": ("siemens (electrical conductance)", ("s",)),
+    "mS": ("millisiemens", ("ms",)),
+    "uS": ("microsiemens", ("us",)),
+    "µS": ("microsiemens", ("µs",)),
+    "nS": ("nanosiemens", ("ns",)),
+    "Sec": ("", ("s",)),
+    "F": ("farads (capacitance)", ("FLOP/s", "FLOP")),
+    "GF": ("gigafarads", ("GFLOP/s", "GFLOP")),
+    "TF": ("terafarads", ("TFLOP/s", "TFLOP")),
+    "PF": ("petafarads", ("PFLOP/s", "PFLOP")),
+    "EF": ("exafarads", ("EFLOP/s", "EFLOP")),
+    "G": ("gauss (magnetic flux density)", ("Gbit/s", "GB", "GFLOP/s")),
+    "P": ("poise (viscosity)", ("PFLOP/s", "PB", "PFLOP")),
+}
+
+
+def misread_hint(unit_text: str, expected_unit: str) -> str | None:
+    """Why a unit of the wrong kind was probably a misspelling, and what to type instead.
+
+    ``"TB/S"`` for a bandwidth: "'S' reads as siemens (electrical conductance) — for seconds
+    write 's': 'TB/s'". ``None`` when no single-word repair gives the asked-for kind.
+    """
+    tokens = tokenise_unit(unit_text.strip())
+    if not tokens:
+        return None
+    try:
+        wanted = unit_info(expected_unit).dimensions
+    except UnitError:
+        return None
+    for index, token in enumerate(tokens):
+        if token.is_operator or token.text not in _MISREAD_WORDS:
+            continue
+        meaning, candidates = _MISREAD_WORDS[token.text]
+        for candidate in candidates:
+            words = [t.text if t.power == 1 else f"{t.text}^{t.power}" for t in tokens]
+            words[index] = candidate if token.power == 1 else f"({candidate})^{token.power}"
+            repaired = " ".join(words).replace(" / ", "/").replace(" * ", "*")
+            try:
+                if unit_info(repaired).dimensions != wanted:
+                    continue
+            except UnitError:
+                continue
+            reads = f"'{token.text}' reads as {meaning}" if meaning else \
+                f"'{token.text}' is not a unit here"
+            return f"{reads} — did you mean '{repaired}'?"
+        if meaning:  # a misread, but no repair gives what is asked: still say what it read
+            return f"'{token.text}' reads as {meaning}, not '{candidates[0]}'."
+    return None
+
+
 def same_dimension(unit_a: str, unit_b: str) -> bool:
     """Whether two units measure the same kind of thing (``"GB/s"`` and ``"Gbps"``: yes)."""
     return unit_info(unit_a).dimensions == unit_info(unit_b).dimensions
@@ -440,12 +504,28 @@ _DIMENSION_NAMES: dict[Dimensions, str] = {
 }
 
 
+#: Base dimensions that no quantity in this game has: a unit that brings one in was misread
+#: (siemens, farads, gauss, molar), so its dimension string would only confuse.
+_FOREIGN_DIMENSIONS = ("[current]", "[substance]", "[luminosity]")
+_PLAIN_DIMENSION_NAMES = {"[flop]": "FLOP", "[information]": "bytes", "[time]": "time",
+                          "[currency]": "money", "[parameter]": "parameters",
+                          "[token]": "tokens", "[gpu]": "GPUs"}
+
+
 def dimension_phrase(dimensions: Dimensions) -> str:
     """Say in words what a set of dimensions measures: "a bandwidth", "a size in bytes"."""
     if dimensions in _DIMENSION_NAMES:
         return _DIMENSION_NAMES[dimensions]
-    parts = [name if power == 1 else f"{name}^{power:g}" for name, power in dimensions]
-    return "a quantity of dimension " + " · ".join(parts)
+    if any(name in _FOREIGN_DIMENSIONS for name, _ in dimensions) or \
+            any(power != int(power) for _, power in dimensions):
+        return "a unit from physics or chemistry, not one this game uses"
+    parts = [(_PLAIN_DIMENSION_NAMES.get(name, name.strip("[]")), power)
+             for name, power in dimensions]
+    above = [name if power == 1 else f"{name}^{power:g}" for name, power in parts if power > 0]
+    below = [name if power == -1 else f"{name}^{-power:g}" for name, power in parts if power < 0]
+    if not above:
+        return "a quantity per " + " per ".join(below)
+    return "a quantity of " + " · ".join(above) + "".join(f" per {name}" for name in below)
 
 
 def describe_dimension(unit: str) -> str:

@@ -43,11 +43,13 @@ def test_bands(answer: str, expected: str, band: str) -> None:
 
 
 def test_value_is_in_the_expected_unit_and_intervals_are_recorded() -> None:
-    data = _grade("30-50 days", "--expected", "40 day", "--tolerance", "log:1.25,2")
+    data = _grade("32-50 days", "--expected", "40 day", "--tolerance", "log:1.25,2")
     assert data["unit"] == "day"
-    assert data["value"] == pytest.approx((30 * 50) ** 0.5)
-    assert data["interval"] == [30, 50]
+    assert data["value"] == pytest.approx((32 * 50) ** 0.5)
+    assert data["interval"] == [32, 50]
     assert data["band"] == "exact"
+    wide = _grade("30-50 days", "--expected", "40 day", "--tolerance", "log:1.25,2")
+    assert wide["band"] == "close" and wide["interval"] == [30, 50]  # 1.67× > 1.5625×
 
 
 def test_bad_expected_or_tolerance_exit_2() -> None:

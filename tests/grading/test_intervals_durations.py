@@ -9,7 +9,7 @@ import pytest
 from grading.numeric import Tolerance, grade_numeric
 from grading.quantity import AnswerError, parse_answer
 
-# (typed, expected unit, (lo, hi)) — graded on sqrt(lo·hi), the geometric midpoint.
+# (typed, expected unit, (lo, hi)) — recorded as (lo, hi), graded on the stated centre.
 PLUS_MINUS = [
     ("40 days ±25%", "day", (30.0, 50.0)),
     ("40 days ± 25%", "day", (30.0, 50.0)),
@@ -35,7 +35,7 @@ PLUS_MINUS = [
 
 
 @pytest.mark.parametrize(("typed", "unit", "bounds"), PLUS_MINUS)
-def test_plus_minus_is_an_interval_graded_on_its_geometric_midpoint(
+def test_plus_minus_is_an_interval_graded_on_its_stated_centre(
     typed: str, unit: str, bounds: tuple[float, float]
 ) -> None:
     parsed = parse_answer(typed, unit)
@@ -43,17 +43,55 @@ def test_plus_minus_is_an_interval_graded_on_its_geometric_midpoint(
         pytest.approx(bounds[0], rel=1e-12),
         pytest.approx(bounds[1], rel=1e-12),
     )
-    assert parsed.value == pytest.approx(math.sqrt(bounds[0] * bounds[1]), rel=1e-12)
+    assert parsed.stated_point
+    assert parsed.value == pytest.approx((bounds[0] + bounds[1]) / 2, rel=1e-12)
 
 
-def test_40_days_plus_minus_25_percent_is_graded_on_38_7_not_40() -> None:
-    # The geometric midpoint of [30, 50] is sqrt(1500) = 38.73; a log:1.01 band around 40
-    # rejects it and one around 38.73 accepts it, so the midpoint really is geometric.
+def test_40_days_plus_minus_25_percent_is_graded_on_40_not_38_7() -> None:
+    # Issue #12: "40 days ±25%" against 40 days was called "3.2% low" (graded on the
+    # geometric midpoint sqrt(30·50) = 38.73) although the stated point is exact. A log:1.01
+    # band around 40 now accepts it, one around 38.73 does not; the spread is still recorded.
     tight = Tolerance("log", 1.01, 1.5)
-    assert grade_numeric("40 days ±25%", 40 * 86400.0, "s", "day", tight).band == "close"
-    exact = grade_numeric("40 days ±25%", math.sqrt(1500) * 86400, "s", "day", tight)
+    exact = grade_numeric("40 days ±25%", 40 * 86400.0, "s", "day", tight)
     assert exact.band == "exact"
+    assert exact.message == "Spot on — exact."
     assert exact.interval == (pytest.approx(30.0), pytest.approx(50.0))
+    assert grade_numeric("40 days ±25%", math.sqrt(1500) * 86400, "s", "day",
+                         tight).band == "close"
+    # A stated point is graded whatever the spread: the spread is calibration's business.
+    assert grade_numeric("40 days ± 39", 40 * 86400.0, "s", "day", tight).band == "exact"
+
+
+# (typed, reference in days, tolerance, band) — a range states no point: its geometric middle
+# is graded, but a range wider than a band cannot earn it (issue #12: "1-150 h" against 12.2 h
+# was exact). Widths: rel 5 % → (1.05/0.95) = 1.105×, rel 15 % → 1.15/0.85 = 1.353×;
+# log 1.25 → 1.5625×, log 2 → 4×.
+REL = Tolerance.parse("rel:5%,15%")
+LOG = Tolerance.parse("log:1.25,2")
+RANGES = [
+    ("1-150 days", 12.2, LOG, "off"),  # 150× wide: no estimate, though its middle is exact
+    ("1-1000 days", 40.0, LOG, "off"),
+    ("30-50 days", 40.0, LOG, "close"),  # 1.67×: wider than 1.5625, within 4
+    ("32-50 days", 40.0, LOG, "exact"),  # 1.5625× exactly: at the edge, still exact
+    ("31.9-50 days", 40.0, LOG, "close"),  # just past the edge
+    ("38-42 days", 40.0, REL, "exact"),  # 1.105× exactly (38 × 1.10526 = 42.0)
+    ("37.9-42 days", 40.0, REL, "close"),  # just past the exact width
+    ("34-46 days", 40.0, REL, "close"),  # 1.353× exactly: at the close width
+    ("33.9-46 days", 40.0, REL, "off"),  # just past it
+    ("30-50 days", 40.0, REL, "off"),  # 1.67× under a 5 %/15 % band is no estimate
+    ("20-80 days", 40.0, LOG, "close"),  # exactly 4×: close at best
+    ("19.9-80 days", 40.0, LOG, "off"),  # just past 4×
+]
+
+
+@pytest.mark.parametrize(("typed", "days", "tolerance", "band"), RANGES)
+def test_a_range_wider_than_a_band_cannot_earn_it(typed: str, days: float,
+                                                  tolerance: Tolerance, band: str) -> None:
+    grade = grade_numeric(typed, days * 86400.0, "s", "day", tolerance)
+    assert grade.band == band, grade.message
+    assert grade.interval is not None  # recorded for calibration whatever the verdict
+    if band == "off":  # every middle here is exact: the width alone decides
+        assert "not an estimate" in grade.message
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,12 @@ TIGHT = Tolerance.parse("rel:1%,10%")
 LOG = Tolerance.parse("log:1.25,2")
 
 BITS = "bits vs bytes (a factor of 8)"
-TWO = "a factor of 2: sparse vs dense FLOP/s, or both directions vs one"
+NODE = "per node vs per GPU (8 GPUs in an HGX/DGX node)"
+NODE_OR_BITS = f"{NODE}, or {BITS}"
+NODE4 = "per node vs per GPU (4 GPUs per node, e.g. a GB200 tray)"
+RACK = "per rack vs per GPU (72 GPUs in an NVL72 rack)"
+SPARSE = "sparse vs dense FLOP/s (sparsity doubles the datasheet figure)"
+DIRECTIONS = "both directions vs one (bidirectional is twice per-direction)"
 BINARY = "GiB vs GB (binary vs decimal prefix)"
 PREFIX = "a prefix slip (a factor of 1000)"
 PREFIX_MILLION = "a prefix slip (a factor of 1,000,000)"
@@ -21,16 +26,24 @@ PERCENT = "a fraction typed for a percentage (0.46 means 46 %)"
 
 # (answer, reference value, reference unit, display unit, tolerance, slip)
 SLIPS = [
-    # 400 Gbps NDR InfiniBand port is 50 GB/s; typing 400 for GB/s is the bits/bytes slip.
-    ("400", 50e9, "byte/s", "GB/s", REL, BITS),
-    ("6.25", 50e9, "byte/s", "GB/s", REL, BITS),  # the other way: divided by 8 once too often
-    ("8.1", 1.0, "", "", REL, BITS),  # within 3 % of 8 and exact once undone
+    # 400 Gbps NDR InfiniBand port is 50 GB/s; typing 400 for GB/s is the bits/bytes slip
+    # (a bandwidth is also what a node of eight multiplies, so both are named).
+    ("400", 50e9, "byte/s", "GB/s", REL, NODE_OR_BITS),
+    ("6.25", 50e9, "byte/s", "GB/s", REL, NODE_OR_BITS),  # the other way: divided by 8
+    ("404", 50e9, "byte/s", "GB/s", REL, NODE_OR_BITS),  # within 3 % of 8× and exact undone
+    ("50", 400e9, "bit/s", "Gbit/s", REL, NODE_OR_BITS),  # bits asked, bytes typed
     # H100 SXM dense BF16 is ~989 TFLOP/s; 1979 is the 2:4-sparse figure (NVIDIA datasheet).
-    ("1979", 989e12, "FLOP/s", "TFLOP/s", REL, TWO),
+    ("1979", 989e12, "FLOP/s", "TFLOP/s", REL, SPARSE),
+    ("1979", 989e12, "FLOP/s", "TFLOP/s", LOG, SPARSE),  # close under a log band
+    # An 8-GPU HGX H100 node is 8 × 989 = 7.9 PFLOP/s dense: a node's total, not a GPU's.
+    ("7.9", 989e12, "FLOP/s", "PFLOP/s", REL, NODE),
+    ("640", 80e9, "byte", "GB", REL, NODE_OR_BITS),  # 8 × 80 GB of HBM per node
+    ("5.6", 700.0, "W", "kW", REL, NODE),  # 8 × 700 W
+    ("4", 1000.0, "W", "kW", REL, NODE4),  # a 4-GPU tray of 1 kW B200-class GPUs
+    ("72", 1000.0, "W", "kW", REL, RACK),  # an NVL72 rack's 72 GPUs
     # NVLink 4: 900 GB/s is both directions, 450 GB/s one way.
-    ("900", 450e9, "byte/s", "GB/s", REL, TWO),
-    ("450", 900e9, "byte/s", "GB/s", REL, TWO),
-    ("2", 1.0, "", "", LOG, TWO),  # close under a log band, exact once halved
+    ("900", 450e9, "byte/s", "GB/s", REL, DIRECTIONS),
+    ("450", 900e9, "byte/s", "GB/s", REL, DIRECTIONS),
     # 80 GB read as GiB (or back): 80 GiB = 85.9 GB.
     ("80", 80 * 1.024**3, "GB", "GB", TIGHT, BINARY),
     ("85.9", 80.0, "GB", "GB", TIGHT, BINARY),
@@ -57,7 +70,8 @@ def test_known_slips_are_named_in_the_grade_and_its_message(
     assert grade.message.endswith(f" Looks like {slip}.")
 
 
-# (answer, reference, tolerance) — no slip named
+# (answer, reference, tolerance) — no slip named, asked as a bandwidth in GB/s, where every
+# slip but fraction-for-percent could apply (bits, node of 8, both directions, prefixes)
 NOT_SLIPS = [
     ("100", 100.0, REL),  # exact: nothing to explain
     ("104", 100.0, REL),  # exact within 5 %
@@ -92,15 +106,43 @@ def test_slips_only_where_the_unit_allows_them() -> None:
 def test_no_slip_when_the_factor_would_not_make_it_exact(
     answer: str, reference: float, tolerance: Tolerance
 ) -> None:
-    grade = grade_numeric(answer, reference, "", "", tolerance)
+    grade = grade_numeric(answer, reference * 1e9, "byte/s", "GB/s", tolerance)
     assert grade.slip is None
     assert "Looks like" not in grade.message
+
+
+# (answer, reference value, reference unit, display unit): the factor is there, but the
+# quantity cannot have that slip (issue #12's week of play found each of these named).
+WRONG_PLACE = [
+    ("560B", 70e9, "parameter", "parameter"),  # 8× a parameter count: no bits in a count
+    ("8", 1.0, "", ""),  # a plain number
+    ("160", 80e9, "byte", "GB"),  # 2× a size: sizes have no direction, no sparsity
+    ("24", 0.012, "s", "ms"),  # 2× a duration
+    ("80", 40 * 86400.0, "s", "day"),  # 2× a number of days
+    ("2", 1.0, "", ""),
+    ("7.9", 1.0, "", ""),  # 8× but no GPU in a plain number
+    ("1979", 989e12, "FLOP", "TFLOP"),  # an amount of compute has no sparse figure
+    ("900", 450e9, "FLOP/s", "GFLOP/s"),  # 2× a FLOP rate is sparsity, not directions
+]
+
+
+@pytest.mark.parametrize(("answer", "value", "unit", "display"), WRONG_PLACE)
+def test_no_slip_where_the_quantity_cannot_have_it(answer: str, value: float, unit: str,
+                                                   display: str) -> None:
+    grade = grade_numeric(answer, value, unit, display, REL)
+    assert grade.band == "off"
+    if display == "GFLOP/s":
+        assert grade.slip == SPARSE  # the factor 2 a FLOP rate can have
+        return
+    assert grade.slip is None, grade.slip
 
 
 def test_find_slip_ignores_non_positive_references() -> None:
     assert find_slip(8.0, 0.0, REL) is None
     assert find_slip(8.0, -1.0, REL) is None
-    assert find_slip(8.0, 1.0, REL) == BITS
+    assert find_slip(8.0, 1.0, REL) == NODE_OR_BITS  # unit unknown: every slip may apply
+    assert find_slip(8.0, 1.0, REL, "GB/s") == NODE_OR_BITS
+    assert find_slip(8.0, 1.0, REL, "") is None
 
 
 def test_grade_without_slip_still_constructs_positionally_as_before() -> None:

@@ -233,7 +233,11 @@ def test_format_value_three_significant_figures(value: float, unit: str, text: s
         ("kWh", "an energy"),
         ("USD", "an amount of money"),
         ("", "a plain number"),
-        ("m/s", "a quantity of dimension [length] · [time]^-1"),
+        ("m/s", "a quantity of length per time"),
+        # Issue #12: pint's dimension strings ("[current]^-2 · [information] · …") for a
+        # misread unit say nothing to a player.
+        ("TB/S", "a unit from physics or chemistry, not one this game uses"),
+        ("FLOP/byte/s", "a quantity of FLOP per bytes per time"),
     ],
 )
 def test_describe_dimension(unit: str, phrase: str) -> None:
