@@ -52,7 +52,9 @@ def thresholds(level: str) -> tuple[float, float, float]:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     lift = LEVEL_STEP * LEVELS.index(level)
     strong_yes, yes, no = BASE_THRESHOLDS
-    return (min(strong_yes + lift, 0.95), yes + lift, no + lift)
+    # Rounded to the hundredths the bars are stated in: 0.55 + 0.04 is 0.5900000000000001 in
+    # floating point, which would rate a round scored exactly 0.59 at L5 a No.
+    return (round(min(strong_yes + lift, 0.95), 6), round(yes + lift, 6), round(no + lift, 6))
 
 
 def round_rating(score: float, level: str) -> str:

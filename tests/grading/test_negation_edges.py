@@ -1,0 +1,39 @@
+"""The negation window pinned at and just past its edge, as a table.
+
+Issue #12's planted-bug check shortened the window from three words to two and no test
+noticed: the only negation tests had the negation right before the phrase. Each row puts the
+negation word a given number of words before the phrase (the oracle is the sentence itself:
+count the words between them).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from grading._phrases import NEGATION_WINDOW, analyse, find_phrase
+
+# (answer, matched?) — phrase "HBM3"; the distance is the count of words from the negation
+# word to the phrase (1 = right before it).
+CASES = [
+    ("we used HBM3", True),
+    ("not HBM3", False),  # distance 1
+    ("not the HBM3", False),  # 2
+    ("not the fast HBM3", False),  # 3: the edge of the window
+    ("not the fast new HBM3", True),  # 4: just past it
+    ("never really used any HBM3", True),  # 4
+    ("it isn't HBM3", False),  # contractions count
+    ("no, HBM3", True),  # "No, it's HBM3": a comma ends the clause the negation is in
+    ("not HBM2e but HBM3", True),  # so does "but"
+    ("not HBM2e. HBM3", True),  # nor does it cross a sentence
+    ("without fast HBM3", False),
+    ("HBM3, not HBM2e", True),  # a negation after the phrase does not deny it
+]
+
+
+def test_the_window_is_three_words() -> None:
+    assert NEGATION_WINDOW == 3  # the table below is written for three
+
+
+@pytest.mark.parametrize(("answer", "matched"), CASES)
+def test_negation_window_edges(answer: str, matched: bool) -> None:
+    assert (find_phrase(analyse(answer), "HBM3") is not None) is matched
