@@ -170,3 +170,88 @@ def test_streak_from_the_day_totals_follows_the_rule(tmp_path: Path, offsets: se
         assert store.streak_days(today_date) == streak_days(studied, today_date)
     finally:
         store.close()
+
+
+def _python_oracle(plan: list[tuple]) -> dict[str, dict[str, float]]:
+    """Per-topic totals counted in plain Python from the answers as given — written from the
+    meaning of each total, not from the store's SQL, so a wrong term in the SQL shows. True
+    retention's pass is any rating above Again (Hard passes); a failure is Again."""
+    totals: dict[str, dict[str, float]] = {}
+    for _card, topic, _day, rating, state, error, auto, _override, _self in plan:
+        row = totals.setdefault(topic, dict.fromkeys(
+            ("answers", "review_answers", "review_passed", "fails", "numeric_answers",
+             "log10_error_sum", "abs_log10_error_sum", "open_answers", "open_score_sum"), 0.0))
+        row["answers"] += 1
+        if state == 2:  # the card was in review: the base of true retention
+            row["review_answers"] += 1
+            row["review_passed"] += rating >= 2
+        row["fails"] += rating == 1
+        if error is not None:
+            row["numeric_answers"] += 1
+            row["log10_error_sum"] += error
+            row["abs_log10_error_sum"] += abs(error)
+        if auto is not None:
+            row["open_answers"] += 1
+            row["open_score_sum"] += auto
+    return totals
+
+
+def _record_plan(store: Store, plan: list[tuple]) -> None:
+    for index, (card_id, topic, day, rating, state, error, auto, _o, _s) in enumerate(plan):
+        at = START + timedelta(days=day, minutes=index)
+        store.record_review(
+            ReviewRecord(card_id=card_id, reviewed_at=at, study_day=at.date(), rating=rating,
+                         mode="drill", kind="fact", topic=topic, log10_error=error,
+                         auto_score=auto, card_before=None if state is None else {"state": state}),
+            CardRow(card_id, {"hw.a": 1, "hw.b": 2, "hw.c": 3, "ml.d": 4}[card_id], 2, None, 3.0,
+                    5.0, at + timedelta(days=3), at, 1, 0))
+
+
+def _stored_topic_totals(store: Store, names: list[str]) -> dict[str, dict[str, float]]:
+    rows = store.conn.execute(f"SELECT topic, {', '.join(names)} FROM topic_totals").fetchall()
+    return {row[0]: dict(zip(names, map(float, row[1:]), strict=True)) for row in rows}
+
+
+def test_a_hard_answer_in_review_is_a_pass_against_a_hand_count(tmp_path: Path) -> None:
+    """Issue #12's planted bug (Hard counted as a failed review) passed the suite because the
+    scripted year had no Hard answers. Four review-state answers, one of each rating, and two
+    learning ones: 3 of 4 review answers pass (Hard, Good, Easy), 2 answers are Again."""
+    plan = [
+        ("hw.a", "hardware.memory", 0, 1, 2, 0.5, None, None, None),   # Again in review
+        ("hw.b", "hardware.memory", 0, 2, 2, -0.1, None, None, None),  # Hard in review: pass
+        ("hw.c", "hardware.memory", 1, 3, 2, 0.0, None, None, None),   # Good
+        ("hw.a", "hardware.memory", 2, 4, 2, None, 0.75, None, None),  # Easy, an open answer
+        ("ml.d", "hardware.memory", 2, 1, 1, None, None, None, None),  # Again while learning
+        ("ml.d", "hardware.memory", 3, 2, 1, None, None, None, None),  # Hard while learning
+    ]
+    store = Store(tmp_path / "hard.db", auto_backup=False)
+    try:
+        _record_plan(store, plan)
+        stored = _stored_topic_totals(store, ["answers", "review_answers", "review_passed",
+                                              "fails", "numeric_answers", "log10_error_sum",
+                                              "abs_log10_error_sum", "open_answers",
+                                              "open_score_sum"])
+        assert stored["hardware.memory"] == pytest.approx({
+            "answers": 6, "review_answers": 4, "review_passed": 3, "fails": 2,
+            "numeric_answers": 3, "log10_error_sum": 0.4, "abs_log10_error_sum": 0.6,
+            "open_answers": 1, "open_score_sum": 0.75})
+    finally:
+        store.close()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers)
+def test_topic_totals_equal_a_count_made_in_python(tmp_path: Path, plan) -> None:
+    """The same answers counted by the triggers and by :func:`_python_oracle` agree."""
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "oracle.db"  # one file per example
+    store = Store(path, auto_backup=False)
+    try:
+        _record_plan(store, plan)
+        expected = _python_oracle(plan)
+        stored = _stored_topic_totals(store, list(next(iter(expected.values()))))
+        assert stored.keys() == expected.keys()
+        for topic, row in expected.items():
+            assert stored[topic] == pytest.approx(row, abs=1e-9), topic
+    finally:
+        store.close()
