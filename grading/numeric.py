@@ -329,7 +329,7 @@ def find_slip(value: float, reference: float, tolerance: Tolerance,
         if not slip.applies_to(display_unit):
             continue
         distance = abs(log_ratio - math.log(slip.factor))
-        if distance > math.log(slip.window):
+        if distance > math.log(slip.window) * (1 + _EDGE_SLACK):  # the edge is inside
             continue
         undone = value / slip.factor if value > reference else value * slip.factor
         if _band(undone, reference, _rel_error(undone, reference), tolerance) != "exact":

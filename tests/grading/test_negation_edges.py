@@ -37,3 +37,23 @@ def test_the_window_is_three_words() -> None:
 @pytest.mark.parametrize(("answer", "matched"), CASES)
 def test_negation_window_edges(answer: str, matched: bool) -> None:
     assert (find_phrase(analyse(answer), "HBM3") is not None) is matched
+
+
+# (answer, flagged?) — the default red flag "facilitated", with a negation 1-4 words before.
+RED_FLAG_CASES = [
+    ("I facilitated the design review.", True),
+    ("I never facilitated it.", False),  # 1
+    ("I did not really facilitate it.", False),  # 2
+    ("I did not merely just facilitate it.", False),  # 3: the edge
+    ("I did not merely and just facilitate it.", True),  # 4: just past it
+    ("No. I facilitated the review.", True),  # the negation's sentence has ended
+    ("Not a meeting, but I facilitated it.", True),  # nor does it cross "but"
+]
+
+
+@pytest.mark.parametrize(("answer", "flagged"), RED_FLAG_CASES)
+def test_red_flag_negation_window_edges(answer: str, flagged: bool) -> None:
+    from grading.rubric import score_open
+
+    heard = [hit.phrase for hit in score_open(answer, ()).red_flags]
+    assert any(phrase.startswith("facilitat") for phrase in heard) is flagged, heard

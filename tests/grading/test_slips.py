@@ -158,3 +158,28 @@ def test_no_slip_and_no_crash_when_the_ratio_underflows() -> None:
     assert grade.band == "off"
     assert grade.slip is None
     assert grade.log10_error == pytest.approx(math.log10(5e-324) - math.log10(2.0))
+
+
+# (answer, reference, display unit, tolerance, slip named?) at and just past each window:
+# 3 % for the factors, 1 % for the binary prefixes (the window is on the answer/reference
+# ratio; a slip also needs the undone answer to land in the exact band).
+WIDE = Tolerance.parse("rel:5%,50%")
+WINDOW_EDGES = [
+    (f"{8 * 1.03:.12f}", 1.0, "GB/s", WIDE, NODE_OR_BITS),  # 8 × 1.03: on the edge
+    (f"{8 * 1.0301:.12f}", 1.0, "GB/s", WIDE, None),  # just past it
+    (f"{8 / 1.03:.12f}", 1.0, "GB/s", WIDE, NODE_OR_BITS),  # under 8 by the window
+    (f"{8 / 1.0301:.12f}", 1.0, "GB/s", WIDE, None),
+    (f"{2 * 1.03:.12f}", 1.0, "TFLOP/s", WIDE, SPARSE),
+    (f"{2 * 1.0301:.12f}", 1.0, "TFLOP/s", WIDE, None),
+    (f"{1000 * 1.03:.12f}", 1.0, "GB", Tolerance.parse("rel:5%,99%"), PREFIX),
+    (f"{1000 * 1.0301:.12f}", 1.0, "GB", Tolerance.parse("rel:5%,99%"), None),
+    (f"{1.024**3 * 1.01:.12f}", 1.0, "GB", TIGHT, BINARY),  # GiB: 1 % window
+    (f"{1.024**3 * 1.0101:.12f}", 1.0, "GB", TIGHT, None),
+]
+
+
+@pytest.mark.parametrize(("answer", "reference", "display", "tolerance", "slip"), WINDOW_EDGES)
+def test_slip_windows_at_and_just_past_their_edges(answer: str, reference: float,
+                                                   display: str, tolerance: Tolerance,
+                                                   slip: str | None) -> None:
+    assert grade_numeric(answer, reference, display, display, tolerance).slip == slip
