@@ -355,6 +355,7 @@ def grade_numeric(
     reference_unit: str,
     display_unit: str,
     tolerance: Tolerance = DEFAULT_TOLERANCE,
+    prompt: str = "",
 ) -> Grade:
     """Grade ``answer_text`` against ``reference_value`` (in ``reference_unit``, usually SI).
 
@@ -366,7 +367,7 @@ def grade_numeric(
     ``message``: "Off by 8.0× (you were high). Looks like bits vs bytes (a factor of 8)."
     """
     reference = units.convert(reference_value, reference_unit, display_unit)
-    parsed = parse_answer(answer_text, display_unit)
+    parsed = parse_answer(answer_text, display_unit, prompt)
     value = parsed.value
     rel_error = _rel_error(value, reference)
     band = _band(value, reference, rel_error, tolerance)

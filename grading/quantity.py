@@ -9,6 +9,7 @@ re-enters. Everything else becomes a :class:`ParsedAnswer` in the expected unit.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,6 +21,7 @@ from grading._syntax import (
     scan_interval,
     scan_plus_minus,
     scan_quantity,
+    tokenise_unit,
 )
 
 __all__ = ["AnswerError", "ParsedAnswer", "parse_answer"]
@@ -142,7 +144,47 @@ def _geometric_mean(low: float, high: float) -> float:
     return min(max(mean, low), high)
 
 
-def parse_answer(text: str, expected_unit: str) -> ParsedAnswer:
+#: Words a plain-number prompt may name its unit with ("bytes per parameter", "FLOPs per
+#: token"): an answer in that kind of unit is read in the prompt's word.
+_PROMPT_UNIT_WORDS = ("bytes", "byte", "bits", "bit", "FLOPs", "FLOP", "flops")
+_PROMPT_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+def _singular(word: str) -> str:
+    lowered = word.lower()
+    return lowered[:-1] if lowered.endswith("s") and len(lowered) > 3 else lowered
+
+
+def _in_prompt_words(scanned: Scanned, prompt: str) -> float | None:
+    """A plain-number answer typed with the unit its own prompt names, read as that number.
+
+    "16 bytes" or "16 B/param" for "bytes of model state per parameter", "2 FLOPs" for "FLOPs
+    per parameter per token", "128 bits" for bytes (16), "18 links" for "how many NVLink
+    links" (pint would read a surveyor's link), "32 GT/s" for "in GT/s (number only)". ``None``
+    when the prompt names no such unit: the usual refusal then applies.
+    """
+    prompt_words = _PROMPT_WORD_RE.findall(prompt)
+    if not prompt_words or scanned.currency:
+        return None
+    tokens = [t for t in (tokenise_unit(scanned.unit_text) or ()) if not t.is_operator]
+    if tokens and {_singular(t.text) for t in tokens} <= {_singular(w) for w in prompt_words}:
+        # Every word of the unit is one the prompt uses: it names what is counted or the unit
+        # the prompt asks the number in, whatever pint would make of it.
+        return scanned.value
+    try:
+        answer_info = units.unit_info(scanned.unit_expression())
+    except units.UnitError:
+        return None
+    for word in prompt_words:
+        if word not in _PROMPT_UNIT_WORDS:
+            continue
+        named = units.unit_info(word)
+        if named.dimensions == answer_info.dimensions:
+            return scanned.value * (answer_info.scale / named.scale)
+    return None
+
+
+def parse_answer(text: str, expected_unit: str, prompt: str = "") -> ParsedAnswer:
     """Read typed ``text`` as a value in ``expected_unit``.
 
     - A bare number is in the expected unit (``"3.35"`` for TB/s is 3.35 TB/s).
@@ -163,6 +205,9 @@ def parse_answer(text: str, expected_unit: str) -> ParsedAnswer:
       ``"1 h 30 m"`` (largest unit first).
     - Empty or unreadable text raises ``AnswerError(band="unparsed")``.
 
+    - A plain-number question (``expected_unit`` ``""``) accepts the unit its ``prompt``
+      names: "16 bytes" when it asks for bytes per parameter, "2 FLOPs" for FLOPs per token.
+
     ``expected_unit`` comes from content; an unreadable one raises
     :class:`grading.units.UnitError` (a content bug, not the player's).
     """
@@ -174,7 +219,14 @@ def parse_answer(text: str, expected_unit: str) -> ParsedAnswer:
         raise _unparsed(stripped[:20] + "…", expected_unit, "the answer is too long")
     single = scan_quantity(stripped)
     if single is not None:
-        value = _end_value(single, stripped, expected, expected_unit)
+        try:
+            value = _end_value(single, stripped, expected, expected_unit)
+        except AnswerError:
+            named = _in_prompt_words(single, prompt) if prompt and single.has_unit \
+                and not expected.dimensions else None
+            if named is None:
+                raise
+            value = named
         interval = None
     else:
         plus_minus = scan_plus_minus(stripped)

@@ -55,3 +55,41 @@ def test_spellings_people_use_are_read(typed: str, value: float, unit: str, disp
     grade = grade_numeric(typed, value, unit, display)
     assert grade.value == pytest.approx(shown)
     assert grade.band == "exact"
+
+
+# Issue #12: plain-number cards refused the units their own prompt uses. The prompts are the
+# bank's own (hw.rule.adam_bytes_per_param, hw.rule.train_flops_per_param_token,
+# hw.nvlink4.links, hw.pcie5_x16.transfer_rate).
+ADAM = ("Mixed-precision training with Adam: bytes of model state per parameter (weights + "
+        "grads + optimizer), before any sharding?")
+SIX_ND = ("Training FLOPs per parameter per token for a dense transformer (the C ~ k*N*D "
+          "rule): k = ?")
+LINKS = "How many NVLink links does one H100 SXM have?"
+PCIE = "PCIe 5.0 per-lane transfer rate, in GT/s (number only)?"
+# (typed, reference, prompt, value read or None for refused)
+PROMPT_UNITS = [
+    ("16 bytes", 16.0, ADAM, 16.0),
+    ("16 B/param", 16.0, ADAM, 16.0),
+    ("16 bytes/parameter", 16.0, ADAM, 16.0),
+    ("128 bits", 16.0, ADAM, 16.0),  # converted into the unit the prompt names
+    ("16 GB", 16.0, ADAM, 16e9),  # read, converted, and wrong: 16e9 bytes per parameter
+    ("6 FLOPs", 6.0, SIX_ND, 6.0),
+    ("6 FLOP/param/token", 6.0, SIX_ND, 6.0),
+    ("18 links", 18.0, LINKS, 18.0),  # pint alone reads a surveyor's link (a length)
+    ("32 GT/s", 32.0, PCIE, 32.0),
+    ("18 km", 18.0, LINKS, None),  # a unit the prompt does not name is still refused
+    ("16 bytes", 16.0, LINKS, None),
+    ("$16", 16.0, ADAM, None),
+]
+
+
+@pytest.mark.parametrize(("typed", "reference", "prompt", "value"), PROMPT_UNITS)
+def test_plain_number_cards_accept_their_prompts_unit(typed: str, reference: float,
+                                                      prompt: str, value: float | None) -> None:
+    if value is None:
+        with pytest.raises(AnswerError):
+            grade_numeric(typed, reference, "", "", prompt=prompt)
+        return
+    assert grade_numeric(typed, reference, "", "", prompt=prompt).value == pytest.approx(value)
+    with pytest.raises(AnswerError):  # without the prompt, the unit is refused as before
+        grade_numeric(typed, reference, "", "")
