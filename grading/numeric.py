@@ -356,18 +356,21 @@ def grade_numeric(
     display_unit: str,
     tolerance: Tolerance = DEFAULT_TOLERANCE,
     prompt: str = "",
+    conversion_card: bool = False,
 ) -> Grade:
     """Grade ``answer_text`` against ``reference_value`` (in ``reference_unit``, usually SI).
 
     The reference is converted into ``display_unit`` and the answer is read in it (a bare
     number means the display unit). Unreadable text or a wrong dimension raises
-    :class:`AnswerError` — those are never grades, the player re-enters. A zero or negative
-    answer to a positive reference is ``"off"``, not an error. A non-exact answer that one
-    known slip would make exact (see :func:`find_slip`) has it named in ``slip`` and
+    :class:`AnswerError` — those are never grades, the player re-enters. ``prompt`` lets a
+    plain-number card accept the unit it names, and with ``conversion_card`` (facts) refuse
+    a conversion card's given figure typed back in its own unit (see :func:`parse_answer`).
+    A zero or negative answer to a positive reference is ``"off"``, not an error. A non-exact
+    answer that one known slip would make exact (see :func:`find_slip`) has it named in ``slip`` and
     ``message``: "Off by 8.0× (you were high). Looks like bits vs bytes (a factor of 8)."
     """
     reference = units.convert(reference_value, reference_unit, display_unit)
-    parsed = parse_answer(answer_text, display_unit, prompt)
+    parsed = parse_answer(answer_text, display_unit, prompt, conversion_card)
     value = parsed.value
     rel_error = _rel_error(value, reference)
     band = _band(value, reference, rel_error, tolerance)

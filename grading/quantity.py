@@ -184,7 +184,54 @@ def _in_prompt_words(scanned: Scanned, prompt: str) -> float | None:
     return None
 
 
-def parse_answer(text: str, expected_unit: str, prompt: str = "") -> ParsedAnswer:
+#: A number with a unit inside a prompt: "(400 Gb/s)", "100 Gb Ethernet", "80GB".
+_PROMPT_QUANTITY_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s*[A-Za-z]+(?:/[A-Za-z]+)?")
+
+
+#: A bit count that names a link speed: "100 Gb Ethernet", "400G" is not one (no b).
+_BIT_COUNT_RE = re.compile(r"[kKMGT]?(?:b|bit|bits)")
+
+
+def conversion_asked(prompt: str, expected_unit: str) -> str | None:
+    """The quantity a conversion card gives, or ``None``: the prompt gives a quantity of the
+    kind asked for and says "in" the unit to give it in.
+
+    "One InfiniBand NDR port (400 Gb/s): bandwidth per direction in GB/s?" gives 400 Gb/s and
+    asks for GB/s: typing the given figure back ("400 Gbps") would let the grader do the one
+    conversion the card asks for. A link named by its bit count ("100 Gb Ethernet") counts
+    as that rate.
+    """
+    try:
+        expected = units.unit_info(expected_unit)
+    except units.UnitError:
+        return None
+    if not expected.dimensions:
+        return None
+    symbol = re.escape(units.pretty_unit(expected_unit))
+    if not re.search(rf"\bin {symbol}(?![\w/])", prompt):
+        return None  # only a card that names the unit to convert into is a conversion card
+    per_second = tuple(sorted((*expected.dimensions, ("[time]", 1)))) \
+        if ("[time]", -1) in expected.dimensions else None
+    rate_free = tuple(d for d in expected.dimensions if d != ("[time]", -1))
+    for match in _PROMPT_QUANTITY_RE.finditer(prompt):
+        scanned = scan_quantity(match.group())
+        if scanned is None or not scanned.unit_text:
+            continue
+        try:
+            given = units.unit_info(scanned.unit_expression())
+        except units.UnitError:
+            continue
+        if given.scale == expected.scale and given.dimensions == expected.dimensions:
+            continue  # given in the very unit asked: nothing to convert
+        names_a_link = per_second is not None and given.dimensions == rate_free and \
+            _BIT_COUNT_RE.fullmatch(scanned.unit_text) is not None
+        if given.dimensions == expected.dimensions or names_a_link:
+            return match.group().strip()
+    return None
+
+
+def parse_answer(text: str, expected_unit: str, prompt: str = "",
+                 conversion_card: bool = False) -> ParsedAnswer:
     """Read typed ``text`` as a value in ``expected_unit``.
 
     - A bare number is in the expected unit (``"3.35"`` for TB/s is 3.35 TB/s).
@@ -207,6 +254,9 @@ def parse_answer(text: str, expected_unit: str, prompt: str = "") -> ParsedAnswe
 
     - A plain-number question (``expected_unit`` ``""``) accepts the unit its ``prompt``
       names: "16 bytes" when it asks for bytes per parameter, "2 FLOPs" for FLOPs per token.
+    - With ``conversion_card`` (a fact, not a problem), a prompt that gives a quantity and
+      asks for it "in" another unit (see :func:`conversion_asked`) requires that unit: "400
+      Gbps" typed back for "(400 Gb/s) … in GB/s?" is refused, not converted.
 
     ``expected_unit`` comes from content; an unreadable one raises
     :class:`grading.units.UnitError` (a content bug, not the player's).
@@ -215,6 +265,9 @@ def parse_answer(text: str, expected_unit: str, prompt: str = "") -> ParsedAnswe
     stripped = text.strip()
     if not stripped:
         raise AnswerError("unparsed", f"type an answer, e.g. {_example(expected_unit)}")
+    given = conversion_asked(prompt, expected_unit) if prompt and conversion_card else None
+    if given is not None:
+        _require_asked_unit(stripped, given, expected, expected_unit)
     if len(stripped) > MAX_ANSWER_CHARS:
         raise _unparsed(stripped[:20] + "…", expected_unit, "the answer is too long")
     single = scan_quantity(stripped)
@@ -250,6 +303,25 @@ def parse_answer(text: str, expected_unit: str, prompt: str = "") -> ParsedAnswe
         raise _unparsed(stripped, expected_unit, "the number is too large")
     return ParsedAnswer(text=text, value=value, unit=expected_unit, interval=interval,
                         stated_point=interval is not None and centre is not None)
+
+
+def _require_asked_unit(text: str, given: str, expected: units.UnitInfo,
+                        expected_unit: str) -> None:
+    """Refuse an answer to a conversion card whose unit is not the one asked for."""
+    scanned = scan_quantity(text)
+    if scanned is None or not scanned.unit_text:
+        return  # a bare number is read in the asked unit; ranges are checked end by end
+    try:
+        typed = units.unit_info(scanned.unit_expression(), expected.is_flop_rate)
+    except units.UnitError:
+        return  # the usual refusal explains it
+    if typed.dimensions == expected.dimensions and typed.scale == expected.scale:
+        return
+    symbol = units.pretty_unit(expected_unit)
+    raise AnswerError(
+        "unit_mismatch",
+        f"this card asks you to convert {given} into {symbol}: give the answer in {symbol} "
+        f"(a bare number is read in {symbol})")
 
 
 def _plus_minus_ends(

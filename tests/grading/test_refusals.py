@@ -93,3 +93,37 @@ def test_plain_number_cards_accept_their_prompts_unit(typed: str, reference: flo
     assert grade_numeric(typed, reference, "", "", prompt=prompt).value == pytest.approx(value)
     with pytest.raises(AnswerError):  # without the prompt, the unit is refused as before
         grade_numeric(typed, reference, "", "")
+
+
+NDR = "One InfiniBand NDR port (400 Gb/s): bandwidth per direction in GB/s?"
+ETHERNET = "One 400 Gb Ethernet port: bandwidth per direction in GB/s?"
+NVML = "An 'H100 80GB HBM3' - how much memory does nvidia-smi/NVML report as total, in GiB?"
+# (typed, reference value, reference unit, display unit, prompt, band or None for refused)
+CONVERSIONS = [
+    ("400 Gbps", 50e9, "byte/s", "GB/s", NDR, None),  # the given figure typed back
+    ("400 Gb/s", 50e9, "byte/s", "GB/s", NDR, None),
+    ("0.05 TB/s", 50e9, "byte/s", "GB/s", NDR, None),  # converted, but not into GB/s
+    ("50 GB/s", 50e9, "byte/s", "GB/s", NDR, "exact"),
+    ("50", 50e9, "byte/s", "GB/s", NDR, "exact"),  # a bare number is in GB/s
+    ("400", 50e9, "byte/s", "GB/s", NDR, "off"),  # and 400 of them is the bits slip
+    ("400 Gbps", 50e9, "byte/s", "GB/s", ETHERNET, None),  # a link named by its bit count
+    ("80 GB", 79.6 * 2**30, "byte", "GiB", NVML, None),
+    ("79.6 GiB", 79.6 * 2**30, "byte", "GiB", NVML, "exact"),
+    # A prompt that says "in GB/s" but gives nothing of that kind is no conversion card.
+    ("3350 GB/s", 3.35e12, "byte/s", "TB/s", "HBM bandwidth of an H100 SXM in TB/s?", "exact"),
+]
+
+
+@pytest.mark.parametrize(("typed", "value", "unit", "display", "prompt", "band"), CONVERSIONS)
+def test_a_conversion_card_requires_the_unit_it_asks_for(typed: str, value: float, unit: str,
+                                                         display: str, prompt: str,
+                                                         band: str | None) -> None:
+    if band is None:
+        with pytest.raises(AnswerError) as refused:
+            grade_numeric(typed, value, unit, display, prompt=prompt, conversion_card=True)
+        assert "this card asks you to convert" in str(refused.value)
+        # a problem whose prompt happens to give a figure is not held to it
+        grade_numeric(typed, value, unit, display, prompt=prompt, conversion_card=False)
+        return
+    grade = grade_numeric(typed, value, unit, display, prompt=prompt, conversion_card=True)
+    assert grade.band == band
