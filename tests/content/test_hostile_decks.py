@@ -274,7 +274,7 @@ def test_pose_raises_only_pose_error_for_placeholders_the_loader_would_refuse(
         prompt: str) -> None:
     """Items built in code (or loaded by an older version) skip the loader's checks; posing
     them still raises PoseError, never KeyError/AttributeError/IndexError."""
-    with pytest.raises(PoseError, match="h.problem"):
+    with pytest.raises(PoseError, match=r"h\.problem"):
         pose(_problem(prompt=prompt), np.random.default_rng(0), builtin_catalog())
 
 
@@ -282,10 +282,10 @@ def test_pose_raises_only_pose_error_for_values_the_loader_would_refuse() -> Non
     from content.loader import ParamDraw
 
     huge = ParamDraw("seq_len", minimum=-1.7e308, maximum=1.7e308)
-    with pytest.raises(PoseError, match="h.problem"):
+    with pytest.raises(PoseError, match=r"h\.problem"):
         pose(_problem(params=(huge,)), np.random.default_rng(0), builtin_catalog())
     text = ParamDraw("layers", fixed="eighty")
-    with pytest.raises(PoseError, match="h.problem"):
+    with pytest.raises(PoseError, match=r"h\.problem"):
         pose(_problem(params=(text,), prompt="{layers:count}"), np.random.default_rng(0),
              builtin_catalog())
 
