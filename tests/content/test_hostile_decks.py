@@ -346,3 +346,29 @@ def test_cli_content_check_on_a_hostile_folder_exits_1_without_a_traceback(
     assert done.stdout.strip().endswith(f"{len(expected)} error(s)")
     for name in expected:
         assert name in done.stdout
+
+
+def test_a_deck_asking_a_model_for_too_much_work_is_reported_not_run(tmp_path: Path) -> None:
+    """A problem within the schema's limits but far past the work budget (it used to take
+    8.6 GB and seconds per question) is one error line in content check, and never posed."""
+    (tmp_path / "heavy.toml").write_text(DECK_HEADER + """
+[[problems]]
+id = "h.heavy"
+topic = "training.reliability"
+level = "L7"
+model = "failure_montecarlo"
+output = "days"
+prompt = "{gpus:int} GPUs for {hours:int} hours: wall-clock days?"
+unit = "day"
+explanation = "Monte Carlo."
+[problems.params]
+gpus = 16384
+hours = 720
+mtbf_hours = 50000
+checkpoint_s = 60
+trials = 10000000
+""")
+    report = check_content([tmp_path], seeds=3)
+    [error] = report.errors
+    assert error.item == "h.heavy"
+    assert "trials × expected failures = 2.6e9 exceeds the budget of 5e7" in error.message
