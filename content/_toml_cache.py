@@ -39,7 +39,7 @@ def cached_parse(text: str, path: str | Path | None, cache_dir: Path | None,
         if (isinstance(payload, tuple) and len(payload) == 3 and payload[0] == key
                 and payload[1] == text):
             return payload[2]
-    except (OSError, ValueError, EOFError, TypeError):
+    except Exception:  # any damaged or foreign cache file is a cache miss
         pass
     parsed = parse(text)
     try:
@@ -48,6 +48,6 @@ def cached_parse(text: str, path: str | Path | None, cache_dir: Path | None,
         temporary = cached.with_name(f"{cached.stem}.{id(data)}.tmp")
         temporary.write_bytes(data)
         temporary.replace(cached)
-    except (OSError, ValueError):
-        pass  # e.g. a TOML date (not marshalable) or a read-only cache folder
+    except Exception:  # caching is an optimisation; never fail a parse on it
+        pass  # e.g. a TOML date (not marshalable), data nested too deeply, a read-only folder
     return parsed

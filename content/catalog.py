@@ -7,6 +7,7 @@ figure is typed once and corrected once.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,10 @@ KINDS: dict[str, str] = {
     "memory": "memory generation",
     "systems": "system",
 }
+
+#: Largest figure a catalog field may hold (the same bound decks have: far above any real
+#: part's figure in SI, far below float overflow).
+MAX_FIGURE = 1e30
 
 #: SI unit of each numeric field, by exact name; see ``field_unit`` for the suffix rules.
 _FIELD_UNITS: dict[str, str] = {
@@ -163,6 +168,8 @@ def parse_catalog(text: str, path: str = "hardware.toml",
         data = cached_parse(text, path, cache_dir, tomllib.loads)
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise CatalogError(f"{path}: not readable TOML: nested too deeply") from None
     entries: dict[str, CatalogEntry] = {}
     for kind, table in data.items():
         if kind not in KINDS:
@@ -177,6 +184,13 @@ def parse_catalog(text: str, path: str = "hardware.toml",
             for required in ("name", "source"):
                 if not str(fields.get(required, "")).strip():
                     raise CatalogError(f"{path}, entry {entry_id}: missing {required!r}")
+            for field_name, raw in fields.items():
+                if _is_number(raw) and not (math.isfinite(raw) and 0 < raw <= MAX_FIGURE):
+                    raise CatalogError(
+                        f"{path}, entry {entry_id}: {field_name} = {raw!r} must be a finite "
+                        f"positive number (at most {MAX_FIGURE:g}); leave a figure out "
+                        f"rather than write 0"
+                    )
             entries[entry_id] = CatalogEntry(entry_id, kind, fields)
     return Catalog(entries, path)
 

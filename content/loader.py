@@ -14,6 +14,7 @@ Checks that need other layers (does the model exist, do the units parse) happen 
 
 from __future__ import annotations
 
+import math
 import re
 import string
 import tomllib
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from content._toml_cache import cached_parse
+from content.untrusted import clean_text
 
 LEVELS = ("L4", "L5", "L6", "L7", "L8")
 #: The interview rounds an open question can serve, in the order a loop runs them.
@@ -32,6 +34,30 @@ ROUNDS = ("recruiter_screen", "technical_screen", "program_design", "technical_d
 _TOLERANCE = re.compile(r"^(rel:\d+(\.\d+)?%,\d+(\.\d+)?%|log:\d+(\.\d+)?,\d+(\.\d+)?)$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 _TOPIC = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+#: A prompt placeholder names one declared parameter: a plain identifier, no attribute
+#: (``{x.real}``), index (``{x[0]}``) or conversion (``{x!r}``).
+_PLACEHOLDER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+#: A placeholder's format is a keyword (count, int, %, name) or a unit to convert into
+#: ("GB/s", "min", "TFLOP/s"): letters, digits and unit punctuation, no nested ``{}``.
+_PLACEHOLDER_SPEC = re.compile(r"^[A-Za-z0-9%/*^.·µμ _()\-]{0,40}$")
+
+#: Largest magnitude a deck number may have (parameters, choices, presets, fact values).
+#: Far beyond any real quantity in SI (the FLOPs of a frontier run are ~1e26) and far below
+#: float overflow, so draws, rounding and unit conversion stay finite.
+MAX_MAGNITUDE = 1e30
+#: Smallest positive fact value: below it a relative grade means nothing.
+MIN_FACT_VALUE = 1e-30
+#: Significant figures a range may round to (a float holds ~15.9).
+MAX_SIG = 15
+#: Longest answer time an item may ask for: a day (target_seconds) / 24 h (target_minutes).
+MAX_TARGET_SECONDS = 86_400.0
+#: Widest tolerance band: 1000 % relative, or a factor of 1000.
+MAX_TOLERANCE_REL = 10.0
+MAX_TOLERANCE_FACTOR = 1000.0
+#: Heaviest a key point may weigh against the others.
+MAX_KEY_POINT_WEIGHT = 1e6
+#: Longest string a parameter value or a preset label may be.
+MAX_VALUE_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +70,11 @@ class ContentError:
     message: str
 
     def __str__(self) -> str:
+        """``file:line, item id: message``, with terminal control characters removed (ids
+        and messages quote the deck, which may carry escape sequences)."""
         where = self.file + (f":{self.line}" if self.line else "")
         item = f", item {self.item}" if self.item else ""
-        return f"{where}{item}: {self.message}"
+        return clean_text(f"{where}{item}: {self.message}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "item": self.item, "line": self.line, "message": self.message}
@@ -237,17 +265,68 @@ class _ItemReader:
         return value
 
     def number(self, key: str) -> float | None:
+        """``key`` as a finite float of sane magnitude, or ``None`` when absent."""
         value = self.raw.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(f"{key!r} must be a number, not {value!r}")
+        problem = number_problem(value)
+        if problem:
+            raise self.fail(f"{key!r} {problem}")
         return float(value)
 
 
+def is_number(value: object) -> bool:
+    """A TOML integer or float (``true``/``false`` are not numbers)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def number_problem(value: object, limit: float = MAX_MAGNITUDE) -> str | None:
+    """Why ``value`` is not a usable deck number (finite, ``|value| <= limit``), or ``None``.
+
+    The text reads after a name: "'max' must be a finite number, not inf".
+    """
+    if not is_number(value):
+        return f"must be a number, not {_shown(value)}"
+    as_float = float(value)  # type: ignore[arg-type]  # is_number checked it
+    if not math.isfinite(as_float):
+        return f"must be a finite number, not {as_float!r}"
+    if abs(as_float) > limit:
+        return f"= {as_float:g} is out of range: use a number within ±{limit:g}"
+    return None
+
+
+def _shown(value: object) -> str:
+    """A deck value for an error message: repr'd (control characters escaped), cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _value_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a parameter value (fixed, a choice, a preset), or ``None``.
+
+    A value is a number (finite, within ±MAX_MAGNITUDE), true/false, or a short string (a
+    catalog id such as "h100_sxm", or a choice such as "ring")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        if not value.strip() or len(value) > MAX_VALUE_CHARS:
+            return f"must be a non-empty string of at most {MAX_VALUE_CHARS} characters"
+        return None
+    if is_number(value):
+        return number_problem(value)
+    return f"must be a number, a string or true/false, not {_shown(value)}"
+
+
 def _read_draw(reader: _ItemReader, name: str, spec: Any) -> ParamDraw:
-    """One ``[problems.params]`` entry: a constant, ``{choices=[...]}`` or ``{min, max, ...}``."""
+    """One ``[problems.params]`` entry: a constant, ``{choices=[...]}`` or ``{min, max, ...}``.
+
+    Every number is checked here, before anything is drawn: finite, within ±MAX_MAGNITUDE,
+    ``min < max``, ``step > 0``, ``sig`` 1..15, a log range above zero — so drawing,
+    rounding and formatting can never overflow."""
     if not isinstance(spec, dict):
+        problem = _value_problem(spec)
+        if problem:
+            raise reader.fail(f"parameter {name!r} {problem}")
         return ParamDraw(name=name, fixed=spec)
     allowed = {"choices", "min", "max", "scale", "step", "sig", "integer"}
     unknown = set(spec) - allowed
@@ -260,26 +339,42 @@ def _read_draw(reader: _ItemReader, name: str, spec: Any) -> ParamDraw:
         choices = spec["choices"]
         if not isinstance(choices, list) or not choices:
             raise reader.fail(f"parameter {name!r}: choices must be a non-empty list")
+        for index, choice in enumerate(choices):
+            problem = _value_problem(choice)
+            if problem:
+                raise reader.fail(f"parameter {name!r}: choices[{index}] {problem}")
         return ParamDraw(name=name, choices=tuple(choices))
     if "min" not in spec or "max" not in spec:
         raise reader.fail(f"parameter {name!r}: a range needs both min and max")
     minimum, maximum = spec["min"], spec["max"]
-    for bound in (minimum, maximum):
-        if isinstance(bound, bool) or not isinstance(bound, int | float):
-            raise reader.fail(f"parameter {name!r}: min and max must be numbers")
+    for key, bound in (("min", minimum), ("max", maximum)):
+        problem = number_problem(bound)
+        if problem:
+            raise reader.fail(f"parameter {name!r}: {key} {problem}")
     if minimum > maximum:
         raise reader.fail(f"parameter {name!r}: inverted range, min {minimum} > max {maximum}")
+    if minimum == maximum:
+        raise reader.fail(f"parameter {name!r}: empty range, min = max = {minimum}; "
+                          f"write {name} = {minimum} for a constant")
     scale = spec.get("scale", "linear")
     if scale not in {"linear", "log"}:
-        raise reader.fail(f"parameter {name!r}: scale must be 'linear' or 'log', not {scale!r}")
+        raise reader.fail(f"parameter {name!r}: scale must be 'linear' or 'log', "
+                          f"not {_shown(scale)}")
     if scale == "log" and minimum <= 0:
         raise reader.fail(f"parameter {name!r}: a log range needs min > 0")
     step = spec.get("step")
-    if step is not None and (not isinstance(step, int | float) or step <= 0):
-        raise reader.fail(f"parameter {name!r}: step must be a positive number")
+    if step is not None and (number_problem(step) or step <= 0 or step < 1 / MAX_MAGNITUDE):
+        raise reader.fail(f"parameter {name!r}: step must be a positive number "
+                          f"(at least {1 / MAX_MAGNITUDE:g}), not {_shown(step)}")
     sig = spec.get("sig")
-    if sig is not None and (not isinstance(sig, int) or sig < 1):
-        raise reader.fail(f"parameter {name!r}: sig must be a whole number >= 1")
+    if sig is not None and (isinstance(sig, bool) or not isinstance(sig, int)
+                            or not 1 <= sig <= MAX_SIG):
+        raise reader.fail(f"parameter {name!r}: sig must be a whole number from 1 to "
+                          f"{MAX_SIG}, not {_shown(sig)}")
+    integer = spec.get("integer", False)
+    if not isinstance(integer, bool):
+        raise reader.fail(f"parameter {name!r}: integer must be true or false, "
+                          f"not {_shown(integer)}")
     return ParamDraw(
         name=name,
         minimum=float(minimum),
@@ -287,7 +382,7 @@ def _read_draw(reader: _ItemReader, name: str, spec: Any) -> ParamDraw:
         scale=scale,
         step=float(step) if step is not None else None,
         sig=sig,
-        integer=bool(spec.get("integer", False)),
+        integer=integer,
     )
 
 
@@ -302,8 +397,9 @@ def _common(reader: _ItemReader, kind: str, deck_id: str) -> dict[str, Any]:
     if level not in LEVELS:
         raise reader.fail(f"level {level!r} must be one of {', '.join(LEVELS)}")
     target = reader.number("target_seconds")
-    if target is not None and target <= 0:
-        raise reader.fail("target_seconds must be positive")
+    if target is not None and not 0 < target <= MAX_TARGET_SECONDS:
+        raise reader.fail(f"target_seconds must be positive and at most "
+                          f"{MAX_TARGET_SECONDS:g} (a day), not {target:g}")
     return {
         "id": item_id,
         "kind": kind,
@@ -320,9 +416,24 @@ def _common(reader: _ItemReader, kind: str, deck_id: str) -> dict[str, Any]:
 
 
 def _tolerance(reader: _ItemReader) -> str:
+    """The tolerance spec, its figures checked as grading will read them: a relative band
+    0 < exact <= close <= 1000 %, a log band 1 < exact <= close <= 1000."""
     spec = reader.text("tolerance", required=False, default="rel:5%,15%").replace(" ", "")
     if not _TOLERANCE.match(spec):
         raise reader.fail(f"tolerance {spec!r} must look like 'rel:5%,15%' or 'log:1.25,2'")
+    kind, _, figures = spec.partition(":")
+    exact_text, close_text = figures.replace("%", "").split(",")
+    exact, close = float(exact_text), float(close_text)
+    if kind == "rel":
+        exact, close = exact / 100, close / 100
+        lowest, highest, shown_max = 0.0, MAX_TOLERANCE_REL, f"{MAX_TOLERANCE_REL * 100:g}%"
+    else:
+        lowest, highest, shown_max = 1.0, MAX_TOLERANCE_FACTOR, f"{MAX_TOLERANCE_FACTOR:g}"
+    if not (lowest < exact <= close <= highest):
+        raise reader.fail(
+            f"tolerance {spec!r}: need {lowest:g} < exact <= close <= {shown_max} "
+            f"for a {kind} band, e.g. 'rel:5%,15%' or 'log:1.25,2'"
+        )
     return spec
 
 
@@ -356,6 +467,12 @@ def read_fact(reader: _ItemReader, deck_id: str) -> Fact:
         raise reader.fail(f"catalog must look like 'h100_sxm.tdp_watts', not {catalog_ref!r}")
     if catalog_ref is None and not common["source"].strip():
         raise reader.fail("missing 'source': a fact not read from the catalog must name its source")
+    if value is not None and not MIN_FACT_VALUE <= value:
+        raise reader.fail(
+            f"value = {value:g}: a fact's value must be positive (at least "
+            f"{MIN_FACT_VALUE:g}), since answers are graded by relative error; state the "
+            f"magnitude and put the sign in the prompt"
+        )
     unit = reader.text("unit", required=False)
     if value is not None and "unit" not in reader.raw:
         raise reader.fail("missing 'unit' (use unit = \"\" for a plain number)")
@@ -368,6 +485,44 @@ def read_fact(reader: _ItemReader, deck_id: str) -> Fact:
         value_unit=reader.text("value_unit", required=False, default=unit),
         answers=tuple(answers),
     )
+
+
+def _check_placeholders(reader: _ItemReader, prompt: str, known: set[str]) -> None:
+    """Every ``{name:format}`` in a problem's prompt names a declared parameter, plainly.
+
+    Posing fills placeholders by name from the drawn values, never through ``str.format``,
+    but an attribute (``{layers.real}``), an index (``{layers[0]}``), a conversion
+    (``{layers!r}``), an empty ``{}`` or a nested ``{x:{y}}`` is refused here so the item
+    never reaches a player half-working."""
+    try:
+        fields = list(string.Formatter().parse(prompt))
+    except ValueError as error:
+        raise reader.fail(f"prompt has a broken placeholder: {error}; write {{{{ and }}}} "
+                          f"for literal braces") from None
+    parameters = ", ".join(sorted(known)) or "(none)"
+    for _literal, name, spec, conversion in fields:
+        if name is None:
+            continue
+        shown = "{" + name + (f"!{conversion}" if conversion else "") + \
+            (f":{spec}" if spec else "") + "}"
+        if not _PLACEHOLDER_NAME.match(name):
+            raise reader.fail(
+                f"prompt placeholder {shown!r} must be a plain parameter name such as "
+                f"{{layers}} or {{layers:int}} (no '.', '[...]' or empty name); "
+                f"parameters: {parameters}"
+            )
+        if name not in known:
+            raise reader.fail(
+                f"prompt placeholder {{{name}}} names no parameter; parameters: {parameters}"
+            )
+        if conversion:
+            raise reader.fail(f"prompt placeholder {shown!r}: conversions like !{conversion} "
+                              f"are not supported; write {{{name}}} or {{{name}:int}}")
+        if spec and not _PLACEHOLDER_SPEC.match(spec):
+            raise reader.fail(
+                f"prompt placeholder {shown!r}: format {spec!r} is not supported; use "
+                f"count, int, %, name or a unit such as GB/s (at most 40 characters)"
+            )
 
 
 def read_problem(reader: _ItemReader, deck_id: str) -> Problem:
@@ -383,22 +538,24 @@ def read_problem(reader: _ItemReader, deck_id: str) -> Problem:
     raw_presets = reader.raw.get("presets", [])
     if not isinstance(raw_presets, list) or not all(isinstance(p, dict) for p in raw_presets):
         raise reader.fail("presets must be an array of tables: [[problems.presets]]")
-    for preset in raw_presets:
-        if not isinstance(preset.get("label"), str):
-            raise reader.fail("every preset needs a label, e.g. label = \"Llama-3 70B\"")
+    for index, preset in enumerate(raw_presets):
+        label = preset.get("label")
+        if not isinstance(label, str) or not label.strip() or len(label) > MAX_VALUE_CHARS:
+            raise reader.fail(f"presets[{index}]: every preset needs a label of at most "
+                              f"{MAX_VALUE_CHARS} characters, e.g. label = \"Llama-3 70B\"")
+        for key, value in preset.items():
+            problem = None if key == "label" else _value_problem(value)
+            if problem:
+                raise reader.fail(f"presets[{index}]: {key} {problem}")
     preset_keys = set().union(*(set(p) for p in raw_presets)) if raw_presets else set()
     known = {d.name for d in draws} | preset_keys | ({"preset"} if raw_presets else set())
-    try:
-        fields = prompt_fields(common["prompt"])
-    except ValueError as error:
-        raise reader.fail(f"prompt has a broken placeholder: {error}") from None
-    for name, _spec in fields:
-        base = name.split(".")[0]
-        if base not in known:
-            raise reader.fail(
-                f"prompt placeholder {{{name}}} names no parameter; parameters: "
-                f"{', '.join(sorted(known)) or '(none)'}"
-            )
+    _check_placeholders(reader, common["prompt"], known)
+    drawn = {d.name for d in draws} | {"preset"}
+    for name, _spec in prompt_fields(common["prompt"]):
+        lacking = [i for i, p in enumerate(raw_presets) if name not in drawn and name not in p]
+        if lacking:
+            raise reader.fail(f"prompt placeholder {{{name}}}: presets[{lacking[0]}] does not "
+                              f"set {name}; set it in every preset or under [problems.params]")
     return Problem(
         **common,
         model=reader.text("model"),
@@ -444,12 +601,16 @@ def read_open(reader: _ItemReader, deck_id: str) -> OpenQuestion:
         if extra:
             raise reader.fail(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
         weight = raw.get("weight", 1.0)
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-            raise reader.fail(f"{where}: weight must be a positive number")
+        if number_problem(weight, MAX_KEY_POINT_WEIGHT) or weight <= 0:
+            raise reader.fail(f"{where}: weight must be a positive number up to "
+                              f"{MAX_KEY_POINT_WEIGHT:g}, not {_shown(weight)}")
         points.append(KeyPoint(raw["point"], _phrasings(reader, raw.get("phrasings"), where),
                                float(weight)))
+    raw_flags = reader.raw.get("red_flags", [])
+    if not isinstance(raw_flags, list):
+        raise reader.fail("red_flags must be an array of tables: [[open.red_flags]]")
     flags = []
-    for index, raw in enumerate(reader.raw.get("red_flags", [])):
+    for index, raw in enumerate(raw_flags):
         where = f"red_flags[{index}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("why"), str):
             raise reader.fail(f"{where}: needs phrasings = [...] and why = \"...\"")
@@ -458,8 +619,9 @@ def read_open(reader: _ItemReader, deck_id: str) -> OpenQuestion:
             raise reader.fail(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
         flags.append(RedFlag(_phrasings(reader, raw.get("phrasings"), where), raw["why"]))
     minutes = reader.number("target_minutes")
-    if minutes is not None and minutes <= 0:
-        raise reader.fail("target_minutes must be positive")
+    if minutes is not None and not 0 < minutes <= MAX_TARGET_SECONDS / 60:
+        raise reader.fail(f"target_minutes must be positive and at most "
+                          f"{MAX_TARGET_SECONDS / 60:g} (a day), not {minutes:g}")
     return OpenQuestion(
         **common,
         rounds=tuple(rounds),
@@ -485,6 +647,15 @@ def load_deck_text(text: str, file: str, bank: Bank, cache_dir: Path | None = No
     except tomllib.TOMLDecodeError as error:
         bank.errors.append(ContentError(file, None, _toml_error_line(error),
                                         f"not valid TOML: {error}"))
+        return
+    except RecursionError:
+        bank.errors.append(ContentError(file, None, None, "not readable TOML: arrays or "
+                                        "tables nested too deeply for the parser; flatten "
+                                        "them (decks need at most a few levels)"))
+        return
+    except Exception as error:  # a shared deck is untrusted: report it, never crash
+        bank.errors.append(ContentError(file, None, None, f"not readable TOML: "
+                                        f"{type(error).__name__}: {error}"))
         return
     deck = data.get("deck", {})
     deck_id = deck.get("id") if isinstance(deck, dict) else None
@@ -512,6 +683,11 @@ def load_deck_text(text: str, file: str, bank: Bank, cache_dir: Path | None = No
                 item = reader_fn(reader, deck_id)
             except DeckError as error:
                 bank.errors.append(error.error)
+                continue
+            except Exception as error:  # an odd shape no check foresaw
+                bank.errors.append(ContentError(
+                    file, label, line, f"cannot read this item ({type(error).__name__}: "
+                    f"{error}); compare it with an item in the built-in decks"))
                 continue
             if item.id in bank.items:
                 first = bank.items[item.id]

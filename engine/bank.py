@@ -135,7 +135,10 @@ def load_content(extra_dirs: Iterable[Path | str] = (), catalog: Catalog | None 
     errors = list(raw.errors)
     items: dict[str, Item] = {}
     for item in raw.items.values():
-        problem = _check_item(item, catalog)
+        try:
+            problem = _check_item(item, catalog)
+        except Exception as error:  # a shape the checks did not foresee: skip the item
+            problem = f"cannot be checked ({type(error).__name__}: {error})"
         if problem is None:
             items[item.id] = item
         else:

@@ -1,8 +1,10 @@
 """``tpm-drill content check``: everything that can be wrong with a deck, found before play.
 
 Beyond the loader's shape checks: every unit parses, a fact's value and its display unit are
-the same kind of quantity, every problem names a real model and real parameters, and every
-problem poses for many seeds with a finite positive reference and no unfilled placeholder.
+the same kind of quantity and its reference is finite and positive, every problem names a
+real model and real parameters, and every problem poses for many seeds with a finite
+positive reference and no unfilled placeholder. Whatever a hostile deck holds, each item
+that fails becomes one error line naming it.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def _unit_problem(unit: str, want_dimension_of: str | None = None) -> str | None
 
 
 def _check_fact(fact: Fact, catalog: Catalog) -> str | None:
+    """Why a fact cannot be served: its catalog reference, its units, or a reference value
+    no answer could pass (not finite, zero, negative)."""
     if fact.answers:
         return None
     if fact.catalog:
@@ -62,7 +66,14 @@ def _check_fact(fact: Fact, catalog: Catalog) -> str | None:
         reference_unit = found.unit
     else:
         reference_unit = fact.value_unit
-    return _unit_problem(fact.unit, reference_unit) or _unit_problem(reference_unit)
+    unit_problem = _unit_problem(fact.unit, reference_unit) or _unit_problem(reference_unit)
+    if unit_problem:
+        return unit_problem
+    try:
+        pose(fact, None, catalog)
+    except PoseError as error:
+        return str(error)
+    return None
 
 
 def _check_problem(problem: Problem, catalog: Catalog, seeds: int) -> str | None:
@@ -77,7 +88,7 @@ def _check_problem(problem: Problem, catalog: Catalog, seeds: int) -> str | None
         try:
             question = pose(problem, np.random.default_rng(seed), catalog, seed)
             shown = convert(question.reference_value, question.reference_unit, problem.unit)
-        except (PoseError, UnitError, ValueError) as error:
+        except (PoseError, UnitError, ValueError, ArithmeticError) as error:
             return f"seed {seed}: {error}"
         if not (math.isfinite(shown) and shown > 0):
             return f"seed {seed}: reference {shown!r} {problem.unit} is not finite and positive"
@@ -121,14 +132,17 @@ def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
             continue
         decks.add(item.file)
         problem: str | None = None
-        if isinstance(item, Fact):
-            report.facts += 1
-            problem = _check_fact(item, catalog)
-        elif isinstance(item, Problem):
-            report.problems += 1
-            problem = _check_problem(item, catalog, seeds)
-        elif isinstance(item, OpenQuestion):
-            report.open += 1
+        try:
+            if isinstance(item, Fact):
+                report.facts += 1
+                problem = _check_fact(item, catalog)
+            elif isinstance(item, Problem):
+                report.problems += 1
+                problem = _check_problem(item, catalog, seeds)
+            elif isinstance(item, OpenQuestion):
+                report.open += 1
+        except Exception as error:  # a hostile deck must give an error line, not a crash
+            problem = f"cannot be checked ({type(error).__name__}: {error})"
         if problem:
             report.errors.append(_item_error(item, problem))
     report.decks = len(decks)

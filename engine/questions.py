@@ -141,6 +141,9 @@ def render_prompt(
         if name == "preset" and preset_label is not None:
             pieces.append(preset_label)
             continue
+        if name not in values:
+            raise PoseError(f"prompt placeholder {{{name}}} names no drawn parameter; "
+                            f"parameters: {', '.join(sorted(values)) or '(none)'}")
         value = values[name]
         spec = spec or ""
         if isinstance(value, str):
@@ -181,7 +184,22 @@ def _fmt_number(value: float) -> str:
 def pose(item: Item, rng: Any, catalog: Catalog, seed: int = 0) -> Question:
     """Turn ``item`` into a ``Question``; ``rng`` is a ``numpy.random.Generator``, or ``None``
     to draw from ``numpy.random.default_rng(seed)`` — numpy is then imported only when a
-    problem actually draws parameters (it costs ~0.15 s at startup)."""
+    problem actually draws parameters (it costs ~0.15 s at startup).
+
+    Items come from decks people share, so whatever goes wrong while posing one — a value
+    the loader's checks did not foresee, a model that rejects a draw — raises ``PoseError``
+    naming the item, and nothing else: callers skip the item and carry on."""
+    try:
+        return _pose(item, rng, catalog, seed)
+    except PoseError:
+        raise
+    except Exception as error:  # untrusted content: one error type for every failure
+        raise PoseError(f"{getattr(item, 'id', '?')}: cannot be posed "
+                        f"({type(error).__name__}: {error})") from error
+
+
+def _pose(item: Item, rng: Any, catalog: Catalog, seed: int) -> Question:
+    """``pose`` without the safety net."""
     if isinstance(item, Fact):
         return _pose_fact(item, catalog, seed)
     if isinstance(item, Problem):
@@ -203,6 +221,14 @@ def pose(item: Item, rng: Any, catalog: Catalog, seed: int = 0) -> Question:
 
 
 def _pose_fact(fact: Fact, catalog: Catalog, seed: int) -> Question:
+    if not fact.catalog and fact.value is None:
+        return Question(
+            item_id=fact.id, kind="text", topic=fact.topic, level=fact.level,
+            prompt=fact.prompt, reference_value=0.0, reference_unit="", display_unit="",
+            tolerance="", explanation=fact.explanation, source=fact.source, seed=seed,
+            target_seconds=fact.target_seconds, answers=fact.answers,
+        )
+    steps: tuple[Step, ...] = ()
     if fact.catalog:
         try:
             found = catalog.lookup(fact.catalog)
@@ -211,15 +237,11 @@ def _pose_fact(fact: Fact, catalog: Catalog, seed: int) -> Question:
         value, unit, source = found.value, found.unit, fact.source or found.source
         label = f"{found.entry.name}, {found.field.replace('_', ' ')}"
         steps = (Step(label, value, unit),)
-    elif fact.value is not None:
-        value, unit, source, steps = fact.value, fact.value_unit, fact.source, ()
     else:
-        return Question(
-            item_id=fact.id, kind="text", topic=fact.topic, level=fact.level,
-            prompt=fact.prompt, reference_value=0.0, reference_unit="", display_unit="",
-            tolerance="", explanation=fact.explanation, source=fact.source, seed=seed,
-            target_seconds=fact.target_seconds, answers=fact.answers,
-        )
+        value, unit, source = float(fact.value or 0.0), fact.value_unit, fact.source
+    if not (math.isfinite(value) and value > 0):
+        raise PoseError(f"{fact.id}: the reference value {value!r} is not a finite positive "
+                        f"number, so no answer could pass")
     return Question(
         item_id=fact.id, kind="fact", topic=fact.topic, level=fact.level, prompt=fact.prompt,
         reference_value=value, reference_unit=unit, display_unit=fact.unit,
@@ -252,7 +274,10 @@ def _pose_problem(problem: Problem, rng: Any, catalog: Catalog, seed: int) -> Qu
     if not math.isfinite(reference):
         raise PoseError(f"{problem.id}: the model gave a non-finite reference {reference}")
     units = {p.name: p.unit for p in spec.params}
-    prompt = render_prompt(problem.prompt, values, units, catalog, label)
+    try:
+        prompt = render_prompt(problem.prompt, values, units, catalog, label)
+    except PoseError as error:
+        raise PoseError(f"{problem.id}: {error}") from None
     shown = dict(values)
     if label is not None:
         shown["preset"] = label

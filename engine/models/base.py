@@ -95,3 +95,30 @@ class ModelError(ValueError):
 
     The message is written for a person and lists the valid names where that helps.
     """
+
+
+#: Units of work one model call may plan: a random draw, a loop step or an array element
+#: each (tens of nanoseconds), so the largest call allowed runs in about a second. Every
+#: model whose cost grows with an input checks its plan against this before doing any work.
+WORK_BUDGET = 5e7
+#: Bytes of arrays one model call may hold at once; Monte Carlo work is done in chunks
+#: sized to stay under it.
+MEMORY_BUDGET_BYTES = 200_000_000
+
+
+def short_number(value: float) -> str:
+    """``3.2e12`` / ``5e7`` / ``2e4``: a large count as a message shows it."""
+    mantissa, _, exponent = f"{value:.2g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+
+
+def check_work(model: str, what: str, count: float, advice: str,
+               units_each: float = 1.0) -> None:
+    """Raise a ``ModelError`` when ``count`` (described by ``what``) of something costing
+    ``units_each`` units of work exceeds ``WORK_BUDGET``.
+
+    E.g. "failure_montecarlo: trials × expected failures = 3.6e12 exceeds the budget of 5e7;
+    use fewer trials or a shorter job". The budget is shown in the same terms as ``what``."""
+    if not count * units_each <= WORK_BUDGET:  # also refuses NaN
+        raise ModelError(f"{model}: {what} = {short_number(count)} exceeds the budget of "
+                         f"{short_number(WORK_BUDGET / units_each)}; {advice}")

@@ -8,7 +8,11 @@ B_0 = 1, B_k = A·B_{k−1}/(k + A·B_{k−1}), then C = c·B_c/(c − A·(1 −
 
 from __future__ import annotations
 
-from engine.models.base import ModelSpec, ParamSpec, Result, Step
+from engine.models.base import ModelSpec, ParamSpec, Result, Step, check_work
+
+#: The Erlang-B recursion is a Python loop over the servers: one step costs about ten units
+#: of ``WORK_BUDGET`` (a vectorised draw each), so the schema's 1e6 servers stay within it.
+ERLANG_UNITS_PER_SERVER = 10.0
 
 
 def erlang_b(offered_load: float, servers: int) -> float:
@@ -34,6 +38,8 @@ def erlang_c(arrival_rate: float, service_rate: float, servers: float) -> Result
     c = int(servers)
     if c != servers or c < 1:
         raise ValueError("servers must be a whole number ≥ 1")
+    check_work("erlang_c", "servers", c, "model fewer, larger servers",
+               units_each=ERLANG_UNITS_PER_SERVER)
     load = arrival_rate / service_rate
     utilisation = load / c
     if utilisation >= 1.0:

@@ -16,12 +16,27 @@ Sources:
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from engine.models.base import ModelSpec, ParamSpec, Result, Step
+from engine.models.base import ModelSpec, ParamSpec, Result, Step, check_work
 
 if TYPE_CHECKING:
     import numpy as np
+
+#: Trials whose failure counts (or straggler maxima) are drawn at once, and failures whose
+#: lost time is drawn at once: every temporary array is at most this long, so a call's
+#: memory is its per-trial results plus a few of these (see ``MonteCarloPlan``).
+TRIAL_CHUNK = 1 << 20
+FAILURE_BLOCK = 1 << 20
+#: A straggler trial costs a uniform draw, a power and an inverse normal CDF: about three
+#: times a failure sample, so it counts as three units of ``WORK_BUDGET``.
+STRAGGLER_UNITS_PER_TRIAL = 3.0
+#: Bytes of temporaries per trial of a chunk (failures, segment wall, failures × R, the
+#: cumulative ends, one bincount) and per failure of a block (uniforms, two temporaries,
+#: lost time, indices, owners): 8 B each.
+_BYTES_PER_CHUNK_TRIAL = 5 * 8
+_BYTES_PER_BLOCK_FAILURE = 6 * 8
 
 
 def checkpoint_interval(
@@ -135,6 +150,10 @@ def straggler_step(mean_s: float, std_s: float, workers: float, trials: float | 
     n = int(workers)
     if n != workers or n < 1:
         raise ValueError("workers must be a whole number ≥ 1")
+    if trials is not None:
+        check_work("straggler_step", "trials", float(trials),
+                   "use fewer trials (the exact value needs none; 1e5 gives ~3 digits)",
+                   units_each=STRAGGLER_UNITS_PER_TRIAL)
     z = expected_max_normal(n)
     seconds = mean_s + std_s * z
     if n > 1:
@@ -155,8 +174,12 @@ def straggler_step(mean_s: float, std_s: float, workers: float, trials: float | 
         from scipy.special import ndtri
 
         rng = np.random.default_rng(int(seed))
-        maxima = ndtri(rng.random(int(trials)) ** (1.0 / n))
-        sampled = float(mean_s + std_s * maxima.mean())
+        trials_n = int(trials)
+        maxima_sum = 0.0
+        for start in range(0, trials_n, TRIAL_CHUNK):  # chunks bound memory, not the draws
+            uniforms = rng.random(min(TRIAL_CHUNK, trials_n - start))
+            maxima_sum += float(ndtri(uniforms ** (1.0 / n)).sum())
+        sampled = float(mean_s + std_s * (maxima_sum / trials_n))
         outputs["montecarlo_s"] = sampled
         steps.append(Step(f"Monte Carlo check ({int(trials):,} trials)", sampled, "s"))
     units = {"montecarlo_s": "s"} if "montecarlo_s" in outputs else {}
@@ -187,24 +210,107 @@ def expected_segment_seconds(attempt_s: float, failure_rate: float, restart_s: f
     return math.expm1(failure_rate * attempt_s) * (1.0 / failure_rate + restart_s)
 
 
-def _sample_segments(rng: object, count: np.ndarray | int, attempt_s: float, rate: float,
-                     restart_s: float, trials: int) -> tuple[np.ndarray, np.ndarray]:
-    """Wall seconds and failures of ``count`` identical attempts, for each of ``trials``."""
+@dataclass(frozen=True, slots=True)
+class MonteCarloPlan:
+    """What one ``failure_montecarlo`` call will sample, worked out before any sampling.
+
+    ``segments`` holds (count, attempt seconds) for the identical full segments and the
+    shorter last one; ``work`` = trials × (segment kinds + expected failures per trial), the
+    random draws the call makes; ``peak_bytes`` bounds the arrays it holds at once: the
+    per-trial wall times (8 B each) plus one chunk of trials and one block of failures.
+    """
+
+    trials: int
+    work_s: float
+    rate: float
+    interval_s: float
+    segments: tuple[tuple[int, float], ...]
+    expected_failures: float
+    work: float
+    peak_bytes: int
+
+
+def plan_failure_montecarlo(
+    gpus: float,
+    hours: float,
+    mtbf_hours: float,
+    checkpoint_interval_s: float | None = None,
+    checkpoint_s: float = 0.0,
+    restart_s: float = 0.0,
+    trials: float = 20_000,
+) -> MonteCarloPlan:
+    """Validate ``failure_montecarlo``'s inputs and plan its work, or raise.
+
+    Raises ``ValueError`` for inputs that make no sense and ``ModelError`` when the work
+    (trials × expected failures) exceeds ``WORK_BUDGET``: the check costs nothing, where
+    the sampling it prevents would take hours and terabytes."""
+    if gpus < 1 or hours <= 0 or mtbf_hours <= 0:
+        raise ValueError("gpus ≥ 1, hours > 0 and mtbf_hours > 0 are required")
+    if checkpoint_s < 0 or restart_s < 0:
+        raise ValueError("checkpoint_s and restart_s cannot be negative")
+    trials_n = int(trials)
+    if trials_n < 2:
+        raise ValueError("trials must be at least 2")
+    work_s = hours * 3600.0
+    rate = gpus / (mtbf_hours * 3600.0)
+    job_mtbf_s = 1.0 / rate
+    interval = checkpoint_interval_s
+    if interval is None:
+        if checkpoint_s <= 0:
+            raise ValueError("give checkpoint_interval_s, or checkpoint_s for Young's interval")
+        interval = math.sqrt(2.0 * checkpoint_s * job_mtbf_s)
+    if interval <= 0:
+        raise ValueError("checkpoint_interval_s must be positive")
+    interval = min(interval, work_s)
+    full, attempt_s, last_s = _segment_plan(work_s, interval, checkpoint_s)
+    if rate * attempt_s > 40:
+        raise ValueError(
+            f"each {attempt_s / 3600:.3g} h segment would be retried ~e^{rate * attempt_s:.0f} "
+            f"times (job MTBF {job_mtbf_s / 3600:.3g} h): checkpoint more often"
+        )
+    segments = tuple((count, length) for count, length in ((full, attempt_s), (1, last_s))
+                     if count and length)
+    # E[failures] of one attempt of length L is e^{λL} − 1 (Geometric), summed over segments.
+    expected = sum(count * math.expm1(rate * length) for count, length in segments)
+    work = trials_n * (len(segments) + expected)
+    check_work("failure_montecarlo", "trials × expected failures", work,
+               "use fewer trials or a shorter job")
+    chunk = min(trials_n, TRIAL_CHUNK)
+    block = FAILURE_BLOCK if expected > 0 else 0
+    peak = 8 * trials_n + _BYTES_PER_CHUNK_TRIAL * chunk + _BYTES_PER_BLOCK_FAILURE * block
+    return MonteCarloPlan(trials_n, work_s, rate, interval, segments, expected, work, peak)
+
+
+def _sample_segments(rng: Any, count: int, attempt_s: float, rate: float, restart_s: float,
+                     wall: np.ndarray) -> int:
+    """Add the wall seconds of ``count`` identical attempts to each trial's ``wall`` (in
+    place); return the failures sampled.
+
+    Failures before each success are Geometric, so over ``count`` attempts they are Negative
+    Binomial; the time lost to each failure is Exp(λ) truncated to [0, L), by inverse
+    transform. Trials go ``TRIAL_CHUNK`` at a time and their failures ``FAILURE_BLOCK`` at a
+    time, so memory stays bounded however many failures a trial has; the random stream is
+    the same as drawing everything at once while the trials fit in one chunk."""
     import numpy as np
 
     success = math.exp(-rate * attempt_s)
-    # Failures before each success are Geometric; over k attempts, Negative Binomial.
-    failures = rng.negative_binomial(count, success, size=trials) if count else \
-        np.zeros(trials, dtype=np.int64)
-    total = failures.sum()
-    wall = np.full(trials, float(count) * attempt_s) + failures * restart_s
-    if total:
-        # Time lost to each failure: Exp(λ) truncated to [0, L), by inverse transform.
-        u = rng.random(total)
-        lost = -np.log1p(-u * -math.expm1(-rate * attempt_s)) / rate
-        owner = np.repeat(np.arange(trials), failures)
-        wall += np.bincount(owner, weights=lost, minlength=trials)
-    return wall, failures
+    lost_cap = -math.expm1(-rate * attempt_s)
+    total = 0
+    for start in range(0, len(wall), TRIAL_CHUNK):
+        view = wall[start:start + TRIAL_CHUNK]
+        failures = rng.negative_binomial(count, success, size=len(view))
+        segment_wall = np.full(len(view), float(count) * attempt_s) + failures * restart_s
+        chunk_failures = int(failures.sum())
+        if chunk_failures:
+            ends = np.cumsum(failures)
+            for first in range(0, chunk_failures, FAILURE_BLOCK):
+                size = min(FAILURE_BLOCK, chunk_failures - first)
+                lost = -np.log1p(-rng.random(size) * lost_cap) / rate
+                owner = np.searchsorted(ends, np.arange(first, first + size), side="right")
+                segment_wall += np.bincount(owner, weights=lost, minlength=len(view))
+        view += segment_wall
+        total += chunk_failures
+    return total
 
 
 def failure_montecarlo(
@@ -232,48 +338,31 @@ def failure_montecarlo(
     identical segments, each failure's lost time a truncated exponential. Outputs: goodput
     (T / E[wall]), p50_s, p95_s, mean_failures, p_fail_before_checkpoint = 1 − e^{−λ(τ+δ)},
     closed_form_s, standard_error_s.
+
+    Budget: trials × expected failures must stay within ``WORK_BUDGET`` (a ``ModelError``
+    says so before any sampling), and arrays are chunked to stay under
+    ``MEMORY_BUDGET_BYTES`` (see :class:`MonteCarloPlan`).
     """
     import numpy as np
 
-    if gpus < 1 or hours <= 0 or mtbf_hours <= 0:
-        raise ValueError("gpus ≥ 1, hours > 0 and mtbf_hours > 0 are required")
-    if checkpoint_s < 0 or restart_s < 0:
-        raise ValueError("checkpoint_s and restart_s cannot be negative")
-    trials_n = int(trials)
-    if trials_n < 2:
-        raise ValueError("trials must be at least 2")
-    work_s = hours * 3600.0
-    rate = gpus / (mtbf_hours * 3600.0)
+    plan = plan_failure_montecarlo(gpus, hours, mtbf_hours, checkpoint_interval_s,
+                                   checkpoint_s, restart_s, trials)
+    trials_n, work_s, rate, interval = plan.trials, plan.work_s, plan.rate, plan.interval_s
     job_mtbf_s = 1.0 / rate
-    interval = checkpoint_interval_s
-    if interval is None:
-        if checkpoint_s <= 0:
-            raise ValueError("give checkpoint_interval_s, or checkpoint_s for Young's interval")
-        interval = math.sqrt(2.0 * checkpoint_s * job_mtbf_s)
-    if interval <= 0:
-        raise ValueError("checkpoint_interval_s must be positive")
-    interval = min(interval, work_s)
-    full, attempt_s, last_s = _segment_plan(work_s, interval, checkpoint_s)
-    if rate * attempt_s > 40:
-        raise ValueError(
-            f"each {attempt_s / 3600:.3g} h segment would be retried ~e^{rate * attempt_s:.0f} "
-            f"times (job MTBF {job_mtbf_s / 3600:.3g} h): checkpoint more often"
-        )
+    attempt_s = plan.segments[0][1]
     rng = np.random.default_rng(int(seed))
     wall = np.zeros(trials_n)
-    failures = np.zeros(trials_n, dtype=np.int64)
-    for count, length in ((full, attempt_s), (1 if last_s else 0, last_s)):
-        if count:
-            seg_wall, seg_failures = _sample_segments(rng, count, length, rate, restart_s,
-                                                      trials_n)
-            wall += seg_wall
-            failures += seg_failures
-    closed_form = full * expected_segment_seconds(attempt_s, rate, restart_s)
-    if last_s:
-        closed_form += expected_segment_seconds(last_s, rate, restart_s)
+    failures = 0
+    for count, length in plan.segments:
+        failures += _sample_segments(rng, count, length, rate, restart_s, wall)
+    closed_form = sum(count * expected_segment_seconds(length, rate, restart_s)
+                      for count, length in plan.segments)
     mean_wall = float(wall.mean())
-    stderr = float(wall.std(ddof=1) / math.sqrt(trials_n))
-    p50, p95 = (float(v) for v in np.percentile(wall, [50, 95]))
+    squares = sum(float(np.square(wall[i:i + TRIAL_CHUNK] - mean_wall).sum())
+                  for i in range(0, trials_n, TRIAL_CHUNK))
+    stderr = math.sqrt(squares / (trials_n - 1)) / math.sqrt(trials_n)
+    # In place: wall is not needed after this, and a copy would double the peak memory.
+    p50, p95 = (float(v) for v in np.percentile(wall, [50, 95], overwrite_input=True))
     p_fail = -math.expm1(-rate * attempt_s)
     return Result(
         mean_wall,
@@ -291,7 +380,7 @@ def failure_montecarlo(
             "goodput": work_s / mean_wall,
             "p50_s": p50,
             "p95_s": p95,
-            "mean_failures": float(failures.mean()),
+            "mean_failures": failures / trials_n,
             "p_fail_before_checkpoint": p_fail,
             "closed_form_s": closed_form,
             "standard_error_s": stderr,
