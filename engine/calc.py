@@ -8,6 +8,7 @@ lists what is valid, so the CLI can print it and exit 2.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,9 +17,31 @@ from engine import finite_or_none
 from engine.models.base import ModelError, ModelSpec, ParamSpec, Result
 from engine.models.registry import get, models, run
 
+#: Parameters that hold a context length in tokens, where "32k" means 32,768.
+CONTEXT_PARAMS = frozenset({"seq_len", "context", "context_tokens", "max_seq_len"})
+_BINARY_K = re.compile(r"(?P<count>[0-9]+)\s*[kK]")
+
+
+def context_tokens(text: str) -> int | None:
+    """A context length written the way the field writes it, or ``None``.
+
+    Context windows are powers of two, and "32k context" means 32,768 tokens (2^15), "128k"
+    131,072: a ``k`` after a power of two counts 1,024s. "100k" is not a power of two and
+    stays 100,000 (read by the usual path).
+    """
+    match = _BINARY_K.fullmatch(text.strip())
+    if not match:
+        return None
+    count = int(match.group("count"))
+    if count <= 0 or count & (count - 1):
+        return None
+    return count * 1024
+
 
 def _value(spec: ModelSpec, param: ParamSpec, text: str, catalog: Catalog) -> Any:
     """One ``key=value`` value, read as the parameter's schema says."""
+    if param.name in CONTEXT_PARAMS and (tokens := context_tokens(text)) is not None:
+        return float(tokens)
     if param.kind in {"bool", "choice"}:
         return text
     if param.kind == "gpu":

@@ -97,3 +97,17 @@ def test_list_shows_every_model_with_formula() -> None:
 def test_parse_errors_are_model_errors() -> None:
     with pytest.raises(ModelError, match="given twice"):
         parse_assignments("train_flops", ["params=1", "params=2"])
+
+
+@pytest.mark.parametrize(("typed", "tokens"), [
+    ("32k", 32_768), ("8K", 8_192), ("128k", 131_072), ("1k", 1_024),
+    ("100k", 100_000),  # not a power of two: a plain thousand
+    ("32000", 32_000), ("32768", 32_768),
+])
+def test_a_context_length_in_k_counts_1024s(typed: str, tokens: int) -> None:
+    """Issue #12: `calc kv_cache seq_len=32k` used 32,000; in this field a 32k context is 2^15
+    tokens. Llama 3 70B (80 layers, 8 KV heads of 128, BF16) at 32,768 tokens holds
+    2 · 80 · 8 · 128 · 2 B = 327,680 B per token × 32,768 = 10,737,418,240 B."""
+    result = calculate("kv_cache", ["layers=80", "kv_heads=8", "head_dim=128",
+                                    f"seq_len={typed}"])
+    assert result.value == 327_680 * tokens
