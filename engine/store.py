@@ -507,6 +507,13 @@ CREATE INDEX IF NOT EXISTS reviews_intervals ON reviews (topic) WHERE interval_l
 """
 _MIGRATIONS[5] = _TOTALS_MIGRATION
 
+#: The tables each schema version adds: a file at version N must have all of those up to N.
+_TABLES_SINCE: dict[int, tuple[str, ...]] = {
+    1: ("meta", "cards", "sessions", "reviews"),
+    2: ("loop_rounds", "promotions"),
+    5: ("day_totals", "topic_totals", "card_totals", "error_buckets"),
+}
+
 def streak_days(studied: Container[date], today: date) -> int:
     """Consecutive study days with reviews, ending today (or yesterday if not yet today)."""
     cursor = today if today in studied else today - timedelta(days=1)
@@ -710,6 +717,16 @@ class Store:
                 f"knows {SCHEMA_VERSION}). Upgrade tpm-drill; the file was left untouched.",
                 "newer"
             )
+        missing = sorted(name for version, names in _TABLES_SINCE.items()
+                         if version <= current for name in names if name not in tables)
+        if missing:
+            raise self._failure(StoreError(
+                f"{_shown(self.path)}: tables {', '.join(missing)} are missing from this "
+                f"tpm-drill database (schema {current}): it is damaged or was edited by hand, "
+                "and was left untouched. Restore a daily backup from "
+                f"{_shown(self.path.parent / 'backups')} (`tpm-drill backup --list`, then "
+                "`tpm-drill backup --restore DATE`), or pass another file with --db.",
+                "corrupt"))
         return current
 
     def _check_pages(self) -> None:
