@@ -807,8 +807,16 @@ class Store:
             tables = self._table_names()
             if "meta" not in tables:
                 return 0
-            row = self.conn.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            try:
+                row = self.conn.execute(
+                    "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            except sqlite3.OperationalError as error:
+                if "no such column" not in str(error):
+                    raise
+                raise StoreError(
+                    f"{_shown(self.path)}: this SQLite file is not a tpm-drill database (its "
+                    "meta table has no key and value columns); the file was left untouched. "
+                    "Pass another path with --db.", "foreign") from None
         if row is None:
             if tables == {"meta"}:
                 return 0
