@@ -49,12 +49,14 @@ BUSY_TIMEOUT_MS = 10_000
 #: A writer waits in steps this long, calling ``Store.on_wait`` between them (ms), so a screen
 #: can say it is waiting instead of freezing for the whole busy timeout.
 BUSY_WAIT_STEP_MS = 200
-#: Files up to this size (database plus WAL) get a full ``PRAGMA quick_check`` on every open:
-#: it reads every page, ~1.6 ms per MB (measured: 440 ms on a five-year, 280 MB history), so
-#: 8 MB costs ~13 ms. Bigger files check every table but ``reviews`` (bounded by the number
-#: of cards, ~5 ms on five years); ``reviews`` is checked with the daily backup, and any
-#: damage met in it before then is caught by ``Store.guard`` when it is read.
-FULL_QUICK_CHECK_MAX_BYTES = 8 * 1024 * 1024
+#: Files up to this size (database plus WAL) get a full ``PRAGMA quick_check`` on every open.
+#: It reads every page, ~1.7 ms per MB (measured on an idle machine: 15 ms for 8.6 MB, 440 ms
+#: for a five-year, 280 MB history of 500,000 reviews), so 4 MB costs ~7 ms, about what the
+#: bounded check costs on five years. Bigger files check every table but ``reviews``: the cards,
+#: sessions and running totals, bounded by cards and days, not answers (5 ms on five years,
+#: 10-16 ms with the machine loaded). ``reviews`` is checked with the daily backup, and damage
+#: met in it before then is caught by ``Store.guard`` when it is read.
+FULL_QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024
 #: Free space (bytes) under which an I/O error is reported as a full disk: SQLite needs a few
 #: pages for the WAL and 32 KiB for the shared-memory file, so below this nothing fits.
 FULL_DISK_FREE_BYTES = 1024 * 1024
@@ -734,8 +736,8 @@ class Store:
 
         A file up to ``FULL_QUICK_CHECK_MAX_BYTES`` (with its WAL) gets a full
         ``PRAGMA quick_check``; a bigger one gets ``quick_check`` of every table except
-        ``reviews`` (whose cost grows with the history: 410 of the 440 ms on five years),
-        which is what home, picking and stats read. The daily backup checks everything.
+        ``reviews`` (whose cost grows with the history: 410 of the 440 ms on five years);
+        the rest is what home, picking and stats read. The daily backup checks everything.
         """
         size = self.path.stat().st_size
         wal = self.path.with_name(self.path.name + "-wal")
