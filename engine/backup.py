@@ -3,9 +3,17 @@
 Backups live next to the database, in ``backups/`` (``progress-2026-01-05.db`` for
 ``progress.db``). Each is made with SQLite's online backup API, so what is still in the WAL is
 included and a writer in another instance is never blocked, and is written to a hidden
-temporary file that must pass ``PRAGMA quick_check`` before it is renamed into place: a damaged
-database is never copied over a good backup, and a backup killed half-way leaves no file that
-looks like a backup. Backups are single files in rollback-journal mode, safe to copy anywhere.
+temporary file that must pass SQLite's integrity check before it is renamed into place: a
+damaged database is never copied over a good backup, and a backup killed half-way leaves no file
+that looks like a backup. Backups are single files in rollback-journal mode, safe to copy
+anywhere.
+
+The check is the full ``PRAGMA integrity_check`` (pages, and every index agreeing with its
+table) for files up to ``THOROUGH_CHECK_MAX_BYTES``, and ``quick_check`` (every page, no index
+cross-check) above: measured on a five-year history (500,000 reviews, 280 MB) the copy takes
+0.9 s, ``quick_check`` 0.44 s and ``integrity_check`` 2.6-3.4 s, all at the first start of
+the day, before the first question. Damaged pages, what disks and sync tools cause, are what
+``quick_check`` finds too; an index disagreeing with its rows needs a software bug.
 
 ``restore`` puts a backup back: it validates the backup with ``PRAGMA integrity_check``,
 refuses while another program has the database open (it must get SQLite's exclusive lock and
@@ -15,6 +23,7 @@ in through the backup API in one transaction, so a crash leaves either the old o
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -27,6 +36,9 @@ from engine.store import StoreError
 
 #: Daily backups kept; older ones are deleted after a newer one has been made and checked.
 KEEP_DAILY = 7
+#: Backups up to this size get ``integrity_check`` (~12 ms per MB: ~0.4 s at 32 MB, about a
+#: year and a half of heavy daily use); bigger ones ``quick_check`` (~1.6 ms per MB).
+THOROUGH_CHECK_MAX_BYTES = 32 * 1024 * 1024
 BACKUP_DIR_NAME = "backups"
 _DAY = r"\d{4}-\d{2}-\d{2}"
 
@@ -114,7 +126,8 @@ def make_backup(source: sqlite3.Connection, target: Path) -> Path:
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             copy.close()
-        verdict = check_database(temporary, thorough=False)
+        verdict = check_database(
+            temporary, thorough=temporary.stat().st_size <= THOROUGH_CHECK_MAX_BYTES)
         if verdict != "ok":
             raise BackupError(
                 f"{_source_name(source)} is damaged ({verdict}), so no backup was made over "
@@ -125,14 +138,36 @@ def make_backup(source: sqlite3.Connection, target: Path) -> Path:
         os.replace(temporary, target)
     except sqlite3.DatabaseError as error:
         message = str(error).lower()
-        kind = "corrupt" if "malformed" in message or "not a database" in message else "io"
+        if "malformed" in message or "not a database" in message:
+            kind = "corrupt"
+        elif "full" in message or _no_space(target.parent):
+            raise _full(target) from None
+        else:
+            kind = "io"
         raise BackupError(f"{target}: the backup could not be made ({error}).", kind) from None
     except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT) or _no_space(target.parent):
+            raise _full(target) from None
         raise BackupError(f"{target}: the backup could not be written ({error}).",
                           "io") from None
     finally:
         temporary.unlink(missing_ok=True)
     return target
+
+
+def _no_space(folder: Path) -> bool:
+    """Whether the disk holding ``folder`` has (nearly) no free space for this process."""
+    from engine.store import FULL_DISK_FREE_BYTES
+
+    try:
+        return shutil.disk_usage(folder).free < FULL_DISK_FREE_BYTES
+    except OSError:
+        return False
+
+
+def _full(target: Path) -> BackupError:
+    return BackupError(f"the disk is full, so {target} could not be written. Free some space "
+                       f"on {target.parent}.", "full")
 
 
 def daily_backup(source: sqlite3.Connection, db_path: Path, day: date,

@@ -386,11 +386,14 @@ class StudySession:
     def _rerate(self, previous: Feedback, rating: int, self_score: float | None = None,
                 is_override: bool | None = None) -> None:
         """Redo the card's scheduling from its state before the answer, with a new rating."""
-        card_before, reviewed_at = self.store.review_before(previous.review_id)
-        card_after = self.scheduler.review(card_before, rating, reviewed_at,
-                                           round(previous.duration_seconds * 1000),
-                                           tz=self.clock.local_tz())
-        self.store.override_rating(previous.review_id, rating, card_after,
+        duration_ms = round(previous.duration_seconds * 1000)
+        tz = self.clock.local_tz()
+
+        def reschedule(card_before: CardRow, reviewed_at: datetime) -> CardRow:
+            """Read inside the store's write transaction, like an answer (see ``_record``)."""
+            return self.scheduler.review(card_before, rating, reviewed_at, duration_ms, tz=tz)
+
+        self.store.override_rating(previous.review_id, rating, reschedule,
                                    self_score=self_score, is_override=is_override)
 
     def finish(self, status: str = "finished") -> None:
@@ -413,22 +416,24 @@ class StudySession:
                 grade: Grade | TextGrade | RubricResult | None, rating: int,
                 seconds: float) -> Feedback:
         now = self.clock.now()
-        existing = self.store.card(question.item_id)
-        was_new = existing is None
-        card = existing or self.scheduler.new_card(
-            question.item_id, self.store.next_fsrs_id(), now)
         duration_ms = round(seconds * 1000)
-        card_after = self.scheduler.review(card, rating, now, duration_ms,
-                                           tz=self.clock.local_tz())
-        window = self.scheduler.window(now, self.clock.local_tz())
+        tz = self.clock.local_tz()
+
+        def schedule(stored: CardRow | None) -> tuple[CardRow, CardRow]:
+            """The card as stored right now (read inside the store's write transaction, so
+            another instance's answer to it cannot be overwritten) and its new state."""
+            card = stored or self.scheduler.new_card(
+                question.item_id, self.store.next_fsrs_id(), now)
+            return card, self.scheduler.review(card, rating, now, duration_ms, tz=tz)
+
+        window = self.scheduler.window(now, tz)
         record = ReviewRecord(
             card_id=question.item_id, reviewed_at=now, study_day=window.day, rating=rating,
             mode=self.mode, kind=question.kind, topic=question.topic,
             session_id=self.session_id, answer_text=text,
             display_unit=question.display_unit, band="dont_know",
             params=_jsonable(question.params), seed=question.seed, duration_ms=duration_ms,
-            suggested_rating=rating, was_new=was_new, card_before=card.to_dict(),
-            loop_round=self.loop_round,
+            suggested_rating=rating, loop_round=self.loop_round,
         )
         from grading.numeric import Grade
         from grading.rubric import RubricResult
@@ -446,7 +451,7 @@ class StudySession:
         elif isinstance(grade, RubricResult):
             record.band = "scored"
             record.auto_score = grade.auto_score
-        review_id = self.store.record_review(record, card_after)
+        review_id = self.store.record_review(record, schedule)  # fills card_before, was_new
         self.answered += 1
         self.last_card_id = question.item_id
         self.feedback = Feedback(question, text, grade, rating, rating, review_id, seconds)

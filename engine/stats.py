@@ -130,18 +130,19 @@ def _totals(store: Store, table: str, key: str, recent_since: datetime | None,
     """Running totals from ``table`` (``topic_totals`` or ``card_totals``) keyed by ``key``;
     with ``recent_since``, the answers since then (the trend) counted on the time index."""
     out: dict[str, Totals] = {}
-    for row in store.conn.execute(  # both tables have a topic column (the key, or a label)
-            f"SELECT {key}, topic, {_COLUMNS} FROM {table} WHERE answers > 0"):
-        out[row[0]] = Totals(row[0], row[1], *row[2:])
-    if recent_since is not None:
-        # INDEXED BY: left alone, SQLite walks the whole (card_id, reviewed_at) index to
-        # avoid sorting for the GROUP BY: 80 ms on five years instead of 8 ms.
-        for name, answers, fails in store.conn.execute(
-                f"SELECT {key}, COUNT(*), TOTAL(rating = 1) FROM reviews "
-                f"INDEXED BY reviews_time WHERE reviewed_at >= ? GROUP BY {key}",
-                (iso(recent_since),)):
-            if name in out:
-                out[name].recent_answers, out[name].recent_fails = answers, int(fails)
+    with store.guard() as conn:  # damage met mid-read is a StoreError, not a traceback
+        for row in conn.execute(  # both tables have a topic column (the key, or a label)
+                f"SELECT {key}, topic, {_COLUMNS} FROM {table} WHERE answers > 0"):
+            out[row[0]] = Totals(row[0], row[1], *row[2:])
+        if recent_since is not None:
+            # INDEXED BY: left alone, SQLite walks the whole (card_id, reviewed_at) index to
+            # avoid sorting for the GROUP BY: 80 ms on five years instead of 8 ms.
+            for name, answers, fails in conn.execute(
+                    f"SELECT {key}, COUNT(*), TOTAL(rating = 1) FROM reviews "
+                    f"INDEXED BY reviews_time WHERE reviewed_at >= ? GROUP BY {key}",
+                    (iso(recent_since),)):
+                if name in out:
+                    out[name].recent_answers, out[name].recent_fails = answers, int(fails)
     return out
 
 
@@ -162,9 +163,10 @@ def error_buckets(store: Store) -> dict[str, dict[int, int]]:
     error: ``{topic: {floor(100·log10_error): count}}``. Bounded by topics × buckets, not by
     the number of reviews."""
     out: dict[str, dict[int, int]] = {}
-    for topic, bucket, count in store.conn.execute(
-            "SELECT topic, bucket, answers FROM error_buckets WHERE answers > 0"):
-        out.setdefault(topic, {})[int(bucket)] = count
+    with store.guard() as conn:
+        for topic, bucket, count in conn.execute(
+                "SELECT topic, bucket, answers FROM error_buckets WHERE answers > 0"):
+            out.setdefault(topic, {})[int(bucket)] = count
     return out
 
 
@@ -406,10 +408,11 @@ def due_forecast(store: Store, bank: ContentBank, scheduler: Scheduler, now: dat
     # Day k ends where day k + 1 starts; stored instants are UTC ISO text, which sorts.
     ends = [iso(day_start(today + timedelta(days=k + 1), tz, hour)) for k in range(days)]
     counts = [0] * days
-    for card_id, due in store.conn.execute(
-            "SELECT id, due FROM cards WHERE suspended = 0 AND due < ?", (ends[-1],)):
-        if card_id in bank:
-            counts[bisect_right(ends, due)] += 1
+    with store.guard() as conn:
+        for card_id, due in conn.execute(
+                "SELECT id, due FROM cards WHERE suspended = 0 AND due < ?", (ends[-1],)):
+            if card_id in bank:
+                counts[bisect_right(ends, due)] += 1
     return counts
 
 
@@ -418,10 +421,11 @@ def _calibration(store: Store) -> tuple[CalibrationFigure, dict[str, Calibration
     well-formed records (positive ends in order, positive reference) are read."""
     from grading.calibration import calibration
 
-    rows = store.conn.execute(
-        "SELECT topic, interval_lo, interval_hi, reference_value FROM reviews "
-        "WHERE interval_lo > 0 AND interval_hi >= interval_lo AND reference_value > 0 "
-        "ORDER BY topic").fetchall()
+    with store.guard() as conn:
+        rows = conn.execute(
+            "SELECT topic, interval_lo, interval_hi, reference_value FROM reviews "
+            "WHERE interval_lo > 0 AND interval_hi >= interval_lo AND reference_value > 0 "
+            "ORDER BY topic").fetchall()
     overall = _figure(calibration((lo, hi, ref) for _, lo, hi, ref in rows))
     by_topic = {
         topic: _figure(calibration((lo, hi, ref) for _, lo, hi, ref in group))

@@ -14,16 +14,26 @@ read-only one. Every SQLite failure after that (a full disk, a lock held too lon
 damaged mid-drill) surfaces as a ``StoreError`` whose message names the file and what to do, and
 whose ``kind`` lets a screen decide how to show it. On the first open of each study day the
 store makes a checked backup (see ``engine.backup``) before migrating or writing anything.
+
+Damage can also happen after that first open (a disk going bad, a sync tool writing half a
+file), so every open runs a cheap check too (``PRAGMA quick_check``, bounded on big files: see
+``Store._check_pages``), and every read and write goes through ``Store.guard``: an SQLite
+failure anywhere becomes the same ``StoreError``, and once the file is known to be damaged the
+store refuses every further write with that message.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
+import re
+import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Container, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -36,6 +46,20 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 5
 #: How long a writer waits for another instance's transaction before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
+#: A writer waits in steps this long, calling ``Store.on_wait`` between them (ms), so a screen
+#: can say it is waiting instead of freezing for the whole busy timeout.
+BUSY_WAIT_STEP_MS = 200
+#: Files up to this size (database plus WAL) get a full ``PRAGMA quick_check`` on every open.
+#: It reads every page, ~1.7 ms per MB (measured on an idle machine: 15 ms for 8.6 MB, 440 ms
+#: for a five-year, 280 MB history of 500,000 reviews), so 4 MB costs ~7 ms, about what the
+#: bounded check costs on five years. Bigger files check every table but ``reviews``: the cards,
+#: sessions and running totals, bounded by cards and days, not answers (5 ms on five years,
+#: 10-16 ms with the machine loaded). ``reviews`` is checked with the daily backup, and damage
+#: met in it before then is caught by ``Store.guard`` when it is read.
+FULL_QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024
+#: Free space (bytes) under which an I/O error is reported as a full disk: SQLite needs a few
+#: pages for the WAL and 32 KiB for the shared-memory file, so below this nothing fits.
+FULL_DISK_FREE_BYTES = 1024 * 1024
 #: While opening (checks, WAL switch, migration) a shorter wait, then a retry: see Store.
 OPEN_BUSY_TIMEOUT_MS = 2000
 OPEN_ATTEMPTS = 4
@@ -48,9 +72,10 @@ class StoreError(RuntimeError):
     """The database cannot be opened or written; the message names the file and what to do.
 
     ``kind`` says what went wrong, so a screen can choose how to show it: ``corrupt`` (not
-    SQLite, or damaged), ``foreign`` (another program's database), ``newer`` (a newer
-    tpm-drill's schema), ``readonly``, ``full`` (disk full), ``busy`` (locked by another
-    program for longer than the busy timeout), ``io`` (the disk failed) or ``other``.
+    SQLite, or damaged), ``foreign`` (another program's database, or not a file at all: a
+    folder, a device), ``newer`` (a newer tpm-drill's schema), ``readonly``, ``full`` (disk
+    full), ``busy`` (locked by another program for longer than the busy timeout), ``io`` (the
+    disk failed) or ``other``.
     """
 
     def __init__(self, message: str, kind: str = "other") -> None:
@@ -63,43 +88,118 @@ def _lost(doing: str, verb: str = "was not saved") -> str:
     return "nothing was changed" if doing == "nothing" else f"{doing} {verb}"
 
 
+def _shown(path: Path) -> str:
+    """A path as it goes into a message: control characters stripped (a file name is data)."""
+    from content.untrusted import clean_text
+
+    return clean_text(str(path))
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write ``path`` (a missing file counts as writable)."""
+    return not path.exists() or os.access(path, os.W_OK)
+
+
+def read_only_advice(path: Path) -> str:
+    """What to do about a database SQLite will not write, naming exactly what is read-only.
+
+    SQLite writes the file, its ``-wal`` and ``-shm`` companions, and creates those two in the
+    folder, so any of the four can be the one that refuses; a ``-shm`` left read-only keeps
+    refusing after the file itself is made writable. A file system mounted read-only is said
+    as such (no chmod helps there).
+    """
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return (f"The disk holding {_shown(folder)} is mounted read-only: copy the file to "
+                    "a writable folder and pass it with --db.")
+    except (OSError, AttributeError):  # no statvfs (Windows) or the folder is gone
+        pass
+    stuck = [candidate for candidate in (path, path.with_name(path.name + "-wal"),
+                                         path.with_name(path.name + "-shm"))
+             if not _writable(candidate)]
+    if not os.access(folder, os.W_OK | os.X_OK):
+        stuck.append(folder)
+    if not stuck:
+        # Nothing this process can see is read-only (another user's lock, a sandbox, a
+        # read-only connection): name the usual suspects.
+        return (f"Make sure you can write it and its folder (chmod u+w '{_shown(path)}' "
+                f"'{_shown(folder)}'), or pass another file with --db.")
+    names = " ".join(f"'{_shown(item)}'" for item in stuck)
+    why = (" (SQLite creates its -wal and -shm files there)" if folder in stuck else "")
+    return (f"Not writable: {', '.join(_shown(item) for item in stuck)}{why}. Make "
+            f"{'it' if len(stuck) == 1 else 'them'} writable (chmod u+w {names}), or pass "
+            "another file with --db.")
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the disk holding ``path`` has (nearly) no free space left for this process."""
+    try:
+        return shutil.disk_usage(path.parent).free < FULL_DISK_FREE_BYTES
+    except OSError:
+        return False
+
+
+def _full_message(path: Path, doing: str) -> str:
+    return (f"{_shown(path)}: the disk is full, so {_lost(doing)}. Free some space on "
+            f"{_shown(path.parent)} and try again; everything saved before is intact.")
+
+
 def classify_error(path: Path, error: sqlite3.Error, doing: str = "the change") -> StoreError:
     """Turn an SQLite failure on ``path`` into a ``StoreError`` a person can act on.
 
-    ``doing`` names what could not be saved ("your answer"), so the message says what was
-    lost and what was not.
+    ``doing`` names what could not be saved ("your answer"; "nothing" for a read), so the
+    message says what was lost and what was not.
     """
     text = str(error)
     lowered = text.lower()
     backups = path.parent / "backups"
+    shown = _shown(path)
     if "disk is full" in lowered or "database or disk is full" in lowered:
-        return StoreError(
-            f"{path}: the disk is full, so {_lost(doing)}. Free some space on "
-            f"{path.parent} and try again; everything saved before is intact.", "full")
+        return StoreError(_full_message(path, doing), "full")
     if "readonly" in lowered or "read-only" in lowered:
-        return StoreError(
-            f"{path} is read-only, so {_lost(doing, 'cannot be saved')}. Make it writable "
-            f"(chmod u+w '{path}') or pass another file with --db.", "readonly")
+        lost = ("nothing was changed" if doing == "nothing"
+                else f"{doing} was not saved")
+        return StoreError(f"{shown} is read-only, so {lost}. {read_only_advice(path)}",
+                          "readonly")
     if "locked" in lowered or "busy" in lowered:
         return StoreError(
-            f"{path} is busy: another program kept it locked for over "
+            f"{shown} is busy: another program kept it locked for over "
             f"{BUSY_TIMEOUT_MS // 1000} s, so {_lost(doing)}. Close other tpm-drill "
-            "windows and try again.", "busy")
-    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+            "windows (or the program holding it) and try again.", "busy")
+    if ("malformed" in lowered or "not a database" in lowered or "corrupt" in lowered
+            or "could not decode" in lowered):
         return StoreError(
-            f"{path} is not a tpm-drill database or it is damaged ({text}); the file was left "
-            f"as it is. If it is your progress, restore a daily backup from {backups}: "
-            "`tpm-drill backup --list`, then `tpm-drill backup --restore DATE`. "
-            "Otherwise pass another file with --db.", "corrupt")
+            f"{shown} is not a tpm-drill database or it is damaged ({_shown(text)}); the "
+            f"file was left as it is. If it is your progress, restore a daily backup from "
+            f"{_shown(backups)}: `tpm-drill backup --list`, then `tpm-drill backup --restore "
+            "DATE`. Otherwise pass another file with --db.", "corrupt")
     if "disk i/o" in lowered or "unable to open" in lowered:
+        if _disk_full(path):  # SQLite says "disk I/O error" when the disk fills at open
+            return StoreError(_full_message(path, doing), "full")
         return StoreError(
-            f"{path}: the disk reported an error ({text}), so {_lost(doing)}. Check "
+            f"{shown}: the disk reported an error ({_shown(text)}), so {_lost(doing)}. Check "
             "the disk and the folder's permissions, then try again.", "io")
-    return StoreError(f"{path}: database error ({text}); {_lost(doing)}.", "other")
+    return StoreError(f"{shown}: database error ({_shown(text)}); {_lost(doing)}.", "other")
+
+
+def _damaged_row(path: Path, what: str, error: Exception) -> StoreError:
+    """A stored value that does not read back (a date that is not a date, JSON that is not
+    JSON): the file was damaged or edited by hand."""
+    return StoreError(
+        f"{_shown(path)}: {what} does not read back ({_shown(error)}); the file is damaged "
+        f"or was edited by hand and was left as it is. Restore a daily backup from "
+        f"{_shown(path.parent / 'backups')}: `tpm-drill backup --list`, then `tpm-drill "
+        "backup --restore DATE`.", "corrupt")
+
+
+#: Errors raised while decoding a stored row into Python values.
+_DECODE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
 
 def _guarded(doing: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
-    """Raise SQLite's operational failures of a ``Store`` method as ``StoreError``.
+    """Run a ``Store`` method inside ``Store.guard(doing)``: SQLite's failures become
+    ``StoreError``, and a write (``doing`` is not "nothing") is refused on a damaged file.
 
     Constraint and programming errors (``IntegrityError``, ``ProgrammingError``) are bugs,
     not conditions of the file, so they pass through unchanged.
@@ -108,15 +208,10 @@ def _guarded(doing: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     def wrap(method: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(method)
         def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-            try:
+            store = args[0]
+            assert isinstance(store, Store)
+            with store.guard(doing):
                 return method(*args, **kwargs)
-            except (sqlite3.IntegrityError, sqlite3.ProgrammingError,
-                    sqlite3.InterfaceError):
-                raise
-            except sqlite3.DatabaseError as error:
-                store = args[0]
-                assert isinstance(store, Store)
-                raise classify_error(store.path, error, doing) from error
 
         return guarded
 
@@ -124,8 +219,14 @@ def _guarded(doing: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:
-    """Open the SQLite connection the store uses (tests replace this to simulate failures)."""
-    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    """Open the SQLite connection the store uses (tests replace this to simulate failures).
+
+    ``check_same_thread=False``: a screen may record an answer on a worker thread (so it can
+    show that it waits for a lock) while the store was opened on the UI thread. The store is
+    still used by one thread at a time; it is not a pool.
+    """
+    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
 
 
 def iso(moment: datetime) -> str:
@@ -408,6 +509,13 @@ CREATE INDEX IF NOT EXISTS reviews_intervals ON reviews (topic) WHERE interval_l
 """
 _MIGRATIONS[5] = _TOTALS_MIGRATION
 
+#: The tables each schema version adds: a file at version N must have all of those up to N.
+_TABLES_SINCE: dict[int, tuple[str, ...]] = {
+    1: ("meta", "cards", "sessions", "reviews"),
+    2: ("loop_rounds", "promotions"),
+    5: ("day_totals", "topic_totals", "card_totals", "error_buckets"),
+}
+
 def streak_days(studied: Container[date], today: date) -> int:
     """Consecutive study days with reviews, ending today (or yesterday if not yet today)."""
     cursor = today if today in studied else today - timedelta(days=1)
@@ -423,6 +531,13 @@ class Store:
 
     ``clock`` and ``rollover_hour`` say which study day it is, for the daily backup made on
     the first open of each day (``auto_backup=False`` skips it, e.g. for a scratch copy).
+
+    After opening, ``backup_made`` is the backup made by this open (or ``None``) and
+    ``backup_warning`` says why today's backup could not be made (say the disk is full), for a
+    screen to show; the store still works without it. ``damage`` is the ``StoreError`` of
+    the damage found so far (``None`` while the file looks sound): once set, every write is
+    refused with it. ``on_wait``, when set, is called with the seconds waited so far each time
+    a write is still waiting for another program's lock (see ``transaction``).
     """
 
     def __init__(self, path: Path | str, clock: Clock | None = None, rollover_hour: int = 4,
@@ -430,7 +545,11 @@ class Store:
         self.path = Path(path)
         self._db: sqlite_utils.Database | None = None
         self.backup_made: Path | None = None
+        self.backup_warning: str | None = None
+        self.damage: StoreError | None = None
+        self.on_wait: Callable[[float], None] | None = None
         self._conn: sqlite3.Connection | None = None
+        self._busy_timeout_ms = OPEN_BUSY_TIMEOUT_MS
         for attempt in range(OPEN_ATTEMPTS):
             try:
                 self._open(path, clock, rollover_hour, auto_backup)
@@ -442,29 +561,32 @@ class Store:
                 if error.kind != "busy" or attempt == OPEN_ATTEMPTS - 1:
                     raise
                 import random
-                import time
 
                 time.sleep(random.uniform(0.05, 0.3))
-        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._set_busy_timeout(BUSY_TIMEOUT_MS)
 
     def _open(self, path: Path | str, clock: Clock | None, rollover_hour: int,
               auto_backup: bool) -> None:
         """Connect, check, switch to WAL, back up, migrate; on failure close and raise."""
         memory = str(path) == ":memory:"
+        if not memory:
+            self._refuse_non_file()
         existed = not memory and self.path.is_file() and self.path.stat().st_size > 0
         try:
             if not memory:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = conn = _connect(path)
-            conn.execute(f"PRAGMA busy_timeout = {OPEN_BUSY_TIMEOUT_MS}")
+            self._set_busy_timeout(OPEN_BUSY_TIMEOUT_MS)
             # Everything up to the WAL switch only reads, so a file refused here is untouched.
             current = self._check_identity()
             if current:
+                self._check_pages()
                 self._check_writable()
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if not memory and str(mode).lower() != "wal":
-                raise StoreError(f"{self.path}: could not switch the database to WAL mode "
-                                 f"(it stays in {mode} mode); pass another file with --db.")
+                raise StoreError(f"{_shown(self.path)}: could not switch the database to WAL "
+                                 f"mode (it stays in {mode} mode); pass another file with "
+                                 "--db.")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             if existed and auto_backup and current:
@@ -478,12 +600,31 @@ class Store:
             raise classify_error(self.path, error, "nothing") from None
         except OSError as error:
             self._close_quietly()
-            raise StoreError(f"{self.path}: cannot open ({error}). Check the folder exists "
-                             "and is writable, or pass another file with --db.", "io") from None
+            if _disk_full(self.path):
+                raise StoreError(_full_message(self.path, "nothing"), "full") from None
+            raise StoreError(f"{_shown(self.path)}: cannot open ({_shown(error)}). Check the "
+                             "folder exists and is writable, or pass another file with --db.",
+                             "io") from None
+
+    def _refuse_non_file(self) -> None:
+        """Refuse a path that exists but is not a regular file (a folder, a device such as
+        ``/dev/null``, a pipe), before SQLite opens it or creates companions next to it."""
+        if not self.path.exists() or self.path.is_file():
+            return
+        what = "a folder" if self.path.is_dir() else "not a regular file (a device or a pipe)"
+        raise StoreError(f"{_shown(self.path)} is {what}, not a tpm-drill database; nothing "
+                         "was changed. Pass the path of a database file with --db (a new "
+                         "one is created if it does not exist).", "foreign")
+
+    def _set_busy_timeout(self, milliseconds: int) -> None:
+        self._busy_timeout_ms = milliseconds
+        self.conn.execute(f"PRAGMA busy_timeout = {milliseconds}")
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """The store's one SQLite connection (autocommit; writes go through ``transaction``)."""
+        """The store's one SQLite connection (autocommit; writes go through ``transaction``).
+
+        Code outside the store that queries it directly wraps the queries in ``guard``."""
         assert self._conn is not None
         return self._conn
 
@@ -510,6 +651,49 @@ class Store:
             except sqlite3.Error:
                 pass
 
+    # -- every read and write -------------------------------------------------------------
+
+    @contextmanager
+    def guard(self, doing: str = "nothing") -> Iterator[sqlite3.Connection]:
+        """Run database work whose SQLite failures must reach the player as a ``StoreError``.
+
+        ``doing`` names what the work saves ("your answer", "the export"), or is "nothing"
+        for reads; the message says it was not saved. Use it around any query made on
+        ``store.conn`` outside the store (stats, weak areas, export), including the loop that
+        iterates the cursor: "database disk image is malformed" can come at any row::
+
+            with store.guard() as conn:
+                for row in conn.execute("SELECT ..."):
+                    ...
+
+        Damage found (kind ``corrupt``) is remembered in ``damage``; from then on a write
+        (``doing`` other than "nothing", and every ``transaction``) is refused at once with
+        the same message, so nothing more is written to a damaged file. Constraint and
+        programming errors (``IntegrityError``, ``ProgrammingError``) are bugs, not conditions
+        of the file, and pass through unchanged. Guards nest; the innermost converts.
+        """
+        if doing != "nothing":
+            self._refuse_if_damaged()
+        try:
+            yield self.conn
+        except StoreError as error:  # raised inside (a row that does not decode): note it
+            self._failure(error)
+            raise
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise
+        except sqlite3.DatabaseError as error:
+            raise self._failure(classify_error(self.path, error, doing)) from error
+
+    def _failure(self, error: StoreError) -> StoreError:
+        """Note damage (so later writes are refused) and hand the error back to raise."""
+        if error.kind == "corrupt" and self.damage is None:
+            self.damage = error
+        return error
+
+    def _refuse_if_damaged(self) -> None:
+        if self.damage is not None:
+            raise StoreError(str(self.damage), self.damage.kind)
+
     # -- opening --------------------------------------------------------------------------
 
     def _table_names(self) -> set[str]:
@@ -524,17 +708,51 @@ class Store:
         tables = self._table_names()
         if tables and "meta" not in tables:
             raise StoreError(
-                f"{self.path}: this SQLite file is not a tpm-drill database "
-                f"(it has tables {', '.join(sorted(tables))}); the file was left untouched. "
-                "Pass another path with --db.", "foreign"
+                f"{_shown(self.path)}: this SQLite file is not a tpm-drill database "
+                f"(it has tables {_shown(', '.join(sorted(tables)))}); the file was left "
+                "untouched. Pass another path with --db.", "foreign"
             )
         current = self.schema_version() if tables else 0
         if current > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: made by a newer tpm-drill (schema {current}, this one knows "
-                f"{SCHEMA_VERSION}). Upgrade tpm-drill; the file was left untouched.", "newer"
+                f"{_shown(self.path)}: made by a newer tpm-drill (schema {current}, this one "
+                f"knows {SCHEMA_VERSION}). Upgrade tpm-drill; the file was left untouched.",
+                "newer"
             )
+        missing = sorted(name for version, names in _TABLES_SINCE.items()
+                         if version <= current for name in names if name not in tables)
+        if missing:
+            raise self._failure(StoreError(
+                f"{_shown(self.path)}: tables {', '.join(missing)} are missing from this "
+                f"tpm-drill database (schema {current}): it is damaged or was edited by hand, "
+                "and was left untouched. Restore a daily backup from "
+                f"{_shown(self.path.parent / 'backups')} (`tpm-drill backup --list`, then "
+                "`tpm-drill backup --restore DATE`), or pass another file with --db.",
+                "corrupt"))
         return current
+
+    def _check_pages(self) -> None:
+        """Refuse a damaged file on every open, cheaply, before anything is written.
+
+        A file up to ``FULL_QUICK_CHECK_MAX_BYTES`` (with its WAL) gets a full
+        ``PRAGMA quick_check``; a bigger one gets ``quick_check`` of every table except
+        ``reviews`` (whose cost grows with the history: 410 of the 440 ms on five years);
+        the rest is what home, picking and stats read. The daily backup checks everything.
+        """
+        size = self.path.stat().st_size
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists():
+            size += wal.stat().st_size
+        if size <= FULL_QUICK_CHECK_MAX_BYTES:
+            pragmas = ["quick_check"]
+        else:
+            pragmas = [f"quick_check('{name}')" for name in sorted(self._table_names())
+                       if name != "reviews" and "'" not in name]
+        for pragma in pragmas:
+            rows = [str(row[0]) for row in self.conn.execute(f"PRAGMA {pragma}")]
+            if rows != ["ok"]:
+                raise sqlite3.DatabaseError(
+                    f"database disk image is malformed: {'; '.join(rows[:3])}")
 
     def _check_writable(self) -> None:
         """Fail now, with a clear message, if the file can be read but not written.
@@ -547,7 +765,13 @@ class Store:
         try:
             conn.execute("UPDATE meta SET value = value WHERE key = 'schema_version'")
         except sqlite3.OperationalError as error:
-            raise classify_error(self.path, error, "no answer") from None
+            refused = classify_error(self.path, error, "nothing")
+            if refused.kind == "readonly":
+                refused = StoreError(
+                    f"{_shown(self.path)} is read-only: tpm-drill can read it but could not "
+                    "save your answers, so it was not opened (nothing was changed). "
+                    f"{read_only_advice(self.path)}", "readonly")
+            raise refused from None
         finally:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -564,17 +788,56 @@ class Store:
         except BackupError as error:
             if error.kind == "corrupt":
                 raise
-            # A backup that cannot be written (say the disk is full) must not stop the drill:
-            # the next open tries again.
+            # A backup that cannot be written (say the disk is full) must not stop the drill,
+            # but the player should know: the screens show ``backup_warning``. The next open
+            # tries again.
             self.backup_made = None
+            self.backup_warning = (f"Today's backup was not made: {error} Your answers are "
+                                   "still saved as usual; the next start tries again.")
 
     # -- schema ---------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        if "meta" not in self._table_names():
-            return 0
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        """The schema version in ``meta`` (0 for a file with no tables yet).
+
+        A value tpm-drill never writes (not a whole number, below 1, missing while other
+        tables exist) means the file is damaged or was edited by hand: ``StoreError``
+        ``corrupt``, with the value shown. A whole number above ``SCHEMA_VERSION`` is returned
+        as is: the file is from a newer tpm-drill.
+        """
+        with self.guard():
+            tables = self._table_names()
+            if "meta" not in tables:
+                return 0
+            try:
+                row = self.conn.execute(
+                    "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            except sqlite3.OperationalError as error:
+                if "no such column" not in str(error):
+                    raise
+                raise StoreError(
+                    f"{_shown(self.path)}: this SQLite file is not a tpm-drill database (its "
+                    "meta table has no key and value columns); the file was left untouched. "
+                    "Pass another path with --db.", "foreign") from None
+        if row is None:
+            if tables == {"meta"}:
+                return 0
+            raise self._failure(self._odd_version("missing"))
+        value = row[0]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value) and int(value) >= 1:
+            return int(value)
+        raise self._failure(self._odd_version(repr(value)[:60]))
+
+    def _odd_version(self, shown_value: str) -> StoreError:
+        return StoreError(
+            f"{_shown(self.path)}: its meta table's schema_version is {_shown(shown_value)}, "
+            f"not a version tpm-drill writes (a whole number, {SCHEMA_VERSION} for this one); "
+            "the file is damaged or was edited by hand and was left untouched. Restore a daily "
+            f"backup from {_shown(self.path.parent / 'backups')} (`tpm-drill backup --list`, "
+            "then `tpm-drill backup --restore DATE`), or pass another file with --db.",
+            "corrupt")
 
     def _migrate(self) -> None:
         """Bring the schema up to ``SCHEMA_VERSION``, one version per transaction.
@@ -598,11 +861,19 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken ``IMMEDIATE`` so two instances queue instead of failing.
 
+        While another program holds the write lock, the wait goes in steps of
+        ``BUSY_WAIT_STEP_MS``, calling ``on_wait(seconds_waited)`` (when set) between them, so
+        a screen can say it is waiting; after the busy timeout (``BUSY_TIMEOUT_MS``; shorter
+        while opening) it gives up with SQLite's "database is locked" (a ``busy``
+        ``StoreError`` through ``guard``). ``on_wait`` runs on the thread doing the write and
+        may raise to stop waiting. A damaged file (``damage``) is refused before anything.
+
         A failed COMMIT (say the disk filled up) is rolled back too, so the connection is never
         left inside a half-done transaction; SQLite may already have rolled back by itself.
         """
+        self._refuse_if_damaged()
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate(conn)
         try:
             yield conn
             conn.execute("COMMIT")
@@ -614,6 +885,29 @@ class Store:
                     pass
             raise
 
+    def _begin_immediate(self, conn: sqlite3.Connection) -> None:
+        """``BEGIN IMMEDIATE``, waiting for the write lock in observable steps."""
+        total_ms = self._busy_timeout_ms
+        step_ms = min(BUSY_WAIT_STEP_MS, total_ms)
+        started = time.monotonic()
+        conn.execute(f"PRAGMA busy_timeout = {step_ms}")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    lowered = str(error).lower()
+                    if "locked" not in lowered and "busy" not in lowered:
+                        raise
+                    waited_seconds = time.monotonic() - started
+                    if waited_seconds * 1000 >= total_ms:
+                        raise
+                    if self.on_wait is not None:
+                        self.on_wait(waited_seconds)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {total_ms}")
+
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """Reads that must agree with each other, taken in one read transaction.
@@ -621,21 +915,24 @@ class Store:
         In WAL mode a read transaction sees the database as of its first read, so a second
         instance committing between two queries cannot make them disagree (say, today's new
         cards already used up while the learning cards they became are not yet visible).
-        Nested inside another transaction it simply joins it.
+        Nested inside another transaction it simply joins it. The reads are guarded (see
+        ``guard``): damage met in them is a ``StoreError``.
         """
         conn = self.conn
         if conn.in_transaction:
-            yield conn
+            with self.guard():
+                yield conn
             return
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            if conn.in_transaction:
-                try:
-                    conn.execute("COMMIT")
-                except sqlite3.Error:
-                    pass
+        with self.guard():
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    try:
+                        conn.execute("COMMIT")
+                    except sqlite3.Error:
+                        pass
 
     def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         """Rows as dicts keyed by column name (what sqlite-utils' ``query`` returns)."""
@@ -647,12 +944,7 @@ class Store:
 
     @_guarded("nothing")
     def card(self, card_id: str) -> CardRow | None:
-        row = self.conn.execute(
-            "SELECT id, fsrs_id, state, step, stability, difficulty, due, last_review, reps, "
-            "lapses FROM cards WHERE id = ?",
-            (card_id,),
-        ).fetchone()
-        return _card_row(row) if row else None
+        return _read_card(self.path, self.conn, card_id)
 
     @_guarded("nothing")
     def cards(self, due_before: datetime | None = None) -> dict[str, CardRow]:
@@ -665,7 +957,7 @@ class Store:
             sql += " AND due < ?"
             args = (iso(due_before),)
         rows = self.conn.execute(sql, args).fetchall()
-        return {row[0]: _card_row(row) for row in rows}
+        return {row[0]: _decoded_card(self.path, row) for row in rows}
 
     @_guarded("nothing")
     def next_due(self, among: Container[str]) -> datetime | None:
@@ -673,7 +965,10 @@ class Store:
         for card_id, due in self.conn.execute(
                 "SELECT id, due FROM cards WHERE suspended = 0 ORDER BY due"):
             if card_id in among:
-                return from_iso(due)
+                try:
+                    return from_iso(due)
+                except _DECODE_ERRORS as error:
+                    raise _damaged_row(self.path, f"card {card_id!r}", error) from None
         return None
 
     @_guarded("nothing")
@@ -710,10 +1005,29 @@ class Store:
     # -- the one writer path --------------------------------------------------------------
 
     @_guarded("your answer")
-    def record_review(self, review: ReviewRecord, card_after: CardRow) -> int:
-        """Insert the review and upsert its card's new state atomically; return the review id."""
+    def record_review(self, review: ReviewRecord,
+                      card_after: CardRow | Callable[[CardRow | None], tuple[CardRow, CardRow]],
+                      ) -> int:
+        """Insert the review and upsert its card's new state atomically; return the review id.
+
+        ``card_after`` is the card's new state, or, to serialise the read-modify-write with
+        other instances answering the same card, a function given the card as stored *inside*
+        this transaction (``None`` if the card is new) that returns ``(card_before,
+        card_after)``: the state the review starts from (a fresh card for a new one) and its
+        scheduled result. The review's ``card_before``, ``was_new`` and ``state_before`` are
+        then taken from what was read, not from what the caller saw earlier, so two
+        instances answering within milliseconds each build on the other's update instead of
+        one overwriting it (the write lock is held from the read to the commit).
+        """
         with self.transaction() as conn:
-            _upsert_card(conn, card_after, review.reviewed_at)
+            if callable(card_after):
+                stored = _read_card(self.path, conn, review.card_id)
+                card_before, new_state = card_after(stored)
+                review = replace(review, card_before=card_before.to_dict(),
+                                 was_new=stored is None)
+            else:
+                new_state = card_after
+            _upsert_card(conn, new_state, review.reviewed_at)
             cursor = conn.execute(
                 "INSERT INTO reviews (card_id, session_id, reviewed_at, study_day, rating, mode, "
                 "kind, topic, answer_text, parsed_value, reference_value, display_unit, band, "
@@ -741,31 +1055,45 @@ class Store:
     @_guarded("nothing")
     def review_before(self, review_id: int) -> tuple[CardRow, datetime]:
         """A recorded review's card state before it and its time: what a re-rating redoes."""
-        row = self.conn.execute(
-            "SELECT card_before_json, reviewed_at FROM reviews WHERE id = ?", (review_id,)
-        ).fetchone()
-        if row is None or row[0] is None:
-            raise StoreError(f"{self.path}: review {review_id} not found to re-rate", "other")
-        return CardRow.from_dict(json.loads(row[0])), from_iso(row[1])
+        return _review_before(self.path, self.conn, review_id)
 
     @_guarded("the new rating")
-    def override_rating(self, review_id: int, rating: int, card_after: CardRow,
+    def override_rating(self, review_id: int, rating: int,
+                        card_after: CardRow | Callable[[CardRow, datetime], CardRow],
                         self_score: float | None = None, is_override: bool | None = None) -> None:
         """Change a just-recorded review's rating and its card's state, in one transaction.
 
         ``is_override`` defaults to "differs from the suggested rating"; a self-check that
         re-derives the rating from the player's ticks passes ``False`` with its ``self_score``.
+
+        ``card_after`` is the card's new state, or a function given the review's card state
+        before it and its time, both read inside this transaction, that returns the new
+        state. With a function, a card answered again since this review (by another
+        instance) keeps that later answer's schedule: only this review's rating changes,
+        since redoing the card from before this review would throw the later answer away.
         """
         with self.transaction() as conn:
+            new_state: CardRow | None
+            if callable(card_after):
+                card_before, reviewed_at = _review_before(self.path, conn, review_id)
+                answered_since = conn.execute(
+                    "SELECT 1 FROM reviews WHERE card_id = ? AND id > ? LIMIT 1",
+                    (card_before.id, review_id)).fetchone() is not None
+                new_state = None if answered_since else card_after(card_before, reviewed_at)
+                card_id = card_before.id
+            else:
+                new_state, card_id = card_after, card_after.id
             updated = conn.execute(
                 "UPDATE reviews SET rating = ?, override = COALESCE(?, ? IS NOT suggested_rating), "
                 "self_score = COALESCE(?, self_score) WHERE id = ? AND card_id = ?",
                 (rating, None if is_override is None else int(is_override), rating, self_score,
-                 review_id, card_after.id),
+                 review_id, card_id),
             ).rowcount
             if updated != 1:
-                raise StoreError(f"{self.path}: review {review_id} not found to re-rate")
-            _upsert_card(conn, card_after, None)
+                raise StoreError(
+                    f"{_shown(self.path)}: review {review_id} not found to re-rate")
+            if new_state is not None:
+                _upsert_card(conn, new_state, None)
 
     # -- sessions -------------------------------------------------------------------------
 
@@ -911,7 +1239,7 @@ class Store:
             (today.isoformat(),)).fetchone()
         if row[0] is None:
             return 0
-        latest = date.fromisoformat(row[0])
+        latest = _stored_day(self.path, row[0])
         if latest < today - timedelta(days=1):
             return 0
         first = self.conn.execute(
@@ -919,7 +1247,7 @@ class Store:
             "AND NOT EXISTS (SELECT 1 FROM day_totals AS eve WHERE eve.answers > 0 "
             "AND eve.study_day = date(d.study_day, '-1 day')) "
             "ORDER BY study_day DESC LIMIT 1", (latest.isoformat(),)).fetchone()
-        return (latest - date.fromisoformat(first[0])).days + 1
+        return (latest - _stored_day(self.path, first[0])).days + 1
 
     @_guarded("nothing")
     def study_days(self) -> list[date]:
@@ -927,7 +1255,7 @@ class Store:
         rows = self.conn.execute(
             "SELECT study_day FROM day_totals WHERE answers > 0 ORDER BY study_day DESC"
         ).fetchall()
-        return [date.fromisoformat(row[0]) for row in rows]
+        return [_stored_day(self.path, row[0]) for row in rows]
 
     @_guarded("nothing")
     def reviews(self, session_id: int | None = None) -> list[dict[str, Any]]:
@@ -955,12 +1283,50 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
+def _stored_day(path: Path, text: Any) -> date:
+    """A stored study day (``YYYY-MM-DD``); anything else is damage."""
+    try:
+        return date.fromisoformat(text)
+    except _DECODE_ERRORS as error:
+        raise _damaged_row(path, f"study day {text!r}", error) from None
+
+
 def _card_row(row: tuple[Any, ...]) -> CardRow:
     return CardRow(
         id=row[0], fsrs_id=row[1], state=row[2], step=row[3], stability=row[4],
         difficulty=row[5], due=from_iso(row[6]),
         last_review=from_iso(row[7]) if row[7] else None, reps=row[8], lapses=row[9],
     )
+
+
+_CARD_COLUMNS = ("id, fsrs_id, state, step, stability, difficulty, due, last_review, reps, "
+                 "lapses")
+
+
+def _decoded_card(path: Path, row: tuple[Any, ...]) -> CardRow:
+    """A stored card row as a ``CardRow``; a row that does not decode is damage."""
+    try:
+        return _card_row(row)
+    except _DECODE_ERRORS as error:
+        raise _damaged_row(path, f"card {row[0]!r}", error) from None
+
+
+def _read_card(path: Path, conn: sqlite3.Connection, card_id: str) -> CardRow | None:
+    row = conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?",
+                       (card_id,)).fetchone()
+    return _decoded_card(path, row) if row else None
+
+
+def _review_before(path: Path, conn: sqlite3.Connection,
+                   review_id: int) -> tuple[CardRow, datetime]:
+    row = conn.execute("SELECT card_before_json, reviewed_at FROM reviews WHERE id = ?",
+                       (review_id,)).fetchone()
+    if row is None or row[0] is None:
+        raise StoreError(f"{_shown(path)}: review {review_id} not found to re-rate", "other")
+    try:
+        return CardRow.from_dict(json.loads(row[0])), from_iso(row[1])
+    except _DECODE_ERRORS as error:  # json.JSONDecodeError is a ValueError
+        raise _damaged_row(path, f"review {review_id}", error) from None
 
 
 def _upsert_card(conn: sqlite3.Connection, card: CardRow, created_at: datetime | None) -> None:

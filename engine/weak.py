@@ -249,10 +249,11 @@ def _item_weaknesses(
     """
     cards: dict[str, CardRow] = store.cards()
     # One index seek per answered card for its latest rating (not a pass over all reviews).
-    last_rating = dict(store.conn.execute(
-        "SELECT t.card_id, (SELECT r.rating FROM reviews AS r WHERE r.card_id = t.card_id "
-        "ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) FROM card_totals AS t "
-        "WHERE t.answers > 0").fetchall())
+    with store.guard() as conn:  # damage met mid-read is a StoreError, not a traceback
+        last_rating = dict(conn.execute(
+            "SELECT t.card_id, (SELECT r.rating FROM reviews AS r WHERE r.card_id = t.card_id "
+            "ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) FROM card_totals AS t "
+            "WHERE t.answers > 0").fetchall())
 
     seen: dict[str, list[ItemWeakness]] = {}
     for card_id, total in per_card.items():

@@ -158,3 +158,40 @@ def test_due_brief_text_sorts_like_the_due_instants(store: Store) -> None:
     assert sorted(entry[0] for entry in brief) == ["hw.c2", "hw.c3"]
     assert [e[0] for e in sorted(brief, key=lambda e: e[2])] == ["hw.c2", "hw.c3"]
     assert all(entry[2] < iso(NOW + timedelta(hours=24)) for entry in brief)
+
+
+def test_record_review_computes_the_new_state_from_the_card_read_in_its_transaction(
+        store: Store) -> None:
+    """Given a function, the store reads the card inside the write transaction, passes it in
+    (``None`` while new) and records the ``card_before`` and ``was_new`` it actually read."""
+    seen: list[CardRow | None] = []
+
+    def bump(stored: CardRow | None) -> tuple[CardRow, CardRow]:
+        seen.append(stored)
+        before = stored or CardRow("hw.x", 1, 1, 0, None, None, NOW, None, 0, 0)
+        return before, CardRow(before.id, before.fsrs_id, 2, None, 3.0, 5.0,
+                               NOW + timedelta(days=1), NOW, before.reps + 1, 0)
+
+    stale = _review()  # says was_new with a made-up card_before: both are replaced
+    store.record_review(stale, bump)
+    store.record_review(_review(), bump)
+    assert seen[0] is None and seen[1] is not None and seen[1].reps == 1
+    assert store.card("hw.x").reps == 2
+    rows = store.reviews()
+    assert [json.loads(r["card_before_json"])["reps"] for r in rows] == [0, 1]
+    assert [r["was_new"] for r in rows] == [1, 0]
+    assert [r["state_before"] for r in rows] == [1, 2]
+
+
+def test_override_with_a_function_redoes_the_card_from_the_stored_state(store: Store) -> None:
+    review_id = store.record_review(_review(rating=3), _card())
+    calls: list[tuple[CardRow, datetime]] = []
+
+    def redo(before: CardRow, reviewed_at: datetime) -> CardRow:
+        calls.append((before, reviewed_at))
+        return _card(due=NOW + timedelta(hours=1))
+
+    store.override_rating(review_id, 1, redo)
+    assert calls == [(_card(), NOW)]
+    assert store.card("hw.x").due == NOW + timedelta(hours=1)
+    assert store.reviews()[0]["rating"] == 1

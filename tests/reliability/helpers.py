@@ -33,3 +33,29 @@ def filled_database(path: Path, reviews: int = 400) -> Path:
                             card(card_id, fsrs_id=index % 40 + 1))
     store.close()
     return path
+
+
+def table_pages(path: Path, table: str) -> list[int]:
+    """The page numbers (1-based) of ``table``'s leaf pages, from SQLite's ``dbstat`` (the
+    table itself, not its indexes)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return [row[0] for row in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+            (table,))]
+    finally:
+        conn.close()
+
+
+def overwrite_page(path: Path, page_number: int, filler: bytes | None = None) -> None:
+    """Overwrite page ``page_number`` (1-based) of the closed database at ``path`` with
+    ``filler`` (default: every byte inverted), as a failing disk or a sync tool would."""
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    start = (page_number - 1) * page_size
+    page = data[start:start + page_size]
+    data[start:start + page_size] = (filler * page_size)[:page_size] if filler is not None \
+        else bytes(b ^ 0xFF for b in page)
+    path.write_bytes(bytes(data))

@@ -166,3 +166,42 @@ def test_cli_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert cli_backup.run(args) == 2
     err = capsys.readouterr().err
     assert "no backup called" in err and "Traceback" not in err
+
+
+def _index_disagreeing_with_its_rows(path: Path) -> None:
+    """Rewrite an index's definition without rebuilding it: every page is sound (so
+    ``quick_check`` passes) but the index no longer matches the rows (``integrity_check``
+    fails), as a software bug could leave it."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = replace(sql, '(card_id, reviewed_at)', "
+                 "'(reviewed_at, card_id)') WHERE name = 'reviews_card'")
+    conn.execute("PRAGMA writable_schema = OFF")
+    conn.close()
+
+
+@pytest.mark.parametrize(("limit_offset", "refused"), [(0, True), (-1, False)])
+def test_the_daily_backup_runs_integrity_check_up_to_its_size_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit_offset: int,
+        refused: bool) -> None:
+    """At the limit the backup's check is ``integrity_check`` and refuses the file; one byte
+    past it, ``quick_check`` (pages only) lets the backup be made."""
+    path = filled_database(tmp_path / "progress.db", reviews=50)
+    _index_disagreeing_with_its_rows(path)
+    source = sqlite3.connect(path)
+    copy_size = tmp_path / "size-probe.db"
+    monkeypatch.setattr(backup, "THOROUGH_CHECK_MAX_BYTES", 0)
+    backup.make_backup(source, copy_size)  # quick_check only: the copy's size, for the limit
+    monkeypatch.setattr(backup, "THOROUGH_CHECK_MAX_BYTES",
+                        copy_size.stat().st_size + limit_offset)
+    target = tmp_path / "backups" / "progress-2026-01-05.db"
+    try:
+        if refused:
+            with pytest.raises(BackupError) as caught:
+                backup.make_backup(source, target)
+            assert caught.value.kind == "corrupt" and "reviews_card" in str(caught.value)
+            assert not target.exists()
+        else:
+            assert backup.make_backup(source, target) == target
+    finally:
+        source.close()
