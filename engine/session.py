@@ -333,8 +333,12 @@ class StudySession:
             return self._record(question, text, result, rating_for_open(result.auto_score),
                                 self._elapsed())
         try:
+            # The prompt lets a plain-number card take the unit it names ("16 bytes"), and
+            # holds a fact that asks for a conversion to the unit it asks for.
             grade = grade_numeric(text, question.reference_value, question.reference_unit,
-                                  question.display_unit, Tolerance.parse(question.tolerance))
+                                  question.display_unit, Tolerance.parse(question.tolerance),
+                                  prompt=question.prompt,
+                                  conversion_card=question.kind == "fact")
         except AnswerError as error:
             return Retry(str(error), error.band)
         seconds = self._elapsed()
