@@ -8,6 +8,8 @@ reads the same on any later day.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from content.loader import OpenQuestion
@@ -18,6 +20,32 @@ from engine.store import Store
 
 class DebriefError(LookupError):
     """No loop with that id."""
+
+
+def export_command(session_id: int, db_path: Path | str | None = None,
+                   config_path: Path | str | None = None) -> str:
+    """The shell command that prints loop ``session_id``'s debrief, as the debrief shows it.
+
+    ``--db`` and ``--config`` are included when the loop ran on a database or config other
+    than the defaults (``$TPM_DRILL_DB`` / ``$TPM_DRILL_CONFIG``, else the platform's
+    folders): without them the command would read another database, with no loop of that id.
+    Paths are made absolute (the command may be run from another folder) and quoted for the
+    shell with ``shlex.quote``. The result is plain text: a screen must escape it for markup.
+    """
+    import shlex
+
+    from engine.config import default_config_path, default_db_path
+
+    words = ["tpm-drill"]
+    for option, given, default in (("--db", db_path, default_db_path),
+                                   ("--config", config_path, default_config_path)):
+        if given is None or str(given) == ":memory:":
+            continue
+        absolute = os.path.abspath(Path(given).expanduser())
+        if absolute != os.path.abspath(default()):
+            words += [option, shlex.quote(absolute)]
+    words += ["loop", "--export", str(session_id)]
+    return " ".join(words)
 
 
 def _minutes(seconds: float | None) -> str:

@@ -8,12 +8,59 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from content.untrusted import clean_text
 from engine import __version__, finite_or_none
 from tui import cli_backup
+
+#: ``--round-minutes`` above this is a typo (the real rounds are 45 and 60 minutes).
+MAX_ROUND_MINUTES = 600.0
+
+
+def _round_minutes(text: str) -> float:
+    """``--round-minutes``: a finite number of minutes above 0 and at most 600.
+
+    NaN reached the database (an IntegrityError) and infinity the countdown's clock text
+    (an OverflowError), so both are refused here with the rest of the nonsense.
+    """
+    try:
+        minutes = float(text)
+    except ValueError:
+        minutes = math.nan
+    if not math.isfinite(minutes) or not 0 < minutes <= MAX_ROUND_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a round length: give minutes above 0 and at most "
+            f"{MAX_ROUND_MINUTES:g}, e.g. --round-minutes 45 (or 0.5 for a quick try)")
+    return minutes
+
+
+def _add_global_options(parser: argparse.ArgumentParser, on_subcommand: bool) -> None:
+    """``--db`` and ``--config``, on the main parser and again on every subcommand.
+
+    On a subcommand their default is ``SUPPRESS``, so ``tpm-drill --db X drill`` keeps X
+    (the subcommand does not overwrite it with ``None``) and ``tpm-drill drill --db X``
+    sets it.
+    """
+    default: Any = argparse.SUPPRESS if on_subcommand else None
+    parser.add_argument("--db", type=Path, default=default,
+                        help="progress database (SQLite file)")
+    parser.add_argument("--config", type=Path, default=default, help="config.toml to use")
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every subcommand's parser below ``parser``, nested ones (``content check``) too."""
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases map to one parser
+                found.append(sub)
+                found.extend(_subparsers(sub))
+    return found
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,8 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         "TPM_DRILL_DB overrides the database path; TPM_DRILL_CONFIG the config file.",
     )
     parser.add_argument("--version", action="version", version=f"tpm-drill {__version__}")
-    parser.add_argument("--db", type=Path, help="progress database (SQLite file)")
-    parser.add_argument("--config", type=Path, help="config.toml to use")
+    _add_global_options(parser, on_subcommand=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("drill", help="start today's drill straight away")
     loop = commands.add_parser(
@@ -34,8 +80,9 @@ def _parser() -> argparse.ArgumentParser:
         "behavioral, system tradeoffs), rated and judged by the hiring-committee rule.")
     loop.add_argument("--with-screen", action="store_true",
                       help="run the 60-minute technical screen first")
-    loop.add_argument("--round-minutes", type=float, metavar="X",
-                      help="every round's length in minutes (fractions allowed)")
+    loop.add_argument("--round-minutes", type=_round_minutes, metavar="X",
+                      help="every round's length in minutes, above 0 and at most "
+                      f"{MAX_ROUND_MINUTES:g} (fractions allowed)")
     loop.add_argument("--level", choices=["L4", "L5", "L6", "L7", "L8"],
                       help="the bar (default: the level above yours)")
     loop.add_argument("--export", type=int, metavar="ID",
@@ -78,11 +125,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="*", type=Path, help="deck folder(s) or file(s)")
     check.add_argument("--seeds", type=int, default=200, help="seeds to pose each problem with")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    for sub in _subparsers(parser):
+        _add_global_options(sub, on_subcommand=True)
     return parser
 
 
 def _fail(message: str, code: int = 2) -> int:
-    print(f"tpm-drill: {message}", file=sys.stderr)
+    """Print ``message`` (which may quote files and the database) on stderr; return ``code``."""
+    print(f"tpm-drill: {clean_text(message)}", file=sys.stderr)
     return code
 
 
@@ -113,104 +163,111 @@ def cmd_hw(entry_id: str | None, as_json: bool) -> int:
         data: Any = entries[0].to_dict() if entry_id else [e.to_dict() for e in entries]
         print(json.dumps(data, indent=2, default=str))
         return 0
+    # Catalog text is data: printed with terminal control sequences stripped.
     if entry_id is None:
         current = None
         for entry in entries:
             if entry.kind != current:
                 current = entry.kind
-                print(f"\n{current}")
-            print(f"  {entry.id:<18} {entry.name}")
+                print(clean_text(f"\n{current}"))
+            print(clean_text(f"  {entry.id:<18} {entry.name}"))
         print("\nMore: tpm-drill hw ID  (or --json)")
         return 0
     entry = entries[0]
-    print(f"{entry.name}  [{entry.id}]")
+    print(clean_text(f"{entry.name}  [{entry.id}]"))
     for key, value in entry.fields.items():
         if key in {"name", "source", "notes", "field_sources"}:
             continue
-        print(f"  {key:<34} {_human(value, key)}")
+        print(clean_text(f"  {key:<34} {_human(value, key)}"))
     if "notes" in entry.fields:
-        print(f"\n  Notes: {entry.fields['notes']}")
-    print(f"\n  Source: {entry.source}")
+        print(clean_text(f"\n  Notes: {entry.fields['notes']}"))
+    print(clean_text(f"\n  Source: {entry.source}"))
     for key, source in entry.fields.get("field_sources", {}).items():
-        print(f"  Source for {key}: {source}")
+        print(clean_text(f"  Source for {key}: {source}"))
     return 0
 
 
-def cmd_loop_export(db_path: Path, session_id: int) -> int:
-    """Print a loop's debrief as Markdown."""
-    from engine.bank import load_content
-    from engine.config import ConfigError, load_config
-    from engine.debrief import DebriefError, loop_debrief
-    from engine.store import Store, StoreError
+def cmd_loop_export(args: argparse.Namespace, session_id: int) -> int:
+    """Print a loop's debrief as Markdown (built whole first, so it is complete or absent).
 
+    Store and config errors, raised at any point, are turned into messages by ``main``.
+    """
+    from engine.bank import load_content
+    from engine.config import load_config
+    from engine.debrief import DebriefError, loop_debrief
+    from engine.store import Store
+
+    config = load_config(args.config)
+    store = Store(_db_path(args))
     try:
-        config = load_config()
-        store = Store(db_path)
-    except (ConfigError, StoreError) as error:
-        return _fail(str(error))
-    try:
-        print(loop_debrief(store, load_content(config.deck_dirs), session_id), end="")
+        markdown = loop_debrief(store, load_content(config.deck_dirs), session_id)
     except DebriefError as error:
         return _fail(str(error))
     finally:
         store.close()
+    # Prompts and model answers come from decks, answers from the database: data, cleaned.
+    print(clean_text(markdown), end="")
     return 0
 
 
-def _headless(args: argparse.Namespace) -> tuple[Any, Any, Any, Any] | int:
-    """Store, bank, scheduler and clock for a printing subcommand, or an exit code."""
+def _db_path(args: argparse.Namespace) -> Path:
+    """The database in use: ``--db``, else ``$TPM_DRILL_DB``, else the platform's data dir."""
+    from engine.config import default_db_path
+
+    return args.db or default_db_path()
+
+
+def _headless(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
+    """Store, bank, scheduler and clock for a printing subcommand.
+
+    ``ConfigError`` and ``StoreError`` propagate: ``main`` prints them and exits 2, wherever
+    they are raised (opening, or a damaged page met halfway through a read).
+    """
     from engine.bank import load_content
     from engine.clock import SystemClock
-    from engine.config import ConfigError, default_db_path, load_config
+    from engine.config import load_config
     from engine.optimize import saved_parameters
     from engine.scheduler import Scheduler
-    from engine.store import Store, StoreError
+    from engine.store import Store
 
+    config = load_config(args.config)
+    store = Store(_db_path(args))
     try:
-        config = load_config(args.config)
-        store = Store(args.db or default_db_path())
-    except (ConfigError, StoreError) as error:
-        return _fail(str(error))
-    return store, load_content(config.deck_dirs), Scheduler(config, saved_parameters(store)), \
-        SystemClock()
+        return store, load_content(config.deck_dirs), \
+            Scheduler(config, saved_parameters(store)), SystemClock()
+    except BaseException:
+        store.close()
+        raise
 
 
 def cmd_weak_json(args: argparse.Namespace) -> int:
     from engine.weak import weak_json
 
-    opened = _headless(args)
-    if isinstance(opened, int):
-        return opened
-    store, bank, scheduler, clock = opened
+    store, bank, scheduler, clock = _headless(args)
     try:
-        print(json.dumps(weak_json(store, bank, scheduler, clock.now()), indent=2))
+        ranking = weak_json(store, bank, scheduler, clock.now())
     finally:
         store.close()
+    print(json.dumps(ranking, indent=2))
     return 0
 
 
 def cmd_stats_json(args: argparse.Namespace) -> int:
     from engine.stats import compute_stats
 
-    opened = _headless(args)
-    if isinstance(opened, int):
-        return opened
-    store, bank, scheduler, clock = opened
+    store, bank, scheduler, clock = _headless(args)
     try:
-        stats = compute_stats(store, bank, scheduler, clock.now(), clock.local_tz())
-        print(json.dumps(stats.to_json(), indent=2))
+        figures = compute_stats(store, bank, scheduler, clock.now(), clock.local_tz()).to_json()
     finally:
         store.close()
+    print(json.dumps(figures, indent=2))
     return 0
 
 
 def cmd_optimize(args: argparse.Namespace) -> int:
     from engine.optimize import optimize
 
-    opened = _headless(args)
-    if isinstance(opened, int):
-        return opened
-    store, _bank, scheduler, clock = opened
+    store, _bank, scheduler, clock = _headless(args)
     try:
         report = optimize(store, scheduler.config.day_rollover_hour, clock.local_tz())
     finally:
@@ -224,25 +281,90 @@ def cmd_optimize(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from engine.export import export_reviews
+    """Write every review and session as CSV or JSON, to ``--output`` or stdout.
 
-    opened = _headless(args)
-    if isinstance(opened, int):
-        return opened
-    store = opened[0]
+    The output is complete or absent: with ``-o FILE`` the export goes to a temporary file in
+    the same folder, renamed into place only once whole (a full disk leaves the old file, or
+    none); to stdout it is built in a spooled buffer first, so a database that fails halfway
+    prints nothing rather than half a JSON document. A reader that leaves early (``| head``)
+    raises ``BrokenPipeError``, which ``main`` turns into a quiet exit.
+    """
+    import tempfile
+
+    from engine.export import export_reviews
+    from engine.store import Store
+
+    store = Store(_db_path(args))
     try:
         if args.output:
-            with open(args.output, "w", encoding="utf-8", newline="") as out:
-                counts = export_reviews(store, args.format, out)
+            counts = _export_to_file(store, args.format, args.output)
+            if isinstance(counts, int):
+                return counts
             print(f"wrote {args.output}: " + ", ".join(f"{n} {k}" for k, n in counts.items()),
                   file=sys.stderr)
-        else:
-            export_reviews(store, args.format, sys.stdout)
-    except OSError as error:
-        return _fail(f"{args.output}: {error}")
+            return 0
+        # Up to 16 MB in memory, the rest in a temporary file: a long history stays cheap.
+        with tempfile.SpooledTemporaryFile(16 * 2**20, mode="w+", encoding="utf-8",
+                                           newline="") as buffer:
+            export_reviews(store, args.format, buffer)
+            buffer.seek(0)
+            _copy_text(buffer, sys.stdout)
+            sys.stdout.flush()
     finally:
         store.close()
     return 0
+
+
+def _copy_text(source: TextIO | Any, target: TextIO) -> None:
+    while chunk := source.read(2**16):
+        target.write(chunk)
+
+
+def _export_to_file(store: Any, fmt: str, output: Path) -> dict[str, int] | int:
+    """Export into ``output`` atomically: row counts, or an exit code after a message.
+
+    Store errors propagate (``main`` reports them); the temporary file is removed either way.
+    """
+    import tempfile
+
+    from engine.export import export_reviews
+
+    target = Path(os.path.abspath(output))
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=target.parent,
+            prefix=f".{target.name}.", suffix=".part", delete=False)
+    except OSError as error:
+        return _fail(f"cannot write {output}: {error.strerror or error}; nothing was written. "
+                     "Check the folder exists and is writable, or pick another with -o.")
+    temporary = Path(handle.name)
+    try:
+        try:
+            with handle:
+                counts = export_reviews(store, fmt, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, _new_file_mode(target))
+            os.replace(temporary, target)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            return _fail(f"cannot write {output}: {reason}; nothing was written"
+                         f"{' and the file there is unchanged' if target.exists() else ''}. "
+                         "Free some space or pick another place with -o, then export again.")
+    finally:
+        temporary.unlink(missing_ok=True)
+    return counts
+
+
+def _new_file_mode(target: Path) -> int:
+    """The permissions ``open(target, "w")`` would give: the old file's, else 0666 less the
+    umask (a temporary file starts at 0600)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def cmd_calc(model: str | None, assignments: list[str], list_models: bool,
@@ -335,8 +457,8 @@ def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
         where = ", ".join(str(p) for p in paths) or "built-in bank"
         print(f"{where}: {report.decks} deck(s), {report.facts} facts, {report.problems} "
               f"problems, {report.open} open questions")
-        for error in report.errors:
-            print(f"  {error}")
+        for error in report.errors:  # quotes deck text: cleaned of control sequences
+            print(clean_text(f"  {error}"))
         print("ok" if not report.errors else f"{len(report.errors)} error(s)")
     return 1 if report.errors else 0
 
@@ -346,36 +468,77 @@ def _open_app(args: argparse.Namespace, start: str,
     from tui import startup_gc
 
     with startup_gc():
-        from engine.config import ConfigError, default_db_path, load_config
-        from engine.store import StoreError
+        from engine.config import load_config
 
-        try:
-            config = load_config(args.config)
-        except ConfigError as error:
-            return _fail(str(error))
-        db_path = args.db or default_db_path()
+        config = load_config(args.config)  # a ConfigError is reported by main
         from tui.app import build_app
 
-        try:
-            app = build_app(db_path, config=config, start=start, loop_options=loop_options,
-                            config_path=args.config)
-        except StoreError as error:
-            return _fail(str(error))
+        app = build_app(_db_path(args), config=config, start=start, loop_options=loop_options,
+                        config_path=args.config)
     app.run()
-    return 0
+    if app.crash_line is not None:  # the app caught an exception and wrote the log
+        print(app.crash_line, file=sys.stderr)
+        return 1
+    return app.return_code or 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``tpm-drill`` script."""
-    try:
-        return _dispatch(argv)
-    except BrokenPipeError:  # e.g. `tpm-drill calc --list | head`: the reader left early
-        sys.stderr.close()
-        return 0
+    """Entry point of the ``tpm-drill`` script: 0 ok, 1 a check failed (or a crash), 2 bad
+    input or the command cannot proceed.
 
-
-def _dispatch(argv: list[str] | None) -> int:
+    Whatever a subcommand raises ends here as one line on stderr, never a traceback: a bad
+    config or an unusable database (at open or halfway through a read) is the error's own
+    message and exit 2; anything unexpected is written to a crash log next to the database
+    and named in one line, exit 1.
+    """
     args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except BrokenPipeError:  # e.g. `tpm-drill export | head`: the reader left early
+        _silence_stdout()
+        return 0
+    except KeyboardInterrupt:
+        print("tpm-drill: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: reported, never a traceback
+        message = _expected_error(error, args)
+        if message is not None:
+            return _fail(message)
+        from tui.crash import data_folder, report_crash
+
+        print(report_crash(error, data_folder(_db_path(args))), file=sys.stderr)
+        return 1
+
+
+def _expected_error(error: Exception, args: argparse.Namespace) -> str | None:
+    """The message for an error a person can act on (bad config, damaged / read-only / full
+    / busy database), or ``None`` for a bug."""
+    import sqlite3
+
+    from engine.config import ConfigError
+    from engine.store import StoreError, classify_error
+
+    if isinstance(error, ConfigError | StoreError):
+        return str(error)
+    # Constraint and programming errors are bugs, not conditions of the file (as in the store).
+    if isinstance(error, sqlite3.DatabaseError) and not isinstance(
+            error, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.InterfaceError):
+        return str(classify_error(_db_path(args), error, "nothing"))
+    return None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush of what is still buffered
+    does not fail again on the closed pipe (Python's documented recipe for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout already gone, or not a real file
+        pass
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "hw":
         return cmd_hw(args.id, args.json)
     if args.command == "backup":
@@ -398,11 +561,7 @@ def _dispatch(argv: list[str] | None) -> int:
         return _open_app(args, "drill")
     if args.command == "loop":
         if args.export is not None:
-            from engine.config import default_db_path
-
-            return cmd_loop_export(args.db or default_db_path(), args.export)
-        if args.round_minutes is not None and args.round_minutes <= 0:
-            return _fail("--round-minutes must be positive")
+            return cmd_loop_export(args, args.export)
         options = {"level": args.level, "with_screen": args.with_screen,
                    "round_minutes": args.round_minutes}
         return _open_app(args, "loop", options)

@@ -65,6 +65,43 @@ class TpmDrillApp(App[None]):
         self.config_path = config_path
         self.theme = self.config_data.theme if self.config_data.theme in self.available_themes \
             else "textual-dark"
+        #: After an unexpected exception: the one line to print on exit, naming the crash log.
+        self.crash_line: str | None = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nothing handled: log it, exit with code 1, show no traceback.
+
+        Textual's own handler renders the traceback with its locals (which can hold the
+        player's answers and deck text) for printing after exit, and the process then exits 0.
+        Here the traceback goes to a crash log next to the database and ``crash_line`` holds
+        the one line ``tpm-drill`` prints (see ``tui.__main__._open_app``). The rest mirrors
+        ``App._handle_exception`` (Textual is pinned exactly): return code 1, the first
+        exception kept for ``run_test`` to re-raise in tests, and the app closed.
+        """
+        if self.crash_line is None:  # the first error is the cause; later ones follow from it
+            try:
+                from textual.worker import WorkerFailed
+
+                from tui.crash import crash_line, data_folder, write_crash_log
+
+                # A failed worker's own traceback is the useful one, not the wrapper's.
+                cause = error.error if isinstance(error, WorkerFailed) else error
+                log_path = write_crash_log(cause, data_folder(self.db_path))
+                self.crash_line = crash_line(cause, log_path)
+                if log_path is None:  # nowhere to write: print the traceback after exit
+                    import traceback
+
+                    from rich.text import Text
+
+                    self._exit_renderables.append(Text("".join(
+                        traceback.format_exception(cause))))
+            except Exception:  # never let reporting hide the original error
+                self.crash_line = f"tpm-drill: unexpected error ({type(error).__name__})"
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p): Textual's own commands, then every action the

@@ -27,6 +27,28 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def _bad_day(name_or_date: str) -> str | None:
+    """Why ``--restore`` got an impossible study day (2026-13-45, 2026-02-30), or ``None``.
+
+    Checked here, before the backup module parses it (which raised ``ValueError``): anything
+    shaped like YYYY-MM-DD must be a real date. Other text is a backup's file name.
+    """
+    import re
+    from datetime import date
+
+    wanted = name_or_date.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", wanted):
+        return None
+    try:
+        date.fromisoformat(wanted)
+    except ValueError as error:
+        from content.untrusted import clean_text
+
+        return (f"--restore {clean_text(wanted)}: not a real date ({error}); give a study day "
+                "as YYYY-MM-DD, e.g. 2026-01-05, or a file name from `tpm-drill backup --list`")
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Carry out ``tpm-drill backup``; 0 when done, 2 (with a message) when refused."""
     from datetime import UTC, datetime
@@ -36,6 +58,11 @@ def run(args: argparse.Namespace) -> int:
     from engine.store import StoreError
 
     db_path = args.db or default_db_path()
+    if args.restore:
+        problem = _bad_day(args.restore)
+        if problem:
+            print(f"tpm-drill: {problem}", file=sys.stderr)
+            return 2
     try:
         if args.restore:
             result = backup.restore(db_path, args.restore, datetime.now(UTC))
