@@ -202,8 +202,12 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
             kind = "pre-restore"
         if match is None or not path.is_file():
             continue
+        try:  # a hand-made "progress-2026-13-45.db" names no day: not one of our backups
+            day = date.fromisoformat(match.group(1))
+        except ValueError:
+            continue
         status = path.stat()
-        found.append(BackupInfo(path, kind, date.fromisoformat(match.group(1)), status.st_size,
+        found.append(BackupInfo(path, kind, day, status.st_size,
                                 datetime.fromtimestamp(status.st_mtime).astimezone()))
     return sorted(found, key=lambda info: (info.modified, info.name), reverse=True)
 

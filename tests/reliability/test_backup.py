@@ -205,3 +205,14 @@ def test_the_daily_backup_runs_integrity_check_up_to_its_size_limit(
             assert backup.make_backup(source, target) == target
     finally:
         source.close()
+
+
+def test_a_backup_named_for_no_day_is_skipped(tmp_path: Path) -> None:
+    """A file in the backups folder named like a backup of an impossible day is not ours:
+    listing skips it instead of raising ValueError."""
+    db_path = tmp_path / "progress.db"
+    folder = backup.backup_dir(db_path)
+    folder.mkdir(parents=True)
+    (folder / "progress-2026-13-45.db").write_bytes(b"not a backup")
+    (folder / "progress-2026-02-30.db").write_bytes(b"not a backup")
+    assert backup.list_backups(db_path) == []
