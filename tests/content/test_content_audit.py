@@ -1,6 +1,7 @@
 """Audits of the built-in content itself (issue #12): what players are shown must hold up.
 
 - A source says what was read, never how it was looked for (no authoring or search notes).
+- An estimate ("roughly", "order of magnitude", "about how many") is graded on a log band.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from content.catalog import builtin_catalog
+from content.loader import Fact, Problem
 from engine.bank import ContentBank
 
 # ------------------------------------------------------------------------------------------
@@ -70,3 +72,45 @@ def test_the_authoring_note_pattern_catches_the_old_wording(text: str) -> None:
 ])
 def test_the_authoring_note_pattern_spares_honest_wording(text: str) -> None:
     assert not _AUTHORING_NOTES.search(text)
+
+
+# ------------------------------------------------------------------------------------------
+# "Roughly" and order-of-magnitude prompts are graded on a log band
+# ------------------------------------------------------------------------------------------
+
+#: A prompt asking for an estimate, not a figure to quote.
+_ESTIMATE_PROMPT = re.compile(
+    r"\broughly\b|\border of magnitude\b|\bballpark\b|\babout how (?:many|much|long)\b"
+    r"|\bapproximately how\b",
+    re.IGNORECASE,
+)
+
+#: Items whose prompt says "roughly" but whose answer is a published figure precise enough for
+#: a relative band, with the reason.
+LOG_BAND_EXEMPT: dict[str, str] = {
+    "hw.rule.llama3_405b_mfu": "a published range (38-43 % BF16 MFU, Llama 3 Table 4) graded "
+                               "around 40 %: rel:10% spans exactly that range",
+}
+
+
+def _numeric_items(bank: ContentBank) -> list[Fact | Problem]:
+    return [item for item in bank.items.values()
+            if isinstance(item, Problem) or (isinstance(item, Fact) and not item.answers)]
+
+
+def test_estimate_prompts_use_a_log_band(bank: ContentBank) -> None:
+    wrong = []
+    for item in _numeric_items(bank):
+        if not _ESTIMATE_PROMPT.search(item.prompt) or item.id in LOG_BAND_EXEMPT:
+            continue
+        if not item.tolerance.startswith("log:"):
+            wrong.append(f"{item.id}: {item.tolerance} for {item.prompt[:80]!r}")
+    assert not wrong, "an estimate ('roughly', 'order of magnitude', 'about how many') is " \
+        "graded on a log band, or exempted with a reason:\n" + "\n".join(wrong)
+
+
+def test_log_band_exemptions_are_live(bank: ContentBank) -> None:
+    for item_id in LOG_BAND_EXEMPT:
+        item = bank.get(item_id)
+        assert item is not None and _ESTIMATE_PROMPT.search(item.prompt), \
+            f"{item_id} no longer needs its exemption"
