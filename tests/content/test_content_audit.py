@@ -232,3 +232,25 @@ def test_no_prompt_contains_its_own_answer(bank: ContentBank) -> None:
 def test_self_answer_exemptions_are_live(bank: ContentBank) -> None:
     for item_id in SELF_ANSWER_EXEMPT:
         assert bank.get(item_id) is not None, f"{item_id} no longer exists"
+
+
+# ------------------------------------------------------------------------------------------
+# The pipeline bubble has two conventions; every bubble problem names the one it grades
+# ------------------------------------------------------------------------------------------
+
+def test_bubble_problems_name_their_convention(bank: ContentBank) -> None:
+    """(p−1)/m is the bubble against the ideal time (Megatron); (p−1)/(m+p−1) its share of the
+    whole step. 37.5 % vs 27 % for 4 stages and 8 microbatches: the prompt must say which."""
+    problems = [item for item in bank.items.values()
+                if isinstance(item, Problem) and item.model == "pipeline_bubble"]
+    assert problems
+    for problem in problems:
+        prompt = problem.prompt.lower()
+        if problem.output == "overhead":
+            assert "ideal" in prompt, f"{problem.id}: say 'relative to the ideal time'"
+        else:
+            assert "whole step" in prompt or "total" in prompt, \
+                f"{problem.id}: say 'share of the whole step'"
+        explanation = problem.explanation.lower()
+        assert "ideal" in explanation and ("total" in explanation or "whole step" in explanation), \
+            f"{problem.id}: the explanation gives both conventions"
