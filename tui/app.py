@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
     from textual.screen import Screen
 
     from engine.loop_session import LoopSession
@@ -67,6 +68,16 @@ class TpmDrillApp(App[None]):
         self.config_path = config_path
         self.theme = self.config_data.theme if self.config_data.theme in self.available_themes \
             else "textual-dark"
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux and macOS the one that reads invalid
+        UTF-8 as U+FFFD instead of dying on it (``tui.driver``)."""
+        driver_class = super().get_driver_class()
+        if driver_class.__module__ == "textual.drivers.linux_driver":  # not on Windows
+            from tui.driver import RobustLinuxDriver
+
+            return RobustLinuxDriver
+        return driver_class
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p): Textual's own commands, then every action the
