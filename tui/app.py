@@ -16,10 +16,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
     from textual.screen import Screen
 
     from engine.loop_session import LoopSession
 
+from content.untrusted import clean_text
 from engine.bank import ContentBank, load_content
 from engine.clock import Clock, SystemClock
 from engine.config import Config
@@ -27,6 +29,7 @@ from engine.optimize import saved_parameters
 from engine.scheduler import Scheduler
 from engine.session import StudySession
 from engine.store import Store, StoreError
+from tui.safe import safe
 
 
 class TpmDrillApp(App[None]):
@@ -103,6 +106,16 @@ class TpmDrillApp(App[None]):
             self._exception_event.set()
         self._close_messages_no_wait()
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux and macOS the one that reads invalid
+        UTF-8 as U+FFFD instead of dying on it (``tui.driver``)."""
+        driver_class = super().get_driver_class()
+        if driver_class.__module__ == "textual.drivers.linux_driver":  # not on Windows
+            from tui.driver import RobustLinuxDriver
+
+            return RobustLinuxDriver
+        return driver_class
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p): Textual's own commands, then every action the
         screen's keys offer right now (drill, loop, stats, don't know, pause, ...)."""
@@ -117,8 +130,8 @@ class TpmDrillApp(App[None]):
 
             self.push_screen(HomeScreen())
         if self.bank.errors:
-            self.notify(
-                f"{len(self.bank.errors)} deck item(s) skipped: {self.bank.errors[0]}",
+            self.notify(  # the error quotes the deck: untrusted text
+                f"{len(self.bank.errors)} deck item(s) skipped: {safe(self.bank.errors[0])}",
                 title="Content problems", severity="warning", timeout=8,
             )
         if self.start_screen == "drill":
@@ -143,10 +156,13 @@ class TpmDrillApp(App[None]):
         known = known_binding_ids()
         unknown = sorted(set(keymap) - known)
         if unknown:
-            self.notify(f"[keymap] in config.toml: unknown binding id(s) {', '.join(unknown)}; "
+            self.notify(f"\\[keymap] in config.toml: unknown binding id(s) "
+                        f"{safe(', '.join(unknown))}; "
                         f"known: {', '.join(sorted(known))}", title="Keymap",
                         severity="warning", timeout=12)
-        self.set_keymap({key: value for key, value in keymap.items() if key in known})
+        # Key names are shown in the footer and the palette: no control characters there.
+        self.set_keymap({key: clean_text(value) for key, value in keymap.items()
+                         if key in known})
 
     def worker_store(self) -> Store:
         """A connection of its own for a thread worker (SQLite connections do not cross
@@ -183,7 +199,7 @@ class TpmDrillApp(App[None]):
         try:
             session = self.new_session("drill")
         except StoreError as error:
-            self.notify(str(error), title="Cannot start a drill", severity="error", timeout=10)
+            self.notify(safe(error), title="Cannot start a drill", severity="error", timeout=10)
             if len(self.screen_stack) <= 1:
                 self.back_home()
             return
@@ -202,7 +218,7 @@ class TpmDrillApp(App[None]):
                                with_screen=with_screen, round_minutes=round_minutes,
                                seed=self.seed)
         except StoreError as error:
-            self.notify(str(error), title="Cannot start a loop", severity="error", timeout=10)
+            self.notify(safe(error), title="Cannot start a loop", severity="error", timeout=10)
             if len(self.screen_stack) <= 1:
                 self.back_home()
             return
@@ -232,7 +248,8 @@ def screen_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemComman
             if screen.check_action(name, parameters) is not True:
                 continue
             key = app.get_key_display(binding)
-            help_text = f"{binding.tooltip or binding.description} ({key})"
+            # The palette reads help as markup; the key may come from config.toml's [keymap].
+            help_text = f"{binding.tooltip or binding.description} ({safe(key)})"
             yield SystemCommand(binding.description, help_text,
                                 partial(app.run_action, binding.action, screen))
 

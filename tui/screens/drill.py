@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, SelectionList, Static, TextArea
 
+from content.untrusted import clean_text
 from engine.questions import Question
 from engine.session import Feedback, Retry, StudySession
 from engine.store import StoreError
 from grading.rating import AGAIN, EASY, GOOD, HARD
 from grading.units import format_value, humanize, pretty_unit
+from tui.safe import plain, safe
 
 # The graders (grading.numeric, .rubric, .text: ~15 ms of imports) are imported where the
 # feedback is drawn: an answer has been graded by then, so they are already loaded.
@@ -128,8 +129,8 @@ class DrillScreen(Screen[None]):
 
     def show_question(self, question: Question) -> None:
         self.checking = False
-        self.query_one("#drill-status", Static).update(escape(self.status_line(question)))
-        self.query_one("#drill-prompt", Static).update(escape(question.prompt))
+        self.query_one("#drill-status", Static).update(safe(self.status_line(question)))
+        self.query_one("#drill-prompt", Static).update(safe(question.prompt))
         self.query_one("#drill-message", Static).update("")
         self.query_one("#feedback-body", Static).update("")
         self.query_one("#feedback-tail", Static).update("")
@@ -167,12 +168,26 @@ class DrillScreen(Screen[None]):
     # -- events and actions ---------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """A lone "?" in the answer box means don't know; a lone "q" goes back."""
+        """A lone "?" in the answer box means don't know; a lone "q" goes back. Control
+        characters (a paste can carry ``ESC[2J``) are dropped before the box draws them."""
+        cleaned = clean_text(event.value)
+        if cleaned != event.value:
+            event.input.value = cleaned
+            event.input.cursor_position = len(cleaned)
+            return  # the clean value posts its own Changed
         typed = event.value.strip()
         if typed == "?" and self.answering:
             self.action_dont_know()
         elif typed == "q":
             self.action_back()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """An essay keeps no control characters either: the text area draws what it holds."""
+        area = event.text_area
+        cleaned = clean_text(area.text)
+        if cleaned != area.text:
+            area.text = cleaned
+            area.move_cursor(area.document.end)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -188,7 +203,7 @@ class DrillScreen(Screen[None]):
             outcome = self.session.submit(text)
         except StoreError as error:  # nothing was recorded: keep the answer, say why
             self.say(f"Not saved — {error}")
-            self.notify(str(error), title="Could not save your answer", severity="error",
+            self.notify(safe(error), title="Could not save your answer", severity="error",
                         timeout=10)
             return
         if isinstance(outcome, Retry):
@@ -197,7 +212,7 @@ class DrillScreen(Screen[None]):
         self.show_feedback(outcome)
 
     def say(self, message: str) -> None:
-        self.query_one("#drill-message", Static).update(escape(message))
+        self.query_one("#drill-message", Static).update(safe(message))
 
     def action_submit_long(self) -> None:
         """ctrl+s: submit the written answer, or confirm the ticked key points."""
@@ -211,7 +226,7 @@ class DrillScreen(Screen[None]):
             try:
                 feedback = self.session.self_check([i in ticked for i in range(count)])
             except StoreError as error:
-                self.notify(f"Rating not changed — {error}", severity="error", timeout=10)
+                self.notify(f"Rating not changed — {safe(error)}", severity="error", timeout=10)
                 return
             self.checking = False
             self.show_feedback(feedback)
@@ -239,7 +254,7 @@ class DrillScreen(Screen[None]):
         try:
             feedback = self.session.override(rating)
         except StoreError as error:
-            self.notify(f"Rating not changed — {error}", severity="error", timeout=10)
+            self.notify(f"Rating not changed — {safe(error)}", severity="error", timeout=10)
             return
         if feedback.overridden:
             self.notify(f"Rated {RATING_NAMES[rating]} (your override).", timeout=2)
@@ -257,7 +272,7 @@ class DrillScreen(Screen[None]):
         try:
             self.session.finish("finished" if self.session.answered else "abandoned")
         except StoreError as error:  # leaving must work even when the file cannot be written
-            self.notify(str(error), severity="error", timeout=10)
+            self.notify(safe(error), severity="error", timeout=10)
         cast("TpmDrillApp", self.app).back_home()
 
     # -- rendering ------------------------------------------------------------------------
@@ -279,7 +294,7 @@ class DrillScreen(Screen[None]):
         if isinstance(grade, RubricResult) and feedback.self_score is None:
             self.checking = True
             checklist.clear_options()
-            checklist.add_options([(point.point, index, point.covered)
+            checklist.add_options([(plain(point.point), index, point.covered)
                                    for index, point in enumerate(grade.key_points)])
             checklist.display = True
             checklist.highlighted = 0
@@ -306,7 +321,8 @@ def render_rating_line(feedback: Feedback) -> str:
 
 
 def render_feedback(feedback: Feedback) -> str:
-    """The verdict panel as Textual markup (everything from content is escaped)."""
+    """The verdict panel as Textual markup: every string from the deck, the grader (which
+    quotes the player's answer) or the store goes through ``tui.safe.safe``."""
     from grading.numeric import Grade
     from grading.rubric import RubricResult
     from grading.text import TextGrade
@@ -317,33 +333,33 @@ def render_feedback(feedback: Feedback) -> str:
     style = BAND_STYLES[feedback.verdict]
     lines: list[str] = []
     if isinstance(grade, TextGrade):
-        lines.append(f"[b {style}]{BAND_MARKS[feedback.verdict]} {escape(grade.message)}[/]")
-        lines.append(f"Answer: [b]{escape(question.answers[0])}[/b]")
+        lines.append(f"[b {style}]{BAND_MARKS[feedback.verdict]} {safe(grade.message)}[/]")
+        lines.append(f"Answer: [b]{safe(question.answers[0])}[/b]")
         if len(question.answers) > 1:
-            lines.append(f"[dim]Also accepted: {escape(', '.join(question.answers[1:]))}[/dim]")
+            lines.append(f"[dim]Also accepted: {safe(', '.join(question.answers[1:]))}[/dim]")
     elif isinstance(grade, Grade):
         unit = question.display_unit
-        lines.append(f"[b {style}]{BAND_MARKS[feedback.verdict]} {escape(grade.message)}[/]")
-        lines.append(f"You: [b]{escape(format_value(grade.value, unit))}[/b]"
-                     f"   Reference: [b]{escape(format_value(grade.reference, unit))}[/b]")
+        lines.append(f"[b {style}]{BAND_MARKS[feedback.verdict]} {safe(grade.message)}[/]")
+        lines.append(f"You: [b]{safe(format_value(grade.value, unit))}[/b]"
+                     f"   Reference: [b]{safe(format_value(grade.reference, unit))}[/b]")
         if grade.interval:
             low, high = grade.interval
-            lines.append(f"Your range: {escape(format_value(low, unit))} – "
-                         f"{escape(format_value(high, unit))} (graded on its geometric middle)")
+            lines.append(f"Your range: {safe(format_value(low, unit))} – "
+                         f"{safe(format_value(high, unit))} (graded on its geometric middle)")
     else:
         lines.append(f"[b {style}]✗ Don't know[/]")
         if question.kind == "text":
-            lines.append(f"Answer: [b]{escape(question.answers[0])}[/b]")
+            lines.append(f"Answer: [b]{safe(question.answers[0])}[/b]")
         else:
             shown = format_value(_reference_in_display(question), question.display_unit)
-            lines.append(f"Reference: [b]{escape(shown)}[/b]")
+            lines.append(f"Reference: [b]{safe(shown)}[/b]")
     if question.steps:
         lines += ["", "[b]Show work[/b]"]
         for step in question.steps:
-            lines.append(f"  {escape(step.label)} = {escape(humanize(step.value, step.unit))}")
-    lines += ["", escape(question.explanation.strip())]
+            lines.append(f"  {safe(step.label)} = {safe(humanize(step.value, step.unit))}")
+    lines += ["", safe(question.explanation.strip())]
     if question.source:
-        lines.append(f"[dim]Source: {escape(question.source)}[/dim]")
+        lines.append(f"[dim]Source: {safe(question.source)}[/dim]")
     return "\n".join(lines)
 
 
@@ -358,23 +374,23 @@ def _render_open(feedback: Feedback) -> str:
                      f"automatic score {result.auto_score:.0%}[/]")
         for point in result.key_points:
             mark = "[$success]✓[/]" if point.covered else "[$error]✗[/]"
-            found = f' [dim]("{escape(point.found or point.matched or "")}")[/dim]' \
+            found = f' [dim]("{safe(point.found or point.matched or "")}")[/dim]' \
                 if point.covered else ""
-            lines.append(f" {mark} {escape(point.point)}{found}")
+            lines.append(f" {mark} {safe(point.point)}{found}")
         numbers = ", ".join(result.numbers[:8]) or "none — put numbers with units on it"
-        lines.append(f"Numbers you used: {escape(numbers)}")
+        lines.append(f"Numbers you used: {safe(numbers)}")
         lines.append(f"Mechanisms (cause → effect): {len(result.mechanisms)} · "
                      f"quantified tradeoffs: {len(result.tradeoffs)}")
         for flag in result.red_flags:
-            lines.append(f"[$error]⚑ \"{escape(flag.found)}\"[/] — {escape(flag.why)}")
+            lines.append(f"[$error]⚑ \"{safe(flag.found)}\"[/] — {safe(flag.why)}")
     else:
         lines.append("[b $error]✗ Don't know[/]")
         lines.append("Key points a strong answer covers:")
-        lines += [f" • {escape(point.point)}" for point in question.key_points]
-    lines += ["", "[b]Model answer[/b]", escape(question.model_answer.strip()), "",
-              f"[dim]{escape(question.explanation.strip())}[/dim]"]
+        lines += [f" • {safe(point.point)}" for point in question.key_points]
+    lines += ["", "[b]Model answer[/b]", safe(question.model_answer.strip()), "",
+              f"[dim]{safe(question.explanation.strip())}[/dim]"]
     if question.source:
-        lines.append(f"[dim]Source: {escape(question.source)}[/dim]")
+        lines.append(f"[dim]Source: {safe(question.source)}[/dim]")
     return "\n".join(lines)
 
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -16,6 +15,7 @@ from engine import counted
 from engine.config import ConfigError
 from engine.loop_session import next_level, player_level
 from engine.session import TodayCounts, today_counts
+from tui.safe import safe
 from tui.timefmt import describe_due
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class HomeScreen(Screen[None]):
         app = self.drill_app
         counts = today_counts(app.store, app.bank, app.scheduler, app.clock)
         self.query_one("#home-stats", Static).update(self.render_counts(counts))
-        note = f"{len(app.bank.items)} cards in the bank · progress in {app.db_path}"
+        note = f"{len(app.bank.items)} cards in the bank · progress in {safe(app.db_path)}"
         self.query_one("#home-note", Static).update(note)
 
     def render_counts(self, counts: TodayCounts) -> str:
@@ -99,7 +99,7 @@ class HomeScreen(Screen[None]):
         plan = counts.plan
         if plan is not None:
             style = "$success" if plan.fits else "$warning"
-            line += f"\n  [{style}]{escape(plan.message)}[/]"
+            line += f"\n  [{style}]{safe(plan.message)}[/]"
         return line
 
     def action_interview_date(self) -> None:
@@ -114,7 +114,7 @@ class HomeScreen(Screen[None]):
             try:
                 app.set_interview_date(result if isinstance(result, date) else None)
             except ConfigError as error:
-                self.notify(str(error), title="Could not save", severity="error", timeout=8)
+                self.notify(safe(error), title="Could not save", severity="error", timeout=8)
                 return
             self.refresh_counts()
 
@@ -125,11 +125,12 @@ class HomeScreen(Screen[None]):
         store = self.drill_app.store
         level = player_level(store)
         promotions = store.promotions()
-        dates = ", ".join(f"{p['level']} on {p['promoted_at'][:10]}" for p in promotions)
+        dates = ", ".join(f"{safe(p['level'])} on {safe(str(p['promoted_at'])[:10])}"
+                          for p in promotions)  # rows of a file that may be hand-edited
         upcoming = next_level(level)
-        line = f"[b]Level:[/b] {level}" + (f"  (promoted: {dates})" if dates else "")
+        line = f"[b]Level:[/b] {safe(level)}" + (f"  (promoted: {dates})" if dates else "")
         if upcoming:
-            line += f"  ·  next loop is at {upcoming}"
+            line += f"  ·  next loop is at {safe(upcoming)}"
         return line
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -154,4 +155,4 @@ class HomeScreen(Screen[None]):
 
             self.app.push_screen(StatsScreen())
             return
-        self.notify(f"Unknown mode {mode!r}.", severity="error")
+        self.notify(f"Unknown mode '{safe(mode)}'.", severity="error")

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.safe import safe
+
 
 class InterviewDateScreen(ModalScreen[date | None | bool]):
     """A date (YYYY-MM-DD), empty to clear it, Esc to leave it as it is.
@@ -43,7 +45,7 @@ class InterviewDateScreen(ModalScreen[date | None | bool]):
             when = date.fromisoformat(text)
         except ValueError:
             self.query_one("#interview-message", Static).update(
-                f"'{text}' is not a date like 2027-01-15.")
+                f"'{safe(text)}' is not a date like 2027-01-15.")
             return
         if when <= self.today:
             self.query_one("#interview-message", Static).update(

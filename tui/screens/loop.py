@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
+from content.untrusted import clean_text
 from engine.debrief import loop_debrief
 from engine.loop import ROUND_TITLES, LoopRun
 from engine.loop_session import LoopOutcome, LoopSession
 from engine.questions import Question
 from engine.session import Feedback
+from tui.safe import safe
 from tui.screens.drill import DrillScreen
 
 if TYPE_CHECKING:
@@ -60,10 +61,10 @@ class RoundIntroScreen(ModalScreen[bool]):
         total = len(self.loop.run.rounds)
         open_count = sum(1 for i in plan.item_ids if self.loop.study.bank.is_open(i))
         body = (
-            f"[b]Round {position} of {total}: {escape(plan.title)}[/b]\n\n"
-            f"{escape(ROUND_BRIEFS.get(plan.name, ''))}\n\n"
+            f"[b]Round {position} of {total}: {safe(plan.title)}[/b]\n\n"
+            f"{safe(ROUND_BRIEFS.get(plan.name, ''))}\n\n"
             f"{plan.seconds / 60:g} minutes · {len(plan.item_ids)} questions "
-            f"({open_count} to answer in writing) · bar: level {self.loop.level}\n\n"
+            f"({open_count} to answer in writing) · bar: level {safe(self.loop.level)}\n\n"
             "Unanswered questions count as not covered when time runs out.\n"
             "F2 pauses (it is recorded). Enter starts the clock."
         )
@@ -111,7 +112,7 @@ class LoopScreen(DrillScreen):
         return self.loop.run
 
     def start(self) -> None:
-        self.sub_title = f"onsite loop · {self.loop.level}"
+        self.sub_title = f"onsite loop · {clean_text(self.loop.level)}"  # plain text
         cast("TpmDrillApp", self.app).active_loop = self.loop
         self.set_interval(1.0, self.tick)
         self.intro()
@@ -176,7 +177,7 @@ class LoopScreen(DrillScreen):
         showing = answered if self.session.feedback is not None else answered + 1
         total = len(state.plan.item_ids)
         paused = " · [b]PAUSED[/b]" if self.run.paused else ""
-        return (f"[b]{escape(state.plan.title)}[/b] · question "
+        return (f"[b]{safe(state.plan.title)}[/b] · question "
                 f"{min(max(showing, 1), total)}/{total} · "
                 f"[b {style}]{left} left[/]{paused}")
 
@@ -238,7 +239,8 @@ class DebriefScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="debrief-scroll"):
             yield Static("", id="debrief-verdict")
-            yield Markdown("", id="debrief-body")
+            # Deck links are not followed: a shared deck's [x](file:///...) stays text to read.
+            yield Markdown("", id="debrief-body", open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -249,17 +251,24 @@ class DebriefScreen(Screen[None]):
             verdict = self.outcome.verdict
             style = "$success" if verdict.advance else "$error"
             word = "Advance" if verdict.advance else "No hire"
-            lines.append(f"[b {style}]{word}[/] — {escape(verdict.reason)}")
+            lines.append(f"[b {style}]{word}[/] — {safe(verdict.reason)}")
             ratings = " · ".join(f"{ROUND_TITLES.get(n, n)}: {r}"
                                  for n, r in self.outcome.ratings.items())
-            lines.append(escape(ratings))
+            lines.append(safe(ratings))
             if self.outcome.promoted_to:
-                lines.append(f"[b $success]Promoted to {self.outcome.promoted_to}![/]")
+                lines.append(f"[b $success]Promoted to {safe(self.outcome.promoted_to)}![/]")
         lines.append(f"[dim]Export: tpm-drill loop --export {self.session_id} > debrief.md[/dim]")
         self.query_one("#debrief-verdict", Static).update("\n".join(lines))
-        markdown = loop_debrief(app.store, app.bank, self.session_id)
+        # Markdown is rendered without Textual markup; the terminal still must not see the
+        # control characters a deck or the stored answers may hold.
+        markdown = clean_text(loop_debrief(app.store, app.bank, self.session_id))
         self.query_one("#debrief-body", Markdown).update(markdown)
         self.query_one("#debrief-scroll").focus()
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """A link in the debrief comes from a deck: say where it points, never open it."""
+        event.stop()
+        self.notify(safe(event.href), title="Link (not opened)", timeout=6)
 
     def action_home(self) -> None:
         cast("TpmDrillApp", self.app).back_home()

@@ -11,12 +11,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 from engine import counted
 from engine.stats import Stats, compute_stats
+from tui.safe import plain, safe
 
 if TYPE_CHECKING:
     from tui.app import TpmDrillApp
@@ -124,10 +124,11 @@ class StatsScreen(Screen[None]):
         table.clear()
         for topic in stats.topics:
             error = topic.get("median_log10_error")
+            # DataTable reads a str cell as markup: topics and biases come from the database.
             table.add_row(
-                topic["topic"], str(topic["reviews"]), percent(topic.get("retention")),
+                plain(topic["topic"]), plain(topic["reviews"]), percent(topic.get("retention")),
                 "–" if error is None else f"{10 ** abs(error):.2f}×",
-                topic.get("bias") or "")
+                plain(topic.get("bias") or ""))
         histogram = stats.error_distribution
         total = sum(histogram.counts) + histogram.underflow + histogram.overflow
         top = histogram.lo_log10 + histogram.bin_log10 * len(histogram.counts)
@@ -148,7 +149,7 @@ class StatsScreen(Screen[None]):
                                stats.calibration_by_topic.items() if figure.count >= 3),
                               key=lambda pair: pair[1].hit_rate or 0.0)
             for topic, figure in by_topic[:5]:
-                lines.append(f"  {escape(topic)}: {percent(figure.hit_rate)} of "
+                lines.append(f"  {safe(topic)}: {percent(figure.hit_rate)} of "
                              f"{figure.count} ranges held the answer")
         else:
             lines.append("[dim]No ranges yet: answer with a range when unsure.[/dim]")
@@ -159,9 +160,11 @@ class StatsScreen(Screen[None]):
         loop_lines = ["[b]Loops[/b]"]
         for loop in stats.loops[:10]:
             ratings = ", ".join(f"{r}" for r in loop.get("ratings", {}).values() if r)
-            promoted = f" → promoted to {loop['promoted_to']}" if loop.get("promoted_to") else ""
-            loop_lines.append(f"#{loop['id']} {loop['started_at'][:10]} {loop['level']}: "
-                              f"{loop['verdict']} ({escape(ratings)}){promoted}")
+            promoted = (f" → promoted to {safe(loop['promoted_to'])}"
+                        if loop.get("promoted_to") else "")
+            loop_lines.append(f"#{safe(loop['id'])} {safe(str(loop['started_at'])[:10])} "
+                              f"{safe(loop['level'])}: {safe(loop['verdict'])} "
+                              f"({safe(ratings)}){promoted}")
         if len(loop_lines) == 1:
             loop_lines.append("[dim]No loops yet: press l on the home screen.[/dim]")
         self.query_one("#stats-loops", Static).update("\n".join(loop_lines))

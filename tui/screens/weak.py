@@ -8,13 +8,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from engine import counted
 from engine.session import StudySession
 from engine.weak import TopicWeakness, WeakPicker, rank_topics
+from tui.safe import safe
 
 if TYPE_CHECKING:
     from tui.app import TpmDrillApp
@@ -64,9 +64,9 @@ class WeakScreen(Screen[None]):
         for topic in ranking[:8]:
             retention = "–" if topic.retention is None else f"{topic.retention:.0%}"
             answers = counted(topic.answers, "answer")
-            lines.append(f"[b]{escape(topic.topic)}[/b]  {topic.score:.2f} · "
+            lines.append(f"[b]{safe(topic.topic)}[/b]  {topic.score:.2f} · "
                          f"{answers} · recall now {retention}")
-            lines.append(f"   {escape(topic.bias)}")
+            lines.append(f"   {safe(topic.bias)}")
         lines += ["", "Enter: a session of up to 20 cards from these, due dates ignored "
                       "(recorded as weak-area reviews). Esc: back."]
         body.update("\n".join(lines))
