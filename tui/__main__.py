@@ -199,6 +199,8 @@ def cmd_loop_export(args: argparse.Namespace, session_id: int) -> int:
 
     config = load_config(args.config)
     store = Store(_db_path(args))
+    if store.backup_warning:  # the command goes on; the player should still know
+        print(f"tpm-drill: warning: {clean_text(store.backup_warning)}", file=sys.stderr)
     try:
         markdown = loop_debrief(store, load_content(config.deck_dirs), session_id)
     except DebriefError as error:
@@ -232,6 +234,8 @@ def _headless(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
 
     config = load_config(args.config)
     store = Store(_db_path(args))
+    if store.backup_warning:  # the command goes on; the player should still know
+        print(f"tpm-drill: warning: {clean_text(store.backup_warning)}", file=sys.stderr)
     try:
         return store, load_content(config.deck_dirs), \
             Scheduler(config, saved_parameters(store)), SystemClock()

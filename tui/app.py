@@ -72,7 +72,8 @@ class TpmDrillApp(App[None]):
         self.crash_line: str | None = None
 
     def _handle_exception(self, error: Exception) -> None:
-        """An exception nothing handled: log it, exit with code 1, show no traceback.
+        """An exception nothing handled: log it, exit with code 1, show no traceback; a
+        ``StoreError`` (the file, not a bug) exits 2 with the store's message and no log.
 
         Textual's own handler renders the traceback with its locals (which can hold the
         player's answers and deck text) for printing after exit, and the process then exits 0.
@@ -81,14 +82,27 @@ class TpmDrillApp(App[None]):
         ``App._handle_exception`` (Textual is pinned exactly): return code 1, the first
         exception kept for ``run_test`` to re-raise in tests, and the app closed.
         """
+        from textual.worker import WorkerFailed
+
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if isinstance(cause, StoreError) and self.crash_line is None:
+            # Not a bug but a condition of the file (damaged, read-only, full, busy): the
+            # store's own message, exit 2, no crash log. Nothing further is written: the app
+            # closes, and a damaged store refuses writes anyway.
+            from content.untrusted import clean_text
+
+            self.crash_line = "tpm-drill: " + clean_text(str(cause)).replace("\n", " ")
+            self._return_code = 2
+            if self._exception is None:
+                self._exception = error
+                self._exception_event.set()
+            self._close_messages_no_wait()
+            return
         if self.crash_line is None:  # the first error is the cause; later ones follow from it
             try:
-                from textual.worker import WorkerFailed
-
                 from tui.crash import crash_line, data_folder, write_crash_log
 
-                # A failed worker's own traceback is the useful one, not the wrapper's.
-                cause = error.error if isinstance(error, WorkerFailed) else error
+                # A failed worker's own traceback (``cause``) is the useful one.
                 log_path = write_crash_log(cause, data_folder(self.db_path))
                 self.crash_line = crash_line(cause, log_path)
                 if log_path is None:  # nowhere to write: print the traceback after exit
@@ -129,6 +143,9 @@ class TpmDrillApp(App[None]):
             from tui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen())
+        if self.store.backup_warning:  # e.g. a full disk: the drill goes on, but say so
+            self.notify(safe(self.store.backup_warning), title="No backup today",
+                        severity="warning", timeout=12)
         if self.bank.errors:
             self.notify(  # the error quotes the deck: untrusted text
                 f"{len(self.bank.errors)} deck item(s) skipped: {safe(self.bank.errors[0])}",
@@ -227,7 +244,10 @@ class TpmDrillApp(App[None]):
     def on_unmount(self) -> None:
         """Closing mid-loop (Ctrl+C, a closed terminal) keeps the answers, abandons the loop."""
         if self.active_loop is not None:
-            self.active_loop.abandon()
+            try:
+                self.active_loop.abandon()
+            except StoreError:  # the answers are saved; only the loop's end could not be
+                pass
         self.store.close()
 
 

@@ -10,6 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from engine.session import StudySession, today_counts
+from engine.store import StoreError
+from tui.safe import safe
 from tui.timefmt import describe_due
 
 if TYPE_CHECKING:
@@ -37,12 +39,19 @@ class DoneScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "done for today"
         app = cast("TpmDrillApp", self.app)
-        self.session.finish()
-        counts = today_counts(app.store, app.bank, app.scheduler, app.clock)
-        bands = app.store.conn.execute(
-            "SELECT band, COUNT(*) FROM reviews WHERE session_id = ? GROUP BY band",
-            (self.session.session_id,),
-        ).fetchall()
+        try:
+            self.session.finish()
+            counts = today_counts(app.store, app.bank, app.scheduler, app.clock)
+            with app.store.guard() as conn:
+                bands = conn.execute(
+                    "SELECT band, COUNT(*) FROM reviews WHERE session_id = ? GROUP BY band",
+                    (self.session.session_id,),
+                ).fetchall()
+        except StoreError as error:  # the answers given are saved; the summary cannot be read
+            self.query_one("#done-body", Static).update(
+                f"[b $error]Your answers are saved, but the summary cannot be read.[/]\n"
+                f"{safe(error)}\n\nEnter: back home")
+            return
         by_band = dict(bands)
         title = {"weak": "Weak-area session done."}.get(self.session.mode, "Done for today.")
         lines = [

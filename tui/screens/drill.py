@@ -9,7 +9,9 @@ stored by ``submit`` before the feedback panel is drawn.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,6 +32,8 @@ from tui.safe import plain, safe
 
 if TYPE_CHECKING:
     from tui.app import TpmDrillApp
+
+_T = TypeVar("_T")
 
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 BAND_STYLES = {"exact": "$success", "close": "$warning", "off": "$error", "don't know": "$error",
@@ -60,6 +64,8 @@ class DrillScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.checking = False  # an open answer awaits the player's self-check
+        self.saving = False  # a write waits for another program's lock (see ``write``)
+        self._stop_waiting = threading.Event()
 
     @property
     def drill_app(self) -> TpmDrillApp:
@@ -104,7 +110,10 @@ class DrillScreen(Screen[None]):
         return question is not None and question.kind == "open"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Rating keys only once there is a final verdict; submit only for long answers."""
+        """Rating keys only once there is a final verdict; submit only for long answers;
+        while a write waits for the database, only Esc (stop waiting)."""
+        if self.saving:
+            return action == "back"
         if action in {"rate", "accept"}:
             return self.session.feedback is not None and not self.checking
         if action == "dont_know":
@@ -115,7 +124,11 @@ class DrillScreen(Screen[None]):
 
     def advance(self) -> None:
         """Ask the next question, or hand over to the done screen."""
-        question = self.session.next_question()
+        try:
+            question = self.session.next_question()
+        except StoreError as error:
+            self.cannot_go_on(error)
+            return
         if question is None:
             self.finished()
             return
@@ -153,6 +166,18 @@ class DrillScreen(Screen[None]):
                                   if question.kind == "text" else
                                   "a number with its unit  ·  ? don't know  ·  q back")
             answer.focus()
+        self.refresh_bindings()
+
+    def cannot_go_on(self, error: StoreError) -> None:
+        """The database failed between questions (damaged, locked too long): say so where the
+        question would be; every answer given is saved and nothing more is written."""
+        self.session.question = None
+        self.query_one("#drill-prompt", Static).update(
+            f"[b $error]The next card cannot be read.[/]\n{safe(error)}\n\n"
+            "Your answers so far are saved. Esc: back home.")
+        self.query_one("#drill-answer", Input).disabled = True
+        self.query_one("#drill-essay", TextArea).read_only = True
+        self.notify(safe(error), title="Progress database", severity="error", timeout=10)
         self.refresh_bindings()
 
     def status_line(self, question: Question) -> str:
@@ -199,17 +224,107 @@ class DrillScreen(Screen[None]):
         self.submit(event.value)
 
     def submit(self, text: str) -> None:
-        try:
-            outcome = self.session.submit(text)
-        except StoreError as error:  # nothing was recorded: keep the answer, say why
-            self.say(f"Not saved — {error}")
-            self.notify(safe(error), title="Could not save your answer", severity="error",
-                        timeout=10)
-            return
+        self.write(self.session.submit, text, then=self._answered,
+                   failed="Could not save your answer")
+
+    def _answered(self, outcome: Feedback | Retry) -> None:
         if isinstance(outcome, Retry):
             self.say(outcome.message)
             return
         self.show_feedback(outcome)
+
+    # -- writing, and waiting for the database ------------------------------------------
+
+    def write(self, call: Callable[..., _T], *args: object, then: Callable[[_T], None],
+              failed: str) -> None:
+        """Run one engine write (an answer, a rating) and hand its result to ``then``.
+
+        The write is tried on the UI thread, as always. If another program holds the
+        database's write lock, the first wait step (0.2 s) stops it, nothing written, and it
+        is retried on a worker thread while the screen says it is waiting: the screen stays
+        live, Esc stops waiting (the answer stays in the box), and keys typed meanwhile go
+        nowhere — not into the next answer, not to the rating keys. A ``StoreError`` (busy
+        for 10 s, read-only, full, damaged) is said on screen; nothing was recorded.
+        """
+        store = self.session.store
+
+        def first_wait(_seconds: float) -> None:
+            raise _LockHeld
+
+        store.on_wait = first_wait
+        try:
+            result = call(*args)
+        except _LockHeld:
+            self._write_in_background(call, args, then, failed)
+            return
+        except StoreError as error:
+            self._write_failed(error, failed)
+            return
+        finally:
+            store.on_wait = None
+        then(result)
+
+    def _write_in_background(self, call: Callable[..., _T], args: tuple[object, ...],
+                             then: Callable[[_T], None], failed: str) -> None:
+        self.saving = True
+        self._stop_waiting.clear()
+        self.query_one("#drill-answer", Input).disabled = True
+        self.query_one("#drill-essay", TextArea).read_only = True
+        self.say("Waiting for the database: another program is writing to it. "
+                 "Esc stops waiting (your answer stays here).")
+        self.refresh_bindings()
+
+        def work() -> None:
+            store = self.session.store
+
+            def waiting(seconds: float) -> None:
+                if self._stop_waiting.is_set():
+                    raise _StoppedWaiting
+                self.app.call_from_thread(self._show_wait, seconds)
+
+            store.on_wait = waiting
+            try:
+                outcome: object = call(*args)
+            except (StoreError, _StoppedWaiting) as error:
+                outcome = error
+            finally:
+                store.on_wait = None
+            self.app.call_from_thread(self._written, outcome, then, failed)
+
+        self.run_worker(work, thread=True, exclusive=True, group="write", exit_on_error=False)
+
+    def _show_wait(self, seconds: float) -> None:
+        if self.saving:
+            self.say(f"Waiting for the database: another program is writing to it "
+                     f"({seconds:.0f} s of 10). Esc stops waiting (your answer stays here).")
+
+    def _written(self, outcome: object, then: Callable[[Any], None], failed: str) -> None:
+        self.saving = False
+        if self.answering:
+            self.query_one("#drill-answer", Input).disabled = False
+            self.query_one("#drill-essay", TextArea).read_only = False
+        self.refresh_bindings()
+        if isinstance(outcome, _StoppedWaiting):
+            self.say("Not saved — you stopped waiting for the database. Your answer is still "
+                     "here: submit it again when the other program is done.")
+            self._refocus()
+            return
+        if isinstance(outcome, StoreError):
+            self._write_failed(outcome, failed)
+            return
+        self.say("")
+        then(outcome)
+
+    def _write_failed(self, error: StoreError, failed: str) -> None:
+        """Nothing was recorded: keep what was typed, say why."""
+        self.say(f"Not saved — {error}")
+        self.notify(safe(error), title=failed, severity="error", timeout=10)
+        self._refocus()
+
+    def _refocus(self) -> None:
+        if self.answering:
+            widget = self.query_one("#drill-essay" if self.long_form else "#drill-answer")
+            widget.focus()
 
     def say(self, message: str) -> None:
         self.query_one("#drill-message", Static).update(safe(message))
@@ -223,13 +338,13 @@ class DrillScreen(Screen[None]):
             feedback = self.session.feedback
             assert feedback is not None and isinstance(feedback.grade, RubricResult)
             count = len(feedback.grade.key_points)
-            try:
-                feedback = self.session.self_check([i in ticked for i in range(count)])
-            except StoreError as error:
-                self.notify(f"Rating not changed — {safe(error)}", severity="error", timeout=10)
-                return
-            self.checking = False
-            self.show_feedback(feedback)
+
+            def checked(feedback: Feedback) -> None:
+                self.checking = False
+                self.show_feedback(feedback)
+
+            self.write(self.session.self_check, [i in ticked for i in range(count)],
+                       then=checked, failed="Rating not changed")
             return
         if self.answering and self.long_form:
             text = self.query_one("#drill-essay", TextArea).text
@@ -239,26 +354,21 @@ class DrillScreen(Screen[None]):
             self.submit(text)
 
     def action_dont_know(self) -> None:
-        if self.answering:
-            try:
-                feedback = self.session.dont_know()
-            except StoreError as error:
-                self.say(f"Not saved — {error}")
-                return
-            self.show_feedback(feedback)
+        if self.answering and not self.saving:
+            self.write(self.session.dont_know, then=self.show_feedback,
+                       failed="Could not save your answer")
 
     def action_rate(self, rating: int) -> None:
         """Override the suggested rating, then move on."""
         if self.session.feedback is None or self.checking:
             return
-        try:
-            feedback = self.session.override(rating)
-        except StoreError as error:
-            self.notify(f"Rating not changed — {safe(error)}", severity="error", timeout=10)
-            return
-        if feedback.overridden:
-            self.notify(f"Rated {RATING_NAMES[rating]} (your override).", timeout=2)
-        self.after_answer()
+
+        def rated(feedback: Feedback) -> None:
+            if feedback.overridden:
+                self.notify(f"Rated {RATING_NAMES[rating]} (your override).", timeout=2)
+            self.after_answer()
+
+        self.write(self.session.override, rating, then=rated, failed="Rating not changed")
 
     def action_accept(self) -> None:
         if self.session.feedback is not None and not self.checking:
@@ -269,6 +379,9 @@ class DrillScreen(Screen[None]):
         self.advance()
 
     def action_back(self) -> None:
+        if self.saving:  # Esc while waiting for the database: stop waiting, stay here
+            self._stop_waiting.set()
+            return
         try:
             self.session.finish("finished" if self.session.answered else "abandoned")
         except StoreError as error:  # leaving must work even when the file cannot be written
@@ -307,6 +420,14 @@ class DrillScreen(Screen[None]):
             scroller.scroll_home(animate=False)
             scroller.focus()
         self.refresh_bindings()
+
+
+class _LockHeld(Exception):
+    """Another program holds the write lock: move the write off the UI thread."""
+
+
+class _StoppedWaiting(Exception):
+    """The player pressed Esc while a write waited for the database."""
 
 
 def render_rating_line(feedback: Feedback) -> str:

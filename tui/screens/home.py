@@ -15,6 +15,7 @@ from engine import counted
 from engine.config import ConfigError
 from engine.loop_session import next_level, player_level
 from engine.session import TodayCounts, today_counts
+from engine.store import StoreError
 from tui.safe import safe
 from tui.timefmt import describe_due
 
@@ -63,8 +64,14 @@ class HomeScreen(Screen[None]):
     def refresh_counts(self) -> None:
         """Re-read today's counts from the store and show them."""
         app = self.drill_app
-        counts = today_counts(app.store, app.bank, app.scheduler, app.clock)
-        self.query_one("#home-stats", Static).update(self.render_counts(counts))
+        try:
+            counts = today_counts(app.store, app.bank, app.scheduler, app.clock)
+            shown = self.render_counts(counts)
+        except StoreError as error:  # damaged, or locked too long, since the app opened it
+            shown = ("[b $error]Your progress cannot be read right now.[/]\n"
+                     f"{safe(error)}\n\nNothing more will be written. Press q to leave.")
+            self.notify(safe(error), title="Progress database", severity="error", timeout=10)
+        self.query_one("#home-stats", Static).update(shown)
         note = f"{len(app.bank.items)} cards in the bank · progress in {safe(app.db_path)}"
         self.query_one("#home-note", Static).update(note)
 

@@ -16,11 +16,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
 from content.untrusted import clean_text
-from engine.debrief import loop_debrief
+from engine.debrief import export_command, loop_debrief
 from engine.loop import ROUND_TITLES, LoopRun
 from engine.loop_session import LoopOutcome, LoopSession
 from engine.questions import Question
 from engine.session import Feedback
+from engine.store import StoreError
 from tui.safe import safe
 from tui.screens.drill import DrillScreen
 
@@ -133,7 +134,11 @@ class LoopScreen(DrillScreen):
         if self.loop.round_over:
             self.round_end()
             return
-        question = self.session.next_question()
+        try:
+            question = self.session.next_question()
+        except StoreError as error:
+            self.cannot_go_on(error)
+            return
         if question is None:
             self.loop.finish_round()
             self.round_end()
@@ -159,8 +164,8 @@ class LoopScreen(DrillScreen):
 
     def tick(self) -> None:
         """Repaint the countdown; end the round when the engine says time is up."""
-        if self.loop.outcome is not None or self.run.current.started_at is None:
-            return
+        if self.loop.outcome is not None or self.run.current.started_at is None or self.saving:
+            return  # (while an answer waits for the database, the round waits for it too)
         ended = self.loop.tick()
         self.query_one("#drill-status", Static).update(self.countdown_line())
         if ended and self.answering:
@@ -192,6 +197,8 @@ class LoopScreen(DrillScreen):
     # -- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.saving:
+            return action == "back"
         if action in {"pause", "finish_round"}:
             return self.run.current.status == "running"
         return super().check_action(action, parameters)
@@ -214,6 +221,9 @@ class LoopScreen(DrillScreen):
 
     def action_back(self) -> None:
         """Quit mid-loop: every answer given is kept; the loop is marked abandoned."""
+        if self.saving:
+            super().action_back()  # Esc while waiting for the database stops waiting
+            return
         self.loop.abandon()
         cast("TpmDrillApp", self.app).active_loop = None
         self.notify(f"Loop abandoned. Your {self.session.answered} answer(s) are saved.",
@@ -257,7 +267,8 @@ class DebriefScreen(Screen[None]):
             lines.append(safe(ratings))
             if self.outcome.promoted_to:
                 lines.append(f"[b $success]Promoted to {safe(self.outcome.promoted_to)}![/]")
-        lines.append(f"[dim]Export: tpm-drill loop --export {self.session_id} > debrief.md[/dim]")
+        command = export_command(self.session_id, app.db_path, app.config_path)
+        lines.append(f"[dim]Export: {safe(command)} > debrief.md[/dim]")  # a path may hold "["
         self.query_one("#debrief-verdict", Static).update("\n".join(lines))
         # Markdown is rendered without Textual markup; the terminal still must not see the
         # control characters a deck or the stored answers may hold.
