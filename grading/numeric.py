@@ -115,7 +115,8 @@ class Grade:
     and ``nan`` when the reference itself is ≤ 0 (no log scale). ``interval`` is the typed
     ``(lo, hi)`` when an interval was given (``value`` is then its geometric mean). ``slip``
     names a known slip (bits vs bytes, GiB vs GB, a prefix, a factor of 2) when undoing it
-    would make a non-exact answer exact; it is also said in ``message``.
+    would make a non-exact answer exact; it is also said in ``message``. ``stated_point``:
+    the interval came with a point ("40 days ±25%"), which is what was graded.
     """
 
     band: Band
@@ -127,6 +128,7 @@ class Grade:
     interval: tuple[float, float] | None
     message: str
     slip: str | None = None
+    stated_point: bool = False
 
 
 def _rel_error(value: float, reference: float) -> float:
@@ -410,4 +412,5 @@ def grade_numeric(
         interval=parsed.interval,
         message=message,
         slip=slip,
+        stated_point=parsed.stated_point,
     )

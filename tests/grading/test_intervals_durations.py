@@ -56,6 +56,8 @@ def test_40_days_plus_minus_25_percent_is_graded_on_40_not_38_7() -> None:
     assert exact.band == "exact"
     assert exact.message == "Spot on — exact."
     assert exact.interval == (pytest.approx(30.0), pytest.approx(50.0))
+    assert exact.stated_point  # the drill says the point was graded, not the middle
+    assert not grade_numeric("30-50 days", 40 * 86400.0, "s", "day", tight).stated_point
     assert grade_numeric("40 days ±25%", math.sqrt(1500) * 86400, "s", "day",
                          tight).band == "close"
     # A stated point is graded whatever the spread: the spread is calibration's business.

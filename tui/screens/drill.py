@@ -466,7 +466,9 @@ def render_feedback(feedback: Feedback) -> str:
         if grade.interval:
             low, high = grade.interval
             lines.append(f"Your range: {safe(format_value(low, unit))} – "
-                         f"{safe(format_value(high, unit))} (graded on its geometric middle)")
+                         f"{safe(format_value(high, unit))} "
+                         + ("(your stated point was graded)" if grade.stated_point
+                            else "(graded on its geometric middle)"))
     else:
         lines.append(f"[b {style}]✗ Don't know[/]")
         if question.kind == "text":
