@@ -76,6 +76,10 @@ DRILL_PLACEHOLDERS = ("number with its unit", "short answer", "as in the room")
 DRILL_STATUS = "#1 · "
 QUIT_KEY = b"\x11"  # ctrl+q
 TEARDOWN_S = 10.0
+#: Parse the output once the app has written nothing for this long after the trigger...
+QUIET_S = 0.05
+#: ... or this long after the trigger at the latest (an app that never stops writing).
+PARSE_AFTER_S = 0.5
 
 # CSI, OSC (BEL or ST terminated), other two-byte ESC sequences, and C0 controls but \n.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|"
@@ -205,36 +209,48 @@ def time_first_screen(target: Target, env: dict[str, str], cwd: str, use_pyte: b
                       timeout_s: float = 60.0) -> float:
     """Seconds from just before the fork to the arrival of the bytes that complete the first
     screen of ``target`` in an 80×24 pty. Raises RuntimeError (with the screen) on timeout or
-    if the program exits first."""
+    if the program exits first.
+
+    The emulator is slow (pure Python, tens of ms for a frame), and while it parses, nobody
+    reads the pty: the app's write of the rest of its frame would block on the full pty
+    buffer and the wait would count against the app. So the output is only read (and
+    time-stamped) while it flows; it is parsed when the trigger has been seen and the app has
+    been quiet for ``QUIET_S`` (or ``PARSE_AFTER_S`` after the trigger at the latest).
+    """
     start = time.perf_counter()
     pid, master_fd = _spawn(target.argv, env, cwd)
     chunks: list[tuple[float, bytes]] = []
     screen = Screen(use_pyte)
     fed = 0  # chunks already fed to the screen
     tail = b""
-    triggered = False
+    triggered_at: float | None = None
     try:
         while True:
-            remaining_s = timeout_s - (time.perf_counter() - start)
+            now = time.perf_counter()
+            remaining_s = timeout_s - (now - start)
             if remaining_s <= 0:
                 raise RuntimeError(f"{target.name}: no first screen within {timeout_s:.0f} s")
-            data = _read(master_fd, remaining_s)
+            if triggered_at is None:
+                wait_s = remaining_s
+            else:
+                wait_s = min(QUIET_S, remaining_s, triggered_at + PARSE_AFTER_S - now)
+            data = _read(master_fd, wait_s)
             arrived = time.perf_counter()
+            if data:
+                chunks.append((arrived, data))
+                if triggered_at is None and target.trigger in tail + data:
+                    triggered_at = arrived
+                tail = data[-len(target.trigger):]
+                if triggered_at is None or arrived - triggered_at < PARSE_AFTER_S:
+                    continue
+            if triggered_at is not None or data is None:  # quiet, late, or the app has exited
+                for arrived_at, chunk in chunks[fed:]:
+                    screen.feed(chunk)
+                    fed += 1
+                    if target.on_screen(screen.lines()):
+                        return arrived_at - start
             if data is None:
                 raise RuntimeError(f"{target.name} exited before its first screen")
-            if not data:
-                continue
-            chunks.append((arrived, data))
-            if not triggered:  # the emulator waits until the marker is in the stream
-                triggered = target.trigger in tail + data
-                tail = data[-len(target.trigger):]
-                if not triggered:
-                    continue
-            for arrived_at, chunk in chunks[fed:]:
-                screen.feed(chunk)
-                fed += 1
-                if target.on_screen(screen.lines()):
-                    return arrived_at - start
     except RuntimeError as error:
         for _, chunk in chunks[fed:]:
             screen.feed(chunk)
