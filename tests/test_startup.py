@@ -13,6 +13,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from textual.widgets import Input, SelectionList, TextArea
+
+from engine.bank import load_content
+from engine.clock import FakeClock
+from tui.app import TpmDrillApp
+from tui.screens.drill import DrillScreen
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Loaded later (the first answer, the warm-up after the first screen, an open question, a
@@ -24,6 +31,8 @@ NOT_BEFORE_FIRST_QUESTION = (
     "scipy",
     "rapidfuzz",
     "grading._syntax",  # the answer cutter's regular expressions (~8 ms)
+    "textual.widgets._text_area",  # the essay area: mounted with the first interview question
+    "textual.widgets._selection_list",  # the self-check list: likewise
 )
 
 _FIRST_QUESTION = """
@@ -61,3 +70,74 @@ def test_the_first_question_is_drawn_without_the_deferred_modules(tmp_path: Path
     loaded = set(shown["loaded"])  # type: ignore[arg-type]
     early = [name for name in NOT_BEFORE_FIRST_QUESTION if name in loaded]
     assert early == [], f"loaded before the first question: {early}"
+
+
+NUMBER_THEN_INTERVIEW = """
+[deck]
+id = "t-mixed"
+
+[[facts]]
+id = "t.fact.bf16"
+topic = "hardware.memory"
+level = "L4"
+prompt = "How many bytes does one BF16 parameter take?"
+value = 2
+value_unit = "byte"
+unit = "byte"
+tolerance = "rel:5%,15%"
+explanation = "16 bits."
+source = "Test deck"
+
+[[open]]
+id = "t.open.ckpt"
+topic = "training.reliability"
+level = "L6"
+rounds = ["system_tradeoffs"]
+prompt = "A 16k-GPU job: how often should it checkpoint?"
+explanation = "Listen for the job MTBF and Young's interval."
+model_answer = "Job MTBF is 50,000 h / 16,384 = 3 h; with a 60 s write Young gives 19 min."
+[[open.key_points]]
+point = "Job MTBF shrinks with GPU count"
+phrasings = ["job mtbf"]
+[[open.key_points]]
+point = "Young's interval"
+phrasings = ["young"]
+"""
+
+
+async def test_the_essay_and_self_check_are_mounted_with_the_first_interview_question(
+        tmp_path: Path, clock: FakeClock) -> None:
+    """A number first (no essay area, no self-check list: they are not built for it), then an
+    interview question on the same screen: both appear in their places and work."""
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "mixed.toml").write_text(NUMBER_THEN_INTERVIEW, encoding="utf-8")
+    bank = load_content([tmp_path / "decks"], include_builtin=False)
+    assert bank.errors == []
+    app = TpmDrillApp(tmp_path / "p.db", clock=clock, bank=bank, start="drill")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DrillScreen) and not screen.long_form
+        assert not screen.query("#drill-essay") and not screen.query("#self-check")
+        await pilot.press("2", "enter")  # right, then accept the feedback
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.long_form and screen.session.answered == 1
+        essay = screen.query_one("#drill-essay", TextArea)
+        assert essay.display and essay.has_focus and not essay.read_only
+        assert not screen.query_one("#drill-answer", Input).display
+        order = [child.id for child in screen.children]
+        assert order.index("drill-answer") + 1 == order.index("drill-essay")
+        feedback_ids = [child.id for child in screen.query_one("#drill-feedback").children]
+        assert feedback_ids == ["feedback-body", "self-check", "feedback-tail"]
+        essay.text = "The job MTBF is ~3 h, so checkpoint by Young's interval."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        checklist = screen.query_one("#self-check", SelectionList)
+        assert checklist.display and checklist.has_focus and screen.checking
+        assert sorted(checklist.selected) == [0, 1]
+        assert essay.read_only
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause()
+        assert [row["card_id"] for row in app.store.reviews()] == ["t.fact.bf16", "t.open.ckpt"]
