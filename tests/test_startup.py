@@ -33,6 +33,7 @@ NOT_BEFORE_FIRST_QUESTION = (
     "grading._syntax",  # the answer cutter's regular expressions (~8 ms)
     "textual.widgets._text_area",  # the essay area: mounted with the first interview question
     "textual.widgets._selection_list",  # the self-check list: likewise
+    "engine.optimize",  # fitting FSRS weights; the saved ones are read by engine.scheduler
 )
 
 _FIRST_QUESTION = """

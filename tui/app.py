@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 from engine.bank import ContentBank, load_content
 from engine.clock import Clock, SystemClock
 from engine.config import Config
-from engine.optimize import saved_parameters
-from engine.scheduler import Scheduler
+from engine.scheduler import Scheduler, saved_parameters
 from engine.session import StudySession
 from engine.store import Store, StoreError
 
