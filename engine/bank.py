@@ -173,7 +173,7 @@ def _checked_bank(dirs: list[Path], catalog: Catalog, include_builtin: bool,
 # when a deck, the catalog or this code changes. The result is kept with ``marshal`` (plain
 # data only: items are written as their dataclass's name in content.loader plus its field
 # values, and rebuilt by calling that class; nothing read back is evaluated), together with
-# everything it was made from: the exact text of every deck file and of the catalog, and the
+# everything it was made from: the exact bytes of every deck file and of the catalog, and the
 # size and modification time of every source file of ``content`` and ``engine.models`` and of
 # this module. A cached bank is used only when all of them are equal now.
 
@@ -182,27 +182,27 @@ BANK_CACHE_FORMAT = 1
 
 
 def _bank_sources(dirs: list[Path], include_builtin: bool) -> tuple[object, ...] | None:
-    """Everything a bank is made from, as plain data (see above), or None when a deck file
-    cannot be read (the uncached load reports it)."""
+    """Everything a bank is made from, as plain data (see above; files as bytes, compared
+    without decoding them), or None when a file cannot be read (the uncached load reports
+    it)."""
     from content.catalog import builtin_catalog_path
     from content.loader import builtin_deck_dir, deck_files
 
     try:
-        catalog_text = builtin_catalog_path().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        catalog_bytes = builtin_catalog_path().read_bytes()
+    except OSError:
         return None
-    folders: list[tuple[str, bool, tuple[tuple[str, str], ...]]] = []
+    folders: list[tuple[str, bool, tuple[tuple[str, bytes], ...]]] = []
     for directory in ([builtin_deck_dir()] if include_builtin else []) + dirs:
         if not directory.is_dir():
             folders.append((str(directory), False, ()))
             continue
         try:
-            texts = tuple((str(path), path.read_text(encoding="utf-8"))
-                          for path in deck_files(directory))
-        except (OSError, UnicodeDecodeError):
+            contents = tuple((str(path), path.read_bytes()) for path in deck_files(directory))
+        except OSError:
             return None
-        folders.append((str(directory), True, texts))
-    return (BANK_CACHE_FORMAT, _code_fingerprint(), catalog_text, tuple(folders))
+        folders.append((str(directory), True, contents))
+    return (BANK_CACHE_FORMAT, _code_fingerprint(), catalog_bytes, tuple(folders))
 
 
 def _code_fingerprint() -> tuple[tuple[str, int, int], ...]:
