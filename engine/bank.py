@@ -171,29 +171,30 @@ def _checked_bank(dirs: list[Path], catalog: Catalog, include_builtin: bool,
 # Loading checks ~400 items (shapes, placeholders, models, catalog references): ~100 M
 # instructions, 7 % of the start-up to the first question, for a result that changes only
 # when a deck, the catalog or this code changes. The result is kept with ``marshal`` (plain
-# data only: items are written as their dataclass's name in content.loader plus its field
-# values, and rebuilt by calling that class; nothing read back is evaluated), together with
-# everything it was made from: the exact bytes of every deck file and of the catalog, and the
-# size and modification time of every source file of ``content`` and ``engine.models`` and of
-# this module. A cached bank is used only when all of them are equal now.
+# data only: items and the catalog are written as their dataclass's name in content.loader
+# or content.catalog plus its field values, and rebuilt by calling that class; nothing read
+# back is evaluated), together with everything it was made from: the exact bytes of every
+# deck file and of the catalog, and the size and modification time of every source file of
+# ``content`` and ``engine.models`` and of this module. A cached bank is used only when all
+# of them are equal now.
 
 #: Bump when the layout of the cached bank changes, so old cache files are ignored.
-BANK_CACHE_FORMAT = 1
+BANK_CACHE_FORMAT = 2
 
 
 def _bank_sources(dirs: list[Path], include_builtin: bool) -> tuple[object, ...] | None:
     """Everything a bank is made from, as plain data (see above; files as bytes, compared
     without decoding them), or None when a file cannot be read (the uncached load reports
     it)."""
-    from content.catalog import builtin_catalog_path
-    from content.loader import builtin_deck_dir, deck_files
+    from content.loader import deck_files
 
+    deck_dir, catalog_path = _builtin_paths()
     try:
-        catalog_bytes = builtin_catalog_path().read_bytes()
+        catalog_bytes = catalog_path.read_bytes()
     except OSError:
         return None
     folders: list[tuple[str, bool, tuple[tuple[str, bytes], ...]]] = []
-    for directory in ([builtin_deck_dir()] if include_builtin else []) + dirs:
+    for directory in ([deck_dir] if include_builtin else []) + dirs:
         if not directory.is_dir():
             folders.append((str(directory), False, ()))
             continue
@@ -203,6 +204,17 @@ def _bank_sources(dirs: list[Path], include_builtin: bool) -> tuple[object, ...]
             return None
         folders.append((str(directory), True, contents))
     return (BANK_CACHE_FORMAT, _code_fingerprint(), catalog_bytes, tuple(folders))
+
+
+def _builtin_paths() -> tuple[Path, Path]:
+    """The built-in deck folder and catalog file, as ``content.loader.builtin_deck_dir`` and
+    ``content.catalog.builtin_catalog_path`` name them (a test keeps them equal), found next
+    to the package: ``importlib.resources.files`` imports zipfile and its readers (~13 M
+    instructions) on first use, which a start from the cache otherwise never needs."""
+    import content
+
+    folder = Path(str(content.__file__)).parent
+    return folder / "decks", folder / "hardware.toml"
 
 
 def _code_fingerprint() -> tuple[tuple[str, int, int], ...]:
@@ -273,11 +285,14 @@ def _decode(value: object, classes: dict[str, type]) -> object:
 
 
 def _loader_classes() -> dict[str, type]:
-    """The only classes a cached bank may name: content.loader's dataclasses."""
+    """The only classes a cached bank may name: content.loader's and content.catalog's
+    dataclasses."""
+    import content.catalog
     import content.loader
 
-    return {name: cls for name, cls in vars(content.loader).items()
-            if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == "content.loader"}
+    return {name: cls for module in (content.loader, content.catalog)
+            for name, cls in vars(module).items()
+            if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__}
 
 
 def _cached_bank(cache_dir: Path, sources: tuple[object, ...]) -> ContentBank | None:
@@ -286,16 +301,18 @@ def _cached_bank(cache_dir: Path, sources: tuple[object, ...]) -> ContentBank | 
 
     try:
         payload = marshal.loads(_bank_cache_file(cache_dir, sources).read_bytes())
-        if not (isinstance(payload, tuple) and len(payload) == 3 and payload[0] == sources):
+        if not (isinstance(payload, tuple) and len(payload) == 4 and payload[0] == sources):
             return None
         classes = _loader_classes()
         items = _decode(payload[1], classes)
         errors = _decode(payload[2], classes)
+        catalog = _decode(payload[3], classes)
     except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
         return None
-    if not isinstance(items, dict) or not isinstance(errors, list):
+    if not (isinstance(items, dict) and isinstance(errors, list)
+            and isinstance(catalog, Catalog)):
         return None
-    return ContentBank(items, builtin_catalog(cache_dir), errors)
+    return ContentBank(items, catalog, errors)
 
 
 def _store_bank(cache_dir: Path, sources: tuple[object, ...], bank: ContentBank) -> None:
@@ -305,7 +322,8 @@ def _store_bank(cache_dir: Path, sources: tuple[object, ...], bank: ContentBank)
 
     target = _bank_cache_file(cache_dir, sources)
     try:
-        data = marshal.dumps((sources, _encode(bank.items), _encode(bank.errors)))
+        data = marshal.dumps((sources, _encode(bank.items), _encode(bank.errors),
+                              _encode(bank.catalog)))
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f"{target.stem}.{id(data)}.tmp")
         temporary.write_bytes(data)

@@ -34,6 +34,9 @@ NOT_BEFORE_FIRST_QUESTION = (
     "textual.widgets._text_area",  # the essay area: mounted with the first interview question
     "textual.widgets._selection_list",  # the self-check list: likewise
     "engine.optimize",  # fitting FSRS weights; the saved ones are read by engine.scheduler
+    # A start from the kept bank (engine.bank) checks no model and opens no package resource:
+    "engine.models.compute",  # the model area modules load when a problem is checked or posed
+    "zipfile",  # importlib.resources.files imports it on first use
 )
 
 _FIRST_QUESTION = """

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import engine.bank
-from content.catalog import builtin_catalog
+from content.catalog import builtin_catalog, builtin_catalog_path
+from content.loader import builtin_deck_dir
 from engine.bank import load_content
 
 DECK = """
@@ -72,7 +73,9 @@ def test_a_second_load_reads_the_same_bank_back(cache_dir: Path, decks: Path,
     assert kept.errors == fresh.errors
     assert [str(e) for e in kept.errors if e.item == "t.cache.broken"]  # errors kept too
     assert type(kept.items["t.cache.bf16"]) is type(fresh.items["t.cache.bf16"])
-    assert kept.catalog is builtin_catalog(cache_dir)
+    assert kept.catalog == fresh.catalog  # the catalog is kept with the bank
+    assert kept.catalog.lookup("h100_sxm.memory_bandwidth") == \
+        fresh.catalog.lookup("h100_sxm.memory_bandwidth")
     assert kept.new_order() == fresh.new_order()
 
 
@@ -132,3 +135,9 @@ def test_content_check_and_no_cache_never_read_a_kept_bank(cache_dir: Path, deck
     load_content([decks], catalog=builtin_catalog())  # what `content check` does
     monkeypatch.setenv("TPM_DRILL_CACHE", "off")
     assert "t.cache.bf16" in load_content([decks]).items
+
+
+def test_the_cache_finds_the_built_in_files_where_the_loaders_do() -> None:
+    """The cache names the built-in decks and catalog without importlib.resources (which
+    imports zipfile on first use); it must name the files the loaders read."""
+    assert engine.bank._builtin_paths() == (builtin_deck_dir(), builtin_catalog_path())
