@@ -145,3 +145,43 @@ async def test_the_essay_and_self_check_are_mounted_with_the_first_interview_que
         await pilot.press("ctrl+s", "enter")
         await pilot.pause()
         assert [row["card_id"] for row in app.store.reviews()] == ["t.fact.bf16", "t.open.ckpt"]
+
+
+async def test_the_start_screen_is_the_base_of_the_stack_and_leaving_it_works(
+        tmp_path: Path, clock: FakeClock) -> None:
+    """``tpm-drill drill`` draws the drill as the first screen (not over an empty default
+    one); back goes home, which replaces it."""
+    from tui.screens.home import HomeScreen
+
+    app = TpmDrillApp(tmp_path / "p.db", clock=clock, start="drill", seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert len(app.screen_stack) == 1 and isinstance(app.screen, DrillScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1 and isinstance(app.screen, HomeScreen)
+    home = TpmDrillApp(tmp_path / "p.db", clock=clock, start="home")
+    async with home.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert len(home.screen_stack) == 1 and isinstance(home.screen, HomeScreen)
+
+
+async def test_a_drill_that_cannot_start_says_why_and_goes_home(
+        tmp_path: Path, clock: FakeClock, monkeypatch) -> None:
+    from engine.store import StoreError
+    from tui.screens.home import HomeScreen
+
+    def locked(self: TpmDrillApp, mode: str = "drill") -> None:
+        raise StoreError("progress.db is locked by another program; close it and try again")
+
+    monkeypatch.setattr(TpmDrillApp, "new_session", locked)
+    app = TpmDrillApp(tmp_path / "p.db", clock=clock, start="drill")
+    said: list[tuple[str, str]] = []
+    real_notify = app.notify
+    monkeypatch.setattr(app, "notify", lambda message, **kw: (
+        said.append((kw.get("title", ""), message)), real_notify(message, **kw))[-1])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert said == [("Cannot start a drill",
+                         "progress.db is locked by another program; close it and try again")]
