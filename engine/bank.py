@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 from content.catalog import Catalog, CatalogError, builtin_catalog
 from content.loader import ContentError, Fact, Item, OpenQuestion, Problem, load_bank
-from engine.models.base import ModelError
-from engine.models.registry import get as get_model
+
+# engine.models (the registry, its specs and the area modules) is imported where an item is
+# checked: a bank read back from the cache does not need it before the first question.
 
 _LEVEL_ORDER = {"L4": 0, "L5": 1, "L6": 2, "L7": 3, "L8": 4}
 #: New open questions come one per this many new short items in the daily drill.
@@ -89,6 +90,9 @@ def _check_item(item: Item, catalog: Catalog) -> str | None:
                 return str(error)
         return None
     if isinstance(item, Problem):
+        from engine.models.base import ModelError
+        from engine.models.registry import get as get_model
+
         try:
             spec = get_model(item.model)
         except ModelError as error:
@@ -127,11 +131,30 @@ def parse_cache_dir() -> Path | None:
 
 def load_content(extra_dirs: Iterable[Path | str] = (), catalog: Catalog | None = None,
                  include_builtin: bool = True) -> ContentBank:
-    """Load the built-in decks and the player's deck folders, keeping only servable items."""
+    """Load the built-in decks and the player's deck folders, keeping only servable items.
+
+    With the built-in catalog, the checked bank is kept in the cache folder and reused while
+    every deck's text, the catalog's text and the code that checks them are unchanged (see
+    ``_cached_bank``); ``tpm-drill content check`` passes its catalog and always checks."""
     cache_dir = parse_cache_dir()
-    catalog = catalog or builtin_catalog(cache_dir)
-    raw = load_bank([Path(d) for d in extra_dirs], include_builtin=include_builtin,
-                    cache_dir=cache_dir)
+    dirs = [Path(d) for d in extra_dirs]
+    sources = None
+    if catalog is None and cache_dir is not None:
+        sources = _bank_sources(dirs, include_builtin)
+        cached = _cached_bank(cache_dir, sources) if sources is not None else None
+        if cached is not None:
+            return cached
+    bank = _checked_bank(dirs, catalog or builtin_catalog(cache_dir), include_builtin,
+                         cache_dir)
+    if sources is not None and cache_dir is not None:
+        _store_bank(cache_dir, sources, bank)
+    return bank
+
+
+def _checked_bank(dirs: list[Path], catalog: Catalog, include_builtin: bool,
+                  cache_dir: Path | None) -> ContentBank:
+    """The decks loaded and each item checked against the models and the catalog."""
+    raw = load_bank(dirs, include_builtin=include_builtin, cache_dir=cache_dir)
     errors = list(raw.errors)
     items: dict[str, Item] = {}
     for item in raw.items.values():
@@ -144,3 +167,169 @@ def load_content(extra_dirs: Iterable[Path | str] = (), catalog: Catalog | None 
         else:
             errors.append(ContentError(item.file, item.id, item.line, problem))
     return ContentBank(items, catalog, errors)
+
+
+# -- the checked bank, kept between runs --------------------------------------------------------
+#
+# Loading checks ~400 items (shapes, placeholders, models, catalog references): ~100 M
+# instructions, 7 % of the start-up to the first question, for a result that changes only
+# when a deck, the catalog or this code changes. The result is kept with ``marshal`` (plain
+# data only: items and the catalog are written as their dataclass's name in content.loader
+# or content.catalog plus its field values, and rebuilt by calling that class; nothing read
+# back is evaluated), together with everything it was made from: the exact bytes of every
+# deck file and of the catalog, and the size and modification time of every source file of
+# ``content`` and ``engine.models`` and of this module. A cached bank is used only when all
+# of them are equal now.
+
+#: Bump when the layout of the cached bank changes, so old cache files are ignored.
+BANK_CACHE_FORMAT = 2
+
+
+def _bank_sources(dirs: list[Path], include_builtin: bool) -> tuple[object, ...] | None:
+    """Everything a bank is made from, as plain data (see above; files as bytes, compared
+    without decoding them), or None when a file cannot be read (the uncached load reports
+    it)."""
+    from content.loader import deck_files
+
+    deck_dir, catalog_path = _builtin_paths()
+    try:
+        catalog_bytes = catalog_path.read_bytes()
+    except OSError:
+        return None
+    folders: list[tuple[str, bool, tuple[tuple[str, bytes], ...]]] = []
+    for directory in ([deck_dir] if include_builtin else []) + dirs:
+        if not directory.is_dir():
+            folders.append((str(directory), False, ()))
+            continue
+        try:
+            contents = tuple((str(path), path.read_bytes()) for path in deck_files(directory))
+        except OSError:
+            return None
+        folders.append((str(directory), True, contents))
+    return (BANK_CACHE_FORMAT, _code_fingerprint(), catalog_bytes, tuple(folders))
+
+
+def _builtin_paths() -> tuple[Path, Path]:
+    """The built-in deck folder and catalog file, as ``content.loader.builtin_deck_dir`` and
+    ``content.catalog.builtin_catalog_path`` name them (a test keeps them equal), found next
+    to the package: ``importlib.resources.files`` imports zipfile and its readers (~13 M
+    instructions) on first use, which a start from the cache otherwise never needs."""
+    import content
+
+    folder = Path(str(content.__file__)).parent
+    return folder / "decks", folder / "hardware.toml"
+
+
+def _code_fingerprint() -> tuple[tuple[str, int, int], ...]:
+    """(file, modification time, size) of the code that decides what a bank holds: every
+    module of ``content`` and ``engine.models``, and this one."""
+    import content
+
+    folders = (Path(str(content.__file__)).parent, Path(__file__).parent / "models")
+    paths = [path for folder in folders for path in sorted(folder.glob("*.py"))]
+    paths.append(Path(__file__))
+    return tuple((str(path), stat.st_mtime_ns, stat.st_size)
+                 for path in paths for stat in [path.stat()])
+
+
+def _bank_cache_file(cache_dir: Path, sources: tuple[object, ...]) -> Path:
+    folders = sources[3]
+    assert isinstance(folders, tuple)
+    key = "|".join(folder[0] for folder in folders)
+    return cache_dir / f"bank-{zlib.crc32(key.encode()):08x}.marshal"
+
+
+def _plain(value: object) -> bool:
+    """Whether marshal keeps ``value`` as it is: scalars, and lists and dicts of them."""
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(v) for v in value.values())
+    return value is None or isinstance(value, str | int | float)
+
+
+def _encode(value: object) -> object:
+    """``value`` as marshal-able data in which every tuple is a tag: ``("c", class name,
+    fields)`` for a dataclass, ``("T", tuple)`` for a tuple of plain data, ``("t", items)``,
+    ``("l", items)``, ``("d", items)`` for containers holding either. Plain data is kept as it
+    is, so rebuilding touches little more than the dataclasses."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return ("c", type(value).__name__,
+                tuple(_encode(getattr(value, f.name)) for f in fields(value) if f.init))
+    if isinstance(value, tuple):
+        if all(_plain(v) for v in value):
+            return ("T", value)
+        return ("t", tuple(_encode(v) for v in value))
+    if _plain(value):
+        return value
+    if isinstance(value, list):
+        return ("l", [_encode(v) for v in value])
+    if isinstance(value, dict):
+        return ("d", {k: _encode(v) for k, v in value.items()})
+    raise ValueError(f"cannot keep a {type(value).__name__}")
+
+
+def _decode(value: object, classes: dict[str, type]) -> object:
+    if type(value) is not tuple:
+        return value
+    tag = value[0]
+    if tag == "c":
+        return classes[value[1]](*[_decode(v, classes) if type(v) is tuple else v
+                                   for v in value[2]])
+    if tag == "T":
+        return value[1]
+    if tag == "t":
+        return tuple(_decode(v, classes) for v in value[1])
+    if tag == "l":
+        return [_decode(v, classes) for v in value[1]]
+    if tag == "d":
+        return {k: _decode(v, classes) for k, v in value[1].items()}
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def _loader_classes() -> dict[str, type]:
+    """The only classes a cached bank may name: content.loader's and content.catalog's
+    dataclasses."""
+    import content.catalog
+    import content.loader
+
+    return {name: cls for module in (content.loader, content.catalog)
+            for name, cls in vars(module).items()
+            if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__}
+
+
+def _cached_bank(cache_dir: Path, sources: tuple[object, ...]) -> ContentBank | None:
+    """The bank kept for exactly these ``sources``, or None (missing, stale, unreadable)."""
+    import marshal
+
+    try:
+        payload = marshal.loads(_bank_cache_file(cache_dir, sources).read_bytes())
+        if not (isinstance(payload, tuple) and len(payload) == 4 and payload[0] == sources):
+            return None
+        classes = _loader_classes()
+        items = _decode(payload[1], classes)
+        errors = _decode(payload[2], classes)
+        catalog = _decode(payload[3], classes)
+    except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+        return None
+    if not (isinstance(items, dict) and isinstance(errors, list)
+            and isinstance(catalog, Catalog)):
+        return None
+    return ContentBank(items, catalog, errors)
+
+
+def _store_bank(cache_dir: Path, sources: tuple[object, ...], bank: ContentBank) -> None:
+    """Keep ``bank`` for ``sources``; a bank that cannot be kept (a TOML date in a deck is not
+    plain data, a read-only folder) is simply not kept."""
+    import marshal
+
+    target = _bank_cache_file(cache_dir, sources)
+    try:
+        data = marshal.dumps((sources, _encode(bank.items), _encode(bank.errors),
+                              _encode(bank.catalog)))
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f"{target.stem}.{id(data)}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+    except (OSError, ValueError):
+        pass

@@ -28,20 +28,21 @@ exactly what was measured and ``fsrs.Scheduler(parameters=...)`` always accepts 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from engine.scheduler import study_day
+from engine.scheduler import SAVED_PARAMETERS_KEY, saved_parameters, study_day
 from engine.store import Store, from_iso, iso
 
 if TYPE_CHECKING:
     import fsrs_rs_python
 
-#: ``meta`` key holding the accepted weights (a JSON list of 21 floats).
-META_KEY = "fsrs_parameters"
+#: ``meta`` key holding the accepted weights (a JSON list of 21 floats); the scheduler reads
+#: them back with ``saved_parameters`` (kept in engine.scheduler, so starting the app does not
+#: import this module).
+META_KEY = SAVED_PARAMETERS_KEY
 #: ``meta`` key holding when and how well they were fitted (JSON object), for the stats screen.
 META_FIT_KEY = "fsrs_parameters_fit"
 #: Long-term reviews needed: 64 to train on (below that fsrs-rs fits only w0-w3) / (1 - 20 %).
@@ -106,28 +107,6 @@ def clip_parameters(parameters: Sequence[float]) -> tuple[float, ...]:
     lower, upper = _bounds()
     return tuple(min(hi, max(lo, float(w))) for w, lo, hi in zip(parameters, lower, upper,
                                                                strict=True))
-
-
-def saved_parameters(store: Store) -> list[float] | None:
-    """The player's accepted weights from ``meta``, or ``None`` (use the defaults).
-
-    Anything unreadable — wrong length, not numbers, outside py-fsrs's bounds — is ignored
-    rather than allowed to stop the scheduler from starting.
-    """
-    row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
-    if row is None:
-        return None
-    try:
-        values = json.loads(row[0])
-    except (TypeError, ValueError):
-        return None
-    lower, upper = _bounds()
-    if not isinstance(values, list) or len(values) != len(lower):
-        return None
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-               and lo <= v <= hi for v, lo, hi in zip(values, lower, upper, strict=True)):
-        return None
-    return [float(v) for v in values]
 
 
 def load_items(store: Store, rollover_hour: int = 4, tz: tzinfo = UTC) -> ItemSet:

@@ -13,10 +13,12 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from engine.config import Config
-from engine.store import CardRow
+from engine.store import CardRow, Store
 
 #: FSRS states as py-fsrs numbers them.
 LEARNING, REVIEW, RELEARNING = 1, 2, 3
+#: ``meta`` key holding the player's accepted FSRS weights (``tpm-drill optimize`` writes them).
+SAVED_PARAMETERS_KEY = "fsrs_parameters"
 STATE_NAMES = {LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
 
 
@@ -110,3 +112,31 @@ class Scheduler:
             last_review=card.last_review,
         )
 
+
+def saved_parameters(store: Store) -> list[float] | None:
+    """The player's accepted weights from ``meta``, or ``None`` (use the defaults).
+
+    Anything unreadable — wrong length, not numbers, outside py-fsrs's bounds — is ignored
+    rather than allowed to stop the scheduler from starting. (Here rather than in
+    engine.optimize, which fits them: the app reads them at every start.)
+    """
+    import json
+    import math
+
+    row = store.conn.execute("SELECT value FROM meta WHERE key = ?",
+                             (SAVED_PARAMETERS_KEY,)).fetchone()
+    if row is None:
+        return None
+    try:
+        values = json.loads(row[0])
+    except (TypeError, ValueError):
+        return None
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    lower, upper = LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+    if not isinstance(values, list) or len(values) != len(lower):
+        return None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+               and lo <= v <= hi for v, lo, hi in zip(values, lower, upper, strict=True)):
+        return None
+    return [float(v) for v in values]

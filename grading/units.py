@@ -22,10 +22,14 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from grading._syntax import UnitToken, scan_quantity, tokenise_unit
-
 if TYPE_CHECKING:
     import pint
+
+    from grading._syntax import UnitToken
+
+# grading._syntax (the answer cutter: ~8 ms of regular expressions to compile) is imported by
+# the functions that read typed text, not here: the first question on screen needs only
+# pretty_unit and format_value, so it is drawn before any of that is compiled.
 
 __all__ = [
     "Dimensions",
@@ -244,6 +248,8 @@ def _map_word(word: str, expect_rate: bool | None, before_slash: bool) -> str:
 
 @functools.lru_cache(maxsize=2048)
 def _normalise_unit(text: str, expect_rate: bool | None) -> str:
+    from grading._syntax import tokenise_unit
+
     tokens = tokenise_unit(text)
     if tokens is None:
         raise UnitError(f"could not read unit '{text}'")
@@ -312,6 +318,8 @@ def normalise(text: str, expect_rate: bool | None = None) -> str:
     Text that is neither one quantity nor a unit expression (an interval, stray digits) raises
     :class:`UnitError`. Unknown unit words pass through unchanged for pint to judge.
     """
+    from grading._syntax import scan_quantity
+
     scanned = scan_quantity(text)
     if scanned is not None:
         unit = _normalise_unit(scanned.unit_expression(), expect_rate)
@@ -372,6 +380,8 @@ def unit_info(text: str, expect_rate: bool | None = None) -> UnitInfo:
 
 def _explain_unknown(text: str, expect_rate: bool | None) -> UnitError:
     """Find which word of ``text`` pint cannot read and suggest the nearest known spelling."""
+    from grading._syntax import tokenise_unit
+
     tokens = tokenise_unit(text.strip()) or ()
     for token in tokens:
         if token.is_operator:

@@ -25,8 +25,7 @@ from content.untrusted import clean_text
 from engine.bank import ContentBank, load_content
 from engine.clock import Clock, SystemClock
 from engine.config import Config
-from engine.optimize import saved_parameters
-from engine.scheduler import Scheduler
+from engine.scheduler import Scheduler, saved_parameters
 from engine.session import StudySession
 from engine.store import Store, StoreError
 from tui.safe import safe
@@ -64,6 +63,7 @@ class TpmDrillApp(App[None]):
         self.bank = bank or load_content(self.config_data.deck_dirs)
         self.scheduler = Scheduler(self.config_data, saved_parameters(self.store))
         self.active_loop: LoopSession | None = None  # set by the loop screen while it runs
+        self._drill_start_error: StoreError | None = None  # see get_default_screen
         self.loop_options = loop_options or {}
         self.config_path = config_path
         self.theme = self.config_data.theme if self.config_data.theme in self.available_themes \
@@ -136,13 +136,35 @@ class TpmDrillApp(App[None]):
         yield from super().get_system_commands(screen)
         yield from screen_commands(self, screen)
 
-    def on_mount(self) -> None:
-        if self.config_data.keymap:
-            self.apply_player_keymap(dict(self.config_data.keymap))
+    def get_default_screen(self) -> Screen[Any]:
+        """The home screen, or the drill ``tpm-drill drill`` asks for, as the base of the
+        screen stack: pushing it over Textual's empty default screen cost that screen's own
+        compose, styling and layout first (~26 M instructions, 2 % of the start-up to the
+        first question; tests/perf/pty_startup.py). A drill whose session cannot start gets
+        the empty default screen, and ``on_mount`` says why and goes home."""
+        screen: Screen[Any] | None = None
         if self.start_screen == "home":
             from tui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen())
+            screen = HomeScreen()
+        elif self.start_screen == "drill":
+            from tui.screens.drill import DrillScreen
+
+            try:
+                screen = DrillScreen(self.new_session("drill"))
+            except StoreError as error:
+                self._drill_start_error = error
+        if screen is None:
+            screen = super().get_default_screen()
+        # What switch_screen gives the screen it puts at the base (Textual is pinned exactly):
+        # without a result callback to pop, switching away from the base screen (drill ->
+        # done, back home; also from Textual's empty default) raises IndexError.
+        screen._push_result_callback(screen, None)
+        return screen
+
+    def on_mount(self) -> None:
+        if self.config_data.keymap:
+            self.apply_player_keymap(dict(self.config_data.keymap))
         if self.store.backup_warning:  # e.g. a full disk: the drill goes on, but say so
             self.notify(safe(self.store.backup_warning), title="No backup today",
                         severity="warning", timeout=12)
@@ -151,8 +173,8 @@ class TpmDrillApp(App[None]):
                 f"{len(self.bank.errors)} deck item(s) skipped: {safe(self.bank.errors[0])}",
                 title="Content problems", severity="warning", timeout=8,
             )
-        if self.start_screen == "drill":
-            self.start_drill()
+        if self._drill_start_error is not None:
+            self._cannot_start_drill(self._drill_start_error)
         elif self.start_screen == "loop":
             self.start_loop(**self.loop_options)
         elif self.start_screen == "weak":
@@ -216,11 +238,14 @@ class TpmDrillApp(App[None]):
         try:
             session = self.new_session("drill")
         except StoreError as error:
-            self.notify(safe(error), title="Cannot start a drill", severity="error", timeout=10)
-            if len(self.screen_stack) <= 1:
-                self.back_home()
+            self._cannot_start_drill(error)
             return
         self.push_screen(DrillScreen(session))
+
+    def _cannot_start_drill(self, error: StoreError) -> None:
+        self.notify(safe(error), title="Cannot start a drill", severity="error", timeout=10)
+        if len(self.screen_stack) <= 1:
+            self.back_home()
 
     def start_loop(self, level: str | None = None, with_screen: bool = False,
                    round_minutes: float | None = None) -> None:

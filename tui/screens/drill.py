@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, SelectionList, Static, TextArea
+from textual.widgets import Footer, Header, Input, Static
 
 from content.untrusted import clean_text
 from engine.questions import Question
@@ -31,6 +31,8 @@ from tui.safe import plain, safe
 # feedback is drawn: an answer has been graded by then, so they are already loaded.
 
 if TYPE_CHECKING:
+    from textual.widgets import SelectionList, TextArea
+
     from tui.app import TpmDrillApp
 
 _T = TypeVar("_T")
@@ -77,21 +79,44 @@ class DrillScreen(Screen[None]):
         yield Static("", id="drill-prompt")
         yield Input(placeholder="a number with its unit  ·  ? don't know  ·  q back",
                     id="drill-answer")
-        yield TextArea(id="drill-essay", soft_wrap=True, show_line_numbers=False,
-                       placeholder="Answer as in the room: numbers with units, cause → effect, "
-                                   "tradeoffs.  ctrl+s submits · a lone ? then ctrl+s: "
-                                   "don't know · esc back")
+        # The essay area (#drill-essay) and the self-check list (#self-check) are mounted
+        # with the first interview question: see ``long_form_widgets``.
         yield Static("", id="drill-message")
         with VerticalScroll(id="drill-feedback"):
             yield Static("", id="feedback-body")
-            yield SelectionList[int](id="self-check")
             yield Static("", id="feedback-tail")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#drill-essay").display = False
-        self.query_one("#self-check").display = False
         self.start()
+
+    def long_form_widgets(self) -> tuple[TextArea, SelectionList[int]]:
+        """The essay area and the self-check list, mounted the first time an interview
+        question is shown: a TextArea and a SelectionList cost ~20 ms of imports, CSS and
+        mounting that a drill of numbers never needs before its first question is drawn
+        (tests/perf/pty_startup.py)."""
+        from textual.widgets import SelectionList, TextArea
+
+        if not self.query("#drill-essay"):
+            essay = TextArea(id="drill-essay", soft_wrap=True, show_line_numbers=False,
+                             placeholder="Answer as in the room: numbers with units, cause → "
+                                         "effect, tradeoffs.  ctrl+s submits · a lone ? then "
+                                         "ctrl+s: don't know · esc back")
+            self.mount(essay, after="#drill-answer")
+            checklist = SelectionList[int](id="self-check")
+            checklist.display = False
+            self.mount(checklist, before="#feedback-tail")
+        return (self.query_one("#drill-essay", TextArea),
+                self.query_one("#self-check", SelectionList))
+
+    def mounted_long_form_widgets(self) -> tuple[TextArea, SelectionList[int]] | None:
+        """``long_form_widgets`` if an interview question has mounted them, else None."""
+        return self.long_form_widgets() if self.query("#drill-essay") else None
+
+    def _essay_read_only(self, read_only: bool) -> None:
+        """Lock or unlock the essay box, if an interview question has mounted it."""
+        if (widgets := self.mounted_long_form_widgets()) is not None:
+            widgets[0].read_only = read_only
 
     def start(self) -> None:
         """First thing after mounting: ask the first question (a loop shows its intro)."""
@@ -147,14 +172,17 @@ class DrillScreen(Screen[None]):
         self.query_one("#drill-message", Static).update("")
         self.query_one("#feedback-body", Static).update("")
         self.query_one("#feedback-tail", Static).update("")
-        checklist = self.query_one("#self-check", SelectionList)
-        checklist.clear_options()
-        checklist.display = False
+        essay: TextArea | None = None
+        long_form = self.long_form_widgets() if self.long_form else \
+            self.mounted_long_form_widgets()
+        if long_form is not None:
+            essay, checklist = long_form
+            checklist.clear_options()
+            checklist.display = False
+            essay.display = self.long_form
         answer = self.query_one("#drill-answer", Input)
-        essay = self.query_one("#drill-essay", TextArea)
         answer.display = not self.long_form
-        essay.display = self.long_form
-        if self.long_form:
+        if essay is not None and self.long_form:
             essay.text = ""
             essay.read_only = False
             essay.styles.height = 8
@@ -176,7 +204,7 @@ class DrillScreen(Screen[None]):
             f"[b $error]The next card cannot be read.[/]\n{safe(error)}\n\n"
             "Your answers so far are saved. Esc: back home.")
         self.query_one("#drill-answer", Input).disabled = True
-        self.query_one("#drill-essay", TextArea).read_only = True
+        self._essay_read_only(True)
         self.notify(safe(error), title="Progress database", severity="error", timeout=10)
         self.refresh_bindings()
 
@@ -269,7 +297,7 @@ class DrillScreen(Screen[None]):
         self.saving = True
         self._stop_waiting.clear()
         self.query_one("#drill-answer", Input).disabled = True
-        self.query_one("#drill-essay", TextArea).read_only = True
+        self._essay_read_only(True)
         self.say("Waiting for the database: another program is writing to it. "
                  "Esc stops waiting (your answer stays here).")
         self.refresh_bindings()
@@ -302,7 +330,7 @@ class DrillScreen(Screen[None]):
         self.saving = False
         if self.answering:
             self.query_one("#drill-answer", Input).disabled = False
-            self.query_one("#drill-essay", TextArea).read_only = False
+            self._essay_read_only(False)
         self.refresh_bindings()
         if isinstance(outcome, _StoppedWaiting):
             self.say("Not saved — you stopped waiting for the database. Your answer is still "
@@ -334,7 +362,7 @@ class DrillScreen(Screen[None]):
         from grading.rubric import RubricResult
 
         if self.checking:
-            ticked = set(self.query_one("#self-check", SelectionList).selected)
+            ticked = set(self.long_form_widgets()[1].selected)
             feedback = self.session.feedback
             assert feedback is not None and isinstance(feedback.grade, RubricResult)
             count = len(feedback.grade.key_points)
@@ -347,7 +375,7 @@ class DrillScreen(Screen[None]):
                        then=checked, failed="Rating not changed")
             return
         if self.answering and self.long_form:
-            text = self.query_one("#drill-essay", TextArea).text
+            text = self.long_form_widgets()[0].text
             if not text.strip():
                 self.say("Write your answer first, or press ? for don't know.")
                 return
@@ -395,16 +423,18 @@ class DrillScreen(Screen[None]):
         from grading.rubric import RubricResult
 
         self.query_one("#drill-answer", Input).disabled = True
-        essay = self.query_one("#drill-essay", TextArea)
-        essay.read_only = True
-        essay.styles.height = 4  # the verdict needs the room; the answer stays visible
+        long_form = self.mounted_long_form_widgets()
+        if long_form is not None:
+            essay = long_form[0]
+            essay.read_only = True
+            essay.styles.height = 4  # the verdict needs the room; the answer stays visible
         self.say("")
         self.query_one("#feedback-body", Static).update(render_feedback(feedback))
-        checklist = self.query_one("#self-check", SelectionList)
         tail = self.query_one("#feedback-tail", Static)
         scroller = self.query_one("#drill-feedback", VerticalScroll)
         grade = feedback.grade
         if isinstance(grade, RubricResult) and feedback.self_score is None:
+            checklist = self.long_form_widgets()[1]
             self.checking = True
             checklist.clear_options()
             checklist.add_options([(plain(point.point), index, point.covered)
@@ -415,7 +445,8 @@ class DrillScreen(Screen[None]):
             scroller.scroll_home(animate=False)
             checklist.focus()
         else:
-            checklist.display = False
+            if long_form is not None:
+                long_form[1].display = False
             tail.update(render_rating_line(feedback))
             scroller.scroll_home(animate=False)
             scroller.focus()
