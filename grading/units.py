@@ -440,6 +440,8 @@ def misread_hint(unit_text: str, expected_unit: str) -> str | None:
     ``"TB/S"`` for a bandwidth: "'S' reads as siemens (electrical conductance) — for seconds
     write 's': 'TB/s'". ``None`` when no single-word repair gives the asked-for kind.
     """
+    from grading._syntax import tokenise_unit
+
     tokens = tokenise_unit(unit_text.strip())
     if not tokens:
         return None
