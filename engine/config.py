@@ -6,9 +6,12 @@ can print it and stop instead of showing a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sys
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -18,7 +21,17 @@ APP_NAME = "tpm-drill"
 
 
 class ConfigError(ValueError):
-    """The config file cannot be used as written."""
+    """The config file cannot be used as written.
+
+    ``key`` names the setting at fault when there is one, and ``detail`` says what is wrong
+    with it without the file's path ("new_per_day = 1.5 — expected a whole number ..."), for a
+    screen that shows the error next to the setting.
+    """
+
+    def __init__(self, message: str, key: str | None = None, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.detail = detail or message
 
 
 @dataclass(frozen=True)
@@ -107,7 +120,8 @@ def _check(data: dict[str, Any], path: str) -> Config:
             raise ConfigError(f"{path}: unknown key {_short(key)}; valid keys: {valid}")
 
         def bad(expected: str, key: str = key, value: Any = value) -> ConfigError:
-            return ConfigError(f"{path}: {key} = {_short(value)} — expected {expected}")
+            detail = f"{key} = {_short(value)} — expected {expected}"
+            return ConfigError(f"{path}: {detail}", key=key, detail=detail)
 
         if key == "desired_retention":
             low, high = RETENTION_RANGE
@@ -216,11 +230,13 @@ def load_config(path: Path | None = None) -> Config:
     return _check(_parse(text, path), str(path))
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, keep_newlines: bool = False) -> str:
     """The file's text; ``FileNotFoundError`` passes through, anything else unreadable is a
-    ``ConfigError`` saying what to do."""
+    ``ConfigError`` saying what to do. ``keep_newlines`` keeps ``\r\n`` as written (for
+    rewriting the file in its own line endings)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8", newline="" if keep_newlines else None) as file:
+            return file.read()
     except FileNotFoundError:
         raise
     except UnicodeDecodeError as error:
@@ -251,43 +267,179 @@ def default_db_path() -> Path:
     return user_dir("data") / "progress.db"
 
 
-def set_config_value(path: Path, key: str, value: date | int | float | str | None) -> Config:
-    """Write one key into config.toml, keeping the rest of the file as the player wrote it.
+#: The settings the app's settings screen changes, in the order it shows them.
+SETTINGS = ("new_per_day", "reviews_per_day", "desired_retention", "day_rollover_hour", "theme")
 
-    ``None`` removes the key. The result is re-read and validated before it is written, so a
-    bad value raises ``ConfigError`` and leaves the file untouched.
-    """
-    import re
+SettingValue = date | bool | int | float | str | None
 
-    if key not in {f.name for f in fields(Config)}:
-        raise ConfigError(f"{path}: unknown key {key!r}")
+_INT_TEXT = re.compile(r"[+-]?\d+")
+
+
+def parse_setting(text: str) -> int | float | str:
+    """A value typed into a settings field, for ``set_config_values`` to check: a whole number
+    as an int, any other number as a float, "90%" as 0.9, anything else as the text itself
+    (which the key's rule then refuses by name)."""
+    typed = text.strip()
+    if _INT_TEXT.fullmatch(typed):
+        return int(typed)
+    percent = typed.endswith("%")
     try:
-        text = _read_text(path)
+        number = float(typed[:-1] if percent else typed)
+    except ValueError:
+        return typed
+    return number / 100 if percent else number
+
+
+def set_config_value(path: Path, key: str, value: SettingValue) -> Config:
+    """Write one key into config.toml, keeping the rest of the file as the player wrote it
+    (see ``set_config_values``)."""
+    return set_config_values(path, {key: value})
+
+
+def set_config_values(path: Path, values: Mapping[str, SettingValue]) -> Config:
+    """Write top-level keys into config.toml, keeping the rest of the file as the player
+    wrote it: comments (also one after a changed value), blank lines, the order of the keys,
+    quoted key names, other keys, tables such as ``[keymap]``, and the line endings.
+
+    ``None`` removes a key. A key already set is changed on its own line; a new one goes after
+    the last top-level key (above the first ``[table]``, where it would otherwise land). The
+    result is validated with the rules ``load_config`` applies, and read back to make sure
+    nothing but these keys changed, before anything is written, so a bad value raises
+    ``ConfigError`` (naming the key) and leaves the file untouched. The file is replaced in
+    one step (a crash never leaves half of it), through a symlink to its target.
+    """
+    known = {f.name for f in fields(Config)}
+    for key in values:
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key {_short(key)}", key=key)
+    try:
+        text = _read_text(path, keep_newlines=True)
     except FileNotFoundError:
         text = ""
-    if value is None:
-        literal = None
-    elif isinstance(value, date):
-        literal = value.isoformat()
-    elif isinstance(value, str):
-        literal = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    else:
-        literal = repr(value)
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=.*$", re.MULTILINE)
-    if literal is None:
-        new_text = pattern.sub("", text)
-    elif pattern.search(text):
-        new_text = pattern.sub(f"{key} = {literal}", text, count=1)
-    else:  # a new top-level key goes before the first [table], or it would land inside it
-        table = re.search(r"^\s*\[", text, re.MULTILINE)
-        at = table.start() if table else len(text)
-        head = text[:at]
-        new_text = head + ("" if not head or head.endswith("\n") else "\n") + \
-            f"{key} = {literal}\n" + text[at:]
-    config = _check(_parse(new_text, path, "would not be"), str(path))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(new_text, encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot write: {error}") from None
+    before = _parse(text, path)
+    new_text = _edit_top_level(text, {key: _toml_literal(value) if value is not None else None
+                                      for key, value in values.items()})
+    after = _parse(new_text, path, "would not be")
+    config = _check(after, str(path))
+    expected = dict(before)
+    for key, value in values.items():
+        if value is None:
+            expected.pop(key, None)
+        else:
+            expected[key] = tomllib.loads(f"v = {_toml_literal(value)}")["v"]
+    if after != expected:
+        names = ", ".join(values)
+        raise ConfigError(f"{path}: could not change {names} without disturbing the rest of "
+                          "the file (a multi-line value?); change it there by hand")
+    _replace_file(path, new_text)
     return config
+
+
+def _toml_literal(value: SettingValue) -> str:
+    """``value`` as a TOML literal: a date, a boolean, a number or a basic string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):  # (a datetime is a date too: TOML writes it the same way)
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = []
+        for char in value:
+            if char in {'"', "\\"}:
+                escaped.append("\\" + char)
+            elif ord(char) < 0x20 or ord(char) == 0x7F:
+                escaped.append(f"\\u{ord(char):04x}")
+            else:
+                escaped.append(char)
+        return '"' + "".join(escaped) + '"'
+    raise TypeError(f"cannot write {type(value).__name__} to config.toml")
+
+
+_TABLE_LINE = re.compile(r"[ \t]*\[")
+_COMMENT_OR_BLANK = re.compile(r"[ \t]*(#.*)?")
+#: ``key = value  # comment`` on one line: the key bare or quoted, a one-line value.
+_KEY_VALUE_LINE = re.compile(
+    r"""(?P<key>[A-Za-z0-9_-]+|"[^"\\\n]*"|'[^'\n]*')[ \t]*=[ \t]*"""
+    r"""(?P<value>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s#]+)(?P<rest>[ \t]*(?:#.*)?)""")
+_KEY_START = re.compile(r"""[ \t]*(?P<key>[A-Za-z0-9_-]+|"[^"\\\n]*"|'[^'\n]*')[ \t]*=""")
+
+
+def _edit_top_level(text: str, literals: Mapping[str, str | None]) -> str:
+    """``text`` with each top-level key set to its TOML literal (``None``: removed), every
+    other line as it was."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    end = next((i for i, line in enumerate(lines) if _TABLE_LINE.match(line)), len(lines))
+    for key, literal in literals.items():
+        at = next((i for i in range(end) if _line_key(lines[i]) == key), None)
+        if at is not None:
+            if literal is None:
+                del lines[at]
+                end -= 1
+                continue
+            line = lines[at]
+            body = line.rstrip("\r\n")
+            indent = body[:len(body) - len(body.lstrip(" \t"))]
+            match = _KEY_VALUE_LINE.fullmatch(body.strip(" \t"))
+            rest = match.group("rest") if match else ""
+            written_key = match.group("key") if match else key
+            lines[at] = f"{indent}{written_key} = {literal}{rest}{line[len(body):]}"
+            continue
+        if literal is None:
+            continue
+        statements = [i for i in range(end) if not _COMMENT_OR_BLANK.fullmatch(
+            lines[i].rstrip("\r\n"))]
+        if statements:
+            at = statements[-1] + 1
+            new_lines = [f"{key} = {literal}{newline}"]
+        else:  # above the comments that belong to the first table, if any
+            at = end
+            while at > 0 and lines[at - 1].lstrip(" \t").startswith("#"):
+                at -= 1
+            new_lines = [f"{key} = {literal}{newline}"]
+            if at < len(lines) and lines[at].strip():
+                new_lines.append(newline)  # a blank line between it and the table
+        lines[at:at] = new_lines
+        end += len(new_lines)
+    return "".join(lines)
+
+
+def _line_key(line: str) -> str | None:
+    """The key a ``key = ...`` line sets (unquoted), or ``None`` for any other line."""
+    match = _KEY_START.match(line)
+    if not match:
+        return None
+    key = match.group("key")
+    return key[1:-1] if key[0] in "\"'" else key
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``'s target and move it into place,
+    keeping the file's permissions; a symlink (dotfiles kept elsewhere) stays a symlink."""
+    import stat
+    import tempfile
+
+    target = Path(os.path.realpath(path))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            mode = None
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                             suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+                file.write(text)
+            if mode is not None:
+                os.chmod(temporary, mode)
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot write: {error.strerror or error}") from None
