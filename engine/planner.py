@@ -57,7 +57,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
 
-from engine.config import Config
+from engine import counted
+from engine.config import MAX_REVIEWS_PER_DAY, Config
 from engine.scheduler import REVIEW, day_start, study_day
 
 #: Retrievability every card should have on interview day.
@@ -161,6 +162,10 @@ class InterviewPlan:
     pull_forward: tuple[str, ...]
     fits: bool
     message: str
+    #: The settings the message advises raising, and to what ((("new_per_day", 38),)), when
+    #: the plan does not fit as configured and a raise within the limits would make it fit;
+    #: the home screen offers to write them.
+    advice: tuple[tuple[str, int], ...] = ()
 
     @property
     def extra_due(self) -> frozenset[str]:
@@ -227,45 +232,55 @@ def plan(
     days_before = max(0, days_left - window)
     cap = min(config.new_per_day, MAX_NEW_PER_DAY)
     fits = True
+    advice: dict[str, int] = {}
     if days_left == 0:
         new_today = 0
         fits = unseen == 0
         message = "Interview day: no new cards, no reviews needed. Good luck."
         if unseen:
-            message = f"Interview day: {unseen} cards were never met. Good luck."
+            message = (f"Interview day: {counted(unseen, 'card')} "
+                       f"{_were(unseen)} never met. Good luck.")
     elif days_before > 0:
         need = math.ceil(unseen / days_before)
         new_today = min(need, cap)
         fits = need <= cap
         last_new = today + timedelta(days=days_before - 1)
         if fits:
-            learn = (f"{unseen} new cards at {new_today}/day, all met by {last_new:%b %d}"
-                     if unseen else "every card met")
-            message = (f"{days_left} days to the interview: {learn}; final review pass "
-                       f"{window_start:%b %d}–{interview - timedelta(days=1):%b %d} at "
+            learn = (f"{counted(unseen, 'new card')} at {new_today}/day, all met by "
+                     f"{last_new:%b %d}" if unseen else "every card met")
+            message = (f"{counted(days_left, 'day')} to the interview: {learn}; final review "
+                       f"pass {window_start:%b %d}–{interview - timedelta(days=1):%b %d} at "
                        f"{target:.0%} retention.")
         else:
             meet = cap * days_before
-            advice = (f"raise new_per_day to {need} or drop a deck" if need <= MAX_NEW_PER_DAY
-                      else f"{need}/day is more than anyone can learn: drop a deck or move "
-                      "the date")
-            message = (f"{unseen} new cards left but only {days_before} "
-                       f"day{'s' if days_before != 1 else ''} before the "
-                       f"final review pass: at {cap}/day you will meet {meet}; {advice}.")
+            if need <= MAX_NEW_PER_DAY:
+                advice["new_per_day"] = need
+                advice_text = f"raise new_per_day to {need} or drop a deck"
+            else:
+                advice_text = (f"{need}/day is more than anyone can learn: drop a deck or "
+                               "move the date")
+            message = (f"{counted(unseen, 'new card')} left but only "
+                       f"{counted(days_before, 'day')} before the "
+                       f"final review pass: at {cap}/day you will meet {meet}; {advice_text}.")
     else:
         new_today = min(math.ceil(unseen / days_left), cap) if unseen else 0
         fits = unseen == 0
         day_number = window - days_left + 1
-        message = (f"Final review pass, day {day_number} of {window}: {len(pull_forward)} "
-                   f"cards pulled forward so every card is at {target:.0%} on "
-                   f"{interview:%b %d}.")
+        pulled = len(pull_forward)
+        message = (f"Final review pass, day {day_number} of {window}: "
+                   f"{counted(pulled, 'card')} pulled forward so every card is at "
+                   f"{target:.0%} on {interview:%b %d}.")
         if unseen:
-            message += (f" {unseen} new cards were never met; meeting them now leaves them "
-                        "weak on the day — drop what you can.")
+            message += (f" {counted(unseen, 'new card')} {_were(unseen)} never met; meeting "
+                        f"{'it' if unseen == 1 else 'them'} now leaves "
+                        f"{'it' if unseen == 1 else 'them'} weak on the day — drop what you "
+                        "can.")
     due_total = natural_due + len(pull_forward)
     if days_left > 0 and due_total > config.reviews_per_day:
         fits = False
-        message += (f" Today needs {due_total} reviews but reviews_per_day is "
+        if due_total <= MAX_REVIEWS_PER_DAY:
+            advice["reviews_per_day"] = due_total
+        message += (f" Today needs {counted(due_total, 'review')} but reviews_per_day is "
                     f"{config.reviews_per_day}: raise it or the plan slips.")
     return InterviewPlan(
         interview_date=interview, today=today, days_left=days_left,
@@ -273,7 +288,12 @@ def plan(
         new_per_day_today=new_today, unseen=unseen, final_window_days=window,
         final_window_start=window_start, in_final_window=in_window,
         pull_forward=pull_forward, fits=fits, message=message,
+        advice=tuple(advice.items()),
     )
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
 
 
 def due_today(cards: Iterable[PlannedCard], day_end: datetime,
