@@ -99,7 +99,8 @@ async def test_play_ten_cards(db_path: Path, clock: FakeClock) -> None:
                 await _type(pilot, wrong)
             else:
                 await _type(pilot, _right_answer(screen))
-            body = _text(app, "#feedback-body")
+            # The verdict stays in view; the work and the explanation scroll below it.
+            body = _text(app, "#verdict-head") + "\n" + _text(app, "#feedback-body")
             assert REFERENCE_SHOWN[question.kind] in body, body
             assert question.explanation.split()[0] in body
             feedback = screen.session.feedback

@@ -62,8 +62,8 @@ async def test_write_self_check_and_record(tmp_path: Path, clock: FakeClock) -> 
                       "stakeholders on it.")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        assert "Heard 2 of 3 key points" in _plain(app, "#verdict-head")  # in view
         body = _plain(app, "#feedback-body")
-        assert "Heard 2 of 3 key points" in body
         assert "aligned stakeholders" in body.lower()  # the red flag and why it hurts
         assert "Model answer" in body
         checklist = screen.query_one("#self-check", SelectionList)

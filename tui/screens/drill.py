@@ -9,22 +9,24 @@ stored by ``submit`` before the feedback panel is drawn.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from content.untrusted import clean_text
+from engine import counted
 from engine.questions import Question
 from engine.session import Feedback, Retry, StudySession
 from engine.store import StoreError
 from grading.rating import AGAIN, EASY, GOOD, HARD
-from grading.units import format_value, humanize, pretty_unit
+from grading.units import format_number, format_value, humanize, pretty_unit
 from tui.safe import plain, safe
 
 # The graders (grading.numeric, .rubric, .text: ~15 ms of imports) are imported where the
@@ -66,6 +68,7 @@ class DrillScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.checking = False  # an open answer awaits the player's self-check
+        self.asked_at = 0.0  # the clock's monotonic reading when the question was shown
         self.saving = False  # a write waits for another program's lock (see ``write``)
         self._stop_waiting = threading.Event()
 
@@ -76,18 +79,29 @@ class DrillScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="drill-status")
-        yield Static("", id="drill-prompt")
+        with _PromptBox(id="drill-prompt-box"):
+            yield Static("", id="drill-prompt")
         yield Input(placeholder="a number with its unit  ·  ? don't know  ·  q back",
                     id="drill-answer")
-        # The essay area (#drill-essay) and the self-check list (#self-check) are mounted
-        # with the first interview question: see ``long_form_widgets``.
+        # The essay area (#drill-essay) and the self-check list (#self-check, first in the
+        # scroller below) are mounted with the first interview question: see
+        # ``long_form_widgets``.
+        yield Static("", id="drill-timer")
         yield Static("", id="drill-message")
+        # What Enter will do sits above the fold, whatever the kind of question: the verdict
+        # and the rating it gives (or the self-check's). The long parts scroll below it.
+        with Vertical(id="drill-verdict"):
+            yield Static("", id="verdict-head")
+            yield Static("", id="feedback-tail")
         with VerticalScroll(id="drill-feedback"):
             yield Static("", id="feedback-body")
-            yield Static("", id="feedback-tail")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#drill-verdict").display = False
+        # The answer timer repaints once a second from the app's clock (``show_timer``, not
+        # ``tick``: a loop's ``tick`` is its countdown).
+        self.set_interval(1.0, self.show_timer)
         self.start()
 
     def long_form_widgets(self) -> tuple[TextArea, SelectionList[int]]:
@@ -97,15 +111,17 @@ class DrillScreen(Screen[None]):
         (tests/perf/pty_startup.py)."""
         from textual.widgets import SelectionList, TextArea
 
+        from tui.widgets.checklist import CheckList
+
         if not self.query("#drill-essay"):
             essay = TextArea(id="drill-essay", soft_wrap=True, show_line_numbers=False,
                              placeholder="Answer as in the room: numbers with units, cause → "
                                          "effect, tradeoffs.  ctrl+s submits · a lone ? then "
                                          "ctrl+s: don't know · esc back")
             self.mount(essay, after="#drill-answer")
-            checklist = SelectionList[int](id="self-check")
+            checklist = CheckList(id="self-check")
             checklist.display = False
-            self.mount(checklist, before="#feedback-tail")
+            self.mount(checklist, before="#feedback-body")
         return (self.query_one("#drill-essay", TextArea),
                 self.query_one("#self-check", SelectionList))
 
@@ -167,11 +183,16 @@ class DrillScreen(Screen[None]):
 
     def show_question(self, question: Question) -> None:
         self.checking = False
+        self.asked_at = self.session.clock.monotonic()
         self.query_one("#drill-status", Static).update(safe(self.status_line(question)))
         self.query_one("#drill-prompt", Static).update(safe(question.prompt))
-        self.query_one("#drill-message", Static).update("")
+        self.query_one("#drill-prompt-box", VerticalScroll).scroll_home(animate=False)
+        self.say("")
+        self.query_one("#verdict-head", Static).update("")
         self.query_one("#feedback-body", Static).update("")
         self.query_one("#feedback-tail", Static).update("")
+        self.query_one("#drill-verdict").display = False
+        self.show_timer()
         essay: TextArea | None = None
         long_form = self.long_form_widgets() if self.long_form else \
             self.mounted_long_form_widgets()
@@ -218,6 +239,48 @@ class DrillScreen(Screen[None]):
             return head + "answer in a word or two"
         return head + f"answer in {pretty_unit(question.display_unit) or 'a plain number'}"
 
+    # -- the answer timer -----------------------------------------------------------------
+
+    def tick(self) -> None:
+        """The screen's clock tick: repaint the answer timer (a loop's tick is its countdown,
+        and the timer still repaints through ``show_timer``)."""
+        self.show_timer()
+
+    def show_timer(self) -> None:
+        """Repaint the answer timer from the app's clock; it stops once the answer is graded
+        (then it shows the time the grade was given for)."""
+        self.query_one("#drill-timer", Static).update(self.timer_line())
+
+    def timer_line(self) -> str:
+        """'Time 0:12 / target 0:20 · exact within 5%, close within 15%' while answering;
+        'Took 0:14 / target 0:20' once graded. Speed decides Easy vs Good, so it shows."""
+        question = self.session.question
+        if question is None:
+            return ""
+        feedback = self.session.feedback
+        if feedback is None:
+            seconds = max(0.0, self.session.clock.monotonic() - self.asked_at)
+            line = f"Time [b]{answer_clock(seconds)}[/b]"
+        else:
+            seconds = feedback.duration_seconds
+            line = f"Took [b]{answer_clock(seconds)}[/b]"
+        target = question.target_seconds
+        if target:
+            line += f" / target {answer_clock(target)}"
+            if seconds >= target:
+                line += " (over)"
+        # The band in words needs the grader's tolerance reader, which loads after the first
+        # screen is drawn (the app's warm-up, or the first answer): until then the next tick
+        # shows it, rather than the first question waiting ~10 ms for the import
+        # (tests/test_startup.py).
+        if feedback is None and question.numeric and "grading.numeric" in sys.modules:
+            from engine.bands import band_words
+
+            words = band_words(question.tolerance)
+            if words:
+                line += f"  ·  {safe(words)}"
+        return line
+
     # -- events and actions ---------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -241,6 +304,13 @@ class DrillScreen(Screen[None]):
         if cleaned != area.text:
             area.text = cleaned
             area.move_cursor(area.document.end)
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        """While self-checking, the rating line says what the ticks will give."""
+        if self.checking and self.session.feedback is not None:
+            ticked = set(event.selection_list.selected)
+            self.query_one("#feedback-tail", Static).update(
+                render_self_check_line(self.session.feedback, ticked))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -355,7 +425,11 @@ class DrillScreen(Screen[None]):
             widget.focus()
 
     def say(self, message: str) -> None:
-        self.query_one("#drill-message", Static).update(safe(message))
+        """A line under the answer (why it cannot be graded, waiting for the database);
+        it takes no room when there is nothing to say."""
+        line = self.query_one("#drill-message", Static)
+        line.update(safe(message))
+        line.display = bool(message)
 
     def action_submit_long(self) -> None:
         """ctrl+s: submit the written answer, or confirm the ticked key points."""
@@ -419,7 +493,8 @@ class DrillScreen(Screen[None]):
     # -- rendering ------------------------------------------------------------------------
 
     def show_feedback(self, feedback: Feedback) -> None:
-        """Draw the verdict panel for an answer that is already stored."""
+        """Draw the verdict panel for an answer that is already stored: the verdict and the
+        rating Enter gives on top, the work, explanation and model answer scrolling below."""
         from grading.rubric import RubricResult
 
         self.query_one("#drill-answer", Input).disabled = True
@@ -429,6 +504,9 @@ class DrillScreen(Screen[None]):
             essay.read_only = True
             essay.styles.height = 4  # the verdict needs the room; the answer stays visible
         self.say("")
+        self.show_timer()
+        self.query_one("#verdict-head", Static).update(render_verdict(feedback))
+        self.query_one("#drill-verdict").display = True
         self.query_one("#feedback-body", Static).update(render_feedback(feedback))
         tail = self.query_one("#feedback-tail", Static)
         scroller = self.query_one("#drill-feedback", VerticalScroll)
@@ -441,7 +519,8 @@ class DrillScreen(Screen[None]):
                                    for index, point in enumerate(grade.key_points)])
             checklist.display = True
             checklist.highlighted = 0
-            tail.update("Tick what you really covered (space), then [b]ctrl+s[/b] to confirm.")
+            tail.update(render_self_check_line(
+                feedback, {i for i, point in enumerate(grade.key_points) if point.covered}))
             scroller.scroll_home(animate=False)
             checklist.focus()
         else:
@@ -453,6 +532,17 @@ class DrillScreen(Screen[None]):
         self.refresh_bindings()
 
 
+class _PromptBox(VerticalScroll, can_focus=False):
+    """The prompt, scrolled by the mouse when a deck's prompt is taller than its share of
+    the screen (so the verdict below it stays in view)."""
+
+
+def answer_clock(seconds: float) -> str:
+    """m:ss of a running answer, whole seconds gone by: 0:00, 0:12, 12:05."""
+    whole = int(min(max(0.0, seconds), 10.0**7))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
 class _LockHeld(Exception):
     """Another program holds the write lock: move the write off the UI thread."""
 
@@ -462,36 +552,64 @@ class _StoppedWaiting(Exception):
 
 
 def render_rating_line(feedback: Feedback) -> str:
+    """What Enter gives now, and how to change it."""
     from grading.rubric import RubricResult
 
+    change = "1–4 to change"
     if isinstance(feedback.grade, RubricResult) and feedback.self_score is not None:
         heard = feedback.grade.auto_score
-        return (f"Self-check: [b]{feedback.self_score:.0%}[/b] (heard {heard:.0%})"
-                f" → [b]{RATING_NAMES[feedback.rating]}[/b]  —  Enter next · 1–4 override")
-    return (f"Suggested rating: [b]{RATING_NAMES[feedback.suggested_rating]}[/b]"
-            "  —  Enter accepts · 1 Again · 2 Hard · 3 Good · 4 Easy")
+        return (f"Self-check {feedback.self_score:.0%} (heard {heard:.0%}) → "
+                f"[b]Enter: {RATING_NAMES[feedback.rating]}[/b] · {change}")
+    rating = RATING_NAMES[feedback.rating]
+    return f"[b]Enter: {rating}[/b] · {change}"
 
 
-def render_feedback(feedback: Feedback) -> str:
-    """The verdict panel as Textual markup: every string from the deck, the grader (which
-    quotes the player's answer) or the store goes through ``tui.safe.safe``."""
+def render_self_check_line(feedback: Feedback, ticked: set[int]) -> str:
+    """While self-checking: what the ticks give, and how to confirm."""
+    from grading.rating import rating_for_open
+    from grading.rubric import RubricResult, self_score
+
+    grade = feedback.grade
+    assert isinstance(grade, RubricResult)
+    points = grade.key_points
+    score = self_score([i in ticked for i in range(len(points))],
+                       [point.weight for point in points], len(grade.red_flags))
+    rating = RATING_NAMES[rating_for_open(score)]
+    return (f"Tick what you really covered (space) → [b]{rating}[/b] ({score:.0%}); "
+            "[b]ctrl+s[/b] confirms")
+
+
+def render_verdict(feedback: Feedback) -> str:
+    """The verdict lines that stay in view: the band and its message, your answer against the
+    reference, and after a miss what exact and close needed. Deck and answer text through
+    ``tui.safe.safe``."""
     from grading.numeric import Grade
     from grading.rubric import RubricResult
     from grading.text import TextGrade
 
     question, grade = feedback.question, feedback.grade
-    if isinstance(grade, RubricResult) or (grade is None and question.kind == "open"):
-        return _render_open(feedback)
+    if isinstance(grade, RubricResult):
+        heard = sum(1 for p in grade.key_points if p.covered)
+        total = counted(len(grade.key_points), "key point")
+        return (f"[b $accent]• Heard {heard} of {total} — automatic score "
+                f"{grade.auto_score:.0%}[/]")
     style = BAND_STYLES[feedback.verdict]
     lines: list[str] = []
+    if grade is None:
+        lines.append(f"[b {style}]✗ Don't know[/]")
+        if question.kind == "text":
+            lines.append(f"Answer: [b]{safe(question.answers[0])}[/b]")
+        elif question.kind != "open":
+            shown = format_value(_reference_in_display(question), question.display_unit)
+            lines.append(f"Reference: [b]{safe(shown)}[/b]")
+        return "\n".join(lines)
+    lines.append(f"[b {style}]{BAND_MARKS[feedback.verdict]} {safe(grade.message)}[/]")
     if isinstance(grade, TextGrade):
-        lines.append(f"[b {style}]{BAND_MARKS[feedback.verdict]} {safe(grade.message)}[/]")
         lines.append(f"Answer: [b]{safe(question.answers[0])}[/b]")
         if len(question.answers) > 1:
             lines.append(f"[dim]Also accepted: {safe(', '.join(question.answers[1:]))}[/dim]")
     elif isinstance(grade, Grade):
         unit = question.display_unit
-        lines.append(f"[b {style}]{BAND_MARKS[feedback.verdict]} {safe(grade.message)}[/]")
         lines.append(f"You: [b]{safe(format_value(grade.value, unit))}[/b]"
                      f"   Reference: [b]{safe(format_value(grade.reference, unit))}[/b]")
         if grade.interval:
@@ -500,18 +618,51 @@ def render_feedback(feedback: Feedback) -> str:
                          f"{safe(format_value(high, unit))} "
                          + ("(your stated point was graded)" if grade.stated_point
                             else "(graded on its geometric middle)"))
-    else:
-        lines.append(f"[b {style}]✗ Don't know[/]")
-        if question.kind == "text":
-            lines.append(f"Answer: [b]{safe(question.answers[0])}[/b]")
-        else:
-            shown = format_value(_reference_in_display(question), question.display_unit)
-            lines.append(f"Reference: [b]{safe(shown)}[/b]")
+        if grade.band != "exact":
+            needed = _bands_needed(grade.reference, question.tolerance, unit,
+                                   ("exact",) if grade.band == "close" else ("exact", "close"))
+            if needed:
+                lines.append(f"[dim]{safe(needed)}[/dim]")
+    return "\n".join(lines)
+
+
+def _bands_needed(reference: float, tolerance: str, unit: str, bands: tuple[str, ...]) -> str:
+    """'Exact needed 3.18–3.52 TB/s; close 2.85–3.85 TB/s.' (the ranges from
+    ``engine.bands``), or '' when the bands have no range to give."""
+    from engine.bands import band_range
+
+    parts = []
+    for band in bands:
+        span = band_range(reference, tolerance, band)
+        if span is None:
+            return ""
+        low, high = span
+        parts.append(f"{format_number(low)}–{format_value(high, unit)}")
+    if not parts:
+        return ""
+    text = f"Exact needed {parts[0]}"
+    if len(parts) > 1:
+        text += f"; close {parts[1]}"
+    return text + "."
+
+
+def render_feedback(feedback: Feedback) -> str:
+    """What scrolls below the verdict, as Textual markup: the show-work steps, the
+    explanation and the source (an open answer: what was heard, the model answer). Every
+    string from the deck, the grader (which quotes the player's answer) or the store goes
+    through ``tui.safe.safe``."""
+    from grading.rubric import RubricResult
+
+    question, grade = feedback.question, feedback.grade
+    if isinstance(grade, RubricResult) or (grade is None and question.kind == "open"):
+        return _render_open(feedback)
+    lines: list[str] = []
     if question.steps:
-        lines += ["", "[b]Show work[/b]"]
+        lines += ["[b]Show work[/b]"]
         for step in question.steps:
             lines.append(f"  {safe(step.label)} = {safe(humanize(step.value, step.unit))}")
-    lines += ["", safe(question.explanation.strip())]
+        lines.append("")
+    lines.append(safe(question.explanation.strip()))
     if question.source:
         lines.append(f"[dim]Source: {safe(question.source)}[/dim]")
     return "\n".join(lines)
@@ -523,9 +674,7 @@ def _render_open(feedback: Feedback) -> str:
     question, result = feedback.question, feedback.grade
     lines: list[str] = []
     if isinstance(result, RubricResult):
-        heard = sum(1 for p in result.key_points if p.covered)
-        lines.append(f"[b $accent]• Heard {heard} of {len(result.key_points)} key points — "
-                     f"automatic score {result.auto_score:.0%}[/]")
+        lines.append("[b]What the grader heard[/b]")
         for point in result.key_points:
             mark = "[$success]✓[/]" if point.covered else "[$error]✗[/]"
             found = f' [dim]("{safe(point.found or point.matched or "")}")[/dim]' \
@@ -538,7 +687,6 @@ def _render_open(feedback: Feedback) -> str:
         for flag in result.red_flags:
             lines.append(f"[$error]⚑ \"{safe(flag.found)}\"[/] — {safe(flag.why)}")
     else:
-        lines.append("[b $error]✗ Don't know[/]")
         lines.append("Key points a strong answer covers:")
         lines += [f" • {safe(point.point)}" for point in question.key_points]
     lines += ["", "[b]Model answer[/b]", safe(question.model_answer.strip()), "",
