@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from pathlib import Path
@@ -16,27 +15,18 @@ from typing import Any, TextIO
 
 from content.untrusted import clean_text
 from engine import __version__, finite_or_none
+from engine.loop_options import MAX_ROUND_MINUTES, parse_round_minutes
 from tui import cli_backup
-
-#: ``--round-minutes`` above this is a typo (the real rounds are 45 and 60 minutes).
-MAX_ROUND_MINUTES = 600.0
 
 
 def _round_minutes(text: str) -> float:
-    """``--round-minutes``: a finite number of minutes above 0 and at most 600.
-
-    NaN reached the database (an IntegrityError) and infinity the countdown's clock text
-    (an OverflowError), so both are refused here with the rest of the nonsense.
-    """
+    """``--round-minutes``: a finite number of minutes above 0 and at most 600 (the rule is
+    ``engine.loop_options``', shared with the home screen's loop dialog)."""
     try:
-        minutes = float(text)
-    except ValueError:
-        minutes = math.nan
-    if not math.isfinite(minutes) or not 0 < minutes <= MAX_ROUND_MINUTES:
+        return parse_round_minutes(text)
+    except ValueError as error:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a round length: give minutes above 0 and at most "
-            f"{MAX_ROUND_MINUTES:g}, e.g. --round-minutes 45 (or 0.5 for a quick try)")
-    return minutes
+            f"{error}, e.g. --round-minutes 45 (or 0.5 for a quick try)") from None
 
 
 def _add_global_options(parser: argparse.ArgumentParser, on_subcommand: bool) -> None:

@@ -6,7 +6,7 @@ Everything the screens need is built here once and passed in; tests construct th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from engine.loop_session import LoopSession
 
 from content.untrusted import clean_text
+from engine import counted
 from engine.bank import ContentBank, load_content
 from engine.clock import Clock, SystemClock
 from engine.config import Config
@@ -132,9 +133,13 @@ class TpmDrillApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p): Textual's own commands, then every action the
-        screen's keys offer right now (drill, loop, stats, don't know, pause, ...)."""
-        yield from super().get_system_commands(screen)
-        yield from screen_commands(self, screen)
+        screen's keys offer right now (drill, loop, stats, don't know, pause, ...), each name
+        once (home's q is Textual's Quit; q and Esc are one Back)."""
+        titles: set[str] = set()
+        for command in (*super().get_system_commands(screen), *screen_commands(self, screen)):
+            if command.title not in titles:
+                titles.add(command.title)
+                yield command
 
     def get_default_screen(self) -> Screen[Any]:
         """The home screen, or the drill ``tpm-drill drill`` asks for, as the base of the
@@ -170,7 +175,8 @@ class TpmDrillApp(App[None]):
                         severity="warning", timeout=12)
         if self.bank.errors:
             self.notify(  # the error quotes the deck: untrusted text
-                f"{len(self.bank.errors)} deck item(s) skipped: {safe(self.bank.errors[0])}",
+                f"{counted(len(self.bank.errors), 'deck item')} skipped: "
+                f"{safe(self.bank.errors[0])}",
                 title="Content problems", severity="warning", timeout=8,
             )
         if self._drill_start_error is not None:
@@ -221,11 +227,24 @@ class TpmDrillApp(App[None]):
 
     def set_interview_date(self, when: date | None) -> None:
         """Save the interview date in config.toml and use it from now on."""
-        from engine.config import default_config_path, set_config_value
+        self.save_settings({"interview_date": when})
+
+    def save_settings(self, values: Mapping[str, Any]) -> Config:
+        """Write settings into config.toml, keeping the rest of the file, and use them at
+        once; a bad value raises ``ConfigError`` (naming it) and nothing is written."""
+        from engine.config import default_config_path, set_config_values
 
         path = self.config_path or default_config_path()
-        self.config_data = set_config_value(path, "interview_date", when)
-        self.scheduler = Scheduler(self.config_data, saved_parameters(self.store))
+        self.use_config(set_config_values(path, values))
+        return self.config_data
+
+    def use_config(self, config: Config) -> None:
+        """Play by ``config`` from now on: a new scheduler (limits, retention, rollover, the
+        interview plan) and the theme."""
+        self.config_data = config
+        self.scheduler = Scheduler(config, saved_parameters(self.store))
+        if config.theme in self.available_themes and config.theme != self.theme:
+            self.theme = config.theme
 
     def new_session(self, mode: str = "drill") -> StudySession:
         return StudySession(self.store, self.bank, self.scheduler, self.clock, mode=mode,
@@ -277,11 +296,13 @@ class TpmDrillApp(App[None]):
 
 
 def screen_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
-    """Each of ``screen``'s key bindings that is enabled now, as a palette command named by
-    its description and key, so every action can be found by name as well as by key."""
+    """Each action ``screen``'s key bindings offer now, as a palette command named by its
+    description, so every action can be found by name as well as by key. Keys that share a
+    description (q and Esc, both "Back") are one command whose help names both keys."""
     from textual.actions import parse
 
     seen: set[str] = set()
+    named: dict[str, list[Binding]] = {}
     # The screen's own bindings after the keymap (``_bindings``; Textual is pinned exactly):
     # ``App.active_bindings`` would describe the palette's screen, which is on top by now.
     for bindings in screen._bindings.key_to_bindings.values():
@@ -292,27 +313,34 @@ def screen_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemComman
             _namespace, name, parameters = parse(binding.action)
             if screen.check_action(name, parameters) is not True:
                 continue
-            key = app.get_key_display(binding)
-            # The palette reads help as markup; the key may come from config.toml's [keymap].
-            help_text = f"{binding.tooltip or binding.description} ({safe(key)})"
-            yield SystemCommand(binding.description, help_text,
-                                partial(app.run_action, binding.action, screen))
+            named.setdefault(binding.description, []).append(binding)
+    for description, bindings in named.items():
+        keys = ", ".join(dict.fromkeys(app.get_key_display(binding) for binding in bindings))
+        tooltip = next((binding.tooltip for binding in bindings if binding.tooltip),
+                       description)
+        # The palette reads help as markup; the key may come from config.toml's [keymap].
+        help_text = f"{tooltip} ({safe(keys)})"
+        yield SystemCommand(description, help_text,
+                            partial(app.run_action, bindings[0].action, screen))
 
 
 def known_binding_ids() -> set[str]:
     """Every binding id on tpm-drill's screens (what ``[keymap]`` may rebind)."""
+    from tui.screens.confirm import ConfirmScreen
     from tui.screens.done import DoneScreen
     from tui.screens.drill import DrillScreen
     from tui.screens.home import HomeScreen
     from tui.screens.interview import InterviewDateScreen
     from tui.screens.loop import DebriefScreen, LoopScreen, PauseScreen, RoundIntroScreen
+    from tui.screens.loop_options import LoopOptionsScreen
+    from tui.screens.settings import SettingsScreen
     from tui.screens.stats import StatsScreen
     from tui.screens.weak import WeakScreen
 
     ids: set[str] = set()
     for holder in (TpmDrillApp, HomeScreen, DrillScreen, DoneScreen, LoopScreen, PauseScreen,
                    RoundIntroScreen, DebriefScreen, StatsScreen, WeakScreen,
-                   InterviewDateScreen):
+                   InterviewDateScreen, SettingsScreen, LoopOptionsScreen, ConfirmScreen):
         for cls in holder.__mro__:
             for binding in cls.__dict__.get("BINDINGS", []):
                 if isinstance(binding, Binding) and binding.id:

@@ -348,7 +348,9 @@ async def test_every_screen_survives_a_hostile_deck(tmp_path: Path, clock: FakeC
         await pilot.press("escape")
         await pilot.pause()
 
-        await pilot.press("l")
+        await pilot.press("l")  # the loop's options, then Enter: the defaults
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RoundIntroScreen)
         await walk.check("round intro", "#intro-body", literal=False)

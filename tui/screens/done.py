@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from engine import counted
 from engine.session import StudySession, today_counts
 from engine.store import StoreError
 from tui.safe import safe
@@ -60,14 +61,16 @@ class DoneScreen(Screen[None]):
             f"This session: {self.session.answered} answered — "
             f"{by_band.get('exact', 0)} right, {by_band.get('close', 0)} close, "
             f"{by_band.get('off', 0)} off, {by_band.get('dont_know', 0)} don't know.",
-            f"Today: {counts.reviews_done} answers, {counts.new_done} new cards.",
-            f"Streak: {counts.streak_days} day{'s' if counts.streak_days != 1 else ''}.",
+            f"Today: {counted(counts.reviews_done, 'answer')}, "
+            f"{counted(counts.new_done, 'new card')}.",
+            f"Streak: {counted(counts.streak_days, 'day')}.",
         ]
         if counts.next_due is not None:
             lines.append(f"Next card due {describe_due(counts.next_due, app.clock)}.")
         if self.session.pose_errors:
-            lines.append(f"[$warning]{len(self.session.pose_errors)} card(s) could not be "
-                         "posed and were skipped.[/]")
+            skipped = len(self.session.pose_errors)
+            lines.append(f"[$warning]{counted(skipped, 'card')} could not be posed and "
+                         f"{'was' if skipped == 1 else 'were'} skipped.[/]")
         lines += ["", "Enter: back home"]
         self.query_one("#done-body", Static).update("\n".join(lines))
 

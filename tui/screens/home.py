@@ -23,17 +23,32 @@ if TYPE_CHECKING:
     from tui.app import TpmDrillApp
 
 
+def describe_advice(advice: tuple[tuple[str, int], ...]) -> str:
+    """"set new_per_day to 38 and reviews_per_day to 240" (the keys as config.toml has them,
+    as the plan's message names them)."""
+    return "set " + " and ".join(f"{key} to {value}" for key, value in advice)
+
+
 class HomeScreen(Screen[None]):
     """Where every session starts."""
 
+    advice: tuple[tuple[str, int], ...] = ()  # the settings today's interview plan asks for
+
     BINDINGS = [
-        Binding("d", "open('drill')", "Drill", id="home.drill",
+        # The menu shows the keys of the modes and settings; the footer the rest.
+        Binding("d", "open('drill')", "Drill", id="home.drill", show=False,
                 tooltip="Today's due and new cards"),
-        Binding("l", "open('loop')", "Loop", id="home.loop", tooltip="Timed onsite loop"),
-        Binding("w", "open('weak')", "Weak", id="home.weak", tooltip="Review weak areas"),
-        Binding("s", "open('stats')", "Stats", id="home.stats", tooltip="Progress"),
+        Binding("l", "open('loop')", "Loop", id="home.loop", show=False,
+                tooltip="Timed onsite loop: level, round length, technical screen"),
+        Binding("w", "open('weak')", "Weak", id="home.weak", show=False,
+                tooltip="Review weak areas"),
+        Binding("s", "open('stats')", "Stats", id="home.stats", show=False, tooltip="Progress"),
         Binding("i", "interview_date", "Interview date", id="home.interview",
                 tooltip="Set the date the plan works back from"),
+        Binding("o", "open('settings')", "Settings", id="home.settings", show=False,
+                tooltip="New cards and reviews per day, retention, rollover hour, theme"),
+        Binding("r", "follow_plan", "Raise limits", id="home.follow_plan",
+                tooltip="Set the daily limits the interview plan asks for"),
         Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Leave tpm-drill"),
     ]
 
@@ -49,6 +64,7 @@ class HomeScreen(Screen[None]):
             Option("l  Loop — timed onsite-loop simulation", id="loop"),
             Option("w  Weak — review weak areas", id="weak"),
             Option("s  Stats — progress", id="stats"),
+            Option("o  Settings — cards per day, retention, theme", id="settings"),
             id="home-menu",
         )
         yield Static("", id="home-note", classes="muted")
@@ -64,6 +80,7 @@ class HomeScreen(Screen[None]):
     def refresh_counts(self) -> None:
         """Re-read today's counts from the store and show them."""
         app = self.drill_app
+        self.advice = ()
         try:
             counts = today_counts(app.store, app.bank, app.scheduler, app.clock)
             shown = self.render_counts(counts)
@@ -72,8 +89,10 @@ class HomeScreen(Screen[None]):
                      f"{safe(error)}\n\nNothing more will be written. Press q to leave.")
             self.notify(safe(error), title="Progress database", severity="error", timeout=10)
         self.query_one("#home-stats", Static).update(shown)
-        note = f"{len(app.bank.items)} cards in the bank · progress in {safe(app.db_path)}"
+        note = f"{counted(len(app.bank.items), 'card')} in the bank · progress in " \
+            f"{safe(app.db_path)}"
         self.query_one("#home-note", Static).update(note)
+        self.refresh_bindings()
 
     def render_counts(self, counts: TodayCounts) -> str:
         app = self.drill_app
@@ -102,12 +121,49 @@ class HomeScreen(Screen[None]):
         days = (when - today).days
         if days < 0:
             return f"[b]Interview:[/b] {when.isoformat()} has passed — press i to set the next"
-        line = f"[b]Interview:[/b] {when.isoformat()} — {days} day{'s' if days != 1 else ''} left"
+        line = f"[b]Interview:[/b] {when.isoformat()} — {counted(days, 'day')} left"
         plan = counts.plan
         if plan is not None:
             style = "$success" if plan.fits else "$warning"
             line += f"\n  [{style}]{safe(plan.message)}[/]"
+            self.advice = plan.advice
+            if plan.advice:
+                line += f"\n  Press [b]r[/b] to {safe(describe_advice(plan.advice))}."
         return line
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """"Raise limits" only while the plan asks for it."""
+        if action == "follow_plan":
+            return bool(self.advice)
+        return True
+
+    def action_follow_plan(self) -> None:
+        """Set the daily limits the interview plan asks for, once the player says yes."""
+        from tui.screens.confirm import ConfirmScreen
+
+        advice = dict(self.advice)
+        if not advice:
+            return
+        app = self.drill_app
+        current = ", ".join(f"{safe(key)} is {getattr(app.config_data, key)}" for key in advice)
+        question = (f"[b]{safe(describe_advice(self.advice)).capitalize()}?[/b]\n\n"
+                    f"Now {current}. The interview plan needs it to fit; config.toml is "
+                    "changed and the rest of it kept.")
+
+        done = describe_advice(self.advice)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                app.save_settings(advice)
+            except ConfigError as error:
+                self.notify(safe(error), title="Could not save", severity="error", timeout=8)
+                return
+            self.notify(f"Saved: {safe(done)}.", title="Settings", timeout=3)
+            self.refresh_counts()
+
+        app.push_screen(ConfirmScreen(question), answered)
 
     def action_interview_date(self) -> None:
         from tui.screens.interview import InterviewDateScreen
@@ -144,13 +200,35 @@ class HomeScreen(Screen[None]):
         if event.option.id:
             self.action_open(event.option.id)
 
+    def ask_loop_options(self) -> None:
+        """The loop's level, round length and technical screen, then the loop."""
+        from tui.screens.loop_options import LoopChoice, LoopOptionsScreen
+
+        app = self.drill_app
+        try:
+            level = player_level(app.store)
+        except StoreError as error:
+            self.notify(safe(error), title="Cannot start a loop", severity="error", timeout=10)
+            return
+
+        def chosen(choice: LoopChoice | None) -> None:
+            if choice is not None:
+                app.start_loop(choice.level, choice.with_screen, choice.round_minutes)
+
+        app.push_screen(LoopOptionsScreen(level, next_level(level) or level), chosen)
+
     def action_open(self, mode: str) -> None:
-        """Open a mode: drill, loop, weak areas or stats."""
+        """Open a mode: drill, loop, weak areas, stats or settings."""
         if mode == "drill":
             self.drill_app.start_drill()
             return
         if mode == "loop":
-            self.drill_app.start_loop()
+            self.ask_loop_options()
+            return
+        if mode == "settings":
+            from tui.screens.settings import SettingsScreen
+
+            self.app.push_screen(SettingsScreen())
             return
         if mode == "weak":
             from tui.screens.weak import WeakScreen

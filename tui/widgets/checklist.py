@@ -1,9 +1,9 @@
-"""A selection list whose boxes read ticked or not without colour: ``[x]`` and ``[ ]``.
+"""Boxes that read ticked or not without colour: ``[x]`` and ``[ ]``.
 
-Textual's ``SelectionList`` draws every box as a coloured "X", ticked or not, and puts a box on
-every line of an option that wraps (it counts one line per option). Here the box is drawn on
-an option's first line only, as text that differs, and keeps the list's colours as a second
-cue; a click on the box or the text toggles it, as before.
+Textual's ``SelectionList`` and ``Checkbox`` draw every box as an "X", ticked or not, told
+apart by colour alone; the list also cuts a long option off at the edge. Here the box is text
+that differs, with the colours kept as a second cue, and a long option wraps with its box on
+its first line only; a click on the box or the text toggles it, as before.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.content import Content
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.widgets import SelectionList
+from textual.widgets import Checkbox, SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
 
 TICKED, UNTICKED = "[x]", "[ ]"
@@ -71,3 +72,13 @@ class CheckList(SelectionList[Any]):
         box_style = self.get_component_rich_style(component) + Style(meta={"option": index})
         return Strip([Segment(TICKED if ticked else UNTICKED, box_style),
                       Segment(" ", underlying + Style(meta={"option": index})), *line])
+
+
+class TickBox(Checkbox):
+    """A ``Checkbox`` whose box reads ``[x]`` or ``[ ]`` (Textual's shows an "X" either way,
+    told apart by colour alone)."""
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.assemble((TICKED if self.value else UNTICKED, style))
