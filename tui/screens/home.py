@@ -150,7 +150,7 @@ class HomeScreen(Screen[None]):
                     f"Now {current}. The interview plan needs it to fit; config.toml is "
                     "changed and the rest of it kept.")
 
-        done = describe_advice(self.advice)
+        done = " and ".join(f"{key} set to {value}" for key, value in self.advice)
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -160,7 +160,7 @@ class HomeScreen(Screen[None]):
             except ConfigError as error:
                 self.notify(safe(error), title="Could not save", severity="error", timeout=8)
                 return
-            self.notify(f"Saved: {safe(done)}.", title="Settings", timeout=3)
+            self.notify(f"{safe(done).capitalize()}.", title="Settings", timeout=3)
             self.refresh_counts()
 
         app.push_screen(ConfirmScreen(question), answered)
