@@ -134,7 +134,7 @@ async def test_the_essay_and_self_check_are_mounted_with_the_first_interview_que
         order = [child.id for child in screen.children]
         assert order.index("drill-answer") + 1 == order.index("drill-essay")
         feedback_ids = [child.id for child in screen.query_one("#drill-feedback").children]
-        assert feedback_ids == ["feedback-body", "self-check", "feedback-tail"]
+        assert feedback_ids == ["self-check", "feedback-body"]  # the rating line is above
         essay.text = "The job MTBF is ~3 h, so checkpoint by Young's interval."
         await pilot.press("ctrl+s")
         await pilot.pause()
