@@ -90,9 +90,9 @@ async def test_weak_screen_ranks_then_runs_a_weak_session(played: Path,
         screen = app.screen
         assert isinstance(screen, WeakScreen)
         assert screen.ranking
-        body = _plain(screen.query_one("#weak-body", Static))
-        assert "hardware.interconnect" in body.split("\n")[2]  # the weakest topic first
-        assert "underestimate" in body
+        rows = [_plain(row) for row in screen.query("#weak-topics Static")]
+        assert rows[1].startswith("hardware.interconnect")  # the weakest topic first
+        assert "underestimate" in rows[2]
         await pilot.press("enter")
         await pilot.pause()
         drill = app.screen
