@@ -190,3 +190,14 @@ async def test_time_running_out_closes_the_question(db_path: Path, clock: FakeCl
         await pilot.pause()
         assert isinstance(app.screen, RoundIntroScreen)
         assert app.store.loop_rounds(screen.loop.session_id)[0]["status"] == "timed_out"
+
+
+async def test_round_intro_counts_in_words(db_path: Path, clock: FakeClock) -> None:
+    """"1 minute", not "1 minutes"."""
+    app = build_app(db_path, clock=clock, start="loop", seed=21,
+                    loop_options={"level": "L4", "round_minutes": 1})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RoundIntroScreen)
+        intro = _text(app.screen, "#intro-body")
+        assert "1 minute · 3 questions (2 to answer in writing)" in intro, intro

@@ -63,10 +63,12 @@ class RoundIntroScreen(ModalScreen[bool]):
         position = self.loop.run.index + 1
         total = len(self.loop.run.rounds)
         open_count = sum(1 for i in plan.item_ids if self.loop.study.bank.is_open(i))
+        minutes = plan.seconds / 60
         body = (
             f"[b]Round {position} of {total}: {safe(plan.title)}[/b]\n\n"
             f"{safe(ROUND_BRIEFS.get(plan.name, ''))}\n\n"
-            f"{plan.seconds / 60:g} minutes · {len(plan.item_ids)} questions "
+            f"{minutes:g} minute{'' if minutes == 1 else 's'} · "
+            f"{counted(len(plan.item_ids), 'question')} "
             f"({open_count} to answer in writing) · bar: level {safe(self.loop.level)}\n\n"
             "Unanswered questions count as not covered when time runs out.\n"
             "F2 pauses (it is recorded). Enter starts the clock."
