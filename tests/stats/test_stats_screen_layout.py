@@ -206,3 +206,17 @@ async def test_stats_screen_at_80x24_reads_in_columns(db_path: Path, clock: Fake
         assert all(strip.cell_length == 80 for strip in strips)
         text = [strip.text for strip in strips]
         assert any(line.startswith("    " + "   Jul Aug  Sep Oct Nov  Dec") for line in text)
+
+
+async def test_reloading_redraws_the_table_once(db_path: Path, clock: FakeClock) -> None:
+    app = build_app(db_path, clock=clock, start="stats")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        screen.show_stats(_stats(TOPICS))
+        screen.show_stats(_stats(TOPICS))  # twice before the first redraw is done
+        await pilot.pause()
+        await pilot.pause()
+        assert _topic_lines(screen)[:2] == FIGURES[:2]
+        assert len(screen.query("#stats-topics .topic-figures")) == len(TOPICS)
