@@ -3,25 +3,54 @@
 Beyond the loader's shape checks: every unit parses, a fact's value and its display unit are
 the same kind of quantity and its reference is finite and positive, every problem names a
 real model and real parameters, and every problem poses for many seeds with a finite
-positive reference and no unfilled placeholder. Whatever a hostile deck holds, each item
-that fails becomes one error line naming it.
+positive reference and no unfilled placeholder. Whatever a hostile deck holds, each mistake
+becomes one error line naming its item.
+
+Every independent mistake of an item is reported, not only the first: the loader stops at an
+item's first bad field, so an item it refuses is read again one field at a time against a
+known-good item (``field_errors``); a problem's unknown parameters are each named; and each
+*kind* of failure over the seeds is reported once, with how many seeds fail that way.
+
+Posing every problem for 200 seeds takes a while (~20 s for the built-in bank), so
+``check_content`` reports its progress to a callback; ``terminal_progress`` makes one that
+keeps a line such as ``checking problems: 23/58`` up to date on a terminal's stderr.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from content.catalog import Catalog, CatalogError, builtin_catalog
-from content.loader import ContentError, Fact, Item, OpenQuestion, Problem, deck_files
-from engine.bank import load_content
+from content.loader import (
+    ContentError,
+    DeckError,
+    Fact,
+    Item,
+    OpenQuestion,
+    Problem,
+    deck_files,
+    load_bank,
+    read_fact,
+    read_open,
+    read_problem,
+)
 from engine.questions import PoseError, pose
 
 #: Seeds each problem is posed with; DESIGN's bar for a template that is safe to serve.
 DEFAULT_SEEDS = 200
+#: At most this many kinds of seed failure are told per problem (then how many more).
+MAX_SEED_KINDS = 5
+
+#: ``progress(what, done, total, detail="")``: e.g. ``("problems", 23, 58)``; a total of 0
+#: while something of unknown size is read (``("decks", 0, 0)``); a ``detail`` such as
+#: ``"reliability.failure.mc_wall_clock: seed 120/200"`` while one item takes long.
+Progress = Callable[..., None]
 
 
 @dataclass
@@ -39,6 +68,187 @@ class CheckReport:
                 "open": self.open, "errors": [e.to_dict() for e in self.errors]}
 
 
+# -- progress -------------------------------------------------------------------------------
+
+
+class TerminalProgress:
+    """Keeps one line on a terminal up to date: ``checking problems: 23/58``; ``close``
+    clears it, so what follows starts on a clean line.
+
+    A step to the next item is always drawn; details within an item (a Monte Carlo problem
+    posed 200 times takes ~25 s) at most every ``DETAIL_SECONDS``. The line is cut to the
+    terminal's width (a wrapped line could not be redrawn in place) and cleaned of control
+    characters (item ids come from decks)."""
+
+    DETAIL_SECONDS = 0.2
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = False
+        self._last_detail = 0.0
+
+    def __call__(self, what: str, done: int, total: int, detail: str = "") -> None:
+        import shutil
+        import time
+
+        from content.untrusted import clean_text
+
+        if detail:
+            now = time.monotonic()
+            if now - self._last_detail < self.DETAIL_SECONDS:
+                return
+            self._last_detail = now
+        line = f"checking {what}: {done}/{total}" if total else f"reading {what}…"
+        if detail:
+            line += f" · {detail}"
+        width = shutil.get_terminal_size((80, 24)).columns - 1
+        line = clean_text(line)[:max(width, 20)]
+        self.stream.write(f"\r\033[K{line}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def terminal_progress(stream: TextIO) -> TerminalProgress | None:
+    """A progress line on ``stream`` if it is a terminal; ``None`` for a file or a pipe
+    (a log or a script reading stderr gets no carriage returns)."""
+    try:
+        is_terminal = stream.isatty()
+    except (AttributeError, ValueError, OSError):  # closed or not a real stream
+        return None
+    return TerminalProgress(stream) if is_terminal else None
+
+
+# -- the loader's errors, every field of an item ------------------------------------------
+
+#: Items the loader accepts, one per kind: each field of a refused item is tried in one of
+#: these, alone, so a mistake in one field cannot hide a mistake in another.
+_GOOD: dict[str, dict[str, Any]] = {
+    "facts": {"id": "check.fact", "topic": "check.topic", "level": "L4", "prompt": "p",
+              "explanation": "e", "source": "s", "value": 1, "unit": "GB"},
+    "problems": {"id": "check.problem", "topic": "check.topic", "level": "L4", "prompt": "p",
+                 "explanation": "e", "model": "m", "unit": "GB"},
+    "open": {"id": "check.open", "topic": "check.topic", "level": "L4", "prompt": "p",
+             "explanation": "e", "rounds": ["technical_depth"], "model_answer": "a",
+             "key_points": [{"point": "k", "phrasings": ["k"]}]},
+}
+_READ = {"facts": read_fact, "problems": read_problem, "open": read_open}
+#: Fields read together (one decides what the others mean): tried as a group.
+_FACT_ANSWER = ("catalog", "value", "value_unit", "answers", "unit", "source")
+
+
+def _probe(table: str, raw: Mapping[str, Any], file: str, label: str,
+           line: int | None) -> str | None:
+    """The loader's verdict on ``raw`` (one field or group of a refused item in a good
+    item), or ``None`` when it reads."""
+    from content.loader import _ItemReader  # the loader's reader: the very same checks
+
+    try:
+        _READ[table](_ItemReader(raw, file, label, line), "check")
+    except DeckError as error:
+        return error.error.message
+    except Exception as error:  # an odd shape no check foresaw
+        return f"cannot read this item ({type(error).__name__}: {error})"
+    return None
+
+
+def _probes(table: str, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A good item with one field (or one group of fields read together) of ``raw`` in it,
+    for every field of ``raw``; and one without each required field ``raw`` lacks."""
+    good = _GOOD[table]
+    out: list[dict[str, Any]] = []
+    grouped: set[str] = set()
+    if table == "facts":
+        grouped = set(_FACT_ANSWER)
+        base = {k: v for k, v in good.items() if k not in grouped}
+        out.append(base | {k: raw[k] for k in _FACT_ANSWER if k in raw})
+    elif table == "problems":
+        grouped = {"prompt", "params", "presets"}
+        params = raw.get("params", {})
+        presets = raw.get("presets")
+        if isinstance(params, dict):
+            out += [good | {"params": {name: spec}} for name, spec in params.items()]
+        else:
+            out.append(good | {"params": params})
+        if presets is not None:
+            out.append(good | {"presets": presets})
+        if "prompt" in raw:  # its placeholders against the names declared, all drawn well
+            names = {name: 1 for name in params} if isinstance(params, dict) else {}
+            probe = good | {"prompt": raw["prompt"], "params": names}
+            if presets is not None and _probe(table, good | {"presets": presets},
+                                              "", "", None) is None:
+                probe["presets"] = presets
+            elif presets is not None:  # bad presets are told once; their keys still count
+                keys = {k for p in presets if isinstance(p, dict) for k in p
+                        if isinstance(k, str) and k != "label"}
+                probe["params"] = names | dict.fromkeys(keys, 1) | {"preset": 1}
+            out.append(probe)
+    for key, value in raw.items():
+        if key not in grouped:
+            out.append(good | {key: value})
+    for key in good:
+        if key not in raw and key not in grouped:
+            out.append({k: v for k, v in good.items() if k != key})
+    return out
+
+
+def field_errors(table: str, raw: Mapping[str, Any], error: ContentError) -> list[ContentError]:
+    """Every field the loader refuses in item ``raw`` of ``table``, one error each, the
+    loader's own first error leading (it is kept even if no single field explains it)."""
+    messages = [error.message]
+    if table in _READ and isinstance(raw, Mapping):
+        for probe in _probes(table, raw):
+            message = _probe(table, probe, error.file, error.item or "", error.line)
+            if message is not None and message not in messages:
+                messages.append(message)
+    return [ContentError(error.file, error.item, error.line, m) for m in messages]
+
+
+def _raw_items(file: str) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """The item tables of deck ``file`` by (table, label as the loader names it)."""
+    try:
+        data = tomllib.loads(Path(file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return {}
+    out: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for table in _READ:
+        items = data.get(table)
+        if not isinstance(items, list):
+            continue
+        for index, raw in enumerate(items):
+            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            label = raw_id if isinstance(raw_id, str) else f"{table}[{index}] (no id)"
+            out.setdefault((table, label), raw if isinstance(raw, dict) else {})
+    return out
+
+
+def _every_field(errors: list[ContentError]) -> list[ContentError]:
+    """The loader's errors, each refused item's expanded to all its bad fields."""
+    out: list[ContentError] = []
+    raw_by_file: dict[str, dict[tuple[str, str], Mapping[str, Any]]] = {}
+    for error in errors:
+        if error.item is None or error.message.startswith("duplicate id"):
+            out.append(error)
+            continue
+        if error.file not in raw_by_file:
+            raw_by_file[error.file] = _raw_items(error.file)
+        found = [(table, raw) for (table, label), raw in raw_by_file[error.file].items()
+                 if label == error.item]
+        if len(found) != 1:
+            out.append(error)
+            continue
+        out += field_errors(found[0][0], found[0][1], error)
+    return out
+
+
+# -- what the loader cannot see -----------------------------------------------------------
+
+
 def _unit_problem(unit: str, want_dimension_of: str | None = None) -> str | None:
     """Why ``unit`` is unusable (does not parse, or differs in kind), or ``None``."""
     from grading.units import UnitError, same_dimension
@@ -53,48 +263,119 @@ def _unit_problem(unit: str, want_dimension_of: str | None = None) -> str | None
     return None
 
 
-def _check_fact(fact: Fact, catalog: Catalog) -> str | None:
+def _check_fact(fact: Fact, catalog: Catalog) -> list[str]:
     """Why a fact cannot be served: its catalog reference, its units, or a reference value
-    no answer could pass (not finite, zero, negative)."""
+    no answer could pass (not finite, zero, negative). Each follows from the one before
+    (no reference, no unit to compare), so at most one is told."""
     if fact.answers:
-        return None
+        return []
     if fact.catalog:
         try:
             found = catalog.lookup(fact.catalog)
         except CatalogError as error:
-            return str(error)
+            return [str(error)]
         reference_unit = found.unit
     else:
         reference_unit = fact.value_unit
     unit_problem = _unit_problem(fact.unit, reference_unit) or _unit_problem(reference_unit)
     if unit_problem:
-        return unit_problem
+        return [unit_problem]
     try:
         pose(fact, None, catalog)
     except PoseError as error:
-        return str(error)
-    return None
+        return [str(error)]
+    return []
 
 
-def _check_problem(problem: Problem, catalog: Catalog, seeds: int) -> str | None:
+def _model_problems(problem: Problem, catalog: Catalog) -> list[str] | None:
+    """Every parameter (drawn or set by a preset) the model does not take and every gpu
+    choice not in the catalog; ``None`` when the model itself is unknown."""
+    from engine.models.base import ModelError
+    from engine.models.registry import get as get_model
+
+    try:
+        spec = get_model(problem.model)
+    except ModelError:
+        return None
+    valid = ", ".join(p.name for p in spec.params)
+    out = []
+    preset_keys = {key for preset in problem.presets for key in preset if key != "label"}
+    for name in [d.name for d in problem.params] + sorted(preset_keys - {
+            d.name for d in problem.params}):
+        param = spec.param(name)
+        if param is None:
+            out.append(f"model {problem.model} has no parameter {name!r}; its parameters: "
+                       f"{valid}")
+            continue
+        if param.kind == "gpu":
+            draws = [d for d in problem.params if d.name == name]
+            choices = list(draws[0].choices) if draws and draws[0].choices else (
+                [draws[0].fixed] if draws else [])
+            out += [f"gpu {choice!r} is not in the hardware catalog"
+                    for choice in choices if choice not in catalog]
+    return out
+
+
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?([eE][-+]?\d+)?")
+
+
+def _seed_problems(problem: Problem, catalog: Catalog, seeds: int,
+                   on_seed: Callable[[int], None] | None = None) -> list[str]:
+    """Pose ``problem`` with every seed; each kind of failure told once, with its first
+    seed and how many seeds fail that way (kinds differ in their words, not their
+    numbers)."""
     import numpy as np
 
     from grading.units import UnitError, convert
 
-    problem_unit = _unit_problem(problem.unit)
-    if problem_unit:
-        return problem_unit
+    kinds: dict[str, list[Any]] = {}  # kind -> [first seed, first message, count]
     for seed in range(seeds):
+        if on_seed:
+            on_seed(seed)
         try:
             question = pose(problem, np.random.default_rng(seed), catalog, seed)
             shown = convert(question.reference_value, question.reference_unit, problem.unit)
         except (PoseError, UnitError, ValueError, ArithmeticError) as error:
-            return f"seed {seed}: {error}"
-        if not (math.isfinite(shown) and shown > 0):
-            return f"seed {seed}: reference {shown!r} {problem.unit} is not finite and positive"
-        if "{" in question.prompt or "}" in question.prompt:
-            return f"seed {seed}: prompt has an unfilled placeholder: {question.prompt!r}"
-    return None
+            message = str(error)
+        else:
+            if not (math.isfinite(shown) and shown > 0):
+                message = f"reference {shown!r} {problem.unit} is not finite and positive"
+            elif "{" in question.prompt or "}" in question.prompt:
+                message = f"prompt has an unfilled placeholder: {question.prompt!r}"
+            else:
+                continue
+        kind = _NUMBER.sub("#", message)
+        if kind in kinds:
+            kinds[kind][2] += 1
+        else:
+            kinds[kind] = [seed, message, 1]
+    out = []
+    for first, message, count in list(kinds.values())[:MAX_SEED_KINDS]:
+        also = f" ({count} of {seeds} seeds fail this way)" if count > 1 else ""
+        out.append(f"seed {first}: {message}{also}")
+    if len(kinds) > MAX_SEED_KINDS:
+        out.append(f"and {len(kinds) - MAX_SEED_KINDS} more kinds of failure over the seeds")
+    return out
+
+
+def _check_problem(problem: Problem, catalog: Catalog, seeds: int,
+                   on_seed: Callable[[int], None] | None = None) -> list[str]:
+    """Every independent reason a problem cannot be served: an unknown model, each unknown
+    parameter or gpu, an unusable display unit; posing is tried only when those are
+    sound (it would fail on them at every seed), and then each kind of failure is told."""
+    from engine.bank import _check_item  # the bank's own verdict: never report less
+
+    model_problems = _model_problems(problem, catalog)
+    problems = list(model_problems or [])
+    unit_problem = _unit_problem(problem.unit)
+    if unit_problem:
+        problems.append(unit_problem)
+    if model_problems is None or problems:
+        bank_problem = _check_item(problem, catalog)
+        if bank_problem and bank_problem not in problems:
+            problems.insert(0, bank_problem)
+        return problems
+    return _seed_problems(problem, catalog, seeds, on_seed)
 
 
 def _item_error(item: Item, message: str) -> ContentError:
@@ -102,12 +383,16 @@ def _item_error(item: Item, message: str) -> ContentError:
 
 
 def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
-                  catalog: Catalog | None = None) -> CheckReport:
+                  catalog: Catalog | None = None,
+                  progress: Progress | None = None) -> CheckReport:
     """Check the built-in bank (no ``paths``) or the user's deck folders/files in ``paths``.
 
     User decks are loaded beside the built-in bank, so an id that collides with a built-in
-    one is reported; only errors and counts from the user's files are returned.
+    one is reported; only errors and counts from the user's files are returned. ``progress``
+    is told how far the checks are: ``("facts", 12, 40)``, then ``("problems", 3, 58)``.
     """
+    from engine.bank import parse_cache_dir
+
     catalog = catalog or builtin_catalog()
     folders: list[Path] = []
     user_files: set[str] = set()
@@ -120,31 +405,40 @@ def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
             user_files.add(str(path))  # a folder-level error ("not found") names the folder
             if path.is_dir():
                 user_files.update(str(f) for f in deck_files(path))
-    bank = load_content(folders, catalog=catalog)
+    if progress:
+        progress("decks", 0, 0)
+    bank = load_bank(folders, cache_dir=parse_cache_dir())
 
     def wanted(file: str) -> bool:
         return not user_files or file in user_files
 
-    report = CheckReport(errors=[e for e in bank.errors if wanted(e.file)])
-    decks: set[str] = set()
-    for item in bank.items.values():
-        if not wanted(item.file):
-            continue
-        decks.add(item.file)
-        problem: str | None = None
-        try:
-            if isinstance(item, Fact):
-                report.facts += 1
-                problem = _check_fact(item, catalog)
-            elif isinstance(item, Problem):
-                report.problems += 1
-                problem = _check_problem(item, catalog, seeds)
-            elif isinstance(item, OpenQuestion):
-                report.open += 1
-        except Exception as error:  # a hostile deck must give an error line, not a crash
-            problem = f"cannot be checked ({type(error).__name__}: {error})"
-        if problem:
-            report.errors.append(_item_error(item, problem))
+    report = CheckReport(errors=_every_field([e for e in bank.errors if wanted(e.file)]))
+    items = [item for item in bank.items.values() if wanted(item.file)]
+    # A deck whose every item was refused is still a deck that was read.
+    decks = {item.file for item in items} | {e.file for e in report.errors if e.item}
+    for kind, checked in (("facts", [i for i in items if isinstance(i, Fact)]),
+                          ("problems", [i for i in items if isinstance(i, Problem)])):
+        for done, item in enumerate(checked, 1):
+            if progress:
+                progress(kind, done, len(checked))
+            try:
+                if isinstance(item, Fact):
+                    problems = _check_fact(item, catalog)
+                else:
+                    assert isinstance(item, Problem)
+
+                    def on_seed(seed: int, done: int = done, total: int = len(checked),
+                                item_id: str = item.id) -> None:
+                        if progress and seed:
+                            progress("problems", done, total, f"{item_id}: seed {seed}/{seeds}")
+
+                    problems = _check_problem(item, catalog, seeds, on_seed)
+            except Exception as error:  # a hostile deck must give an error line, not a crash
+                problems = [f"cannot be checked ({type(error).__name__}: {error})"]
+            report.errors += [_item_error(item, problem) for problem in problems]
+    report.facts = sum(isinstance(i, Fact) for i in items)
+    report.problems = sum(isinstance(i, Problem) for i in items)
+    report.open = sum(isinstance(i, OpenQuestion) for i in items)
     report.decks = len(decks)
     report.errors.sort(key=lambda e: (e.file, e.line or 0))
     return report

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import string
+import zlib
 from pathlib import Path
 from typing import Any
 
-from content.loader import OpenQuestion
+from content.catalog import Catalog
+from content.loader import Item, OpenQuestion, Problem
 from engine.bank import ContentBank
 from engine.loop import ROUND_TITLES, committee_verdict
 from engine.store import Store
@@ -48,6 +52,66 @@ def export_command(session_id: int, db_path: Path | str | None = None,
     return " ".join(words)
 
 
+#: A ``{name}`` or ``{name:format}`` placeholder of a problem's prompt, as text shows it.
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?::[^{}]*)?\}")
+
+
+def describe_problem(problem: Problem) -> str:
+    """A problem's prompt without drawn numbers: "a parametric problem on <topic>: <the
+    prompt with each placeholder replaced by its parameter's name in italics>". For a
+    problem that was never posed (its numbers were never drawn)."""
+    pieces = []
+    try:
+        fields = list(string.Formatter().parse(problem.prompt))
+    except ValueError:  # the loader refuses such prompts; never show a raw template anyway
+        return f"A parametric problem on {problem.topic}: " + \
+            PLACEHOLDER.sub(lambda m: f"*{m.group(0)[1:-1].split(':')[0]}*", problem.prompt)
+    for literal, name, _spec, _conversion in fields:
+        pieces.append(literal)
+        if name is not None:
+            pieces.append(f"*{name.replace('_', ' ')}*")
+    return f"A parametric problem on {problem.topic}: {''.join(pieces)}"
+
+
+def item_prompt(item: Item, catalog: Catalog, params: dict[str, Any] | None = None,
+                seed: int | None = None) -> str:
+    """The prompt of ``item`` as a person reads it, never a raw template.
+
+    A problem is rendered with the parameters it was asked with (``params``, as stored with
+    the answer), else posed again with ``seed``, else described without numbers
+    (``describe_problem``). Facts and open questions have no placeholders.
+    """
+    if not isinstance(item, Problem):
+        return item.prompt
+    from engine.questions import PoseError, pose, render_prompt
+
+    if params:
+        try:
+            from engine.models.registry import get as get_model
+
+            units = {p.name: p.unit for p in get_model(item.model).params}
+            values = {k: v for k, v in params.items() if k != "preset"}
+            label = params.get("preset")
+            return render_prompt(item.prompt, values, units, catalog,
+                                 label if isinstance(label, str) else None)
+        except Exception:  # a deck edited since: the stored values no longer fit the prompt
+            pass
+    if seed is not None:
+        try:
+            return pose(item, None, catalog, seed).prompt
+        except PoseError:
+            pass
+    return describe_problem(item)
+
+
+def unanswered_seed(loop_seed: Any, item_id: str) -> int | None:
+    """The seed an unanswered problem of a seeded loop is posed with in its debrief (the
+    same on every export), or ``None`` for a loop run without a stored seed."""
+    if not isinstance(loop_seed, int) or isinstance(loop_seed, bool):
+        return None
+    return zlib.crc32(f"{loop_seed}:{item_id}".encode())
+
+
 def _minutes(seconds: float | None) -> str:
     if seconds is None:
         return "–"
@@ -59,9 +123,18 @@ def _answer_block(text: str) -> list[str]:
     return quoted or ["> (no answer)"]
 
 
+def _stored_params(review: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        params = json.loads(review.get("params_json") or "{}")
+    except ValueError:
+        return None
+    return params if isinstance(params, dict) else None
+
+
 def _review_lines(review: dict[str, Any], bank: ContentBank) -> list[str]:
     item = bank.get(review["card_id"])
-    prompt = item.prompt if item else review["card_id"]
+    prompt = item_prompt(item, bank.catalog, _stored_params(review), review.get("seed")) \
+        if item else review["card_id"]
     lines = [f"#### {prompt}", ""]
     if review["band"] == "dont_know":
         lines += ["*Answer:* don't know", ""]
@@ -138,6 +211,9 @@ def loop_debrief(store: Store, bank: ContentBank, session_id: int) -> str:
                       if i not in {rv["card_id"] for rv in answered}]
         for item_id in unanswered:
             item = bank.get(item_id)
-            lines += [f"#### {item.prompt if item else item_id}", "",
+            prompt = item_prompt(item, bank.catalog,
+                                 seed=unanswered_seed(config.get("seed"), item_id)) \
+                if item else item_id
+            lines += [f"#### {prompt}", "",
                       "*Not answered* — counts as not covered.", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -442,9 +442,15 @@ def cmd_grade(answer: str, expected: str, tolerance_text: str, as_json: bool) ->
 
 def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
     """Validate decks; exit 1 when anything is wrong."""
-    from engine.content_check import check_content
+    from engine.content_check import check_content, terminal_progress
 
-    report = check_content(paths, seeds=seeds)
+    # Progress only on a terminal's stderr: never into stdout (--json), never into a log.
+    progress = terminal_progress(sys.stderr)
+    try:
+        report = check_content(paths, seeds=seeds, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     if as_json:
         print(json.dumps(report.to_dict(), indent=2))
     else:

@@ -370,6 +370,8 @@ async def test_every_screen_survives_a_hostile_deck(tmp_path: Path, clock: FakeC
             if isinstance(app.screen, LoopScreen):
                 await pilot.press("f3")
                 await pilot.pause()
+                await pilot.press("y")  # "End this round now?"
+                await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         await walk.check("debrief", "#debrief-verdict", "#debrief-body")
         await pilot.press("enter")

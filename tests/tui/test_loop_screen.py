@@ -133,11 +133,15 @@ async def test_early_finish_then_quit_keeps_answers_and_abandons(db_path: Path,
         await _answer_well(pilot, screen)
         await pilot.press("f3")  # end the round early
         await pilot.pause()
+        await pilot.press("y")  # yes, end it
+        await pilot.pause()
         assert isinstance(app.screen, RoundIntroScreen)
         rounds = app.store.loop_rounds(screen.loop.session_id)
         assert rounds[0]["status"] == "finished"
         assert 0 < rounds[0]["score"] < 1  # one answered, the rest not covered
         await pilot.press("escape")  # quit at the next intro
+        await pilot.pause()
+        await pilot.press("y")  # yes, leave
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         session = app.store.session(screen.loop.session_id)

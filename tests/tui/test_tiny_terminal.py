@@ -18,7 +18,13 @@ from tui.screens.done import DoneScreen
 from tui.screens.drill import DrillScreen
 from tui.screens.home import HomeScreen
 from tui.screens.interview import InterviewDateScreen
-from tui.screens.loop import DebriefScreen, LoopScreen, PauseScreen, RoundIntroScreen
+from tui.screens.loop import (
+    ConfirmScreen,
+    DebriefScreen,
+    LoopScreen,
+    PauseScreen,
+    RoundIntroScreen,
+)
 from tui.screens.stats import StatsScreen
 from tui.screens.weak import WeakScreen
 
@@ -112,9 +118,15 @@ async def test_loop_screens_at_any_size(db_path: Path, clock: FakeClock) -> None
         await shrink_and_back(pilot, PauseScreen)
         await pilot.press("f2")
         await pilot.pause()
+        confirm_shrunk = False
         while not isinstance(app.screen, DebriefScreen):  # end every round at once
             if isinstance(app.screen, RoundIntroScreen):
                 await pilot.press("enter")
+            elif isinstance(app.screen, ConfirmScreen):  # "End this round now?"
+                if not confirm_shrunk:
+                    await shrink_and_back(pilot, ConfirmScreen)
+                    confirm_shrunk = True
+                await pilot.press("y")
             else:
                 await pilot.press("f3")
             await pilot.pause()

@@ -7,15 +7,17 @@ timer only calls ``tick()`` and repaints, so tests advance a fake clock and call
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Footer, Header, Input, Markdown, Static
 
 from content.untrusted import clean_text
+from engine import counted
 from engine.debrief import export_command, loop_debrief
 from engine.loop import ROUND_TITLES, LoopRun
 from engine.loop_session import LoopOutcome, LoopSession
@@ -61,10 +63,12 @@ class RoundIntroScreen(ModalScreen[bool]):
         position = self.loop.run.index + 1
         total = len(self.loop.run.rounds)
         open_count = sum(1 for i in plan.item_ids if self.loop.study.bank.is_open(i))
+        minutes = plan.seconds / 60
         body = (
             f"[b]Round {position} of {total}: {safe(plan.title)}[/b]\n\n"
             f"{safe(ROUND_BRIEFS.get(plan.name, ''))}\n\n"
-            f"{plan.seconds / 60:g} minutes · {len(plan.item_ids)} questions "
+            f"{minutes:g} minute{'' if minutes == 1 else 's'} · "
+            f"{counted(len(plan.item_ids), 'question')} "
             f"({open_count} to answer in writing) · bar: level {safe(self.loop.level)}\n\n"
             "Unanswered questions count as not covered when time runs out.\n"
             "F2 pauses (it is recorded). Enter starts the clock."
@@ -94,6 +98,55 @@ class PauseScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+class ConfirmScreen(ModalScreen[bool | None]):
+    """A yes/no question before something that cannot be taken back (leaving the loop,
+    ending a round early). Dismisses with ``True`` (y), ``False`` (n or Esc), or ``None``
+    when the loop closed it because time ran out meanwhile."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+    }
+    #confirm-body {
+        width: 64;
+        max-width: 95%;
+        height: auto;
+        padding: 1 2;
+        border: thick $warning;
+        background: $panel;
+    }
+    """
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "No", id="confirm.escape", show=False),
+    ]
+
+    def __init__(self, question: str, yes: str, no: str) -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        # Our own words: the counts in them are numbers, nothing from a deck.
+        yield Static(f"{self.question}\n\n[b]y[/b] {self.yes} · [b]n[/b] {self.no}",
+                     id="confirm-body")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+def leave_question(answers: int) -> str:
+    """What leaving the loop costs, said before it happens."""
+    kept = f"Your {counted(answers, 'answer')} {'is' if answers == 1 else 'are'} kept" \
+        if answers else "Nothing is answered yet"
+    return f"[b]Leave the loop?[/b]\n\n{kept} and the loop is marked abandoned."
+
+
+END_ROUND_QUESTION = ("[b]End this round now?[/b]\n\nQuestions not answered yet count as "
+                      "not covered, and the round is rated on what you gave.")
+
+
 class LoopScreen(DrillScreen):
     """The drill screen, timed and scored as an interview round."""
 
@@ -107,6 +160,8 @@ class LoopScreen(DrillScreen):
     def __init__(self, loop: LoopSession) -> None:
         super().__init__(loop.study)
         self.loop = loop
+        #: The yes/no question on screen now, if any (time running out closes it).
+        self.confirm: ConfirmScreen | None = None
 
     @property
     def run(self) -> LoopRun:
@@ -122,8 +177,10 @@ class LoopScreen(DrillScreen):
 
     def intro(self) -> None:
         def started(go: bool | None) -> None:
-            if not go:
-                self.action_back()
+            if not go:  # Esc at the intro: ask, and show the intro again to stay
+                self.ask(ConfirmScreen(leave_question(self.session.answered), "leave",
+                                       "stay"), lambda leave: self.leave() if leave
+                         else self.intro())
                 return
             self.loop.start_round()
             self.advance()
@@ -168,6 +225,9 @@ class LoopScreen(DrillScreen):
             return  # (while an answer waits for the database, the round waits for it too)
         ended = self.loop.tick()
         self.query_one("#drill-status", Static).update(self.countdown_line())
+        if ended and self.confirm is not None:  # "leave?" / "end the round?" is moot now
+            confirm, self.confirm = self.confirm, None
+            confirm.dismiss(None)
         if ended and self.answering:
             self.notify("Time is up: the answer in progress counts as not covered.",
                         severity="warning", timeout=4)
@@ -196,6 +256,19 @@ class LoopScreen(DrillScreen):
 
     # -- actions --------------------------------------------------------------------------
 
+    def ask(self, confirm: ConfirmScreen, then: Callable[[bool], None]) -> None:
+        """Show a yes/no question; ``then(answer)`` unless time ran out while it was open
+        (the round has ended by itself then, and the question no longer applies)."""
+        self.confirm = confirm
+
+        def answered(answer: bool | None) -> None:
+            if self.confirm is confirm:
+                self.confirm = None
+            if answer is not None:
+                then(answer)
+
+        self.app.push_screen(confirm, answered)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.saving:
             return action == "back"
@@ -214,20 +287,47 @@ class LoopScreen(DrillScreen):
         self.app.push_screen(PauseScreen(), resumed)
 
     def action_finish_round(self) -> None:
-        self.loop.finish_round()
-        self.notify("Round ended early.", timeout=2)
-        if not self.checking:
-            self.round_end()
+        """F3: ask, then end the round; unanswered questions count as not covered."""
+
+        def end(yes: bool) -> None:
+            self.tick()  # the clock went on while the question was open: time may be up
+            if not yes or self.loop.round_over:  # kept going, or time ended it meanwhile
+                return
+            self.loop.finish_round()
+            self.notify("Round ended early.", timeout=2)
+            if not self.checking:
+                self.round_end()
+
+        self.ask(ConfirmScreen(END_ROUND_QUESTION, "end the round", "keep going"), end)
 
     def action_back(self) -> None:
-        """Quit mid-loop: every answer given is kept; the loop is marked abandoned."""
+        """Esc or q mid-loop: ask first; leaving keeps every answer given and marks the
+        loop abandoned."""
         if self.saving:
             super().action_back()  # Esc while waiting for the database stops waiting
             return
+
+        def leave_or_stay(leave: bool) -> None:
+            if leave:
+                self.leave()
+                return
+            answer = self.query_one("#drill-answer", Input)
+            if answer.value.strip() == "q":  # the q typed to leave is not an answer
+                answer.value = ""
+            self._refocus()
+            self.tick()  # the clock went on while the question was open: time may be up
+
+        self.ask(ConfirmScreen(leave_question(self.session.answered), "leave", "stay"),
+                 leave_or_stay)
+
+    def leave(self) -> None:
+        """Abandon the loop: every answer given is kept; the loop is marked abandoned."""
+        answers = self.session.answered
         self.loop.abandon()
         cast("TpmDrillApp", self.app).active_loop = None
-        self.notify(f"Loop abandoned. Your {self.session.answered} answer(s) are saved.",
-                    timeout=4)
+        kept = f"Your {counted(answers, 'answer')} {'is' if answers == 1 else 'are'} saved." \
+            if answers else "Nothing was answered."
+        self.notify(f"Loop abandoned. {kept}", timeout=4)
         cast("TpmDrillApp", self.app).back_home()
 
 

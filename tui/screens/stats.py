@@ -4,16 +4,18 @@ take about a second on a five-year history), then drawn."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.widgets import Footer, Header, Sparkline, Static
 
+from content.untrusted import clean_text
 from engine import counted
 from engine.stats import Stats, compute_stats
 from tui.safe import plain, safe
@@ -22,16 +24,27 @@ if TYPE_CHECKING:
     from tui.app import TpmDrillApp
 
 HEAT_LEVELS = ("$panel", "$success 30%", "$success 55%", "$success 80%", "$success")
-WEEKDAYS = ("Mon", "   ", "Wed", "   ", "Fri", "   ", "Sun")
+WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+#: The weekday labels' column: every row of the heatmap starts its weeks after it.
+LABEL_WIDTH = 4
+#: A day with answers, and one without: told apart by the mark, not by colour alone.
+DAY_MARK, EMPTY_MARK = "■", "·"
 
 
 def heatmap_markup(days: list[tuple[date, int]]) -> str:
-    """A calendar heatmap, one column per week and one row per weekday, as markup."""
+    """A calendar heatmap as markup: one row per weekday (Monday first), one column of one
+    cell per week, month names over the week holding each month's first day.
+
+    The grid starts on the first Monday of ``days`` (a partial week before it is left out,
+    so every row starts in the same column); days after the last one are blank.
+    """
     if not days:
         return "[dim]No reviews yet.[/dim]"
-    counts = dict(days)
     first, last = days[0][0], days[-1][0]
-    start = first - timedelta(days=first.weekday())
+    start = first + timedelta(days=-first.weekday() % 7)  # the first Monday
+    if start > last:
+        start = first - timedelta(days=first.weekday())
+    counts = {day: count for day, count in days if day >= start}  # the days drawn
     most = max(counts.values())
     busiest = most or 1
     weeks = (last - start).days // 7 + 1
@@ -40,19 +53,105 @@ def heatmap_markup(days: list[tuple[date, int]]) -> str:
         cells = []
         for week in range(weeks):
             day = start + timedelta(days=7 * week + weekday)
-            if day < first or day > last:
+            if day > last or day not in counts:
                 cells.append(" ")
                 continue
-            count = counts.get(day, 0)
-            level = 0 if count == 0 else 1 + min(3, int(4 * count / (busiest + 1)))
-            cells.append(f"[{HEAT_LEVELS[level]}]■[/]")
-        rows.append(f"{WEEKDAYS[weekday]} " + "".join(cells))
-    months = "    " + "".join(
-        (start + timedelta(days=7 * w)).strftime("%b")[0]
-        if (start + timedelta(days=7 * w)).day <= 7 else " " for w in range(weeks))
+            count = counts[day]
+            if count == 0:
+                cells.append(f"[{HEAT_LEVELS[0]}]{EMPTY_MARK}[/]")
+                continue
+            level = 1 + min(3, int(4 * count / (busiest + 1)))
+            cells.append(f"[{HEAT_LEVELS[level]}]{DAY_MARK}[/]")
+        rows.append(WEEKDAYS[weekday].ljust(LABEL_WIDTH) + "".join(cells))
     legend = f"busiest day: {counted(most, 'answer')}" if most \
         else "no answers in these six months"
-    return "\n".join([months, *rows, f"[dim]{legend}[/dim]"])
+    return "\n".join([month_labels(start, last), *rows, f"[dim]{legend}[/dim]"])
+
+
+def month_labels(start: date, last: date) -> str:
+    """The months line over a heatmap whose first week starts on ``start``: each month's
+    three-letter name starts over the week that holds its first day; the month the grid
+    opens in is named over the first week when its name fits before the next one."""
+    weeks = (last - start).days // 7 + 1
+    marks: list[tuple[int, str]] = []
+    for week in range(weeks):
+        monday = start + timedelta(days=7 * week)
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            if day.day == 1 and day <= last:
+                marks.append((week, day.strftime("%b")))
+    if not marks or marks[0][0] >= 4:
+        marks.insert(0, (0, start.strftime("%b")))
+    line = ""
+    for week, name in marks:
+        column = LABEL_WIDTH + week
+        if len(line) > column - 1 and line:  # no room: the names would run together
+            continue
+        line = line.ljust(column) + name
+    return line
+
+
+#: Forecast columns: each day's bar, count and name right-aligned in this many cells.
+FORECAST_COLUMN = 5
+FORECAST_ROWS = 4
+_EIGHTHS = " ▁▂▃▄▅▆▇█"
+
+
+def forecast_lines(counts: list[int], today: date) -> list[str]:
+    """The due forecast as plain text: bars ``FORECAST_ROWS`` high, then the counts, then
+    the days ("today", then weekday names), each day in a column ``FORECAST_COLUMN`` wide
+    with its bar, its count and its name ending in the same cell."""
+    most = max(counts, default=0)
+    eighths = [0 if not most or not n else max(1, math.ceil(8 * FORECAST_ROWS * n / most))
+               for n in counts]
+    lines = []
+    for row in range(FORECAST_ROWS):
+        floor = 8 * (FORECAST_ROWS - 1 - row)
+        bars = (_EIGHTHS[max(0, min(8, e - floor))] * 3 for e in eighths)
+        lines.append("".join(bar.rjust(FORECAST_COLUMN) for bar in bars).rstrip())
+    lines.append("".join(_short_count(n).rjust(FORECAST_COLUMN) for n in counts))
+    names = ["today"] + [(today + timedelta(days=k)).strftime("%a")
+                         for k in range(1, len(counts))]
+    lines.append("".join(name.rjust(FORECAST_COLUMN) for name in names))
+    return lines
+
+
+def _short_count(count: int) -> str:
+    """A count in at most four characters, so neighbouring columns never touch."""
+    if count < 10_000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count // 1000}k"
+    return "1M+"
+
+
+#: The topics table's figure columns (name, width); the topic column fits the longest name
+#: up to ``TOPIC_WIDTH_MAX`` cells.
+TOPIC_FIGURES = (("answers", 9), ("retention", 11), ("median error", 14))
+TOPIC_WIDTH_MAX = 40
+
+
+def topic_header(topic_width: int) -> str:
+    return "topic".ljust(topic_width) + "".join(name.rjust(width)
+                                                 for name, width in TOPIC_FIGURES)
+
+
+def topic_figures(topic: dict[str, object], topic_width: int) -> str:
+    """One topic's figures in the table's columns (plain text: the topic is from the
+    database, so the caller shows it without markup)."""
+    name = clean_text(topic["topic"])
+    if len(name) > topic_width:
+        name = name[:topic_width - 1] + "…"
+    error = topic.get("median_log10_error")
+    figures = (str(topic["reviews"]), percent(topic.get("retention")),  # type: ignore[arg-type]
+               "–" if error is None else f"{10 ** abs(error):.2f}×")  # type: ignore[operator]
+    return name.ljust(topic_width) + "".join(
+        figure.rjust(width) for figure, (_, width) in zip(figures, TOPIC_FIGURES, strict=True))
+
+
+def topic_width(topics: list[dict[str, object]]) -> int:
+    longest = max((len(clean_text(t["topic"])) for t in topics), default=0)
+    return min(TOPIC_WIDTH_MAX, max(len("topic"), longest))
 
 
 def percent(value: float | None) -> str:
@@ -61,6 +160,19 @@ def percent(value: float | None) -> str:
 
 class StatsScreen(Screen[None]):
     """The player's progress, drawn in the terminal."""
+
+    DEFAULT_CSS = """
+    #stats-topics {
+        height: auto;
+    }
+    #stats-topics Static {
+        width: 100%;
+    }
+    #stats-topics .topic-bias {
+        padding-left: 2;
+        color: $text-muted;
+    }
+    """
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="stats.back"),
@@ -73,11 +185,12 @@ class StatsScreen(Screen[None]):
         with VerticalScroll(id="stats-scroll"):
             yield Static("Counting…", id="stats-summary")
             yield Static("", id="stats-heatmap")
-            yield Static("[b]Due in the next 14 days[/b]", id="stats-forecast-title")
-            yield Sparkline([], id="stats-forecast")
-            yield Static("", id="stats-forecast-labels")
-            yield Static("[b]Topics[/b] (weakest first in tpm-drill weak)", id="stats-topics-title")
-            yield DataTable(id="stats-topics", zebra_stripes=True, cursor_type="row")
+            yield Static("[b]Due in the next 14 days[/b] (cards per day; today's count "
+                         "includes overdue cards)", id="stats-forecast-title")
+            yield Static("", id="stats-forecast")
+            yield Static("[b]Topics[/b] (most answered first; each topic's bias under its "
+                         "figures)", id="stats-topics-title")
+            yield Vertical(id="stats-topics")
             yield Static("", id="stats-errors")
             yield Sparkline([], id="stats-error-spark")
             yield Static("", id="stats-calibration")
@@ -86,8 +199,6 @@ class StatsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "stats"
-        table = self.query_one("#stats-topics", DataTable)
-        table.add_columns("topic", "answers", "retention", "median error", "bias")
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -116,19 +227,9 @@ class StatsScreen(Screen[None]):
             f"{stats.retention_30d_reviews} reviews (target {stats.desired_retention:.0%})")
         self.query_one("#stats-heatmap", Static).update(
             "[b]Answers per day, last six months[/b]\n" + heatmap_markup(stats.heatmap))
-        forecast = self.query_one("#stats-forecast", Sparkline)
-        forecast.data = [float(n) for n in stats.due_forecast]
-        self.query_one("#stats-forecast-labels", Static).update(
-            "today " + " ".join(str(n) for n in stats.due_forecast) + " (cards per day)")
-        table = self.query_one("#stats-topics", DataTable)
-        table.clear()
-        for topic in stats.topics:
-            error = topic.get("median_log10_error")
-            # DataTable reads a str cell as markup: topics and biases come from the database.
-            table.add_row(
-                plain(topic["topic"]), plain(topic["reviews"]), percent(topic.get("retention")),
-                "–" if error is None else f"{10 ** abs(error):.2f}×",
-                plain(topic.get("bias") or ""))
+        self.query_one("#stats-forecast", Static).update(
+            "\n".join(forecast_lines(stats.due_forecast, stats.day)))
+        self.show_topics(stats.topics)
         histogram = stats.error_distribution
         total = sum(histogram.counts) + histogram.underflow + histogram.overflow
         top = histogram.lo_log10 + histogram.bin_log10 * len(histogram.counts)
@@ -168,6 +269,23 @@ class StatsScreen(Screen[None]):
         if len(loop_lines) == 1:
             loop_lines.append("[dim]No loops yet: press l on the home screen.[/dim]")
         self.query_one("#stats-loops", Static).update("\n".join(loop_lines))
+
+    def show_topics(self, topics: list[dict[str, object]]) -> None:
+        """The topics table: a line of figures per topic in fixed columns, and under it
+        the engine's bias sentence in full, wrapped at the screen's width with a hanging
+        indent (never cut, at 80 columns or 120)."""
+        table = self.query_one("#stats-topics", Vertical)
+        table.remove_children()
+        if not topics:
+            table.mount(Static("[dim]No answers yet.[/dim]"))
+            return
+        width = topic_width(topics)
+        rows: list[Static] = [Static(f"[b]{topic_header(width)}[/b]", classes="topic-head")]
+        for topic in topics:
+            # Topics and bias sentences come from the database: shown as text, never markup.
+            rows.append(Static(plain(topic_figures(topic, width)), classes="topic-figures"))
+            rows.append(Static(plain(topic.get("bias") or ""), classes="topic-bias"))
+        table.mount_all(rows)
 
     def action_back(self) -> None:
         cast("TpmDrillApp", self.app).back_home()

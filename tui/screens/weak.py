@@ -7,14 +7,36 @@ from typing import TYPE_CHECKING, cast
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from engine import counted
+from content.untrusted import clean_text
 from engine.session import StudySession
 from engine.weak import TopicWeakness, WeakPicker, rank_topics
-from tui.safe import safe
+from tui.safe import plain
+
+#: How many of the weakest topics are listed (and drilled).
+SHOWN_TOPICS = 8
+#: The figure columns after the topic (name, width), right-aligned.
+WEAK_FIGURES = (("weakness", 10), ("answers", 9), ("recall now", 12))
+TOPIC_WIDTH_MAX = 40
+
+
+def ranking_header(topic_width: int) -> str:
+    return "topic".ljust(topic_width) + "".join(name.rjust(width)
+                                                 for name, width in WEAK_FIGURES)
+
+
+def ranking_figures(topic: TopicWeakness, topic_width: int) -> str:
+    """One topic's figures as the engine gives them, in the list's columns (plain text)."""
+    name = clean_text(topic.topic)
+    if len(name) > topic_width:
+        name = name[:topic_width - 1] + "…"
+    recall = "–" if topic.retention is None else f"{topic.retention:.0%}"
+    figures = (f"{topic.score:.2f}", str(topic.answers), recall)
+    return name.ljust(topic_width) + "".join(
+        figure.rjust(width) for figure, (_, width) in zip(figures, WEAK_FIGURES, strict=True))
 
 if TYPE_CHECKING:
     from tui.app import TpmDrillApp
@@ -22,6 +44,19 @@ if TYPE_CHECKING:
 
 class WeakScreen(Screen[None]):
     """Shows the weakest topics, then Enter starts a weak-area session over them."""
+
+    DEFAULT_CSS = """
+    #weak-topics {
+        height: auto;
+    }
+    #weak-topics .weak-bias {
+        padding-left: 2;
+        color: $text-muted;
+    }
+    #weak-hint {
+        margin-top: 1;
+    }
+    """
 
     BINDINGS = [
         Binding("enter", "start", "Start", id="weak.start"),
@@ -37,6 +72,8 @@ class WeakScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="weak-scroll"):
             yield Static("Ranking your topics…", id="weak-body")
+            yield Vertical(id="weak-topics")
+            yield Static("", id="weak-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -54,22 +91,31 @@ class WeakScreen(Screen[None]):
         self.app.call_from_thread(self.show_ranking, ranking)
 
     def show_ranking(self, ranking: list[TopicWeakness]) -> None:
+        """The weakest topics in columns (weakness, answers, recall now, as the engine
+        gives them), each with the engine's bias sentence whole under it, wrapped with a
+        hanging indent."""
         self.ranking = ranking
         body = self.query_one("#weak-body", Static)
+        table = self.query_one("#weak-topics", Vertical)
+        table.remove_children()
         if not ranking:
             body.update("No weak areas yet: weakness is measured from your answers.\n"
                         "Do a few drills first (d on the home screen). Esc goes back.")
+            self.query_one("#weak-hint", Static).update("")
             return
-        lines = ["[b]Your weakest topics[/b] (score 0–1, higher is weaker)", ""]
-        for topic in ranking[:8]:
-            retention = "–" if topic.retention is None else f"{topic.retention:.0%}"
-            answers = counted(topic.answers, "answer")
-            lines.append(f"[b]{safe(topic.topic)}[/b]  {topic.score:.2f} · "
-                         f"{answers} · recall now {retention}")
-            lines.append(f"   {safe(topic.bias)}")
-        lines += ["", "Enter: a session of up to 20 cards from these, due dates ignored "
-                      "(recorded as weak-area reviews). Esc: back."]
-        body.update("\n".join(lines))
+        shown = ranking[:SHOWN_TOPICS]
+        body.update("[b]Your weakest topics[/b], weakest first (weakness 0–1: higher is "
+                    "weaker)")
+        width = min(TOPIC_WIDTH_MAX, max(len("topic"),
+                                         *(len(clean_text(t.topic)) for t in shown)))
+        rows: list[Static] = [Static(f"[b]{ranking_header(width)}[/b]", classes="weak-head")]
+        for topic in shown:  # topics and sentences come from the database: never markup
+            rows.append(Static(plain(ranking_figures(topic, width)), classes="weak-figures"))
+            rows.append(Static(plain(topic.bias), classes="weak-bias"))
+        table.mount_all(rows)
+        self.query_one("#weak-hint", Static).update(
+            "Enter: a session of up to 20 cards from these, due dates ignored (recorded as "
+            "weak-area reviews). Esc: back.")
 
     def action_start(self) -> None:
         if not self.ranking:
