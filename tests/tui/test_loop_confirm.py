@@ -10,12 +10,18 @@ from textual.widgets import Input, Static, TextArea
 
 from engine.clock import FakeClock
 from tui.app import build_app
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.home import HomeScreen
-from tui.screens.loop import ConfirmScreen, LoopScreen, RoundIntroScreen
+from tui.screens.loop import LoopScreen, RoundIntroScreen
 
 
 def _text(screen, selector: str) -> str:
     return Content.from_markup(str(screen.query_one(selector, Static).content)).plain
+
+
+def _confirm_text(screen) -> str:
+    """The question and its keys line, as a person reads the box."""
+    return _text(screen, "#confirm-question") + "\n" + _text(screen, "#confirm-keys")
 
 
 async def _start(pilot) -> LoopScreen:
@@ -55,7 +61,7 @@ async def test_escape_asks_and_n_stays_with_the_answer_typed(db_path: Path,
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        shown = _text(app.screen, "#confirm-body")
+        shown = _confirm_text(app.screen)
         assert "Leave the loop?" in shown
         assert "Your 1 answer is kept and the loop is marked abandoned." in shown
         assert "y leave · n stay" in shown
@@ -78,7 +84,7 @@ async def test_escape_then_y_leaves_and_keeps_the_answers(db_path: Path,
         await _dont_know_and_next(pilot, screen)
         await pilot.press("escape")
         await pilot.pause()
-        assert "Your 2 answers are kept" in _text(app.screen, "#confirm-body")
+        assert "Your 2 answers are kept" in _confirm_text(app.screen)
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -98,7 +104,7 @@ async def test_q_typed_alone_asks_and_staying_clears_it(db_path: Path,
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert "Leave the loop?" in _text(app.screen, "#confirm-body")
+        assert "Leave the loop?" in _confirm_text(app.screen)
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen
@@ -122,7 +128,7 @@ async def test_escape_at_a_round_intro_asks_and_staying_shows_the_intro(
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert "Nothing is answered yet and the loop is marked abandoned." in \
-            _text(app.screen, "#confirm-body")
+            _confirm_text(app.screen)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, RoundIntroScreen)
@@ -143,7 +149,7 @@ async def test_f3_asks_and_n_keeps_the_round_going(db_path: Path, clock: FakeClo
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        shown = _text(app.screen, "#confirm-body")
+        shown = _confirm_text(app.screen)
         assert "End this round now?" in shown
         assert "y end the round · n keep going" in shown
         await pilot.press("n")

@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from engine.clock import FakeClock
 from tui.app import build_app
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.done import DoneScreen
 from tui.screens.drill import DrillScreen
 from tui.screens.home import HomeScreen
@@ -78,11 +79,13 @@ async def test_each_command_once_in_a_loop(db_path: Path, clock: FakeClock) -> N
         assert titles.count("Resume") == 1
         await pilot.press("f2")
         await pilot.pause()
-        for _ in range(8):  # end every round at once
+        for _ in range(30):  # end every round at once (intro, F3, y)
             if isinstance(app.screen, RoundIntroScreen):
                 await pilot.press("enter")
             elif isinstance(app.screen, LoopScreen):
                 await pilot.press("f3")
+            elif isinstance(app.screen, ConfirmScreen):  # "End this round now?"
+                await pilot.press("y")
             else:
                 break
             await pilot.pause()

@@ -14,12 +14,12 @@ from textual.widgets import Input, SelectionList, TextArea
 from engine.clock import FakeClock
 from tests.tui.test_open_answer import _drill_on_the_open_deck
 from tui.app import build_app
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.done import DoneScreen
 from tui.screens.drill import DrillScreen
 from tui.screens.home import HomeScreen
 from tui.screens.interview import InterviewDateScreen
 from tui.screens.loop import (
-    ConfirmScreen,
     DebriefScreen,
     LoopScreen,
     PauseScreen,

@@ -25,6 +25,7 @@ from engine.questions import Question
 from engine.session import Feedback
 from engine.store import StoreError
 from tui.safe import safe
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.drill import DrillScreen
 
 if TYPE_CHECKING:
@@ -98,44 +99,6 @@ class PauseScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool | None]):
-    """A yes/no question before something that cannot be taken back (leaving the loop,
-    ending a round early). Dismisses with ``True`` (y), ``False`` (n or Esc), or ``None``
-    when the loop closed it because time ran out meanwhile."""
-
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
-    #confirm-body {
-        width: 64;
-        max-width: 95%;
-        height: auto;
-        padding: 1 2;
-        border: thick $warning;
-        background: $panel;
-    }
-    """
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n", "answer(False)", "No", id="confirm.no"),
-        Binding("escape", "answer(False)", "No", id="confirm.escape", show=False),
-    ]
-
-    def __init__(self, question: str, yes: str, no: str) -> None:
-        super().__init__()
-        self.question, self.yes, self.no = question, yes, no
-
-    def compose(self) -> ComposeResult:
-        # Our own words: the counts in them are numbers, nothing from a deck.
-        yield Static(f"{self.question}\n\n[b]y[/b] {self.yes} · [b]n[/b] {self.no}",
-                     id="confirm-body")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
 def leave_question(answers: int) -> str:
     """What leaving the loop costs, said before it happens."""
     kept = f"Your {counted(answers, 'answer')} {'is' if answers == 1 else 'are'} kept" \
@@ -178,9 +141,9 @@ class LoopScreen(DrillScreen):
     def intro(self) -> None:
         def started(go: bool | None) -> None:
             if not go:  # Esc at the intro: ask, and show the intro again to stay
-                self.ask(ConfirmScreen(leave_question(self.session.answered), "leave",
-                                       "stay"), lambda leave: self.leave() if leave
-                         else self.intro())
+                question = ConfirmScreen(leave_question(self.session.answered), "leave",
+                                         "stay", enter_is_yes=False)
+                self.ask(question, lambda leave: self.leave() if leave else self.intro())
                 return
             self.loop.start_round()
             self.advance()
@@ -298,7 +261,8 @@ class LoopScreen(DrillScreen):
             if not self.checking:
                 self.round_end()
 
-        self.ask(ConfirmScreen(END_ROUND_QUESTION, "end the round", "keep going"), end)
+        self.ask(ConfirmScreen(END_ROUND_QUESTION, "end the round", "keep going",
+                               enter_is_yes=False), end)
 
     def action_back(self) -> None:
         """Esc or q mid-loop: ask first; leaving keeps every answer given and marks the
@@ -317,8 +281,8 @@ class LoopScreen(DrillScreen):
             self._refocus()
             self.tick()  # the clock went on while the question was open: time may be up
 
-        self.ask(ConfirmScreen(leave_question(self.session.answered), "leave", "stay"),
-                 leave_or_stay)
+        self.ask(ConfirmScreen(leave_question(self.session.answered), "leave", "stay",
+                               enter_is_yes=False), leave_or_stay)
 
     def leave(self) -> None:
         """Abandon the loop: every answer given is kept; the loop is marked abandoned."""
