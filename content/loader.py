@@ -123,6 +123,9 @@ class Item:
     file: str
     line: int | None
     target_seconds: float | None
+    #: Ids of items this one gives away or is given away by (its explanation states the
+    #: other's answer): buried with it for the rest of the day once one is answered.
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +403,7 @@ def _common(reader: _ItemReader, kind: str, deck_id: str) -> dict[str, Any]:
     if target is not None and not 0 < target <= MAX_TARGET_SECONDS:
         raise reader.fail(f"target_seconds must be positive and at most "
                           f"{MAX_TARGET_SECONDS:g} (a day), not {target:g}")
+    related = _related(reader, item_id)
     return {
         "id": item_id,
         "kind": kind,
@@ -412,7 +416,34 @@ def _common(reader: _ItemReader, kind: str, deck_id: str) -> dict[str, Any]:
         "file": reader.file,
         "line": reader.line,
         "target_seconds": target,
+        "related": related,
     }
+
+
+#: Most ids a ``related`` list may name.
+MAX_RELATED = 50
+
+
+def _related(reader: _ItemReader, item_id: str) -> tuple[str, ...]:
+    """The optional ``related = ["id", ...]`` list: item ids in the id format, not the item's
+    own, no repeats. Whether they exist is for ``content check`` (the other item may be in
+    another deck)."""
+    raw = reader.raw.get("related", [])
+    if not isinstance(raw, list) or not all(isinstance(value, str) for value in raw):
+        raise reader.fail('related must be a list of item ids, e.g. related = '
+                          '["hw.h100_sxm.hbm_stacks"]')
+    if len(raw) > MAX_RELATED:
+        raise reader.fail(f"related names {len(raw)} items; at most {MAX_RELATED}")
+    for value in raw:
+        if not _ID.match(value):
+            raise reader.fail(f"related id {_shown(value)} must be lower-case letters, "
+                              "digits, '.', '_' or '-'")
+        if value == item_id:
+            raise reader.fail("related names the item itself")
+    repeated = sorted({value for value in raw if raw.count(value) > 1})
+    if repeated:
+        raise reader.fail(f"related names {repeated[0]!r} twice")
+    return tuple(raw)
 
 
 def _tolerance(reader: _ItemReader) -> str:
@@ -438,9 +469,9 @@ def _tolerance(reader: _ItemReader) -> str:
 
 
 _FACT_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "target_seconds",
-              "unit", "tolerance", "catalog", "value", "value_unit", "answers"}
+              "related", "unit", "tolerance", "catalog", "value", "value_unit", "answers"}
 _PROBLEM_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "target_seconds",
-                 "model", "output", "unit", "tolerance", "params", "presets"}
+                 "related", "model", "output", "unit", "tolerance", "params", "presets"}
 
 
 def _check_keys(reader: _ItemReader, allowed: set[str]) -> None:
@@ -568,7 +599,7 @@ def read_problem(reader: _ItemReader, deck_id: str) -> Problem:
 
 
 _OPEN_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "target_seconds",
-              "rounds", "model_answer", "key_points", "red_flags", "target_minutes"}
+              "related", "rounds", "model_answer", "key_points", "red_flags", "target_minutes"}
 
 
 def _phrasings(reader: _ItemReader, raw: Any, where: str) -> tuple[str, ...]:

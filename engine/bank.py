@@ -22,6 +22,12 @@ from content.loader import ContentError, Fact, Item, OpenQuestion, Problem, load
 _LEVEL_ORDER = {"L4": 0, "L5": 1, "L6": 2, "L7": 3, "L8": 4}
 #: New open questions come one per this many new short items in the daily drill.
 OPEN_EVERY = 5
+#: An id family bigger than this is a collection (``hw.rule.*``: 27 unrelated rules of
+#: thumb; ``open.design.*``: 14 interview questions), not the facets of one thing
+#: (``run.llama3_405b.*``: 11), so its members are not siblings by family alone. A family is
+#: also more than a first segment: ``units.ndr`` and ``units.adam`` are two facts of a
+#: player's deck ``units``, not facets of one thing (their ids have one dot).
+SIBLING_FAMILY_MAX = 12
 
 
 @dataclass
@@ -33,6 +39,7 @@ class ContentBank:
     errors: list[ContentError] = field(default_factory=list)
     _new_order: list[str] | None = field(default=None, init=False, repr=False)
     _new_order_json: str | None = field(default=None, init=False, repr=False)
+    _siblings: dict[str, frozenset[str]] | None = field(default=None, init=False, repr=False)
 
     def __contains__(self, item_id: object) -> bool:
         return item_id in self.items
@@ -75,6 +82,47 @@ class ContentBank:
 
             self._new_order_json = json.dumps(self.new_order())
         return self._new_order_json
+
+    def siblings(self, item_id: str) -> frozenset[str]:
+        """The items that give ``item_id`` away or are given away by it, as Anki's sibling
+        cards of one note: the same id family (the id up to its last dot, in ids of three
+        segments or more: ``run.llama3_405b.gpu_hours`` and ``run.llama3_405b.tokens``) when
+        the family has at most ``SIBLING_FAMILY_MAX`` items, facts read from the same catalog part
+        (``catalog = "h100_sxm.…"``), and the ``related`` lists, both ways (an item naming
+        another is its sibling, and the other is the item's). Only items in the bank; never
+        the item itself."""
+        if self._siblings is None:
+            self._siblings = self._sibling_index()
+        return self._siblings.get(item_id, frozenset())
+
+    def siblings_of(self, item_ids: Iterable[str]) -> frozenset[str]:
+        """Every sibling of any of ``item_ids`` (see ``siblings``)."""
+        found: set[str] = set()
+        for item_id in item_ids:
+            found |= self.siblings(item_id)
+        return frozenset(found)
+
+    def _sibling_index(self) -> dict[str, frozenset[str]]:
+        groups: dict[str, set[str]] = {}
+        for item_id, item in self.items.items():
+            if item_id.count(".") >= 2:
+                groups.setdefault("family:" + item_id.rsplit(".", 1)[0], set()).add(item_id)
+            if isinstance(item, Fact) and item.catalog:
+                groups.setdefault("catalog:" + item.catalog.split(".", 1)[0],
+                                  set()).add(item_id)
+        linked: dict[str, set[str]] = {item_id: set() for item_id in self.items}
+        for name, members in groups.items():
+            if name.startswith("family:") and len(members) > SIBLING_FAMILY_MAX:
+                continue
+            for item_id in members:
+                linked[item_id] |= members
+        for item_id, item in self.items.items():
+            for other in item.related:
+                if other in self.items:
+                    linked[item_id].add(other)
+                    linked[other].add(item_id)
+        return {item_id: frozenset(others - {item_id}) for item_id, others in linked.items()
+                if others - {item_id}}
 
     def _order_key(self, item_id: str) -> tuple[int, int]:
         return (_LEVEL_ORDER.get(self.items[item_id].level, 9), zlib.crc32(item_id.encode()))

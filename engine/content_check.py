@@ -439,6 +439,12 @@ def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
     report.facts = sum(isinstance(i, Fact) for i in items)
     report.problems = sum(isinstance(i, Problem) for i in items)
     report.open = sum(isinstance(i, OpenQuestion) for i in items)
+    for item in items:
+        unknown = [other for other in item.related if other not in bank.items]
+        if unknown:  # the item still loads; the unknown ids are simply not buried with it
+            report.errors.append(_item_error(
+                item, f"related names unknown item(s) {', '.join(unknown)}: check the ids "
+                "(they must be loaded alongside this deck, built in or in your deck folders)"))
     report.decks = len(decks)
     report.errors.sort(key=lambda e: (e.file, e.line or 0))
     return report

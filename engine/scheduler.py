@@ -3,6 +3,12 @@
 py-fsrs schedules in UTC with whole 24-hour days; a player thinks in local days that start at
 the rollover hour (04:00 by default, as in Anki), so "due today" means due before the next
 local rollover. Daily limits on new cards and reviews are counted per study day.
+
+Long-form items (open interview questions, and katas and cases to come) take 3-10 minutes
+each, so asking one again a minute after its model answer was read tests reading, not recall:
+they learn and relearn in steps of a day (``LONG_FORM_LEARNING_STEPS_MINUTES``), while numbers
+and facts keep the config's minute steps. One FSRS model (the same weights) serves both; only
+the same-day steps differ.
 """
 
 from __future__ import annotations
@@ -20,6 +26,13 @@ LEARNING, REVIEW, RELEARNING = 1, 2, 3
 #: ``meta`` key holding the player's accepted FSRS weights (``tpm-drill optimize`` writes them).
 SAVED_PARAMETERS_KEY = "fsrs_parameters"
 STATE_NAMES = {LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+
+#: Question kinds answered at length, which learn in day steps rather than minutes.
+LONG_FORM_KINDS = frozenset({"open", "kata", "case"})
+#: Their default learning and relearning steps: one day each (config keys to come:
+#: ``long_form_learning_steps_minutes``, ``long_form_relearning_steps_minutes``).
+LONG_FORM_LEARNING_STEPS_MINUTES: tuple[float, ...] = (1440.0,)
+LONG_FORM_RELEARNING_STEPS_MINUTES: tuple[float, ...] = (1440.0,)
 
 
 def study_day(moment: datetime, tz: tzinfo, rollover_hour: int) -> date:
@@ -46,20 +59,43 @@ class DayWindow:
 class Scheduler:
     """FSRS through py-fsrs, configured from the player's ``Config``."""
 
-    def __init__(self, config: Config, parameters: Sequence[float] | None = None) -> None:
-        """``parameters`` are the player's fitted FSRS weights (``tpm-drill optimize``), if any."""
+    def __init__(self, config: Config, parameters: Sequence[float] | None = None,
+                 long_form_learning_steps_minutes: Sequence[float] | None = None,
+                 long_form_relearning_steps_minutes: Sequence[float] | None = None) -> None:
+        """``parameters`` are the player's fitted FSRS weights (``tpm-drill optimize``), if any.
+
+        Long-form items' steps come from the arguments, else from the config's
+        ``long_form_learning_steps_minutes`` / ``long_form_relearning_steps_minutes`` once
+        it has them, else a day each.
+        """
         import fsrs
 
         self.config = config
         self._fsrs = fsrs
+        weights = {"parameters": tuple(parameters)} if parameters else {}
+
+        def minutes(values: Sequence[float]) -> tuple[timedelta, ...]:
+            return tuple(timedelta(minutes=m) for m in values)
+
         self._scheduler = fsrs.Scheduler(
             desired_retention=config.desired_retention,
-            learning_steps=tuple(timedelta(minutes=m) for m in config.learning_steps_minutes),
-            relearning_steps=tuple(
-                timedelta(minutes=m) for m in config.relearning_steps_minutes
-            ),
-            enable_fuzzing=True,
-            **({"parameters": tuple(parameters)} if parameters else {}),
+            learning_steps=minutes(config.learning_steps_minutes),
+            relearning_steps=minutes(config.relearning_steps_minutes),
+            enable_fuzzing=True, **weights,
+        )
+        self.long_form_learning_steps_minutes = tuple(
+            long_form_learning_steps_minutes
+            or getattr(config, "long_form_learning_steps_minutes", None)
+            or LONG_FORM_LEARNING_STEPS_MINUTES)
+        self.long_form_relearning_steps_minutes = tuple(
+            long_form_relearning_steps_minutes
+            or getattr(config, "long_form_relearning_steps_minutes", None)
+            or LONG_FORM_RELEARNING_STEPS_MINUTES)
+        self._long_form = fsrs.Scheduler(
+            desired_retention=config.desired_retention,
+            learning_steps=minutes(self.long_form_learning_steps_minutes),
+            relearning_steps=minutes(self.long_form_relearning_steps_minutes),
+            enable_fuzzing=True, **weights,
         )
         self.parameters = tuple(self._scheduler.parameters)
 
@@ -75,18 +111,22 @@ class Scheduler:
         return CardRow(card_id, fsrs_id, LEARNING, 0, None, None, now, None, 0, 0)
 
     def review(self, card: CardRow, rating: int, now: datetime,
-               duration_ms: int | None = None, tz: tzinfo = UTC) -> CardRow:
+               duration_ms: int | None = None, tz: tzinfo = UTC,
+               long_form: bool = False) -> CardRow:
         """The card's state after answering with ``rating`` (1 Again … 4 Easy) at ``now``.
 
-        With an interview date set, the desired retention is the planner's for that study day
-        (raised in the final days so every card is fresh on the day).
+        ``long_form`` (an open question, a kata, a case: see ``LONG_FORM_KINDS``) uses the
+        day-long learning steps instead of the config's minutes. With an interview date set,
+        the desired retention is the planner's for that study day (raised in the final days
+        so every card is fresh on the day).
         """
         from engine.planner import retention_for_day  # the planner imports this module
 
-        self._scheduler.desired_retention = retention_for_day(
+        scheduler = self._long_form if long_form else self._scheduler
+        scheduler.desired_retention = retention_for_day(
             self.config, study_day(now, tz, self.config.day_rollover_hour), self.parameters)
         fsrs_card = self._to_fsrs(card)
-        updated, _log = self._scheduler.review_card(
+        updated, _log = scheduler.review_card(
             fsrs_card, self._fsrs.Rating(rating), review_datetime=now.astimezone(UTC),
             review_duration=duration_ms,
         )
@@ -100,10 +140,21 @@ class Scheduler:
         )
 
     def retrievability(self, card: CardRow, now: datetime) -> float:
-        """Probability of recall now, from the card's stability (1.0 for an unseen card)."""
-        if card.stability is None:
+        """Probability of recall at ``now``, FSRS-6's forgetting curve over the time since
+        the card's last review (1.0 for a card never reviewed).
+
+        R(t) = (1 + F·t/S)^(−w20), F = 0.9^(−1/w20) − 1, with ``t`` in fractional days.
+        py-fsrs's ``get_card_retrievability`` counts whole days (``timedelta.days``), so every
+        card reviewed in the last 24 hours reads 100 %: issue #12 saw "recall now 100 %" for
+        every topic after a week. A card of stability 2.3 days reviewed 12 hours ago is
+        ~97 % here.
+        """
+        if card.stability is None or card.last_review is None or card.stability <= 0:
             return 1.0
-        return float(self._scheduler.get_card_retrievability(self._to_fsrs(card), now))
+        elapsed_days = max(0.0, (now - card.last_review).total_seconds() / 86_400.0)
+        decay = -float(self.parameters[20])
+        factor = 0.9 ** (1.0 / decay) - 1.0
+        return float((1.0 + factor * elapsed_days / card.stability) ** decay)
 
     def _to_fsrs(self, card: CardRow) -> Any:
         return self._fsrs.Card(

@@ -1,10 +1,15 @@
 """Study sessions: pick -> pose -> grade -> record -> next.
 
 A ``StudySession`` is what a screen drives: ``next_question()``, then ``submit(text)`` (or
-``dont_know()``), then optionally ``override(rating)``. The review and the card's new FSRS state
-are committed before ``submit`` returns, so feedback is never shown for an answer that is not
-stored. What to ask next is a ``Picker``'s job: the daily drill picks due cards, then new ones;
-weak-area and loop sessions will bring their own pickers.
+``dont_know()``), then optionally ``override(rating)`` or ``undo()``. The review and the card's
+new FSRS state are committed before ``submit`` returns, so feedback is never shown for an answer
+that is not stored. What to ask next is a ``Picker``'s job: the daily drill picks due cards,
+then new ones, leaving the siblings of today's answers buried until tomorrow; weak-area, loop
+and custom-study sessions bring their own pickers.
+
+Nothing typed is lost: while the player types, the screen keeps a draft with
+``save_draft(text)`` (stored under ``draft_key``), restores it with ``draft()`` when the card
+or the loop comes back, and the recorded answer deletes it in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from engine import finite_or_none
 from engine.bank import ContentBank
 from engine.clock import Clock
 from engine.questions import PoseError, Question, pose
-from engine.scheduler import LEARNING, RELEARNING, REVIEW, Scheduler
-from engine.store import CardRow, ReviewRecord, Store, iso
+from engine.scheduler import LEARNING, LONG_FORM_KINDS, RELEARNING, REVIEW, Scheduler
+from engine.store import CardRow, ReviewRecord, Store, UndoError, from_iso, iso
 from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
 
 if TYPE_CHECKING:  # the graders load on the first answer (or the app's warm-up), not at start
@@ -36,6 +41,17 @@ DONT_KNOW = {"?", "idk", "dont know", "don't know", "i don't know", "no idea"}
 
 #: Learning cards due within this long are served when nothing else is left (Anki's default).
 LEARN_AHEAD = timedelta(minutes=20)
+
+
+def card_draft_key(item_id: str) -> str:
+    """The draft of an answer to a card outside a loop: one per card, whatever the session."""
+    return f"card:{item_id}"
+
+
+def loop_draft_key(session_id: int, item_id: str) -> str:
+    """The draft of an answer in a loop: one per loop and item, so a later loop asking the
+    same item starts blank."""
+    return f"loop:{session_id}:{item_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +75,15 @@ class Feedback:
     duration_seconds: float
     overridden: bool = False
     self_score: float | None = None
+    #: What was typed when a loop round's time ran out (see ``StudySession.submit``).
+    cut_off: bool = False
 
     @property
     def verdict(self) -> str:
-        """exact / close / off for numbers and text, "scored" for open answers."""
+        """exact / close / off for numbers and text, "scored" for open answers; "unreadable"
+        for a number cut off by the clock that does not read."""
         if self.grade is None:
-            return "don't know"
+            return "unreadable" if self.cut_off and self.answer_text != "?" else "don't know"
         if _is_rubric(self.grade):
             return "scored"
         return self.grade.band
@@ -81,8 +100,54 @@ class Feedback:
 
 
 @dataclass(frozen=True, slots=True)
+class Undone:
+    """An answer taken back: its question is being asked again, ``answer_text`` is what was
+    typed (also restored as the card's draft), ``rating`` what it had been given."""
+
+    question: Question
+    answer_text: str
+    review_id: int
+    rating: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """What a screen shows when a session is left (with q, or when the queue empties).
+
+    Counts are of this session's recorded answers (taken-back ones excluded; ``undone``
+    counts those): ``right`` within the exact band, ``close``, ``off`` (including an answer
+    unreadable when a loop's time ran out), ``dont_know``, and ``open_answers`` scored on
+    their key points. ``ratings`` maps 1 Again … 4 Easy to how many were given (after
+    overrides and self-checks). ``seconds_spent`` runs from the session's start to its end
+    (or now); ``seconds_answering`` adds up the time spent on each question. ``next_due`` is
+    the earliest due time of any card still in the bank (in the past: more is due now).
+    """
+
+    answers: int
+    right: int
+    close: int
+    off: int
+    dont_know: int
+    open_answers: int
+    new_cards: int
+    undone: int
+    ratings: dict[int, int]
+    seconds_spent: float
+    seconds_answering: float
+    next_due: datetime | None
+
+    @property
+    def minutes_spent(self) -> float:
+        return self.seconds_spent / 60.0
+
+
+@dataclass(frozen=True, slots=True)
 class TodayCounts:
-    """What the home screen shows about today."""
+    """What the home screen shows about today.
+
+    ``buried`` counts the cards the daily drill holds back until tomorrow because a sibling
+    was answered today (see ``DuePicker``); they are not in ``due_review``/``new_available``.
+    """
 
     day: date
     due_learning: int
@@ -93,6 +158,7 @@ class TodayCounts:
     streak_days: int
     next_due: datetime | None
     plan: InterviewPlan | None = None
+    buried: int = 0
 
     @property
     def due_total(self) -> int:
@@ -168,22 +234,29 @@ def _today_counts(
     window = scheduler.window(now, clock.local_tz())
     config = scheduler.config
     unseen = unseen_count(bank, store)
+    buried = buried_today(store, bank, window.start)
+    start_key = iso(window.start)
     if needs_all_cards(scheduler, window.day):
         cards = todays_cards(store, bank, scheduler, clock)
         today = day_plan(cards, unseen, scheduler, clock)
         learning = sum(1 for c in cards.values() if c.state != REVIEW and c.due < window.end)
-        due_reviews = len(today.review_ids)
+        held = {i for i in today.review_ids
+                if i in buried and iso(cards[i].due) >= start_key}
+        due_reviews = len(today.review_ids) - len(held)
         plan, new_limit = today.plan, today.new_limit
     else:  # no plan: counts straight from the due index, no card objects
-        due = [state for card_id, state, _due in store.due_brief(window.end)
-               if card_id in bank]
-        learning = sum(1 for state in due if state != REVIEW)
-        due_reviews = len(due) - learning
+        due = [(card_id, state, due_text) for card_id, state, due_text
+               in store.due_brief(window.end) if card_id in bank]
+        learning = sum(1 for _id, state, _due in due if state != REVIEW)
+        held = {card_id for card_id, state, due_text in due
+                if state == REVIEW and card_id in buried and due_text >= start_key}
+        due_reviews = len(due) - learning - len(held)
         plan, new_limit = None, config.new_per_day
+    buried_new = store.count_unseen(_ids_json(bank.new_order(), buried)) if buried else 0
     reviews_done = store.review_cards_reviewed_since(window.start)
     review_due = min(due_reviews, max(0, config.reviews_per_day - reviews_done))
     new_done = store.new_cards_since(window.start)
-    new_available = min(unseen, max(0, new_limit - new_done))
+    new_available = min(unseen - buried_new, max(0, new_limit - new_done))
     return TodayCounts(
         day=window.day,
         due_learning=learning,
@@ -194,7 +267,21 @@ def _today_counts(
         streak_days=store.streak_days(window.day),
         next_due=store.next_due(bank.items),
         plan=plan,
+        buried=len(held) + buried_new,
     )
+
+
+def buried_today(store: Store, bank: ContentBank, day_start_at: datetime) -> frozenset[str]:
+    """The cards the daily drill holds back for the rest of the study day that began at
+    ``day_start_at``: the siblings (``ContentBank.siblings``) of every card answered since,
+    in any mode and any window, so it holds across sessions and instances."""
+    return bank.siblings_of(store.cards_answered_since(day_start_at))
+
+
+def _ids_json(ids: Sequence[str], among: frozenset[str]) -> str:
+    import json
+
+    return json.dumps([item_id for item_id in ids if item_id in among])
 
 
 class DuePicker:
@@ -202,6 +289,15 @@ class DuePicker:
 
     Limits are per study day. When only learning cards due in the next 20 minutes remain,
     they are served early rather than ending the drill (Anki's learn-ahead).
+
+    Siblings bury each other, as in Anki: once a card is answered, the cards related to it
+    (``ContentBank.siblings``: same id family, same catalog part, a declared ``related``
+    list) are neither introduced as new nor reviewed for the rest of the study day, since
+    one's explanation gives the other away ("HBM3, 5 stacks" before "Which HBM generation…").
+    Learning and relearning cards are still served (their steps are minutes). A review that
+    was already due before today is not held back again, so burying delays a review by at
+    most one day: a family of 27 rules of thumb, several due each day while young, would
+    otherwise be served one a day and never catch up.
     """
 
     def pick(self, session: StudySession) -> str | None:
@@ -243,14 +339,17 @@ class DuePicker:
             end_key = iso(window.end)
             review_ids = frozenset(e[0] for e in due if e[1] == REVIEW and e[2] < end_key)
             new_limit = config.new_per_day
+        buried = buried_today(store, bank, window.start)
+        start_key = iso(window.start)
         if store.review_cards_reviewed_since(window.start) < config.reviews_per_day:
-            reviews = [e for e in due if e[0] in review_ids]
+            reviews = [e for e in due if e[0] in review_ids
+                       and not (e[0] in buried and e[2] >= start_key)]
             if reviews:
                 return earliest(reviews)
         if store.new_cards_since(window.start) < new_limit:
-            skipped = len(session.unservable)
-            for item_id in store.unseen_among(bank.new_order_json(), skipped + 1):
-                if item_id not in session.unservable:
+            skipped = session.unservable | buried
+            for item_id in store.unseen_among(bank.new_order_json(), len(skipped) + 1):
+                if item_id not in skipped:
                     return item_id
         ahead = [e for e in due if e[1] in (LEARNING, RELEARNING) and e[2] <= ahead_key]
         return earliest(ahead)
@@ -277,12 +376,34 @@ class StudySession:
     loop_round: str | None = None
     _asked_at: float = 0.0
     _rng: Any = None
+    _last_answer: Feedback | None = None
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)  # seeds per question; numpy only when posing
         if not self.session_id:
+            extra = getattr(self.picker, "session_config", None) or {}
             self.session_id = self.store.start_session(
-                self.mode, self.clock.now(), {"seed": self.seed})
+                self.mode, self.clock.now(), {"seed": self.seed, **extra})
+
+    # -- drafts ---------------------------------------------------------------------------
+
+    def draft_key(self, item_id: str | None = None) -> str:
+        """Where the draft of an answer to ``item_id`` (default: the question asked) is kept:
+        per card, or per loop and card in a loop (see ``card_draft_key``)."""
+        if item_id is None:
+            item_id = self._require_question().item_id
+        if self.mode == "loop":
+            return loop_draft_key(self.session_id, item_id)
+        return card_draft_key(item_id)
+
+    def save_draft(self, text: str) -> None:
+        """Keep what is typed for the question being asked (blank deletes the draft); cheap
+        enough to call every few keystrokes. A recorded answer deletes it."""
+        self.store.save_draft(self.draft_key(), text, self.clock.now())
+
+    def draft(self) -> str | None:
+        """The draft of an answer to the question being asked, to put back in the box."""
+        return self.store.draft(self.draft_key())
 
     # -- asking ---------------------------------------------------------------------------
 
@@ -309,8 +430,15 @@ class StudySession:
 
     # -- answering ------------------------------------------------------------------------
 
-    def submit(self, answer_text: str) -> Feedback | Retry:
-        """Grade and record an answer; a ``Retry`` (nothing recorded) if it cannot be graded."""
+    def submit(self, answer_text: str, *, cut_off: bool = False) -> Feedback | Retry:
+        """Grade and record an answer; a ``Retry`` (nothing recorded) if it cannot be graded.
+
+        ``cut_off``: the text is what was typed when a loop round's time ran out (see
+        ``LoopSession.time_up``). There is no re-entering then, so it is graded as it stands:
+        an open answer of a word or two is scored on what it covers, and a number that does
+        not read is recorded as ``unreadable`` (rated Again, the text kept). The review is
+        marked ``cut_off``.
+        """
         from grading.numeric import Tolerance, grade_numeric
         from grading.quantity import AnswerError
         from grading.rubric import score_open
@@ -319,19 +447,19 @@ class StudySession:
         question = self._require_question()
         text = answer_text.strip()
         if text.lower() in DONT_KNOW:
-            return self.dont_know()
+            return self.dont_know(cut_off=cut_off)
         if question.kind == "text":
             text_grade = grade_text(text, question.answers)
             seconds = self._elapsed()
             rating = suggest_rating(text_grade.band, seconds, question.target_seconds)
-            return self._record(question, text, text_grade, rating, seconds)
+            return self._record(question, text, text_grade, rating, seconds, cut_off=cut_off)
         if question.kind == "open":
-            if len(text.split()) < 3:
+            if len(text.split()) < 3 and not cut_off:
                 return Retry("Say a little more: an interview answer needs a few sentences "
                              "(or ? if you don't know).", "unparsed")
             result = score_open(text, question.key_points, question.red_flags)
             return self._record(question, text, result, rating_for_open(result.auto_score),
-                                self._elapsed())
+                                self._elapsed(), cut_off=cut_off)
         try:
             # The prompt lets a plain-number card take the unit it names ("16 bytes"), and
             # holds a fact that asks for a conversion to the unit it asks for.
@@ -340,10 +468,13 @@ class StudySession:
                                   prompt=question.prompt,
                                   conversion_card=question.kind == "fact")
         except AnswerError as error:
-            return Retry(str(error), error.band)
+            if not cut_off:
+                return Retry(str(error), error.band)
+            return self._record(question, text, None, AGAIN, self._elapsed(), cut_off=True,
+                                band="unreadable")
         seconds = self._elapsed()
         rating = suggest_rating(grade.band, seconds, question.target_seconds)
-        return self._record(question, text, grade, rating, seconds)
+        return self._record(question, text, grade, rating, seconds, cut_off=cut_off)
 
     def self_check(self, ticked: Sequence[bool]) -> Feedback:
         """The player ticks the key points they really covered; the rating follows the score.
@@ -365,13 +496,14 @@ class StudySession:
         self._rerate(previous, rating, self_score=score, is_override=False)
         self.feedback = replace(previous, rating=rating, suggested_rating=rating,
                                 self_score=score)
-        return self.feedback
+        return self._remember(self.feedback)
 
-    def dont_know(self) -> Feedback:
+    def dont_know(self, *, cut_off: bool = False) -> Feedback:
         """Record "don't know": rated Again, the answer shown."""
         question = self._require_question()
         seconds = self._elapsed()
-        return self._record(question, "?", None, suggest_rating(None), seconds)
+        return self._record(question, "?", None, suggest_rating(None), seconds,
+                            cut_off=cut_off)
 
     def override(self, rating: int) -> Feedback:
         """Replace the suggested rating of the answer just given (1 Again … 4 Easy)."""
@@ -385,7 +517,71 @@ class StudySession:
         self._rerate(previous, rating)
         self.feedback = replace(previous, rating=rating,
                                 overridden=rating != previous.suggested_rating)
-        return self.feedback
+        return self._remember(self.feedback)
+
+    def undo(self) -> Undone:
+        """Take back the last rated answer of this session (Anki's undo), in one transaction.
+
+        The card gets back its schedule from before the answer, the review leaves the
+        history and the running totals and is kept in ``undone_reviews`` (see
+        ``Store.undo_review``), the typed text becomes the card's draft again, and the
+        question is asked again (a question picked meanwhile goes back to its picker).
+        Only the most recent answer can be taken back, once, and only while its card was
+        not answered again since (in another window): otherwise ``UndoError`` says why. A
+        loop is an interview and has no undo.
+        """
+        last = self._last_answer
+        if self.mode == "loop":
+            raise UndoError("a loop is an interview: an answer given cannot be taken back")
+        if last is None:
+            raise UndoError("nothing to undo: no answer given in this session since the "
+                            "last undo")
+        item_id = last.question.item_id
+        row = self.store.undo_review(last.review_id, self.clock.now(),
+                                     draft_key=self.draft_key(item_id))
+        pending = self.question if self.feedback is None else None
+        if pending is not None and pending.item_id != item_id:
+            putback = getattr(self.picker, "putback", None)
+            if putback is not None:
+                putback(pending.item_id)
+        self._last_answer = None
+        self.answered = max(0, self.answered - 1)
+        self.question, self.feedback = last.question, None
+        self._asked_at = self.clock.monotonic()
+        return Undone(last.question, str(row["answer_text"]), last.review_id,
+                      int(row["rating"]))
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether ``undo()`` has an answer to take back (it may still find the card was
+        answered in another window since)."""
+        return self._last_answer is not None and self.mode != "loop"
+
+    def summary(self) -> SessionSummary:
+        """This session so far: answers by verdict, new cards, ratings, time, next due."""
+        rows = self.store.reviews(self.session_id)
+        bands = [row["band"] for row in rows]
+        ratings = {rating: 0 for rating in range(AGAIN, EASY + 1)}
+        for row in rows:
+            ratings[int(row["rating"])] = ratings.get(int(row["rating"]), 0) + 1
+        session = self.store.session(self.session_id)
+        now = self.clock.now()
+        started = from_iso(session["started_at"]) if session else now
+        ended = from_iso(session["ended_at"]) if session and session["ended_at"] else now
+        return SessionSummary(
+            answers=len(rows),
+            right=bands.count("exact"),
+            close=bands.count("close"),
+            off=bands.count("off") + bands.count("unreadable"),
+            dont_know=bands.count("dont_know"),
+            open_answers=bands.count("scored"),
+            new_cards=sum(1 for row in rows if row["was_new"]),
+            undone=self.store.undo_count(session_id=self.session_id),
+            ratings=ratings,
+            seconds_spent=max(0.0, (ended - started).total_seconds()),
+            seconds_answering=sum((row["duration_ms"] or 0) for row in rows) / 1000.0,
+            next_due=self.store.next_due(self.bank.items),
+        )
 
     def _rerate(self, previous: Feedback, rating: int, self_score: float | None = None,
                 is_override: bool | None = None) -> None:
@@ -393,9 +589,12 @@ class StudySession:
         duration_ms = round(previous.duration_seconds * 1000)
         tz = self.clock.local_tz()
 
+        long_form = previous.question.kind in LONG_FORM_KINDS
+
         def reschedule(card_before: CardRow, reviewed_at: datetime) -> CardRow:
             """Read inside the store's write transaction, like an answer (see ``_record``)."""
-            return self.scheduler.review(card_before, rating, reviewed_at, duration_ms, tz=tz)
+            return self.scheduler.review(card_before, rating, reviewed_at, duration_ms, tz=tz,
+                                         long_form=long_form)
 
         self.store.override_rating(previous.review_id, rating, reschedule,
                                    self_score=self_score, is_override=is_override)
@@ -416,28 +615,35 @@ class StudySession:
     def _elapsed(self) -> float:
         return max(0.0, self.clock.monotonic() - self._asked_at)
 
+    def _remember(self, feedback: Feedback) -> Feedback:
+        """Keep ``feedback`` as the answer ``undo`` takes back."""
+        self._last_answer = feedback
+        return feedback
+
     def _record(self, question: Question, text: str,
                 grade: Grade | TextGrade | RubricResult | None, rating: int,
-                seconds: float) -> Feedback:
+                seconds: float, cut_off: bool = False, band: str = "dont_know") -> Feedback:
         now = self.clock.now()
         duration_ms = round(seconds * 1000)
         tz = self.clock.local_tz()
+        long_form = question.kind in LONG_FORM_KINDS
 
         def schedule(stored: CardRow | None) -> tuple[CardRow, CardRow]:
             """The card as stored right now (read inside the store's write transaction, so
             another instance's answer to it cannot be overwritten) and its new state."""
             card = stored or self.scheduler.new_card(
                 question.item_id, self.store.next_fsrs_id(), now)
-            return card, self.scheduler.review(card, rating, now, duration_ms, tz=tz)
+            return card, self.scheduler.review(card, rating, now, duration_ms, tz=tz,
+                                               long_form=long_form)
 
         window = self.scheduler.window(now, tz)
         record = ReviewRecord(
             card_id=question.item_id, reviewed_at=now, study_day=window.day, rating=rating,
             mode=self.mode, kind=question.kind, topic=question.topic,
             session_id=self.session_id, answer_text=text,
-            display_unit=question.display_unit, band="dont_know",
+            display_unit=question.display_unit, band=band,
             params=_jsonable(question.params), seed=question.seed, duration_ms=duration_ms,
-            suggested_rating=rating, loop_round=self.loop_round,
+            suggested_rating=rating, loop_round=self.loop_round, cut_off=cut_off,
         )
         from grading.numeric import Grade
         from grading.rubric import RubricResult
@@ -450,16 +656,20 @@ class StudySession:
             record.log10_error = finite_or_none(grade.log10_error)
             if grade.interval:
                 record.interval_lo, record.interval_hi = grade.interval
+            record.slip = grade.slip
         elif isinstance(grade, TextGrade):
             record.band = grade.band
         elif isinstance(grade, RubricResult):
             record.band = "scored"
             record.auto_score = grade.auto_score
-        review_id = self.store.record_review(record, schedule)  # fills card_before, was_new
+        # Fills card_before and was_new, and deletes the answer's draft in the same commit.
+        review_id = self.store.record_review(record, schedule,
+                                             draft_key=self.draft_key(question.item_id))
         self.answered += 1
         self.last_card_id = question.item_id
-        self.feedback = Feedback(question, text, grade, rating, rating, review_id, seconds)
-        return self.feedback
+        self.feedback = Feedback(question, text, grade, rating, rating, review_id, seconds,
+                                 cut_off=cut_off)
+        return self._remember(self.feedback)
 
 
 

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from engine.clock import Clock
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: How long a writer waits for another instance's transaction before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
 #: A writer waits in steps this long, calling ``Store.on_wait`` between them (ms), so a screen
@@ -81,6 +81,11 @@ class StoreError(RuntimeError):
     def __init__(self, message: str, kind: str = "other") -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class UndoError(RuntimeError):
+    """An answer cannot be taken back: there is none, or its card was answered again since
+    (by another window on the same file), so undoing it would throw that answer away."""
 
 
 def _lost(doing: str, verb: str = "was not saved") -> str:
@@ -304,6 +309,10 @@ class ReviewRecord:
     auto_score: float | None = None
     self_score: float | None = None
     loop_round: str | None = None
+    #: The slip the grade named ("bits vs bytes"), kept out of the bias figure.
+    slip: str | None = None
+    #: The answer was what had been typed when a loop round's time ran out.
+    cut_off: bool = False
 
 
 _MIGRATIONS: dict[int, str] = {
@@ -406,17 +415,19 @@ _MIGRATIONS: dict[int, str] = {
 }
 
 
-# -- running totals (schema 5) ----------------------------------------------------------------
+# -- running totals (schema 5, rebuilt in 6) --------------------------------------------------
 #
 # Stats and weak areas used to aggregate every review on every open: 1.1 s on five years
 # (500,000 reviews). Schema 5 keeps the sums up to date instead, in tables maintained by
 # triggers inside the very transaction that writes the review, so they can never disagree
-# with ``reviews`` (any writer, any path: an answer, an override, a self-check, a delete).
-# Reading them costs topics × buckets rows, not history.
+# with ``reviews`` (any writer, any path: an answer, an override, a self-check, an undo).
+# Reading them costs topics × buckets rows, not history. Schema 6 rebuilds them with two more
+# sums (graded answers and how far they missed the band, for weak areas) and a second set of
+# error buckets without the answers whose grade named a slip (the bias figure).
 
-#: What one review adds to each running total: (column, SQL on the row ``{r}``).
+#: What one review adds to each running total in schema 5: (column, SQL on the row ``{r}``).
 #: ``state_before = 2``: the card was in review state (the base of true retention).
-TOTAL_TERMS: tuple[tuple[str, str], ...] = (
+_TOTAL_TERMS_V5: tuple[tuple[str, str], ...] = (
     ("answers", "1"),
     ("review_answers", "IFNULL({r}.state_before = 2, 0)"),
     ("review_passed", "IFNULL({r}.state_before = 2 AND {r}.rating > 1, 0)"),
@@ -429,12 +440,29 @@ TOTAL_TERMS: tuple[tuple[str, str], ...] = (
     ("gap_answers", "{r}.self_score IS NOT NULL AND {r}.auto_score IS NOT NULL"),
     ("gap_sum", "IFNULL({r}.self_score - {r}.auto_score, 0.0)"),
 )
+#: What a graded answer's band says about it: 0 inside the exact band, 0.5 in the close band,
+#: 1 outside (off), unanswered (don't know) or unreadable when time ran out. Open answers
+#: ("scored") are not band-graded and are left out.
+BAND_MISS = {"exact": 0.0, "close": 0.5, "off": 1.0, "dont_know": 1.0, "unreadable": 1.0}
+_BAND_LIST = ", ".join(f"'{band}'" for band in BAND_MISS)
+_MISS_CASE = "CASE {r}.band " + " ".join(
+    f"WHEN '{band}' THEN {miss}" for band, miss in BAND_MISS.items()) + " ELSE 0.0 END"
+#: The running totals of schema 6: schema 5's, plus the band-graded answers and the sum of
+#: their misses (see ``BAND_MISS``).
+TOTAL_TERMS: tuple[tuple[str, str], ...] = (
+    *_TOTAL_TERMS_V5,
+    ("graded_answers", f"IFNULL({{r}}.band IN ({_BAND_LIST}), 0)"),
+    ("miss_sum", _MISS_CASE),
+)
 #: The per-day totals: answers (the heatmap, the streak) and true-retention counts.
 DAY_TERMS = TOTAL_TERMS[:3]
 #: A numeric answer's signed log10 error floored to 0.01 decade, as an integer bucket.
 #: SQLite has no FLOOR without its optional math functions and CAST truncates toward zero,
 #: so the value is shifted positive first (no answer is 1000 decades off).
 BUCKET_SQL = "CAST(({r}.log10_error + 1000.0) * 100.0 AS INTEGER) - 100000"
+#: Which numeric answers count toward the bias (schema 6's ``bias_buckets``): a slip the
+#: grader named (bits for bytes, a fraction for a percent) is a slip, not a lean.
+BIAS_WHERE = "{r}.log10_error IS NOT NULL AND {r}.slip IS NULL"
 
 
 def _total_columns(terms: tuple[tuple[str, str], ...]) -> str:
@@ -459,18 +487,27 @@ def _upsert(table: str, keys: tuple[tuple[str, str], ...],
             f"DO UPDATE SET {', '.join(updates)};")
 
 
-def _contribution(row: str, sign: str) -> str:
-    """Every running total's change for one review row (``NEW`` or ``OLD``)."""
+def _bucket_upsert(table: str, row: str, sign: str, where: str) -> str:
     bucket = BUCKET_SQL.format(r=row)
-    return "\n".join((
-        _upsert("day_totals", (("study_day", "{r}.study_day"),), DAY_TERMS, row, sign),
-        _upsert("topic_totals", (("topic", "{r}.topic"),), TOTAL_TERMS, row, sign),
-        _upsert("card_totals", (("card_id", "{r}.card_id"),), TOTAL_TERMS, row, sign,
+    return (f"INSERT INTO {table} (topic, bucket, answers) SELECT {row}.topic, {bucket}, "
+            f"{sign}1 WHERE {where.format(r=row)} "
+            f"ON CONFLICT (topic, bucket) DO UPDATE SET answers = answers + excluded.answers;")
+
+
+def _contribution(row: str, sign: str, terms: tuple[tuple[str, str], ...],
+                  bias: bool) -> str:
+    """Every running total's change for one review row (``NEW`` or ``OLD``)."""
+    day_terms = terms[:3]
+    parts = [
+        _upsert("day_totals", (("study_day", "{r}.study_day"),), day_terms, row, sign),
+        _upsert("topic_totals", (("topic", "{r}.topic"),), terms, row, sign),
+        _upsert("card_totals", (("card_id", "{r}.card_id"),), terms, row, sign,
                 labels=(("topic", "{r}.topic"),)),
-        f"INSERT INTO error_buckets (topic, bucket, answers) SELECT {row}.topic, {bucket}, "
-        f"{sign}1 WHERE {row}.log10_error IS NOT NULL "
-        f"ON CONFLICT (topic, bucket) DO UPDATE SET answers = answers + excluded.answers;",
-    ))
+        _bucket_upsert("error_buckets", row, sign, "{r}.log10_error IS NOT NULL"),
+    ]
+    if bias:
+        parts.append(_bucket_upsert("bias_buckets", row, sign, BIAS_WHERE))
+    return "\n".join(parts)
 
 
 def _backfill(table: str, keys: tuple[str, ...], terms: tuple[tuple[str, str], ...],
@@ -481,40 +518,96 @@ def _backfill(table: str, keys: tuple[str, ...], terms: tuple[tuple[str, str], .
     return f"INSERT INTO {table} ({names}) SELECT {group}, {sums} FROM reviews GROUP BY 1"
 
 
-_TOTALS_MIGRATION = f"""
-CREATE TABLE IF NOT EXISTS day_totals (study_day TEXT PRIMARY KEY, {_total_columns(DAY_TERMS)});
-CREATE TABLE IF NOT EXISTS topic_totals (topic TEXT PRIMARY KEY, {_total_columns(TOTAL_TERMS)});
+def _totals_script(terms: tuple[tuple[str, str], ...], bias: bool,
+                   watched: str) -> str:
+    """Create the running-totals tables and their triggers, and fill them from ``reviews``.
+
+    ``watched`` are the review columns whose update re-counts the row."""
+    day_terms = terms[:3]
+    bias_table = ("CREATE TABLE IF NOT EXISTS bias_buckets (topic TEXT NOT NULL, bucket "
+                  "INTEGER NOT NULL, answers INTEGER NOT NULL, PRIMARY KEY (topic, bucket));"
+                  if bias else "")
+    bias_fill = (f"INSERT INTO bias_buckets (topic, bucket, answers) SELECT topic, "
+                 f"{BUCKET_SQL.format(r='reviews')}, COUNT(*) FROM reviews "
+                 f"WHERE {BIAS_WHERE.format(r='reviews')} GROUP BY 1, 2;" if bias else "")
+    return f"""
+CREATE TABLE IF NOT EXISTS day_totals (study_day TEXT PRIMARY KEY, {_total_columns(day_terms)});
+CREATE TABLE IF NOT EXISTS topic_totals (topic TEXT PRIMARY KEY, {_total_columns(terms)});
 CREATE TABLE IF NOT EXISTS card_totals (card_id TEXT PRIMARY KEY, topic TEXT NOT NULL,
-    {_total_columns(TOTAL_TERMS)});
+    {_total_columns(terms)});
 CREATE TABLE IF NOT EXISTS error_buckets (topic TEXT NOT NULL, bucket INTEGER NOT NULL,
     answers INTEGER NOT NULL, PRIMARY KEY (topic, bucket));
+{bias_table}
 CREATE TRIGGER IF NOT EXISTS reviews_totals_insert AFTER INSERT ON reviews BEGIN
-{_contribution("NEW", "")}
+{_contribution("NEW", "", terms, bias)}
 END;
 CREATE TRIGGER IF NOT EXISTS reviews_totals_delete AFTER DELETE ON reviews BEGIN
-{_contribution("OLD", "-")}
+{_contribution("OLD", "-", terms, bias)}
 END;
-CREATE TRIGGER IF NOT EXISTS reviews_totals_update AFTER UPDATE OF card_id, study_day, topic,
-    rating, state_before, log10_error, auto_score, self_score ON reviews BEGIN
-{_contribution("OLD", "-")}
-{_contribution("NEW", "")}
+CREATE TRIGGER IF NOT EXISTS reviews_totals_update AFTER UPDATE OF {watched} ON reviews BEGIN
+{_contribution("OLD", "-", terms, bias)}
+{_contribution("NEW", "", terms, bias)}
 END;
-{_backfill("day_totals", ("study_day",), DAY_TERMS, "study_day")};
-{_backfill("topic_totals", ("topic",), TOTAL_TERMS, "topic")};
-{_backfill("card_totals", ("card_id", "topic"), TOTAL_TERMS, "card_id, MAX(topic)")};
+{_backfill("day_totals", ("study_day",), day_terms, "study_day")};
+{_backfill("topic_totals", ("topic",), terms, "topic")};
+{_backfill("card_totals", ("card_id", "topic"), terms, "card_id, MAX(topic)")};
 INSERT INTO error_buckets (topic, bucket, answers)
     SELECT topic, {BUCKET_SQL.format(r="reviews")}, COUNT(*) FROM reviews
     WHERE log10_error IS NOT NULL GROUP BY 1, 2;
-CREATE INDEX IF NOT EXISTS reviews_intervals ON reviews (topic) WHERE interval_lo IS NOT NULL;
+{bias_fill}
 """
-_MIGRATIONS[5] = _TOTALS_MIGRATION
+
+
+_MIGRATIONS[5] = _totals_script(
+    _TOTAL_TERMS_V5, bias=False,
+    watched="card_id, study_day, topic, rating, state_before, log10_error, auto_score, "
+            "self_score") + \
+    "CREATE INDEX IF NOT EXISTS reviews_intervals ON reviews (topic) " \
+    "WHERE interval_lo IS NOT NULL;\n"
+
+# 6 (issue #12): drafts of unsent answers; undone answers kept (nothing typed is lost); the
+# slip a grade named and whether an answer was cut off by a loop's clock; the running totals
+# rebuilt with schema 6's sums and the bias buckets (a rebuild, not ALTERs, so the triggers and
+# the tables cannot disagree: ~2 s once on five years).
+_MIGRATIONS[6] = """
+CREATE TABLE IF NOT EXISTS drafts (
+    key TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS undone_reviews (
+    id INTEGER PRIMARY KEY,
+    review_id INTEGER NOT NULL,
+    card_id TEXT NOT NULL,
+    session_id INTEGER,
+    mode TEXT NOT NULL,
+    study_day TEXT NOT NULL,
+    undone_at TEXT NOT NULL,
+    review_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS undone_reviews_session ON undone_reviews (session_id);
+ALTER TABLE reviews ADD COLUMN slip TEXT;
+ALTER TABLE reviews ADD COLUMN cut_off INTEGER NOT NULL DEFAULT 0;
+DROP TRIGGER IF EXISTS reviews_totals_insert;
+DROP TRIGGER IF EXISTS reviews_totals_delete;
+DROP TRIGGER IF EXISTS reviews_totals_update;
+DROP TABLE IF EXISTS day_totals;
+DROP TABLE IF EXISTS topic_totals;
+DROP TABLE IF EXISTS card_totals;
+DROP TABLE IF EXISTS error_buckets;
+""" + _totals_script(
+    TOTAL_TERMS, bias=True,
+    watched="card_id, study_day, topic, rating, state_before, log10_error, auto_score, "
+            "self_score, band, slip")
 
 #: The tables each schema version adds: a file at version N must have all of those up to N.
 _TABLES_SINCE: dict[int, tuple[str, ...]] = {
     1: ("meta", "cards", "sessions", "reviews"),
     2: ("loop_rounds", "promotions"),
     5: ("day_totals", "topic_totals", "card_totals", "error_buckets"),
+    6: ("drafts", "undone_reviews", "bias_buckets"),
 }
+
 
 def streak_days(studied: Container[date], today: date) -> int:
     """Consecutive study days with reviews, ending today (or yesterday if not yet today)."""
@@ -543,6 +636,7 @@ class Store:
     def __init__(self, path: Path | str, clock: Clock | None = None, rollover_hour: int = 4,
                  *, auto_backup: bool = True) -> None:
         self.path = Path(path)
+        self.clock = clock
         self._db: sqlite_utils.Database | None = None
         self.backup_made: Path | None = None
         self.backup_warning: str | None = None
@@ -1007,7 +1101,7 @@ class Store:
     @_guarded("your answer")
     def record_review(self, review: ReviewRecord,
                       card_after: CardRow | Callable[[CardRow | None], tuple[CardRow, CardRow]],
-                      ) -> int:
+                      draft_key: str | None = None) -> int:
         """Insert the review and upsert its card's new state atomically; return the review id.
 
         ``card_after`` is the card's new state, or, to serialise the read-modify-write with
@@ -1018,6 +1112,9 @@ class Store:
         then taken from what was read, not from what the caller saw earlier, so two
         instances answering within milliseconds each build on the other's update instead of
         one overwriting it (the write lock is held from the read to the commit).
+
+        ``draft_key`` names the draft of this answer (see ``save_draft``): it is deleted in the
+        same transaction, so a draft outlives its answer only if the answer was not saved.
         """
         with self.transaction() as conn:
             if callable(card_after):
@@ -1033,9 +1130,9 @@ class Store:
                 "kind, topic, answer_text, parsed_value, reference_value, display_unit, band, "
                 "rel_error, log10_error, interval_lo, interval_hi, params_json, seed, "
                 "duration_ms, suggested_rating, override, was_new, card_before_json, "
-                "auto_score, self_score, loop_round, state_before) "
+                "auto_score, self_score, loop_round, state_before, slip, cut_off) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?)",
                 (
                     review.card_id, review.session_id, iso(review.reviewed_at),
                     review.study_day.isoformat(), review.rating, review.mode, review.kind,
@@ -1048,8 +1145,11 @@ class Store:
                     json.dumps(review.card_before) if review.card_before is not None else None,
                     review.auto_score, review.self_score, review.loop_round,
                     review.card_before.get("state") if review.card_before else None,
+                    review.slip, int(review.cut_off),
                 ),
             )
+            if draft_key is not None:
+                conn.execute("DELETE FROM drafts WHERE key = ?", (draft_key,))
             return int(cursor.lastrowid or 0)
 
     @_guarded("nothing")
@@ -1094,6 +1194,103 @@ class Store:
                     f"{_shown(self.path)}: review {review_id} not found to re-rate")
             if new_state is not None:
                 _upsert_card(conn, new_state, None)
+
+    @_guarded("the undo")
+    def undo_review(self, review_id: int, undone_at: datetime,
+                    draft_key: str | None = None) -> dict[str, Any]:
+        """Take back review ``review_id``, in one transaction, and return its row as it was.
+
+        The card gets back its state from before the answer (``card_before``; a card met for
+        the first time by this answer is removed, so it is new again and today's new-card
+        count drops); the review leaves ``reviews`` (the running totals follow through their
+        triggers) and is kept whole, as JSON, in ``undone_reviews`` with ``undone_at``, so
+        nothing typed is lost and stats can count undos. With ``draft_key`` the answer's
+        text becomes that draft again (not for "don't know"), for the box to show it.
+
+        Raises ``UndoError`` when the review is not in the history (already undone) or its
+        card was answered again since (by another instance): redoing the card from before
+        this review would throw that later answer away.
+        """
+        with self.transaction() as conn:
+            rows = self._rows("SELECT * FROM reviews WHERE id = ?", (review_id,))
+            if not rows:
+                raise UndoError(f"answer {review_id} is not in the history (already undone?)")
+            row = rows[0]
+            card_id = row["card_id"]
+            later = conn.execute("SELECT id FROM reviews WHERE card_id = ? AND id > ? LIMIT 1",
+                                 (card_id, review_id)).fetchone()
+            if later is not None:
+                raise UndoError(f"{card_id} was answered again since (answer {later[0]}, "
+                                "perhaps in another window): that answer is kept and this "
+                                "one can no longer be taken back")
+            if row["card_before_json"] is None:
+                raise UndoError(f"answer {review_id} has no record of the card before it, "
+                                "so it cannot be taken back")
+            try:
+                card_before = CardRow.from_dict(json.loads(row["card_before_json"]))
+            except _DECODE_ERRORS as error:
+                raise _damaged_row(self.path, f"review {review_id}", error) from None
+            earlier = conn.execute("SELECT 1 FROM reviews WHERE card_id = ? AND id < ? LIMIT 1",
+                                   (card_id, review_id)).fetchone()
+            conn.execute(
+                "INSERT INTO undone_reviews (review_id, card_id, session_id, mode, study_day, "
+                "undone_at, review_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (review_id, card_id, row["session_id"], row["mode"], row["study_day"],
+                 iso(undone_at), json.dumps(row, default=str)))
+            conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            if row["was_new"] and earlier is None:
+                conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
+            else:
+                _upsert_card(conn, card_before, None)
+            if draft_key is not None and row["band"] != "dont_know" and \
+                    str(row["answer_text"] or "").strip():
+                _put_draft(conn, draft_key, row["answer_text"], undone_at)
+            return row
+
+    @_guarded("nothing")
+    def undo_count(self, session_id: int | None = None, since_day: date | None = None) -> int:
+        """How many answers were taken back (in one session, or on or after a study day)."""
+        sql, args = "SELECT COUNT(*) FROM undone_reviews WHERE 1 = 1", []
+        if session_id is not None:
+            sql += " AND session_id = ?"
+            args.append(session_id)
+        if since_day is not None:
+            sql += " AND study_day >= ?"
+            args.append(since_day.isoformat())
+        return int(self.conn.execute(sql, args).fetchone()[0])
+
+    # -- drafts ---------------------------------------------------------------------------
+
+    @_guarded("your draft")
+    def save_draft(self, key: str, text: str, saved_at: datetime | None = None) -> None:
+        """Keep ``text`` as the draft ``key`` (``card:<item id>``, ``loop:<session>:<item>``;
+        see ``engine.session.draft_key``); blank text deletes it.
+
+        One upsert of one small row, cheap enough to call every few keystrokes (~0.1 ms on
+        a five-year file: the drafts table is tiny whatever the history). ``saved_at``
+        defaults to the store's clock.
+        """
+        with self.transaction() as conn:
+            if text.strip():
+                _put_draft(conn, key, text, saved_at or self._now())
+            else:
+                conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    @_guarded("nothing")
+    def draft(self, key: str) -> str | None:
+        """The draft kept under ``key``, or ``None``."""
+        row = self.conn.execute("SELECT text FROM drafts WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @_guarded("the draft's removal")
+    def clear_draft(self, key: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    def _now(self) -> datetime:
+        from engine.clock import SystemClock
+
+        return (self.clock or SystemClock()).now()
 
     # -- sessions -------------------------------------------------------------------------
 
@@ -1214,11 +1411,21 @@ class Store:
     @_guarded("nothing")
     def new_cards_since(self, since: datetime, mode: str = "drill") -> int:
         """Cards first met in ``mode`` at or after ``since``: the daily new-card budget is the
-        drill's, so a loop or a weak-area session does not spend it."""
+        drill's, so a loop or a weak-area session does not spend it. A custom-study session
+        spends it only when asked (``spend_new`` in its config; see ``engine.custom``)."""
         return int(self.conn.execute(
-            "SELECT COUNT(*) FROM reviews WHERE reviewed_at >= ? AND was_new = 1 AND mode = ?",
-            (iso(since), mode),
+            "SELECT COUNT(*) FROM reviews WHERE reviewed_at >= ? AND was_new = 1 AND (mode = ? "
+            "OR (? = 'drill' AND mode = 'custom' AND session_id IN (SELECT id FROM sessions "
+            "WHERE mode = 'custom' AND json_extract(config_json, '$.spend_new') = 1)))",
+            (iso(since), mode, mode),
         ).fetchone()[0])
+
+    @_guarded("nothing")
+    def cards_answered_since(self, since: datetime) -> set[str]:
+        """Ids of the cards answered (in any mode) at or after ``since``: today's, for
+        burying their siblings. Read on the time index: the cost follows today's answers."""
+        return {row[0] for row in self.conn.execute(
+            "SELECT DISTINCT card_id FROM reviews WHERE reviewed_at >= ?", (iso(since),))}
 
     @_guarded("nothing")
     def review_cards_reviewed_since(self, since: datetime, mode: str = "drill") -> int:
@@ -1327,6 +1534,12 @@ def _review_before(path: Path, conn: sqlite3.Connection,
         return CardRow.from_dict(json.loads(row[0])), from_iso(row[1])
     except _DECODE_ERRORS as error:  # json.JSONDecodeError is a ValueError
         raise _damaged_row(path, f"review {review_id}", error) from None
+
+
+def _put_draft(conn: sqlite3.Connection, key: str, text: str, saved_at: datetime) -> None:
+    conn.execute("INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?) "
+                 "ON CONFLICT (key) DO UPDATE SET text = excluded.text, "
+                 "updated_at = excluded.updated_at", (key, text, iso(saved_at)))
 
 
 def _upsert_card(conn: sqlite3.Connection, card: CardRow, created_at: datetime | None) -> None:

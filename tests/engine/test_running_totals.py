@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -39,10 +40,15 @@ def _recomputed(conn: sqlite3.Connection) -> dict[str, dict[tuple, tuple]]:
     buckets = {tuple(row[:2]): (float(row[2]),) for row in conn.execute(
         f"SELECT topic, {BUCKET_SQL.format(r='reviews')} AS b, COUNT(*) FROM reviews "
         "WHERE log10_error IS NOT NULL GROUP BY topic, b")}
+    # Written out here, not taken from the store: numeric answers whose grade named no slip.
+    bias = {tuple(row[:2]): (float(row[2]),) for row in conn.execute(
+        f"SELECT topic, {BUCKET_SQL.format(r='reviews')} AS b, COUNT(*) FROM reviews "
+        "WHERE log10_error IS NOT NULL AND slip IS NULL GROUP BY topic, b")}
     return {"day_totals": grouped("study_day", DAY_TERMS),
             "topic_totals": grouped("topic", TOTAL_TERMS),
             "card_totals": grouped("card_id", TOTAL_TERMS),
-            "error_buckets": buckets}
+            "error_buckets": buckets,
+            "bias_buckets": bias}
 
 
 def _kept(conn: sqlite3.Connection) -> dict[str, dict[tuple, tuple]]:
@@ -56,7 +62,8 @@ def _kept(conn: sqlite3.Connection) -> dict[str, dict[tuple, tuple]]:
     return {"day_totals": read("day_totals", "study_day", DAY_TERMS),
             "topic_totals": read("topic_totals", "topic", TOTAL_TERMS),
             "card_totals": read("card_totals", "card_id", TOTAL_TERMS),
-            "error_buckets": read("error_buckets", "topic, bucket", (("answers", ""),))}
+            "error_buckets": read("error_buckets", "topic, bucket", (("answers", ""),)),
+            "bias_buckets": read("bias_buckets", "topic, bucket", (("answers", ""),))}
 
 
 def assert_totals_match(store: Store) -> None:
@@ -115,7 +122,7 @@ def test_totals_follow_answers_overrides_self_checks_and_deletes(tmp_path: Path,
 
 
 def test_migrating_an_old_file_fills_the_totals(tmp_path: Path) -> None:
-    """The first-schema fixture (6 reviews) migrates to schema 5 with its totals filled."""
+    """The first-schema fixture (6 reviews) migrates to schema 6 with its totals filled."""
     path = tmp_path / "old.db"
     shutil.copy(FIXTURE, path)
     store = Store(path, auto_backup=False)
@@ -253,5 +260,75 @@ def test_topic_totals_equal_a_count_made_in_python(tmp_path: Path, plan) -> None
         assert stored.keys() == expected.keys()
         for topic, row in expected.items():
             assert stored[topic] == pytest.approx(row, abs=1e-9), topic
+    finally:
+        store.close()
+
+
+BANDS = ("exact", "close", "off", "dont_know", "unreadable", "scored", None)
+
+graded = st.lists(st.tuples(
+    st.sampled_from(["hw.a", "hw.b", "ml.d"]),                  # card
+    st.sampled_from(["hardware.compute", "training.parallelism"]),
+    st.sampled_from(BANDS),                                      # band
+    st.one_of(st.none(), st.floats(-3, 3)),                      # log10 error
+    st.sampled_from([None, "bits vs bytes", "a fraction for a percent"]),   # slip
+    st.sampled_from([None, "off", "close"]),                     # band changed later
+    st.booleans(),                                               # taken back (undone)
+), min_size=1, max_size=20)
+
+
+def _band_oracle(kept: list[tuple]) -> dict[str, dict[str, float]]:
+    """Schema 6's sums counted from their meaning: a graded answer has a band the grader
+    gives (open answers are "scored"; no band is no grade); its miss is 0 exact, 0.5 close,
+    1 off, don't know or unreadable."""
+    miss = {"exact": 0.0, "close": 0.5, "off": 1.0, "dont_know": 1.0, "unreadable": 1.0}
+    out: dict[str, dict[str, float]] = {}
+    for _card, topic, band, _error, _slip in kept:
+        row = out.setdefault(topic, {"answers": 0.0, "graded_answers": 0.0, "miss_sum": 0.0})
+        row["answers"] += 1
+        if band in miss:
+            row["graded_answers"] += 1
+            row["miss_sum"] += miss[band]
+    return out
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(graded)
+def test_band_misses_slips_and_undos_against_a_hand_count(tmp_path: Path, plan) -> None:
+    """Bands, slips, a band changed afterwards and answers taken back (``undo_review``):
+    the totals equal a fresh aggregation and a count made in Python from what is left."""
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "bands.db"
+    store = Store(path, auto_backup=False)
+    try:
+        kept: list[tuple] = []
+        for index, (card_id, topic, band, error, slip, later, undo) in enumerate(plan):
+            at = START + timedelta(minutes=index)
+            before = CardRow(card_id, {"hw.a": 1, "hw.b": 2, "ml.d": 3}[card_id], 2, None,
+                             3.0, 5.0, at, at, 1, 0)
+            review_id = store.record_review(
+                ReviewRecord(card_id=card_id, reviewed_at=at, study_day=at.date(), rating=3,
+                             mode="drill", kind="fact", topic=topic, band=band,
+                             log10_error=error, slip=slip, card_before=before.to_dict()),
+                replace(before, due=at + timedelta(days=2)))
+            if later is not None:
+                with store.transaction() as conn:
+                    conn.execute("UPDATE reviews SET band = ? WHERE id = ?", (later, review_id))
+                band = later
+            if undo:
+                store.undo_review(review_id, at)
+            else:
+                kept.append((card_id, topic, band, error, slip))
+        assert_totals_match(store)
+        names = ["answers", "graded_answers", "miss_sum"]
+        stored = _stored_topic_totals(store, names)
+        expected = _band_oracle(kept)
+        stored = {topic: row for topic, row in stored.items() if row["answers"]}
+        assert stored.keys() == expected.keys()
+        for topic, row in expected.items():
+            assert stored[topic] == pytest.approx(row), topic
+        bias_count = sum(1 for *_rest, error, slip in kept if error is not None and slip is None)
+        assert store.conn.execute("SELECT TOTAL(answers) FROM bias_buckets").fetchone()[0] == \
+            bias_count
     finally:
         store.close()
