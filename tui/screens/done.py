@@ -28,9 +28,11 @@ class DoneScreen(Screen[None]):
         Binding("escape", "home", "Home", id="done.escape", show=False),
     ]
 
-    def __init__(self, session: StudySession) -> None:
+    def __init__(self, session: StudySession, left_early: bool = False) -> None:
         super().__init__()
         self.session = session
+        #: The player left with q before the queue emptied: a summary, not "done for today".
+        self.left_early = left_early
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -38,7 +40,7 @@ class DoneScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "done for today"
+        self.sub_title = "session summary" if self.left_early else "done for today"
         app = cast("TpmDrillApp", self.app)
         try:
             self.session.finish()
@@ -55,6 +57,8 @@ class DoneScreen(Screen[None]):
             return
         by_band = dict(bands)
         title = {"weak": "Weak-area session done."}.get(self.session.mode, "Done for today.")
+        if self.left_early:
+            title = "Session summary — the rest of today's cards wait for you."
         lines = [
             f"[b $success]{title}[/]",
             "",

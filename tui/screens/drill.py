@@ -60,6 +60,8 @@ class DrillScreen(Screen[None]):
                 tooltip="Submit the answer, or confirm the self-check"),
         Binding("question_mark", "dont_know", "Don't know", id="drill.dont_know",
                 tooltip="Show the answer; rated Again"),
+        Binding("u", "undo", "Undo", id="drill.undo",
+                tooltip="Take back the last answer and its rating; the card is asked again"),
         Binding("q", "back", "Back", id="drill.back", show=False),
         Binding("escape", "back", "Back", id="drill.escape", tooltip="Back to home"),
     ]
@@ -155,6 +157,8 @@ class DrillScreen(Screen[None]):
         while a write waits for the database, only Esc (stop waiting)."""
         if self.saving:
             return action == "back"
+        if action == "undo":
+            return self.session.can_undo and not self.checking
         if action in {"rate", "accept"}:
             return self.session.feedback is not None and not self.checking
         if action == "dont_know":
@@ -203,13 +207,16 @@ class DrillScreen(Screen[None]):
             essay.display = self.long_form
         answer = self.query_one("#drill-answer", Input)
         answer.display = not self.long_form
+        draft = self._draft()
         if essay is not None and self.long_form:
-            essay.text = ""
+            essay.text = draft
+            essay.move_cursor(essay.document.end)  # a draft goes on where it stopped
             essay.read_only = False
             essay.styles.height = 8
             essay.focus()
         else:
-            answer.value = ""
+            answer.value = draft
+            answer.cursor_position = len(draft)
             answer.disabled = False
             answer.placeholder = ("a short answer  ·  ? don't know  ·  q back"
                                   if question.kind == "text" else
@@ -296,6 +303,8 @@ class DrillScreen(Screen[None]):
             self.action_dont_know()
         elif typed == "q":
             self.action_back()
+        elif self.answering and not self.saving:
+            self.keep_draft(event.value)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """An essay keeps no control characters either: the text area draws what it holds."""
@@ -304,6 +313,39 @@ class DrillScreen(Screen[None]):
         if cleaned != area.text:
             area.text = cleaned
             area.move_cursor(area.document.end)
+            return
+        if self.answering and self.long_form and not self.saving and not area.read_only:
+            self.keep_draft(area.text)
+
+    # -- drafts: nothing typed is lost ----------------------------------------------------
+
+    def keep_draft(self, text: str) -> None:
+        """Save what is typed as the question's draft, so Esc, a closed terminal or a crash
+        loses nothing; the box gets it back when the card (or the loop's question) returns.
+
+        Best effort and never a wait: with another program holding the write lock, or the
+        file failing, this keystroke's draft is skipped (the next one tries again); the
+        answer itself is saved, or refused with a message, when it is submitted.
+        """
+        store = self.session.store
+
+        def no_wait(_seconds: float) -> None:
+            raise _LockHeld
+
+        store.on_wait = no_wait
+        try:
+            self.session.save_draft(text)
+        except (_LockHeld, StoreError):
+            pass
+        finally:
+            store.on_wait = None
+
+    def _draft(self) -> str:
+        """The question's draft from an earlier visit (cleaned: the file may be edited)."""
+        try:
+            return clean_text(self.session.draft() or "")
+        except StoreError:
+            return ""
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         """While self-checking, the rating line says what the ticks will give."""
@@ -472,6 +514,21 @@ class DrillScreen(Screen[None]):
 
         self.write(self.session.override, rating, then=rated, failed="Rating not changed")
 
+    def action_undo(self) -> None:
+        """Take back the last answer (Anki's undo): its review leaves the history (kept in
+        the file as undone), the card's schedule is restored, and it is asked again with
+        the answer as it was typed."""
+        from engine.session import UndoError
+
+        try:
+            undone = self.session.undo()
+        except (UndoError, StoreError) as error:
+            self.notify(safe(error), title="Nothing undone", severity="warning", timeout=6)
+            return
+        self.show_question(undone.question)
+        self.notify(f"Took back your answer ({RATING_NAMES.get(undone.rating, '?')}); the "
+                    "card's schedule is as it was.", timeout=4)
+
     def action_accept(self) -> None:
         if self.session.feedback is not None and not self.checking:
             self.after_answer()
@@ -483,6 +540,13 @@ class DrillScreen(Screen[None]):
     def action_back(self) -> None:
         if self.saving:  # Esc while waiting for the database: stop waiting, stay here
             self._stop_waiting.set()
+            return
+        if self.session.answered and self.session.store.damage is None:
+            # Leaving with q after some answers: what the session did, as when the queue
+            # empties (the summary screen closes the session and goes home on Enter).
+            from tui.screens.done import DoneScreen
+
+            self.app.switch_screen(DoneScreen(self.session, left_early=True))
             return
         try:
             self.session.finish("finished" if self.session.answered else "abandoned")
