@@ -19,9 +19,10 @@ from tui.screens.done import DoneScreen
 from tui.screens.drill import DrillScreen
 from tui.screens.home import HomeScreen
 
+# Ids of one dot: two cards of the player's deck, not siblings buried after one answer.
 FACT = """
 [[facts]]
-id = "t.plural.{n}"
+id = "t.plural{n}"
 topic = "t.plurals"
 level = "L4"
 prompt = "Card {n}: how many GB?"
