@@ -244,3 +244,19 @@ def test_undone_reviews_survive_in_the_file(db_path: Path, facts: ContentBank,
     assert json.loads(text)["answer_text"] == "10.5 bytes"
     assert CardRow.from_dict(json.loads(json.loads(text)["card_before_json"])).reps == 0
     again.close()
+
+
+def test_stats_count_the_undos(store: Store, facts: ContentBank, clock: FakeClock) -> None:
+    from datetime import UTC
+
+    from engine.stats import compute_stats
+
+    session = _session(store, facts, clock)
+    session.next_question()
+    session.submit("?")
+    session.undo()
+    stats = compute_stats(store, facts, session.scheduler, clock.now(), UTC)
+    assert (stats.undone_total, stats.undone_today, stats.reviews_total) == (1, 1, 0)
+    clock.advance(days=1)
+    stats = compute_stats(store, facts, session.scheduler, clock.now(), UTC)
+    assert (stats.undone_total, stats.undone_today) == (1, 0)
