@@ -251,6 +251,12 @@ class WeakPicker:
         self._queue: list[str] | None = None
         self.served: list[str] = []
 
+    def putback(self, item_id: str) -> None:
+        """A card picked but not answered (an undo brought back the previous one): it may be
+        served again."""
+        if item_id in self.served:
+            self.served.remove(item_id)
+
     def pick(self, session: StudySession) -> str | None:
         if self._queue is None:
             ranking = self._ranking
