@@ -173,6 +173,32 @@ class LoopSession:
         self.run.resume(self.now())
         self._save_pauses()
 
+    def time_up(self, text_in_progress: str) -> Feedback | None:
+        """The round's clock ran out with ``text_in_progress`` typed but not sent: grade and
+        record what was written, marked as cut off, and count it toward the round.
+
+        Call it when ``tick()`` returns ``True`` (it ends the round first if the screen did
+        not tick), with the text of the answer box. Nothing is recorded when no question was
+        waiting for an answer or the box was blank (the debrief then says "Not answered").
+        The review carries ``cut_off = 1``, so the debrief can say "cut off at time"; an open
+        answer is scored on what it covers however short, and a number that does not read is
+        recorded as ``unreadable`` (see ``StudySession.submit``). Its draft is deleted with
+        the answer.
+        """
+        if self.current.status == "running":
+            self.tick()
+        study = self.study
+        if study.question is None or study.feedback is not None or not text_in_progress.strip():
+            return None
+        if study.question.item_id not in self.current.plan.item_ids:
+            return None
+        outcome = study.submit(text_in_progress, cut_off=True)
+        assert isinstance(outcome, Feedback)  # a cut-off answer is never sent back
+        state = self.current
+        state.scores[outcome.question.item_id] = max(0.0, min(1.0, outcome.score))
+        self._save_round()
+        return outcome
+
     def answered(self, feedback: Feedback) -> None:
         """Count an answer toward its round (re-count after an open answer's self-check)."""
         item_id = feedback.question.item_id
@@ -240,13 +266,27 @@ class LoopSession:
         self.store.update_session(self.session_id, paused_seconds=paused)
 
 
+def loop_number(store: Store, session_id: int) -> int:
+    """The loop's ordinal in this database: 1 for the first loop ever started, whatever its
+    session id ("Onsite loop 5" was the first loop of issue #12, after four drills). Raises
+    ``LookupError`` when ``session_id`` is not a loop."""
+    with store.guard() as conn:
+        row = conn.execute("SELECT mode FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None or row[0] != "loop":
+            raise LookupError(f"no loop with id {session_id}")
+        return int(conn.execute("SELECT COUNT(*) FROM sessions WHERE mode = 'loop' AND id <= ?",
+                                (session_id,)).fetchone()[0])
+
+
 def loop_summaries(store: Store) -> list[dict[str, Any]]:
-    """Past loops, newest first: id, start, level, verdict, per-round ratings."""
+    """Past loops, newest first: id, its ``number`` (see ``loop_number``), start, level,
+    verdict, per-round ratings."""
     out = []
-    for session in reversed(store.sessions("loop")):
+    loops = store.sessions("loop")
+    for number, session in reversed(list(enumerate(loops, 1))):
         rounds = store.loop_rounds(session["id"])
         out.append({
-            "id": session["id"], "started_at": session["started_at"],
+            "id": session["id"], "number": number, "started_at": session["started_at"],
             "level": session["level"], "verdict": session["verdict"] or session["status"],
             "ratings": {r["round"]: r["rating"] for r in rounds},
             "paused_seconds": session["paused_seconds"],

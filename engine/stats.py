@@ -32,10 +32,14 @@ from engine.store import TOTAL_TERMS, Store, iso
 #: Width of one error bucket in decades (the store's ``BUCKET_SQL`` floors to 0.01 decade).
 BUCKET_DECADES = 0.01
 
-#: A mean signed log10 error is called a bias only past a factor of 1.15 and 3 answers:
-#: smaller means are within the grading bands' noise.
+#: A median signed log10 error is called a bias only past a factor of 1.15 and 3 answers:
+#: smaller medians are within the grading bands' noise.
 BIAS_MIN_LOG10 = math.log10(1.15)
 BIAS_MIN_ANSWERS = 3
+#: True retention is shown only over at least this many review-state answers: on day one
+#: "0 % of 1 reviews" alarms for what is one answer (issue #12). Below it the figure is
+#: ``None`` and ``retention_30d_reviews`` says how many there are so far.
+RETENTION_MIN_REVIEWS = 10
 
 #: How many study days the progress figures look back over.
 RETENTION_WINDOW_DAYS = 30
@@ -75,6 +79,8 @@ class Totals:
     open_score_sum: float = 0.0
     gap_answers: int = 0
     gap_sum: float = 0.0
+    graded_answers: int = 0
+    miss_sum: float = 0.0
     recent_answers: int = 0
     recent_fails: int = 0
 
@@ -95,6 +101,12 @@ class Totals:
     def mean_log10_error(self) -> float | None:
         """Mean signed log10 error of numeric answers (+ = overestimate)."""
         return self.log10_error_sum / self.numeric_answers if self.numeric_answers else None
+
+    @property
+    def miss_rate(self) -> float | None:
+        """How far band-graded answers missed, on average: exact 0, close 0.5, off, don't
+        know or unreadable 1 (``engine.store.BAND_MISS``); ``None`` with none."""
+        return self.miss_sum / self.graded_answers if self.graded_answers else None
 
     @property
     def mean_abs_log10_error(self) -> float | None:
@@ -120,7 +132,8 @@ class Totals:
 
 _SUMMED = ("answers", "review_answers", "review_passed", "fails", "numeric_answers",
            "log10_error_sum", "abs_log10_error_sum", "open_answers", "open_score_sum",
-           "gap_answers", "gap_sum", "recent_answers", "recent_fails")
+           "gap_answers", "gap_sum", "graded_answers", "miss_sum", "recent_answers",
+           "recent_fails")
 
 _COLUMNS = ", ".join(name for name, _ in TOTAL_TERMS)
 
@@ -158,16 +171,45 @@ def card_totals(store: Store, recent_since: datetime | None = None) -> dict[str,
     return _totals(store, "card_totals", "card_id", recent_since)
 
 
-def error_buckets(store: Store) -> dict[str, dict[int, int]]:
+def error_buckets(store: Store, table: str = "error_buckets") -> dict[str, dict[int, int]]:
     """Per topic, how many numeric answers fell in each 0.01-decade bucket of signed log10
     error: ``{topic: {floor(100·log10_error): count}}``. Bounded by topics × buckets, not by
-    the number of reviews."""
+    the number of reviews. ``table="bias_buckets"`` leaves out the answers whose grade named
+    a slip (what the bias is read from)."""
+    if table not in {"error_buckets", "bias_buckets"}:
+        raise ValueError(f"no bucket table {table!r}")
     out: dict[str, dict[int, int]] = {}
     with store.guard() as conn:
         for topic, bucket, count in conn.execute(
-                "SELECT topic, bucket, answers FROM error_buckets WHERE answers > 0"):
+                f"SELECT topic, bucket, answers FROM {table} WHERE answers > 0"):
             out.setdefault(topic, {})[int(bucket)] = count
     return out
+
+
+def bias_buckets(store: Store) -> dict[str, dict[int, int]]:
+    """``error_buckets`` without the answers whose grade named a slip."""
+    return error_buckets(store, "bias_buckets")
+
+
+@dataclass(frozen=True, slots=True)
+class Bias:
+    """A topic's lean: the median signed log10 error of its numeric answers (+ = over),
+    over ``answers`` of them, after leaving out ``slips`` whose grade named a slip."""
+
+    median_log10_error: float | None
+    answers: int
+    slips: int
+
+    def sentence(self, topic: str) -> str:
+        return bias_sentence(topic, self.median_log10_error, self.answers, self.slips)
+
+
+def topic_bias(topic: str, bias_counts: Mapping[str, Mapping[int, int]],
+               numeric_answers: int) -> Bias:
+    """The bias of ``topic`` from the bias buckets (see ``Bias``)."""
+    buckets = bias_counts.get(topic, {})
+    answers = sum(buckets.values())
+    return Bias(bucket_median(buckets), answers, max(0, numeric_answers - answers))
 
 
 def bucket_median(buckets: Mapping[int, int], absolute: bool = False) -> float | None:
@@ -196,22 +238,30 @@ def bucket_median(buckets: Mapping[int, int], absolute: bool = False) -> float |
     return round((lower + upper) / 2, 4)
 
 
-def bias_sentence(topic: str, mean_log10_error: float | None, numeric_answers: int) -> str:
-    """The player's bias on a topic in plain words, from the mean signed log10 error.
+def bias_sentence(topic: str, median_log10_error: float | None, numeric_answers: int,
+                  slips: int = 0) -> str:
+    """The player's bias on a topic in plain words, from the median signed log10 error.
 
-    A mean of −0.4 decade over 14 answers reads "you underestimate inference.latency by 2.5×
-    on average (14 answers)"; a mean under log10(1.15) or fewer than 3 answers is "no
-    consistent bias". The factor is 10^|mean|, the geometric-mean ratio of answer to truth.
+    A median of −0.4 decade over 14 answers reads "you underestimate inference.latency by
+    2.5× (median of 14 answers)"; a median under log10(1.15) or fewer than 3 answers is "no
+    consistent bias". The factor is 10^|median|: half the answers are further off than it.
+
+    The median, not the mean: issue #12 saw "you underestimate training.parallelism by 1.8×"
+    from seven answers within 1 % and one fraction typed for a percent (100× low): the mean
+    of the log errors is −0.25 decade (1.8×), the median −0.004 (1.01×). Answers whose grade
+    named a slip are left out before (``slips`` of them, said in the sentence): a named slip
+    is a slip, not a lean.
     """
-    if numeric_answers == 0 or mean_log10_error is None:
-        return "no numeric answers yet"
-    if numeric_answers < BIAS_MIN_ANSWERS or abs(mean_log10_error) <= BIAS_MIN_LOG10:
-        return f"no consistent bias ({counted(numeric_answers, 'answer')})"
-    verb = "overestimate" if mean_log10_error > 0 else "underestimate"
-    factor = 10 ** abs(mean_log10_error)
+    left_out = f"; {counted(slips, 'named slip')} left out" if slips else ""
+    if numeric_answers == 0 or median_log10_error is None:
+        return f"no numeric answers yet{f' ({left_out[2:]})' if slips else ''}"
+    if numeric_answers < BIAS_MIN_ANSWERS or abs(median_log10_error) <= BIAS_MIN_LOG10:
+        return f"no consistent bias ({counted(numeric_answers, 'answer')}{left_out})"
+    verb = "overestimate" if median_log10_error > 0 else "underestimate"
+    factor = 10 ** abs(median_log10_error)
     factor_text = f"{factor:.1f}×" if factor < 10 else f"{factor:.0f}×"
-    return (f"you {verb} {topic} by {factor_text} on average "
-            f"({counted(numeric_answers, 'answer')})")
+    return (f"you {verb} {topic} by {factor_text} (median of "
+            f"{counted(numeric_answers, 'answer')}{left_out})")
 
 
 # -- the figures ----------------------------------------------------------------------------
@@ -296,6 +346,11 @@ class Stats:
     open_gap_answers: int
     loops: list[dict[str, Any]]
     promotions: list[dict[str, Any]] = field(default_factory=list)
+    #: Answers taken back (``undo``) in all, and today.
+    undone_total: int = 0
+    undone_today: int = 0
+    #: The fewest review-state answers ``retention_30d`` is shown for.
+    retention_min_reviews: int = RETENTION_MIN_REVIEWS
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict: the required keys first, then the extras; NaN becomes null."""
@@ -319,6 +374,9 @@ class Stats:
             "open_gap": self.open_gap,
             "open_gap_answers": self.open_gap_answers,
             "promotions": [dict(p) for p in self.promotions],
+            "retention_min_reviews": self.retention_min_reviews,
+            "undone_total": self.undone_total,
+            "undone_today": self.undone_today,
         }
         return _json_safe(data)
 
@@ -350,7 +408,7 @@ def _compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: d
         if day >= retention_since:
             retained += review_answers
             passed += review_passed
-    retention_30d = passed / retained if retained else None
+    retention_30d = passed / retained if retained >= RETENTION_MIN_REVIEWS else None
     reviews_today = per_day.get(today, 0)
     heatmap = [(heat_since + timedelta(days=i), per_day.get(heat_since + timedelta(days=i), 0))
                for i in range(HEATMAP_DAYS)]
@@ -358,9 +416,11 @@ def _compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: d
     totals = topic_totals(store)
     reviews_total = sum(total.answers for total in totals.values())
     buckets = error_buckets(store)
+    leans = bias_buckets(store)
     topics = []
     for name, total in sorted(totals.items(), key=lambda kv: (-kv[1].answers, kv[0])):
         topic_buckets = buckets.get(name, {})
+        bias = topic_bias(name, leans, total.numeric_answers)
         topics.append({
             "topic": name,
             "reviews": total.answers,
@@ -368,7 +428,10 @@ def _compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: d
             "median_log10_error": bucket_median(topic_buckets),
             "mean_log10_error": total.mean_log10_error,
             "numeric_answers": total.numeric_answers,
-            "bias": bias_sentence(name, total.mean_log10_error, total.numeric_answers),
+            "bias": bias.sentence(name),
+            "bias_median_log10_error": bias.median_log10_error,
+            "bias_answers": bias.answers,
+            "slips": bias.slips,
         })
     gap_answers = sum(t.gap_answers for t in totals.values())
     open_gap = (sum(t.gap_sum for t in totals.values()) / gap_answers) if gap_answers else None
@@ -396,6 +459,8 @@ def _compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: d
         open_gap_answers=gap_answers,
         loops=loops,
         promotions=promotions,
+        undone_total=store.undo_count(),
+        undone_today=store.undo_count(since_day=today),
     )
 
 

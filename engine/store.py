@@ -518,6 +518,23 @@ def _backfill(table: str, keys: tuple[str, ...], terms: tuple[tuple[str, str], .
     return f"INSERT INTO {table} ({names}) SELECT {group}, {sums} FROM reviews GROUP BY 1"
 
 
+def _triggers(terms: tuple[tuple[str, str], ...], bias: bool, watched: str) -> str:
+    """The triggers that keep the running totals: each review inserted, deleted, or updated
+    in one of the ``watched`` columns adds or takes back its contribution."""
+    return f"""
+CREATE TRIGGER IF NOT EXISTS reviews_totals_insert AFTER INSERT ON reviews BEGIN
+{_contribution("NEW", "", terms, bias)}
+END;
+CREATE TRIGGER IF NOT EXISTS reviews_totals_delete AFTER DELETE ON reviews BEGIN
+{_contribution("OLD", "-", terms, bias)}
+END;
+CREATE TRIGGER IF NOT EXISTS reviews_totals_update AFTER UPDATE OF {watched} ON reviews BEGIN
+{_contribution("OLD", "-", terms, bias)}
+{_contribution("NEW", "", terms, bias)}
+END;
+"""
+
+
 def _totals_script(terms: tuple[tuple[str, str], ...], bias: bool,
                    watched: str) -> str:
     """Create the running-totals tables and their triggers, and fill them from ``reviews``.
@@ -538,16 +555,7 @@ CREATE TABLE IF NOT EXISTS card_totals (card_id TEXT PRIMARY KEY, topic TEXT NOT
 CREATE TABLE IF NOT EXISTS error_buckets (topic TEXT NOT NULL, bucket INTEGER NOT NULL,
     answers INTEGER NOT NULL, PRIMARY KEY (topic, bucket));
 {bias_table}
-CREATE TRIGGER IF NOT EXISTS reviews_totals_insert AFTER INSERT ON reviews BEGIN
-{_contribution("NEW", "", terms, bias)}
-END;
-CREATE TRIGGER IF NOT EXISTS reviews_totals_delete AFTER DELETE ON reviews BEGIN
-{_contribution("OLD", "-", terms, bias)}
-END;
-CREATE TRIGGER IF NOT EXISTS reviews_totals_update AFTER UPDATE OF {watched} ON reviews BEGIN
-{_contribution("OLD", "-", terms, bias)}
-{_contribution("NEW", "", terms, bias)}
-END;
+{_triggers(terms, bias, watched)}
 {_backfill("day_totals", ("study_day",), day_terms, "study_day")};
 {_backfill("topic_totals", ("topic",), terms, "topic")};
 {_backfill("card_totals", ("card_id", "topic"), terms, "card_id, MAX(topic)")};
@@ -567,9 +575,13 @@ _MIGRATIONS[5] = _totals_script(
 
 # 6 (issue #12): drafts of unsent answers; undone answers kept (nothing typed is lost); the
 # slip a grade named and whether an answer was cut off by a loop's clock; the running totals
-# rebuilt with schema 6's sums and the bias buckets (a rebuild, not ALTERs, so the triggers and
-# the tables cannot disagree: ~2 s once on five years).
-_MIGRATIONS[6] = """
+# gain the band-graded answers and their misses, and the bias buckets (numeric answers whose
+# grade named no slip). No answer recorded before had its slip kept, so the bias buckets
+# start as a copy of the error buckets; the two new sums come from one pass over ``reviews``
+# grouped by card and topic (2.4 s on five years, 500,000 reviews, instead of 6.1 s for
+# rebuilding every total), and the triggers are made again with the new terms.
+_GRADED, _MISS = (dict(TOTAL_TERMS)[name] for name in ("graded_answers", "miss_sum"))
+_MIGRATIONS[6] = f"""
 CREATE TABLE IF NOT EXISTS drafts (
     key TEXT PRIMARY KEY,
     text TEXT NOT NULL,
@@ -591,11 +603,36 @@ ALTER TABLE reviews ADD COLUMN cut_off INTEGER NOT NULL DEFAULT 0;
 DROP TRIGGER IF EXISTS reviews_totals_insert;
 DROP TRIGGER IF EXISTS reviews_totals_delete;
 DROP TRIGGER IF EXISTS reviews_totals_update;
-DROP TABLE IF EXISTS day_totals;
-DROP TABLE IF EXISTS topic_totals;
-DROP TABLE IF EXISTS card_totals;
-DROP TABLE IF EXISTS error_buckets;
-""" + _totals_script(
+ALTER TABLE topic_totals ADD COLUMN graded_answers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE topic_totals ADD COLUMN miss_sum REAL NOT NULL DEFAULT 0.0;
+ALTER TABLE card_totals ADD COLUMN graded_answers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE card_totals ADD COLUMN miss_sum REAL NOT NULL DEFAULT 0.0;
+CREATE TEMP TABLE migrate6_sums AS SELECT card_id, topic, SUM({_GRADED.format(r="reviews")})
+    AS graded, TOTAL({_MISS.format(r="reviews")}) AS miss FROM reviews GROUP BY card_id, topic;
+CREATE TEMP TABLE migrate6_topics (topic TEXT PRIMARY KEY, graded INTEGER, miss REAL);
+INSERT INTO migrate6_topics SELECT topic, SUM(graded), TOTAL(miss) FROM migrate6_sums
+    GROUP BY topic;
+CREATE TEMP TABLE migrate6_cards (card_id TEXT PRIMARY KEY, graded INTEGER, miss REAL);
+INSERT INTO migrate6_cards SELECT card_id, SUM(graded), TOTAL(miss) FROM migrate6_sums
+    GROUP BY card_id;
+UPDATE topic_totals SET
+    graded_answers = IFNULL((SELECT graded FROM migrate6_topics AS m
+                             WHERE m.topic = topic_totals.topic), 0),
+    miss_sum = IFNULL((SELECT miss FROM migrate6_topics AS m
+                       WHERE m.topic = topic_totals.topic), 0.0);
+UPDATE card_totals SET
+    graded_answers = IFNULL((SELECT graded FROM migrate6_cards AS m
+                             WHERE m.card_id = card_totals.card_id), 0),
+    miss_sum = IFNULL((SELECT miss FROM migrate6_cards AS m
+                       WHERE m.card_id = card_totals.card_id), 0.0);
+DROP TABLE migrate6_sums;
+DROP TABLE migrate6_topics;
+DROP TABLE migrate6_cards;
+CREATE TABLE IF NOT EXISTS bias_buckets (topic TEXT NOT NULL, bucket INTEGER NOT NULL,
+    answers INTEGER NOT NULL, PRIMARY KEY (topic, bucket));
+INSERT INTO bias_buckets (topic, bucket, answers)
+    SELECT topic, bucket, answers FROM error_buckets;
+""" + _triggers(
     TOTAL_TERMS, bias=True,
     watched="card_id, study_day, topic, rating, state_before, log10_error, auto_score, "
             "self_score, band, slip")
@@ -1423,9 +1460,12 @@ class Store:
     @_guarded("nothing")
     def cards_answered_since(self, since: datetime) -> set[str]:
         """Ids of the cards answered (in any mode) at or after ``since``: today's, for
-        burying their siblings. Read on the time index: the cost follows today's answers."""
+        burying their siblings. Read on the time index: the cost follows today's answers
+        (INDEXED BY: left alone, SQLite walks the whole (card_id, reviewed_at) index to avoid
+        sorting for DISTINCT, 60 ms on five years instead of well under 1 ms)."""
         return {row[0] for row in self.conn.execute(
-            "SELECT DISTINCT card_id FROM reviews WHERE reviewed_at >= ?", (iso(since),))}
+            "SELECT DISTINCT card_id FROM reviews INDEXED BY reviews_time "
+            "WHERE reviewed_at >= ?", (iso(since),))}
 
     @_guarded("nothing")
     def review_cards_reviewed_since(self, since: datetime, mode: str = "drill") -> int:

@@ -1,7 +1,7 @@
 """Weak areas: which topics (and which items in them) the player knows worst, and a picker
 that drills them.
 
-A topic's weakness is a number in [0, 1] built from five signals, each turned into a
+A topic's weakness is a number in [0, 1] built from four signals, each turned into a
 "badness" in [0, 1] (``None`` when the topic has no data for it):
 
 =================  ======  =====================================================================
@@ -10,9 +10,14 @@ signal             weight  badness
 lapse rate         0.35    reviews rated Again among reviews of cards in FSRS review state
                            (before any card graduates: the Again share of all answers). The
                            most direct evidence of forgetting what was once known.
-numeric error      0.30    median |log10 error| of numeric answers / 0.5, capped at 1 (a
-                           typical miss of 10^0.5 ≈ 3.2× is as bad as it gets). Numbers are what
-                           a modelling-first interview probes, so they weigh almost as much.
+band misses        0.30    how far graded answers missed their item's band, on average: exact
+                           0, close 0.5, off / don't know 1 (``engine.store.BAND_MISS``).
+                           Numbers are what a modelling-first interview probes, so they weigh
+                           almost as much. (Until issue #12 this was the median |log10 error|
+                           / 0.5: a close answer to a ±5 % card, 12 % off, is 0.05 decade and
+                           counted 0.1, so three close answers among six exact ones hardly
+                           registered. The band knows each card's tolerance; the log error
+                           does not.)
 retrievability     0.20    (1 − mean current FSRS retrievability of the topic's cards) / 0.5,
                            capped: what is likely forgotten *now*, even if past answers were
                            good. Lower weight: it is a model's prediction, not an observation.
@@ -23,11 +28,23 @@ open coverage      0.15    1 − mean rubric score of open answers (self-checked
 ``raw`` is the weighted mean over the signals present (weights renormalised), then the
 **trend** moves it: ``raw + 0.25 · (Again share in the last 30 days − Again share before)``,
 counted only with ≥ 3 answers on each side, so improving lowers weakness and slipping raises
-it. Last, the score is shrunk toward a prior of 0.3 with the weight of 3 answers,
-``(n · s + 3 · 0.3) / (n + 3)``, so two unlucky answers do not outrank forty bad ones.
+it. Last, the score is shrunk toward a prior with the weight of 3 answers,
+``(n · s + 3 · prior) / (n + 3)``, so two unlucky answers do not outrank forty bad ones.
+
+The prior is the player's own overall raw score (all answers as one topic), not a fixed 0.3.
+Issue #12's case, replayed in ``tests/stats/test_weak_fairness.py``: a topic of 11 answers,
+6 exact, 3 close and 2 Again, and three topics of one right answer each, two hours later.
+Before, with the fixed prior 0.3 and the median |log10 error|, the 11-answer topic scored
+0.131 and each one-answer topic 0.227: one right answer, no evidence of weakness, outranked
+demonstrated weakness. Now its raw score is 0.19 (band misses 3.5/11), the prior 0.15 (the
+14 answers as one), and it scores 0.185 against 0.115 for each one-right-answer topic. A
+topic of one right answer lands at about ¾ of the player's average; a topic answered worse
+than average (raw above ¾ of the prior) ranks above it.
 
 Topics are those recorded with the answers (``reviews.topic``); items belong to the topic
-their bank item has now (the recorded one when the item left the bank).
+their bank item has now (the recorded one when the item left the bank). The bias sentence
+is the median signed log10 error without the answers whose grade named a slip (see
+``engine.stats.bias_sentence``).
 """
 
 from __future__ import annotations
@@ -43,10 +60,11 @@ from engine.scheduler import Scheduler
 from engine.stats import (
     RETENTION_WINDOW_DAYS,
     Totals,
-    bias_sentence,
+    bias_buckets,
     bucket_median,
     card_totals,
     error_buckets,
+    topic_bias,
 )
 from engine.store import CardRow, Store
 
@@ -61,12 +79,10 @@ WEIGHT_OPEN = 0.15
 #: The trend's weight, and how many answers each side of the 30-day cut needs to count.
 WEIGHT_TREND = 0.25
 TREND_MIN_ANSWERS = 3
-#: A median miss of this many decades (10^0.5 ≈ 3.2×) is full numeric badness.
-ERROR_FULL_LOG10 = 0.5
 #: Mean retrievability this far below 1 is full forgetting badness.
 FORGETTING_FULL = 0.5
-#: Shrinkage toward ``PRIOR_SCORE`` with the weight of ``PRIOR_ANSWERS`` answers.
-PRIOR_SCORE = 0.3
+#: Shrinkage toward the player's overall raw score with the weight of ``PRIOR_ANSWERS``
+#: answers (see the module doc).
 PRIOR_ANSWERS = 3
 #: An item whose last answer was Again gets this much extra item weakness.
 LAST_AGAIN_BONUS = 0.15
@@ -99,7 +115,9 @@ class TopicWeakness:
     (weakest seen items first, then unseen items of the topic still in the bank).
 
     ``retention`` is the mean current retrievability of the topic's cards; ``trend`` is the
-    Again share of the last 30 days minus the one before (negative = improving).
+    Again share of the last 30 days minus the one before (negative = improving);
+    ``miss_rate`` the band misses (see the module doc); ``bias_median_log10_error`` and
+    ``bias_answers`` what the bias sentence is read from (slips left out).
     """
 
     topic: str
@@ -114,6 +132,9 @@ class TopicWeakness:
     items: list[ItemWeakness] = field(default_factory=list)
     mean_log10_error: float | None = None
     numeric_answers: int = 0
+    miss_rate: float | None = None
+    bias_median_log10_error: float | None = None
+    bias_answers: int = 0
 
 
 def combine(signals: Mapping[str, float | None]) -> float | None:
@@ -145,7 +166,15 @@ def _rank_topics(store: Store, bank: ContentBank, scheduler: Scheduler,
             totals[card.topic] = Totals(card.topic, card.topic)
         totals[card.topic].add(card)
     buckets = error_buckets(store)
+    leans = bias_buckets(store)
     items_by_topic = _item_weaknesses(store, bank, scheduler, per_card, now)
+
+    overall = Totals("", "")
+    for total in totals.values():
+        overall.add(total)
+    all_recalls = [i.retrievability for items in items_by_topic.values() for i in items
+                   if i.retrievability is not None]
+    prior = topic_raw(overall, sum(all_recalls) / len(all_recalls) if all_recalls else None)
 
     ranked = []
     for name, total in totals.items():
@@ -153,31 +182,47 @@ def _rank_topics(store: Store, bank: ContentBank, scheduler: Scheduler,
         recalls = [i.retrievability for i in items if i.retrievability is not None]
         retention = sum(recalls) / len(recalls) if recalls else None
         median_abs = bucket_median(buckets.get(name, {}), absolute=True)
-        lapse = total.lapse_rate
         trend = 0.0
         if (total.recent_answers >= TREND_MIN_ANSWERS
                 and total.earlier_answers >= TREND_MIN_ANSWERS):
             trend = (total.recent_fails / total.recent_answers
                      - total.earlier_fails / total.earlier_answers)
-        raw = combine({
-            "lapse": lapse if lapse is not None else total.fails / total.answers,
-            "error": None if median_abs is None else min(1.0, median_abs / ERROR_FULL_LOG10),
-            "forgetting": None if retention is None
-            else _clamp((1.0 - retention) / FORGETTING_FULL),
-            "open": None if total.open_coverage is None else _clamp(1.0 - total.open_coverage),
-        })
-        adjusted = _clamp((raw or 0.0) + WEIGHT_TREND * trend)
-        score = ((total.answers * adjusted + PRIOR_ANSWERS * PRIOR_SCORE)
-                 / (total.answers + PRIOR_ANSWERS))
+        adjusted = _clamp(topic_raw(total, retention) + WEIGHT_TREND * trend)
+        score = shrunk(adjusted, total.answers, prior)
+        bias = topic_bias(name, leans, total.numeric_answers)
         ranked.append(TopicWeakness(
             topic=name, score=round(score, 4), answers=total.answers,
-            bias=bias_sentence(name, total.mean_log10_error, total.numeric_answers),
-            retention=retention, lapse_rate=lapse, median_abs_log10_error=median_abs,
+            bias=bias.sentence(name),
+            retention=retention, lapse_rate=total.lapse_rate,
+            median_abs_log10_error=median_abs,
             open_coverage=total.open_coverage, trend=round(trend, 4), items=items,
             mean_log10_error=total.mean_log10_error, numeric_answers=total.numeric_answers,
+            miss_rate=total.miss_rate, bias_median_log10_error=bias.median_log10_error,
+            bias_answers=bias.answers,
         ))
     ranked.sort(key=lambda t: (-t.score, -t.answers, t.topic))
     return ranked
+
+
+def topic_raw(total: Totals, retention: float | None) -> float:
+    """The weighted badness of a group of answers before trend and shrinkage (see the
+    module doc); 0 when no signal is present."""
+    lapse = total.lapse_rate
+    misses = total.miss_rate
+    return combine({
+        "lapse": lapse if lapse is not None else (
+            total.fails / total.answers if total.answers else None),
+        "error": misses,
+        "forgetting": None if retention is None
+        else _clamp((1.0 - retention) / FORGETTING_FULL),
+        "open": None if total.open_coverage is None else _clamp(1.0 - total.open_coverage),
+    }) or 0.0
+
+
+def shrunk(score: float, answers: int, prior: float) -> float:
+    """``score`` over ``answers`` answers pulled toward ``prior`` with the weight of
+    ``PRIOR_ANSWERS`` answers."""
+    return (answers * score + PRIOR_ANSWERS * prior) / (answers + PRIOR_ANSWERS)
 
 
 def weak_json(store: Store, bank: ContentBank, scheduler: Scheduler,
@@ -205,6 +250,12 @@ class WeakPicker:
         self._ranking = ranking
         self._queue: list[str] | None = None
         self.served: list[str] = []
+
+    def putback(self, item_id: str) -> None:
+        """A card picked but not answered (an undo brought back the previous one): it may be
+        served again."""
+        if item_id in self.served:
+            self.served.remove(item_id)
 
     def pick(self, session: StudySession) -> str | None:
         if self._queue is None:
@@ -243,9 +294,9 @@ def _item_weaknesses(
     """Per topic, its items ranked: seen ones by item weakness (highest first), then unseen
     bank items in the order new cards are introduced.
 
-    An item's weakness uses the topic's signals at item scale (its own lapse rate, mean
-    |log10 error|, retrievability and open coverage), plus a bump when its last answer was
-    Again, so what was just missed comes back first.
+    An item's weakness uses the topic's signals at item scale (its own lapse rate, band
+    misses, retrievability and open coverage), plus a bump when its last answer was Again,
+    so what was just missed comes back first.
     """
     cards: dict[str, CardRow] = store.cards()
     # One index seek per answered card for its latest rating (not a pass over all reviews).
@@ -263,15 +314,9 @@ def _item_weaknesses(
         recall = (scheduler.retrievability(card, now)
                   if card is not None and card.stability is not None else None)
         again_share = total.fails / total.answers
-        lapse = total.lapse_rate
         abs_error = total.mean_abs_log10_error
         coverage = total.open_coverage
-        raw = combine({
-            "lapse": lapse if lapse is not None else again_share,
-            "error": None if abs_error is None else min(1.0, abs_error / ERROR_FULL_LOG10),
-            "forgetting": None if recall is None else _clamp((1.0 - recall) / FORGETTING_FULL),
-            "open": None if coverage is None else _clamp(1.0 - coverage),
-        }) or 0.0
+        raw = topic_raw(total, recall)
         last = last_rating.get(card_id)
         score = _clamp(raw + (LAST_AGAIN_BONUS if last == 1 else 0.0))
         seen.setdefault(topic, []).append(ItemWeakness(

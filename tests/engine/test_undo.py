@@ -244,3 +244,41 @@ def test_undone_reviews_survive_in_the_file(db_path: Path, facts: ContentBank,
     assert json.loads(text)["answer_text"] == "10.5 bytes"
     assert CardRow.from_dict(json.loads(json.loads(text)["card_before_json"])).reps == 0
     again.close()
+
+
+def test_stats_count_the_undos(store: Store, facts: ContentBank, clock: FakeClock) -> None:
+    from datetime import UTC
+
+    from engine.stats import compute_stats
+
+    session = _session(store, facts, clock)
+    session.next_question()
+    session.submit("?")
+    session.undo()
+    stats = compute_stats(store, facts, session.scheduler, clock.now(), UTC)
+    assert (stats.undone_total, stats.undone_today, stats.reviews_total) == (1, 1, 0)
+    clock.advance(days=1)
+    stats = compute_stats(store, facts, session.scheduler, clock.now(), UTC)
+    assert (stats.undone_total, stats.undone_today) == (1, 0)
+
+
+def test_a_weak_session_gets_its_pending_card_back_too(store: Store, facts: ContentBank,
+                                                       clock: FakeClock) -> None:
+    from engine.weak import WeakPicker
+
+    warmup = _session(store, facts, clock)
+    for _ in range(3):
+        warmup.next_question()
+        warmup.submit("?")
+    picker = WeakPicker(limit=3)
+    session = StudySession(store, facts, Scheduler(Config()), clock, mode="weak",
+                           picker=picker, seed=1)
+    first = session.next_question()
+    assert first is not None
+    session.submit("?")
+    pending = session.next_question()
+    assert pending is not None
+    session.undo()
+    assert pending.item_id not in picker.served
+    session.submit("?")
+    assert session.next_question().item_id == pending.item_id

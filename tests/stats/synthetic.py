@@ -18,6 +18,9 @@ from engine.bank import ContentBank
 from engine.store import Store, iso
 
 BIASED_TOPIC = "comms.collectives"
+#: The spread of the numeric answers' log10 errors around the truth (the biased topic's
+#: around −0.4), in decades.
+ERROR_SIGMA_LOG10 = 0.05
 
 
 def build_big_history(store: Store, bank: ContentBank, end: datetime, reviews: int = 500_000,
@@ -72,7 +75,9 @@ def build_big_history(store: Store, bank: ContentBank, end: datetime, reviews: i
             seconds = np.sort(rng.uniform(0, days * 86400, n))
             ratings = rng.choice([1, 2, 3, 4], n, p=[0.12, 0.13, 0.6, 0.15])
             states = rng.choice([1, 2, 3], n, p=[0.2, 0.75, 0.05])
-            errors = rng.normal(0.0, 0.25, n)
+            # A player whose typical miss is ~12 % (σ 0.05 decade): mostly exact or close
+            # on 5 %/15 % bands, with one topic 2.5× low (BIASED_TOPIC).
+            errors = rng.normal(0.0, ERROR_SIGMA_LOG10, n)
             interval = rng.random(n) < 0.05
             scores = rng.uniform(0.2, 1.0, n)
             self_checked = rng.random(n) < 0.5
@@ -83,10 +88,12 @@ def build_big_history(store: Store, bank: ContentBank, end: datetime, reviews: i
                 moment = start + timedelta(seconds=float(seconds[j]))
                 day = (moment - timedelta(hours=4)).date()
                 log10_error = parsed = reference = lo = hi = auto = self_s = None
+                band = "scored"
                 if kind != "open":
                     log10_error = float(errors[j]) - (0.4 if topic == BIASED_TOPIC else 0.0)
                     reference = 100.0
                     parsed = reference * 10 ** log10_error
+                    band = _band(parsed / reference - 1)
                     if interval[j]:
                         lo, hi = parsed / 1.5, parsed * 1.5
                 else:
@@ -100,7 +107,7 @@ def build_big_history(store: Store, bank: ContentBank, end: datetime, reviews: i
                 rows.append((
                     item_id, int(seconds[j] // 86400) + 1, iso(moment), day.isoformat(),
                     int(ratings[j]), "drill", kind, topic, "42", parsed, reference, "GB",
-                    "exact", None if parsed is None else parsed / reference - 1, log10_error,
+                    band, None if parsed is None else parsed / reference - 1, log10_error,
                     lo, hi, "{}", 7, 8000, int(ratings[j]), 0, 0, before, auto, self_s,
                     int(states[j])))
             conn.executemany(
@@ -110,6 +117,12 @@ def build_big_history(store: Store, bank: ContentBank, end: datetime, reviews: i
                 "duration_ms, suggested_rating, override, was_new, card_before_json, "
                 "auto_score, self_score, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _band(rel_error: float) -> str:
+    """The band a ``rel:5%,15%`` card gives an answer ``rel_error`` off."""
+    off_by = abs(rel_error)
+    return "exact" if off_by <= 0.05 else "close" if off_by <= 0.15 else "off"
 
 
 def expected_bias_factor() -> float:

@@ -18,17 +18,22 @@ from engine.session import StudySession
 from engine.stats import bias_sentence, bucket_median, compute_stats
 from engine.store import Store
 from engine.weak import WeakPicker, combine, rank_topics, weak_json
-from tests.stats.synthetic import BIASED_TOPIC, build_big_history
+from tests.stats.synthetic import BIASED_TOPIC, ERROR_SIGMA_LOG10, build_big_history
 
 
 def test_bias_sentence_says_direction_factor_and_count() -> None:
     assert bias_sentence("inference.latency", -math.log10(2.3), 14) == (
-        "you underestimate inference.latency by 2.3× on average (14 answers)")
+        "you underestimate inference.latency by 2.3× (median of 14 answers)")
     assert bias_sentence("x", math.log10(3), 5) == (
-        "you overestimate x by 3.0× on average (5 answers)")
+        "you overestimate x by 3.0× (median of 5 answers)")
+    assert bias_sentence("x", math.log10(3), 5, slips=1) == (
+        "you overestimate x by 3.0× (median of 5 answers; 1 named slip left out)")
     assert bias_sentence("x", math.log10(1.1), 9) == "no consistent bias (9 answers)"
+    assert bias_sentence("x", math.log10(1.1), 7, slips=2) == (
+        "no consistent bias (7 answers; 2 named slips left out)")
     assert bias_sentence("x", math.log10(5), 2) == "no consistent bias (2 answers)"
     assert bias_sentence("x", None, 0) == "no numeric answers yet"
+    assert bias_sentence("x", None, 0, slips=1) == "no numeric answers yet (1 named slip left out)"
 
 
 @pytest.mark.parametrize("values", [[0.3], [-0.42, 0.1, 0.2], [0.05, -0.05, 0.5, -1.0]])
@@ -106,13 +111,15 @@ def test_bulk_history_finds_the_biased_topic(store: Store, bank: ContentBank,
     assert stats.streak_days >= 300
     ranking = rank_topics(store, bank, scheduler, now)
     assert ranking[0].topic == BIASED_TOPIC
-    found = re.fullmatch(r"you underestimate comms\.collectives by ([\d.]+)× on average "
-                         r"\((\d+) answers\)", ranking[0].bias)
+    found = re.fullmatch(r"you underestimate comms\.collectives by ([\d.]+)× "
+                         r"\(median of (\d+) answers\)", ranking[0].bias)
     assert found
-    # The mean of n errors drawn with σ 0.25 decade around −0.4: within 4σ/√n of it (plus the
-    # sentence's rounding to 0.1×), however many answers the bank's layout gives the topic.
+    # The median of n errors drawn with σ around −0.4 has a standard error of ~1.25σ/√n:
+    # within 5σ/√n of it (plus the buckets' 0.005 decade and the sentence's rounding to
+    # 0.1×), however many answers the bank's layout gives the topic.
     factor, answers = float(found.group(1)), int(found.group(2))
-    assert abs(math.log10(factor) - 0.4) <= 4 * 0.25 / math.sqrt(answers) + 0.01
+    assert abs(math.log10(factor) - 0.4) <= \
+        5 * ERROR_SIGMA_LOG10 / math.sqrt(answers) + 0.015
     intervals = store.conn.execute(
         "SELECT interval_lo <= reference_value AND reference_value <= interval_hi "
         "FROM reviews WHERE interval_lo IS NOT NULL").fetchall()

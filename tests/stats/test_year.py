@@ -72,7 +72,7 @@ def test_injected_topic_ranks_weakest_with_its_bias_said(year_db: Year,
     assert weakest.topic == BIASED_TOPIC
     assert weakest.score > ranking[1].score + 0.2
     assert "underestimate" in weakest.bias and "2.5×" in weakest.bias
-    assert f"({year_db.numeric_by_topic[BIASED_TOPIC]} answers)" in weakest.bias
+    assert f"(median of {year_db.numeric_by_topic[BIASED_TOPIC]} answers)" in weakest.bias
     assert abs(weakest.median_abs_log10_error - 0.398) < 0.01
     others = [t for t in ranking if t.topic != BIASED_TOPIC and t.numeric_answers >= 3]
     assert others and all(t.bias.startswith("no consistent bias") for t in others)
