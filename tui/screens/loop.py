@@ -192,9 +192,24 @@ class LoopScreen(DrillScreen):
             confirm, self.confirm = self.confirm, None
             confirm.dismiss(None)
         if ended and self.answering:
-            self.notify("Time is up: the answer in progress counts as not covered.",
+            typed = self.text_in_progress()
+            try:  # what was written when time ran out is graded, marked as cut off
+                graded = self.loop.time_up(typed)
+            except StoreError as error:
+                self.notify(safe(error), title="Could not save the answer in progress",
+                            severity="error", timeout=10)
+                graded = None
+            self.notify("Time is up: your answer in progress was graded as it stood (cut off)."
+                        if graded is not None else
+                        "Time is up: the question was not answered.",
                         severity="warning", timeout=4)
             self.round_end()
+
+    def text_in_progress(self) -> str:
+        """What the answer box (or the essay box) holds right now."""
+        if self.long_form and (widgets := self.mounted_long_form_widgets()) is not None:
+            return widgets[0].text
+        return self.query_one("#drill-answer", Input).value
 
     def countdown_line(self) -> str:
         state = self.run.current
