@@ -126,7 +126,11 @@ async def test_play_ten_cards(db_path: Path, clock: FakeClock) -> None:
             card = app.store.card(row["card_id"])
             assert card is not None and card.due > from_iso(row["reviewed_at"])
             assert card.reps >= 1
-        await pilot.press("q")  # a lone "q" in the empty answer box goes back
+        await pilot.press("q")  # a lone "q" in the empty answer box leaves: the summary
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+        assert "This session: 10 answered" in _text(app, "#done-body")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert "Answered today: 10" in _text(app, "#home-stats")
