@@ -89,3 +89,24 @@ async def test_q_after_answers_shows_the_session_summary(db_path: Path,
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     assert _count(db_path, "SELECT COUNT(*) FROM sessions WHERE status = 'finished'") == 1
+
+
+async def test_u_does_nothing_once_the_next_question_is_up(db_path: Path,
+                                                           clock: FakeClock) -> None:
+    """A "u" typed before the next question's box has focus (the SIGKILL test's "… gpus")
+    must not take back the answer before it: undo works while its verdict is on screen."""
+    app = build_app(db_path, clock=clock, start="drill", seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, DrillScreen)
+        screen.query_one("#drill-answer", Input).value = "1 TB/s"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # accept: the next question is asked
+        await pilot.pause()
+        assert screen.session.feedback is None
+        screen.set_focus(None)  # focus not (yet) in the answer box
+        await pilot.press("u")
+        await pilot.pause()
+        assert _count(db_path, "SELECT COUNT(*) FROM reviews") == 1
+        assert _count(db_path, "SELECT COUNT(*) FROM undone_reviews") == 0

@@ -158,7 +158,10 @@ class DrillScreen(Screen[None]):
         if self.saving:
             return action == "back"
         if action == "undo":
-            return self.session.can_undo and not self.checking
+            # Only while the verdict of the answer it takes back is on screen: a "u" typed
+            # before the next question's box has focus ("… gpus") must not undo anything.
+            return self.session.feedback is not None and self.session.can_undo \
+                and not self.checking
         if action in {"rate", "accept"}:
             return self.session.feedback is not None and not self.checking
         if action == "dont_know":
