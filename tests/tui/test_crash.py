@@ -79,9 +79,7 @@ PARALLEL = 4
 PHASES = ("startup", "typing", "enter", "feedback", "next")
 #: The answer box's placeholder ("... ? don't know ..."), or an essay's status line (its own
 #: placeholder says "a lone ? then ctrl+s: don't know", which does not match the first).
-#: (The placeholder is hidden when the box holds a draft kept from a killed run: the status
-#: line's "answer in" / "answer in a word" then says the question is up.)
-QUESTION_READY = (b"? don't know", b"interview question", b"answer in")
+QUESTION_READY = (b"? don't know", b"interview question")
 #: The verdict panel's first lines (its tail may be scrolled out of a small terminal).
 FEEDBACK_SHOWN = (b"Reference: ", b"Answer: ", b"automatic score")
 
@@ -177,8 +175,8 @@ def _drive(terminal: _Terminal, plan: tuple[int, str, float], tokens: Iterator[i
         essay = ready == b"interview question"
         text = f"we need {token} gpus" if essay else str(token)
         submit = b"\x13" if essay else b"\r"  # ctrl+s submits an essay
-        # A draft kept from the run killed mid-typing is back in the box, the cursor after
-        # it: ctrl+u clears it (to the start of the box, or of the essay's one line).
+        # An essay's draft kept from the run killed mid-typing is back in the box, the
+        # cursor after it: ctrl+u clears it (to the start of the essay's one line).
         terminal.send(b"\x15")
         terminal.settle(deadline)  # a key binding runs after keys typed with it: let it land
         last = number == answers

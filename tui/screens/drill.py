@@ -72,6 +72,7 @@ class DrillScreen(Screen[None]):
         self.checking = False  # an open answer awaits the player's self-check
         self.asked_at = 0.0  # the clock's monotonic reading when the question was shown
         self.saving = False  # a write waits for another program's lock (see ``write``)
+        self._value_shown = ""  # what show_question put in the answer box (not an edit)
         self._stop_waiting = threading.Event()
 
     @property
@@ -210,7 +211,7 @@ class DrillScreen(Screen[None]):
             essay.display = self.long_form
         answer = self.query_one("#drill-answer", Input)
         answer.display = not self.long_form
-        draft = self._draft()
+        draft = self._draft() if self.long_form else ""
         if essay is not None and self.long_form:
             essay.text = draft
             essay.move_cursor(essay.document.end)  # a draft goes on where it stopped
@@ -218,8 +219,9 @@ class DrillScreen(Screen[None]):
             essay.styles.height = 8
             essay.focus()
         else:
-            answer.value = draft
-            answer.cursor_position = len(draft)
+            # A one-line answer's draft stays in the file but not in the box: its placeholder
+            # (how to answer) is the cue a question is up, and a number is quick to retype.
+            answer.value = self._value_shown = ""
             answer.disabled = False
             answer.placeholder = ("a short answer  ·  ? don't know  ·  q back"
                                   if question.kind == "text" else
@@ -306,7 +308,9 @@ class DrillScreen(Screen[None]):
             self.action_dont_know()
         elif typed == "q":
             self.action_back()
-        elif self.answering and not self.saving:
+        elif self.answering and not self.saving and event.value != self._value_shown:
+            # (Only the player's edits: the box emptied for a new question must not wipe the
+            # draft kept for it.)
             self.keep_draft(event.value)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
