@@ -14,7 +14,10 @@ from engine.clock import FakeClock
 from tui.app import build_app
 from tui.screens.drill import DrillScreen
 
-#: How many short pauses to allow for a worker's 0.2 s wait steps to show on screen.
+#: How many short pauses to allow for a worker's 0.2 s wait steps to show on screen. This test
+#: is the one place that waits on wall time: the wait is SQLite's own busy handler against a
+#: real lock held by another connection, which no injected clock drives; it polls what is
+#: drawn, bounded, rather than sleeping a fixed time.
 MAX_POLLS = 400
 
 
