@@ -10,8 +10,8 @@ import pytest
 from engine.bank import ContentBank, load_content
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import Scheduler
-from engine.store import Store
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.store import Store
+from engine.store.db import Store
 
 BENCH = Path(__file__).resolve().parent / "perf" / "bench.py"
 

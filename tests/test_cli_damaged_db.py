@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import engine.store as store_module
-from engine.store import Store
+import engine.store.db as store_module
+from engine.store.db import Store
 from tests.reliability.helpers import filled_database
 from tui.__main__ import main
 
@@ -89,7 +89,7 @@ def test_a_raw_sqlite_error_midway_is_classified(
     def failing(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError(message)
 
-    monkeypatch.setattr("engine.stats.compute_stats", failing)
+    monkeypatch.setattr("engine.progress.stats.compute_stats", failing)
     assert main(["--db", str(path), "stats", "--json"]) == 2
     err = capsys.readouterr().err
     expected = str(store_module.classify_error(path, sqlite3.OperationalError(message),
@@ -107,7 +107,7 @@ def test_a_constraint_error_is_a_bug_not_a_damaged_file(
     def failing(*args: object, **kwargs: object) -> None:
         raise sqlite3.IntegrityError("NOT NULL constraint failed: sessions.round_seconds")
 
-    monkeypatch.setattr("engine.stats.compute_stats", failing)
+    monkeypatch.setattr("engine.progress.stats.compute_stats", failing)
     assert main(["--db", str(path), "stats", "--json"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("tpm-drill: unexpected error (IntegrityError: NOT NULL")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.debrief import export_command
+from engine.loop.debrief import export_command
 from tui.__main__ import _parser
 
 

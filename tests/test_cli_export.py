@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-import engine.export as export_module
+import engine.progress.export as export_module
 from tests.reliability.helpers import filled_database
 from tui.__main__ import main
 

@@ -39,7 +39,7 @@ def test_headless_packages_never_load_textual(package: str) -> None:
 def test_cli_and_session_start_without_heavy_imports() -> None:
     """The CLI module and the session import neither Textual nor pint nor scipy up front."""
     code = (
-        "import sys, tui.__main__, engine.session, engine.bank\n"
+        "import sys, tui.__main__, engine.study.session, engine.bank\n"
         "heavy = [m for m in ('textual', 'pint', 'scipy', 'scipy.stats') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )

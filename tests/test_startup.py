@@ -33,7 +33,7 @@ NOT_BEFORE_FIRST_QUESTION = (
     "grading._syntax",  # the answer cutter's regular expressions (~8 ms)
     "textual.widgets._text_area",  # the essay area: mounted with the first interview question
     "textual.widgets._selection_list",  # the self-check list: likewise
-    "engine.optimize",  # fitting FSRS weights; the saved ones are read by engine.scheduler
+    "engine.study.optimize",  # fitting FSRS weights; the scheduler reads the saved ones
     # A start from the kept bank (engine.bank) checks no model and opens no package resource:
     "engine.models.compute",  # the model area modules load when a problem is checked or posed
     "zipfile",  # importlib.resources.files imports it on first use
@@ -168,7 +168,7 @@ async def test_the_start_screen_is_the_base_of_the_stack_and_leaving_it_works(
 
 async def test_a_drill_that_cannot_start_says_why_and_goes_home(
         tmp_path: Path, clock: FakeClock, monkeypatch) -> None:
-    from engine.store import StoreError
+    from engine.store.db import StoreError
     from tui.screens.home import HomeScreen
 
     def locked(self: TpmDrillApp, mode: str = "drill") -> None:

@@ -15,13 +15,13 @@ from typing import Any, TextIO
 
 from content.untrusted import clean_text
 from engine import __version__, finite_or_none
-from engine.loop_options import MAX_ROUND_MINUTES, parse_round_minutes
+from engine.loop.options import MAX_ROUND_MINUTES, parse_round_minutes
 from tui import cli_backup
 
 
 def _round_minutes(text: str) -> float:
     """``--round-minutes``: a finite number of minutes above 0 and at most 600 (the rule is
-    ``engine.loop_options``', shared with the home screen's loop dialog)."""
+    ``engine.loop.options``', shared with the home screen's loop dialog)."""
     try:
         return parse_round_minutes(text)
     except ValueError as error:
@@ -184,8 +184,8 @@ def cmd_loop_export(args: argparse.Namespace, session_id: int) -> int:
     """
     from engine.bank import load_content
     from engine.config import load_config
-    from engine.debrief import DebriefError, loop_debrief
-    from engine.store import Store
+    from engine.loop.debrief import DebriefError, loop_debrief
+    from engine.store.db import Store
 
     config = load_config(args.config)
     store = Store(_db_path(args))
@@ -218,9 +218,9 @@ def _headless(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     from engine.bank import load_content
     from engine.clock import SystemClock
     from engine.config import load_config
-    from engine.optimize import saved_parameters
-    from engine.scheduler import Scheduler
-    from engine.store import Store
+    from engine.store.db import Store
+    from engine.study.optimize import saved_parameters
+    from engine.study.scheduler import Scheduler
 
     config = load_config(args.config)
     store = Store(_db_path(args))
@@ -235,7 +235,7 @@ def _headless(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
 
 
 def cmd_weak_json(args: argparse.Namespace) -> int:
-    from engine.weak import weak_json
+    from engine.progress.weak import weak_json
 
     store, bank, scheduler, clock = _headless(args)
     try:
@@ -247,7 +247,7 @@ def cmd_weak_json(args: argparse.Namespace) -> int:
 
 
 def cmd_stats_json(args: argparse.Namespace) -> int:
-    from engine.stats import compute_stats
+    from engine.progress.stats import compute_stats
 
     store, bank, scheduler, clock = _headless(args)
     try:
@@ -259,7 +259,7 @@ def cmd_stats_json(args: argparse.Namespace) -> int:
 
 
 def cmd_optimize(args: argparse.Namespace) -> int:
-    from engine.optimize import optimize
+    from engine.study.optimize import optimize
 
     store, _bank, scheduler, clock = _headless(args)
     try:
@@ -285,8 +285,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """
     import tempfile
 
-    from engine.export import export_reviews
-    from engine.store import Store
+    from engine.progress.export import export_reviews
+    from engine.store.db import Store
 
     store = Store(_db_path(args))
     try:
@@ -321,7 +321,7 @@ def _export_to_file(store: Any, fmt: str, output: Path) -> dict[str, int] | int:
     """
     import tempfile
 
-    from engine.export import export_reviews
+    from engine.progress.export import export_reviews
 
     target = Path(os.path.abspath(output))
     try:
@@ -516,7 +516,7 @@ def _expected_error(error: Exception, args: argparse.Namespace) -> str | None:
     import sqlite3
 
     from engine.config import ConfigError
-    from engine.store import StoreError, classify_error
+    from engine.store.db import StoreError, classify_error
 
     if isinstance(error, ConfigError | StoreError):
         return str(error)

@@ -19,16 +19,16 @@ if TYPE_CHECKING:
     from textual.driver import Driver
     from textual.screen import Screen
 
-    from engine.loop_session import LoopSession
+    from engine.loop.session import LoopSession
 
 from content.untrusted import clean_text
 from engine import counted
 from engine.bank import ContentBank, load_content
 from engine.clock import Clock, SystemClock
 from engine.config import Config
-from engine.scheduler import Scheduler, saved_parameters
-from engine.session import StudySession
-from engine.store import Store, StoreError
+from engine.store.db import Store, StoreError
+from engine.study.scheduler import Scheduler, saved_parameters
+from engine.study.session import StudySession
 from tui.safe import safe
 
 
@@ -269,7 +269,7 @@ class TpmDrillApp(App[None]):
     def start_loop(self, level: str | None = None, with_screen: bool = False,
                    round_minutes: float | None = None) -> None:
         """Open a timed onsite loop, by default at the level above the player's."""
-        from engine.loop_session import LoopSession, next_level, player_level
+        from engine.loop.session import LoopSession, next_level, player_level
         from tui.screens.loop import LoopScreen
 
         try:
@@ -353,7 +353,7 @@ def _warm_grading() -> None:
     (~0.15 s) off the UI thread, before the first answer or the first problem needs them."""
     import grading.numeric
     import grading.rubric
-    import grading.text  # noqa: F401  (imported lazily by the session: see engine.session)
+    import grading.text  # noqa: F401  (imported lazily by the session: see engine.study.session)
     from grading.units import registry
 
     registry()

@@ -53,9 +53,9 @@ def run(args: argparse.Namespace) -> int:
     """Carry out ``tpm-drill backup``; 0 when done, 2 (with a message) when refused."""
     from datetime import UTC, datetime
 
-    from engine import backup
     from engine.config import default_db_path
-    from engine.store import StoreError
+    from engine.store import backup
+    from engine.store.db import StoreError
 
     db_path = args.db or default_db_path()
     if args.restore:

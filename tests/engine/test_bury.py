@@ -13,9 +13,9 @@ import pytest
 from engine.bank import SIBLING_FAMILY_MAX, ContentBank
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import LEARNING, REVIEW, Scheduler
-from engine.session import StudySession, today_counts
-from engine.store import CardRow, Store
+from engine.store.db import CardRow, Store
+from engine.study.scheduler import LEARNING, REVIEW, Scheduler
+from engine.study.session import StudySession, today_counts
 from tests.engine.conftest import deck_bank, fact
 
 MORNING = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # study day 2026-01-05 (rollover 04:00 UTC)

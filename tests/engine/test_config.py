@@ -22,7 +22,7 @@ from engine.config import (
     load_config,
     set_config_value,
 )
-from engine.scheduler import Scheduler
+from engine.study.scheduler import Scheduler
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -13,7 +13,8 @@ from content.loader import OpenQuestion
 from engine.bank import ContentBank
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.custom import (
+from engine.store.db import Store
+from engine.study.custom import (
     CustomFilter,
     CustomPicker,
     CustomStudyError,
@@ -23,9 +24,8 @@ from engine.custom import (
     describe,
     matching_ids,
 )
-from engine.scheduler import LEARNING, RELEARNING, Scheduler
-from engine.session import DuePicker, Feedback, StudySession, today_counts
-from engine.store import Store
+from engine.study.scheduler import LEARNING, RELEARNING, Scheduler
+from engine.study.session import DuePicker, Feedback, StudySession, today_counts
 
 
 def _ids(bank: ContentBank, predicate) -> set[str]:

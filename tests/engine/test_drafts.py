@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-import engine.store as store_module
+import engine.store.db as store_module
 from engine.bank import ContentBank
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import Scheduler
-from engine.session import Feedback, StudySession, card_draft_key, loop_draft_key
-from engine.store import CardRow, ReviewRecord, Store, StoreError
+from engine.store.db import CardRow, ReviewRecord, Store, StoreError
+from engine.study.scheduler import Scheduler
+from engine.study.session import Feedback, StudySession, card_draft_key, loop_draft_key
 from tests.engine.conftest import deck_bank, fact
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -11,9 +11,9 @@ import pytest
 from engine.bank import ContentBank
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import LEARNING, RELEARNING, REVIEW, Scheduler, day_start, study_day
-from engine.session import Feedback, StudySession
-from engine.store import Store
+from engine.store.db import Store
+from engine.study.scheduler import LEARNING, RELEARNING, REVIEW, Scheduler, day_start, study_day
+from engine.study.session import Feedback, StudySession
 from tests.engine.conftest import deck_bank, fact, open_question
 
 MORNING = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

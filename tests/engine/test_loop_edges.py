@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.loop import NO, STRONG_NO, STRONG_YES, YES, committee_verdict, round_rating
+from engine.loop.rules import NO, STRONG_NO, STRONG_YES, YES, committee_verdict, round_rating
 
 #: level -> (Strong Yes, Yes, No) minimum scores, by hand.
 BARS = {

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from engine.loop import (
+from engine.loop.rules import (
     NO,
     ONSITE_ROUNDS,
     RATINGS,

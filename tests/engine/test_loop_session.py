@@ -7,10 +7,10 @@ import pytest
 
 from engine.bank import ContentBank
 from engine.clock import FakeClock
-from engine.loop_session import LoopSession, loop_number, loop_summaries
-from engine.scheduler import Scheduler
-from engine.session import Feedback
-from engine.store import Store
+from engine.loop.session import LoopSession, loop_number, loop_summaries
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import Feedback
 
 ROUND_SECONDS = 120.0
 

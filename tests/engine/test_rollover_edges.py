@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.config import Config
-from engine.scheduler import Scheduler, day_start, study_day
+from engine.study.scheduler import Scheduler, day_start, study_day
 
 NEW_YORK = ZoneInfo("America/New_York")
 KOLKATA = ZoneInfo("Asia/Kolkata")  # UTC+5:30: a half-hour offset

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.store import (
+from engine.store.db import (
     BUCKET_SQL,
     DAY_TERMS,
     TOTAL_TERMS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from engine.config import Config
-from engine.scheduler import LEARNING, REVIEW, Scheduler, day_start, study_day
+from engine.study.scheduler import LEARNING, REVIEW, Scheduler, day_start, study_day
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 NEW_YORK_WINTER = timezone(timedelta(hours=-5))

@@ -11,9 +11,9 @@ import pytest
 from engine.bank import ContentBank, load_content
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import REVIEW, Scheduler
-from engine.session import Feedback, Retry, StudySession, today_counts
-from engine.store import Store, streak_days
+from engine.store.db import Store, streak_days
+from engine.study.scheduler import REVIEW, Scheduler
+from engine.study.session import Feedback, Retry, StudySession, today_counts
 
 DECK = """
 [deck]

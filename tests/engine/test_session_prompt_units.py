@@ -8,9 +8,9 @@ from pathlib import Path
 from engine.bank import load_content
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import Scheduler
-from engine.session import Feedback, Retry, StudySession
-from engine.store import Store
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import Feedback, Retry, StudySession
 
 DECK = """
 [deck]

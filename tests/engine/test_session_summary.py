@@ -14,9 +14,9 @@ import pytest
 from engine.bank import ContentBank
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import Scheduler
-from engine.session import Feedback, StudySession
-from engine.store import SCHEMA_VERSION, Store
+from engine.store.db import SCHEMA_VERSION, Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import Feedback, StudySession
 from tests.engine.conftest import deck_bank, fact, open_question
 from tests.engine.test_running_totals import assert_totals_match
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.store import SCHEMA_VERSION, CardRow, ReviewRecord, Store, StoreError, iso
+from engine.store.db import SCHEMA_VERSION, CardRow, ReviewRecord, Store, StoreError, iso
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.store import Store
+from engine.store.db import Store
 
 
 @pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit, ValueError])

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-import engine.store as store_module
+import engine.store.db as store_module
 from engine.bank import ContentBank
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.custom import CustomPicker
-from engine.scheduler import Scheduler
-from engine.session import Feedback, StudySession, today_counts
-from engine.store import CardRow, Store, UndoError
+from engine.store.db import CardRow, Store, UndoError
+from engine.study.custom import CustomPicker
+from engine.study.scheduler import Scheduler
+from engine.study.session import Feedback, StudySession, today_counts
 from tests.engine.conftest import deck_bank, fact
 from tests.engine.test_running_totals import assert_totals_match
 
@@ -249,7 +249,7 @@ def test_undone_reviews_survive_in_the_file(db_path: Path, facts: ContentBank,
 def test_stats_count_the_undos(store: Store, facts: ContentBank, clock: FakeClock) -> None:
     from datetime import UTC
 
-    from engine.stats import compute_stats
+    from engine.progress.stats import compute_stats
 
     session = _session(store, facts, clock)
     session.next_question()
@@ -264,7 +264,7 @@ def test_stats_count_the_undos(store: Store, facts: ContentBank, clock: FakeCloc
 
 def test_a_weak_session_gets_its_pending_card_back_too(store: Store, facts: ContentBank,
                                                        clock: FakeClock) -> None:
-    from engine.weak import WeakPicker
+    from engine.progress.weak import WeakPicker
 
     warmup = _session(store, facts, clock)
     for _ in range(3):

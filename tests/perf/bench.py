@@ -249,7 +249,7 @@ def synthetic_history(path: Path, items: int = 3000, reviews: int = 500_000,
     from datetime import UTC, datetime, timedelta
 
     from engine.bank import load_content
-    from engine.store import Store, iso
+    from engine.store.db import Store, iso
 
     rng = random.Random(seed)
     bank_ids = list(load_content().new_order())
@@ -304,9 +304,9 @@ def bench_scale() -> dict[str, float]:
     from engine.bank import load_content
     from engine.clock import FakeClock
     from engine.config import Config
-    from engine.scheduler import Scheduler
-    from engine.session import DuePicker, StudySession, today_counts
-    from engine.store import Store
+    from engine.store.db import Store
+    from engine.study.scheduler import Scheduler
+    from engine.study.session import DuePicker, StudySession, today_counts
 
     bank = load_content()
     scheduler = Scheduler(Config())
@@ -330,7 +330,7 @@ def bench_scale() -> dict[str, float]:
             out[f"{label}_today_counts_ms"] = best_of(
                 lambda s=store, c=clock: today_counts(s, bank, scheduler, c), 5) * 1e3
             try:
-                from engine.stats import compute_stats
+                from engine.progress.stats import compute_stats
 
                 out[f"{label}_stats_ms"] = best_of(
                     lambda s=store, c=clock: compute_stats(s, bank, scheduler, c.now(),
@@ -435,9 +435,9 @@ def bench_answer_path() -> dict[str, float]:
     from engine.bank import load_content
     from engine.clock import FakeClock
     from engine.config import Config
-    from engine.scheduler import Scheduler
-    from engine.session import StudySession
-    from engine.store import Store
+    from engine.store.db import Store
+    from engine.study.scheduler import Scheduler
+    from engine.study.session import StudySession
     from grading.units import convert, registry
 
     registry()

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from engine.optimize import (
+from engine.store.db import Store, iso
+from engine.study.optimize import (
     META_FIT_KEY,
     META_KEY,
     MIN_ITEMS,
@@ -19,9 +20,8 @@ from engine.optimize import (
     saved_parameters,
     score,
 )
-from engine.planner import simulate
-from engine.scheduler import day_start
-from engine.store import Store, iso
+from engine.study.planner import simulate
+from engine.study.scheduler import day_start
 
 START = date(2026, 1, 5)
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)

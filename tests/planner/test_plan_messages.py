@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from engine.config import Config
-from engine.planner import FINAL_WINDOW_DAYS, MAX_NEW_PER_DAY, plan
-from engine.scheduler import REVIEW
-from engine.store import CardRow
+from engine.store.db import CardRow
+from engine.study.planner import FINAL_WINDOW_DAYS, MAX_NEW_PER_DAY, plan
+from engine.study.scheduler import REVIEW
 
 INTERVIEW = date(2026, 3, 2)
 

@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from engine.config import Config
-from engine.planner import (
+from engine.store.db import CardRow
+from engine.study.planner import (
     FINAL_WINDOW_DAYS,
     TARGET_RETENTION,
     compare_policies,
@@ -22,8 +23,7 @@ from engine.planner import (
     retrievability,
     stability_to_hold,
 )
-from engine.scheduler import LEARNING, REVIEW, day_start
-from engine.store import CardRow
+from engine.study.scheduler import LEARNING, REVIEW, day_start
 
 INTERVIEW = date(2026, 3, 2)
 

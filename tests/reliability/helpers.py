@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from engine.store import CardRow, ReviewRecord, Store
+from engine.store.db import CardRow, ReviewRecord, Store
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import backup
-from engine.backup import BackupError
 from engine.clock import FakeClock
-from engine.store import Store
+from engine.store import backup
+from engine.store.backup import BackupError
+from engine.store.db import Store
 from tests.reliability.helpers import card, filled_database, review
 
 DAY_ONE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

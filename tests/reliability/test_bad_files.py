@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import engine.store as store_module
-from engine.store import Store, StoreError
+import engine.store.db as store_module
+from engine.store.db import Store, StoreError
 from tests.reliability.helpers import card, filled_database, review
 from tui.__main__ import main
 
@@ -198,7 +198,7 @@ def test_full_disk_mid_drill_keeps_the_question_open_for_a_retry(
     """``StudySession.submit`` raises ``StoreError``; nothing is recorded and the question
     stays asked, so the screen can show the message with the answer still typed and let the
     player press Enter again once there is space."""
-    from engine.session import StudySession
+    from engine.study.session import StudySession
 
     session = StudySession(store, bank, scheduler, clock, seed=3)
     question = session.next_question()

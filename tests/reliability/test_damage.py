@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-import engine.store as store_module
+import engine.store.db as store_module
 from engine.clock import FakeClock
-from engine.store import SCHEMA_VERSION, Store, StoreError
+from engine.store.db import SCHEMA_VERSION, Store, StoreError
 from tests.reliability.helpers import (
     card,
     filled_database,
@@ -179,7 +179,7 @@ def test_the_bounded_check_still_reads_every_other_table(tmp_path: Path,
 def test_weak_areas_on_damaged_reviews_is_a_store_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bank, scheduler) -> None:
     """``weak --json`` read each card's latest rating from a damaged page: a traceback."""
-    from engine.weak import weak_json
+    from engine.progress.weak import weak_json
 
     path, size = _damaged_reviews(tmp_path)
     monkeypatch.setattr(store_module, "FULL_QUICK_CHECK_MAX_BYTES", size - 1)
@@ -223,15 +223,15 @@ class _FailingCursor:
 
 
 def _readers() -> dict[str, Callable[..., Any]]:
-    from engine.session import today_counts
-    from engine.stats import (
+    from engine.progress.stats import (
         card_totals,
         compute_stats,
         due_forecast,
         error_buckets,
         topic_totals,
     )
-    from engine.weak import weak_json
+    from engine.progress.weak import weak_json
+    from engine.study.session import today_counts
 
     return {
         "day_totals": lambda s, b, sch, c: compute_stats(s, b, sch, c.now(), c.local_tz()),
@@ -274,7 +274,7 @@ def test_a_session_on_a_damaged_file_records_nothing_more(store: Store, bank, sc
                                                           clock) -> None:
     """Damage found mid-drill: the answer is refused with the message, and so is every later
     answer and the session's end (a screen shows it; the file is not written)."""
-    from engine.session import StudySession
+    from engine.study.session import StudySession
 
     session = StudySession(store, bank, scheduler, clock, seed=1)
     assert session.next_question() is not None

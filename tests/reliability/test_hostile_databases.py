@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-import engine.store as store_module
+import engine.store.db as store_module
 from engine.clock import FakeClock
-from engine.store import Store, StoreError
+from engine.store.db import Store, StoreError
 from tests.reliability.helpers import card, filled_database, overwrite_page, review
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -29,9 +29,9 @@ SENSIBLE = {"corrupt", "foreign", "newer"}
 
 
 def _everything(store: Store, bank: Any, scheduler: Any) -> list[Callable[[], Any]]:
-    from engine.session import today_counts
-    from engine.stats import compute_stats
-    from engine.weak import weak_json
+    from engine.progress.stats import compute_stats
+    from engine.progress.weak import weak_json
+    from engine.study.session import today_counts
 
     clock = FakeClock(NOW)
     return [

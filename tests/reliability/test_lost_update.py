@@ -22,9 +22,9 @@ from typing import Any
 
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import Scheduler
-from engine.session import StudySession
-from engine.store import Store
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import StudySession
 
 
 class _Same:
@@ -170,9 +170,9 @@ _CHILD = textwrap.dedent("""
     from engine.bank import load_content
     from engine.clock import SystemClock
     from engine.config import Config
-    from engine.scheduler import Scheduler
-    from engine.session import StudySession
-    from engine.store import Store
+    from engine.study.scheduler import Scheduler
+    from engine.study.session import StudySession
+    from engine.store.db import Store
 
     class Same:
         def pick(self, session):

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-import engine.backup as backup_module
-import engine.store as store_module
+import engine.store.backup as backup_module
+import engine.store.db as store_module
 from engine.clock import FakeClock
-from engine.store import Store, StoreError
+from engine.store.db import Store, StoreError
 from tests.reliability.helpers import card, filled_database, review
 
 DAY_ONE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 from engine.clock import FakeClock
-from engine.scheduler import Scheduler
-from engine.session import StudySession
-from engine.store import SCHEMA_VERSION, Store
+from engine.store.db import SCHEMA_VERSION, Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import StudySession
 from tests.engine.test_running_totals import assert_totals_match
 from tests.reliability.helpers import card, review
 

@@ -22,9 +22,9 @@ from content.loader import Fact, OpenQuestion, Problem
 from engine.bank import ContentBank, load_content
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import Scheduler
-from engine.session import Feedback, StudySession
-from engine.store import Store
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import Feedback, StudySession
 from grading.units import convert
 
 BIASED_TOPIC = "comms.collectives"

@@ -15,7 +15,7 @@ import math
 from datetime import UTC, datetime, timedelta
 
 from engine.bank import ContentBank
-from engine.store import Store, iso
+from engine.store.db import Store, iso
 
 BIASED_TOPIC = "comms.collectives"
 #: The spread of the numeric answers' log10 errors around the truth (the biased topic's
@@ -138,9 +138,9 @@ if __name__ == "__main__":  # pragma: no cover - a manual timing run
 
     from engine.bank import load_content
     from engine.config import Config
-    from engine.scheduler import Scheduler
-    from engine.stats import compute_stats
-    from engine.weak import rank_topics
+    from engine.progress.stats import compute_stats
+    from engine.progress.weak import rank_topics
+    from engine.study.scheduler import Scheduler
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500_000
     now = datetime(2026, 12, 31, 12, 0, tzinfo=UTC)

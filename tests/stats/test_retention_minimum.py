@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.bank import ContentBank
-from engine.scheduler import Scheduler
-from engine.stats import RETENTION_MIN_REVIEWS, compute_stats
-from engine.store import CardRow, ReviewRecord, Store
+from engine.progress.stats import RETENTION_MIN_REVIEWS, compute_stats
+from engine.store.db import CardRow, ReviewRecord, Store
+from engine.study.scheduler import Scheduler
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

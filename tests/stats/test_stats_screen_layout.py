@@ -15,7 +15,7 @@ from textual.geometry import Region
 from textual.widgets import Static
 
 from engine.clock import FakeClock
-from engine.stats import CalibrationFigure, Histogram, Stats
+from engine.progress.stats import CalibrationFigure, Histogram, Stats
 from tui.app import build_app
 from tui.screens.stats import StatsScreen, forecast_lines, heatmap_markup
 

@@ -12,12 +12,12 @@ import pytest
 
 from engine.bank import ContentBank
 from engine.clock import FakeClock
-from engine.export import export_reviews
-from engine.scheduler import Scheduler
-from engine.session import StudySession
-from engine.stats import bias_sentence, bucket_median, compute_stats
-from engine.store import Store
-from engine.weak import WeakPicker, combine, rank_topics, weak_json
+from engine.progress.export import export_reviews
+from engine.progress.stats import bias_sentence, bucket_median, compute_stats
+from engine.progress.weak import WeakPicker, combine, rank_topics, weak_json
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import StudySession
 from tests.stats.synthetic import BIASED_TOPIC, ERROR_SIGMA_LOG10, build_big_history
 
 

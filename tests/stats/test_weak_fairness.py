@@ -18,11 +18,11 @@ import pytest
 from engine.bank import ContentBank
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import Scheduler
-from engine.session import Feedback, StudySession
-from engine.stats import compute_stats
-from engine.store import Store
-from engine.weak import rank_topics
+from engine.progress.stats import compute_stats
+from engine.progress.weak import rank_topics
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import Feedback, StudySession
 from tests.engine.conftest import deck_bank, fact
 
 MORNING = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -7,12 +7,12 @@ import io
 import json
 from datetime import UTC, timedelta
 
-from engine.export import export_reviews
-from engine.scheduler import day_start
-from engine.session import Feedback, StudySession
-from engine.stats import compute_stats
-from engine.store import Store
-from engine.weak import WeakPicker, rank_topics, weak_json
+from engine.progress.export import export_reviews
+from engine.progress.stats import compute_stats
+from engine.progress.weak import WeakPicker, rank_topics, weak_json
+from engine.store.db import Store
+from engine.study.scheduler import day_start
+from engine.study.session import Feedback, StudySession
 from grading.units import convert
 from tests.stats.conftest import BIASED_TOPIC, DAYS, SKIPPED_DAY, Year, last_day
 

@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 import grading.numeric  # noqa: F401  (loaded by the app's warm-up; the band words need it)
 from engine.clock import FakeClock
-from engine.session import StudySession
+from engine.study.session import StudySession
 from tui.app import build_app
 from tui.screens.drill import DrillScreen, answer_clock
 

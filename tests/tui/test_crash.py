@@ -163,7 +163,15 @@ def _drive(terminal: _Terminal, plan: tuple[int, str, float], tokens: Iterator[i
         while time.monotonic() < terminal.started + delay and terminal.process.poll() is None:
             ready, _, _ = select.select([terminal.fd], [], [], 0.05)
             if ready:
-                terminal.output += os.read(terminal.fd, 65536)
+                try:
+                    terminal.output += os.read(terminal.fd, 65536)
+                except OSError:  # EIO: the terminal's other end closed, i.e. the game ended
+                    break
+        code = terminal.process.wait(timeout=5) if terminal.process.poll() is not None else None
+        if code is not None:  # nothing killed it yet: a start that ends by itself is a bug
+            screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b" ", terminal.output[-4000:])
+            raise AssertionError(f"the game ended by itself during start-up (exit {code}): "
+                                 f"{screen.decode(errors='replace')}")
         return
     for number in range(answers + 1):
         terminal.wait_for(QUESTION_READY, deadline)
@@ -279,7 +287,7 @@ def test_random_sigkills_lose_no_graded_answer(tmp_path: Path) -> None:
     with ThreadPoolExecutor(PARALLEL) as pool:
         phases = list(pool.map(one, plans))
     assert len(phases) == KILLS and set(phases) == set(PHASES)
-    from engine.store import Store
+    from engine.store.db import Store
     from tests.engine.test_running_totals import assert_totals_match
 
     store = Store(db_path, auto_backup=False)

@@ -11,10 +11,10 @@ import pytest
 from content.loader import Problem
 from engine.bank import ContentBank
 from engine.clock import FakeClock
-from engine.debrief import loop_debrief
-from engine.loop_session import LoopSession
-from engine.scheduler import Scheduler
-from engine.store import Store
+from engine.loop.debrief import loop_debrief
+from engine.loop.session import LoopSession
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
 from grading.units import convert
 from tui.app import build_app
 from tui.screens.loop import DebriefScreen
@@ -71,7 +71,7 @@ def test_no_placeholder_survives_in_the_debrief(store: Store, bank: ContentBank,
 
 
 def test_described_problem_names_its_parameters(bank: ContentBank) -> None:
-    from engine.debrief import describe_problem
+    from engine.loop.debrief import describe_problem
 
     kv = next(i for i in bank.items.values() if isinstance(i, Problem)
               and i.prompt.startswith("{preset} has {layers:int} layers"))

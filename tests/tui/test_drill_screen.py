@@ -10,7 +10,7 @@ from textual.widgets import Input, Static, TextArea
 
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.store import from_iso
+from engine.store.db import from_iso
 from grading.units import convert
 from tui.app import build_app
 from tui.screens.done import DoneScreen

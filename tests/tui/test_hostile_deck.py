@@ -28,7 +28,7 @@ from textual.widgets._footer import FooterKey
 from engine.bank import load_content
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.store import Store
+from engine.store.db import Store
 from tests.reliability.helpers import card, review
 from tui.app import TpmDrillApp
 from tui.screens.done import DoneScreen

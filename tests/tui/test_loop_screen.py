@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import Input, Static, TextArea
 
 from engine.clock import FakeClock
-from engine.loop import ONSITE_ROUNDS
+from engine.loop.rules import ONSITE_ROUNDS
 from tui.app import build_app
 from tui.screens.home import HomeScreen
 from tui.screens.loop import DebriefScreen, LoopScreen, PauseScreen, RoundIntroScreen
@@ -157,7 +157,7 @@ async def test_closing_the_app_mid_loop_abandons_it(db_path: Path, clock: FakeCl
         await _start_round(pilot)
         await _answer_well(pilot, app.screen)
         session_id = app.screen.loop.session_id
-    from engine.store import Store
+    from engine.store.db import Store
 
     store = Store(db_path)
     assert store.session(session_id)["verdict"] == "abandoned"

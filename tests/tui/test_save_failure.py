@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import Input, Static
 
 from engine.clock import FakeClock
-from engine.store import StoreError
+from engine.store.db import StoreError
 from grading.units import convert
 from tui.app import build_app
 from tui.screens.drill import DrillScreen

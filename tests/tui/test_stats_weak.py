@@ -14,9 +14,9 @@ from textual.widgets import Static
 from engine.bank import load_content
 from engine.clock import FakeClock
 from engine.config import Config
-from engine.scheduler import Scheduler
-from engine.session import StudySession
-from engine.store import Store
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import StudySession
 from grading.units import convert
 from tui.app import build_app
 from tui.screens.drill import DrillScreen

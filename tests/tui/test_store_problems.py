@@ -12,10 +12,10 @@ import pytest
 from textual.content import Content
 from textual.widgets import Static
 
-import engine.store as store_module
-from engine import backup as backup_module
+import engine.store.db as store_module
 from engine.clock import FakeClock
-from engine.store import Store, StoreError
+from engine.store import backup as backup_module
+from engine.store.db import Store, StoreError
 from tests.reliability.helpers import NOW, filled_database, overwrite_page, table_pages
 from tui.app import build_app
 from tui.screens.drill import DrillScreen

@@ -13,7 +13,7 @@ from textual.widgets import Input, SelectionList, Static, TextArea
 from engine.bank import ContentBank, load_content
 from engine.clock import FakeClock
 from engine.questions import pose
-from engine.session import StudySession
+from engine.study.session import StudySession
 from tui.app import build_app
 from tui.screens.drill import DrillScreen
 

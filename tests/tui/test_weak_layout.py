@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.geometry import Region
 
 from engine.clock import FakeClock
-from engine.weak import TopicWeakness
+from engine.progress.weak import TopicWeakness
 from tui.app import build_app
 from tui.screens.weak import WeakScreen
 

@@ -10,8 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from engine import counted
-from engine.session import StudySession, today_counts
-from engine.store import StoreError
+from engine.store.db import StoreError
+from engine.study.session import StudySession, today_counts
 from tui.safe import safe
 from tui.timefmt import describe_due
 

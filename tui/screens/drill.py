@@ -23,8 +23,8 @@ from textual.widgets import Footer, Header, Input, Static
 from content.untrusted import clean_text
 from engine import counted
 from engine.questions import Question
-from engine.session import Feedback, Retry, StudySession
-from engine.store import StoreError
+from engine.store.db import StoreError
+from engine.study.session import Feedback, Retry, StudySession
 from grading.rating import AGAIN, EASY, GOOD, HARD
 from grading.units import format_number, format_value, humanize, pretty_unit
 from tui.safe import plain, safe
@@ -286,7 +286,7 @@ class DrillScreen(Screen[None]):
         # shows it, rather than the first question waiting ~10 ms for the import
         # (tests/test_startup.py).
         if feedback is None and question.numeric and "grading.numeric" in sys.modules:
-            from engine.bands import band_words
+            from engine.study.bands import band_words
 
             words = band_words(question.tolerance)
             if words:
@@ -525,7 +525,7 @@ class DrillScreen(Screen[None]):
         """Take back the last answer (Anki's undo): its review leaves the history (kept in
         the file as undone), the card's schedule is restored, and it is asked again with
         the answer as it was typed."""
-        from engine.session import UndoError
+        from engine.study.session import UndoError
 
         try:
             undone = self.session.undo()
@@ -699,8 +699,8 @@ def render_verdict(feedback: Feedback) -> str:
 
 def _bands_needed(reference: float, tolerance: str, unit: str, bands: tuple[str, ...]) -> str:
     """'Exact needed 3.18–3.52 TB/s; close 2.85–3.85 TB/s.' (the ranges from
-    ``engine.bands``), or '' when the bands have no range to give."""
-    from engine.bands import band_range
+    ``engine.study.bands``), or '' when the bands have no range to give."""
+    from engine.study.bands import band_range
 
     parts = []
     for band in bands:

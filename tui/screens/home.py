@@ -13,9 +13,9 @@ from textual.widgets.option_list import Option
 
 from engine import counted
 from engine.config import ConfigError
-from engine.loop_session import next_level, player_level
-from engine.session import TodayCounts, today_counts
-from engine.store import StoreError
+from engine.loop.session import next_level, player_level
+from engine.store.db import StoreError
+from engine.study.session import TodayCounts, today_counts
 from tui.safe import safe
 from tui.timefmt import describe_due
 

@@ -18,12 +18,12 @@ from textual.widgets import Footer, Header, Input, Markdown, Static
 
 from content.untrusted import clean_text
 from engine import counted
-from engine.debrief import export_command, loop_debrief
-from engine.loop import ROUND_TITLES, LoopRun
-from engine.loop_session import LoopOutcome, LoopSession
+from engine.loop.debrief import export_command, loop_debrief
+from engine.loop.rules import ROUND_TITLES, LoopRun
+from engine.loop.session import LoopOutcome, LoopSession
 from engine.questions import Question
-from engine.session import Feedback
-from engine.store import StoreError
+from engine.store.db import StoreError
+from engine.study.session import Feedback
 from tui.safe import safe
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.drill import DrillScreen

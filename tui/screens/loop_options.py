@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from engine.loop import LEVELS
-from engine.loop_options import MAX_ROUND_MINUTES, parse_round_minutes
+from engine.loop.options import MAX_ROUND_MINUTES, parse_round_minutes
+from engine.loop.rules import LEVELS
 from tui.safe import safe
 from tui.widgets.checklist import TickBox
 

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Sparkline, Static
 
 from content.untrusted import clean_text
 from engine import counted
-from engine.stats import Stats, compute_stats
+from engine.progress.stats import Stats, compute_stats
 from tui.safe import plain, safe
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from content.untrusted import clean_text
-from engine.session import StudySession
-from engine.weak import TopicWeakness, WeakPicker, rank_topics
+from engine.progress.weak import TopicWeakness, WeakPicker, rank_topics
+from engine.study.session import StudySession
 from tui.safe import plain
 
 #: How many of the weakest topics are listed (and drilled).

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any, Literal, TextIO
 
 from engine import finite_or_none
-from engine.store import Store
+from engine.store.db import Store
 
 #: Tables exported, with their record name (CSV) and key (JSON), in this order.
 TABLES: tuple[tuple[str, str, str], ...] = (

@@ -24,12 +24,12 @@ from engine import finite_or_none
 from engine.bank import ContentBank
 from engine.clock import Clock
 from engine.questions import PoseError, Question, pose
-from engine.scheduler import LEARNING, LONG_FORM_KINDS, RELEARNING, REVIEW, Scheduler
-from engine.store import CardRow, ReviewRecord, Store, UndoError, from_iso, iso
+from engine.store.db import CardRow, ReviewRecord, Store, UndoError, from_iso, iso
+from engine.study.scheduler import LEARNING, LONG_FORM_KINDS, RELEARNING, REVIEW, Scheduler
 from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
 
 if TYPE_CHECKING:  # the graders load on the first answer (or the app's warm-up), not at start
-    from engine.planner import InterviewPlan
+    from engine.study.planner import InterviewPlan
     from grading.numeric import Grade
     from grading.rubric import RubricResult
     from grading.text import TextGrade
@@ -191,8 +191,8 @@ def day_plan(cards: Mapping[str, CardRow], unseen: int, scheduler: Scheduler,
     """Review cards due today (stored due, plus the interview plan's final-pass pulls) and
     how many new cards today may introduce. ``cards`` must hold every card when an
     interview is ahead (``needs_all_cards``); otherwise the cards due today suffice."""
-    from engine.planner import due_today
-    from engine.planner import plan as interview_plan
+    from engine.study.planner import due_today
+    from engine.study.planner import plan as interview_plan
 
     config = scheduler.config
     window = scheduler.window(clock.now(), clock.local_tz())

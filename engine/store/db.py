@@ -13,7 +13,7 @@ not SQLite or is damaged, another program's SQLite database, one from a newer tp
 read-only one. Every SQLite failure after that (a full disk, a lock held too long, a page found
 damaged mid-drill) surfaces as a ``StoreError`` whose message names the file and what to do, and
 whose ``kind`` lets a screen decide how to show it. On the first open of each study day the
-store makes a checked backup (see ``engine.backup``) before migrating or writing anything.
+store makes a checked backup (see ``engine.store.backup``) before migrating or writing anything.
 
 Damage can also happen after that first open (a disk going bad, a sync tool writing half a
 file), so every open runs a cheap check too (``PRAGMA quick_check``, bounded on big files: see
@@ -909,8 +909,8 @@ class Store:
 
     def _daily_backup(self, clock: Clock | None, rollover_hour: int) -> None:
         """The first open of a study day backs the file up (and checks it) before any write."""
-        from engine.backup import BackupError, daily_backup, study_day_of
         from engine.clock import SystemClock
+        from engine.store.backup import BackupError, daily_backup, study_day_of
 
         clock = clock or SystemClock()
         day = study_day_of(clock.now(), clock.local_tz(), rollover_hour)
@@ -1301,7 +1301,7 @@ class Store:
     @_guarded("your draft")
     def save_draft(self, key: str, text: str, saved_at: datetime | None = None) -> None:
         """Keep ``text`` as the draft ``key`` (``card:<item id>``, ``loop:<session>:<item>``;
-        see ``engine.session.draft_key``); blank text deletes it.
+        see ``engine.study.session.draft_key``); blank text deletes it.
 
         One upsert of one small row, cheap enough to call every few keystrokes (~0.1 ms on
         a five-year file: the drafts table is tiny whatever the history). ``saved_at``
@@ -1449,7 +1449,7 @@ class Store:
     def new_cards_since(self, since: datetime, mode: str = "drill") -> int:
         """Cards first met in ``mode`` at or after ``since``: the daily new-card budget is the
         drill's, so a loop or a weak-area session does not spend it. A custom-study session
-        spends it only when asked (``spend_new`` in its config; see ``engine.custom``)."""
+        spends it only when asked (``spend_new`` in its config; see ``engine.study.custom``)."""
         return int(self.conn.execute(
             "SELECT COUNT(*) FROM reviews WHERE reviewed_at >= ? AND was_new = 1 AND (mode = ? "
             "OR (? = 'drill' AND mode = 'custom' AND session_id IN (SELECT id FROM sessions "

@@ -4,13 +4,13 @@ self-grading gap, and past loops.
 
 Everything is read from the progress database read-only, from the running totals the store
 keeps with every review (schema 5: per study day, topic, card and error bucket; see
-``engine.store``), so opening stats on five years of history reads a few hundred rows, not
+``engine.store.db``), so opening stats on five years of history reads a few hundred rows, not
 500,000 reviews. Only the last 30 days (the trend) and the typed intervals are read from
 ``reviews`` itself, on their indexes. Medians of log10 errors come from a histogram of
 0.01-decade buckets (a median good to ±0.005 decade, i.e. ±1.2 %), which is finer than any
 answer is graded.
 
-The topic-level queries here are shared with ``engine.weak`` (weak-area ranking).
+The topic-level queries here are shared with ``engine.progress.weak`` (weak-area ranking).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from typing import Any
 
 from engine import counted, finite_or_none
 from engine.bank import ContentBank
-from engine.loop_session import loop_summaries
-from engine.scheduler import Scheduler, day_start
-from engine.store import TOTAL_TERMS, Store, iso
+from engine.loop.session import loop_summaries
+from engine.store.db import TOTAL_TERMS, Store, iso
+from engine.study.scheduler import Scheduler, day_start
 
 #: Width of one error bucket in decades (the store's ``BUCKET_SQL`` floors to 0.01 decade).
 BUCKET_DECADES = 0.01
@@ -105,7 +105,7 @@ class Totals:
     @property
     def miss_rate(self) -> float | None:
         """How far band-graded answers missed, on average: exact 0, close 0.5, off, don't
-        know or unreadable 1 (``engine.store.BAND_MISS``); ``None`` with none."""
+        know or unreadable 1 (``engine.store.db.BAND_MISS``); ``None`` with none."""
         return self.miss_sum / self.graded_answers if self.graded_answers else None
 
     @property

@@ -11,7 +11,7 @@ lapse rate         0.35    reviews rated Again among reviews of cards in FSRS re
                            (before any card graduates: the Again share of all answers). The
                            most direct evidence of forgetting what was once known.
 band misses        0.30    how far graded answers missed their item's band, on average: exact
-                           0, close 0.5, off / don't know 1 (``engine.store.BAND_MISS``).
+                           0, close 0.5, off / don't know 1 (``engine.store.db.BAND_MISS``).
                            Numbers are what a modelling-first interview probes, so they weigh
                            almost as much. (Until issue #12 this was the median |log10 error|
                            / 0.5: a close answer to a ±5 % card, 12 % off, is 0.05 decade and
@@ -44,7 +44,7 @@ than average (raw above ¾ of the prior) ranks above it.
 Topics are those recorded with the answers (``reviews.topic``); items belong to the topic
 their bank item has now (the recorded one when the item left the bank). The bias sentence
 is the median signed log10 error without the answers whose grade named a slip (see
-``engine.stats.bias_sentence``).
+``engine.progress.stats.bias_sentence``).
 """
 
 from __future__ import annotations
@@ -56,8 +56,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from engine.bank import ContentBank
-from engine.scheduler import Scheduler
-from engine.stats import (
+from engine.progress.stats import (
     RETENTION_WINDOW_DAYS,
     Totals,
     bias_buckets,
@@ -66,10 +65,11 @@ from engine.stats import (
     error_buckets,
     topic_bias,
 )
-from engine.store import CardRow, Store
+from engine.store.db import CardRow, Store
+from engine.study.scheduler import Scheduler
 
 if TYPE_CHECKING:
-    from engine.session import StudySession
+    from engine.study.session import StudySession
 
 #: Signal weights (see the module doc for why).
 WEIGHT_LAPSE = 0.35

@@ -18,8 +18,8 @@ from typing import Any
 from content.catalog import Catalog
 from content.loader import Item, OpenQuestion, Problem
 from engine.bank import ContentBank
-from engine.loop import ROUND_TITLES, committee_verdict
-from engine.store import Store
+from engine.loop.rules import ROUND_TITLES, committee_verdict
+from engine.store.db import Store
 
 
 class DebriefError(LookupError):

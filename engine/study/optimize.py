@@ -33,14 +33,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from engine.scheduler import SAVED_PARAMETERS_KEY, saved_parameters, study_day
-from engine.store import Store, from_iso, iso
+from engine.store.db import Store, from_iso, iso
+from engine.study.scheduler import SAVED_PARAMETERS_KEY, saved_parameters, study_day
 
 if TYPE_CHECKING:
     import fsrs_rs_python
 
 #: ``meta`` key holding the accepted weights (a JSON list of 21 floats); the scheduler reads
-#: them back with ``saved_parameters`` (kept in engine.scheduler, so starting the app does not
+#: them back with ``saved_parameters`` (kept in engine.study.scheduler, so starting the app does not
 #: import this module).
 META_KEY = SAVED_PARAMETERS_KEY
 #: ``meta`` key holding when and how well they were fitted (JSON object), for the stats screen.

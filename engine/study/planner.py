@@ -59,7 +59,7 @@ from typing import Protocol
 
 from engine import counted
 from engine.config import MAX_REVIEWS_PER_DAY, Config
-from engine.scheduler import REVIEW, day_start, study_day
+from engine.study.scheduler import REVIEW, day_start, study_day
 
 #: Retrievability every card should have on interview day.
 TARGET_RETENTION = 0.97
@@ -72,7 +72,7 @@ DEFAULT_DECAY = 0.1542
 
 
 class PlannedCard(Protocol):
-    """What the planner reads of a card: ``engine.store.CardRow`` has all of it."""
+    """What the planner reads of a card: ``engine.store.db.CardRow`` has all of it."""
 
     @property
     def id(self) -> str: ...

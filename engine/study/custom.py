@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 from content.loader import LEVELS, ROUNDS, Item, OpenQuestion
 from engine.bank import ContentBank
 from engine.clock import Clock
-from engine.scheduler import LEARNING, RELEARNING, Scheduler
-from engine.store import CardRow, Store
+from engine.store.db import CardRow, Store
+from engine.study.scheduler import LEARNING, RELEARNING, Scheduler
 
 if TYPE_CHECKING:
-    from engine.session import StudySession
+    from engine.study.session import StudySession
 
 #: The session mode custom study is recorded under.
 CUSTOM_MODE = "custom"
@@ -164,7 +164,7 @@ class CustomPicker:
             return self._pick(session)
 
     def _pick(self, session: StudySession) -> str | None:
-        from engine.session import LEARN_AHEAD
+        from engine.study.session import LEARN_AHEAD
 
         store, bank = session.store, session.bank
         now = session.clock.now()
@@ -250,7 +250,7 @@ def _due(card: CardRow, now: datetime, day_end: datetime) -> bool:
 def custom_session(store: Store, bank: ContentBank, scheduler: Scheduler, clock: Clock,
                    picker: CustomPicker, seed: int | None = None) -> StudySession:
     """A study session in mode ``custom`` driven by ``picker``, its filter in the config."""
-    from engine.session import StudySession
+    from engine.study.session import StudySession
 
     return StudySession(store, bank, scheduler, clock, mode=CUSTOM_MODE, picker=picker,
                         seed=seed)

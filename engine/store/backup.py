@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from engine.store import StoreError
+from engine.store.db import StoreError
 
 #: Daily backups kept; older ones are deleted after a newer one has been made and checked.
 KEEP_DAILY = 7
@@ -73,7 +73,7 @@ class RestoreResult:
 def study_day_of(moment: datetime, tz: tzinfo, rollover_hour: int) -> date:
     """The local study day ``moment`` falls in (before the rollover hour it is yesterday).
 
-    The same rule as ``engine.scheduler.study_day``, repeated here because the scheduler
+    The same rule as ``engine.study.scheduler.study_day``, repeated here because the scheduler
     imports the store, which makes the backups.
     """
     return (moment.astimezone(tz) - timedelta(hours=rollover_hour)).date()
@@ -157,7 +157,7 @@ def make_backup(source: sqlite3.Connection, target: Path) -> Path:
 
 def _no_space(folder: Path) -> bool:
     """Whether the disk holding ``folder`` has (nearly) no free space for this process."""
-    from engine.store import FULL_DISK_FREE_BYTES
+    from engine.store.db import FULL_DISK_FREE_BYTES
 
     try:
         return shutil.disk_usage(folder).free < FULL_DISK_FREE_BYTES

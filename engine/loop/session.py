@@ -15,7 +15,7 @@ from typing import Any
 from content.loader import Fact, OpenQuestion, Problem
 from engine.bank import ContentBank
 from engine.clock import Clock
-from engine.loop import (
+from engine.loop.rules import (
     LEVELS,
     ROUND_MIX,
     SCREEN_ROUND,
@@ -26,9 +26,9 @@ from engine.loop import (
     plan_rounds,
     round_rating,
 )
-from engine.scheduler import Scheduler
-from engine.session import Feedback, StudySession
-from engine.store import Store
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import Feedback, StudySession
 
 #: Which numeric items each round draws on: problems everywhere, facts in technical depth.
 _NUMERIC_KINDS = {

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from engine.config import Config
-from engine.store import CardRow, Store
+from engine.store.db import CardRow, Store
 
 #: FSRS states as py-fsrs numbers them.
 LEARNING, REVIEW, RELEARNING = 1, 2, 3
@@ -120,7 +120,7 @@ class Scheduler:
         the desired retention is the planner's for that study day (raised in the final days
         so every card is fresh on the day).
         """
-        from engine.planner import retention_for_day  # the planner imports this module
+        from engine.study.planner import retention_for_day  # the planner imports this module
 
         scheduler = self._long_form if long_form else self._scheduler
         scheduler.desired_retention = retention_for_day(
@@ -169,7 +169,7 @@ def saved_parameters(store: Store) -> list[float] | None:
 
     Anything unreadable — wrong length, not numbers, outside py-fsrs's bounds — is ignored
     rather than allowed to stop the scheduler from starting. (Here rather than in
-    engine.optimize, which fits them: the app reads them at every start.)
+    engine.study.optimize, which fits them: the app reads them at every start.)
     """
     import json
     import math
