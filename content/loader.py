@@ -187,6 +187,90 @@ class OpenQuestion(Item):
     target_minutes: float | None = None
 
 
+#: What a kata check can assert besides matching the reference value.
+KATA_PROPERTY_KINDS = ("nondecreasing", "nonincreasing", "probability", "positive",
+                       "nonnegative")
+
+
+@dataclass(frozen=True, slots=True)
+class KataParam:
+    """One parameter of the function a kata asks for, in SI (``unit``), with its domain.
+
+    Checks draw ``[minimum, maximum]`` uniformly or, with ``scale = "log"``, log-uniformly
+    (for domains that span decades); ``integer`` rounds draws; ``edges`` are values always
+    checked (one GPU, zero latency), the domain's ends by default.
+    """
+
+    name: str
+    unit: str
+    description: str
+    minimum: float
+    maximum: float
+    scale: str = "linear"
+    integer: bool = False
+    edges: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class KataProperty:
+    """A property the player's function must have, checked on paired inputs.
+
+    ``kind`` is one of ``KATA_PROPERTY_KINDS``: ``nondecreasing``/``nonincreasing`` in
+    ``param`` (more GPUs never means a shorter expected step), ``probability`` (within
+    [0, 1]), ``positive``, ``nonnegative``. ``why`` is shown when the property fails.
+    """
+
+    kind: str
+    why: str
+    param: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KataFollowUp:
+    """A number asked of the player's own model in the loop's technical screen: "what does
+    your model give for 1,024 GPUs?" — ``inputs`` override some parameters of a drawn case."""
+
+    prompt: str
+    inputs: Mapping[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Kata(Item):
+    """A modelling kata: the player writes ``function`` in Python; it is run (in a sandboxed
+    child process, never in the game) on many inputs and compared with ``reference``.
+
+    ``reference`` names a reference in ``engine.katas`` (a composition of models with
+    steps) or a registered model; ``mapping`` maps each kata parameter to the reference's
+    parameter of another name (identity otherwise); ``output`` picks a model output.
+    ``bounds`` katas return ``(estimate, low, high)``: the estimate is graded and the
+    bounds must hold the reference. ``monte_carlo_trials`` is the trial count the prompt
+    asks a simulation to use; the tolerance then widens by the reference's standard error
+    at that count. ``solution`` is the reference written as a player would (shown after
+    a submit; the tests check it passes), never run by the game itself.
+    """
+
+    rounds: tuple[str, ...] = ("technical_screen",)
+    function: str = ""
+    params: tuple[KataParam, ...] = ()
+    returns: str = ""
+    return_unit: str = ""
+    bounds: bool = False
+    starter: str = ""
+    solution: str = ""
+    target_minutes: float | None = None
+    hints: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    reference: str = ""
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    output: str = "value"
+    rel_tolerance: float = 0.01
+    abs_tolerance: float = 0.0
+    monte_carlo_trials: int | None = None
+    properties: tuple[KataProperty, ...] = ()
+    follow_ups: tuple[KataFollowUp, ...] = ()
+    cases: int = 60
+
+
 @dataclass
 class Bank:
     """Every item loaded, by id, with the errors met on the way (bad items are skipped)."""
@@ -203,6 +287,9 @@ class Bank:
 
     def open_questions(self) -> list[OpenQuestion]:
         return [item for item in self.items.values() if isinstance(item, OpenQuestion)]
+
+    def katas(self) -> list[Kata]:
+        return [item for item in self.items.values() if isinstance(item, Kata)]
 
 
 def prompt_fields(prompt: str) -> list[tuple[str, str]]:
