@@ -330,8 +330,11 @@ def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
     return int(match.group(1)) if match else None
 
 
-class _ItemReader:
-    """Reads one item table, turning each missing or mistyped key into a located error."""
+class ItemReader:
+    """Reads one item table, turning each missing or mistyped key into a located error.
+
+    Public because ``engine.content_check`` reads a refused item again field by field with
+    the very same checks (``read_fact(ItemReader(raw, file, id, line), deck_id)``)."""
 
     def __init__(self, raw: Mapping[str, Any], file: str, item_id: str | None, line: int | None):
         self.raw = raw
@@ -407,7 +410,7 @@ def _value_problem(value: object) -> str | None:
     return f"must be a number, a string or true/false, not {_shown(value)}"
 
 
-def _read_draw(reader: _ItemReader, name: str, spec: Any) -> ParamDraw:
+def _read_draw(reader: ItemReader, name: str, spec: Any) -> ParamDraw:
     """One ``[problems.params]`` entry: a constant, ``{choices=[...]}`` or ``{min, max, ...}``.
 
     Every number is checked here, before anything is drawn: finite, within ±MAX_MAGNITUDE,
@@ -476,7 +479,7 @@ def _read_draw(reader: _ItemReader, name: str, spec: Any) -> ParamDraw:
     )
 
 
-def _common(reader: _ItemReader, kind: str, deck_id: str) -> dict[str, Any]:
+def _common(reader: ItemReader, kind: str, deck_id: str) -> dict[str, Any]:
     item_id = reader.text("id")
     if not _ID.match(item_id):
         raise reader.fail(f"id {item_id!r} must be lower-case letters, digits, '.', '_' or '-'")
@@ -511,7 +514,7 @@ def _common(reader: _ItemReader, kind: str, deck_id: str) -> dict[str, Any]:
 MAX_RELATED = 50
 
 
-def _related(reader: _ItemReader, item_id: str) -> tuple[str, ...]:
+def _related(reader: ItemReader, item_id: str) -> tuple[str, ...]:
     """The optional ``related = ["id", ...]`` list: item ids in the id format, not the item's
     own, no repeats. Whether they exist is for ``content check`` (the other item may be in
     another deck)."""
@@ -533,7 +536,7 @@ def _related(reader: _ItemReader, item_id: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
-def _tolerance(reader: _ItemReader) -> str:
+def _tolerance(reader: ItemReader) -> str:
     """The tolerance spec, its figures checked as grading will read them: a relative band
     0 < exact <= close <= 1000 %, a log band 1 < exact <= close <= 1000."""
     spec = reader.text("tolerance", required=False, default="rel:5%,15%").replace(" ", "")
@@ -561,7 +564,7 @@ _PROBLEM_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "tar
                  "related", "model", "output", "unit", "tolerance", "params", "presets"}
 
 
-def _check_keys(reader: _ItemReader, allowed: set[str]) -> None:
+def _check_keys(reader: ItemReader, allowed: set[str]) -> None:
     unknown = sorted(set(reader.raw) - allowed)
     if unknown:
         raise reader.fail(
@@ -569,7 +572,7 @@ def _check_keys(reader: _ItemReader, allowed: set[str]) -> None:
         )
 
 
-def read_fact(reader: _ItemReader, deck_id: str) -> Fact:
+def read_fact(reader: ItemReader, deck_id: str) -> Fact:
     """Validate one ``[[facts]]`` table."""
     _check_keys(reader, _FACT_KEYS)
     common = _common(reader, "fact", deck_id)
@@ -605,7 +608,7 @@ def read_fact(reader: _ItemReader, deck_id: str) -> Fact:
     )
 
 
-def _check_placeholders(reader: _ItemReader, prompt: str, known: set[str]) -> None:
+def _check_placeholders(reader: ItemReader, prompt: str, known: set[str]) -> None:
     """Every ``{name:format}`` in a problem's prompt names a declared parameter, plainly.
 
     Posing fills placeholders by name from the drawn values, never through ``str.format``,
@@ -643,7 +646,7 @@ def _check_placeholders(reader: _ItemReader, prompt: str, known: set[str]) -> No
             )
 
 
-def read_problem(reader: _ItemReader, deck_id: str) -> Problem:
+def read_problem(reader: ItemReader, deck_id: str) -> Problem:
     """Validate one ``[[problems]]`` table: draws well-formed, placeholders all defined."""
     _check_keys(reader, _PROBLEM_KEYS)
     common = _common(reader, "problem", deck_id)
@@ -689,7 +692,7 @@ _OPEN_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "target
               "related", "rounds", "model_answer", "key_points", "red_flags", "target_minutes"}
 
 
-def _phrasings(reader: _ItemReader, raw: Any, where: str) -> tuple[str, ...]:
+def _phrasings(reader: ItemReader, raw: Any, where: str) -> tuple[str, ...]:
     if not isinstance(raw, list) or not raw or not all(
         isinstance(p, str) and p.strip() for p in raw
     ):
@@ -697,7 +700,7 @@ def _phrasings(reader: _ItemReader, raw: Any, where: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
-def read_open(reader: _ItemReader, deck_id: str) -> OpenQuestion:
+def read_open(reader: ItemReader, deck_id: str) -> OpenQuestion:
     """Validate one ``[[open]]`` table: rounds, a model answer, key points, red flags."""
     _check_keys(reader, _OPEN_KEYS)
     common = _common(reader, "open", deck_id)
@@ -796,7 +799,7 @@ def load_deck_text(text: str, file: str, bank: Bank, cache_dir: Path | None = No
             label = raw_id if isinstance(raw_id, str) else f"{table}[{index}] (no id)"
             line = (id_lines.get(raw_id) if isinstance(raw_id, str) else None) or \
                 _header_line(text, table, index)
-            reader = _ItemReader(raw if isinstance(raw, dict) else {}, file, label, line)
+            reader = ItemReader(raw if isinstance(raw, dict) else {}, file, label, line)
             try:
                 item = reader_fn(reader, deck_id)
             except DeckError as error:

@@ -128,8 +128,9 @@ class ContentBank:
         return (_LEVEL_ORDER.get(self.items[item_id].level, 9), zlib.crc32(item_id.encode()))
 
 
-def _check_item(item: Item, catalog: Catalog) -> str | None:
-    """Why ``item`` cannot be served, or ``None`` when it can."""
+def check_item(item: Item, catalog: Catalog) -> str | None:
+    """Why ``item`` cannot be served, or ``None`` when it can. ``engine.content_check``
+    reports this verdict too, so it never tells less than the bank refuses."""
     if isinstance(item, Fact):
         if item.catalog:
             try:
@@ -207,7 +208,7 @@ def _checked_bank(dirs: list[Path], catalog: Catalog, include_builtin: bool,
     items: dict[str, Item] = {}
     for item in raw.items.values():
         try:
-            problem = _check_item(item, catalog)
+            problem = check_item(item, catalog)
         except Exception as error:  # a shape the checks did not foresee: skip the item
             problem = f"cannot be checked ({type(error).__name__}: {error})"
         if problem is None:

@@ -32,6 +32,7 @@ from content.loader import (
     DeckError,
     Fact,
     Item,
+    ItemReader,
     OpenQuestion,
     Problem,
     deck_files,
@@ -146,10 +147,8 @@ def _probe(table: str, raw: Mapping[str, Any], file: str, label: str,
            line: int | None) -> str | None:
     """The loader's verdict on ``raw`` (one field or group of a refused item in a good
     item), or ``None`` when it reads."""
-    from content.loader import _ItemReader  # the loader's reader: the very same checks
-
     try:
-        _READ[table](_ItemReader(raw, file, label, line), "check")
+        _READ[table](ItemReader(raw, file, label, line), "check")
     except DeckError as error:
         return error.error.message
     except Exception as error:  # an odd shape no check foresaw
@@ -363,7 +362,7 @@ def _check_problem(problem: Problem, catalog: Catalog, seeds: int,
     """Every independent reason a problem cannot be served: an unknown model, each unknown
     parameter or gpu, an unusable display unit; posing is tried only when those are
     sound (it would fail on them at every seed), and then each kind of failure is told."""
-    from engine.bank import _check_item  # the bank's own verdict: never report less
+    from engine.bank import check_item  # the bank's own verdict: never report less
 
     model_problems = _model_problems(problem, catalog)
     problems = list(model_problems or [])
@@ -371,7 +370,7 @@ def _check_problem(problem: Problem, catalog: Catalog, seeds: int,
     if unit_problem:
         problems.append(unit_problem)
     if model_problems is None or problems:
-        bank_problem = _check_item(problem, catalog)
+        bank_problem = check_item(problem, catalog)
         if bank_problem and bank_problem not in problems:
             problems.insert(0, bank_problem)
         return problems
