@@ -7,9 +7,16 @@ A deck file has a ``[deck]`` table and arrays of items:
   its own ``source``.
 * ``[[problems]]`` — a parametric problem: a registered reference ``model``, a prompt with
   ``{placeholders}``, and ``[problems.params]`` saying how each parameter is drawn.
+* ``[[open]]`` — an interview question answered in prose, scored on ``[[open.key_points]]``.
+* ``[[katas]]`` — a modelling kata: the player writes a Python ``function`` whose
+  ``[[katas.params]]`` (SI units, finite domains) are drawn many times and compared with a
+  ``reference`` in ``engine.katas``; ``[[katas.properties]]`` it must have and
+  ``[[katas.follow_ups]]`` asked of it in the loop. Its ``starter`` and ``solution`` are
+  Python code kept as text: nothing here (or anywhere in the game) runs them.
 
-Checks that need other layers (does the model exist, do the units parse) happen in
-``engine.bank``; this module checks shape and types only and stays standard-library only.
+Checks that need other layers (does the model exist, do the units parse, does the reference
+take the kata's parameters) happen in ``engine.bank``; this module checks shape and types
+only and stays standard-library only.
 """
 
 from __future__ import annotations
@@ -753,7 +760,332 @@ def read_open(reader: ItemReader, deck_id: str) -> OpenQuestion:
     )
 
 
-_READERS = {"facts": read_fact, "problems": read_problem, "open": read_open}
+# -- katas ----------------------------------------------------------------------------------
+
+_KATA_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "target_seconds",
+              "related", "rounds", "function", "params", "returns", "return_unit", "bounds",
+              "starter", "solution", "target_minutes", "hints", "assumptions", "reference",
+              "mapping", "output", "rel_tolerance", "abs_tolerance", "monte_carlo_trials",
+              "properties", "follow_ups", "cases"}
+_KATA_PARAM_KEYS = {"name", "unit", "description", "min", "max", "scale", "integer", "edges"}
+#: A Python name the player's code defines or takes: ASCII, so it reads the same everywhere.
+_PY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+#: A reference or output name: the registry's and compositions' own spelling.
+_REFERENCE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
+#: Longest code text (starter, solution) a kata may carry: a long model is ~200 lines.
+MAX_CODE_CHARS = 20_000
+#: Most parameters a kata's function may take, and most edges, hints, assumptions,
+#: properties and follow-ups it may list.
+MAX_KATA_PARAMS = 16
+MAX_KATA_EDGES = 16
+MAX_KATA_NOTES = 12
+MAX_KATA_PROPERTIES = 16
+MAX_KATA_FOLLOW_UPS = 8
+#: Cases a kata's check may ask for: enough draws to find a slip, few enough to run fast.
+MIN_KATA_CASES = 50
+MAX_KATA_CASES = 1000
+#: Most Monte Carlo trials a kata may ask the player's simulation for.
+MAX_MONTE_CARLO_TRIALS = 10_000_000
+#: Kinds of property that compare two cases differing in one parameter.
+KATA_MONOTONE_KINDS = ("nondecreasing", "nonincreasing")
+
+
+def _python_name(reader: ItemReader, value: object, what: str) -> str:
+    """``value`` as a Python identifier the player's code can use (not a keyword)."""
+    import keyword
+
+    if not isinstance(value, str) or not _PY_NAME.match(value) or keyword.iskeyword(value):
+        raise reader.fail(f"{what} must be a Python name (letters, digits and _, not "
+                          f"starting with a digit, not a keyword), not {_shown(value)}")
+    return value
+
+
+def _text_list(reader: ItemReader, key: str, limit: int) -> tuple[str, ...]:
+    """The optional list of non-empty strings under ``key``, at most ``limit`` of them."""
+    raw = reader.raw.get(key, [])
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
+        raise reader.fail(f"{key} must be a list of non-empty strings")
+    if len(raw) > limit:
+        raise reader.fail(f"{key} lists {len(raw)} entries; at most {limit}")
+    return tuple(raw)
+
+
+def _code(reader: ItemReader, key: str, function: str) -> str:
+    """A code field (``starter``, ``solution``): text that defines ``function`` at the top
+    level. It is data: stored as text and never run here (the runner runs the player's own
+    code, in a child process)."""
+    text = reader.text(key)
+    if len(text) > MAX_CODE_CHARS:
+        raise reader.fail(f"{key!r} is {len(text):,} characters long; at most "
+                          f"{MAX_CODE_CHARS:,}")
+    if "\x00" in text:
+        raise reader.fail(f"{key!r} holds a NUL character")
+    if not re.search(r"^def\s+" + re.escape(function) + r"\s*\(", text, re.MULTILINE):
+        raise reader.fail(f"{key!r} must define the kata's function at the top level: "
+                          f"a line starting 'def {function}('")
+    return text
+
+
+def _kata_number(reader: ItemReader, where: str, value: object) -> float:
+    problem = number_problem(value)
+    if problem:
+        raise reader.fail(f"{where} {problem}")
+    return float(value)  # type: ignore[arg-type]  # number_problem checked it
+
+
+def _kata_param(reader: ItemReader, index: int, raw: object) -> KataParam:
+    """One ``[[katas.params]]`` table: a Python name, its SI unit, a finite domain."""
+    where = f"params[{index}]"
+    if not isinstance(raw, dict):
+        raise reader.fail(f"{where} must be a table: [[katas.params]] with name, unit, "
+                          f"description, min, max")
+    unknown = sorted(set(raw) - _KATA_PARAM_KEYS)
+    if unknown:
+        raise reader.fail(f"{where}: unknown key(s) {', '.join(map(str, unknown))}; allowed: "
+                          f"{', '.join(sorted(_KATA_PARAM_KEYS))}")
+    name = _python_name(reader, raw.get("name"), f"{where} name")
+    where = f"parameter {name!r}"
+    unit = raw.get("unit")
+    if not isinstance(unit, str) or len(unit) > 40:
+        raise reader.fail(f"{where}: unit must be a string of at most 40 characters (its SI "
+                          f"unit: s, byte, byte/s, FLOP/s; \"\" for a count)")
+    description = raw.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise reader.fail(f"{where}: description must be a non-empty string")
+    if "min" not in raw or "max" not in raw:
+        raise reader.fail(f"{where}: a domain needs both min and max")
+    minimum = _kata_number(reader, f"{where}: min", raw["min"])
+    maximum = _kata_number(reader, f"{where}: max", raw["max"])
+    if not minimum < maximum:
+        raise reader.fail(f"{where}: need min < max, not min {minimum:g}, max {maximum:g}")
+    scale = raw.get("scale", "linear")
+    if scale not in ("linear", "log"):
+        raise reader.fail(f"{where}: scale must be 'linear' or 'log', not {_shown(scale)}")
+    if scale == "log" and minimum <= 0:
+        raise reader.fail(f"{where}: a log domain needs min > 0")
+    integer = raw.get("integer", False)
+    if not isinstance(integer, bool):
+        raise reader.fail(f"{where}: integer must be true or false, not {_shown(integer)}")
+    if integer and not (minimum == int(minimum) and maximum == int(maximum)):
+        raise reader.fail(f"{where}: an integer domain needs whole min and max")
+    edges = raw.get("edges", [minimum, maximum])
+    if not isinstance(edges, list) or not edges:
+        raise reader.fail(f"{where}: edges must be a non-empty list of numbers in the domain")
+    if len(edges) > MAX_KATA_EDGES:
+        raise reader.fail(f"{where}: {len(edges)} edges; at most {MAX_KATA_EDGES}")
+    checked = []
+    for position, edge in enumerate(edges):
+        value = _kata_number(reader, f"{where}: edges[{position}]", edge)
+        if not minimum <= value <= maximum:
+            raise reader.fail(f"{where}: edges[{position}] = {value:g} is outside the domain "
+                              f"[{minimum:g}, {maximum:g}]")
+        if integer and value != int(value):
+            raise reader.fail(f"{where}: edges[{position}] = {value:g} is not a whole number")
+        checked.append(value)
+    return KataParam(name=name, unit=unit, description=description, minimum=minimum,
+                     maximum=maximum, scale=scale, integer=integer, edges=tuple(checked))
+
+
+def _kata_params(reader: ItemReader, function: str) -> tuple[KataParam, ...]:
+    raw = reader.raw.get("params")
+    if not isinstance(raw, list) or not raw:
+        raise reader.fail("params must be a non-empty array of tables: [[katas.params]]")
+    if len(raw) > MAX_KATA_PARAMS:
+        raise reader.fail(f"params lists {len(raw)} parameters; at most {MAX_KATA_PARAMS}")
+    params = tuple(_kata_param(reader, index, entry) for index, entry in enumerate(raw))
+    names = [param.name for param in params]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise reader.fail(f"parameter {repeated[0]!r} is declared twice")
+    if function in names:
+        raise reader.fail(f"parameter {function!r} has the function's own name")
+    return params
+
+
+def _kata_properties(reader: ItemReader, params: tuple[KataParam, ...]
+                     ) -> tuple[KataProperty, ...]:
+    raw = reader.raw.get("properties", [])
+    if not isinstance(raw, list):
+        raise reader.fail("properties must be an array of tables: [[katas.properties]]")
+    if len(raw) > MAX_KATA_PROPERTIES:
+        raise reader.fail(f"properties lists {len(raw)}; at most {MAX_KATA_PROPERTIES}")
+    names = [param.name for param in params]
+    out = []
+    for index, entry in enumerate(raw):
+        where = f"properties[{index}]"
+        if not isinstance(entry, dict):
+            raise reader.fail(f"{where} must be a table with kind, why (and param)")
+        unknown = sorted(set(entry) - {"kind", "param", "why"})
+        if unknown:
+            raise reader.fail(f"{where}: unknown key(s) {', '.join(map(str, unknown))}; "
+                              f"allowed: kind, param, why")
+        kind = entry.get("kind")
+        if kind not in KATA_PROPERTY_KINDS:
+            raise reader.fail(f"{where}: kind must be one of {', '.join(KATA_PROPERTY_KINDS)}, "
+                              f"not {_shown(kind)}")
+        why = entry.get("why")
+        if not isinstance(why, str) or not why.strip():
+            raise reader.fail(f"{where}: why must be a non-empty string (it is shown when "
+                              f"the property fails)")
+        param = entry.get("param")
+        if kind in KATA_MONOTONE_KINDS:
+            if param not in names:
+                raise reader.fail(f"{where}: a {kind} property needs param = one of the "
+                                  f"declared parameters ({', '.join(names)}), not "
+                                  f"{_shown(param)}")
+        elif param is not None:
+            raise reader.fail(f"{where}: a {kind} property is about the result: drop its "
+                              f"param")
+        out.append(KataProperty(kind=kind, why=why, param=param))
+    return tuple(out)
+
+
+def _kata_follow_ups(reader: ItemReader, params: tuple[KataParam, ...]
+                     ) -> tuple[KataFollowUp, ...]:
+    raw = reader.raw.get("follow_ups", [])
+    if not isinstance(raw, list):
+        raise reader.fail("follow_ups must be an array of tables: [[katas.follow_ups]]")
+    if len(raw) > MAX_KATA_FOLLOW_UPS:
+        raise reader.fail(f"follow_ups lists {len(raw)}; at most {MAX_KATA_FOLLOW_UPS}")
+    by_name = {param.name: param for param in params}
+    out = []
+    for index, entry in enumerate(raw):
+        where = f"follow_ups[{index}]"
+        if not isinstance(entry, dict):
+            raise reader.fail(f"{where} must be a table with prompt and inputs")
+        unknown = sorted(set(entry) - {"prompt", "inputs"})
+        if unknown:
+            raise reader.fail(f"{where}: unknown key(s) {', '.join(map(str, unknown))}; "
+                              f"allowed: prompt, inputs")
+        prompt = entry.get("prompt")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise reader.fail(f"{where}: prompt must be a non-empty string")
+        inputs = entry.get("inputs")
+        if not isinstance(inputs, dict) or not inputs:
+            raise reader.fail(f"{where}: inputs must be a table naming parameters, e.g. "
+                              f"inputs = {{ {params[0].name} = ... }}")
+        values: dict[str, float] = {}
+        for name, raw_value in inputs.items():
+            param = by_name.get(name)
+            if param is None:
+                raise reader.fail(f"{where}: inputs names {_shown(name)}, not a parameter; "
+                                  f"parameters: {', '.join(by_name)}")
+            value = _kata_number(reader, f"{where}: {name}", raw_value)
+            if not param.minimum <= value <= param.maximum:
+                raise reader.fail(f"{where}: {name} = {value:g} is outside its domain "
+                                  f"[{param.minimum:g}, {param.maximum:g}]")
+            if param.integer and value != int(value):
+                raise reader.fail(f"{where}: {name} = {value:g} must be a whole number")
+            values[name] = value
+        out.append(KataFollowUp(prompt=prompt, inputs=values))
+    return tuple(out)
+
+
+def _kata_mapping(reader: ItemReader, params: tuple[KataParam, ...]) -> dict[str, str]:
+    raw = reader.raw.get("mapping", {})
+    if not isinstance(raw, dict):
+        raise reader.fail("mapping must be a table: kata parameter = \"reference parameter\"")
+    names = [param.name for param in params]
+    mapping: dict[str, str] = {}
+    for key, value in raw.items():
+        if key not in names:
+            raise reader.fail(f"mapping names {_shown(key)}, not a parameter; parameters: "
+                              f"{', '.join(names)}")
+        mapping[key] = _python_name(reader, value, f"mapping {key}")
+    targets = [mapping.get(name, name) for name in names]
+    repeated = sorted({target for target in targets if targets.count(target) > 1})
+    if repeated:
+        raise reader.fail(f"mapping sends two parameters to the reference's {repeated[0]!r}")
+    return mapping
+
+
+def _bounded(reader: ItemReader, key: str, low: float, high: float, default: float,
+             low_inclusive: bool) -> float:
+    value = reader.number(key)
+    if value is None:
+        return default
+    above = value >= low if low_inclusive else value > low
+    if not (above and value <= high):
+        sign = "≤" if low_inclusive else "<"
+        raise reader.fail(f"{key} must be a number with {low:g} {sign} {key} ≤ {high:g}, "
+                          f"not {value:g}")
+    return value
+
+
+def read_kata(reader: ItemReader, deck_id: str) -> Kata:
+    """Validate one ``[[katas]]`` table: the function the player writes (a Python name, its
+    parameters with SI units and finite domains), the reference and its tolerance, the
+    properties and follow-ups (naming declared parameters, values in their domains), and
+    the code fields, which are kept as text and never run."""
+    _check_keys(reader, _KATA_KEYS)
+    common = _common(reader, "kata", deck_id)
+    rounds = reader.raw.get("rounds", ["technical_screen"])
+    if not isinstance(rounds, list) or not rounds:
+        raise reader.fail(f"rounds must be a non-empty list from: {', '.join(ROUNDS)}")
+    unknown_rounds = [r for r in rounds if r not in ROUNDS]
+    if unknown_rounds:
+        raise reader.fail(f"unknown round {_shown(unknown_rounds[0])}; rounds: "
+                          f"{', '.join(ROUNDS)}")
+    function = _python_name(reader, reader.raw.get("function"), "function")
+    params = _kata_params(reader, function)
+    return_unit = reader.raw.get("return_unit")
+    if not isinstance(return_unit, str) or len(return_unit) > 40:
+        raise reader.fail("return_unit must be a string of at most 40 characters (the SI "
+                          "unit of the result; \"\" for a probability or a count)")
+    bounds = reader.raw.get("bounds", False)
+    if not isinstance(bounds, bool):
+        raise reader.fail(f"bounds must be true or false, not {_shown(bounds)}")
+    minutes = reader.number("target_minutes")
+    if minutes is not None and not 0 < minutes <= MAX_TARGET_SECONDS / 60:
+        raise reader.fail(f"target_minutes must be positive and at most "
+                          f"{MAX_TARGET_SECONDS / 60:g} (a day), not {minutes:g}")
+    reference = reader.text("reference")
+    if not _REFERENCE_NAME.match(reference):
+        raise reader.fail(f"reference {_shown(reference)} must be a model or composition "
+                          f"name: lower-case letters, digits and _")
+    output = reader.text("output", required=False, default="value")
+    if not _REFERENCE_NAME.match(output):
+        raise reader.fail(f"output {_shown(output)} must be an output name: lower-case "
+                          f"letters, digits and _")
+    trials = reader.raw.get("monte_carlo_trials")
+    if trials is not None and (isinstance(trials, bool) or not isinstance(trials, int)
+                               or not 1 <= trials <= MAX_MONTE_CARLO_TRIALS):
+        raise reader.fail(f"monte_carlo_trials must be a whole number from 1 to "
+                          f"{MAX_MONTE_CARLO_TRIALS:,}, not {_shown(trials)}")
+    cases = reader.raw.get("cases", 60)
+    if isinstance(cases, bool) or not isinstance(cases, int) or \
+            not MIN_KATA_CASES <= cases <= MAX_KATA_CASES:
+        raise reader.fail(f"cases must be a whole number from {MIN_KATA_CASES} to "
+                          f"{MAX_KATA_CASES}, not {_shown(cases)}")
+    return Kata(
+        **common,
+        rounds=tuple(rounds),
+        function=function,
+        params=params,
+        returns=reader.text("returns"),
+        return_unit=return_unit,
+        bounds=bounds,
+        starter=_code(reader, "starter", function),
+        solution=_code(reader, "solution", function),
+        target_minutes=minutes,
+        hints=_text_list(reader, "hints", MAX_KATA_NOTES),
+        assumptions=_text_list(reader, "assumptions", MAX_KATA_NOTES),
+        reference=reference,
+        mapping=_kata_mapping(reader, params),
+        output=output,
+        rel_tolerance=_bounded(reader, "rel_tolerance", 0.0, MAX_TOLERANCE_REL, 0.01,
+                               low_inclusive=False),
+        abs_tolerance=_bounded(reader, "abs_tolerance", 0.0, MAX_MAGNITUDE, 0.0,
+                               low_inclusive=True),
+        monte_carlo_trials=trials,
+        properties=_kata_properties(reader, params),
+        follow_ups=_kata_follow_ups(reader, params),
+        cases=cases,
+    )
+
+
+_READERS = {"facts": read_fact, "problems": read_problem, "open": read_open,
+            "katas": read_kata}
 
 
 def _parse_deck(text: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -787,7 +1119,7 @@ def load_deck_text(text: str, file: str, bank: Bank, cache_dir: Path | None = No
     if unknown:
         bank.errors.append(ContentError(file, None, None,
                                         f"unknown table(s) {', '.join(unknown)}; "
-                                        f"use [[facts]], [[problems]] or [[open]]"))
+                                        f"use [[facts]], [[problems]], [[open]] or [[katas]]"))
     bank.decks.append(deck_id)
     for table, reader_fn in _READERS.items():
         raw_items = data.get(table, [])
