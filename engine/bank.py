@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 from content.catalog import Catalog, CatalogError, builtin_catalog
-from content.loader import ContentError, Fact, Item, OpenQuestion, Problem, load_bank
+from content.loader import ContentError, Fact, Item, Kata, OpenQuestion, Problem, load_bank
 
 # engine.models (the registry, its specs and the area modules) is imported where an item is
 # checked: a bank read back from the cache does not need it before the first question.
@@ -55,17 +55,24 @@ class ContentBank:
     def is_open(self, item_id: str) -> bool:
         return isinstance(self.items.get(item_id), OpenQuestion)
 
+    def is_kata(self, item_id: str) -> bool:
+        return isinstance(self.items.get(item_id), Kata)
+
+    def is_long_form(self, item_id: str) -> bool:
+        """Whether the item takes minutes, not seconds: an open question or a kata."""
+        return isinstance(self.items.get(item_id), OpenQuestion | Kata)
+
     def new_order(self) -> list[str]:
         """Ids in the order a new player meets them: easier levels first, topics mixed.
 
         Within a level the order is a stable hash of the id, so facts and problems interleave
-        and the order survives edits to a deck's layout. Open interview questions take
-        minutes, so they come in one for every ``OPEN_EVERY`` short items.
+        and the order survives edits to a deck's layout. Open interview questions and katas
+        take minutes, so they come in one for every ``OPEN_EVERY`` short items.
         """
         if self._new_order is not None:
             return list(self._new_order)
-        short = sorted((i for i in self.items if not self.is_open(i)), key=self._order_key)
-        long = sorted((i for i in self.items if self.is_open(i)), key=self._order_key)
+        short = sorted((i for i in self.items if not self.is_long_form(i)), key=self._order_key)
+        long = sorted((i for i in self.items if self.is_long_form(i)), key=self._order_key)
         merged: list[str] = []
         for index, item_id in enumerate(short, 1):
             merged.append(item_id)
@@ -162,6 +169,10 @@ def check_item(item: Item, catalog: Catalog) -> str | None:
         return None
     if isinstance(item, OpenQuestion):
         return None
+    if isinstance(item, Kata):
+        from engine.katas.references import reference_problem
+
+        return reference_problem(item)
     return f"items of kind {item.kind!r} cannot be served"
 
 
@@ -271,10 +282,12 @@ def _builtin_paths() -> tuple[Path, Path]:
 
 def _code_fingerprint() -> tuple[tuple[str, int, int], ...]:
     """(file, modification time, size) of the code that decides what a bank holds: every
-    module of ``content`` and ``engine.models``, and this one."""
+    module of ``content``, ``engine.models`` and ``engine.katas`` (which references a kata
+    may name), and this one."""
     import content
 
-    folders = (Path(str(content.__file__)).parent, Path(__file__).parent / "models")
+    folders = (Path(str(content.__file__)).parent, Path(__file__).parent / "models",
+               Path(__file__).parent / "katas")
     paths = [path for folder in folders for path in sorted(folder.glob("*.py"))]
     paths.append(Path(__file__))
     return tuple((str(path), stat.st_mtime_ns, stat.st_size)

@@ -1,9 +1,11 @@
 """What a kata's function should return: the engine's reference for each kata.
 
 A kata names its reference by ``Kata.reference``: first a composition registered here with
-``@composition`` (engine code that chains models and records each step), else a model in
-``engine.models.registry``. Kata parameters reach the reference under their own names or
-under ``Kata.mapping``; ``Kata.output`` picks a model output other than its value.
+``@composition`` (engine code that chains models and records each step; the built-in ones
+live in ``engine.katas.compositions``, imported on first use so that importing this module
+stays cheap), else a model in ``engine.models.registry``. Kata parameters reach the
+reference under their own names or under ``Kata.mapping``; ``Kata.output`` picks a model
+output other than its value.
 
 Nothing here runs deck text: a deck only names a reference that engine code defines.
 """
@@ -50,6 +52,19 @@ def composition(name: str) -> Callable[[Composition], Composition]:
     return register
 
 
+_LOADED = False
+
+
+def compositions() -> dict[str, Composition]:
+    """Every registered composition by name, importing the built-in ones on first call."""
+    global _LOADED
+    if not _LOADED:
+        import engine.katas.compositions  # noqa: F401  (registers them through @composition)
+
+        _LOADED = True
+    return COMPOSITIONS
+
+
 def _inputs_for(kata: Kata, inputs: Mapping[str, float]) -> dict[str, float]:
     return {kata.mapping.get(name, name): float(value) for name, value in inputs.items()}
 
@@ -59,7 +74,7 @@ def reference_value(kata: Kata, inputs: Mapping[str, float]) -> ReferenceValue:
 
     Raises ``ModelError`` when the reference does not exist or refuses the inputs."""
     arguments = _inputs_for(kata, inputs)
-    if kata.reference in COMPOSITIONS:
+    if kata.reference in compositions():
         try:
             result = COMPOSITIONS[kata.reference](**arguments)
         except (ValueError, ZeroDivisionError, OverflowError, TypeError) as error:
@@ -75,6 +90,9 @@ def reference_value(kata: Kata, inputs: Mapping[str, float]) -> ReferenceValue:
         if not isinstance(picked, int | float):
             raise ModelError(f"{kata.reference} has no numeric output {kata.output!r}")
         value = float(picked)
+    if not math.isfinite(value):
+        raise ModelError(f"{kata.reference} gave a non-finite value ({value!r}) for these "
+                         f"inputs")
     stderr = 0.0
     spread = result.outputs.get("stderr_per_sqrt_trial")
     if kata.monte_carlo_trials and isinstance(spread, int | float):
@@ -85,19 +103,51 @@ def reference_value(kata: Kata, inputs: Mapping[str, float]) -> ReferenceValue:
 def reference_problem(kata: Kata) -> str | None:
     """Why ``kata``'s reference cannot be used (unknown name, a parameter it lacks), or
     ``None``. Checked when the bank is loaded, so a bad deck names the item."""
-    if kata.reference in COMPOSITIONS:
-        return None
+    if kata.reference in compositions():
+        return _composition_problem(kata, COMPOSITIONS[kata.reference])
     from engine.models.registry import get
 
     try:
         spec = get(kata.reference)
     except ModelError:
-        known = ", ".join(sorted(COMPOSITIONS)) or "none yet"
+        known = ", ".join(sorted(compositions())) or "none yet"
         return (f"unknown reference {kata.reference!r}: name a kata composition ({known}) "
                 f"or a model (tpm-drill calc --list)")
+    given = set()
     for param in kata.params:
         name = kata.mapping.get(param.name, param.name)
-        if spec.param(name) is None:
+        given.add(name)
+        found = spec.param(name)
+        if found is None:
             return (f"reference {kata.reference} has no parameter {name!r}; its "
                     f"parameters: {', '.join(p.name for p in spec.params)}")
+        if found.kind not in ("float", "int"):
+            return (f"reference {kata.reference}'s parameter {name!r} is not a number; a "
+                    f"kata's parameters are numbers")
+    missing = [p.name for p in spec.params if p.required and p.name not in given]
+    if missing:
+        return (f"reference {kata.reference} needs parameter(s) {', '.join(missing)}, which "
+                f"the kata does not declare (or map with mapping = {{...}})")
+    return None
+
+
+def _composition_problem(kata: Kata, function: Composition) -> str | None:
+    """Why ``function`` cannot take ``kata``'s parameters (one it lacks, one it needs that
+    the kata does not give), or ``None``."""
+    import inspect
+
+    signature = inspect.signature(function)
+    accepted = signature.parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
+    given = {kata.mapping.get(param.name, param.name) for param in kata.params}
+    for name in sorted(given):
+        if name not in accepted and not takes_any:
+            return (f"reference {kata.reference} has no parameter {name!r}; its "
+                    f"parameters: {', '.join(accepted)}")
+    missing = [name for name, p in accepted.items()
+               if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+               and name not in given]
+    if missing:
+        return (f"reference {kata.reference} needs parameter(s) {', '.join(missing)}, which "
+                f"the kata does not declare (or map with mapping = {{...}})")
     return None
