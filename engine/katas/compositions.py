@@ -6,7 +6,8 @@ reuses the model functions of ``engine.models`` (converting units where a model 
 and records the derivation as ``Step``\\s: the player sees them beside their own code after a
 submit. Monte Carlo katas put the one-trial standard deviation of the simulated quantity in
 ``outputs["stderr_per_sqrt_trial"]`` (closed form), from which ``reference_value`` derives the
-standard error at the kata's trial count.
+standard error at the kata's trial count, and the jump one rare failure makes to a trial in
+``outputs["stderr_event_size"]`` (see ``references.monte_carlo_stderr``).
 
 Katas that fix a GPU ("on H100 SXM…") read its figures from the hardware catalog, so the
 reference and the catalog cannot disagree; the prompts quote the same numbers (a test
@@ -84,7 +85,7 @@ def fail_before_checkpoint(n_gpus: float, mtbf_gpu_hours: float, interval_s: flo
     return _with(result, before=(Step("Interval in hours = interval_s / 3600", hours,
                                       "hour"),),
                  after=(Step("One trial's standard deviation √(p(1−p))", spread, ""),),
-                 outputs={"stderr_per_sqrt_trial": spread})
+                 outputs={"stderr_per_sqrt_trial": spread, "stderr_event_size": 1.0})
 
 
 def _truncated_exponential_moments(rate: float, length: float) -> tuple[float, float]:
@@ -138,9 +139,9 @@ def segment_wall_clock(n_gpus: float, mtbf_gpu_hours: float, segment_s: float,
             Step("One trial's standard deviation √(E[K]·Var T + Var K·(E[T] + R)²)", spread,
                  "s"),
         ),
-        {"stderr_per_sqrt_trial": spread, "expected_failures": failures_mean,
-         "lost_per_failure_s": lost_mean},
-        {"stderr_per_sqrt_trial": "s", "lost_per_failure_s": "s"},
+        {"stderr_per_sqrt_trial": spread, "stderr_event_size": lost_mean + restart_s,
+         "expected_failures": failures_mean, "lost_per_failure_s": lost_mean},
+        {"stderr_per_sqrt_trial": "s", "stderr_event_size": "s", "lost_per_failure_s": "s"},
     )
 
 

@@ -34,7 +34,8 @@ class ReferenceValue:
 
 #: A composition: SI keyword arguments -> a ``Result`` (its ``outputs`` may carry
 #: ``"stderr_per_sqrt_trial"``: the one-trial standard deviation of the simulated quantity,
-#: from which ``reference_value`` derives the standard error at the kata's trial count).
+#: from which ``reference_value`` derives the standard error at the kata's trial count, and
+#: ``"stderr_event_size"``: how far one rare event moves a trial, see ``monte_carlo_stderr``).
 Composition = Callable[..., Result]
 
 COMPOSITIONS: dict[str, Composition] = {}
@@ -96,8 +97,30 @@ def reference_value(kata: Kata, inputs: Mapping[str, float]) -> ReferenceValue:
     stderr = 0.0
     spread = result.outputs.get("stderr_per_sqrt_trial")
     if kata.monte_carlo_trials and isinstance(spread, int | float):
-        stderr = float(spread) / math.sqrt(kata.monte_carlo_trials)
+        stderr = monte_carlo_stderr(float(spread), kata.monte_carlo_trials,
+                                    result.outputs.get("stderr_event_size"))
     return ReferenceValue(float(value), tuple(result.steps), stderr)
+
+
+#: Rare events a simulation's standard error always allows for (see ``monte_carlo_stderr``).
+RARE_EVENTS_ALLOWED = 2.0
+
+
+def monte_carlo_stderr(spread: float, trials: int, event_size: object = None) -> float:
+    """Standard error of a mean over ``trials`` trials whose one-trial standard deviation is
+    ``spread``: spread/√trials, floored for rare events.
+
+    When the simulated quantity moves by ``event_size`` each time a rare event happens (a
+    failure: 1 for a probability, the time one failure costs for a wall-clock), a run that
+    expects fewer than a few such events sees 0, 1 or 3 of them: a jump of ``event_size /
+    trials`` each, far beyond spread/√trials when the event is rare (the normal
+    approximation fails for a Poisson count near zero). The variance therefore gets
+    ``RARE_EVENTS_ALLOWED`` such jumps added, so a correct simulation of a rare failure still
+    passes, while a wrong formula (off by a factor, or by hours for seconds) does not."""
+    variance = spread**2 / trials
+    if isinstance(event_size, int | float) and event_size > 0:
+        variance += RARE_EVENTS_ALLOWED * (float(event_size) / trials) ** 2
+    return math.sqrt(variance)
 
 
 def reference_problem(kata: Kata) -> str | None:
