@@ -3,8 +3,11 @@
 Beyond the loader's shape checks: every unit parses, a fact's value and its display unit are
 the same kind of quantity and its reference is finite and positive, every problem names a
 real model and real parameters, and every problem poses for many seeds with a finite
-positive reference and no unfilled placeholder. Whatever a hostile deck holds, each mistake
-becomes one error line naming its item.
+positive reference and no unfilled placeholder. A kata's reference must exist and take its
+parameters, evaluate to a finite value at every parameter's edges, at the follow-ups' inputs
+and at a few draws, and have the properties the kata asks of the player; its starter and
+solution must define its function with its parameters (read with ``ast``, never run).
+Whatever a hostile deck holds, each mistake becomes one error line naming its item.
 
 Every independent mistake of an item is reported, not only the first: the loader stops at an
 item's first bad field, so an item it refuses is read again one field at a time against a
@@ -33,11 +36,13 @@ from content.loader import (
     Fact,
     Item,
     ItemReader,
+    Kata,
     OpenQuestion,
     Problem,
     deck_files,
     load_bank,
     read_fact,
+    read_kata,
     read_open,
     read_problem,
 )
@@ -62,11 +67,13 @@ class CheckReport:
     facts: int = 0
     problems: int = 0
     open: int = 0
+    katas: int = 0
     errors: list[ContentError] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"decks": self.decks, "facts": self.facts, "problems": self.problems,
-                "open": self.open, "errors": [e.to_dict() for e in self.errors]}
+                "open": self.open, "katas": self.katas,
+                "errors": [e.to_dict() for e in self.errors]}
 
 
 # -- progress -------------------------------------------------------------------------------
@@ -137,8 +144,17 @@ _GOOD: dict[str, dict[str, Any]] = {
     "open": {"id": "check.open", "topic": "check.topic", "level": "L4", "prompt": "p",
              "explanation": "e", "rounds": ["technical_depth"], "model_answer": "a",
              "key_points": [{"point": "k", "phrasings": ["k"]}]},
+    "katas": {"id": "check.kata", "topic": "check.topic", "level": "L4", "prompt": "p",
+              "explanation": "e", "function": "f", "returns": "r", "return_unit": "s",
+              "reference": "m", "starter": "def f(x):\n    pass\n",
+              "solution": "def f(x):\n    return x\n",
+              "params": [{"name": "x", "unit": "s", "description": "d", "min": 0, "max": 1}]},
 }
-_READ = {"facts": read_fact, "problems": read_problem, "open": read_open}
+_READ = {"facts": read_fact, "problems": read_problem, "open": read_open, "katas": read_kata}
+#: A kata's fields that name its parameters or its function: tried with the item's own
+#: ``params`` (or ``function``) when those read, and left for later when they do not.
+_KATA_ON_PARAMS = ("properties", "follow_ups", "mapping")
+_KATA_ON_FUNCTION = ("starter", "solution")
 #: Fields read together (one decides what the others mean): tried as a group.
 _FACT_ANSWER = ("catalog", "value", "value_unit", "answers", "unit", "source")
 
@@ -187,6 +203,15 @@ def _probes(table: str, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
                         if isinstance(k, str) and k != "label"}
                 probe["params"] = names | dict.fromkeys(keys, 1) | {"preset": 1}
             out.append(probe)
+    elif table == "katas":
+        grouped = set(_KATA_ON_PARAMS) | set(_KATA_ON_FUNCTION)
+        for keys, anchor in ((_KATA_ON_PARAMS, "params"), (_KATA_ON_FUNCTION, "function")):
+            base = dict(good)
+            if anchor in raw:
+                if _probe(table, good | {anchor: raw[anchor]}, "", "", None) is not None:
+                    continue  # told by the anchor's own probe; its dependants wait for it
+                base[anchor] = raw[anchor]
+            out += [base | {key: raw[key]} for key in keys if key in raw]
     for key, value in raw.items():
         if key not in grouped:
             out.append(good | {key: value})
@@ -377,6 +402,165 @@ def _check_problem(problem: Problem, catalog: Catalog, seeds: int,
     return _seed_problems(problem, catalog, seeds, on_seed)
 
 
+#: Draws of a kata's parameters its reference is tried at, beside the edges and follow-ups.
+KATA_DRAWS = 8
+
+
+def _kata_draw(kata: Kata, rng: Any) -> dict[str, float]:
+    """One point of the kata's domain: log-uniform on a log scale, uniform otherwise,
+    rounded for an integer parameter (as the runner draws)."""
+    point: dict[str, float] = {}
+    for param in kata.params:
+        if param.scale == "log":
+            value = math.exp(rng.uniform(math.log(param.minimum), math.log(param.maximum)))
+        else:
+            value = rng.uniform(param.minimum, param.maximum)
+        if param.integer:
+            value = float(min(max(round(value), param.minimum), param.maximum))
+        point[param.name] = value
+    return point
+
+
+def _kata_points(kata: Kata, rng: Any) -> list[tuple[str, dict[str, float]]]:
+    """(where, inputs): a few draws, each parameter's edges on the first two draws, and each
+    follow-up's inputs on the first draw."""
+    draws = [_kata_draw(kata, rng) for _ in range(KATA_DRAWS)]
+    points = [(f"draw {index}", draw) for index, draw in enumerate(draws)]
+    for param in kata.params:
+        for edge in param.edges:
+            for draw in draws[:2]:
+                points.append((f"{param.name} = {edge:g} (an edge)", draw | {param.name: edge}))
+    for index, follow_up in enumerate(kata.follow_ups):
+        points.append((f"follow_ups[{index}]", draws[0] | dict(follow_up.inputs)))
+    return points
+
+
+def _shown_inputs(inputs: Mapping[str, float]) -> str:
+    return ", ".join(f"{name}={value:g}" for name, value in inputs.items())
+
+
+def _signature_problems(kata: Kata) -> list[str]:
+    """Whether the starter and the solution define the kata's function, at the top level,
+    taking exactly its parameters in order. The code is parsed (``ast``), never run."""
+    import ast
+
+    wanted = [param.name for param in kata.params]
+    out = []
+    for field_name in ("starter", "solution"):
+        code = getattr(kata, field_name)
+        try:
+            tree = ast.parse(code, filename=f"{kata.id}.{field_name}")
+        except SyntaxError as error:
+            out.append(f"{field_name} is not valid Python: line {error.lineno}: {error.msg}")
+            continue
+        except (ValueError, RecursionError, MemoryError) as error:
+            out.append(f"{field_name} cannot be parsed ({type(error).__name__})")
+            continue
+        defined = [node for node in tree.body
+                   if isinstance(node, ast.FunctionDef) and node.name == kata.function]
+        if not defined:
+            out.append(f"{field_name} does not define {kata.function}() at the top level")
+            continue
+        arguments = defined[-1].args
+        names = [a.arg for a in arguments.posonlyargs + arguments.args]
+        if names != wanted or arguments.vararg or arguments.kwonlyargs:
+            out.append(f"{field_name}: def {kata.function}({', '.join(names)}) should take "
+                       f"the kata's parameters in order: ({', '.join(wanted)})")
+    return out
+
+
+def _breaks_monotone(kind: str, low: float, high: float) -> bool:
+    """Whether two reference values (``low`` at the smaller parameter) break ``kind``."""
+    slack = 1e-9 * max(abs(low), abs(high))
+    if kind == "nondecreasing":
+        return high < low - slack
+    if kind == "nonincreasing":
+        return high > low + slack
+    return False
+
+
+def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
+    """Every reason a kata cannot be served or checked fairly: the bank's verdict (the
+    reference and its parameters), code that does not define the function, units that do
+    not parse, and a reference that fails, is not finite, gives no standard error to a
+    Monte Carlo kata, or lacks a property the kata asks of the player. Each kind of failure
+    over the points is told once, with its first point and how many points fail so."""
+    import numpy as np
+
+    from engine.bank import check_item
+    from engine.katas.references import reference_value
+    from engine.models.base import ModelError
+
+    bank_problem = check_item(kata, catalog)
+    problems = [bank_problem] if bank_problem else []
+    problems += _signature_problems(kata)
+    for unit in [kata.return_unit] + [param.unit for param in kata.params]:
+        unit_problem = _unit_problem(unit) if unit else None
+        if unit_problem and unit_problem not in problems:
+            problems.append(unit_problem)
+    if bank_problem:
+        return problems
+    kinds: dict[str, list[Any]] = {}  # kind -> [first message, count]
+
+    def fail(message: str) -> None:
+        kind = _NUMBER.sub("#", message)
+        if kind in kinds:
+            kinds[kind][1] += 1
+        else:
+            kinds[kind] = [message, 1]
+
+    rng = np.random.default_rng(seeds)
+    values: dict[int, float] = {}
+    stderrs = []
+    points = _kata_points(kata, rng)
+    for index, (where, inputs) in enumerate(points):
+        try:
+            reference = reference_value(kata, inputs)
+        except (ModelError, ValueError, ArithmeticError) as error:
+            fail(f"reference {kata.reference} fails at {where} ({_shown_inputs(inputs)}): "
+                 f"{error}")
+            continue
+        values[index] = reference.value
+        stderrs.append(reference.stderr)
+        value = reference.value
+        for prop in kata.properties:
+            broken = ((prop.kind == "probability" and not 0.0 <= value <= 1.0)
+                      or (prop.kind == "positive" and not value > 0.0)
+                      or (prop.kind == "nonnegative" and not value >= 0.0))
+            if broken:
+                fail(f"property {prop.kind}: the reference itself gives {value:g} at {where} "
+                     f"({_shown_inputs(inputs)}), so no player could pass it")
+    for prop in kata.properties:
+        if prop.param is None:
+            continue
+        for index in range(KATA_DRAWS):
+            if index not in values:
+                continue
+            inputs = points[index][1]
+            other = _kata_draw(kata, rng)[prop.param]
+            pair = inputs | {prop.param: other}
+            try:
+                moved = reference_value(kata, pair).value
+            except (ModelError, ValueError, ArithmeticError):
+                continue  # a failing point is told above
+            low, high = ((values[index], moved) if inputs[prop.param] <= other
+                         else (moved, values[index]))
+            if _breaks_monotone(prop.kind, low, high):
+                fail(f"property {prop.kind} in {prop.param}: the reference itself breaks it "
+                     f"between {prop.param}={inputs[prop.param]:g} and {other:g} "
+                     f"({_shown_inputs(inputs)}), so no player could pass it")
+    if kata.monte_carlo_trials and values and not any(stderrs):
+        fail(f"monte_carlo_trials is set but reference {kata.reference} gives no standard "
+             f"error (stderr_per_sqrt_trial): a correct simulation would be held to the "
+             f"exact tolerance")
+    for message, count in list(kinds.values())[:MAX_SEED_KINDS]:
+        also = f" ({count} of {len(points)} points fail this way)" if count > 1 else ""
+        problems.append(message + also)
+    if len(kinds) > MAX_SEED_KINDS:
+        problems.append(f"and {len(kinds) - MAX_SEED_KINDS} more kinds of failure")
+    return problems
+
+
 def _item_error(item: Item, message: str) -> ContentError:
     return ContentError(item.file, item.id, item.line, message)
 
@@ -388,7 +572,8 @@ def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
 
     User decks are loaded beside the built-in bank, so an id that collides with a built-in
     one is reported; only errors and counts from the user's files are returned. ``progress``
-    is told how far the checks are: ``("facts", 12, 40)``, then ``("problems", 3, 58)``.
+    is told how far the checks are: ``("facts", 12, 40)``, then ``("problems", 3, 58)``, then
+    ``("katas", 2, 27)``.
     """
     from engine.bank import parse_cache_dir
 
@@ -416,13 +601,16 @@ def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
     # A deck whose every item was refused is still a deck that was read.
     decks = {item.file for item in items} | {e.file for e in report.errors if e.item}
     for kind, checked in (("facts", [i for i in items if isinstance(i, Fact)]),
-                          ("problems", [i for i in items if isinstance(i, Problem)])):
+                          ("problems", [i for i in items if isinstance(i, Problem)]),
+                          ("katas", [i for i in items if isinstance(i, Kata)])):
         for done, item in enumerate(checked, 1):
             if progress:
                 progress(kind, done, len(checked))
             try:
                 if isinstance(item, Fact):
                     problems = _check_fact(item, catalog)
+                elif isinstance(item, Kata):
+                    problems = _check_kata(item, catalog, seeds)
                 else:
                     assert isinstance(item, Problem)
 
@@ -438,6 +626,7 @@ def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
     report.facts = sum(isinstance(i, Fact) for i in items)
     report.problems = sum(isinstance(i, Problem) for i in items)
     report.open = sum(isinstance(i, OpenQuestion) for i in items)
+    report.katas = sum(isinstance(i, Kata) for i in items)
     for item in items:
         unknown = [other for other in item.related if other not in bank.items]
         if unknown:  # the item still loads; the unknown ids are simply not buried with it
