@@ -4,7 +4,8 @@ A deck that exercises every item kind is mutated the way a careless or hostile a
 a value swapped for another type, NaN, ±inf, ±1.7e308, zero, a negative, an empty string,
 odd unicode, a 5,000-deep array, an attribute or index placeholder; a line dropped or
 doubled. Whatever the mutation, loading either succeeds or reports ``ContentError``\\s, and
-every item that loads poses for several seeds raising nothing but ``PoseError``.
+every item that loads poses for several seeds raising nothing but ``PoseError`` (a kata's
+reference, evaluated at its edges and follow-ups, raises nothing but ``ModelError``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from content.loader import ContentError
+from content.loader import ContentError, Kata
 from engine.bank import load_content
+from engine.katas.references import reference_value
+from engine.models.base import ModelError
 from engine.questions import PoseError, pose
 
 BASE_DECK = """[deck]
@@ -105,6 +108,63 @@ weight = 2
 [[open.red_flags]]
 phrasings = ["just buy more"]
 why = "No plan."
+
+[[katas]]
+id = "z.kata"
+topic = "comms.collectives"
+level = "L5"
+prompt = "Ring all-reduce time?"
+explanation = "2(p-1)a + 2(p-1)/p S/B."
+function = "allreduce_seconds"
+returns = "time"
+return_unit = "s"
+reference = "allreduce_time"
+mapping = { size = "bytes" }
+rel_tolerance = 0.001
+abs_tolerance = 1e-12
+monte_carlo_trials = 1000
+cases = 60
+bounds = false
+target_minutes = 10
+hints = ["2(p-1) steps"]
+assumptions = ["no congestion"]
+starter = "def allreduce_seconds(size, ranks, bandwidth, latency):\\n    pass\\n"
+solution = "def allreduce_seconds(size, ranks, bandwidth, latency):\\n    return 0.0\\n"
+[[katas.params]]
+name = "size"
+unit = "byte"
+description = "buffer"
+min = 1000
+max = 1e11
+scale = "log"
+edges = [1000, 1e11]
+[[katas.params]]
+name = "ranks"
+unit = ""
+description = "ranks"
+min = 1
+max = 4096
+scale = "log"
+integer = true
+[[katas.params]]
+name = "bandwidth"
+unit = "byte/s"
+description = "per direction"
+min = 1e9
+max = 9e11
+[[katas.params]]
+name = "latency"
+unit = "s"
+description = "per hop"
+min = 0
+max = 5e-5
+[[katas.properties]]
+kind = "nondecreasing"
+param = "size"
+why = "more data"
+[[katas.follow_ups]]
+prompt = "1,024 ranks?"
+inputs = { ranks = 1024, size = 14e9 }
 """
 
 LINES = BASE_DECK.splitlines()
@@ -136,6 +196,19 @@ mutation = st.one_of(
 )
 
 
+def _try_kata(kata: Kata) -> None:
+    """Evaluate a loaded kata's reference at each parameter's edges and at its follow-ups,
+    as the runner and the loop will: anything but a ``ModelError`` is a crash."""
+    lowest = {param.name: param.minimum for param in kata.params}
+    points = [lowest | {param.name: edge} for param in kata.params for edge in param.edges]
+    points += [lowest | dict(follow_up.inputs) for follow_up in kata.follow_ups]
+    for point in points:
+        try:
+            reference_value(kata, point)
+        except ModelError:
+            pass
+
+
 def _mutate(mutations: list[tuple[str, int, str]]) -> str:
     lines = list(LINES)
     for kind, index, value in mutations:
@@ -163,6 +236,9 @@ def test_a_mutated_deck_loads_or_reports_and_what_loads_poses(
     for error in bank.errors:
         assert str(error)  # prints without raising
     for item in bank.items.values():
+        if isinstance(item, Kata):
+            _try_kata(item)
+            continue
         for seed in range(3):
             try:
                 pose(item, np.random.default_rng(seed), bank.catalog, seed)
@@ -177,7 +253,11 @@ def test_the_unmutated_deck_loads_and_poses_cleanly() -> None:
         Path(folder, "fuzz.toml").write_text(BASE_DECK, encoding="utf-8")
         bank = load_content([folder], include_builtin=False)
     assert bank.errors == []
-    assert len(bank.items) == 6
+    assert len(bank.items) == 7
     for item in bank.items.values():
+        if isinstance(item, Kata):
+            lowest = {param.name: param.minimum for param in item.params}
+            assert reference_value(item, lowest).value == 0.0  # one rank: no communication
+            continue
         for seed in range(5):
             pose(item, np.random.default_rng(seed), bank.catalog, seed)

@@ -2,10 +2,11 @@
 
 Each case below is a deck someone could pass around: a placeholder that reaches into an
 attribute or an index, a range to infinity, a fact no answer can pass, arrays nested 5,000
-deep. Before the fix these raised KeyError / OverflowError / RecursionError out of
-``content check``, ``weak --json`` and the drill, or passed the check and became a card no
-answer could pass. Now the loader refuses each with a ``ContentError`` naming file, item and
-line, ``pose`` raises nothing but ``PoseError``, and ``tpm-drill content check`` exits 1.
+deep, a kata whose function name is an expression or whose domain runs to infinity. Before
+the fix these raised KeyError / OverflowError / RecursionError out of ``content check``,
+``weak --json`` and the drill, or passed the check and became a card no answer could pass.
+Now the loader refuses each with a ``ContentError`` naming file, item and line, ``pose`` raises
+nothing but ``PoseError``, and ``tpm-drill content check`` exits 1.
 """
 
 from __future__ import annotations
@@ -52,6 +53,40 @@ layers = 80
 kv_heads = 8
 head_dim = 128
 seq_len = { min = 1024, max = 8192, step = 1024 }
+"""
+
+KATA = """
+[[katas]]
+id = "h.kata"
+topic = "comms.collectives"
+level = "L5"
+prompt = "Ring all-reduce time?"
+explanation = "2(p-1)a + 2(p-1)/p S/B."
+function = "allreduce_seconds"
+returns = "time"
+return_unit = "s"
+reference = "allreduce_time"
+rel_tolerance = 0.001
+starter = "def allreduce_seconds(bytes, ranks):\\n    raise NotImplementedError\\n"
+solution = "def allreduce_seconds(bytes, ranks):\\n    return 0.0\\n"
+[[katas.params]]
+name = "bytes"
+unit = "byte"
+description = "buffer"
+min = 1000
+max = 1e11
+scale = "log"
+edges = [1000, 1e11]
+[[katas.params]]
+name = "ranks"
+unit = ""
+description = "ranks"
+min = 1
+max = 4096
+integer = true
+[[katas.follow_ups]]
+prompt = "1,024 ranks?"
+inputs = { ranks = 1024 }
 """
 
 NESTED_5000 = "deep = " + "[" * 5000 + "]" * 5000 + "\n"
@@ -145,6 +180,37 @@ HOSTILE: list[tuple[str, str, str]] = [
     ("fact value huge", FACT.replace("value = 80", "value = 1e300"), "is out of range"),
     ("fact value a bool", FACT.replace("value = 80", "value = true"),
      "'value' must be a number, not True"),
+    ("kata param max inf", KATA.replace("max = 1e11", "max = inf"),
+     "parameter 'bytes': max must be a finite number, not inf"),
+    ("kata param min -1.7e308", KATA.replace("min = 1000", "min = -1.7e308"),
+     "parameter 'bytes': min = -1.7e+308 is out of range"),
+    ("kata log domain from zero", KATA.replace("min = 1000", "min = 0")
+     .replace("edges = [1000, 1e11]", "edges = [1e11]"), "a log domain needs min > 0"),
+    ("kata edge nan", KATA.replace("edges = [1000, 1e11]", "edges = [nan]"),
+     "edges[0] must be a finite number, not nan"),
+    ("kata follow-up input inf", KATA.replace("inputs = { ranks = 1024 }",
+                                              "inputs = { ranks = inf }"),
+     "follow_ups[0]: ranks must be a finite number, not inf"),
+    ("kata function an expression", KATA.replace('function = "allreduce_seconds"',
+                                                 'function = "__import__(\'os\').system"'),
+     "function must be a Python name"),
+    ("kata starter past the size limit",
+     KATA.replace('raise NotImplementedError', "#" * 20_001), "'starter' is 20,0"),
+    ("kata trials 1e300", KATA.replace("rel_tolerance = 0.001",
+                                       "rel_tolerance = 0.001\nmonte_carlo_trials = 1e300"),
+     "monte_carlo_trials must be a whole number"),
+    ("kata tolerance inf", KATA.replace("rel_tolerance = 0.001", "rel_tolerance = inf"),
+     "'rel_tolerance' must be a finite number, not inf"),
+    ("kata params not an array", KATA.split("[[katas.params]]")[0] + "params = 7\n",
+     "params must be a non-empty array of tables"),
+    ("kata properties nested deep",
+     KATA.replace("[[katas.params]]", "properties = " + "[" * 50 + "]" * 50
+                  + "\n[[katas.params]]", 1),
+     "properties[0] must be a table"),
+    ("kata mapping to an attribute", KATA.replace("rel_tolerance = 0.001",
+                                                  'rel_tolerance = 0.001\n'
+                                                  'mapping = { bytes = "x.__class__" }'),
+     "mapping bytes must be a Python name"),
     ("key point weight inf", """
 [[open]]
 id = "h.open"
@@ -190,7 +256,7 @@ def test_each_hostile_item_is_refused_at_load_with_a_located_error(case: str, bo
     [error] = bank.errors
     assert message in error.message
     assert error.file == "decks/hostile.toml"
-    assert error.item in {"h.problem", "h.fact", "h.open"}
+    assert error.item in {"h.problem", "h.fact", "h.open", "h.kata"}
     assert error.line is not None and error.line > 1
 
 
@@ -311,7 +377,8 @@ def _write_hostile_folder(folder: Path) -> dict[str, str]:
         (folder / name).write_text(f'[deck]\nid = "hostile{index}"\n' + body
                                    .replace('"h.problem"', f'"h.problem{index}"')
                                    .replace('"h.fact"', f'"h.fact{index}"')
-                                   .replace('"h.open"', f'"h.open{index}"'))
+                                   .replace('"h.open"', f'"h.open{index}"')
+                                   .replace('"h.kata"', f'"h.kata{index}"'))
         expected[name] = message
     (folder / "deep.toml").write_text(DECK_HEADER + NESTED_5000)
     expected["deep.toml"] = "nested too deeply"
@@ -331,7 +398,7 @@ def test_content_check_reports_every_hostile_deck_by_item(tmp_path: Path) -> Non
     for name, message in expected.items():
         assert len(by_file.get(name, [])) == 1, (name, by_file.get(name))
         assert message in by_file[name][0], name
-    assert report.facts == report.problems == report.open == 0
+    assert report.facts == report.problems == report.open == report.katas == 0
 
 
 def test_cli_content_check_on_a_hostile_folder_exits_1_without_a_traceback(
