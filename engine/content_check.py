@@ -204,13 +204,18 @@ def _probes(table: str, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
                 probe["params"] = names | dict.fromkeys(keys, 1) | {"preset": 1}
             out.append(probe)
     elif table == "katas":
-        grouped = set(_KATA_ON_PARAMS) | set(_KATA_ON_FUNCTION)
+        grouped = {"function", *_KATA_ON_PARAMS, *_KATA_ON_FUNCTION}
         for keys, anchor in ((_KATA_ON_PARAMS, "params"), (_KATA_ON_FUNCTION, "function")):
-            base = dict(good)
-            if anchor in raw:
-                if _probe(table, good | {anchor: raw[anchor]}, "", "", None) is not None:
-                    continue  # told by the anchor's own probe; its dependants wait for it
-                base[anchor] = raw[anchor]
+            if anchor not in raw:
+                continue  # "missing" is told by the probe without it; dependants wait
+            base = good | {anchor: raw[anchor]}
+            if anchor == "function" and isinstance(raw[anchor], str):
+                stub = f"def {raw[anchor]}(x):\n    pass\n"  # the good item's code, renamed
+                base |= {"starter": stub, "solution": stub}
+            if anchor == "function":
+                out.append(base)  # the function's own probe (params probe below, ungrouped)
+            if _probe(table, base, "", "", None) is not None:
+                continue  # told by the anchor's own probe; its dependants wait for it
             out += [base | {key: raw[key]} for key in keys if key in raw]
     for key, value in raw.items():
         if key not in grouped:
@@ -502,8 +507,8 @@ def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
         return problems
     kinds: dict[str, list[Any]] = {}  # kind -> [first message, count]
 
-    def fail(message: str) -> None:
-        kind = _NUMBER.sub("#", message)
+    def fail(message: str, kind_of: str | None = None) -> None:
+        kind = _NUMBER.sub("#", kind_of or message)
         if kind in kinds:
             kinds[kind][1] += 1
         else:
@@ -518,7 +523,7 @@ def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
             reference = reference_value(kata, inputs)
         except (ModelError, ValueError, ArithmeticError) as error:
             fail(f"reference {kata.reference} fails at {where} ({_shown_inputs(inputs)}): "
-                 f"{error}")
+                 f"{error}", kind_of=f"fails: {error}")
             continue
         values[index] = reference.value
         stderrs.append(reference.stderr)
@@ -529,7 +534,8 @@ def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
                       or (prop.kind == "nonnegative" and not value >= 0.0))
             if broken:
                 fail(f"property {prop.kind}: the reference itself gives {value:g} at {where} "
-                     f"({_shown_inputs(inputs)}), so no player could pass it")
+                     f"({_shown_inputs(inputs)}), so no player could pass it",
+                     kind_of=f"property {prop.kind}")
     for prop in kata.properties:
         if prop.param is None:
             continue
@@ -548,7 +554,8 @@ def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
             if _breaks_monotone(prop.kind, low, high):
                 fail(f"property {prop.kind} in {prop.param}: the reference itself breaks it "
                      f"between {prop.param}={inputs[prop.param]:g} and {other:g} "
-                     f"({_shown_inputs(inputs)}), so no player could pass it")
+                     f"({_shown_inputs(inputs)}), so no player could pass it",
+                     kind_of=f"property {prop.kind} in {prop.param}")
     if kata.monte_carlo_trials and values and not any(stderrs):
         fail(f"monte_carlo_trials is set but reference {kata.reference} gives no standard "
              f"error (stderr_per_sqrt_trial): a correct simulation would be held to the "
