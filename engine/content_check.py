@@ -505,14 +505,14 @@ def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
             problems.append(unit_problem)
     if bank_problem:
         return problems
-    kinds: dict[str, list[Any]] = {}  # kind -> [first message, count]
+    kinds: dict[str, list[Any]] = {}  # kind -> [first message, count, out of what]
 
-    def fail(message: str, kind_of: str | None = None) -> None:
+    def fail(message: str, kind_of: str | None = None, out_of: str = "") -> None:
         kind = _NUMBER.sub("#", kind_of or message)
         if kind in kinds:
             kinds[kind][1] += 1
         else:
-            kinds[kind] = [message, 1]
+            kinds[kind] = [message, 1, out_of]
 
     rng = np.random.default_rng(seeds)
     values: dict[int, float] = {}
@@ -523,7 +523,7 @@ def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
             reference = reference_value(kata, inputs)
         except (ModelError, ValueError, ArithmeticError) as error:
             fail(f"reference {kata.reference} fails at {where} ({_shown_inputs(inputs)}): "
-                 f"{error}", kind_of=f"fails: {error}")
+                 f"{error}", kind_of=f"fails: {error}", out_of=f"{len(points)} points")
             continue
         values[index] = reference.value
         stderrs.append(reference.stderr)
@@ -535,13 +535,12 @@ def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
             if broken:
                 fail(f"property {prop.kind}: the reference itself gives {value:g} at {where} "
                      f"({_shown_inputs(inputs)}), so no player could pass it",
-                     kind_of=f"property {prop.kind}")
+                     kind_of=f"property {prop.kind}", out_of=f"{len(points)} points")
+    drawn = [index for index in range(KATA_DRAWS) if index in values]
     for prop in kata.properties:
         if prop.param is None:
             continue
-        for index in range(KATA_DRAWS):
-            if index not in values:
-                continue
+        for index in drawn:
             inputs = points[index][1]
             other = _kata_draw(kata, rng)[prop.param]
             pair = inputs | {prop.param: other}
@@ -555,13 +554,14 @@ def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
                 fail(f"property {prop.kind} in {prop.param}: the reference itself breaks it "
                      f"between {prop.param}={inputs[prop.param]:g} and {other:g} "
                      f"({_shown_inputs(inputs)}), so no player could pass it",
-                     kind_of=f"property {prop.kind} in {prop.param}")
+                     kind_of=f"property {prop.kind} in {prop.param}",
+                     out_of=f"{len(drawn)} pairs")
     if kata.monte_carlo_trials and values and not any(stderrs):
         fail(f"monte_carlo_trials is set but reference {kata.reference} gives no standard "
              f"error (stderr_per_sqrt_trial): a correct simulation would be held to the "
              f"exact tolerance")
-    for message, count in list(kinds.values())[:MAX_SEED_KINDS]:
-        also = f" ({count} of {len(points)} points fail this way)" if count > 1 else ""
+    for message, count, out_of in list(kinds.values())[:MAX_SEED_KINDS]:
+        also = f" ({count} of {out_of} fail this way)" if count > 1 else ""
         problems.append(message + also)
     if len(kinds) > MAX_SEED_KINDS:
         problems.append(f"and {len(kinds) - MAX_SEED_KINDS} more kinds of failure")

@@ -456,7 +456,7 @@ def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
     else:
         where = ", ".join(str(p) for p in paths) or "built-in bank"
         print(f"{where}: {report.decks} deck(s), {report.facts} facts, {report.problems} "
-              f"problems, {report.open} open questions")
+              f"problems, {report.open} open questions, {report.katas} katas")
         for error in report.errors:  # quotes deck text: cleaned of control sequences
             print(clean_text(f"  {error}"))
         print("ok" if not report.errors else f"{len(report.errors)} error(s)")
