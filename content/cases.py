@@ -248,7 +248,7 @@ def read_case(reader: Any, deck_id: str) -> Case:
     catalog_params = _catalog_params(reader, {d.name for d in draws}, presets)
     preset_keys = {key for preset in presets for key in preset if key != "label"}
     names = {d.name for d in draws} | preset_keys | set(catalog_params)
-    param_units = _param_units(reader, names)
+    param_units = _param_units(reader, names - set(catalog_params), set(catalog_params))
     placeholders = names | ({"preset"} if presets else set())
     _check_placeholders(reader, scenario, placeholders)
     _check_preset_coverage(reader, scenario, draws, presets, catalog_params, "scenario")
@@ -339,12 +339,17 @@ def _catalog_params(reader: Any, drawn: set[str],
     return found
 
 
-def _param_units(reader: Any, names: set[str]) -> dict[str, str]:
+def _param_units(reader: Any, names: set[str], from_catalog: set[str]) -> dict[str, str]:
+    """``[cases.param_units]``: the unit of drawn and preset parameters (a catalog
+    parameter has its field's unit)."""
     raw = reader.raw.get("param_units", {})
     if not isinstance(raw, dict):
         raise reader.fail('param_units must be a table: [cases.param_units], e.g. '
                           'usd_per_gpu_hour = "USD/hour"')
     for name, unit in raw.items():
+        if name in from_catalog:
+            raise reader.fail(f"param_units.{name}: {name} is read from the catalog, in its "
+                              f"field's unit; leave it out here")
         if name not in names:
             raise reader.fail(f"param_units.{name} names no parameter; parameters: "
                               f"{', '.join(sorted(names)) or '(none)'}")
