@@ -4,8 +4,9 @@
 here each step's reference is looked up (a case composition or a registered model) and its
 inputs checked against the reference's parameters, catalog references and units are
 resolved, and the case is posed for a few seeds so a draw the references refuse is found
-when the deck loads, not in front of a player. The bank calls ``case_problem`` for each case
-(as it calls ``check_item`` for other items) and leaves out a case it finds a problem with.
+when the deck loads, not in front of a player. The bank is to call ``case_problem`` for each
+case (as it calls ``check_item`` for other items) and leave out a case it finds a problem
+with.
 """
 
 from __future__ import annotations
