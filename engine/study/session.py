@@ -483,13 +483,14 @@ class StudySession:
         return self._record(question, text, grade, rating, seconds, cut_off=cut_off)
 
     def submit_kata(self, code: str, report: CheckReport,
-                    elapsed_seconds: float | None = None) -> Feedback:
+                    elapsed_seconds: float | None) -> Feedback:
         """Record a kata's submission: ``code`` as the answer, ``report`` (from
         ``engine.katas.runner.check_code`` on that code) as its grade, rated by
-        ``kata_rating`` from the pass rate and ``elapsed_seconds`` against the kata's target
-        (the time since the kata was asked when not given). Every case result goes into
-        ``kata_attempts`` in the review's own transaction, and the code's draft is deleted
-        with it."""
+        ``kata_rating`` from the pass rate and ``elapsed_seconds`` (the screen's timer)
+        against the kata's target. ``None`` means the time is not known (a check from the
+        command line): never Easy, and the time since the kata was asked is recorded as the
+        answer's duration. Every case result goes into ``kata_attempts`` in the review's
+        own transaction, and the code's draft is deleted with it."""
         from engine.katas.attempts import attempt_record
         from engine.katas.runner import kata_rating
 
@@ -499,12 +500,13 @@ class StudySession:
         if report.kata_id != question.item_id:
             raise ValueError(f"the checks are of {report.kata_id}, not of the kata asked "
                              f"({question.item_id})")
-        seconds = self._elapsed() if elapsed_seconds is None else max(0.0, elapsed_seconds)
+        known = None if elapsed_seconds is None else max(0.0, elapsed_seconds)
         target_minutes = (question.target_seconds / 60.0
                           if question.target_seconds is not None else None)
-        rating = kata_rating(report, seconds, target_minutes)
+        rating = kata_rating(report, known, target_minutes)
+        seconds = self._elapsed() if known is None else known
         return self._record(question, code, report, rating, seconds,
-                            kata_attempt=attempt_record(code, report, seconds))
+                            kata_attempt=attempt_record(code, report, known))
 
     def self_check(self, ticked: Sequence[bool]) -> Feedback:
         """The player ticks the key points they really covered; the rating follows the score.
