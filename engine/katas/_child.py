@@ -208,21 +208,28 @@ def _result(value, bounds):
 
 
 def _load(code_path, function_name, param_count):
-    """Compile and run the player's file; their function, or an error message."""
+    """Import the player's file as the module ``solution`` (the standard import machinery:
+    compiled from the file, so tracebacks name its lines); their function, or an error
+    message."""
+    import importlib.util
+
     try:
-        with open(code_path, encoding="utf-8") as handle:
-            source = handle.read()
-        code = compile(source, code_path, "exec")
+        spec = importlib.util.spec_from_file_location("solution", code_path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["solution"] = module  # what dataclasses and pickle look classes up in
+        spec.loader.exec_module(module)
     except SyntaxError as error:
+        if error.filename not in (code_path, None, "<unknown>"):  # raised by code it ran
+            return None, _exception(error, code_path)
         message = error.msg or "invalid syntax"
         return None, _error("syntax", message, error.lineno)
-    except (ValueError, UnicodeDecodeError) as error:  # a NUL byte, undecodable text
-        return None, _error("syntax", str(error), None)
-    namespace = {"__name__": "solution", "__file__": code_path, "__builtins__": __builtins__}
-    try:
-        exec(code, namespace)
+    except (ValueError, UnicodeDecodeError) as error:
+        if _player_line(error, code_path) is not None:
+            return None, _exception(error, code_path)
+        return None, _error("syntax", str(error), None)  # a NUL byte, undecodable text
     except BaseException as error:
         return None, _exception(error, code_path)
+    namespace = vars(module)
     function = namespace.get(function_name)
     if not callable(function):
         defined = sorted(name for name, value in namespace.items()
@@ -257,6 +264,7 @@ def main(argv):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the file-size limit: an error, not death
     except (ImportError, AttributeError, ValueError):
         pass
+    sys.dont_write_bytecode = True  # no __pycache__ for the player's file
     output = _CappedOutput(1, output_chars)
     sys.stdout = sys.stderr = output
     channel = _Channel(request_fd, response_fd)
