@@ -71,6 +71,8 @@ STDERR_FACTOR = 4.0
 #: a model that computes 2(p−1)/p·S/B in another order must not fail on the last bit.
 FLOAT_REL_SLACK = 1e-9
 FLOAT_ABS_SLACK = 1e-12
+#: Fewest drawn cases a check makes, whatever the kata asks (``Kata.cases`` may ask more).
+MIN_DRAWS = 50
 #: Pairs of inputs checked for each monotonicity property (plus one at the domain's ends).
 PAIRS_PER_PROPERTY = 6
 #: Draws are rounded to this many significant figures, so the table reads 3.2e+09, not
@@ -368,7 +370,8 @@ def _edges(param: KataParam) -> tuple[float, ...]:
 
 
 def plan_cases(kata: Kata, seed: int) -> list[_Planned]:
-    """Every case of a check, in the order they are shown: edges, draws, property pairs."""
+    """Every case of a check, in the order they are shown: edges, draws (``Kata.cases``, at
+    least ``MIN_DRAWS``, distinct), property pairs."""
     rng = random.Random(seed)
     planned: list[_Planned] = []
     seen: set[tuple[float, ...]] = set()
@@ -384,13 +387,14 @@ def plan_cases(kata: Kata, seed: int) -> list[_Planned]:
         for edge in _edges(param):
             add({**typical, param.name: _fit(param, float(edge))}, "edge")
     draws: list[dict[str, float]] = []
-    for _ in range(max(kata.cases, 1) * 3):  # small integer domains repeat: draw on
+    wanted = max(kata.cases, MIN_DRAWS)
+    for _ in range(wanted * 3):  # small integer domains repeat: draw on
         inputs = {p.name: draw_value(p, rng) for p in kata.params}
         before = len(planned)
         add(inputs, "draw")
         if len(planned) > before:
             draws.append(inputs)
-        if len(draws) >= kata.cases:
+        if len(draws) >= wanted:
             break
     for prop in kata.properties:
         if prop.kind not in ("nondecreasing", "nonincreasing") or prop.param is None:
@@ -835,7 +839,9 @@ def check_code(kata: Kata, code: str, *, seed: int | None = None, limits: Limits
 
     Never raises for anything the code does: syntax errors, exceptions, wrong types, endless
     loops, memory hogs and exits come back as ``CheckReport.error`` (see ``RunError``).
-    ``cancel`` set from another thread stops the run at once (error kind ``cancelled``)."""
+    ``cancel`` set from another thread stops the run at once (error kind ``cancelled``).
+    Raises ``OSError`` only when no child can be started at all (no temporary folder, no
+    process). Meant for a worker thread: it blocks for the whole check."""
     started = time.perf_counter()
     seed = kata_seed(kata) if seed is None else seed
     report = CheckReport(kata.id, seed=seed)

@@ -64,6 +64,15 @@ def test_cases_cover_draws_edges_and_properties() -> None:
             {k: v for k, v in case.inputs.items() if k != name}
 
 
+def test_at_least_fifty_draws_whatever_the_kata_asks() -> None:
+    def draws(kata: object) -> int:
+        return sum(1 for case in plan_cases(kata, 1) if case.source == "draw")
+
+    assert draws(replace(RING, cases=10)) == 50
+    assert draws(replace(RING, cases=50)) == 50
+    assert draws(replace(RING, cases=51)) == 51
+
+
 def test_declared_edges_replace_the_domain_ends() -> None:
     ranks = replace(RING.params[1], edges=(1.0, 2.0, 1024.0))
     kata = replace(RING, params=(RING.params[0], ranks, *RING.params[2:]))
