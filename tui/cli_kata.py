@@ -263,46 +263,85 @@ def _record(args: argparse.Namespace, kata: Kata, bank: ContentBank, code: str,
             "rating_name": names[feedback.rating]}
 
 
+#: The terminal width the case table is laid out for.
+TABLE_WIDTH = 80
+
+
 def _number(value: float | None) -> str:
-    if value is None:
+    return "-" if value is None else f"{value:.4g}"
+
+
+def _percent(rel_error: float | None) -> str:
+    if rel_error is None:
         return "-"
-    return f"{value:.4g}"
+    percent = rel_error * 100
+    if abs(percent) < 0.01:
+        return "0%"
+    return f"{percent:+.0f}%" if abs(percent) >= 100 else f"{percent:+.2g}%"
 
 
 def _got(case: CaseResult) -> str:
+    """What came back (a bounds kata's estimate; its bounds go at the end of the row)."""
     if case.got is None:
         return "-"
-    if isinstance(case.got, tuple):
-        estimate, low, high = case.got
-        return f"{estimate:.4g} [{low:.3g}, {high:.3g}]"
-    return f"{case.got:.4g}"
+    return f"{case.got[0] if isinstance(case.got, tuple) else case.got:.4g}"
 
 
-def _inputs(kata: Kata, case: CaseResult) -> str:
-    parts = []
-    for param in kata.params:
-        value = case.inputs.get(param.name)
-        if value is None:
-            continue
-        shown = f"{int(value)}" if param.integer and float(value).is_integer() else f"{value:.3g}"
-        if case.paired_with is not None and case.paired_with.get(param.name) != value:
-            low = case.paired_with[param.name]
-            shown = f"{low:.3g}→{shown}"
-        parts.append(f"{param.name}={shown}")
-    return " ".join(parts)
+def _bounds(case: CaseResult) -> str:
+    if not isinstance(case.got, tuple):
+        return ""
+    return f"  [{case.got[1]:.4g}, {case.got[2]:.4g}]"
+
+
+def _wrapped(text: str) -> list[str]:
+    """A note under a case, indented and wrapped to the table's width."""
+    import textwrap
+
+    return textwrap.wrap(text, TABLE_WIDTH, initial_indent=" " * 12,
+                         subsequent_indent=" " * 14, break_on_hyphens=False) or [""]
+
+
+def _input(param: KataParam, value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{int(value)}" if param.integer and float(value).is_integer() else f"{value:.4g}"
+
+
+def _table(kata: Kata, report: CheckReport) -> list[str]:
+    """The cases, one line each when the parameters fit in ``TABLE_WIDTH`` columns (a
+    column per parameter), else the inputs on a line of their own under each case; a failed
+    case's note (and a pair's other side) under it."""
+    shown = [[_input(p, case.inputs.get(p.name)) for p in kata.params]
+             for case in report.cases]
+    widths = [max([len(p.name), *(len(row[i]) for row in shown)])
+              for i, p in enumerate(kata.params)]
+    head = f"{'':2} {'case':<8} {'expected':>10} {'got':>10} {'error':>7}" + (
+        "  bounds" if kata.bounds else "")
+    columns = "  ".join(f"{p.name:>{w}}" for p, w in zip(kata.params, widths, strict=True))
+    one_line = not kata.bounds and len(head) + 2 + len(columns) <= TABLE_WIDTH
+    lines = [f"{head}  {columns}" if one_line else head]
+    for case, values in zip(report.cases, shown, strict=True):
+        row = (f"{'ok' if case.ok else 'XX':2} {case.source:<8} {_number(case.expected):>10} "
+               f"{_got(case):>10} {_percent(case.rel_error):>7}{_bounds(case)}")
+        if one_line:
+            lines.append(row + "  " + "  ".join(f"{v:>{w}}" for v, w in
+                                                 zip(values, widths, strict=True)))
+        else:
+            lines.append(row)
+            lines += _wrapped(" ".join(f"{p.name}={v}" for p, v in
+                                       zip(kata.params, values, strict=True)))
+        if not case.ok and case.note:
+            lines += _wrapped(case.note)
+        if not case.ok and case.paired_with is not None:
+            lines += _wrapped("against " + " ".join(
+                f"{p.name}={_input(p, case.paired_with.get(p.name))}" for p in kata.params))
+    return lines
 
 
 def _print_report(kata: Kata, report: CheckReport) -> None:
     """The cases as a table (counterexample first; each failure's note under it), the run's
     error, what the code printed, and a one-line summary."""
-    lines = [f"{'':2} {'case':<8} {'expected':>10} {'got':>10} {'error':>8}  inputs"]
-    for case in report.cases:
-        mark = "ok" if case.ok else "XX"
-        error = f"{case.rel_error * 100:+.2g}%" if case.rel_error is not None else "-"
-        lines.append(f"{mark:2} {case.source:<8} {_number(case.expected):>10} "
-                     f"{_got(case):>10} {error:>8}  {_inputs(kata, case)}")
-        if not case.ok and case.note:
-            lines.append(f"{'':12}{case.note}")
+    lines = _table(kata, report)
     if report.reference_errors:
         lines.append(f"\n{len(report.reference_errors)} input(s) left out: the reference "
                      f"refused them ({report.reference_errors[0]})")

@@ -13,7 +13,14 @@ from content.catalog import builtin_catalog
 from engine.bank import ContentBank
 from engine.katas.attempts import kata_attempts
 from engine.store.db import Store
-from tests.katas.conftest import JITTER, RING, RING_FACTOR_TWO, RING_RIGHT
+from tests.katas.conftest import (
+    JITTER,
+    RING,
+    RING_BOUNDS,
+    RING_BOUNDS_ABOVE,
+    RING_FACTOR_TWO,
+    RING_RIGHT,
+)
 from tui import cli_kata
 from tui.__main__ import main
 
@@ -25,7 +32,8 @@ HOSTILE = replace(JITTER, id="kata.test.hostile",
 
 @pytest.fixture(autouse=True)
 def _katas(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    bank = ContentBank({k.id: k for k in (RING, JITTER, HOSTILE)}, builtin_catalog())
+    bank = ContentBank({k.id: k for k in (RING, JITTER, HOSTILE, RING_BOUNDS)},
+                       builtin_catalog())
     monkeypatch.setattr(cli_kata, "load_bank", lambda args: bank)
     monkeypatch.setenv("TPM_DRILL_CONFIG", str(tmp_path / "none.toml"))
 
@@ -173,3 +181,21 @@ def test_check_record_records_the_attempt_like_the_screen(
         assert reviews[-1]["id"] == newest.review_id
     finally:
         store.close()
+
+
+def test_the_table_fits_an_80_column_terminal(capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    """A column per parameter when they fit; a bounds kata's wider answers put the inputs
+    on a line of their own. Every input is shown as it was checked (three figures)."""
+    code, out, _ = _run(capsys, "kata", "check", RING.id, _file(tmp_path, RING_FACTOR_TWO))
+    table = out.split("\n\n")[0].splitlines()
+    assert table[0].split()[-4:] == ["bytes", "ranks", "bandwidth", "latency"]
+    assert max(len(line) for line in table) <= 80
+    code, out, _ = _run(capsys, "kata", "check", RING_BOUNDS.id,
+                        _file(tmp_path, RING_BOUNDS_ABOVE))
+    assert code == 1
+    table = out.split("\n\n")[0].splitlines()
+    assert max(len(line) for line in table) <= 80
+    assert table[2].lstrip().startswith("bytes=") and "latency=" in table[2]
+    assert "do not hold the reference" in out
+    assert "Mean interval score of your bounds" in out
