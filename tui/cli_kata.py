@@ -341,21 +341,23 @@ def _table(kata: Kata, report: CheckReport) -> list[str]:
 def _print_report(kata: Kata, report: CheckReport) -> None:
     """The cases as a table (counterexample first; each failure's note under it), the run's
     error, what the code printed, and a one-line summary."""
-    lines = _table(kata, report)
+    lines = _table(kata, report) if report.cases else []
     if report.reference_errors:
         lines.append(f"\n{len(report.reference_errors)} input(s) left out: the reference "
                      f"refused them ({report.reference_errors[0]})")
-    if report.error is not None:
-        lines.append(f"\n{_ERROR_TITLES.get(report.error.kind, 'Error')}: {report.error}")
     if report.printed:
         lines.append("\nYour code printed:")
         lines.append(report.printed.rstrip("\n"))
+    if report.error is not None:  # last but one: what to fix is the last thing on screen
+        lines.append(f"\n{_ERROR_TITLES.get(report.error.kind, 'Error')}: {report.error}")
     counted = report.passed + report.failed
     if report.all_passed:
         lines.append(f"\nAll {counted} cases pass ({report.seconds:.2f} s).")
-    elif report.could_not_run:
+    elif report.could_not_run and counted:
         lines.append(f"\nThe code could not be run to the end ({report.passed} of {counted} "
                      "cases passed before it stopped).")
+    elif report.could_not_run:
+        lines.append("\nThe code could not be run: no case was checked.")
     else:
         lines.append(f"\n{report.failed} of {counted} cases fail.")
     if report.mean_interval_score is not None:

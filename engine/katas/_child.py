@@ -289,6 +289,8 @@ def main(argv):
                     answer = _error("wrong_type", f"returned a value that cannot be read "
                                     f"({type(raised).__name__})")
             channel.send(answer)
+            if answer.get("error", {}).get("kind") in ("exit", "memory"):
+                break  # the parent stops the run here: run nothing more of the batch
 
 
 if __name__ == "__main__":

@@ -596,7 +596,11 @@ class _Child:
             return stopped.error
         if message.get("loaded") is True:
             return None
-        return _error_of(message) or RunError("exit", "the code could not be loaded")
+        error = _error_of(message) or RunError("exit", "the code could not be loaded")
+        if error.kind == "memory":
+            error = replace(error, message=f"{error.message} while loading your code (the "
+                            f"limit is {_gib(self.limits.memory_bytes)})")
+        return error
 
     def call(self, cases: Sequence[Sequence[float]], describe: Callable[[int], str]
              ) -> list[_Outcome]:
@@ -608,7 +612,9 @@ class _Child:
             message = self._receive(f"while computing {describe(index)}")
             error = _error_of(message)
             if error is not None:
-                error = replace(error, message=f"{describe(index)}: {error.message}")
+                limit = (f" (the limit is {_gib(self.limits.memory_bytes)})"
+                         if error.kind == "memory" else "")
+                error = replace(error, message=f"{describe(index)}: {error.message}{limit}")
                 if error.fatal:
                     raise _Stopped(error)
                 raw = message.get("error")

@@ -103,10 +103,13 @@ def test_a_sleeping_function_stops_at_the_wall_clock_limit() -> None:
 
 
 def test_a_50_gb_array_hits_the_memory_limit() -> None:
-    error = _error("import numpy as np\n" + SIGNATURE +
-                   "    grid = np.ones(50 * 10**9 // 8)\n    return float(grid.sum())\n")
-    assert error.kind == "memory" and error.fatal and error.line == 3
-    assert "memory" in error.message
+    report = check_code(RING, "import numpy as np\n" + SIGNATURE +
+                        "    print('allocating')\n"
+                        "    grid = np.ones(50 * 10**9 // 8)\n    return float(grid.sum())\n")
+    error = report.error
+    assert error is not None and error.kind == "memory" and error.fatal and error.line == 4
+    assert "memory" in error.message and "the limit is 2 GiB" in error.message
+    assert report.printed == "allocating\n"  # the run stopped at the first case
 
 
 def test_memory_grown_a_piece_at_a_time_hits_the_limit() -> None:
