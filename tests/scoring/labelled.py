@@ -121,6 +121,11 @@ MAX_WORDS = 250
 #: shared with the item's model answer means prose was pasted.
 PASTE_RUN_WORDS = 10
 
+#: This many of the item's phrasings, in the deck's order, as consecutive items of a list in
+#: an answer mean the phrasing lists were pasted (a term list names the concepts in the
+#: candidate's own words, so it keeps its bite when the deck's phrasings are rewritten).
+PASTE_RUN_PHRASINGS = 4
+
 #: A strong answer "passes" at or above this score.
 STRONG_PASS_SCORE = 0.7
 
@@ -249,6 +254,27 @@ def _pasted_run(text: str, model_answer: str, run: int = PASTE_RUN_WORDS) -> str
     return None
 
 
+def _list_items(text: str) -> list[str]:
+    """The pieces of ``text`` between commas, full stops, colons and semicolons (a decimal
+    point is not a break), lower-cased, spaces collapsed."""
+    pieces = re.split(r"[,.;:](?:\s+|$)|\n+", text.lower())
+    return [" ".join(piece.split()) for piece in pieces if piece.strip()]
+
+
+def _pasted_phrasings(text: str, item: OpenQuestion,
+                      run: int = PASTE_RUN_PHRASINGS) -> str | None:
+    """The first run of ``run`` of the item's phrasings (one key point's, in deck order) that
+    ``text`` lists one after another."""
+    pieces = _list_items(text)
+    windows = {tuple(pieces[i : i + run]) for i in range(len(pieces) - run + 1)}
+    for point in item.key_points:
+        phrasings = [" ".join(p.lower().split()) for p in point.phrasings]
+        for i in range(len(phrasings) - run + 1):
+            if tuple(phrasings[i : i + run]) in windows:
+                return ", ".join(phrasings[i : i + run])
+    return None
+
+
 _QUESTION_KEYS = {"item", "split"}
 _ANSWER_KEYS = {"item", "category", "text", "label", "why"}
 _FILE_KEYS = {"round", "question", "answer"}
@@ -275,7 +301,8 @@ def load_labelled(directory: Path = LABELLED_DIR, bank: Bank | None = None) -> L
     an open question in the bank that is asked in that round, listed once; every answer's
     question is listed; every question has ≥ 6 answers and every category; labels are finite,
     in [0, 1] and in their category's range (:data:`LABEL_RANGES`); texts are 60–250 words,
-    distinct, and share no run of 10 prose words with the item's model answer; ``why`` is given;
+    distinct, share no run of 10 prose words with the item's model answer and do not list four
+    of a key point's phrasings in the deck's order; ``why`` is given;
     splits follow :func:`heldout_by_rule`; the set has ≥ 24 questions, ≥ 3 in every round.
     """
     bank = bank if bank is not None else load_bank()
@@ -394,6 +421,10 @@ def _check_answers(questions: Mapping[str, LabelledQuestion],
         pasted = _pasted_run(answer.text, question.item.model_answer)
         if pasted is not None:
             problems.append(f"{where}: repeats the model answer (\"{pasted}\")")
+        listed = _pasted_phrasings(answer.text, question.item)
+        if listed is not None:
+            problems.append(f"{where}: lists the item's phrasings as the deck has them "
+                            f"(\"{listed}\")")
 
 
 def _check_shape(questions: Mapping[str, LabelledQuestion], answers: Sequence[LabelledAnswer],

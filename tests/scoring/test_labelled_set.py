@@ -222,6 +222,24 @@ def test_loader_rejects_a_pasted_model_answer(tmp_path: Path, content_bank: Bank
             load_labelled(folder, content_bank)
 
 
+def test_loader_rejects_a_pasted_phrasing_list(tmp_path: Path, content_bank: Bank) -> None:
+    """Four of a key point's phrasings listed in the deck's order are a pasted phrasing list;
+    three are not (a candidate may well say "TP 8, PP 16, DP 128")."""
+    first = load_labelled(bank=content_bank).answers[0]
+    item = content_bank.items[first.item]
+    assert isinstance(item, OpenQuestion)
+    point = next(p for p in item.key_points if len(p.phrasings) >= 4)
+    filler = " ".join(f"filler{n}" for n in range(70))
+    for count, pasted in ((3, False), (4, True)):
+        text = f"{filler}. {', '.join(point.phrasings[:count])}."
+        folder = _damaged(tmp_path / str(count), first.file, first.text, text)
+        if pasted:
+            assert any("lists the item's phrasings as the deck has them" in p
+                       for p in _problems(folder, content_bank))
+        else:
+            load_labelled(folder, content_bank)
+
+
 def test_loader_rejects_a_duplicate_answer(tmp_path: Path, content_bank: Bank) -> None:
     answers = load_labelled(bank=content_bank).answers
     first, second = answers[0], answers[1]
