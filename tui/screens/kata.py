@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -34,6 +34,7 @@ from engine.study.session import Feedback, StudySession
 from tui.safe import safe
 
 if TYPE_CHECKING:
+    from engine.katas.attempts import KataAttempt
     from engine.katas.runner import CaseResult, CheckReport
     from tui.app import TpmDrillApp
 
@@ -62,7 +63,8 @@ class KataScreen(Screen[Feedback | None]):
         Binding("2", "rate(2)", "Hard", id="kata.hard", show=False),
         Binding("3", "rate(3)", "Good", id="kata.good", show=False),
         Binding("4", "rate(4)", "Easy", id="kata.easy", show=False),
-        Binding("escape", "back", "Back", id="kata.back",
+        # Priority: the code editor would take Esc to leave its own focus.
+        Binding("escape", "back", "Back", id="kata.back", priority=True,
                 tooltip="Leave the kata; the code is kept as a draft"),
     ]
 
@@ -376,7 +378,7 @@ class AttemptsScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "dismiss_screen", "Back", id="attempts.back")]
 
-    def __init__(self, kata: Kata, attempts: list[Any]) -> None:
+    def __init__(self, kata: Kata, attempts: list[KataAttempt]) -> None:
         super().__init__()
         self.kata = kata
         self.attempts = attempts
@@ -480,15 +482,20 @@ def render_submitted(kata: Kata, report: CheckReport, feedback: Feedback,
     return "\n".join(lines)
 
 
-def render_attempts(kata: Kata, attempts: list[Any]) -> str:
+def render_attempts(kata: Kata, attempts: list[KataAttempt]) -> str:
+    """Each attempt, newest first: when (local time), cases passed, any error, the rating,
+    the time taken, and the code as it was submitted."""
     if not attempts:
         return safe(f"No attempts at {kata.id} yet.")
     lines = [safe(f"{counted(len(attempts), 'attempt')} at {kata.id}, newest first"), ""]
     for attempt in attempts:
         total = attempt.passed + attempt.failed
+        when = attempt.attempted_at.astimezone().strftime("%Y-%m-%d %H:%M")
         error = f" · {attempt.error_kind.replace('_', ' ')}" if attempt.error_kind else ""
-        lines.append(f"[b]{safe(attempt.recorded_at)}[/] · {attempt.passed}/{total} pass"
-                     f"{safe(error)} · {attempt.seconds / 60:.1f} min")
+        took = f" · {attempt.seconds / 60:.1f} min" if attempt.seconds is not None else ""
+        rating = RATING_NAMES.get(attempt.rating, str(attempt.rating))
+        lines.append(f"[b]{when}[/] · {attempt.passed}/{total} pass{safe(error)} · "
+                     f"{rating}{took}")
         lines.append(safe(clean_text(attempt.code).rstrip()))
         lines.append("")
     return "\n".join(lines)
