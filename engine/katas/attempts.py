@@ -114,3 +114,35 @@ class SingleKataPicker:
             return None
         self.served = True
         return self.kata_id
+
+
+@dataclass(frozen=True, slots=True)
+class KataOverview:
+    """One kata as the kata list shows it: the item's id, topic, level and target, and the
+    player's record at it (attempts, the best and the last pass rate, whether any passed)."""
+
+    kata_id: str
+    topic: str
+    level: str
+    function: str
+    target_minutes: float | None
+    attempts: int
+    last_pass_rate: float | None
+    best_pass_rate: float | None
+    ever_passed: bool
+
+
+def kata_overview(store: Store, katas: list[Any]) -> list[KataOverview]:
+    """Each of ``katas`` (``content.loader.Kata`` items) with the player's record, by topic
+    then level then id — one query per kata, over an index (a few dozen katas)."""
+    rows = []
+    for kata in sorted(katas, key=lambda k: (k.topic, k.level, k.id)):
+        attempts = kata_attempts(store, kata.id)
+        rates = [attempt.pass_rate for attempt in attempts]
+        rows.append(KataOverview(
+            kata_id=kata.id, topic=kata.topic, level=kata.level, function=kata.function,
+            target_minutes=kata.target_minutes, attempts=len(attempts),
+            last_pass_rate=rates[0] if rates else None,
+            best_pass_rate=max(rates) if rates else None,
+            ever_passed=any(attempt.all_passed for attempt in attempts)))
+    return rows

@@ -142,3 +142,35 @@ async def test_an_endless_loop_is_stopped_and_said_the_screen_stays_usable(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_k_on_home_lists_katas_and_opens_one_recorded_in_its_own_session(
+        db_path: Path, clock: FakeClock) -> None:
+    from textual.widgets import OptionList
+
+    from tui.screens.katas import KataListScreen
+
+    app = _app(db_path, clock, start="home")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        listing = app.screen
+        assert isinstance(listing, KataListScreen)
+        options = listing.query_one("#katas-list", OptionList)
+        assert options.option_count == 1
+        assert "not tried" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        screen.query_one("#kata-editor", TextArea).text = RING_RIGHT
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.feedback is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is listing  # back to the list, which shows the attempt
+        assert "1 attempt, last 100%, solved" in str(options.get_option_at_index(0).prompt)
+        assert _rows(db_path, "SELECT mode, status FROM sessions") == [("kata", "finished")]

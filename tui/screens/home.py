@@ -43,6 +43,8 @@ class HomeScreen(Screen[None]):
         Binding("w", "open('weak')", "Weak", id="home.weak", show=False,
                 tooltip="Review weak areas"),
         Binding("s", "open('stats')", "Stats", id="home.stats", show=False, tooltip="Progress"),
+        Binding("k", "open('katas')", "Katas", id="home.katas", show=False,
+                tooltip="Modelling katas: write the model in Python, checked against ours"),
         Binding("i", "interview_date", "Interview date", id="home.interview",
                 tooltip="Set the date the plan works back from"),
         Binding("o", "open('settings')", "Settings", id="home.settings", show=False,
@@ -63,6 +65,7 @@ class HomeScreen(Screen[None]):
             Option("d  Drill — today's due and new cards", id="drill"),
             Option("l  Loop — timed onsite-loop simulation", id="loop"),
             Option("w  Weak — review weak areas", id="weak"),
+            Option("k  Katas — write a model in Python, checked case by case", id="katas"),
             Option("s  Stats — progress", id="stats"),
             Option("o  Settings — cards per day, retention, theme", id="settings"),
             id="home-menu",
@@ -218,7 +221,7 @@ class HomeScreen(Screen[None]):
         app.push_screen(LoopOptionsScreen(level, next_level(level) or level), chosen)
 
     def action_open(self, mode: str) -> None:
-        """Open a mode: drill, loop, weak areas, stats or settings."""
+        """Open a mode: drill, loop, weak areas, katas, stats or settings."""
         if mode == "drill":
             self.drill_app.start_drill()
             return
@@ -239,5 +242,10 @@ class HomeScreen(Screen[None]):
             from tui.screens.stats import StatsScreen
 
             self.app.push_screen(StatsScreen())
+            return
+        if mode == "katas":
+            from tui.screens.katas import KataListScreen
+
+            self.app.push_screen(KataListScreen())
             return
         self.notify(f"Unknown mode '{safe(mode)}'.", severity="error")
