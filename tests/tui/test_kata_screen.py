@@ -36,7 +36,19 @@ def _text(screen: KataScreen, selector: str) -> str:
 
 
 async def test_wrong_model_then_fixed_model_submitted_and_recorded(
-        db_path: Path, clock: FakeClock) -> None:
+        db_path: Path, clock: FakeClock, monkeypatch) -> None:
+    import threading
+
+    from engine.katas import runner
+
+    real = runner.check_code
+    release = threading.Event()  # the first run waits for it: keys are pressed meanwhile
+
+    def held(kata, code, **kwargs):
+        release.wait(timeout=60)
+        return real(kata, code, **kwargs)
+
+    monkeypatch.setattr(runner, "check_code", held)
     app = _app(db_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -50,8 +62,10 @@ async def test_wrong_model_then_fixed_model_submitted_and_recorded(
         editor.text = RING_FACTOR_TWO
         await pilot.press("ctrl+r")
         assert screen.running
-        await pilot.press("f2")  # the screen takes keys while the child process runs
-        assert screen.hints_shown == 1
+        await pilot.press("f2")  # the screen takes keys while the check runs
+        assert screen.hints_shown == 1 and screen.running
+        assert "Hint 1" in _text(screen, "#kata-message")
+        release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not screen.running and screen.report is not None

@@ -246,13 +246,26 @@ class DrillScreen(Screen[None]):
         self.query_one("#drill-status", Static).update(safe(self.status_line(question)))
         self.query_one("#drill-prompt", Static).update(safe(question.prompt))
 
-        def done(feedback: Feedback | None) -> None:
-            if feedback is None:
-                self.action_back()
-            else:
-                self.after_answer()
+        screen = KataScreen(self.session, kata, countdown=self.kata_countdown())
 
-        self.app.push_screen(KataScreen(self.session, kata), done)
+        def done(feedback: Feedback | None) -> None:
+            if feedback is not None:
+                self.kata_answered(feedback)
+                self.after_answer()
+            elif screen.cut_off:  # time ran out and nothing could be recorded: go on
+                self.after_answer()
+            else:  # Esc before a submit: leave, the code kept as the kata's draft
+                self.action_back()
+
+        self.app.push_screen(screen, done)
+
+    def kata_answered(self, feedback: Feedback) -> None:
+        """A kata's attempt was recorded on its screen (the drill has nothing to add; a loop
+        counts it toward the round)."""
+
+    def kata_countdown(self) -> Callable[[], str] | None:
+        """What the kata screen shows of a countdown: none in a drill (a loop's round)."""
+        return None
 
     def cannot_go_on(self, error: StoreError) -> None:
         """The database failed between questions (damaged, locked too long): say so where the

@@ -16,6 +16,7 @@ import shlex
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -77,10 +78,13 @@ class KataScreen(Screen[Feedback | None]):
     KataScreen #kata-status, KataScreen #kata-message { height: 1; }
     """
 
-    def __init__(self, session: StudySession, kata: Kata) -> None:
+    def __init__(self, session: StudySession, kata: Kata,
+                 countdown: Callable[[], str] | None = None) -> None:
         super().__init__()
         self.session = session
         self.kata = kata
+        self.countdown = countdown  # a loop round's countdown line (markup), shown on top
+        self.cut_off = False  # the round's time ran out: the code is checked as it stands
         self.started_at = session.clock.monotonic()
         self.report: CheckReport | None = None
         self.report_code: str | None = None  # the code ``report`` was taken on
@@ -162,6 +166,8 @@ class KataScreen(Screen[Feedback | None]):
             over = elapsed > target * 60
             clock = f"[{'$warning' if over else '$text'}]{clock}[/] / {target:g} min"
         head = safe(f"{self.kata.topic} · {self.kata.level} · ")
+        if self.countdown is not None:
+            head = self.countdown() + " · "
         if self.feedback is not None:
             return head + "submitted · Enter next · 1-4 change the rating"
         state = "running checks…" if self.running else "ctrl+r check · ctrl+s submit"
@@ -241,6 +247,8 @@ class KataScreen(Screen[Feedback | None]):
         self.submit_after_run = False
         self.say(f"[$error]The checks could not run:[/] {safe(error)}")
         self.show_status()
+        if self.cut_off:  # the round is over: nothing more can be done here
+            self.dismiss(None)
 
     def _checks_done(self, code: str, report: CheckReport) -> None:
         self.running = False
@@ -279,11 +287,17 @@ class KataScreen(Screen[Feedback | None]):
         """Record the attempt (a review rated from the pass rate and the time) and show the
         reference under the player's code."""
         try:
-            feedback = self.session.submit_kata(code, report, self.elapsed_seconds())
+            feedback = self.session.submit_kata(code, report, self.elapsed_seconds(),
+                                                cut_off=self.cut_off)
         except StoreError as error:
             self.say(f"[$error]Not recorded:[/] {safe(error)} — your code is kept as a draft.")
+            if self.cut_off:
+                self.dismiss(None)
             return
         self.feedback = feedback
+        if self.cut_off:  # the round is over: the debrief shows the reference
+            self.dismiss(feedback)
+            return
         self.add_class("-submitted")
         editor = self.query_one("#kata-editor", TextArea)
         editor.read_only = True
@@ -296,6 +310,19 @@ class KataScreen(Screen[Feedback | None]):
         self.say(render_rating_line(feedback))
         self.show_status()
         self.refresh_bindings()
+
+    def time_up(self) -> None:
+        """A loop round's time ran out: the code as it stands is checked and recorded as cut
+        off, then the screen closes (the loop goes on). Typing stops here."""
+        if self.feedback is not None:
+            self.dismiss(self.feedback)
+            return
+        self.cut_off = True
+        self.query_one("#kata-editor", TextArea).read_only = True
+        self.say("[$warning]Time is up:[/] your code is checked and recorded as it stands.")
+        self.submit_after_run = True
+        if not self.running:
+            self.start_checks()
 
     def action_rate(self, rating: int) -> None:
         if self.feedback is None:

@@ -191,6 +191,13 @@ class LoopScreen(DrillScreen):
         if ended and self.confirm is not None:  # "leave?" / "end the round?" is moot now
             confirm, self.confirm = self.confirm, None
             confirm.dismiss(None)
+        from tui.screens.kata import KataScreen
+
+        if ended and self.answering and isinstance(self.app.screen, KataScreen):
+            # The code as it stands is checked and recorded as cut off; the kata screen
+            # then closes and the loop goes on to the next round (``kata_answered``).
+            self.app.screen.time_up()
+            return
         if ended and self.answering:
             typed = self.text_in_progress()
             try:  # what was written when time ran out is graded, marked as cut off
@@ -204,6 +211,12 @@ class LoopScreen(DrillScreen):
                         "Time is up: the question was not answered.",
                         severity="warning", timeout=4)
             self.round_end()
+
+    def kata_answered(self, feedback: Feedback) -> None:
+        self.loop.answered(feedback)  # the technical screen's score: the checks' pass rate
+
+    def kata_countdown(self) -> Callable[[], str] | None:
+        return self.countdown_line
 
     def text_in_progress(self) -> str:
         """What the answer box (or the essay box) holds right now."""
