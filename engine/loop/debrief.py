@@ -19,6 +19,7 @@ from content.catalog import Catalog
 from content.loader import Item, OpenQuestion, Problem
 from engine.bank import ContentBank
 from engine.loop.rules import ROUND_TITLES, committee_verdict
+from engine.loop.session import loop_number
 from engine.store.db import Store
 
 
@@ -26,13 +27,15 @@ class DebriefError(LookupError):
     """No loop with that id."""
 
 
-def export_command(session_id: int, db_path: Path | str | None = None,
+def export_command(number: int, db_path: Path | str | None = None,
                    config_path: Path | str | None = None) -> str:
-    """The shell command that prints loop ``session_id``'s debrief, as the debrief shows it.
+    """The shell command that prints the debrief of the player's loop ``number`` (as titles
+    show it, "Onsite loop 2": see ``engine.loop.session.loop_number``), as the debrief
+    shows it.
 
     ``--db`` and ``--config`` are included when the loop ran on a database or config other
     than the defaults (``$TPM_DRILL_DB`` / ``$TPM_DRILL_CONFIG``, else the platform's
-    folders): without them the command would read another database, with no loop of that id.
+    folders): without them the command would read another database, with no such loop.
     Paths are made absolute (the command may be run from another folder) and quoted for the
     shell with ``shlex.quote``. The result is plain text: a screen must escape it for markup.
     """
@@ -48,7 +51,7 @@ def export_command(session_id: int, db_path: Path | str | None = None,
         absolute = os.path.abspath(Path(given).expanduser())
         if absolute != os.path.abspath(default()):
             words += [option, shlex.quote(absolute)]
-    words += ["loop", "--export", str(session_id)]
+    words += ["loop", "--export", str(number)]
     return " ".join(words)
 
 
@@ -181,7 +184,7 @@ def loop_debrief(store: Store, bank: ContentBank, session_id: int) -> str:
     rounds = store.loop_rounds(session_id)
     reviews = store.reviews(session_id)
     config = json.loads(session["config_json"] or "{}")
-    lines = [f"# Onsite loop {session_id} — level {session['level']}", "",
+    lines = [f"# Onsite loop {loop_number(store, session_id)} — level {session['level']}", "",
              f"Started {session['started_at'][:16].replace('T', ' ')} UTC · "
              f"status {session['status']}"]
     if session["paused_seconds"]:

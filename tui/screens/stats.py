@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -154,6 +154,18 @@ def topic_width(topics: list[dict[str, object]]) -> int:
     return min(TOPIC_WIDTH_MAX, max(len("topic"), longest))
 
 
+def loop_line(loop: dict[str, Any]) -> str:
+    """One past loop (``engine.loop.session.loop_summaries``) as markup: "Onsite loop 2 ·
+    2026-01-05 · L5: advance (Strong Yes, Yes, …)", numbered as the player counts loops
+    (``number``, 1 for the first), not by session id. Its values come from the database:
+    escaped."""
+    ratings = ", ".join(f"{r}" for r in loop.get("ratings", {}).values() if r)
+    rated = f" ({safe(ratings)})" if ratings else ""
+    promoted = f" → promoted to {safe(loop['promoted_to'])}" if loop.get("promoted_to") else ""
+    return (f"Onsite loop {safe(loop['number'])} · {safe(str(loop['started_at'])[:10])} · "
+            f"{safe(loop['level'])}: {safe(loop['verdict'])}{rated}{promoted}")
+
+
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
@@ -259,13 +271,7 @@ class StatsScreen(Screen[None]):
                          f"grader heard ({stats.open_gap_answers} answers)")
         self.query_one("#stats-calibration", Static).update("\n".join(lines))
         loop_lines = ["[b]Loops[/b]"]
-        for loop in stats.loops[:10]:
-            ratings = ", ".join(f"{r}" for r in loop.get("ratings", {}).values() if r)
-            promoted = (f" → promoted to {safe(loop['promoted_to'])}"
-                        if loop.get("promoted_to") else "")
-            loop_lines.append(f"#{safe(loop['id'])} {safe(str(loop['started_at'])[:10])} "
-                              f"{safe(loop['level'])}: {safe(loop['verdict'])} "
-                              f"({safe(ratings)}){promoted}")
+        loop_lines += [loop_line(loop) for loop in stats.loops[:10]]
         if len(loop_lines) == 1:
             loop_lines.append("[dim]No loops yet: press l on the home screen.[/dim]")
         self.query_one("#stats-loops", Static).update("\n".join(loop_lines))
