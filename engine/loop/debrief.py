@@ -134,19 +134,33 @@ def _stored_params(review: dict[str, Any]) -> dict[str, Any] | None:
     return params if isinstance(params, dict) else None
 
 
+#: Said with the grade of an answer that was what had been typed when the round's time ran
+#: out (``reviews.cut_off = 1``, see ``LoopSession.time_up``).
+CUT_OFF_NOTE = "cut off when time ran out"
+#: The grade of a cut-off answer that did not read as a number (band ``unreadable``): not a
+#: wrong number, and not "not answered" either (the text is kept above it).
+UNREADABLE_RESULT = "unreadable — what was typed does not read as a number with a unit"
+
+
+def _label(name: str, review: dict[str, Any]) -> str:
+    """A grade's label, "*Result:*", or "*Result (cut off when time ran out):*" for an
+    answer the clock cut off, so the note sits beside the grade it qualifies."""
+    return f"*{name} ({CUT_OFF_NOTE}):*" if review.get("cut_off") else f"*{name}:*"
+
+
 def _review_lines(review: dict[str, Any], bank: ContentBank) -> list[str]:
     item = bank.get(review["card_id"])
     prompt = item_prompt(item, bank.catalog, _stored_params(review), review.get("seed")) \
         if item else review["card_id"]
     lines = [f"#### {prompt}", ""]
     if review["band"] == "dont_know":
-        lines += ["*Answer:* don't know", ""]
+        lines += [f"{_label('Answer', review)} don't know", ""]
     else:
         lines += ["*Answer:*", "", *_answer_block(review["answer_text"]), ""]
     if review["kind"] == "open":
         score = review["self_score"] if review["self_score"] is not None else review["auto_score"]
         if score is not None:
-            lines.append(f"*Score:* {score:.0%} (heard automatically: "
+            lines.append(f"{_label('Score', review)} {score:.0%} (heard automatically: "
                          f"{(review['auto_score'] or 0):.0%})")
         if isinstance(item, OpenQuestion):
             from grading.rubric import score_open
@@ -166,13 +180,45 @@ def _review_lines(review: dict[str, Any], bank: ContentBank) -> list[str]:
         if error is not None:
             factor = 10 ** abs(error)
             bias = f" — {'high' if error > 0 else 'low'} by {factor:.2f}×"
-        lines.append(f"*Result:* {review['band']}: {review['parsed_value']:.4g} {unit} vs "
-                     f"reference {review['reference_value']:.4g} {unit}{bias}")
-    elif review["band"] == "dont_know" and item is not None and not isinstance(item,
-                                                                               OpenQuestion):
-        lines.append(f"*Reference:* {review['reference_value'] or 'see the card'}")
+        lines.append(f"{_label('Result', review)} {review['band']}: "
+                     f"{review['parsed_value']:.4g} {unit} vs reference "
+                     f"{review['reference_value']:.4g} {unit}{bias}")
+    elif review["band"] == "unreadable":
+        lines += [f"{_label('Result', review)} {UNREADABLE_RESULT}", "",
+                  *_reference_line(review, item, bank.catalog)]
+    elif review["band"] == "dont_know":
+        lines += _reference_line(review, item, bank.catalog)
     lines.append("")
     return lines
+
+
+def _reference_line(review: dict[str, Any], item: Item | None,
+                    catalog: Catalog) -> list[str]:
+    """The reference of a numeric answer that was not graded (don't know, unreadable): the
+    question posed again with the answer's stored seed (the same draw), in its display
+    unit; "see the card" when it cannot be (no seed for a problem, a deck edited since)."""
+    if item is None or isinstance(item, OpenQuestion):
+        return []
+    shown = "see the card"
+    if review.get("seed") is not None or not isinstance(item, Problem):
+        from engine.questions import PoseError, pose
+
+        try:
+            question = pose(item, None, catalog, review.get("seed") or 0)
+        except PoseError:
+            question = None
+        if question is not None and question.kind == "text" and question.answers:
+            shown = question.answers[0]
+        elif question is not None and question.numeric:
+            from grading.units import UnitError, convert
+
+            try:
+                value = convert(question.reference_value, question.reference_unit,
+                                question.display_unit)
+                shown = f"{value:.4g} {question.display_unit}".strip()
+            except UnitError:
+                pass
+    return [f"*Reference:* {shown}"]
 
 
 def loop_debrief(store: Store, bank: ContentBank, session_id: int) -> str:
