@@ -21,38 +21,14 @@ from content.catalog import CatalogError, builtin_catalog, parse_catalog
 from content.loader import MAX_MAGNITUDE, MAX_SIG, Bank, Fact, Problem, load_deck_text
 from engine.content_check import check_content
 from engine.questions import PoseError, pose
+from tests.content._decks import deck_text, fact, load_body, problem, write_deck
 
 ROOT = Path(__file__).resolve().parents[2]
-DECK_HEADER = '[deck]\nid = "hostile"\n'
+DECK_HEADER = deck_text("", "hostile")
 
-FACT = """
-[[facts]]
-id = "h.fact"
-topic = "hardware.memory"
-level = "L4"
-prompt = "HBM per H100?"
-value = 80
-value_unit = "GB"
-unit = "GB"
-explanation = "Five stacks of 16 GB."
-source = "NVIDIA H100 datasheet"
-"""
-
-PROBLEM = """
-[[problems]]
-id = "h.problem"
-topic = "inference.memory"
-level = "L5"
-model = "kv_cache"
-prompt = "KV cache for {seq_len:int} tokens of a {layers}-layer model?"
-unit = "GB"
-explanation = "2·L·kv·d·bytes·tokens."
-[problems.params]
-layers = 80
-kv_heads = 8
-head_dim = 128
-seq_len = { min = 1024, max = 8192, step = 1024 }
-"""
+FACT = fact("h.fact")
+#: A bare ``{layers}`` placeholder, which the cases below rewrite into hostile forms.
+PROBLEM = problem("h.problem").replace("{layers:int}", "{layers}")
 
 NESTED_5000 = "deep = " + "[" * 5000 + "]" * 5000 + "\n"
 
@@ -177,9 +153,7 @@ phrasings = ["milestone"]
 
 
 def _load(body: str) -> Bank:
-    bank = Bank()
-    load_deck_text(DECK_HEADER + body, "decks/hostile.toml", bank)
-    return bank
+    return load_body(body, "hostile", "decks/hostile.toml")
 
 
 @pytest.mark.parametrize(("case", "body", "message"), HOSTILE, ids=[c[0] for c in HOSTILE])
@@ -308,16 +282,15 @@ def _write_hostile_folder(folder: Path) -> dict[str, str]:
     expected: dict[str, str] = {}
     for index, (_case, body, message) in enumerate(HOSTILE):
         name = f"h{index:02d}.toml"
-        (folder / name).write_text(f'[deck]\nid = "hostile{index}"\n' + body
-                                   .replace('"h.problem"', f'"h.problem{index}"')
-                                   .replace('"h.fact"', f'"h.fact{index}"')
-                                   .replace('"h.open"', f'"h.open{index}"'))
+        write_deck(folder, body.replace('"h.problem"', f'"h.problem{index}"')
+                   .replace('"h.fact"', f'"h.fact{index}"')
+                   .replace('"h.open"', f'"h.open{index}"'), f"hostile{index}", name)
         expected[name] = message
     (folder / "deep.toml").write_text(DECK_HEADER + NESTED_5000)
     expected["deep.toml"] = "nested too deeply"
-    (folder / "nested_prompt.toml").write_text(
-        '[deck]\nid = "nested"\n' + PROBLEM.replace('"h.problem"', '"h.nested"')
-        + "[problems.presets.deep]\nx = " + "[" * 50 + "]" * 50 + "\n")
+    write_deck(folder, PROBLEM.replace('"h.problem"', '"h.nested"')
+               + "[problems.presets.deep]\nx = " + "[" * 50 + "]" * 50 + "\n", "nested",
+               "nested_prompt.toml")
     expected["nested_prompt.toml"] = "presets must be an array of tables"
     return expected
 
