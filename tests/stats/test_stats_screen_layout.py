@@ -10,12 +10,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from rich.cells import cell_len
-from textual.content import Content
-from textual.geometry import Region
 from textual.widgets import Static
 
 from engine.clock import FakeClock
 from engine.progress.stats import CalibrationFigure, Histogram, Stats
+from tests.tui._layout import children_lines, loaded, plain, screen_lines, static_text
 from tui.app import build_app
 from tui.screens.stats import StatsScreen, forecast_lines, heatmap_markup
 
@@ -23,7 +22,7 @@ TODAY = date(2026, 12, 4)  # a Friday: the day the issue was filed
 
 
 def _plain(markup: str) -> list[str]:
-    return Content.from_markup(markup).plain.split("\n")
+    return plain(markup).split("\n")
 
 
 def _window(counts: dict[date, int], today: date = TODAY) -> list[tuple[date, int]]:
@@ -137,20 +136,12 @@ def _stats(topics: list[dict]) -> Stats:
 
 def _topic_lines(screen: StatsScreen) -> list[str]:
     """What the topics table shows, line by line, as drawn at the screen's width."""
-    lines: list[str] = []
-    for child in screen.query_one("#stats-topics").children:
-        width, height = child.outer_size  # with the padding
-        lines += [strip.text.rstrip() for strip in
-                  child.render_lines(Region(0, 0, width, height))]
-    return lines
+    return children_lines(screen.query_one("#stats-topics"))
 
 
 async def _shown_topics(db_path: Path, clock: FakeClock, width: int) -> list[str]:
     app = build_app(db_path, clock=clock, start="stats")
-    async with app.run_test(size=(width, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with loaded(app, (width, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, StatsScreen)
         screen.show_stats(_stats(TOPICS))
@@ -188,17 +179,13 @@ async def test_topics_table_at_120_columns_keeps_the_bias_on_one_line(
 async def test_stats_screen_at_80x24_reads_in_columns(db_path: Path, clock: FakeClock) -> None:
     """The whole screen drawn: the forecast's title, bars, counts and days as above."""
     app = build_app(db_path, clock=clock, start="stats")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with loaded(app) as pilot:
         screen = app.screen
         stats = _stats(TOPICS)
         object.__setattr__(stats, "due_forecast", [3, 0, 1] + [0] * 11)
         screen.show_stats(stats)
         await pilot.pause()
-        forecast = Content.from_markup(
-            str(screen.query_one("#stats-forecast", Static).content)).plain.split("\n")
+        forecast = static_text(screen.query_one("#stats-forecast", Static)).split("\n")
         # 3 is the tallest (4 rows); 1 is ceil(32/3) = 11 eighths: a full row and 3/8.
         assert forecast[2:] == [
             "  ███       ▃▃▃",
@@ -206,9 +193,8 @@ async def test_stats_screen_at_80x24_reads_in_columns(db_path: Path, clock: Fake
             "    3    0    1    0    0    0    0    0    0    0    0    0    0    0",
             "today  Sat  Sun  Mon  Tue  Wed  Thu  Fri  Sat  Sun  Mon  Tue  Wed  Thu",
         ]
-        strips = screen._compositor.render_strips()
-        assert all(strip.cell_length == 80 for strip in strips)
-        text = [strip.text for strip in strips]
+        text = screen_lines(screen)
+        assert all(cell_len(line) == 80 for line in text)
         assert any(line.startswith("    " + "   Jul Aug  Sep Oct Nov  Dec") for line in text)
 
 

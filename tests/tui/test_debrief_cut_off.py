@@ -16,6 +16,7 @@ from engine.loop.session import LoopSession
 from engine.store.db import Store
 from engine.study.scheduler import Scheduler
 from grading.units import convert
+from tests.tui._layout import screen_lines
 from tui.app import build_app
 from tui.screens.loop import DebriefScreen
 
@@ -135,7 +136,7 @@ async def test_debrief_screen_shows_cut_off_and_unreadable(
         seen: list[str] = []
         for _ in range(300):  # read the whole debrief, a screen at a time
             await pilot.pause()
-            seen += [strip.text for strip in debrief._compositor.render_strips()]
+            seen += screen_lines(debrief)
             if scroll.scroll_y >= scroll.max_scroll_y:
                 break
             scroll.scroll_page_down(animate=False)

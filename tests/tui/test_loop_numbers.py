@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.content import Content
 from textual.widgets import Static
 
 from engine.bank import ContentBank
@@ -16,6 +15,7 @@ from engine.loop.debrief import loop_debrief
 from engine.loop.session import LoopSession, loop_number, loop_session_id
 from engine.store.db import Store
 from engine.study.scheduler import Scheduler
+from tests.tui._layout import loaded, plain, screen_lines, static_text
 from tui.__main__ import main
 from tui.app import build_app
 from tui.screens.loop import DebriefScreen, LoopScreen, RoundIntroScreen
@@ -102,10 +102,6 @@ def test_help_says_what_n_is(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--export-session ID the same for the loop with session id ID" in shown
 
 
-def _plain(widget: Static) -> str:
-    return Content.from_markup(str(widget.content)).plain
-
-
 async def test_loop_and_debrief_screens_say_onsite_loop_1(db_path: Path,
                                                           clock: FakeClock) -> None:
     store = Store(db_path)
@@ -117,7 +113,7 @@ async def test_loop_and_debrief_screens_say_onsite_loop_1(db_path: Path,
         await pilot.pause()
         intro = app.screen
         assert isinstance(intro, RoundIntroScreen)
-        assert _plain(intro.query_one("#intro-body", Static)).startswith(
+        assert static_text(intro.query_one("#intro-body", Static)).startswith(
             "Onsite loop 1 · Round 1 of 4: ")
         await pilot.press("enter")
         await pilot.pause()
@@ -135,11 +131,11 @@ async def test_loop_and_debrief_screens_say_onsite_loop_1(db_path: Path,
         debrief = app.screen
         assert isinstance(debrief, DebriefScreen)
         assert debrief.sub_title == "debrief · Onsite loop 1"
-        assert "tpm-drill --db" in _plain(debrief.query_one("#debrief-verdict", Static))
-        assert _plain(debrief.query_one("#debrief-verdict", Static)).endswith(
+        assert "tpm-drill --db" in static_text(debrief.query_one("#debrief-verdict", Static))
+        assert static_text(debrief.query_one("#debrief-verdict", Static)).endswith(
             "loop --export 1 > debrief.md")
         await pilot.pause()
-        shown = "\n".join(strip.text for strip in debrief._compositor.render_strips())
+        shown = "\n".join(screen_lines(debrief))
         assert "Onsite loop 1 — level L4" in shown
         assert "Onsite loop 3" not in shown
 
@@ -148,13 +144,10 @@ async def test_stats_lists_loops_by_number(db_path: Path, store: Store,
                                            two_loops: tuple[int, int],
                                            clock: FakeClock) -> None:
     app = build_app(db_path, clock=clock, start="stats")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with loaded(app):
         screen = app.screen
         assert isinstance(screen, StatsScreen)
-        lines = _plain(screen.query_one("#stats-loops", Static)).split("\n")
+        lines = static_text(screen.query_one("#stats-loops", Static)).split("\n")
         assert lines == ["Loops",
                          "Onsite loop 2 · 2026-01-05 · L4: abandoned",
                          "Onsite loop 1 · 2026-01-05 · L4: abandoned"]
@@ -167,7 +160,7 @@ def test_a_rated_loop_lists_its_ratings_and_promotion() -> None:
             "verdict": "advance", "promoted_to": "L5",
             "ratings": {"program_design": "Strong Yes", "behavioral": None,
                         "technical_depth": "Yes"}}
-    assert Content.from_markup(loop_line(loop)).plain == \
+    assert plain(loop_line(loop)) == \
         "Onsite loop 4 · 2026-02-01 · L5: advance (Strong Yes, Yes) → promoted to L5"
     hostile = {**loop, "level": "[b]L5", "verdict": "[@click=app.quit]x"}
-    assert "[@click=app.quit]x" in Content.from_markup(loop_line(hostile)).plain
+    assert "[@click=app.quit]x" in plain(loop_line(hostile))
