@@ -30,6 +30,25 @@ FACT = fact("h.fact")
 #: A bare ``{layers}`` placeholder, which the cases below rewrite into hostile forms.
 PROBLEM = problem("h.problem").replace("{layers:int}", "{layers}")
 
+
+def _open(question: str = "", key_point: str = "") -> str:
+    """An open question with one key point; ``question`` adds lines to the question's table,
+    ``key_point`` to its key point's."""
+    return ("""
+[[open]]
+id = "h.open"
+topic = "program.design"
+level = "L6"
+prompt = "Plan it."
+explanation = "x"
+rounds = ["program_design"]
+model_answer = "A plan."
+""" + question + """[[open.key_points]]
+point = "milestones"
+phrasings = ["milestone"]
+""" + key_point)
+
+
 NESTED_5000 = "deep = " + "[" * 5000 + "]" * 5000 + "\n"
 
 #: (case, deck body, what the one error message says). Every body is one deck file.
@@ -121,34 +140,10 @@ HOSTILE: list[tuple[str, str, str]] = [
     ("fact value huge", FACT.replace("value = 80", "value = 1e300"), "is out of range"),
     ("fact value a bool", FACT.replace("value = 80", "value = true"),
      "'value' must be a number, not True"),
-    ("key point weight inf", """
-[[open]]
-id = "h.open"
-topic = "program.design"
-level = "L6"
-prompt = "Plan it."
-explanation = "x"
-rounds = ["program_design"]
-model_answer = "A plan."
-[[open.key_points]]
-point = "milestones"
-phrasings = ["milestone"]
-weight = inf
-""", "weight must be a positive number"),
-    ("red flags not a list", """
-[[open]]
-id = "h.open"
-topic = "program.design"
-level = "L6"
-prompt = "Plan it."
-explanation = "x"
-rounds = ["program_design"]
-model_answer = "A plan."
-red_flags = 7
-[[open.key_points]]
-point = "milestones"
-phrasings = ["milestone"]
-""", "red_flags must be an array of tables"),
+    ("key point weight inf", _open(key_point="weight = inf\n"),
+     "weight must be a positive number"),
+    ("red flags not a list", _open(question="red_flags = 7\n"),
+     "red_flags must be an array of tables"),
 ]
 
 
