@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
 from textual.widgets import Static
 
@@ -210,3 +211,28 @@ async def test_reloading_redraws_the_table_once(db_path: Path, clock: FakeClock)
         await pilot.pause()
         assert _topic_lines(screen)[:2] == FIGURES[:2]
         assert len(screen.query("#stats-topics .topic-figures")) == len(TOPICS)
+
+
+@pytest.mark.parametrize(("count", "errors", "ranges", "gap"), [
+    (1, "Numeric errors (1 answer): ", "1 range held the answer", "(1 answer)"),
+    (2, "Numeric errors (2 answers): ", "2 ranges held the answer", "(2 answers)"),
+])
+async def test_counts_under_the_topics_take_their_number(
+        db_path: Path, clock: FakeClock, count: int, errors: str, ranges: str,
+        gap: str) -> None:
+    """Issue #12's plurals: "Numeric errors (1 answers)", "1 ranges held the answer"."""
+    stats = _stats(TOPICS)
+    object.__setattr__(stats, "error_distribution",
+                       Histogram(-2.0, 0.1, (0,) * 20 + (count,) + (0,) * 19, 0, 0))
+    object.__setattr__(stats, "calibration", CalibrationFigure(count, 1.0, 0.1))
+    object.__setattr__(stats, "open_gap", 0.1)
+    object.__setattr__(stats, "open_gap_answers", count)
+    app = build_app(db_path, clock=clock, start="stats")
+    async with loaded(app) as pilot:
+        screen = app.screen
+        screen.show_stats(stats)
+        await pilot.pause()
+        assert static_text(screen.query_one("#stats-errors", Static)).startswith(errors)
+        calibration = static_text(screen.query_one("#stats-calibration", Static))
+        assert calibration.split("\n")[1].startswith(ranges)
+        assert calibration.split("\n")[-1].endswith(gap)

@@ -263,7 +263,7 @@ class StatsScreen(Screen[None]):
         total = sum(histogram.counts) + histogram.underflow + histogram.overflow
         top = histogram.lo_log10 + histogram.bin_log10 * len(histogram.counts)
         self.query_one("#stats-errors", Static).update(
-            f"[b]Numeric errors[/b] ({total} answers): signed log10(you / reference), "
+            f"[b]Numeric errors[/b] ({counted(total, 'answer')}): signed log10(you / reference), "
             f"{histogram.lo_log10:+g} … {top:+g}"
             f"  (too low {histogram.underflow}, too high {histogram.overflow})")
         self.query_one("#stats-error-spark", Sparkline).data = [float(c) for c in
@@ -271,7 +271,7 @@ class StatsScreen(Screen[None]):
         calibration = stats.calibration
         lines = ["[b]Calibration[/b] (ranges you typed, e.g. 30-50 days)"]
         if calibration.count:
-            lines.append(f"{calibration.count} ranges held the answer "
+            lines.append(f"{counted(calibration.count, 'range')} held the answer "
                          f"{percent(calibration.hit_rate)} of the time (an honest 90% range: "
                          f"~90%); interval score {calibration.mean_interval_score:.2f} "
                          "decades (lower is better)")
@@ -280,12 +280,12 @@ class StatsScreen(Screen[None]):
                               key=lambda pair: pair[1].hit_rate or 0.0)
             for topic, figure in by_topic[:5]:
                 lines.append(f"  {safe(topic)}: {percent(figure.hit_rate)} of "
-                             f"{figure.count} ranges held the answer")
+                             f"{counted(figure.count, 'range')} held the answer")
         else:
             lines.append("[dim]No ranges yet: answer with a range when unsure.[/dim]")
         if stats.open_gap is not None:
             lines.append(f"Open answers: your self-check is {stats.open_gap:+.0%} vs what the "
-                         f"grader heard ({stats.open_gap_answers} answers)")
+                         f"grader heard ({counted(stats.open_gap_answers, 'answer')})")
         self.query_one("#stats-calibration", Static).update("\n".join(lines))
         loop_lines = ["[b]Loops[/b]"]
         loop_lines += [loop_line(loop) for loop in stats.loops[:10]]
