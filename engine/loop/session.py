@@ -296,6 +296,17 @@ def loop_number(store: Store, session_id: int) -> int:
                                 (session_id,)).fetchone()[0])
 
 
+def loop_session_id(store: Store, number: int) -> int:
+    """The session id of the player's loop ``number`` (1 for the first loop ever started;
+    the inverse of ``loop_number``). Raises ``LookupError`` saying which numbers there are."""
+    loops = store.sessions("loop")
+    if 1 <= number <= len(loops):
+        return int(loops[number - 1]["id"])
+    there = f"loops are numbered 1 to {len(loops)}" if len(loops) > 1 else \
+        "there is only loop 1" if loops else "no loop has been started yet"
+    raise LookupError(f"no loop number {number}: {there}")
+
+
 def loop_summaries(store: Store) -> list[dict[str, Any]]:
     """Past loops, newest first: id, its ``number`` (see ``loop_number``), start, level,
     verdict, per-round ratings."""

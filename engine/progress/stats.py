@@ -40,6 +40,11 @@ BIAS_MIN_ANSWERS = 3
 #: "0 % of 1 reviews" alarms for what is one answer (issue #12). Below it the figure is
 #: ``None`` and ``retention_30d_reviews`` says how many there are so far.
 RETENTION_MIN_REVIEWS = 10
+#: A topic's true retention (over its whole history) is shown from the same count, for the
+#: same reason: below 10 review-state answers one answer moves the figure by 10 points or
+#: more ("0 %" after one lapse). Below it the topic's ``retention`` is ``None`` and
+#: ``retention_reviews`` says how many there are so far.
+TOPIC_RETENTION_MIN_REVIEWS = RETENTION_MIN_REVIEWS
 
 #: How many study days the progress figures look back over.
 RETENTION_WINDOW_DAYS = 30
@@ -338,6 +343,9 @@ class Stats:
     desired_retention: float
     due_forecast: list[int]
     heatmap: list[tuple[date, int]]
+    #: Per topic, most answered first: answers (``reviews``), true retention (``None`` below
+    #: ``TOPIC_RETENTION_MIN_REVIEWS`` review-state answers; ``retention_reviews`` counts
+    #: them), median and mean log10 error, the bias sentence and its figures.
     topics: list[dict[str, Any]]
     error_distribution: Histogram
     calibration: CalibrationFigure
@@ -351,6 +359,8 @@ class Stats:
     undone_today: int = 0
     #: The fewest review-state answers ``retention_30d`` is shown for.
     retention_min_reviews: int = RETENTION_MIN_REVIEWS
+    #: The fewest review-state answers a topic's ``retention`` is shown for.
+    topic_retention_min_reviews: int = TOPIC_RETENTION_MIN_REVIEWS
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict: the required keys first, then the extras; NaN becomes null."""
@@ -375,6 +385,7 @@ class Stats:
             "open_gap_answers": self.open_gap_answers,
             "promotions": [dict(p) for p in self.promotions],
             "retention_min_reviews": self.retention_min_reviews,
+            "topic_retention_min_reviews": self.topic_retention_min_reviews,
             "undone_total": self.undone_total,
             "undone_today": self.undone_today,
         }
@@ -424,7 +435,9 @@ def _compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: d
         topics.append({
             "topic": name,
             "reviews": total.answers,
-            "retention": total.true_retention,
+            "retention": total.true_retention
+            if total.review_answers >= TOPIC_RETENTION_MIN_REVIEWS else None,
+            "retention_reviews": total.review_answers,
             "median_log10_error": bucket_median(topic_buckets),
             "mean_log10_error": total.mean_log10_error,
             "numeric_answers": total.numeric_answers,
