@@ -188,3 +188,13 @@ async def test_k_on_home_lists_katas_and_opens_one_recorded_in_its_own_session(
         assert app.screen is listing  # back to the list, which shows the attempt
         assert "1 attempt, last 100%, solved" in str(options.get_option_at_index(0).prompt)
         assert _rows(db_path, "SELECT mode, status FROM sessions") == [("kata", "finished")]
+
+
+def test_every_verdict_a_feedback_can_have_has_a_style_word_and_mark() -> None:
+    """A cut-off number that does not read is "unreadable" (Feedback.verdict): the verdict
+    tables once lacked it, so drawing one raised KeyError."""
+    from tui.screens.drill import BAND_MARKS, BAND_STYLES, BAND_WORDS
+
+    verdicts = {"exact", "close", "off", "don't know", "unreadable", "scored"}
+    assert verdicts <= set(BAND_STYLES) and verdicts <= set(BAND_WORDS) \
+        and verdicts <= set(BAND_MARKS)

@@ -41,10 +41,11 @@ _T = TypeVar("_T")
 
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 BAND_STYLES = {"exact": "$success", "close": "$warning", "off": "$error", "don't know": "$error",
-               "scored": "$accent"}
+               "unreadable": "$error", "scored": "$accent"}
 BAND_WORDS = {"exact": "Right", "close": "Close", "off": "Off", "don't know": "Don't know",
-              "scored": "Scored"}
-BAND_MARKS = {"exact": "✓", "close": "≈", "off": "✗", "don't know": "✗", "scored": "•"}
+              "unreadable": "Unreadable (cut off)", "scored": "Scored"}
+BAND_MARKS = {"exact": "✓", "close": "≈", "off": "✗", "don't know": "✗", "unreadable": "✗",
+              "scored": "•"}
 #: The longest kept draft shown whole on the line under the answer box (80 columns).
 KEPT_SHOWN_MAX = 40
 
