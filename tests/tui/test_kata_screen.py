@@ -198,3 +198,30 @@ def test_every_verdict_a_feedback_can_have_has_a_style_word_and_mark() -> None:
     verdicts = {"exact", "close", "off", "don't know", "unreadable", "scored"}
     assert verdicts <= set(BAND_STYLES) and verdicts <= set(BAND_WORDS) \
         and verdicts <= set(BAND_MARKS)
+
+
+async def test_follow_ups_are_asked_of_the_players_own_model(
+        db_path: Path, clock: FakeClock) -> None:
+    from dataclasses import replace
+
+    from content.loader import KataFollowUp
+
+    kata = replace(RING, follow_ups=(KataFollowUp(
+        "What does your model give for 1 GB over 1,024 ranks?",
+        {"bytes": 1e9, "ranks": 1024.0, "bandwidth": 1e11, "latency": 0.0}),))
+    bank = ContentBank(items={kata.id: kata}, catalog=builtin_catalog())
+    app = TpmDrillApp(db_path, clock=clock, start="drill", bank=bank, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        screen.query_one("#kata-editor", TextArea).text = RING_FACTOR_TWO
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the follow-ups run after the record
+        await pilot.pause()
+        text = _text(screen, "#kata-report")
+        # 2·S/B = 0.02 s from the factor-2 slip; the reference 2·(1023/1024)·S/B = 0.01998 s
+        assert "Asked of your model" in text and "your model: 0.02" in text
+        assert "the reference: 0.01998" in text

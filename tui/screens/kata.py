@@ -92,6 +92,7 @@ class KataScreen(Screen[Feedback | None]):
         self.submit_after_run = False
         self.hints_shown = 0
         self.feedback: Feedback | None = None
+        self.submitted_text = ""  # the verdict and reference drawn after a submit
         self._cancel = threading.Event()
         self._code_shown = ""  # what the screen itself put in the editor (not an edit)
 
@@ -301,8 +302,11 @@ class KataScreen(Screen[Feedback | None]):
         self.add_class("-submitted")
         editor = self.query_one("#kata-editor", TextArea)
         editor.read_only = True
-        self.query_one("#kata-report", Static).update(
-            render_submitted(self.kata, report, feedback, self.elapsed_seconds()))
+        self.submitted_text = render_submitted(self.kata, report, feedback,
+                                               self.elapsed_seconds())
+        self.query_one("#kata-report", Static).update(self.submitted_text)
+        if self.kata.follow_ups and report.error is None:
+            self.ask_follow_ups(code)
         results = self.query_one("#kata-results", VerticalScroll)
         results.display = True
         results.scroll_home(animate=False)
@@ -310,6 +314,39 @@ class KataScreen(Screen[Feedback | None]):
         self.say(render_rating_line(feedback))
         self.show_status()
         self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="kata-follow-ups")
+    def ask_follow_ups(self, code: str) -> None:
+        """The interviewer's follow-ups ("what does your model give for 1,024 GPUs?"),
+        asked of the player's own function in the same sandbox, beside the reference."""
+        from engine.katas.references import reference_value
+        from engine.katas.runner import call_function, typical_value
+        from engine.models.base import ModelError
+
+        inputs_list = []
+        for follow_up in self.kata.follow_ups:
+            inputs = {param.name: typical_value(param) for param in self.kata.params}
+            inputs.update(follow_up.inputs)
+            inputs_list.append(inputs)
+        try:
+            got = call_function(self.kata, code, inputs_list, cancel=self._cancel)
+            expected = []
+            for inputs in inputs_list:
+                try:
+                    expected.append(reference_value(self.kata, inputs).value)
+                except ModelError:
+                    expected.append(None)
+        except Exception as error:  # ours, not the player's: say it, keep the screen
+            self.app.call_from_thread(self._follow_ups_done, f"[$error]The follow-ups "
+                                      f"could not run:[/] {safe(error)}")
+            return
+        self.app.call_from_thread(self._follow_ups_done,
+                                  render_follow_ups(self.kata, got, expected))
+
+    def _follow_ups_done(self, text: str) -> None:
+        if self._cancel.is_set() or not self.is_attached:
+            return
+        self.query_one("#kata-report", Static).update(self.submitted_text + "\n\n" + text)
 
     def time_up(self) -> None:
         """A loop round's time ran out: the code as it stands is checked and recorded as cut
@@ -506,6 +543,24 @@ def render_submitted(kata: Kata, report: CheckReport, feedback: Feedback,
         lines += ["", safe(kata.explanation)]
     if kata.source:
         lines += ["", f"[dim]Source: {safe(kata.source)}[/]"]
+    return "\n".join(lines)
+
+
+def render_follow_ups(kata: Kata, got: object, expected: list[float | None]) -> str:
+    """Each follow-up with what the player's model gives and what the reference gives."""
+    lines = ["[b]Asked of your model[/]"]
+    if not isinstance(got, list):  # a RunError: the code raised for one of them
+        return "\n".join([*lines, f"  [$error]{safe(got)}[/]"])
+    for follow_up, value, reference in zip(kata.follow_ups, got, expected, strict=False):
+        lines.append(f"  {safe(follow_up.prompt)}")
+        line = f"    your model: {safe(_number(value))}"
+        if reference is not None:
+            line += f"  ·  the reference: {_number(reference)}"
+            if isinstance(value, int | float) and reference:
+                error = abs(float(value) - reference) / abs(reference)
+                mark = "[$success]✓[/]" if error <= kata.rel_tolerance else "[$error]✗[/]"
+                line += f"  {mark} {error:.1%} apart"
+        lines.append(line)
     return "\n".join(lines)
 
 
