@@ -361,6 +361,8 @@ class Stats:
     retention_min_reviews: int = RETENTION_MIN_REVIEWS
     #: The fewest review-state answers a topic's ``retention`` is shown for.
     topic_retention_min_reviews: int = TOPIC_RETENTION_MIN_REVIEWS
+    #: Katas per topic (``kata_topics``): attempts, pass rate, solved, median minutes.
+    katas: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict: the required keys first, then the extras; NaN becomes null."""
@@ -388,6 +390,7 @@ class Stats:
             "topic_retention_min_reviews": self.topic_retention_min_reviews,
             "undone_total": self.undone_total,
             "undone_today": self.undone_today,
+            "katas": [dict(k) for k in self.katas],
         }
         return _json_safe(data)
 
@@ -474,7 +477,45 @@ def _compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: d
         promotions=promotions,
         undone_total=store.undo_count(),
         undone_today=store.undo_count(since_day=today),
+        katas=kata_topics(store),
     )
+
+
+def kata_topics(store: Store) -> list[dict[str, Any]]:
+    """Katas by topic, most attempted first: ``attempts``, ``katas`` (distinct katas tried),
+    ``pass_rate`` (cases passed over cases checked, all attempts), ``solved`` (attempts
+    whose every case passed), and ``median_minutes`` (the player's time on an attempt, where
+    the screen timed it; ``None`` when no attempt was timed — a command-line check is not)."""
+    per_topic: dict[str, dict[str, Any]] = {}
+    with store.guard() as conn:
+        rows = conn.execute(
+            "SELECT r.topic, a.kata_id, a.passed, a.failed, a.error_kind, a.seconds "
+            "FROM kata_attempts AS a JOIN reviews AS r ON r.id = a.review_id").fetchall()
+    for topic, kata_id, passed, failed, error_kind, seconds in rows:
+        entry = per_topic.setdefault(topic, {"topic": topic, "attempts": 0, "ids": set(),
+                                             "passed": 0, "checked": 0, "solved": 0,
+                                             "seconds": []})
+        entry["attempts"] += 1
+        entry["ids"].add(kata_id)
+        entry["passed"] += passed
+        entry["checked"] += passed + failed
+        entry["solved"] += int(error_kind is None and failed == 0 and passed > 0)
+        if seconds is not None:
+            entry["seconds"].append(float(seconds))
+    result = []
+    for entry in sorted(per_topic.values(), key=lambda e: (-e["attempts"], e["topic"])):
+        times = sorted(entry["seconds"])
+        middle = len(times) // 2
+        median = None if not times else (
+            times[middle] if len(times) % 2 else (times[middle - 1] + times[middle]) / 2)
+        result.append({
+            "topic": entry["topic"], "attempts": entry["attempts"],
+            "katas": len(entry["ids"]),
+            "pass_rate": entry["passed"] / entry["checked"] if entry["checked"] else None,
+            "solved": entry["solved"],
+            "median_minutes": None if median is None else median / 60.0,
+        })
+    return result
 
 
 def due_forecast(store: Store, bank: ContentBank, scheduler: Scheduler, now: datetime,

@@ -225,6 +225,7 @@ class StatsScreen(Screen[None]):
             yield Static("", id="stats-errors")
             yield Sparkline([], id="stats-error-spark")
             yield Static("", id="stats-calibration")
+            yield Static("", id="stats-katas")
             yield Static("", id="stats-loops")
         yield Footer()
 
@@ -287,6 +288,7 @@ class StatsScreen(Screen[None]):
             lines.append(f"Open answers: your self-check is {stats.open_gap:+.0%} vs what the "
                          f"grader heard ({counted(stats.open_gap_answers, 'answer')})")
         self.query_one("#stats-calibration", Static).update("\n".join(lines))
+        self.query_one("#stats-katas", Static).update("\n".join(kata_lines(stats.katas)))
         loop_lines = ["[b]Loops[/b]"]
         loop_lines += [loop_line(loop) for loop in stats.loops[:10]]
         if len(loop_lines) == 1:
@@ -317,3 +319,18 @@ class StatsScreen(Screen[None]):
 
     def action_back(self) -> None:
         cast("TpmDrillApp", self.app).back_home()
+
+
+def kata_lines(katas: list[dict[str, Any]]) -> list[str]:
+    """The katas section: per topic, attempts, pass rate, solved and the median time."""
+    lines = ["[b]Katas[/b] (cases passed over cases checked; time as the screen timed it)"]
+    for row in katas:
+        rate = percent(row["pass_rate"]) if row["pass_rate"] is not None else "—"
+        minutes = f"{row['median_minutes']:.1f} min" if row["median_minutes"] is not None \
+            else "—"
+        lines.append(f"  {safe(row['topic'])}: {counted(row['attempts'], 'attempt')} at "
+                     f"{counted(row['katas'], 'kata')}, {rate} of cases pass, "
+                     f"{row['solved']} solved, median {minutes}")
+    if len(lines) == 1:
+        lines.append("[dim]No katas yet: press k on the home screen.[/dim]")
+    return lines
