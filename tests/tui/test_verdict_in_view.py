@@ -29,10 +29,8 @@ class OneCard:
 
 
 def _longest(bank: ContentBank, kind: str, size) -> str:
-    """The id of the item of ``kind`` whose posed question is largest by ``size`` (among the
-    items answered in the drill's one-line or essay box: facts, problems, open questions)."""
-    questions = [pose(item, None, bank.catalog, 1) for item in bank.items.values()
-                 if item.kind in {"fact", "problem", "open"}]
+    """The id of the item of ``kind`` whose posed question is largest by ``size``."""
+    questions = [pose(item, None, bank.catalog, 1) for item in bank.items.values()]
     return max((q for q in questions if q.kind == kind), key=size).item_id
 
 

@@ -29,6 +29,12 @@ def describe_advice(advice: tuple[tuple[str, int], ...]) -> str:
     return "set " + " and ".join(f"{key} to {value}" for key, value in advice)
 
 
+def buried_line(buried: int) -> str:
+    """"3 cards buried until tomorrow (related to cards answered today)": the siblings the
+    daily drill holds back (``TodayCounts.buried``), said so the counts above add up."""
+    return f"{counted(buried, 'card')} buried until tomorrow (related to cards answered today)"
+
+
 class HomeScreen(Screen[None]):
     """Where every session starts."""
 
@@ -43,6 +49,8 @@ class HomeScreen(Screen[None]):
         Binding("w", "open('weak')", "Weak", id="home.weak", show=False,
                 tooltip="Review weak areas"),
         Binding("s", "open('stats')", "Stats", id="home.stats", show=False, tooltip="Progress"),
+        Binding("k", "open('katas')", "Katas", id="home.katas", show=False,
+                tooltip="Modelling katas: write the model in Python, checked against ours"),
         Binding("i", "interview_date", "Interview date", id="home.interview",
                 tooltip="Set the date the plan works back from"),
         Binding("o", "open('settings')", "Settings", id="home.settings", show=False,
@@ -63,6 +71,7 @@ class HomeScreen(Screen[None]):
             Option("d  Drill — today's due and new cards", id="drill"),
             Option("l  Loop — timed onsite-loop simulation", id="loop"),
             Option("w  Weak — review weak areas", id="weak"),
+            Option("k  Katas — write a model in Python, checked case by case", id="katas"),
             Option("s  Stats — progress", id="stats"),
             Option("o  Settings — cards per day, retention, theme", id="settings"),
             id="home-menu",
@@ -102,6 +111,7 @@ class HomeScreen(Screen[None]):
             f"  (learning {counts.due_learning}, review {counts.due_review})",
             f"[b]New today:[/b] {counts.new_available}"
             f"  (limit {app.config_data.new_per_day}/day)",
+            *([f"  {buried_line(counts.buried)}"] if counts.buried else []),
             f"[b]Answered today:[/b] {counts.reviews_done}",
             f"[b]Streak:[/b] {streak}",
             self.render_ladder(),
@@ -218,7 +228,7 @@ class HomeScreen(Screen[None]):
         app.push_screen(LoopOptionsScreen(level, next_level(level) or level), chosen)
 
     def action_open(self, mode: str) -> None:
-        """Open a mode: drill, loop, weak areas, stats or settings."""
+        """Open a mode: drill, loop, weak areas, katas, stats or settings."""
         if mode == "drill":
             self.drill_app.start_drill()
             return
@@ -239,5 +249,10 @@ class HomeScreen(Screen[None]):
             from tui.screens.stats import StatsScreen
 
             self.app.push_screen(StatsScreen())
+            return
+        if mode == "katas":
+            from tui.screens.katas import KataListScreen
+
+            self.app.push_screen(KataListScreen())
             return
         self.notify(f"Unknown mode '{safe(mode)}'.", severity="error")
