@@ -64,6 +64,7 @@ from content.loader import (
     ROUNDS,
     DeckError,
     Item,
+    ItemReader,
     KeyPoint,
     ParamDraw,
     RedFlag,
@@ -79,11 +80,6 @@ from content.loader import (
     number_problem,
     prompt_fields,
 )
-
-try:  # the loader's reader class, public as ItemReader from issue 13 on
-    from content.loader import ItemReader  # type: ignore[attr-defined,unused-ignore]
-except ImportError:  # pragma: no cover - the name before it was made public
-    from content.loader import _ItemReader as ItemReader  # type: ignore[attr-defined,no-redef,unused-ignore]
 
 #: Fewest and most steps a case may have.
 MIN_STEPS = 3

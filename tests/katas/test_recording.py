@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from content.catalog import builtin_catalog
-from engine.bank import ContentBank, _check_item
+from engine.bank import ContentBank, check_item
 from engine.clock import FakeClock
 from engine.config import Config
 from engine.katas import attempts as attempts_module
@@ -97,8 +97,8 @@ def test_a_kata_is_posed_as_a_question_of_kind_kata() -> None:
 
 def test_the_bank_serves_a_kata_whose_reference_exists() -> None:
     catalog = builtin_catalog()
-    assert _check_item(RING, catalog) is None
-    unknown = _check_item(replace(RING, reference="no_such_model"), catalog)
+    assert check_item(RING, catalog) is None
+    unknown = check_item(replace(RING, reference="no_such_model"), catalog)
     assert unknown is not None and "no_such_model" in unknown
 
 
