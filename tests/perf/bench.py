@@ -252,7 +252,10 @@ def synthetic_history(path: Path, items: int = 3000, reviews: int = 500_000,
     from engine.store.db import Store, iso
 
     rng = random.Random(seed)
-    bank_ids = list(load_content().new_order())
+    bank = load_content()
+    # Katas are answered on their own screen and checked in a sandbox (tests/perf/kata_check.py
+    # measures that); the drill's history here is of the cards answered in the drill itself.
+    bank_ids = [item_id for item_id in bank.new_order() if not bank.is_kata(item_id)]
     ids = bank_ids + [f"synthetic.card{i}" for i in range(max(0, items - len(bank_ids)))]
     ids = ids[:items]
     store = Store(path, auto_backup=False)
@@ -373,6 +376,7 @@ def _screen_figures(path: Path, stats_repeats: int = 9, answers: int = 30) -> di
     from engine.clock import FakeClock
     from engine.config import Config
     from tui.app import build_app
+    from tui.screens.drill import DrillScreen
     from tui.screens.stats import StatsScreen
 
     figures: dict[str, float] = {}
@@ -405,6 +409,8 @@ def _screen_figures(path: Path, stats_repeats: int = 9, answers: int = 30) -> di
             next_ms = []
             for _ in range(answers):
                 screen = app.screen
+                if not isinstance(screen, DrillScreen):  # a kata's own screen: not this probe
+                    break
                 if screen.session.question is None:
                     break
                 screen.action_dont_know()  # recorded, verdict shown
