@@ -43,6 +43,8 @@ class HomeScreen(Screen[None]):
         Binding("w", "open('weak')", "Weak", id="home.weak", show=False,
                 tooltip="Review weak areas"),
         Binding("s", "open('stats')", "Stats", id="home.stats", show=False, tooltip="Progress"),
+        Binding("c", "open('custom')", "Custom study", id="home.custom", show=False,
+                tooltip="Drill a topic, level, deck or round now, or study ahead"),
         Binding("i", "interview_date", "Interview date", id="home.interview",
                 tooltip="Set the date the plan works back from"),
         Binding("o", "open('settings')", "Settings", id="home.settings", show=False,
@@ -64,6 +66,8 @@ class HomeScreen(Screen[None]):
             Option("l  Loop — timed onsite-loop simulation", id="loop"),
             Option("w  Weak — review weak areas", id="weak"),
             Option("s  Stats — progress", id="stats"),
+            Option("c  Custom study — a topic, level, deck or round; study ahead",
+                   id="custom"),
             Option("o  Settings — cards per day, retention, theme", id="settings"),
             id="home-menu",
         )
@@ -218,7 +222,7 @@ class HomeScreen(Screen[None]):
         app.push_screen(LoopOptionsScreen(level, next_level(level) or level), chosen)
 
     def action_open(self, mode: str) -> None:
-        """Open a mode: drill, loop, weak areas, stats or settings."""
+        """Open a mode: drill, loop, weak areas, stats, custom study or settings."""
         if mode == "drill":
             self.drill_app.start_drill()
             return
@@ -239,5 +243,10 @@ class HomeScreen(Screen[None]):
             from tui.screens.stats import StatsScreen
 
             self.app.push_screen(StatsScreen())
+            return
+        if mode == "custom":
+            from tui.screens.custom import CustomStudyScreen
+
+            self.app.push_screen(CustomStudyScreen())
             return
         self.notify(f"Unknown mode '{safe(mode)}'.", severity="error")
