@@ -229,8 +229,9 @@ def custom_count(store: Store, bank: ContentBank, scheduler: Scheduler, clock: C
 def custom_counts(store: Store, bank: ContentBank, scheduler: Scheduler, clock: Clock,
                   pickers: Sequence[CustomPicker]) -> list[CustomCount]:
     """``custom_count`` of each picker, in order, from one read of the cards: the
-    custom-study screen shows a count beside each of its ~110 choices (every topic, level,
-    deck and round of the built-in bank), ~12 ms for all of them on a year's cards."""
+    custom-study screen shows counts beside each of its 113 choices (every topic, level,
+    deck and round of the built-in bank). With all 396 built-in cards met: 12 ms for the 113,
+    against 310 ms one ``custom_count`` at a time."""
     with store.snapshot():
         now = clock.now()
         window = scheduler.window(now, clock.local_tz())
