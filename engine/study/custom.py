@@ -243,8 +243,11 @@ def custom_counts(store: Store, bank: ContentBank, scheduler: Scheduler, clock: 
     later_ids = {cid for cid, card in stored.items() if cid not in due_ids
                  and card.state not in (LEARNING, RELEARNING)}
     counts = []
+    matches: dict[CustomFilter, frozenset[str]] = {}  # a filter asked with and without ahead
     for picker in pickers:
-        matching = matching_ids(bank, picker.filter)
+        matching = matches.get(picker.filter)
+        if matching is None:
+            matching = matches[picker.filter] = matching_ids(bank, picker.filter)
         met = sum(1 for cid in matching if cid in stored)
         due = sum(1 for cid in matching if cid in due_ids)
         later = sum(1 for cid in matching if cid in later_ids)

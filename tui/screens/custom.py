@@ -5,7 +5,8 @@ Two lists side by side: what to choose by (topic, level, deck, round, study ahea
 left, its choices with their counts on the right. Enter on the left moves to the right;
 Enter on the right starts a custom session (``engine.study.custom``) on the drill screen.
 ``a`` adds studying ahead to any choice. A choice with nothing to ask now says why and stays.
-Every count comes from the engine (``custom_counts``, one read of the cards for all of them);
+Every count comes from the engine (``custom_counts``: one read of the cards for all of them,
+with and without studying ahead);
 every name comes from decks, so it reaches the screen through ``tui.safe``.
 """
 
@@ -52,18 +53,25 @@ COUNT_NAMES = ("cards", "due", "new", "ahead")
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """One row of the right list: what it filters on, the value, and its counts (without
-    studying ahead; ``a`` adds the ``later`` cards)."""
+    """One row of the right list: what it filters on, the value, and the engine's counts
+    without and with studying ahead (``a`` switches between them)."""
 
     kind: str
     value: str | None
     count: CustomCount
+    ahead_count: CustomCount
 
     def picker(self, ahead: bool) -> CustomPicker:
         """The picker a session over this choice uses (``ahead``: also the cards not due)."""
-        if self.kind == "ahead":
-            return CustomPicker(ahead=True)
-        return CustomPicker(**{self.kind: self.value}, ahead=ahead)
+        return make_picker(self.kind, self.value, ahead)
+
+
+def make_picker(kind: str, value: str | None, ahead: bool) -> CustomPicker:
+    """A custom-study picker over one topic, level, deck or round; kind "ahead" is every
+    card, studied ahead."""
+    if kind == "ahead":
+        return CustomPicker(ahead=True)
+    return CustomPicker(**{kind: value}, ahead=ahead)
 
 
 def choice_row(name: str, count: CustomCount) -> str:
@@ -161,16 +169,17 @@ class CustomStudyScreen(Screen[None]):
             *(("round", r) for r in bank_choices.rounds),
             ("ahead", None),
         ]
-        pickers = [CustomPicker(ahead=True) if kind == "ahead"
-                   else CustomPicker(**{kind: value}) for kind, value in wanted]
+        pickers = [make_picker(kind, value, ahead) for ahead in (False, True)
+                   for kind, value in wanted]
         try:
             counts = custom_counts(app.store, app.bank, app.scheduler, app.clock, pickers)
         except StoreError as error:
             self.say(f"[b $error]Your progress cannot be read right now.[/]\n{safe(error)}")
             return
         self.choices = {kind: [] for kind, _label in KINDS}
-        for (kind, value), count in zip(wanted, counts, strict=True):
-            self.choices[kind].append(Choice(kind, value, count))
+        for (kind, value), count, ahead_count in zip(wanted, counts[:len(wanted)],
+                                                     counts[len(wanted):], strict=True):
+            self.choices[kind].append(Choice(kind, value, count, ahead_count))
         kinds = self.query_one("#custom-kinds", OptionList)
         kinds.clear_options()
         kinds.add_options(
@@ -211,8 +220,8 @@ class CustomStudyScreen(Screen[None]):
             self.say("No cards to choose from here.")
             return
         picker = choice.picker(self.ahead)
-        count = self.expected_count(choice)
-        ahead = "on" if self.ahead or choice.kind == "ahead" else "off"
+        count = choice.ahead_count if self.ahead else choice.count
+        ahead = "on" if picker.ahead else "off"
         empty = nothing_to_drill(picker, count)
         if empty is None:
             parts = [f"{count.due} due", f"{count.new_allowed} new"]
@@ -225,15 +234,6 @@ class CustomStudyScreen(Screen[None]):
             if count.later and not picker.ahead:
                 line += " Press a to study them ahead."
         self.say(f"{line}\nStudy ahead: {ahead} (a)  ·  ←/→ or Tab: switch lists")
-
-    def expected_count(self, choice: Choice) -> CustomCount:
-        """``choice``'s count with the screen's study-ahead setting (no database read: the
-        counts read on mount hold everything it needs)."""
-        count = choice.count
-        ahead = self.ahead or choice.kind == "ahead"
-        available = count.due + count.new_allowed + (count.later if ahead else 0)
-        return CustomCount(count.items, count.due, count.new, count.new_allowed, count.later,
-                           available, min(available, DEFAULT_LIMIT))
 
     def say(self, text: str) -> None:
         self.query_one("#custom-detail", Static).update(text)
