@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 from content.catalog import Catalog, CatalogError, builtin_catalog
-from content.loader import ContentError, Fact, Item, OpenQuestion, Problem, load_bank
+from content.loader import ContentError, Fact, Item, Kata, OpenQuestion, Problem, load_bank
 
 # engine.models (the registry, its specs and the area modules) is imported where an item is
 # checked: a bank read back from the cache does not need it before the first question.
@@ -161,6 +161,10 @@ def _check_item(item: Item, catalog: Catalog) -> str | None:
         return None
     if isinstance(item, OpenQuestion):
         return None
+    if isinstance(item, Kata):
+        from engine.katas.references import reference_problem
+
+        return reference_problem(item)
     return f"items of kind {item.kind!r} cannot be served"
 
 

@@ -18,6 +18,7 @@ from content.catalog import Catalog
 from content.loader import (
     Fact,
     Item,
+    Kata,
     KeyPoint,
     OpenQuestion,
     ParamDraw,
@@ -216,6 +217,17 @@ def _pose(item: Item, rng: Any, catalog: Catalog, seed: int) -> Question:
             target_seconds=item.target_minutes * 60 if item.target_minutes else None,
             key_points=item.key_points, red_flags=item.red_flags,
             model_answer=item.model_answer, rounds=item.rounds,
+        )
+    if isinstance(item, Kata):
+        # The player writes a function; its checks (engine.katas.runner) are the grade, so
+        # there is no one reference number. The screen reads the kata itself from the bank.
+        return Question(
+            item_id=item.id, kind="kata", topic=item.topic, level=item.level,
+            prompt=item.prompt, reference_value=0.0, reference_unit="",
+            display_unit=item.return_unit, tolerance="", explanation=item.explanation,
+            source=item.source, seed=seed,
+            target_seconds=item.target_minutes * 60 if item.target_minutes else None,
+            rounds=item.rounds,
         )
     raise PoseError(f"{item.id}: items of kind {item.kind!r} cannot be posed as numbers")
 

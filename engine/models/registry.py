@@ -22,6 +22,7 @@ _AREA_MODULES = (
     "engine.models.reliability",
     "engine.models.queueing",
     "engine.models.energy",
+    "engine.models.architecture",
 )
 
 _registry: dict[str, ModelSpec] | None = None

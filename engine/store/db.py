@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from engine.clock import Clock
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: How long a writer waits for another instance's transaction before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
 #: A writer waits in steps this long, calling ``Store.on_wait`` between them (ms), so a screen
@@ -315,6 +315,25 @@ class ReviewRecord:
     slip: str | None = None
     #: The answer was what had been typed when a loop round's time ran out.
     cut_off: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class KataAttemptRecord:
+    """What a kata's review keeps beside the review row (see ``engine.katas.attempts``):
+    the code checked, every case result as JSON, the counts, the run's error (kind and
+    message, ``None`` when it ran cleanly), the seconds the player took (``None`` when not
+    known, e.g. a check from the command line) and the check took, and the draws' seed."""
+
+    kata_id: str
+    code: str
+    cases_json: str
+    passed: int
+    failed: int
+    error_kind: str | None = None
+    error_message: str | None = None
+    seconds: float | None = None
+    check_seconds: float | None = None
+    seed: int | None = None
 
 
 _MIGRATIONS: dict[int, str] = {
@@ -639,12 +658,36 @@ INSERT INTO bias_buckets (topic, bucket, answers)
     watched="card_id, study_day, topic, rating, state_before, log10_error, auto_score, "
             "self_score, band, slip")
 
+# 7 (issue #13): a kata's attempts. A kata is reviewed like any card (its review holds the
+# code as the answer text and the band of its pass rate); the attempt keeps the rest: every
+# case result, the counts, the error, the time. One row per review, deleted with it (an
+# undone kata answer takes its attempt along; the code stays in ``undone_reviews``).
+_MIGRATIONS[7] = """
+CREATE TABLE IF NOT EXISTS kata_attempts (
+    id INTEGER PRIMARY KEY,
+    review_id INTEGER NOT NULL UNIQUE REFERENCES reviews (id) ON DELETE CASCADE,
+    kata_id TEXT NOT NULL,
+    attempted_at TEXT NOT NULL,
+    code TEXT NOT NULL,
+    cases_json TEXT NOT NULL,
+    passed INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    error_kind TEXT,
+    error_message TEXT,
+    seconds REAL,
+    check_seconds REAL,
+    seed INTEGER
+);
+CREATE INDEX IF NOT EXISTS kata_attempts_kata ON kata_attempts (kata_id, id);
+"""
+
 #: The tables each schema version adds: a file at version N must have all of those up to N.
 _TABLES_SINCE: dict[int, tuple[str, ...]] = {
     1: ("meta", "cards", "sessions", "reviews"),
     2: ("loop_rounds", "promotions"),
     5: ("day_totals", "topic_totals", "card_totals", "error_buckets"),
     6: ("drafts", "undone_reviews", "bias_buckets"),
+    7: ("kata_attempts",),
 }
 
 
@@ -1142,7 +1185,8 @@ class Store:
     @_guarded("your answer")
     def record_review(self, review: ReviewRecord,
                       card_after: CardRow | Callable[[CardRow | None], tuple[CardRow, CardRow]],
-                      draft_key: str | None = None) -> int:
+                      draft_key: str | None = None,
+                      kata_attempt: KataAttemptRecord | None = None) -> int:
         """Insert the review and upsert its card's new state atomically; return the review id.
 
         ``card_after`` is the card's new state, or, to serialise the read-modify-write with
@@ -1156,6 +1200,8 @@ class Store:
 
         ``draft_key`` names the draft of this answer (see ``save_draft``): it is deleted in the
         same transaction, so a draft outlives its answer only if the answer was not saved.
+        ``kata_attempt`` (a kata's review) is stored in that transaction too, under the new
+        review's id.
         """
         with self.transaction() as conn:
             if callable(card_after):
@@ -1189,9 +1235,12 @@ class Store:
                     review.slip, int(review.cut_off),
                 ),
             )
+            review_id = int(cursor.lastrowid or 0)
+            if kata_attempt is not None:
+                _insert_kata_attempt(conn, review_id, review.reviewed_at, kata_attempt)
             if draft_key is not None:
                 conn.execute("DELETE FROM drafts WHERE key = ?", (draft_key,))
-            return int(cursor.lastrowid or 0)
+            return review_id
 
     @_guarded("nothing")
     def review_before(self, review_id: int) -> tuple[CardRow, datetime]:
@@ -1299,6 +1348,27 @@ class Store:
             sql += " AND study_day >= ?"
             args.append(since_day.isoformat())
         return int(self.conn.execute(sql, args).fetchone()[0])
+
+    # -- kata attempts --------------------------------------------------------------------
+
+    @_guarded("nothing")
+    def kata_attempts(self, kata_id: str) -> list[dict[str, Any]]:
+        """The attempts at ``kata_id``, newest first: each ``kata_attempts`` row with its
+        ``cases`` decoded from JSON and its review's ``rating``, ``reviewed_at``, ``mode`` and
+        ``session_id``. A row whose JSON does not read back is damage (``StoreError``)."""
+        rows = self._rows(
+            "SELECT a.*, r.rating, r.reviewed_at, r.mode, r.session_id FROM kata_attempts AS a "
+            "JOIN reviews AS r ON r.id = a.review_id WHERE a.kata_id = ? ORDER BY a.id DESC",
+            (kata_id,))
+        for row in rows:
+            try:
+                cases = json.loads(row.pop("cases_json"))
+                if not isinstance(cases, list):
+                    raise ValueError("the cases are not a list")
+            except _DECODE_ERRORS as error:
+                raise _damaged_row(self.path, f"kata attempt {row['id']}", error) from None
+            row["cases"] = cases
+        return rows
 
     # -- drafts ---------------------------------------------------------------------------
 
@@ -1612,6 +1682,17 @@ def _review_before(path: Path, conn: sqlite3.Connection,
         return CardRow.from_dict(json.loads(row[0])), from_iso(row[1])
     except _DECODE_ERRORS as error:  # json.JSONDecodeError is a ValueError
         raise _damaged_row(path, f"review {review_id}", error) from None
+
+
+def _insert_kata_attempt(conn: sqlite3.Connection, review_id: int, attempted_at: datetime,
+                         attempt: KataAttemptRecord) -> None:
+    conn.execute(
+        "INSERT INTO kata_attempts (review_id, kata_id, attempted_at, code, cases_json, passed, "
+        "failed, error_kind, error_message, seconds, check_seconds, seed) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (review_id, attempt.kata_id, iso(attempted_at), attempt.code, attempt.cases_json,
+         attempt.passed, attempt.failed, attempt.error_kind, attempt.error_message,
+         attempt.seconds, attempt.check_seconds, attempt.seed))
 
 
 def _put_draft(conn: sqlite3.Connection, key: str, text: str, saved_at: datetime) -> None:

@@ -29,6 +29,8 @@ from engine.study.scheduler import LEARNING, LONG_FORM_KINDS, RELEARNING, REVIEW
 from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
 
 if TYPE_CHECKING:  # the graders load on the first answer (or the app's warm-up), not at start
+    from engine.katas.runner import CheckReport
+    from engine.store.db import KataAttemptRecord
     from engine.study.planner import InterviewPlan
     from grading.numeric import Grade
     from grading.rubric import RubricResult
@@ -68,7 +70,8 @@ class Feedback:
 
     question: Question
     answer_text: str
-    grade: Grade | TextGrade | RubricResult | None
+    #: A kata's grade is its ``CheckReport`` (its ``band`` is the pass rate's).
+    grade: Grade | TextGrade | RubricResult | CheckReport | None
     suggested_rating: int
     rating: int
     review_id: int
@@ -448,6 +451,9 @@ class StudySession:
         text = answer_text.strip()
         if text.lower() in DONT_KNOW:
             return self.dont_know(cut_off=cut_off)
+        if question.kind == "kata":
+            return Retry("A kata is answered with code and its checks (submit_kata), not "
+                         "typed text.", "unparsed")
         if question.kind == "text":
             text_grade = grade_text(text, question.answers)
             seconds = self._elapsed()
@@ -475,6 +481,32 @@ class StudySession:
         seconds = self._elapsed()
         rating = suggest_rating(grade.band, seconds, question.target_seconds)
         return self._record(question, text, grade, rating, seconds, cut_off=cut_off)
+
+    def submit_kata(self, code: str, report: CheckReport,
+                    elapsed_seconds: float | None) -> Feedback:
+        """Record a kata's submission: ``code`` as the answer, ``report`` (from
+        ``engine.katas.runner.check_code`` on that code) as its grade, rated by
+        ``kata_rating`` from the pass rate and ``elapsed_seconds`` (the screen's timer)
+        against the kata's target. ``None`` means the time is not known (a check from the
+        command line): never Easy, and the time since the kata was asked is recorded as the
+        answer's duration. Every case result goes into ``kata_attempts`` in the review's
+        own transaction, and the code's draft is deleted with it."""
+        from engine.katas.attempts import attempt_record
+        from engine.katas.runner import kata_rating
+
+        question = self._require_question()
+        if question.kind != "kata":
+            raise RuntimeError(f"{question.item_id} is not a kata: answer it with submit()")
+        if report.kata_id != question.item_id:
+            raise ValueError(f"the checks are of {report.kata_id}, not of the kata asked "
+                             f"({question.item_id})")
+        known = None if elapsed_seconds is None else max(0.0, elapsed_seconds)
+        target_minutes = (question.target_seconds / 60.0
+                          if question.target_seconds is not None else None)
+        rating = kata_rating(report, known, target_minutes)
+        seconds = self._elapsed() if known is None else known
+        return self._record(question, code, report, rating, seconds,
+                            kata_attempt=attempt_record(code, report, known))
 
     def self_check(self, ticked: Sequence[bool]) -> Feedback:
         """The player ticks the key points they really covered; the rating follows the score.
@@ -621,8 +653,9 @@ class StudySession:
         return feedback
 
     def _record(self, question: Question, text: str,
-                grade: Grade | TextGrade | RubricResult | None, rating: int,
-                seconds: float, cut_off: bool = False, band: str = "dont_know") -> Feedback:
+                grade: Grade | TextGrade | RubricResult | CheckReport | None, rating: int,
+                seconds: float, cut_off: bool = False, band: str = "dont_know",
+                kata_attempt: KataAttemptRecord | None = None) -> Feedback:
         now = self.clock.now()
         duration_ms = round(seconds * 1000)
         tz = self.clock.local_tz()
@@ -662,9 +695,13 @@ class StudySession:
         elif isinstance(grade, RubricResult):
             record.band = "scored"
             record.auto_score = grade.auto_score
+        elif kata_attempt is not None and grade is not None:  # a kata's CheckReport
+            record.band = grade.band
+            record.seed = kata_attempt.seed
         # Fills card_before and was_new, and deletes the answer's draft in the same commit.
         review_id = self.store.record_review(record, schedule,
-                                             draft_key=self.draft_key(question.item_id))
+                                             draft_key=self.draft_key(question.item_id),
+                                             kata_attempt=kata_attempt)
         self.answered += 1
         self.last_card_id = question.item_id
         self.feedback = Feedback(question, text, grade, rating, rating, review_id, seconds,

@@ -38,6 +38,8 @@ EXPECTED = {
     "inference_cost",
     "effective_throughput",
     "failure_montecarlo",
+    # issue 14
+    "transformer_params",
 }
 UNITS = {
     "FLOP",
@@ -242,6 +244,9 @@ def test_every_model_runs_and_returns_a_result(catalog: dict[str, dict[str, floa
                                  "microbatches": 32, "checkpoint_s": 60, "mtbf_s": 10800},
         "failure_montecarlo": {"gpus": 1024, "hours": 24, "mtbf_hours": 5e4,
                                "checkpoint_s": 60, "trials": 200},
+        "transformer_params": {"layers": 32, "d_model": 4096, "d_ff": 14336, "heads": 32,
+                               "kv_heads": 8, "vocab": 128256, "experts": 8,
+                               "active_experts": 2},
     }
     assert set(samples) == EXPECTED
     for name, params in samples.items():

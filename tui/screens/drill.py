@@ -190,6 +190,9 @@ class DrillScreen(Screen[None]):
         self.app.switch_screen(DoneScreen(self.session))
 
     def show_question(self, question: Question) -> None:
+        if question.kind == "kata":
+            self.show_kata(question)
+            return
         self.checking = False
         self.asked_at = self.session.clock.monotonic()
         self.query_one("#drill-status", Static).update(safe(self.status_line(question)))
@@ -229,6 +232,28 @@ class DrillScreen(Screen[None]):
             answer.focus()
         self.refresh_bindings()
 
+    def show_kata(self, question: Question) -> None:
+        """A kata has its own screen (an editor, the checks): pushed over the drill, which
+        goes on to the next card once the attempt is recorded, or leaves if Esc left it
+        unsubmitted (the code is kept as the kata's draft)."""
+        from content.loader import Kata
+        from tui.screens.kata import KataScreen
+
+        kata = self.session.bank.items.get(question.item_id)
+        if not isinstance(kata, Kata):  # the bank changed under the session: skip it
+            self.advance()
+            return
+        self.query_one("#drill-status", Static).update(safe(self.status_line(question)))
+        self.query_one("#drill-prompt", Static).update(safe(question.prompt))
+
+        def done(feedback: Feedback | None) -> None:
+            if feedback is None:
+                self.action_back()
+            else:
+                self.after_answer()
+
+        self.app.push_screen(KataScreen(self.session, kata), done)
+
     def cannot_go_on(self, error: StoreError) -> None:
         """The database failed between questions (damaged, locked too long): say so where the
         question would be; every answer given is saved and nothing more is written."""
@@ -249,6 +274,8 @@ class DrillScreen(Screen[None]):
             return head + f"interview question{minutes} · ctrl+s submits"
         if question.kind == "text":
             return head + "answer in a word or two"
+        if question.kind == "kata":
+            return head + "kata: write a model in Python"
         return head + f"answer in {pretty_unit(question.display_unit) or 'a plain number'}"
 
     # -- the answer timer -----------------------------------------------------------------

@@ -43,6 +43,8 @@ class HomeScreen(Screen[None]):
         Binding("w", "open('weak')", "Weak", id="home.weak", show=False,
                 tooltip="Review weak areas"),
         Binding("s", "open('stats')", "Stats", id="home.stats", show=False, tooltip="Progress"),
+        Binding("k", "open('katas')", "Katas", id="home.katas", show=False,
+                tooltip="Modelling katas: write the model in Python, checked against ours"),
         Binding("c", "open('custom')", "Custom study", id="home.custom", show=False,
                 tooltip="Drill a topic, level, deck or round now, or study ahead"),
         Binding("i", "interview_date", "Interview date", id="home.interview",
@@ -65,6 +67,7 @@ class HomeScreen(Screen[None]):
             Option("d  Drill — today's due and new cards", id="drill"),
             Option("l  Loop — timed onsite-loop simulation", id="loop"),
             Option("w  Weak — review weak areas", id="weak"),
+            Option("k  Katas — write a model in Python, checked case by case", id="katas"),
             Option("s  Stats — progress", id="stats"),
             Option("c  Custom study — a topic, level, deck or round; study ahead",
                    id="custom"),
@@ -222,7 +225,7 @@ class HomeScreen(Screen[None]):
         app.push_screen(LoopOptionsScreen(level, next_level(level) or level), chosen)
 
     def action_open(self, mode: str) -> None:
-        """Open a mode: drill, loop, weak areas, stats, custom study or settings."""
+        """Open a mode: drill, loop, weak areas, katas, stats, custom study or settings."""
         if mode == "drill":
             self.drill_app.start_drill()
             return
@@ -248,5 +251,10 @@ class HomeScreen(Screen[None]):
             from tui.screens.custom import CustomStudyScreen
 
             self.app.push_screen(CustomStudyScreen())
+            return
+        if mode == "katas":
+            from tui.screens.katas import KataListScreen
+
+            self.app.push_screen(KataListScreen())
             return
         self.notify(f"Unknown mode '{safe(mode)}'.", severity="error")

@@ -1,0 +1,51 @@
+"""Reading cases the way the loader will: a deck's TOML, the item's line, the loader's reader.
+
+Until ``[[cases]]`` is registered in ``content.loader._READERS``, tests read case tables
+through ``content.cases.read_case`` with the loader's own reader class and id-line index, so
+errors are located exactly as the loader will locate them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from content import loader
+from content.cases import Case, ItemReader, read_case
+from content.loader import ContentError, DeckError
+
+CORE_FILE = Path(str(resources.files("content").joinpath("cases_core.toml")))
+
+
+def read_cases(text: str, file: str = "decks/t.toml") -> list[Case | ContentError]:
+    """Each ``[[cases]]`` table of ``text`` as a ``Case``, or the located error it gives."""
+    data = tomllib.loads(text)
+    lines = loader._id_lines(text)
+    found: list[Case | ContentError] = []
+    for index, raw in enumerate(data.get("cases", [])):
+        raw_id = raw.get("id")
+        label = raw_id if isinstance(raw_id, str) else f"cases[{index}] (no id)"
+        line = (lines.get(raw_id) if isinstance(raw_id, str) else None) or \
+            loader._header_line(text, "cases", index)
+        try:
+            found.append(read_case(ItemReader(raw, file, label, line), "t"))
+        except DeckError as error:
+            found.append(error.error)
+    return found
+
+
+def read_one(text: str) -> Case:
+    """The one case in ``text``; fails the test with the error if it does not read."""
+    [case] = read_cases(text)
+    assert isinstance(case, Case), case
+    return case
+
+
+def core_case(case_id: str = "case.train_budget") -> Case:
+    """A case of the built-in ``cases_core`` deck."""
+    for case in read_cases(CORE_FILE.read_text(encoding="utf-8"), str(CORE_FILE)):
+        assert isinstance(case, Case), case
+        if case.id == case_id:
+            return case
+    raise AssertionError(f"no case {case_id}")

@@ -1,0 +1,168 @@
+"""Print the issue-#15 figures of today's open-answer scorer on both splits of the labelled set.
+
+    python -m tests.scoring.report            # the figures, tune and held-out side by side
+    python -m tests.scoring.report --json     # the same as JSON
+    python -m tests.scoring.report --answers  # plus every *tune* answer: label, score, text
+
+Today's scorer is :func:`grading.rubric.score_open` called the way
+``engine.study.session.StudySession.submit`` calls it for an open question: the item posed by
+``engine.questions.pose``, the answer stripped, the posed question's key points and red flags,
+the default process flags; the score is ``auto_score`` (:func:`session_scorer`;
+``tests/scoring/test_labelled_set.py`` checks it against a real session's recorded score).
+
+``--answers`` lists the tune split only: held-out answers are measured, never shown answer by
+answer, so that tuning against this output cannot look at them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from content.loader import OpenQuestion
+from tests.scoring.labelled import (
+    CATEGORIES,
+    SPLITS,
+    STRONG_CATEGORIES,
+    STRONG_PASS_SCORE,
+    Figures,
+    LabelledSetError,
+    compute_figures,
+    load_labelled,
+    target_checks,
+)
+
+SCORER_NAME = "grading.rubric.score_open, as engine.study.session scores an open answer"
+
+
+def session_scorer(item: OpenQuestion, text: str) -> float:
+    """The automatic score a drill or loop session records for ``text`` answering ``item``."""
+    from content.catalog import builtin_catalog
+    from engine.questions import pose
+    from grading.rubric import score_open
+
+    question = pose(item, None, builtin_catalog(), 0)
+    return score_open(text.strip(), question.key_points, question.red_flags).auto_score
+
+
+def _share(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.0%}"
+
+
+def _number(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.2f}"
+
+
+def _strong_counts(figures: Figures) -> str:
+    strong = [s.score for s in figures.scored if s.answer.category in STRONG_CATEGORIES]
+    passed = sum(score >= STRONG_PASS_SCORE for score in strong)
+    return f"{_share(figures.strong_share)} ({passed}/{len(strong)})"
+
+
+def format_report(figures: Mapping[str, Figures], scorer_name: str = SCORER_NAME) -> str:
+    """The figures of each split side by side, the held-out split checked against the issue's
+    targets, and each category's mean score."""
+    splits = list(figures)
+    width = 22
+    lines = [f"scorer: {scorer_name}",
+             "labelled set: " + ", ".join(
+                 f"{split} {figures[split].questions} questions / {figures[split].answers} "
+                 f"answers" for split in splits),
+             "",
+             f"{'':32}" + "".join(f"{split:<{width}}" for split in splits) + "target (held out)"]
+
+    def row(name: str, cells: Sequence[str], target: str) -> None:
+        lines.append(f"{name:32}" + "".join(f"{cell:<{width}}" for cell in cells) + target)
+
+    row(f"strong (both kinds) ≥ {STRONG_PASS_SCORE:.2f}",
+        [_strong_counts(figures[s]) for s in splits], "≥ 90% of them")
+    bounds = {"process": "max ≤ 0.20", "term_list": "max ≤ 0.35", "wrong": "max ≤ 0.50"}
+    for category, bound in bounds.items():
+        row(f"{category}: max / mean",
+            [f"{_number(figures[s].categories[category].maximum)} / "
+             f"{_number(figures[s].categories[category].mean)}" for s in splits], bound)
+    row("Spearman ρ with the labels", [_number(figures[s].spearman) for s in splits], "≥ 0.80")
+    lines += ["", "mean score (min–max) by category:"]
+    for category in CATEGORIES:
+        row(f"  {category}",
+            [f"{_number(figures[s].categories[category].mean)} "
+             f"({_number(figures[s].categories[category].minimum)}–"
+             f"{_number(figures[s].categories[category].maximum)})" for s in splits], "")
+    if "heldout" in figures:
+        checks = target_checks(figures["heldout"])
+        met = sum(check[4] for check in checks)
+        lines += ["", f"held-out targets met: {met} of {len(checks)}"]
+        for name, comparison, bound, value, ok in checks:
+            lines.append(f"  {'met ' if ok else 'MISS'}  {name} {comparison} {bound:g}: "
+                         f"{_number(value)}")
+    return "\n".join(lines)
+
+
+def format_answers(figures: Figures) -> str:
+    """Every answer of one split with its label and score, worst disagreement first."""
+    rows = sorted(figures.scored, key=lambda s: -abs(s.score - s.answer.label))
+    lines = [f"answers of split {figures.split!r}, largest |score − label| first:"]
+    for scored in rows:
+        answer = scored.answer
+        lines += ["", f"{answer.item} · {answer.category} · label {answer.label:.2f} · "
+                      f"score {scored.score:.2f}",
+                  f"  why: {answer.why}",
+                  *(f"  | {line}" for line in answer.text.splitlines())]
+    return "\n".join(lines)
+
+
+def figures_json(figures: Figures) -> dict[str, Any]:
+    """One split's figures as plain data (NaN becomes null)."""
+
+    def clean(value: float) -> float | None:
+        return None if math.isnan(value) else round(value, 4)
+
+    return {
+        "questions": figures.questions,
+        "answers": figures.answers,
+        "strong_share": clean(figures.strong_share),
+        "spearman": clean(figures.spearman),
+        "categories": {name: {"count": c.count, "mean": clean(c.mean),
+                              "min": clean(c.minimum), "max": clean(c.maximum)}
+                       for name, c in figures.categories.items()},
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the report; exit 1 if the labelled set does not validate, 2 on bad arguments."""
+    parser = argparse.ArgumentParser(prog="python -m tests.scoring.report",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--answers", action="store_true",
+                        help="also list every tune-split answer with its label and score")
+    options = parser.parse_args(argv)
+    try:
+        labelled = load_labelled()
+    except LabelledSetError as error:
+        print(error, file=sys.stderr)
+        return 1
+    figures = {split: compute_figures(labelled, session_scorer, split) for split in SPLITS}
+    if options.json:
+        checks = target_checks(figures["heldout"])
+        print(json.dumps({
+            "scorer": SCORER_NAME,
+            "splits": {split: figures_json(f) for split, f in figures.items()},
+            "heldout_targets": [{"figure": name, "comparison": comparison, "bound": bound,
+                                 "value": None if math.isnan(value) else round(value, 4),
+                                 "met": ok}
+                                for name, comparison, bound, value, ok in checks],
+        }, indent=2))
+        return 0
+    print(format_report(figures))
+    if options.answers:
+        print()
+        print(format_answers(figures["tune"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
