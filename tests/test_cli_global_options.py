@@ -72,6 +72,6 @@ def test_loop_export_reads_the_config_given(tmp_path: Path, capsys: pytest.Captu
     db = tmp_path / "p.db"
     assert main(["--config", str(good), "--db", str(db), "loop", "--export", "7"]) == 2
     err = capsys.readouterr().err
-    assert "no loop with id 7" in err and "new_per_dya" not in err
+    assert "no loop number 7" in err and "new_per_dya" not in err
     assert main(["--db", str(db), "loop", "--export", "7"]) == 2  # the default: refused
     assert "unknown key 'new_per_dya'" in capsys.readouterr().err

@@ -100,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_drill_parser(commands)
     loop = commands.add_parser(
-        "loop", help="a timed onsite-loop simulation (or --export ID for a debrief)",
+        "loop", help="a timed onsite-loop simulation (or --export N for a debrief)",
         description="Four 45-minute onsite rounds (program design, technical depth, "
         "behavioral, system tradeoffs), rated and judged by the hiring-committee rule.")
     loop.add_argument("--with-screen", action="store_true",
@@ -110,8 +110,15 @@ def _parser() -> argparse.ArgumentParser:
                       f"{MAX_ROUND_MINUTES:g} (fractions allowed)")
     loop.add_argument("--level", choices=["L4", "L5", "L6", "L7", "L8"],
                       help="the bar (default: the level above yours)")
-    loop.add_argument("--export", type=int, metavar="ID",
-                      help="print loop ID's debrief as Markdown and exit")
+    exports = loop.add_mutually_exclusive_group()
+    exports.add_argument("--export", type=int, metavar="N",
+                      help="print the debrief of your loop number N (1 for your first loop, "
+                      "as titles say \"Onsite loop N\") as Markdown and exit; before "
+                      "loops were numbered, N was the loop's session id: that is "
+                      "--export-session now")
+    exports.add_argument("--export-session", type=int, metavar="ID",
+                      help="the same for the loop with session id ID (the id in "
+                      "`tpm-drill export`)")
     hw = commands.add_parser("hw", help="print hardware catalog entries")
     hw.add_argument("id", nargs="?", help="a catalog id, e.g. h100_sxm (omit to list all)")
     hw.add_argument("--json", action="store_true", help="machine-readable output")
@@ -213,14 +220,17 @@ def cmd_hw(entry_id: str | None, as_json: bool) -> int:
     return 0
 
 
-def cmd_loop_export(args: argparse.Namespace, session_id: int) -> int:
-    """Print a loop's debrief as Markdown (built whole first, so it is complete or absent).
+def cmd_loop_export(args: argparse.Namespace, number: int | None,
+                    session_id: int | None = None) -> int:
+    """Print the debrief of the player's loop ``number`` (or of the loop with session id
+    ``session_id``) as Markdown, built whole first, so it is complete or absent.
 
     Store and config errors, raised at any point, are turned into messages by ``main``.
     """
     from engine.bank import load_content
     from engine.config import load_config
-    from engine.loop.debrief import DebriefError, loop_debrief
+    from engine.loop.debrief import loop_debrief
+    from engine.loop.session import loop_session_id
     from engine.store.db import Store
 
     config = load_config(args.config)
@@ -228,8 +238,11 @@ def cmd_loop_export(args: argparse.Namespace, session_id: int) -> int:
     if store.backup_warning:  # the command goes on; the player should still know
         print(f"tpm-drill: warning: {clean_text(store.backup_warning)}", file=sys.stderr)
     try:
+        if session_id is None:
+            assert number is not None
+            session_id = loop_session_id(store, number)
         markdown = loop_debrief(store, load_content(config.deck_dirs), session_id)
-    except DebriefError as error:
+    except LookupError as error:  # no such loop (DebriefError is one too)
         return _fail(str(error))
     finally:
         store.close()
@@ -636,8 +649,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "drill":
         return cmd_drill(args)
     if args.command == "loop":
-        if args.export is not None:
-            return cmd_loop_export(args, args.export)
+        if args.export is not None or args.export_session is not None:
+            return cmd_loop_export(args, args.export, args.export_session)
         options = {"level": args.level, "with_screen": args.with_screen,
                    "round_minutes": args.round_minutes}
         return _open_app(args, "loop", options)

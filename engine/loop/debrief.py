@@ -19,6 +19,7 @@ from content.catalog import Catalog
 from content.loader import Item, OpenQuestion, Problem
 from engine.bank import ContentBank
 from engine.loop.rules import ROUND_TITLES, committee_verdict
+from engine.loop.session import loop_number
 from engine.store.db import Store
 
 
@@ -26,13 +27,15 @@ class DebriefError(LookupError):
     """No loop with that id."""
 
 
-def export_command(session_id: int, db_path: Path | str | None = None,
+def export_command(number: int, db_path: Path | str | None = None,
                    config_path: Path | str | None = None) -> str:
-    """The shell command that prints loop ``session_id``'s debrief, as the debrief shows it.
+    """The shell command that prints the debrief of the player's loop ``number`` (as titles
+    show it, "Onsite loop 2": see ``engine.loop.session.loop_number``), as the debrief
+    shows it.
 
     ``--db`` and ``--config`` are included when the loop ran on a database or config other
     than the defaults (``$TPM_DRILL_DB`` / ``$TPM_DRILL_CONFIG``, else the platform's
-    folders): without them the command would read another database, with no loop of that id.
+    folders): without them the command would read another database, with no such loop.
     Paths are made absolute (the command may be run from another folder) and quoted for the
     shell with ``shlex.quote``. The result is plain text: a screen must escape it for markup.
     """
@@ -48,7 +51,7 @@ def export_command(session_id: int, db_path: Path | str | None = None,
         absolute = os.path.abspath(Path(given).expanduser())
         if absolute != os.path.abspath(default()):
             words += [option, shlex.quote(absolute)]
-    words += ["loop", "--export", str(session_id)]
+    words += ["loop", "--export", str(number)]
     return " ".join(words)
 
 
@@ -131,19 +134,33 @@ def _stored_params(review: dict[str, Any]) -> dict[str, Any] | None:
     return params if isinstance(params, dict) else None
 
 
+#: Said with the grade of an answer that was what had been typed when the round's time ran
+#: out (``reviews.cut_off = 1``, see ``LoopSession.time_up``).
+CUT_OFF_NOTE = "cut off when time ran out"
+#: The grade of a cut-off answer that did not read as a number (band ``unreadable``): not a
+#: wrong number, and not "not answered" either (the text is kept above it).
+UNREADABLE_RESULT = "unreadable — what was typed does not read as a number with a unit"
+
+
+def _label(name: str, review: dict[str, Any]) -> str:
+    """A grade's label, "*Result:*", or "*Result (cut off when time ran out):*" for an
+    answer the clock cut off, so the note sits beside the grade it qualifies."""
+    return f"*{name} ({CUT_OFF_NOTE}):*" if review.get("cut_off") else f"*{name}:*"
+
+
 def _review_lines(review: dict[str, Any], bank: ContentBank) -> list[str]:
     item = bank.get(review["card_id"])
     prompt = item_prompt(item, bank.catalog, _stored_params(review), review.get("seed")) \
         if item else review["card_id"]
     lines = [f"#### {prompt}", ""]
     if review["band"] == "dont_know":
-        lines += ["*Answer:* don't know", ""]
+        lines += [f"{_label('Answer', review)} don't know", ""]
     else:
         lines += ["*Answer:*", "", *_answer_block(review["answer_text"]), ""]
     if review["kind"] == "open":
         score = review["self_score"] if review["self_score"] is not None else review["auto_score"]
         if score is not None:
-            lines.append(f"*Score:* {score:.0%} (heard automatically: "
+            lines.append(f"{_label('Score', review)} {score:.0%} (heard automatically: "
                          f"{(review['auto_score'] or 0):.0%})")
         if isinstance(item, OpenQuestion):
             from grading.rubric import score_open
@@ -163,13 +180,45 @@ def _review_lines(review: dict[str, Any], bank: ContentBank) -> list[str]:
         if error is not None:
             factor = 10 ** abs(error)
             bias = f" — {'high' if error > 0 else 'low'} by {factor:.2f}×"
-        lines.append(f"*Result:* {review['band']}: {review['parsed_value']:.4g} {unit} vs "
-                     f"reference {review['reference_value']:.4g} {unit}{bias}")
-    elif review["band"] == "dont_know" and item is not None and not isinstance(item,
-                                                                               OpenQuestion):
-        lines.append(f"*Reference:* {review['reference_value'] or 'see the card'}")
+        lines.append(f"{_label('Result', review)} {review['band']}: "
+                     f"{review['parsed_value']:.4g} {unit} vs reference "
+                     f"{review['reference_value']:.4g} {unit}{bias}")
+    elif review["band"] == "unreadable":
+        lines += [f"{_label('Result', review)} {UNREADABLE_RESULT}", "",
+                  *_reference_line(review, item, bank.catalog)]
+    elif review["band"] == "dont_know":
+        lines += _reference_line(review, item, bank.catalog)
     lines.append("")
     return lines
+
+
+def _reference_line(review: dict[str, Any], item: Item | None,
+                    catalog: Catalog) -> list[str]:
+    """The reference of a numeric answer that was not graded (don't know, unreadable): the
+    question posed again with the answer's stored seed (the same draw), in its display
+    unit; "see the card" when it cannot be (no seed for a problem, a deck edited since)."""
+    if item is None or isinstance(item, OpenQuestion):
+        return []
+    shown = "see the card"
+    if review.get("seed") is not None or not isinstance(item, Problem):
+        from engine.questions import PoseError, pose
+
+        try:
+            question = pose(item, None, catalog, review.get("seed") or 0)
+        except PoseError:
+            question = None
+        if question is not None and question.kind == "text" and question.answers:
+            shown = question.answers[0]
+        elif question is not None and question.numeric:
+            from grading.units import UnitError, convert
+
+            try:
+                value = convert(question.reference_value, question.reference_unit,
+                                question.display_unit)
+                shown = f"{value:.4g} {question.display_unit}".strip()
+            except UnitError:
+                pass
+    return [f"*Reference:* {shown}"]
 
 
 def loop_debrief(store: Store, bank: ContentBank, session_id: int) -> str:
@@ -181,7 +230,7 @@ def loop_debrief(store: Store, bank: ContentBank, session_id: int) -> str:
     rounds = store.loop_rounds(session_id)
     reviews = store.reviews(session_id)
     config = json.loads(session["config_json"] or "{}")
-    lines = [f"# Onsite loop {session_id} — level {session['level']}", "",
+    lines = [f"# Onsite loop {loop_number(store, session_id)} — level {session['level']}", "",
              f"Started {session['started_at'][:16].replace('T', ' ')} UTC · "
              f"status {session['status']}"]
     if session["paused_seconds"]:

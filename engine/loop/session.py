@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from content.loader import Fact, OpenQuestion, Problem
+from content.loader import Fact, Kata, OpenQuestion, Problem
 from engine.bank import ContentBank
 from engine.clock import Clock
 from engine.loop.rules import (
@@ -104,6 +104,16 @@ def plan_loop(bank: ContentBank, store: Store, scheduler: Scheduler, clock: Cloc
     for name, seconds in plan_rounds(with_screen, round_minutes):
         n_open, n_numeric = ROUND_MIX[name]
         eligible = [i for i in bank.items.values() if i.id not in used]
+        if name == SCREEN_ROUND:
+            # The technical screen as it is run: one modelling kata, its rating resting on
+            # the checks (the kata's follow-ups are asked of the player's own model). A bank
+            # without katas keeps the older mix of an open question and problems.
+            kata_ids = weakness_order([i.id for i in eligible
+                                       if isinstance(i, Kata) and name in i.rounds])[:1]
+            if kata_ids:
+                used.update(kata_ids)
+                plans.append(RoundPlan(name, seconds, tuple(kata_ids)))
+                continue
         open_ids = weakness_order([i.id for i in eligible if isinstance(i, OpenQuestion)
                                    and name in i.rounds])[:n_open]
         kinds = _NUMERIC_KINDS[name]
@@ -212,8 +222,16 @@ class LoopSession:
         return outcome
 
     def answered(self, feedback: Feedback) -> None:
-        """Count an answer toward its round (re-count after an open answer's self-check)."""
+        """Count an answer toward its round (re-count after an open answer's self-check).
+
+        An answer cut off by the clock counts toward the round that just ended: a kata's
+        code is checked after its round's time ran out (the checks take a few seconds)."""
         item_id = feedback.question.item_id
+        if feedback.cut_off and item_id in self.current.plan.item_ids \
+                and self.current.status != "running":
+            self.current.scores[item_id] = max(0.0, min(1.0, feedback.score))
+            self._save_round()
+            return
         if item_id in self.current.scores:
             self.current.scores[item_id] = feedback.score
         else:
@@ -288,6 +306,17 @@ def loop_number(store: Store, session_id: int) -> int:
             raise LookupError(f"no loop with id {session_id}")
         return int(conn.execute("SELECT COUNT(*) FROM sessions WHERE mode = 'loop' AND id <= ?",
                                 (session_id,)).fetchone()[0])
+
+
+def loop_session_id(store: Store, number: int) -> int:
+    """The session id of the player's loop ``number`` (1 for the first loop ever started;
+    the inverse of ``loop_number``). Raises ``LookupError`` saying which numbers there are."""
+    loops = store.sessions("loop")
+    if 1 <= number <= len(loops):
+        return int(loops[number - 1]["id"])
+    there = f"loops are numbered 1 to {len(loops)}" if len(loops) > 1 else \
+        "there is only loop 1" if loops else "no loop has been started yet"
+    raise LookupError(f"no loop number {number}: {there}")
 
 
 def loop_summaries(store: Store) -> list[dict[str, Any]]:

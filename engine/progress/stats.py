@@ -40,6 +40,11 @@ BIAS_MIN_ANSWERS = 3
 #: "0 % of 1 reviews" alarms for what is one answer (issue #12). Below it the figure is
 #: ``None`` and ``retention_30d_reviews`` says how many there are so far.
 RETENTION_MIN_REVIEWS = 10
+#: A topic's true retention (over its whole history) is shown from the same count, for the
+#: same reason: below 10 review-state answers one answer moves the figure by 10 points or
+#: more ("0 %" after one lapse). Below it the topic's ``retention`` is ``None`` and
+#: ``retention_reviews`` says how many there are so far.
+TOPIC_RETENTION_MIN_REVIEWS = RETENTION_MIN_REVIEWS
 
 #: How many study days the progress figures look back over.
 RETENTION_WINDOW_DAYS = 30
@@ -338,6 +343,9 @@ class Stats:
     desired_retention: float
     due_forecast: list[int]
     heatmap: list[tuple[date, int]]
+    #: Per topic, most answered first: answers (``reviews``), true retention (``None`` below
+    #: ``TOPIC_RETENTION_MIN_REVIEWS`` review-state answers; ``retention_reviews`` counts
+    #: them), median and mean log10 error, the bias sentence and its figures.
     topics: list[dict[str, Any]]
     error_distribution: Histogram
     calibration: CalibrationFigure
@@ -351,6 +359,10 @@ class Stats:
     undone_today: int = 0
     #: The fewest review-state answers ``retention_30d`` is shown for.
     retention_min_reviews: int = RETENTION_MIN_REVIEWS
+    #: The fewest review-state answers a topic's ``retention`` is shown for.
+    topic_retention_min_reviews: int = TOPIC_RETENTION_MIN_REVIEWS
+    #: Katas per topic (``kata_topics``): attempts, pass rate, solved, median minutes.
+    katas: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict: the required keys first, then the extras; NaN becomes null."""
@@ -375,8 +387,10 @@ class Stats:
             "open_gap_answers": self.open_gap_answers,
             "promotions": [dict(p) for p in self.promotions],
             "retention_min_reviews": self.retention_min_reviews,
+            "topic_retention_min_reviews": self.topic_retention_min_reviews,
             "undone_total": self.undone_total,
             "undone_today": self.undone_today,
+            "katas": [dict(k) for k in self.katas],
         }
         return _json_safe(data)
 
@@ -424,7 +438,9 @@ def _compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: d
         topics.append({
             "topic": name,
             "reviews": total.answers,
-            "retention": total.true_retention,
+            "retention": total.true_retention
+            if total.review_answers >= TOPIC_RETENTION_MIN_REVIEWS else None,
+            "retention_reviews": total.review_answers,
             "median_log10_error": bucket_median(topic_buckets),
             "mean_log10_error": total.mean_log10_error,
             "numeric_answers": total.numeric_answers,
@@ -461,7 +477,45 @@ def _compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: d
         promotions=promotions,
         undone_total=store.undo_count(),
         undone_today=store.undo_count(since_day=today),
+        katas=kata_topics(store),
     )
+
+
+def kata_topics(store: Store) -> list[dict[str, Any]]:
+    """Katas by topic, most attempted first: ``attempts``, ``katas`` (distinct katas tried),
+    ``pass_rate`` (cases passed over cases checked, all attempts), ``solved`` (attempts
+    whose every case passed), and ``median_minutes`` (the player's time on an attempt, where
+    the screen timed it; ``None`` when no attempt was timed — a command-line check is not)."""
+    per_topic: dict[str, dict[str, Any]] = {}
+    with store.guard() as conn:
+        rows = conn.execute(
+            "SELECT r.topic, a.kata_id, a.passed, a.failed, a.error_kind, a.seconds "
+            "FROM kata_attempts AS a JOIN reviews AS r ON r.id = a.review_id").fetchall()
+    for topic, kata_id, passed, failed, error_kind, seconds in rows:
+        entry = per_topic.setdefault(topic, {"topic": topic, "attempts": 0, "ids": set(),
+                                             "passed": 0, "checked": 0, "solved": 0,
+                                             "seconds": []})
+        entry["attempts"] += 1
+        entry["ids"].add(kata_id)
+        entry["passed"] += passed
+        entry["checked"] += passed + failed
+        entry["solved"] += int(error_kind is None and failed == 0 and passed > 0)
+        if seconds is not None:
+            entry["seconds"].append(float(seconds))
+    result = []
+    for entry in sorted(per_topic.values(), key=lambda e: (-e["attempts"], e["topic"])):
+        times = sorted(entry["seconds"])
+        middle = len(times) // 2
+        median = None if not times else (
+            times[middle] if len(times) % 2 else (times[middle - 1] + times[middle]) / 2)
+        result.append({
+            "topic": entry["topic"], "attempts": entry["attempts"],
+            "katas": len(entry["ids"]),
+            "pass_rate": entry["passed"] / entry["checked"] if entry["checked"] else None,
+            "solved": entry["solved"],
+            "median_minutes": None if median is None else median / 60.0,
+        })
+    return result
 
 
 def due_forecast(store: Store, bank: ContentBank, scheduler: Scheduler, now: datetime,

@@ -94,9 +94,12 @@ class Feedback:
     @property
     def score(self) -> float:
         """The answer's worth in [0, 1]: exact 1, close 0.5, off 0; open answers their rubric
-        score (the self-checked one once given). The loop's round scores average these."""
+        score (the self-checked one once given); a kata its checks' pass rate. The loop's
+        round scores average these."""
         if self.grade is None:
             return 0.0
+        if hasattr(self.grade, "pass_rate"):  # a kata's CheckReport
+            return float(self.grade.pass_rate)
         if _is_rubric(self.grade):
             return self.self_score if self.self_score is not None else self.grade.auto_score
         return BAND_SCORES.get(self.grade.band, 0.0)
@@ -483,14 +486,15 @@ class StudySession:
         return self._record(question, text, grade, rating, seconds, cut_off=cut_off)
 
     def submit_kata(self, code: str, report: CheckReport,
-                    elapsed_seconds: float | None) -> Feedback:
+                    elapsed_seconds: float | None, cut_off: bool = False) -> Feedback:
         """Record a kata's submission: ``code`` as the answer, ``report`` (from
         ``engine.katas.runner.check_code`` on that code) as its grade, rated by
         ``kata_rating`` from the pass rate and ``elapsed_seconds`` (the screen's timer)
         against the kata's target. ``None`` means the time is not known (a check from the
         command line): never Easy, and the time since the kata was asked is recorded as the
         answer's duration. Every case result goes into ``kata_attempts`` in the review's
-        own transaction, and the code's draft is deleted with it."""
+        own transaction, and the code's draft is deleted with it. ``cut_off``: a loop
+        round's time ran out and this is the code as it stood (the debrief says so)."""
         from engine.katas.attempts import attempt_record
         from engine.katas.runner import kata_rating
 
@@ -505,7 +509,7 @@ class StudySession:
                           if question.target_seconds is not None else None)
         rating = kata_rating(report, known, target_minutes)
         seconds = self._elapsed() if known is None else known
-        return self._record(question, code, report, rating, seconds,
+        return self._record(question, code, report, rating, seconds, cut_off=cut_off,
                             kata_attempt=attempt_record(code, report, known))
 
     def self_check(self, ticked: Sequence[bool]) -> Feedback:

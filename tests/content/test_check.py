@@ -10,37 +10,9 @@ from pathlib import Path
 import pytest
 
 from engine.content_check import check_content
+from tests.content._decks import FACT, PROBLEM, write_deck
 
 ROOT = Path(__file__).resolve().parents[2]
-
-FACT = """
-[[facts]]
-id = "u.fact"
-topic = "hardware.memory"
-level = "L4"
-prompt = "HBM per H100?"
-value = 80
-value_unit = "GB"
-unit = "GB"
-explanation = "Five stacks of 16 GB."
-source = "NVIDIA H100 datasheet"
-"""
-
-PROBLEM = """
-[[problems]]
-id = "u.problem"
-topic = "inference.memory"
-level = "L5"
-model = "kv_cache"
-prompt = "KV cache for {seq_len:int} tokens of a {layers:int}-layer model?"
-unit = "GB"
-explanation = "2·L·kv·d·bytes·tokens."
-[problems.params]
-layers = 80
-kv_heads = 8
-head_dim = 128
-seq_len = { min = 1024, max = 8192, step = 1024 }
-"""
 
 BROKEN = [
     ("bad toml", "[[facts]\nid =", "not valid TOML"),
@@ -70,7 +42,7 @@ def test_builtin_bank_passes() -> None:
 
 
 def test_a_good_user_deck_passes(tmp_path: Path) -> None:
-    (tmp_path / "mine.toml").write_text('[deck]\nid = "mine"\n' + FACT + PROBLEM)
+    write_deck(tmp_path, FACT + PROBLEM)
     report = check_content([tmp_path])
     assert report.errors == []
     assert (report.decks, report.facts, report.problems, report.open) == (1, 1, 1, 0)
@@ -79,8 +51,7 @@ def test_a_good_user_deck_passes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("case", "body", "message"), BROKEN, ids=[c[0] for c in BROKEN])
 def test_each_broken_deck_has_its_own_clear_error(tmp_path: Path, case: str, body: str,
                                                   message: str) -> None:
-    deck = tmp_path / "mine.toml"
-    deck.write_text('[deck]\nid = "mine"\n' + body)
+    deck = write_deck(tmp_path, body)
     report = check_content([tmp_path], seeds=5)
     assert len(report.errors) == 1, report.errors
     error = report.errors[0]
@@ -92,8 +63,7 @@ def test_each_broken_deck_has_its_own_clear_error(tmp_path: Path, case: str, bod
 
 
 def test_cli_json_and_exit_code(tmp_path: Path) -> None:
-    (tmp_path / "mine.toml").write_text('[deck]\nid = "mine"\n'
-                                        + PROBLEM.replace("kv_cache", "kv_cash"))
+    write_deck(tmp_path, PROBLEM.replace("kv_cache", "kv_cash"))
     done = subprocess.run([sys.executable, "-m", "tui", "content", "check", str(tmp_path),
                            "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 1

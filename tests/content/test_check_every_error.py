@@ -9,39 +9,11 @@ import re
 from pathlib import Path
 
 from engine.content_check import check_content, terminal_progress
-
-PROBLEM = """
-[[problems]]
-id = "u.problem"
-topic = "inference.memory"
-level = "L5"
-model = "kv_cache"
-prompt = "KV cache for {seq_len:int} tokens of a {layers:int}-layer model?"
-unit = "GB"
-explanation = "2·L·kv·d·bytes·tokens."
-[problems.params]
-layers = 80
-kv_heads = 8
-head_dim = 128
-seq_len = { min = 1024, max = 8192, step = 1024 }
-"""
-
-FACT = """
-[[facts]]
-id = "u.fact"
-topic = "hardware.memory"
-level = "L4"
-prompt = "HBM per H100?"
-value = 80
-value_unit = "GB"
-unit = "GB"
-explanation = "Five stacks of 16 GB."
-source = "NVIDIA H100 datasheet"
-"""
+from tests.content._decks import FACT, PROBLEM, write_deck
 
 
 def _check(tmp_path: Path, body: str, seeds: int = 5):
-    (tmp_path / "mine.toml").write_text('[deck]\nid = "mine"\n' + body)
+    write_deck(tmp_path, body)
     return check_content([tmp_path], seeds=seeds)
 
 
@@ -117,8 +89,7 @@ def test_progress_on_a_terminal_and_not_in_json_stdout(tmp_path: Path, monkeypat
                                                        capsys) -> None:
     from tui.__main__ import main
 
-    (tmp_path / "mine.toml").write_text('[deck]\nid = "mine"\n' + FACT + PROBLEM
-                                        + PROBLEM.replace("u.problem", "u.problem2"))
+    write_deck(tmp_path, FACT + PROBLEM + PROBLEM.replace("u.problem", "u.problem2"))
     terminal = FakeTerminal()
     monkeypatch.setattr("sys.stderr", terminal)
     assert main(["content", "check", str(tmp_path), "--json", "--seeds", "3"]) == 0
@@ -137,7 +108,7 @@ def test_no_progress_into_a_pipe_or_a_file(tmp_path: Path, capsys) -> None:
     from tui.__main__ import main
 
     assert terminal_progress(io.StringIO()) is None
-    (tmp_path / "mine.toml").write_text('[deck]\nid = "mine"\n' + PROBLEM)
+    write_deck(tmp_path, PROBLEM)
     assert main(["content", "check", str(tmp_path), "--seeds", "3"]) == 0
     captured = capsys.readouterr()
     assert captured.err == ""

@@ -21,38 +21,33 @@ from content.catalog import CatalogError, builtin_catalog, parse_catalog
 from content.loader import MAX_MAGNITUDE, MAX_SIG, Bank, Fact, Problem, load_deck_text
 from engine.content_check import check_content
 from engine.questions import PoseError, pose
+from tests.content._decks import deck_text, fact, load_body, problem, write_deck
 
 ROOT = Path(__file__).resolve().parents[2]
-DECK_HEADER = '[deck]\nid = "hostile"\n'
+DECK_HEADER = deck_text("", "hostile")
 
-FACT = """
-[[facts]]
-id = "h.fact"
-topic = "hardware.memory"
-level = "L4"
-prompt = "HBM per H100?"
-value = 80
-value_unit = "GB"
-unit = "GB"
-explanation = "Five stacks of 16 GB."
-source = "NVIDIA H100 datasheet"
-"""
+FACT = fact("h.fact")
+#: A bare ``{layers}`` placeholder, which the cases below rewrite into hostile forms.
+PROBLEM = problem("h.problem").replace("{layers:int}", "{layers}")
 
-PROBLEM = """
-[[problems]]
-id = "h.problem"
-topic = "inference.memory"
-level = "L5"
-model = "kv_cache"
-prompt = "KV cache for {seq_len:int} tokens of a {layers}-layer model?"
-unit = "GB"
-explanation = "2·L·kv·d·bytes·tokens."
-[problems.params]
-layers = 80
-kv_heads = 8
-head_dim = 128
-seq_len = { min = 1024, max = 8192, step = 1024 }
-"""
+
+def _open(question: str = "", key_point: str = "") -> str:
+    """An open question with one key point; ``question`` adds lines to the question's table,
+    ``key_point`` to its key point's."""
+    return ("""
+[[open]]
+id = "h.open"
+topic = "program.design"
+level = "L6"
+prompt = "Plan it."
+explanation = "x"
+rounds = ["program_design"]
+model_answer = "A plan."
+""" + question + """[[open.key_points]]
+point = "milestones"
+phrasings = ["milestone"]
+""" + key_point)
+
 
 NESTED_5000 = "deep = " + "[" * 5000 + "]" * 5000 + "\n"
 
@@ -145,41 +140,15 @@ HOSTILE: list[tuple[str, str, str]] = [
     ("fact value huge", FACT.replace("value = 80", "value = 1e300"), "is out of range"),
     ("fact value a bool", FACT.replace("value = 80", "value = true"),
      "'value' must be a number, not True"),
-    ("key point weight inf", """
-[[open]]
-id = "h.open"
-topic = "program.design"
-level = "L6"
-prompt = "Plan it."
-explanation = "x"
-rounds = ["program_design"]
-model_answer = "A plan."
-[[open.key_points]]
-point = "milestones"
-phrasings = ["milestone"]
-weight = inf
-""", "weight must be a positive number"),
-    ("red flags not a list", """
-[[open]]
-id = "h.open"
-topic = "program.design"
-level = "L6"
-prompt = "Plan it."
-explanation = "x"
-rounds = ["program_design"]
-model_answer = "A plan."
-red_flags = 7
-[[open.key_points]]
-point = "milestones"
-phrasings = ["milestone"]
-""", "red_flags must be an array of tables"),
+    ("key point weight inf", _open(key_point="weight = inf\n"),
+     "weight must be a positive number"),
+    ("red flags not a list", _open(question="red_flags = 7\n"),
+     "red_flags must be an array of tables"),
 ]
 
 
 def _load(body: str) -> Bank:
-    bank = Bank()
-    load_deck_text(DECK_HEADER + body, "decks/hostile.toml", bank)
-    return bank
+    return load_body(body, "hostile", "decks/hostile.toml")
 
 
 @pytest.mark.parametrize(("case", "body", "message"), HOSTILE, ids=[c[0] for c in HOSTILE])
@@ -308,16 +277,15 @@ def _write_hostile_folder(folder: Path) -> dict[str, str]:
     expected: dict[str, str] = {}
     for index, (_case, body, message) in enumerate(HOSTILE):
         name = f"h{index:02d}.toml"
-        (folder / name).write_text(f'[deck]\nid = "hostile{index}"\n' + body
-                                   .replace('"h.problem"', f'"h.problem{index}"')
-                                   .replace('"h.fact"', f'"h.fact{index}"')
-                                   .replace('"h.open"', f'"h.open{index}"'))
+        write_deck(folder, body.replace('"h.problem"', f'"h.problem{index}"')
+                   .replace('"h.fact"', f'"h.fact{index}"')
+                   .replace('"h.open"', f'"h.open{index}"'), f"hostile{index}", name)
         expected[name] = message
     (folder / "deep.toml").write_text(DECK_HEADER + NESTED_5000)
     expected["deep.toml"] = "nested too deeply"
-    (folder / "nested_prompt.toml").write_text(
-        '[deck]\nid = "nested"\n' + PROBLEM.replace('"h.problem"', '"h.nested"')
-        + "[problems.presets.deep]\nx = " + "[" * 50 + "]" * 50 + "\n")
+    write_deck(folder, PROBLEM.replace('"h.problem"', '"h.nested"')
+               + "[problems.presets.deep]\nx = " + "[" * 50 + "]" * 50 + "\n", "nested",
+               "nested_prompt.toml")
     expected["nested_prompt.toml"] = "presets must be an array of tables"
     return expected
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from content.loader import Bank, Fact, Problem, load_bank, load_deck_text
+from content.loader import Bank, Fact, Problem, load_bank
 from engine.bank import load_content
+from tests.content._decks import load_body, write_deck
 
 GOOD_FACT = """
 [[facts]]
@@ -38,9 +39,7 @@ tokens = { min = 1e12, max = 2e12 }
 
 
 def _load(body: str) -> Bank:
-    bank = Bank()
-    load_deck_text('[deck]\nid = "t"\n' + body, "decks/t.toml", bank)
-    return bank
+    return load_body(body, "t", "decks/t.toml")
 
 
 def test_good_items_load_typed() -> None:
@@ -81,11 +80,9 @@ def test_malformed_items_give_located_errors(body: str, item: str | None, messag
 
 
 def test_unknown_model_and_parameter_are_caught_by_the_engine(tmp_path: Path) -> None:
-    deck = tmp_path / "user.toml"
-    deck.write_text('[deck]\nid = "u"\n'
-                    + GOOD_PROBLEM.replace("train_flops", "train_flopz")
-                    + GOOD_PROBLEM.replace("t.problem", "t.p2").replace("tokens =", "tokenz =")
-                    .replace("{tokens:count}", "{tokenz:count}"))
+    write_deck(tmp_path, GOOD_PROBLEM.replace("train_flops", "train_flopz")
+               + GOOD_PROBLEM.replace("t.problem", "t.p2").replace("tokens =", "tokenz =")
+               .replace("{tokens:count}", "{tokenz:count}"), "u", "user.toml")
     bank = load_content([tmp_path], include_builtin=False)
     assert bank.items == {}
     messages = {e.item: e.message for e in bank.errors}
@@ -96,7 +93,7 @@ def test_unknown_model_and_parameter_are_caught_by_the_engine(tmp_path: Path) ->
 
 def test_broken_user_deck_is_skipped_not_fatal(tmp_path: Path) -> None:
     (tmp_path / "broken.toml").write_text("this is = = not toml")
-    (tmp_path / "fine.toml").write_text('[deck]\nid = "fine"\n' + GOOD_FACT)
+    write_deck(tmp_path, GOOD_FACT, "fine")
     bank = load_content([tmp_path])
     assert "t.fact" in bank.items
     assert "hw.h100_sxm.bf16_dense" in bank.items
@@ -113,12 +110,11 @@ def test_parse_cache_is_reused_and_never_stale(tmp_path: Path) -> None:
     cache file is ignored."""
     decks, cache = tmp_path / "decks", tmp_path / "cache"
     decks.mkdir()
-    deck = decks / "mine.toml"
-    deck.write_text('[deck]\nid = "mine"\n' + GOOD_FACT)
+    write_deck(decks, GOOD_FACT)
     first = load_bank([decks], include_builtin=False, cache_dir=cache)
     assert first.items["t.fact"].prompt == "Bytes per parameter for mixed-precision Adam?"
     [cached] = list(cache.glob("*.marshal"))
-    deck.write_text('[deck]\nid = "mine"\n' + GOOD_FACT.replace("Adam?", "AdamW?"))
+    write_deck(decks, GOOD_FACT.replace("Adam?", "AdamW?"))
     edited = load_bank([decks], include_builtin=False, cache_dir=cache)
     assert edited.items["t.fact"].prompt.endswith("AdamW?")
     for stale in cache.glob("*.marshal"):

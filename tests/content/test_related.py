@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from content.loader import MAX_RELATED, Bank, Fact, OpenQuestion, Problem, load_deck_text
+from content.loader import MAX_RELATED, Fact, OpenQuestion, Problem
 from engine.content_check import check_content
-from tests.content.test_check import FACT, PROBLEM
+from tests.content._decks import FACT, PROBLEM, load_body, write_deck
 
 OPEN = """
 [[open]]
@@ -27,18 +27,12 @@ phrasings = ["overlap"]
 """
 
 
-def _load(body: str) -> Bank:
-    bank = Bank()
-    load_deck_text('[deck]\nid = "mine"\n' + body, "mine.toml", bank)
-    return bank
-
-
 def _with(snippet: str, related: str) -> str:
     return snippet.replace('topic = ', f"{related}\ntopic = ", 1)
 
 
 def test_facts_problems_and_open_questions_take_a_related_list() -> None:
-    bank = _load(_with(FACT, 'related = ["u.problem", "u.open"]')
+    bank = load_body(_with(FACT, 'related = ["u.problem", "u.open"]')
                  + _with(PROBLEM, 'related = ["u.fact"]')
                  + OPEN.format(related='related = ["hw.h100_sxm.hbm_stacks"]'))
     assert bank.errors == []
@@ -51,7 +45,7 @@ def test_facts_problems_and_open_questions_take_a_related_list() -> None:
 
 
 def test_without_a_list_nothing_is_related() -> None:
-    bank = _load(FACT)
+    bank = load_body(FACT)
     assert bank.items["u.fact"].related == ()
 
 
@@ -66,7 +60,7 @@ def test_without_a_list_nothing_is_related() -> None:
      f"at most {MAX_RELATED}"),
 ])
 def test_a_bad_related_list_is_a_located_error(related: str, message: str) -> None:
-    bank = _load(_with(FACT, related))
+    bank = load_body(_with(FACT, related))
     [error] = bank.errors
     assert (error.file, error.item) == ("mine.toml", "u.fact") and error.line is not None
     assert message in error.message
@@ -74,13 +68,11 @@ def test_a_bad_related_list_is_a_located_error(related: str, message: str) -> No
 
 def test_at_the_limit_a_related_list_loads() -> None:
     related = "related = [" + ", ".join(f'"u.x{n}"' for n in range(MAX_RELATED)) + "]"
-    assert _load(_with(FACT, related)).errors == []
+    assert load_body(_with(FACT, related)).errors == []
 
 
 def test_content_check_reports_unknown_related_ids(tmp_path: Path) -> None:
-    deck = tmp_path / "mine.toml"
-    deck.write_text('[deck]\nid = "mine"\n'
-                    + _with(FACT, 'related = ["hw.h100_sxm.hbm_stacks", "u.nowhere"]'))
+    deck = write_deck(tmp_path, _with(FACT, 'related = ["hw.h100_sxm.hbm_stacks", "u.nowhere"]'))
     report = check_content([tmp_path], seeds=2)
     [error] = report.errors
     assert (error.file, error.item) == (str(deck), "u.fact")

@@ -1,16 +1,27 @@
 """True retention needs a minimum of review-state answers before it is shown (issue #12: on
-day one "True retention, last 30 days: 0 % of 1 reviews" alarms); pinned at 9 and 10."""
+day one "True retention, last 30 days: 0 % of 1 reviews" alarms), over 30 days and per topic;
+pinned at 9 and 10, in the figures, in --json and on the stats screen."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from engine.bank import ContentBank
-from engine.progress.stats import RETENTION_MIN_REVIEWS, compute_stats
+from engine.clock import FakeClock
+from engine.progress.stats import (
+    RETENTION_MIN_REVIEWS,
+    TOPIC_RETENTION_MIN_REVIEWS,
+    compute_stats,
+)
 from engine.store.db import CardRow, ReviewRecord, Store
 from engine.study.scheduler import Scheduler
+from tests.tui._layout import children_lines, loaded, static_text
+from tui.app import build_app
+from tui.screens.stats import StatsScreen
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -50,3 +61,38 @@ def test_retention_is_shown_from_ten_review_state_answers(
     data = stats.to_json()
     assert data["retention_min_reviews"] == 10
     assert data["retention_30d"] == shown and data["retention_30d_reviews"] == in_review
+    # The topic's own retention (over all its answers, here the same ones) needs as many;
+    # below that it is null in --json, with its count beside it.
+    assert TOPIC_RETENTION_MIN_REVIEWS == 10
+    [topic] = stats.topics
+    assert (topic["retention"], topic["retention_reviews"]) == (shown, in_review)
+    assert data["topic_retention_min_reviews"] == 10
+    assert data["topics"][0]["retention"] == shown
+    assert data["topics"][0]["retention_reviews"] == in_review
+
+
+async def _stats_screen(db_path: Path) -> tuple[str, list[str]]:
+    """The stats screen at 80x24 at ``NOW``: its summary and its topics table, as text."""
+    app = build_app(db_path, clock=FakeClock(NOW), start="stats")
+    async with loaded(app) as _pilot:
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        return (static_text(screen.query_one("#stats-summary", Static)),
+                children_lines(screen.query_one("#stats-topics")))
+
+
+@pytest.mark.parametrize(("in_review", "retention", "summary"), [
+    (0, "—", "True retention, last 30 days: needs 10 reviews (0 so far) · target 90%"),
+    (9, "—", "True retention, last 30 days: needs 10 reviews (9 so far) · target 90%"),
+    (10, "90%", "True retention, last 30 days: 90% of 10 reviews · target 90%"),
+])
+async def test_the_screen_says_how_many_reviews_retention_needs(
+        db_path: Path, store: Store, in_review: int, retention: str, summary: str) -> None:
+    _answers(store, in_review, failed=1 if in_review else 0)
+    shown, table = await _stats_screen(db_path)
+    assert shown.split("\n")[1] == summary
+    # hardware.memory: every answer (learning ones too), then retention, then no numbers.
+    assert table[1] == "hardware.memory".ljust(15) + f"{in_review + 3:>9}{retention:>11}" \
+        + f"{'—':>14}"
+    note = "Retention —: needs 10 reviews of the topic's learned cards."
+    assert (note in table) == (retention == "—")

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
-from textual.content import Content
-from textual.geometry import Region
 from textual.widgets import Static
 
 from engine.clock import FakeClock
 from engine.progress.stats import CalibrationFigure, Histogram, Stats
+from tests.tui._layout import children_lines, loaded, plain, screen_lines, static_text
 from tui.app import build_app
 from tui.screens.stats import StatsScreen, forecast_lines, heatmap_markup
 
@@ -23,7 +23,7 @@ TODAY = date(2026, 12, 4)  # a Friday: the day the issue was filed
 
 
 def _plain(markup: str) -> list[str]:
-    return Content.from_markup(markup).plain.split("\n")
+    return plain(markup).split("\n")
 
 
 def _window(counts: dict[date, int], today: date = TODAY) -> list[tuple[date, int]]:
@@ -115,12 +115,14 @@ TOPICS = [
      "bias": "no numeric answers yet"},
 ]
 #: The table by hand: the topic column is as wide as the longest topic (38), then answers
-#: (9), retention (11) and median error (14), right-aligned; 10^0.4 = 2.51.
+#: (9), retention (11) and median error (14), right-aligned; 10^0.4 = 2.51. A figure the
+#: engine gives none of (too few reviews, no numbers) is "—", said under the table.
 FIGURES = [
     "topic                                   answers  retention  median error",
     "inference.serving.speculative_decoding       14        50%         2.51×",
-    "hardware.memory                               3          –             –",
+    "hardware.memory                               3          —             —",
 ]
+NOTE = "Retention —: needs 10 reviews of the topic's learned cards."
 
 
 def _stats(topics: list[dict]) -> Stats:
@@ -135,20 +137,12 @@ def _stats(topics: list[dict]) -> Stats:
 
 def _topic_lines(screen: StatsScreen) -> list[str]:
     """What the topics table shows, line by line, as drawn at the screen's width."""
-    lines: list[str] = []
-    for child in screen.query_one("#stats-topics").children:
-        width, height = child.outer_size  # with the padding
-        lines += [strip.text.rstrip() for strip in
-                  child.render_lines(Region(0, 0, width, height))]
-    return lines
+    return children_lines(screen.query_one("#stats-topics"))
 
 
 async def _shown_topics(db_path: Path, clock: FakeClock, width: int) -> list[str]:
     app = build_app(db_path, clock=clock, start="stats")
-    async with app.run_test(size=(width, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with loaded(app, (width, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, StatsScreen)
         screen.show_stats(_stats(TOPICS))
@@ -167,6 +161,7 @@ async def test_topics_table_at_80_columns_wraps_the_bias(db_path: Path,
         "  (14 answers)",
         FIGURES[2],
         "  no numeric answers yet",
+        NOTE,
     ]
 
 
@@ -178,23 +173,20 @@ async def test_topics_table_at_120_columns_keeps_the_bias_on_one_line(
         f"  {LONG_BIAS}",
         FIGURES[2],
         "  no numeric answers yet",
+        NOTE,
     ]
 
 
 async def test_stats_screen_at_80x24_reads_in_columns(db_path: Path, clock: FakeClock) -> None:
     """The whole screen drawn: the forecast's title, bars, counts and days as above."""
     app = build_app(db_path, clock=clock, start="stats")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with loaded(app) as pilot:
         screen = app.screen
         stats = _stats(TOPICS)
         object.__setattr__(stats, "due_forecast", [3, 0, 1] + [0] * 11)
         screen.show_stats(stats)
         await pilot.pause()
-        forecast = Content.from_markup(
-            str(screen.query_one("#stats-forecast", Static).content)).plain.split("\n")
+        forecast = static_text(screen.query_one("#stats-forecast", Static)).split("\n")
         # 3 is the tallest (4 rows); 1 is ceil(32/3) = 11 eighths: a full row and 3/8.
         assert forecast[2:] == [
             "  ███       ▃▃▃",
@@ -202,9 +194,8 @@ async def test_stats_screen_at_80x24_reads_in_columns(db_path: Path, clock: Fake
             "    3    0    1    0    0    0    0    0    0    0    0    0    0    0",
             "today  Sat  Sun  Mon  Tue  Wed  Thu  Fri  Sat  Sun  Mon  Tue  Wed  Thu",
         ]
-        strips = screen._compositor.render_strips()
-        assert all(strip.cell_length == 80 for strip in strips)
-        text = [strip.text for strip in strips]
+        text = screen_lines(screen)
+        assert all(cell_len(line) == 80 for line in text)
         assert any(line.startswith("    " + "   Jul Aug  Sep Oct Nov  Dec") for line in text)
 
 
@@ -220,3 +211,28 @@ async def test_reloading_redraws_the_table_once(db_path: Path, clock: FakeClock)
         await pilot.pause()
         assert _topic_lines(screen)[:2] == FIGURES[:2]
         assert len(screen.query("#stats-topics .topic-figures")) == len(TOPICS)
+
+
+@pytest.mark.parametrize(("count", "errors", "ranges", "gap"), [
+    (1, "Numeric errors (1 answer): ", "1 range held the answer", "(1 answer)"),
+    (2, "Numeric errors (2 answers): ", "2 ranges held the answer", "(2 answers)"),
+])
+async def test_counts_under_the_topics_take_their_number(
+        db_path: Path, clock: FakeClock, count: int, errors: str, ranges: str,
+        gap: str) -> None:
+    """Issue #12's plurals: "Numeric errors (1 answers)", "1 ranges held the answer"."""
+    stats = _stats(TOPICS)
+    object.__setattr__(stats, "error_distribution",
+                       Histogram(-2.0, 0.1, (0,) * 20 + (count,) + (0,) * 19, 0, 0))
+    object.__setattr__(stats, "calibration", CalibrationFigure(count, 1.0, 0.1))
+    object.__setattr__(stats, "open_gap", 0.1)
+    object.__setattr__(stats, "open_gap_answers", count)
+    app = build_app(db_path, clock=clock, start="stats")
+    async with loaded(app) as pilot:
+        screen = app.screen
+        screen.show_stats(stats)
+        await pilot.pause()
+        assert static_text(screen.query_one("#stats-errors", Static)).startswith(errors)
+        calibration = static_text(screen.query_one("#stats-calibration", Static))
+        assert calibration.split("\n")[1].startswith(ranges)
+        assert calibration.split("\n")[-1].endswith(gap)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
-import select
 import signal
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -16,52 +13,23 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.tui._pty import game_env, read_some, read_until, screen_text, spawn_game, stop
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 
 
-def _read_until(fd: int, marker: bytes, deadline: float) -> bytes:
-    """Read the terminal output until ``marker`` appears; fail at ``deadline``."""
-    seen = b""
-    while marker not in seen:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise AssertionError(f"{marker!r} never appeared; last output: {seen[-400:]!r}")
-        ready, _, _ = select.select([fd], [], [], min(remaining, 0.5))
-        if ready:
-            try:
-                seen += os.read(fd, 65536)
-            except OSError:
-                break
-    return seen
-
-
 def test_answer_survives_sigkill_right_after_feedback(tmp_path: Path) -> None:
-    import pty
-
     db_path = tmp_path / "crash.db"
-    main_fd, child_fd = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24",
-           "TPM_DRILL_CONFIG": str(tmp_path / "none.toml")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--db", str(db_path), "drill"],
-        stdin=child_fd, stdout=child_fd, stderr=child_fd, cwd=ROOT, env=env,
-        start_new_session=True,
-    )
-    os.close(child_fd)
+    process, main_fd = spawn_game(db_path, game_env(tmp_path))
     try:
         deadline = time.monotonic() + 60
-        _read_until(main_fd, b"don't know", deadline)  # the answer box's placeholder
+        read_until(main_fd, b"don't know", deadline)  # the answer box's placeholder
         os.write(main_fd, b"?")
-        _read_until(main_fd, b"Reference", deadline)  # feedback is on screen
+        read_until(main_fd, b"Reference", deadline)  # feedback is on screen
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-        os.close(main_fd)
+        stop(process, main_fd)
     conn = sqlite3.connect(db_path)
     rows = conn.execute("SELECT card_id, rating, mode, band FROM reviews").fetchall()
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -89,20 +57,8 @@ class _Terminal:
     """The real app on a pseudo-terminal: send keys, wait for text to appear, kill it."""
 
     def __init__(self, db_path: Path, env: dict[str, str]) -> None:
-        import fcntl
-        import pty
-        import struct
-        import termios
-
-        self.fd, child_fd = pty.openpty()
-        fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         self.started = time.monotonic()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tui", "--db", str(db_path), "drill"],
-            stdin=child_fd, stdout=child_fd, stderr=child_fd, cwd=ROOT, env=env,
-            start_new_session=True,
-        )
-        os.close(child_fd)
+        self.process, self.fd = spawn_game(db_path, env, size=(30, 100))
         self.output = b""
         self.position = 0  # output before this was matched already
 
@@ -117,18 +73,10 @@ class _Terminal:
                 return marker
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self.process.poll() is not None:
-                import re
-
-                screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b" ", self.output[-4000:])
                 raise AssertionError(f"none of {markers} appeared (exit "
                                      f"{self.process.poll()}); the screen's last text: "
-                                     f"{screen.decode(errors='replace')}")
-            ready, _, _ = select.select([self.fd], [], [], min(remaining, 0.2))
-            if ready:
-                try:
-                    self.output += os.read(self.fd, 65536)
-                except OSError:
-                    pass
+                                     f"{screen_text(self.output)}")
+            self.output += read_some(self.fd, min(remaining, 0.2)) or b""
 
     def settle(self, deadline: float, quiet: float = 0.15) -> None:
         """Read until nothing is drawn for ``quiet`` seconds: focus has landed, keys will count.
@@ -136,23 +84,17 @@ class _Terminal:
         (A pty test may poll its output with a deadline; this is that poll.)
         """
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.fd], [], [], quiet)
-            if not ready:
+            drawn = read_some(self.fd, quiet)
+            if not drawn:  # quiet for that long, or the game has ended
                 return
-            try:
-                self.output += os.read(self.fd, 65536)
-            except OSError:
-                return
+            self.output += drawn
 
     def send(self, keys: bytes) -> None:
         os.write(self.fd, keys)
         self.position = len(self.output)  # only what is drawn after the keys counts now
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-        os.close(self.fd)
+        stop(self.process, self.fd)  # SIGKILL: no cleanup
 
 
 def _drive(terminal: _Terminal, plan: tuple[int, str, float], tokens: Iterator[int],
@@ -162,17 +104,14 @@ def _drive(terminal: _Terminal, plan: tuple[int, str, float], tokens: Iterator[i
     deadline = time.monotonic() + 60
     if phase == "startup":
         while time.monotonic() < terminal.started + delay and terminal.process.poll() is None:
-            ready, _, _ = select.select([terminal.fd], [], [], 0.05)
-            if ready:
-                try:
-                    terminal.output += os.read(terminal.fd, 65536)
-                except OSError:  # EIO: the terminal's other end closed, i.e. the game ended
-                    break
+            drawn = read_some(terminal.fd, 0.05)
+            if drawn is None:  # the terminal's other end closed, i.e. the game ended
+                break
+            terminal.output += drawn
         code = terminal.process.wait(timeout=5) if terminal.process.poll() is not None else None
         if code is not None:  # nothing killed it yet: a start that ends by itself is a bug
-            screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b" ", terminal.output[-4000:])
             raise AssertionError(f"the game ended by itself during start-up (exit {code}): "
-                                 f"{screen.decode(errors='replace')}")
+                                 f"{screen_text(terminal.output)}")
         return
     for number in range(answers + 1):
         terminal.wait_for(QUESTION_READY, deadline)

@@ -112,11 +112,10 @@ async def test_debrief_screen_and_export_show_no_template(db_path: Path, clock: 
         assert "A parametric problem on" in shown
         assert "Not answered" in shown
         assert TEMPLATE.search(shown) is None, TEMPLATE.search(shown)
-        session_id = debrief.session_id
     from tui.__main__ import main
 
     monkeypatch.setenv("TPM_DRILL_CONFIG", str(tmp_path / "none.toml"))
-    assert main(["--db", str(db_path), "loop", "--export", str(session_id)]) == 0
+    assert main(["--db", str(db_path), "loop", "--export", "1"]) == 0  # the first loop
     exported = capsys.readouterr().out
     assert "A parametric problem on" in exported
     assert TEMPLATE.search(exported) is None, TEMPLATE.search(exported)

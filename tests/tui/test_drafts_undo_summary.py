@@ -1,7 +1,7 @@
 """Nothing typed is lost, undo, and a summary on leaving (issue #12), played headless at 80×24
-on a real database: Esc keeps a half-typed answer as the card's draft and the box has it again
-when the card comes back; u takes back the last answer and asks the card again; q after some
-answers shows what the session did."""
+on a real database: Esc keeps a half-typed answer as the card's draft, offered under the box
+when the card comes back (ctrl+y puts it back); u takes back the last answer and asks the card
+again; q after some answers shows what the session did."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from engine.clock import FakeClock
+from tests.tui._layout import screen_lines, static_text
 from tui.app import build_app
 from tui.screens.done import DoneScreen
 from tui.screens.drill import DrillScreen
@@ -41,9 +42,21 @@ async def test_esc_keeps_a_half_typed_answer_for_when_the_card_returns(
         assert isinstance(screen, DrillScreen)
         assert screen.session.question.item_id == first
         assert screen.session.draft() == "3.3 TB"  # kept in the file (essays get it back)
-        await pilot.press(*"3.3 TB/s", "enter")  # the recorded answer ends the draft
+        answer = screen.query_one("#drill-answer", Input)
+        assert answer.value == ""  # the placeholder still shows that a question is up
+        kept = "Kept from last time: 3.3 TB — ctrl+y puts it back"
+        assert static_text(screen.query_one("#drill-kept", Static)) == kept
+        assert any(line.strip() == kept for line in screen_lines(screen))  # in view
+        await pilot.press("ctrl+y")  # back in the box, the cursor at its end
+        await pilot.pause()
+        assert (answer.value, answer.cursor_position) == ("3.3 TB", len("3.3 TB"))
+        assert not screen.query_one("#drill-kept", Static).display  # in the box now
+        await pilot.press(*"/s", "enter")  # the recorded answer ends the draft
         await pilot.pause()
         assert screen.session.feedback is not None
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("SELECT card_id, answer_text FROM reviews").fetchall() == \
+                [(first, "3.3 TB/s")]
         assert _count(db_path, "SELECT COUNT(*) FROM drafts") == 0
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.tui.test_crash import ROOT, _read_until
+from tests.tui._pty import game_env, read_until, spawn_game, stop
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 
@@ -27,40 +26,27 @@ UPSTREAM_INPUT_LOOP = "d796af6d69db337d6fa6bd463984f7d17188d991dbb22f60efb92a8a9
 
 
 def test_invalid_utf8_then_keys_still_answer(tmp_path: Path) -> None:
-    import pty
-
     db_path = tmp_path / "p.db"
-    main_fd, child_fd = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24",
-           "TPM_DRILL_CONFIG": str(tmp_path / "none.toml")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--db", str(db_path), "drill"],
-        stdin=child_fd, stdout=child_fd, stderr=child_fd, cwd=ROOT, env=env,
-        start_new_session=True,
-    )
-    os.close(child_fd)
+    process, main_fd = spawn_game(db_path, game_env(tmp_path))
     try:
         deadline = time.monotonic() + 60
-        _read_until(main_fd, b"don't know", deadline)  # the answer box is up
+        read_until(main_fd, b"don't know", deadline)  # the answer box is up
         # A lone invalid byte, an invalid pair, and a truncated 3-byte sequence before ASCII.
         for garbage in (b"\xff", b"\xff\xfe", b"\xe2\x82", b"\xc3("):
             os.write(main_fd, garbage)
         os.write(main_fd, b"731975")
-        _read_until(main_fd, b"731975", deadline)  # keys after the garbage still arrive
+        read_until(main_fd, b"731975", deadline)  # keys after the garbage still arrive
         assert process.poll() is None, "the game died on invalid UTF-8"
         os.write(main_fd, b"\r")  # submitted: not a number, said so, nothing recorded
-        _read_until(main_fd, b"could not read", deadline)
+        read_until(main_fd, b"could not read", deadline)
         os.write(main_fd, b"\x7f" * 20)  # emptied with backspace: the placeholder is back
-        _read_until(main_fd, b"? don't know", deadline)
+        read_until(main_fd, b"? don't know", deadline)
         os.write(main_fd, b"?")  # don't know: graded and shown
-        _read_until(main_fd, b"Reference", deadline)
+        read_until(main_fd, b"Reference", deadline)
         os.write(main_fd, b"\x11")  # ctrl+q
         assert process.wait(timeout=30) == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-        os.close(main_fd)
+        stop(process, main_fd)
     import sqlite3
 
     conn = sqlite3.connect(db_path)

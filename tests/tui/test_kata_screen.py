@@ -36,7 +36,19 @@ def _text(screen: KataScreen, selector: str) -> str:
 
 
 async def test_wrong_model_then_fixed_model_submitted_and_recorded(
-        db_path: Path, clock: FakeClock) -> None:
+        db_path: Path, clock: FakeClock, monkeypatch) -> None:
+    import threading
+
+    from engine.katas import runner
+
+    real = runner.check_code
+    release = threading.Event()  # the first run waits for it: keys are pressed meanwhile
+
+    def held(kata, code, **kwargs):
+        release.wait(timeout=60)
+        return real(kata, code, **kwargs)
+
+    monkeypatch.setattr(runner, "check_code", held)
     app = _app(db_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -50,8 +62,10 @@ async def test_wrong_model_then_fixed_model_submitted_and_recorded(
         editor.text = RING_FACTOR_TWO
         await pilot.press("ctrl+r")
         assert screen.running
-        await pilot.press("f2")  # the screen takes keys while the child process runs
-        assert screen.hints_shown == 1
+        await pilot.press("f2")  # the screen takes keys while the check runs
+        assert screen.hints_shown == 1 and screen.running
+        assert "Hint 1" in _text(screen, "#kata-message")
+        release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not screen.running and screen.report is not None
@@ -174,3 +188,40 @@ async def test_k_on_home_lists_katas_and_opens_one_recorded_in_its_own_session(
         assert app.screen is listing  # back to the list, which shows the attempt
         assert "1 attempt, last 100%, solved" in str(options.get_option_at_index(0).prompt)
         assert _rows(db_path, "SELECT mode, status FROM sessions") == [("kata", "finished")]
+
+
+def test_every_verdict_a_feedback_can_have_has_a_style_word_and_mark() -> None:
+    """A cut-off number that does not read is "unreadable" (Feedback.verdict): the verdict
+    tables once lacked it, so drawing one raised KeyError."""
+    from tui.screens.drill import BAND_MARKS, BAND_STYLES, BAND_WORDS
+
+    verdicts = {"exact", "close", "off", "don't know", "unreadable", "scored"}
+    assert verdicts <= set(BAND_STYLES) and verdicts <= set(BAND_WORDS) \
+        and verdicts <= set(BAND_MARKS)
+
+
+async def test_follow_ups_are_asked_of_the_players_own_model(
+        db_path: Path, clock: FakeClock) -> None:
+    from dataclasses import replace
+
+    from content.loader import KataFollowUp
+
+    kata = replace(RING, follow_ups=(KataFollowUp(
+        "What does your model give for 1 GB over 1,024 ranks?",
+        {"bytes": 1e9, "ranks": 1024.0, "bandwidth": 1e11, "latency": 0.0}),))
+    bank = ContentBank(items={kata.id: kata}, catalog=builtin_catalog())
+    app = TpmDrillApp(db_path, clock=clock, start="drill", bank=bank, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, KataScreen)
+        screen.query_one("#kata-editor", TextArea).text = RING_FACTOR_TWO
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the follow-ups run after the record
+        await pilot.pause()
+        text = _text(screen, "#kata-report")
+        # 2·S/B = 0.02 s from the factor-2 slip; the reference 2·(1023/1024)·S/B = 0.01998 s
+        assert "Asked of your model" in text and "your model: 0.02" in text
+        assert "the reference: 0.01998" in text

@@ -178,19 +178,18 @@ async def test_debrief_export_as_markdown(db_path: Path, clock: FakeClock, capsy
         clock.advance(600)
         screen.tick()
         await pilot.pause()
-        session_id = screen.loop.session_id
     from tui.__main__ import main
 
     monkeypatch.setenv("TPM_DRILL_CONFIG", str(tmp_path / "none.toml"))
-    assert main(["--db", str(db_path), "loop", "--export", str(session_id)]) == 0
+    assert main(["--db", str(db_path), "loop", "--export", "1"]) == 0  # the first loop
     markdown = capsys.readouterr().out
-    assert markdown.startswith(f"# Onsite loop {session_id} — level L4")
+    assert markdown.startswith("# Onsite loop 1 — level L4")
     assert "| Program design |" in markdown
     assert question.prompt in markdown
     assert "Not answered" in markdown  # the rest of the round, lost to the clock
     assert "Verdict: abandoned" in markdown  # the app closed mid-loop
     assert main(["--db", str(db_path), "loop", "--export", "999"]) == 2
-    assert "no loop with id 999" in capsys.readouterr().err
+    assert "no loop number 999: there is only loop 1" in capsys.readouterr().err
 
 
 async def test_countdown_names_the_question_on_screen(db_path: Path, clock: FakeClock) -> None:

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.content import Content
 from textual.widgets import Static
 
 from engine.bank import load_content
@@ -18,6 +17,7 @@ from engine.store.db import Store
 from engine.study.scheduler import Scheduler
 from engine.study.session import StudySession
 from grading.units import convert
+from tests.tui._layout import loaded, static_text
 from tui.app import build_app
 from tui.screens.drill import DrillScreen
 from tui.screens.stats import StatsScreen
@@ -51,10 +51,6 @@ def _play_days(db_path: Path, clock: FakeClock, days: int = 5) -> None:
     store.close()
 
 
-def _plain(widget: Static) -> str:
-    return Content.from_markup(str(widget.content)).plain
-
-
 @pytest.fixture
 def played(db_path: Path, clock: FakeClock) -> Path:
     _play_days(db_path, clock)
@@ -63,18 +59,15 @@ def played(db_path: Path, clock: FakeClock) -> Path:
 
 async def test_stats_screen_draws_the_figures(played: Path, clock: FakeClock) -> None:
     app = build_app(played, clock=clock, start="stats")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with loaded(app) as pilot:
         screen = app.screen
         assert isinstance(screen, StatsScreen)
-        summary = _plain(screen.query_one("#stats-summary", Static))
+        summary = static_text(screen.query_one("#stats-summary", Static))
         total = len(Store(played).reviews())
         assert f"{total} answers in all" in summary
-        assert "■" in _plain(screen.query_one("#stats-heatmap", Static))
+        assert "■" in static_text(screen.query_one("#stats-heatmap", Static))
         assert len(screen.query("#stats-topics .topic-figures")) >= 3
-        assert "No loops yet" in _plain(screen.query_one("#stats-loops", Static))
+        assert "No loops yet" in static_text(screen.query_one("#stats-loops", Static))
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StatsScreen)
@@ -83,14 +76,11 @@ async def test_stats_screen_draws_the_figures(played: Path, clock: FakeClock) ->
 async def test_weak_screen_ranks_then_runs_a_weak_session(played: Path,
                                                           clock: FakeClock) -> None:
     app = build_app(played, clock=clock, start="weak")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with loaded(app) as pilot:
         screen = app.screen
         assert isinstance(screen, WeakScreen)
         assert screen.ranking
-        rows = [_plain(row) for row in screen.query("#weak-topics Static")]
+        rows = [static_text(row) for row in screen.query("#weak-topics Static")]
         assert rows[1].startswith("hardware.interconnect")  # the weakest topic first
         assert "underestimate" in rows[2]
         await pilot.press("enter")

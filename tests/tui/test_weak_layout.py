@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.geometry import Region
-
 from engine.clock import FakeClock
 from engine.progress.weak import TopicWeakness
+from tests.tui._layout import children_lines, loaded, screen_lines
 from tui.app import build_app
 from tui.screens.weak import WeakScreen
 
@@ -31,24 +30,15 @@ RANKING = [
 ]
 
 
-def _lines(widget) -> list[str]:
-    width, height = widget.outer_size
-    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height))]
-
-
 async def test_weak_list_at_80x24_reads_in_columns(db_path: Path, clock: FakeClock) -> None:
     app = build_app(db_path, clock=clock, start="weak")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with loaded(app) as pilot:
         screen = app.screen
         assert isinstance(screen, WeakScreen)
         screen.show_ranking(RANKING)
         await pilot.pause()
         await pilot.pause()
-        shown = [line for row in screen.query_one("#weak-topics").children
-                 for line in _lines(row)]
+        shown = children_lines(screen.query_one("#weak-topics"))
         # topic (38, the longest) · weakness (10) · answers (9) · recall now (12); the bias
         # line is indented 2 and wraps at 80 (78 cells of text: "(14" would make 79) with
         # the same indent.
@@ -62,23 +52,19 @@ async def test_weak_list_at_80x24_reads_in_columns(db_path: Path, clock: FakeClo
             "comms.collectives                           0.30       14        100%",
             "  no consistent bias (14 answers)",
         ]
-        screen_lines = [strip.text for strip in screen._compositor.render_strips()]
         assert any(line.startswith("Enter: a session of up to 20 cards") for line in
-                   screen_lines)  # the hint is on the first screen, not below the fold
+                   screen_lines(screen))  # the hint is on the first screen, not below the fold
 
 
 async def test_eight_topics_fit_on_one_screen(db_path: Path, clock: FakeClock) -> None:
     ranking = [_topic(f"topic.number{i}", 0.9 - i / 20, 10 + i, 0.5, "no consistent bias "
                       f"({10 + i} answers)") for i in range(12)]
     app = build_app(db_path, clock=clock, start="weak")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with loaded(app) as pilot:
         app.screen.show_ranking(ranking)
         await pilot.pause()
         await pilot.pause()
-        text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        text = "\n".join(screen_lines(app.screen))
         assert "topic.number7 " in text and "topic.number8 " not in text  # the weakest 8
         assert "(17 answers)" in text
         assert "Esc: back." in text

@@ -41,10 +41,13 @@ _T = TypeVar("_T")
 
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 BAND_STYLES = {"exact": "$success", "close": "$warning", "off": "$error", "don't know": "$error",
-               "scored": "$accent"}
+               "unreadable": "$error", "scored": "$accent"}
 BAND_WORDS = {"exact": "Right", "close": "Close", "off": "Off", "don't know": "Don't know",
-              "scored": "Scored"}
-BAND_MARKS = {"exact": "✓", "close": "≈", "off": "✗", "don't know": "✗", "scored": "•"}
+              "unreadable": "Unreadable (cut off)", "scored": "Scored"}
+BAND_MARKS = {"exact": "✓", "close": "≈", "off": "✗", "don't know": "✗", "unreadable": "✗",
+              "scored": "•"}
+#: The longest kept draft shown whole on the line under the answer box (80 columns).
+KEPT_SHOWN_MAX = 40
 
 
 class DrillScreen(Screen[None]):
@@ -62,6 +65,8 @@ class DrillScreen(Screen[None]):
                 tooltip="Show the answer; rated Again"),
         Binding("u", "undo", "Undo", id="drill.undo",
                 tooltip="Take back the last answer and its rating; the card is asked again"),
+        Binding("ctrl+y", "restore_draft", "Put back the kept answer", id="drill.restore_draft",
+                show=False, tooltip="Fill the answer box with what you typed here last time"),
         Binding("q", "back", "Back", id="drill.back", show=False),
         Binding("escape", "back", "Back", id="drill.escape", tooltip="Back to home"),
     ]
@@ -73,6 +78,8 @@ class DrillScreen(Screen[None]):
         self.asked_at = 0.0  # the clock's monotonic reading when the question was shown
         self.saving = False  # a write waits for another program's lock (see ``write``)
         self._value_shown = ""  # what show_question put in the answer box (not an edit)
+        #: A one-line answer's draft from an earlier visit, offered by ``show_kept_draft``.
+        self.kept_draft = ""
         self._stop_waiting = threading.Event()
 
     @property
@@ -86,6 +93,7 @@ class DrillScreen(Screen[None]):
             yield Static("", id="drill-prompt")
         yield Input(placeholder="a number with its unit  ·  ? don't know  ·  q back",
                     id="drill-answer")
+        yield Static("", id="drill-kept")  # a kept one-line draft, and how to put it back
         # The essay area (#drill-essay) and the self-check list (#self-check, first in the
         # scroller below) are mounted with the first interview question: see
         # ``long_form_widgets``.
@@ -102,6 +110,7 @@ class DrillScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#drill-verdict").display = False
+        self.query_one("#drill-kept").display = False
         # The answer timer repaints once a second from the app's clock (``show_timer``, not
         # ``tick``: a loop's ``tick`` is its countdown).
         self.set_interval(1.0, self.show_timer)
@@ -169,6 +178,8 @@ class DrillScreen(Screen[None]):
             return self.answering
         if action == "submit_long":
             return (self.answering and self.long_form) or self.checking
+        if action == "restore_draft":
+            return self.answering and not self.long_form and bool(self.kept_draft)
         return True
 
     def advance(self) -> None:
@@ -224,12 +235,14 @@ class DrillScreen(Screen[None]):
         else:
             # A one-line answer's draft stays in the file but not in the box: its placeholder
             # (how to answer) is the cue a question is up, and a number is quick to retype.
+            # The line under the box offers it back (ctrl+y).
             answer.value = self._value_shown = ""
             answer.disabled = False
             answer.placeholder = ("a short answer  ·  ? don't know  ·  q back"
                                   if question.kind == "text" else
                                   "a number with its unit  ·  ? don't know  ·  q back")
             answer.focus()
+        self.show_kept_draft(self._draft() if not self.long_form else "")
         self.refresh_bindings()
 
     def show_kata(self, question: Question) -> None:
@@ -246,13 +259,26 @@ class DrillScreen(Screen[None]):
         self.query_one("#drill-status", Static).update(safe(self.status_line(question)))
         self.query_one("#drill-prompt", Static).update(safe(question.prompt))
 
-        def done(feedback: Feedback | None) -> None:
-            if feedback is None:
-                self.action_back()
-            else:
-                self.after_answer()
+        screen = KataScreen(self.session, kata, countdown=self.kata_countdown())
 
-        self.app.push_screen(KataScreen(self.session, kata), done)
+        def done(feedback: Feedback | None) -> None:
+            if feedback is not None:
+                self.kata_answered(feedback)
+                self.after_answer()
+            elif screen.cut_off:  # time ran out and nothing could be recorded: go on
+                self.after_answer()
+            else:  # Esc before a submit: leave, the code kept as the kata's draft
+                self.action_back()
+
+        self.app.push_screen(screen, done)
+
+    def kata_answered(self, feedback: Feedback) -> None:
+        """A kata's attempt was recorded on its screen (the drill has nothing to add; a loop
+        counts it toward the round)."""
+
+    def kata_countdown(self) -> Callable[[], str] | None:
+        """What the kata screen shows of a countdown: none in a drill (a loop's round)."""
+        return None
 
     def cannot_go_on(self, error: StoreError) -> None:
         """The database failed between questions (damaged, locked too long): say so where the
@@ -263,6 +289,7 @@ class DrillScreen(Screen[None]):
             "Your answers so far are saved. Esc: back home.")
         self.query_one("#drill-answer", Input).disabled = True
         self._essay_read_only(True)
+        self.show_kept_draft("")
         self.notify(safe(error), title="Progress database", severity="error", timeout=10)
         self.refresh_bindings()
 
@@ -380,6 +407,42 @@ class DrillScreen(Screen[None]):
             return clean_text(self.session.draft() or "")
         except StoreError:
             return ""
+
+    def show_kept_draft(self, kept: str) -> None:
+        """Offer a one-line answer's kept draft under the empty box: "Kept from last time:
+        3.35 TB/s — ctrl+y puts it back" (the key as bound now). Nothing for a blank draft, or
+        for a lone "?" or "q", which the box would take as don't know or back."""
+        kept = " ".join(kept.split())  # one line, whatever a hand-edited file holds
+        self.kept_draft = "" if kept in {"", "?", "q"} else kept
+        line = self.query_one("#drill-kept", Static)
+        line.display = bool(self.kept_draft)
+        if self.kept_draft:
+            shown = kept if len(kept) <= KEPT_SHOWN_MAX else kept[:KEPT_SHOWN_MAX - 1] + "…"
+            line.update(f"Kept from last time: [b]{safe(shown)}[/b] — "
+                        f"{safe(self.key_for('drill.restore_draft'))} puts it back")
+
+    def key_for(self, binding_id: str) -> str:
+        """The key bound to ``binding_id`` as it is typed ("ctrl+y"), after config.toml's
+        ``[keymap]`` (Textual applies the app's keymap to a copy of the screen's bindings
+        when it looks keys up, so the same is done here)."""
+        bindings = self._bindings.copy()
+        if self.app._keymap:
+            bindings.apply_keymap(self.app._keymap)
+        for key, bound in bindings.key_to_bindings.items():
+            if any(binding.id == binding_id for binding in bound):
+                return key
+        return "?"
+
+    def action_restore_draft(self) -> None:
+        """ctrl+y: fill the answer box with the kept draft, the cursor at its end."""
+        if not self.kept_draft or not self.answering or self.long_form:
+            return
+        answer = self.query_one("#drill-answer", Input)
+        answer.value = self.kept_draft
+        answer.cursor_position = len(answer.value)
+        answer.focus()
+        self.show_kept_draft("")
+        self.refresh_bindings()
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         """While self-checking, the rating line says what the ticks will give."""
@@ -596,6 +659,7 @@ class DrillScreen(Screen[None]):
         from grading.rubric import RubricResult
 
         self.query_one("#drill-answer", Input).disabled = True
+        self.show_kept_draft("")  # answered: nothing left to put back
         long_form = self.mounted_long_form_widgets()
         if long_form is not None:
             essay = long_form[0]

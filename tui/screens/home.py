@@ -29,6 +29,12 @@ def describe_advice(advice: tuple[tuple[str, int], ...]) -> str:
     return "set " + " and ".join(f"{key} to {value}" for key, value in advice)
 
 
+def buried_line(buried: int) -> str:
+    """"3 cards buried until tomorrow (related to cards answered today)": the siblings the
+    daily drill holds back (``TodayCounts.buried``), said so the counts above add up."""
+    return f"{counted(buried, 'card')} buried until tomorrow (related to cards answered today)"
+
+
 class HomeScreen(Screen[None]):
     """Where every session starts."""
 
@@ -109,6 +115,7 @@ class HomeScreen(Screen[None]):
             f"  (learning {counts.due_learning}, review {counts.due_review})",
             f"[b]New today:[/b] {counts.new_available}"
             f"  (limit {app.config_data.new_per_day}/day)",
+            *([f"  {buried_line(counts.buried)}"] if counts.buried else []),
             f"[b]Answered today:[/b] {counts.reviews_done}",
             f"[b]Streak:[/b] {streak}",
             self.render_ladder(),

@@ -16,6 +16,7 @@ import shlex
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -77,10 +78,13 @@ class KataScreen(Screen[Feedback | None]):
     KataScreen #kata-status, KataScreen #kata-message { height: 1; }
     """
 
-    def __init__(self, session: StudySession, kata: Kata) -> None:
+    def __init__(self, session: StudySession, kata: Kata,
+                 countdown: Callable[[], str] | None = None) -> None:
         super().__init__()
         self.session = session
         self.kata = kata
+        self.countdown = countdown  # a loop round's countdown line (markup), shown on top
+        self.cut_off = False  # the round's time ran out: the code is checked as it stands
         self.started_at = session.clock.monotonic()
         self.report: CheckReport | None = None
         self.report_code: str | None = None  # the code ``report`` was taken on
@@ -88,6 +92,7 @@ class KataScreen(Screen[Feedback | None]):
         self.submit_after_run = False
         self.hints_shown = 0
         self.feedback: Feedback | None = None
+        self.submitted_text = ""  # the verdict and reference drawn after a submit
         self._cancel = threading.Event()
         self._code_shown = ""  # what the screen itself put in the editor (not an edit)
 
@@ -162,6 +167,8 @@ class KataScreen(Screen[Feedback | None]):
             over = elapsed > target * 60
             clock = f"[{'$warning' if over else '$text'}]{clock}[/] / {target:g} min"
         head = safe(f"{self.kata.topic} · {self.kata.level} · ")
+        if self.countdown is not None:
+            head = self.countdown() + " · "
         if self.feedback is not None:
             return head + "submitted · Enter next · 1-4 change the rating"
         state = "running checks…" if self.running else "ctrl+r check · ctrl+s submit"
@@ -241,6 +248,8 @@ class KataScreen(Screen[Feedback | None]):
         self.submit_after_run = False
         self.say(f"[$error]The checks could not run:[/] {safe(error)}")
         self.show_status()
+        if self.cut_off:  # the round is over: nothing more can be done here
+            self.dismiss(None)
 
     def _checks_done(self, code: str, report: CheckReport) -> None:
         self.running = False
@@ -279,16 +288,25 @@ class KataScreen(Screen[Feedback | None]):
         """Record the attempt (a review rated from the pass rate and the time) and show the
         reference under the player's code."""
         try:
-            feedback = self.session.submit_kata(code, report, self.elapsed_seconds())
+            feedback = self.session.submit_kata(code, report, self.elapsed_seconds(),
+                                                cut_off=self.cut_off)
         except StoreError as error:
             self.say(f"[$error]Not recorded:[/] {safe(error)} — your code is kept as a draft.")
+            if self.cut_off:
+                self.dismiss(None)
             return
         self.feedback = feedback
+        if self.cut_off:  # the round is over: the debrief shows the reference
+            self.dismiss(feedback)
+            return
         self.add_class("-submitted")
         editor = self.query_one("#kata-editor", TextArea)
         editor.read_only = True
-        self.query_one("#kata-report", Static).update(
-            render_submitted(self.kata, report, feedback, self.elapsed_seconds()))
+        self.submitted_text = render_submitted(self.kata, report, feedback,
+                                               self.elapsed_seconds())
+        self.query_one("#kata-report", Static).update(self.submitted_text)
+        if self.kata.follow_ups and report.error is None:
+            self.ask_follow_ups(code)
         results = self.query_one("#kata-results", VerticalScroll)
         results.display = True
         results.scroll_home(animate=False)
@@ -296,6 +314,52 @@ class KataScreen(Screen[Feedback | None]):
         self.say(render_rating_line(feedback))
         self.show_status()
         self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="kata-follow-ups")
+    def ask_follow_ups(self, code: str) -> None:
+        """The interviewer's follow-ups ("what does your model give for 1,024 GPUs?"),
+        asked of the player's own function in the same sandbox, beside the reference."""
+        from engine.katas.references import reference_value
+        from engine.katas.runner import call_function, typical_value
+        from engine.models.base import ModelError
+
+        inputs_list = []
+        for follow_up in self.kata.follow_ups:
+            inputs = {param.name: typical_value(param) for param in self.kata.params}
+            inputs.update(follow_up.inputs)
+            inputs_list.append(inputs)
+        try:
+            got = call_function(self.kata, code, inputs_list, cancel=self._cancel)
+            expected = []
+            for inputs in inputs_list:
+                try:
+                    expected.append(reference_value(self.kata, inputs).value)
+                except ModelError:
+                    expected.append(None)
+        except Exception as error:  # ours, not the player's: say it, keep the screen
+            self.app.call_from_thread(self._follow_ups_done, f"[$error]The follow-ups "
+                                      f"could not run:[/] {safe(error)}")
+            return
+        self.app.call_from_thread(self._follow_ups_done,
+                                  render_follow_ups(self.kata, got, expected))
+
+    def _follow_ups_done(self, text: str) -> None:
+        if self._cancel.is_set() or not self.is_attached:
+            return
+        self.query_one("#kata-report", Static).update(self.submitted_text + "\n\n" + text)
+
+    def time_up(self) -> None:
+        """A loop round's time ran out: the code as it stands is checked and recorded as cut
+        off, then the screen closes (the loop goes on). Typing stops here."""
+        if self.feedback is not None:
+            self.dismiss(self.feedback)
+            return
+        self.cut_off = True
+        self.query_one("#kata-editor", TextArea).read_only = True
+        self.say("[$warning]Time is up:[/] your code is checked and recorded as it stands.")
+        self.submit_after_run = True
+        if not self.running:
+            self.start_checks()
 
     def action_rate(self, rating: int) -> None:
         if self.feedback is None:
@@ -479,6 +543,24 @@ def render_submitted(kata: Kata, report: CheckReport, feedback: Feedback,
         lines += ["", safe(kata.explanation)]
     if kata.source:
         lines += ["", f"[dim]Source: {safe(kata.source)}[/]"]
+    return "\n".join(lines)
+
+
+def render_follow_ups(kata: Kata, got: object, expected: list[float | None]) -> str:
+    """Each follow-up with what the player's model gives and what the reference gives."""
+    lines = ["[b]Asked of your model[/]"]
+    if not isinstance(got, list):  # a RunError: the code raised for one of them
+        return "\n".join([*lines, f"  [$error]{safe(got)}[/]"])
+    for follow_up, value, reference in zip(kata.follow_ups, got, expected, strict=False):
+        lines.append(f"  {safe(follow_up.prompt)}")
+        line = f"    your model: {safe(_number(value))}"
+        if reference is not None:
+            line += f"  ·  the reference: {_number(reference)}"
+            if isinstance(value, int | float) and reference:
+                error = abs(float(value) - reference) / abs(reference)
+                mark = "[$success]✓[/]" if error <= kata.rel_tolerance else "[$error]✗[/]"
+                line += f"  {mark} {error:.1%} apart"
+        lines.append(line)
     return "\n".join(lines)
 
 

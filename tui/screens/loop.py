@@ -20,9 +20,9 @@ from content.untrusted import clean_text
 from engine import counted
 from engine.loop.debrief import export_command, loop_debrief
 from engine.loop.rules import ROUND_TITLES, LoopRun
-from engine.loop.session import LoopOutcome, LoopSession
+from engine.loop.session import LoopOutcome, LoopSession, loop_number
 from engine.questions import Question
-from engine.store.db import StoreError
+from engine.store.db import Store, StoreError
 from engine.study.session import Feedback
 from tui.safe import safe
 from tui.screens.confirm import ConfirmScreen
@@ -55,9 +55,11 @@ class RoundIntroScreen(ModalScreen[bool]):
         Binding("escape", "quit_loop", "Quit the loop", id="intro.quit"),
     ]
 
-    def __init__(self, loop: LoopSession) -> None:
+    def __init__(self, loop: LoopSession, loop_name: str = "") -> None:
         super().__init__()
         self.loop = loop
+        #: "Onsite loop 2 · " (see ``loop_title``), or "" when it could not be read.
+        self.title_prefix = f"{loop_name} · " if loop_name else ""
 
     def compose(self) -> ComposeResult:
         plan = self.loop.current.plan
@@ -66,7 +68,8 @@ class RoundIntroScreen(ModalScreen[bool]):
         open_count = sum(1 for i in plan.item_ids if self.loop.study.bank.is_open(i))
         minutes = plan.seconds / 60
         body = (
-            f"[b]Round {position} of {total}: {safe(plan.title)}[/b]\n\n"
+            f"[b]{safe(self.title_prefix)}Round {position} of {total}: "
+            f"{safe(plan.title)}[/b]\n\n"
             f"{safe(ROUND_BRIEFS.get(plan.name, ''))}\n\n"
             f"{minutes:g} minute{'' if minutes == 1 else 's'} · "
             f"{counted(len(plan.item_ids), 'question')} "
@@ -106,6 +109,22 @@ def leave_question(answers: int) -> str:
     return f"[b]Leave the loop?[/b]\n\n{kept} and the loop is marked abandoned."
 
 
+def number_of_loop(store: Store, session_id: int) -> int | None:
+    """The player's count of loop ``session_id`` (``engine.loop.session.loop_number``: 1 for
+    the first loop, whatever its session id), or None when the database cannot say (the
+    screen goes on without it)."""
+    try:
+        return loop_number(store, session_id)
+    except (LookupError, StoreError):
+        return None
+
+
+def loop_title(store: Store, session_id: int) -> str:
+    """"Onsite loop 3" for the player's third loop; "" when its number cannot be read."""
+    number = number_of_loop(store, session_id)
+    return "" if number is None else f"Onsite loop {number}"
+
+
 END_ROUND_QUESTION = ("[b]End this round now?[/b]\n\nQuestions not answered yet count as "
                       "not covered, and the round is rated on what you gave.")
 
@@ -125,13 +144,17 @@ class LoopScreen(DrillScreen):
         self.loop = loop
         #: The yes/no question on screen now, if any (time running out closes it).
         self.confirm: ConfirmScreen | None = None
+        #: "Onsite loop 2": the player's loop count, not the session id (read in ``start``).
+        self.loop_name = ""
 
     @property
     def run(self) -> LoopRun:
         return self.loop.run
 
     def start(self) -> None:
-        self.sub_title = f"onsite loop · {clean_text(self.loop.level)}"  # plain text
+        self.loop_name = loop_title(self.loop.store, self.loop.session_id)
+        # (Plain text: the level is from the database.)
+        self.sub_title = f"{self.loop_name or 'Onsite loop'} · {clean_text(self.loop.level)}"
         cast("TpmDrillApp", self.app).active_loop = self.loop
         self.set_interval(1.0, self.tick)
         self.intro()
@@ -148,7 +171,7 @@ class LoopScreen(DrillScreen):
             self.loop.start_round()
             self.advance()
 
-        self.app.push_screen(RoundIntroScreen(self.loop), started)
+        self.app.push_screen(RoundIntroScreen(self.loop, self.loop_name), started)
 
     def advance(self) -> None:
         if self.loop.round_over:
@@ -191,6 +214,13 @@ class LoopScreen(DrillScreen):
         if ended and self.confirm is not None:  # "leave?" / "end the round?" is moot now
             confirm, self.confirm = self.confirm, None
             confirm.dismiss(None)
+        from tui.screens.kata import KataScreen
+
+        if ended and self.answering and isinstance(self.app.screen, KataScreen):
+            # The code as it stands is checked and recorded as cut off; the kata screen
+            # then closes and the loop goes on to the next round (``kata_answered``).
+            self.app.screen.time_up()
+            return
         if ended and self.answering:
             typed = self.text_in_progress()
             try:  # what was written when time ran out is graded, marked as cut off
@@ -204,6 +234,12 @@ class LoopScreen(DrillScreen):
                         "Time is up: the question was not answered.",
                         severity="warning", timeout=4)
             self.round_end()
+
+    def kata_answered(self, feedback: Feedback) -> None:
+        self.loop.answered(feedback)  # the technical screen's score: the checks' pass rate
+
+    def kata_countdown(self) -> Callable[[], str] | None:
+        return self.countdown_line
 
     def text_in_progress(self) -> str:
         """What the answer box (or the essay box) holds right now."""
@@ -334,7 +370,8 @@ class DebriefScreen(Screen[None]):
 
     def on_mount(self) -> None:
         app = cast("TpmDrillApp", self.app)
-        self.sub_title = "debrief"
+        number = number_of_loop(app.store, self.session_id)
+        self.sub_title = "debrief" if number is None else f"debrief · Onsite loop {number}"
         lines = []
         if self.outcome is not None:
             verdict = self.outcome.verdict
@@ -346,8 +383,10 @@ class DebriefScreen(Screen[None]):
             lines.append(safe(ratings))
             if self.outcome.promoted_to:
                 lines.append(f"[b $success]Promoted to {safe(self.outcome.promoted_to)}![/]")
-        command = export_command(self.session_id, app.db_path, app.config_path)
-        lines.append(f"[dim]Export: {safe(command)} > debrief.md[/dim]")  # a path may hold "["
+        if number is not None:
+            command = export_command(number, app.db_path, app.config_path)
+            # (Escaped: a path may hold "[".)
+            lines.append(f"[dim]Export: {safe(command)} > debrief.md[/dim]")
         self.query_one("#debrief-verdict", Static).update("\n".join(lines))
         # Markdown is rendered without Textual markup; the terminal still must not see the
         # control characters a deck or the stored answers may hold.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Sparkline, Static
 
 from content.untrusted import clean_text
 from engine import counted
-from engine.progress.stats import Stats, compute_stats
+from engine.progress.stats import TOPIC_RETENTION_MIN_REVIEWS, Stats, compute_stats
 from tui.safe import plain, safe
 
 if TYPE_CHECKING:
@@ -136,6 +136,11 @@ def topic_header(topic_width: int) -> str:
                                                  for name, width in TOPIC_FIGURES)
 
 
+#: A figure the topics table has none of yet: no numeric answers for a median error, fewer
+#: than ``Stats.topic_retention_min_reviews`` review-state answers for a retention.
+NO_FIGURE = "—"
+
+
 def topic_figures(topic: dict[str, object], topic_width: int) -> str:
     """One topic's figures in the table's columns (plain text: the topic is from the
     database, so the caller shows it without markup)."""
@@ -143,8 +148,10 @@ def topic_figures(topic: dict[str, object], topic_width: int) -> str:
     if len(name) > topic_width:
         name = name[:topic_width - 1] + "…"
     error = topic.get("median_log10_error")
-    figures = (str(topic["reviews"]), percent(topic.get("retention")),  # type: ignore[arg-type]
-               "–" if error is None else f"{10 ** abs(error):.2f}×")  # type: ignore[operator]
+    retention = topic.get("retention")
+    figures = (str(topic["reviews"]),
+               NO_FIGURE if retention is None else percent(retention),  # type: ignore[arg-type]
+               NO_FIGURE if error is None else f"{10 ** abs(error):.2f}×")  # type: ignore[operator]
     return name.ljust(topic_width) + "".join(
         figure.rjust(width) for figure, (_, width) in zip(figures, TOPIC_FIGURES, strict=True))
 
@@ -154,8 +161,32 @@ def topic_width(topics: list[dict[str, object]]) -> int:
     return min(TOPIC_WIDTH_MAX, max(len("topic"), longest))
 
 
+def loop_line(loop: dict[str, Any]) -> str:
+    """One past loop (``engine.loop.session.loop_summaries``) as markup: "Onsite loop 2 ·
+    2026-01-05 · L5: advance (Strong Yes, Yes, …)", numbered as the player counts loops
+    (``number``, 1 for the first), not by session id. Its values come from the database:
+    escaped."""
+    ratings = ", ".join(f"{r}" for r in loop.get("ratings", {}).values() if r)
+    rated = f" ({safe(ratings)})" if ratings else ""
+    promoted = f" → promoted to {safe(loop['promoted_to'])}" if loop.get("promoted_to") else ""
+    return (f"Onsite loop {safe(loop['number'])} · {safe(str(loop['started_at'])[:10])} · "
+            f"{safe(loop['level'])}: {safe(loop['verdict'])}{rated}{promoted}")
+
+
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
+
+
+def retention_words(stats: Stats) -> str:
+    """True retention over 30 days as markup: "[b]90%[/b] of 12 reviews · target 90%", or
+    "needs 10 reviews (3 so far) · target 90%" below the engine's minimum (``retention_30d``
+    is None then: on day one "0 % of 1 reviews" alarmed, issue #12)."""
+    target = f"target {stats.desired_retention:.0%}"
+    if stats.retention_30d is None:
+        return (f"needs {counted(stats.retention_min_reviews, 'review')} "
+                f"({stats.retention_30d_reviews} so far) · {target}")
+    return (f"[b]{percent(stats.retention_30d)}[/b] of "
+            f"{counted(stats.retention_30d_reviews, 'review')} · {target}")
 
 
 class StatsScreen(Screen[None]):
@@ -194,6 +225,7 @@ class StatsScreen(Screen[None]):
             yield Static("", id="stats-errors")
             yield Sparkline([], id="stats-error-spark")
             yield Static("", id="stats-calibration")
+            yield Static("", id="stats-katas")
             yield Static("", id="stats-loops")
         yield Footer()
 
@@ -217,24 +249,22 @@ class StatsScreen(Screen[None]):
         self.app.call_from_thread(self.show_stats, stats)
 
     def show_stats(self, stats: Stats) -> None:
-        retention = percent(stats.retention_30d)
         streak = counted(stats.streak_days, "day")
         self.query_one("#stats-summary", Static).update(
             f"[b]{stats.reviews_total:,}[/b] answer{'' if stats.reviews_total == 1 else 's'} "
             "in all · "
             f"[b]{stats.reviews_today}[/b] today · streak [b]{streak}[/b]\n"
-            f"True retention, last 30 days: [b]{retention}[/b] of "
-            f"{stats.retention_30d_reviews} reviews (target {stats.desired_retention:.0%})")
+            f"True retention, last 30 days: {retention_words(stats)}")
         self.query_one("#stats-heatmap", Static).update(
             "[b]Answers per day, last six months[/b]\n" + heatmap_markup(stats.heatmap))
         self.query_one("#stats-forecast", Static).update(
             "\n".join(forecast_lines(stats.due_forecast, stats.day)))
-        self.show_topics(stats.topics)
+        self.show_topics(stats.topics, stats.topic_retention_min_reviews)
         histogram = stats.error_distribution
         total = sum(histogram.counts) + histogram.underflow + histogram.overflow
         top = histogram.lo_log10 + histogram.bin_log10 * len(histogram.counts)
         self.query_one("#stats-errors", Static).update(
-            f"[b]Numeric errors[/b] ({total} answers): signed log10(you / reference), "
+            f"[b]Numeric errors[/b] ({counted(total, 'answer')}): signed log10(you / reference), "
             f"{histogram.lo_log10:+g} … {top:+g}"
             f"  (too low {histogram.underflow}, too high {histogram.overflow})")
         self.query_one("#stats-error-spark", Sparkline).data = [float(c) for c in
@@ -242,7 +272,7 @@ class StatsScreen(Screen[None]):
         calibration = stats.calibration
         lines = ["[b]Calibration[/b] (ranges you typed, e.g. 30-50 days)"]
         if calibration.count:
-            lines.append(f"{calibration.count} ranges held the answer "
+            lines.append(f"{counted(calibration.count, 'range')} held the answer "
                          f"{percent(calibration.hit_rate)} of the time (an honest 90% range: "
                          f"~90%); interval score {calibration.mean_interval_score:.2f} "
                          "decades (lower is better)")
@@ -251,26 +281,22 @@ class StatsScreen(Screen[None]):
                               key=lambda pair: pair[1].hit_rate or 0.0)
             for topic, figure in by_topic[:5]:
                 lines.append(f"  {safe(topic)}: {percent(figure.hit_rate)} of "
-                             f"{figure.count} ranges held the answer")
+                             f"{counted(figure.count, 'range')} held the answer")
         else:
             lines.append("[dim]No ranges yet: answer with a range when unsure.[/dim]")
         if stats.open_gap is not None:
             lines.append(f"Open answers: your self-check is {stats.open_gap:+.0%} vs what the "
-                         f"grader heard ({stats.open_gap_answers} answers)")
+                         f"grader heard ({counted(stats.open_gap_answers, 'answer')})")
         self.query_one("#stats-calibration", Static).update("\n".join(lines))
+        self.query_one("#stats-katas", Static).update("\n".join(kata_lines(stats.katas)))
         loop_lines = ["[b]Loops[/b]"]
-        for loop in stats.loops[:10]:
-            ratings = ", ".join(f"{r}" for r in loop.get("ratings", {}).values() if r)
-            promoted = (f" → promoted to {safe(loop['promoted_to'])}"
-                        if loop.get("promoted_to") else "")
-            loop_lines.append(f"#{safe(loop['id'])} {safe(str(loop['started_at'])[:10])} "
-                              f"{safe(loop['level'])}: {safe(loop['verdict'])} "
-                              f"({safe(ratings)}){promoted}")
+        loop_lines += [loop_line(loop) for loop in stats.loops[:10]]
         if len(loop_lines) == 1:
             loop_lines.append("[dim]No loops yet: press l on the home screen.[/dim]")
         self.query_one("#stats-loops", Static).update("\n".join(loop_lines))
 
-    def show_topics(self, topics: list[dict[str, object]]) -> None:
+    def show_topics(self, topics: list[dict[str, object]],
+                    retention_min_reviews: int = TOPIC_RETENTION_MIN_REVIEWS) -> None:
         """The topics table: a line of figures per topic in fixed columns, and under it
         the engine's bias sentence in full, wrapped at the screen's width with a hanging
         indent (never cut, at 80 columns or 120)."""
@@ -285,7 +311,26 @@ class StatsScreen(Screen[None]):
             # Topics and bias sentences come from the database: shown as text, never markup.
             rows.append(Static(plain(topic_figures(topic, width)), classes="topic-figures"))
             rows.append(Static(plain(topic.get("bias") or ""), classes="topic-bias"))
+        if any(topic.get("retention") is None for topic in topics):
+            rows.append(Static(f"[dim]Retention {NO_FIGURE}: needs "
+                               f"{counted(retention_min_reviews, 'review')} of the topic's "
+                               "learned cards.[/dim]", classes="topic-note"))
         table.mount_all(rows)
 
     def action_back(self) -> None:
         cast("TpmDrillApp", self.app).back_home()
+
+
+def kata_lines(katas: list[dict[str, Any]]) -> list[str]:
+    """The katas section: per topic, attempts, pass rate, solved and the median time."""
+    lines = ["[b]Katas[/b] (cases passed over cases checked; time as the screen timed it)"]
+    for row in katas:
+        rate = percent(row["pass_rate"]) if row["pass_rate"] is not None else "—"
+        minutes = f"{row['median_minutes']:.1f} min" if row["median_minutes"] is not None \
+            else "—"
+        lines.append(f"  {safe(row['topic'])}: {counted(row['attempts'], 'attempt')} at "
+                     f"{counted(row['katas'], 'kata')}, {rate} of cases pass, "
+                     f"{row['solved']} solved, median {minutes}")
+    if len(lines) == 1:
+        lines.append("[dim]No katas yet: press k on the home screen.[/dim]")
+    return lines
