@@ -127,6 +127,7 @@ async def test_enter_drills_the_highlighted_choice(db_path: Path, clock: FakeClo
         assert session.mode == "custom" and isinstance(session.picker, CustomPicker)
         assert session.picker.filter.level == "L6" and not session.picker.ahead
         assert session.question is not None and session.question.level == "L6"
+        assert drill.sub_title == "custom · L6"  # what is being drilled, in the header
         await pilot.press("escape")  # nothing answered: straight home
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
