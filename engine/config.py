@@ -47,6 +47,10 @@ class Config:
     deck_dirs: tuple[str, ...] = field(default_factory=tuple)
     learning_steps_minutes: tuple[float, ...] = (1.0, 10.0)
     relearning_steps_minutes: tuple[float, ...] = (10.0,)
+    #: Same-day steps of long-form items (open questions, katas, cases: 3-10 minutes each),
+    #: which asked again a minute after their model answer test reading, not recall: a day.
+    long_form_learning_steps_minutes: tuple[float, ...] = (1440.0,)
+    long_form_relearning_steps_minutes: tuple[float, ...] = (1440.0,)
     #: ``[keymap]``: binding id -> key(s), e.g. "drill.dont_know" = "f1" (Textual key names,
     #: several separated by commas); the app checks the ids against its screens.
     keymap: tuple[tuple[str, str], ...] = ()
@@ -57,6 +61,9 @@ class Config:
         out["deck_dirs"] = list(self.deck_dirs)
         out["learning_steps_minutes"] = list(self.learning_steps_minutes)
         out["relearning_steps_minutes"] = list(self.relearning_steps_minutes)
+        out["long_form_learning_steps_minutes"] = list(self.long_form_learning_steps_minutes)
+        out["long_form_relearning_steps_minutes"] = list(
+            self.long_form_relearning_steps_minutes)
         out["keymap"] = dict(self.keymap)
         return out
 
@@ -152,6 +159,12 @@ def _check(data: dict[str, Any], path: str) -> Config:
             if steps is None:
                 raise bad(f"a list of at most {MAX_STEPS} minutes, each above 0 and at most "
                           f"{MAX_STEP_MINUTES} (a week), e.g. [1, 10]")
+            value = steps
+        elif key in {"long_form_learning_steps_minutes", "long_form_relearning_steps_minutes"}:
+            steps = _steps(value)
+            if steps is None:
+                raise bad(f"a list of at most {MAX_STEPS} minutes, each above 0 and at most "
+                          f"{MAX_STEP_MINUTES} (a week), e.g. [1440] for a day")
             value = steps
         elif key == "keymap":
             if not isinstance(value, dict) or not all(

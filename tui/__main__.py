@@ -11,12 +11,15 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from content.untrusted import clean_text
 from engine import __version__, finite_or_none
 from engine.loop.options import MAX_ROUND_MINUTES, parse_round_minutes
 from tui import cli_backup, cli_kata
+
+if TYPE_CHECKING:
+    from engine.study.custom import CustomPicker
 
 
 def _round_minutes(text: str) -> float:
@@ -53,6 +56,38 @@ def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser
     return found
 
 
+def _positive_limit(text: str) -> int:
+    """``drill --limit``: a whole number of cards from 1 to 1000."""
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= 1000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of cards from 1 to "
+                                         "1000, e.g. --limit 20")
+    return limit
+
+
+def _add_drill_parser(commands: Any) -> None:
+    """``drill``: today's drill, or custom study over a topic, level, deck or round."""
+    drill = commands.add_parser(
+        "drill", help="start today's drill straight away (or custom study: --topic ...)",
+        description="Today's drill: due cards, then new ones. Any of --topic, --level, "
+        "--deck, --round, --ahead makes it custom study of those cards instead: due ones "
+        "first, then new ones (which do not spend today's new-card limit), then with "
+        "--ahead the cards not yet due, soonest first.")
+    drill.add_argument("--topic", metavar="TOPIC",
+                       help="a topic and those under it, e.g. hardware.memory")
+    drill.add_argument("--level", metavar="LEVEL", help="one level, L4 to L8")
+    drill.add_argument("--deck", metavar="DECK", help="a deck id, e.g. problems-comms")
+    drill.add_argument("--round", metavar="ROUND",
+                       help="the open questions of an interview round, e.g. technical_depth")
+    drill.add_argument("--ahead", action="store_true",
+                       help="study ahead: also cards not due yet, soonest first")
+    drill.add_argument("--limit", type=_positive_limit, metavar="N",
+                       help="cards in a custom session (default 20)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tpm-drill",
@@ -63,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tpm-drill {__version__}")
     _add_global_options(parser, on_subcommand=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("drill", help="start today's drill straight away")
+    _add_drill_parser(commands)
     loop = commands.add_parser(
         "loop", help="a timed onsite-loop simulation (or --export N for a debrief)",
         description="Four 45-minute onsite rounds (program design, technical depth, "
@@ -477,8 +512,46 @@ def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
     return 1 if report.errors else 0
 
 
+def cmd_drill(args: argparse.Namespace) -> int:
+    """``drill``: today's drill, or custom study when a filter, ``--ahead`` or ``--limit``
+    is given. A filter naming what no card has, or one that has nothing to ask right now,
+    is refused (exit 2) before the app opens, with what there is or why nothing is due."""
+    custom = {"topic": args.topic, "level": args.level, "deck": args.deck,
+              "round": args.round}
+    if not any(value is not None for value in custom.values()) and not args.ahead \
+            and args.limit is None:
+        return _open_app(args, "drill")
+    from engine.study.custom import (
+        DEFAULT_LIMIT,
+        CustomPicker,
+        CustomStudyError,
+        check_choices,
+        custom_count,
+        nothing_to_drill,
+    )
+
+    store, bank, scheduler, clock = _headless(args)
+    try:
+        try:
+            picker = CustomPicker(**custom, ahead=args.ahead,
+                                  limit=args.limit or DEFAULT_LIMIT)
+            check_choices(bank, picker.filter)
+        except CustomStudyError as error:  # names and lists deck text: cleaned by _fail
+            return _fail(str(error))
+        count = custom_count(store, bank, scheduler, clock, picker)
+    finally:
+        store.close()
+    empty = nothing_to_drill(picker, count)
+    if empty is not None:
+        if count.later and not picker.ahead:
+            empty += f"; add --ahead to study {'it' if count.later == 1 else 'them'} ahead"
+        return _fail(empty + ". Nothing was started.")
+    return _open_app(args, "custom", custom=picker)
+
+
 def _open_app(args: argparse.Namespace, start: str,
-              loop_options: dict[str, Any] | None = None) -> int:
+              loop_options: dict[str, Any] | None = None,
+              custom: CustomPicker | None = None) -> int:
     from tui import startup_gc
 
     with startup_gc():
@@ -488,7 +561,7 @@ def _open_app(args: argparse.Namespace, start: str,
         from tui.app import build_app
 
         app = build_app(_db_path(args), config=config, start=start, loop_options=loop_options,
-                        config_path=args.config)
+                        config_path=args.config, custom=custom)
     app.run()
     if app.crash_line is not None:  # the app caught an exception and wrote the log
         print(app.crash_line, file=sys.stderr)
@@ -574,7 +647,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "calc":
         return cmd_calc(args.model, args.assignments, args.list, args.json)
     if args.command == "drill":
-        return _open_app(args, "drill")
+        return cmd_drill(args)
     if args.command == "loop":
         if args.export is not None or args.export_session is not None:
             return cmd_loop_export(args, args.export, args.export_session)

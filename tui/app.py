@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from engine.loop.session import LoopSession
+    from engine.study.custom import CustomPicker
 
 from content.untrusted import clean_text
 from engine import counted
@@ -52,6 +53,7 @@ class TpmDrillApp(App[None]):
         seed: int | None = None,
         loop_options: dict[str, Any] | None = None,
         config_path: Path | None = None,
+        custom: CustomPicker | None = None,
     ) -> None:
         super().__init__()
         self.config_data = config or Config()
@@ -66,6 +68,8 @@ class TpmDrillApp(App[None]):
         self.active_loop: LoopSession | None = None  # set by the loop screen while it runs
         self._drill_start_error: StoreError | None = None  # see get_default_screen
         self.loop_options = loop_options or {}
+        #: ``start="custom"``: the custom study ``tpm-drill drill --topic ...`` opens on.
+        self.custom = custom
         self.config_path = config_path
         self.theme = self.config_data.theme if self.config_data.theme in self.available_themes \
             else "textual-dark"
@@ -152,11 +156,17 @@ class TpmDrillApp(App[None]):
             from tui.screens.home import HomeScreen
 
             screen = HomeScreen()
-        elif self.start_screen == "drill":
+        elif self.start_screen in ("drill", "custom"):
             from tui.screens.drill import DrillScreen
 
             try:
-                screen = DrillScreen(self.new_session("drill"))
+                if self.start_screen == "custom" and self.custom is not None:
+                    from engine.study.custom import custom_session
+
+                    screen = DrillScreen(custom_session(self.store, self.bank, self.scheduler,
+                                                        self.clock, self.custom, self.seed))
+                else:
+                    screen = DrillScreen(self.new_session("drill"))
             except StoreError as error:
                 self._drill_start_error = error
         if screen is None:
@@ -327,6 +337,7 @@ def screen_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemComman
 def known_binding_ids() -> set[str]:
     """Every binding id on tpm-drill's screens (what ``[keymap]`` may rebind)."""
     from tui.screens.confirm import ConfirmScreen
+    from tui.screens.custom import CustomStudyScreen
     from tui.screens.done import DoneScreen
     from tui.screens.drill import DrillScreen
     from tui.screens.home import HomeScreen
@@ -340,7 +351,8 @@ def known_binding_ids() -> set[str]:
     ids: set[str] = set()
     for holder in (TpmDrillApp, HomeScreen, DrillScreen, DoneScreen, LoopScreen, PauseScreen,
                    RoundIntroScreen, DebriefScreen, StatsScreen, WeakScreen,
-                   InterviewDateScreen, SettingsScreen, LoopOptionsScreen, ConfirmScreen):
+                   InterviewDateScreen, SettingsScreen, LoopOptionsScreen, ConfirmScreen,
+                   CustomStudyScreen):
         for cls in holder.__mro__:
             for binding in cls.__dict__.get("BINDINGS", []):
                 if isinstance(binding, Binding) and binding.id:
@@ -363,7 +375,9 @@ def _warm_grading() -> None:
 def build_app(db_path: Path, config: Config | None = None, clock: Clock | None = None,
               start: str = "home", seed: int | None = None,
               loop_options: dict[str, Any] | None = None,
-              config_path: Path | None = None) -> TpmDrillApp:
-    """The one factory the CLI and the tests use."""
+              config_path: Path | None = None,
+              custom: CustomPicker | None = None) -> TpmDrillApp:
+    """The one factory the CLI and the tests use (``start="custom"`` with ``custom``: a
+    custom-study drill, as ``tpm-drill drill --topic ...`` opens)."""
     return TpmDrillApp(db_path, config=config, clock=clock, start=start, seed=seed,
-                       loop_options=loop_options, config_path=config_path)
+                       loop_options=loop_options, config_path=config_path, custom=custom)

@@ -41,13 +41,25 @@ _NUMERIC_KINDS = {
 
 
 class LoopPicker:
-    """Serves the current round's next unanswered item; nothing once the round is over."""
+    """Serves the current round's next unanswered item; nothing once the round is over.
+
+    An item the session could not pose (``session.unservable``: a player's deck item that
+    loads but whose model refuses its parameters) is passed over for the rest of the loop.
+    Offering it again would fail again, and the session asks the picker until it gets an
+    item that poses, so the loop would never get past it. It stays unanswered: the round
+    counts it as not covered, as it would an item time ran out on.
+    """
 
     def __init__(self, run: LoopRun) -> None:
         self.run = run
 
     def pick(self, session: StudySession) -> str | None:
-        return self.run.next_item()
+        state = self.run.current
+        if state.status not in {"pending", "running"}:
+            return None
+        return next((item_id for item_id in state.plan.item_ids
+                     if item_id not in state.scores and item_id not in session.unservable),
+                    None)
 
 
 def player_level(store: Store) -> str:

@@ -63,6 +63,8 @@ FULL_DISK_FREE_BYTES = 1024 * 1024
 #: While opening (checks, WAL switch, migration) a shorter wait, then a retry: see Store.
 OPEN_BUSY_TIMEOUT_MS = 2000
 OPEN_ATTEMPTS = 4
+#: Drafts untouched for longer than this are deleted when the store opens (``prune_drafts``).
+DRAFT_KEEP_DAYS = 90
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -766,6 +768,8 @@ class Store:
             if existed and auto_backup and current:
                 self._daily_backup(clock, rollover_hour)
             self._migrate()
+            if auto_backup:  # the app's (or a command's) own open: see prune_drafts
+                self._prune_drafts_quietly()
         except StoreError:
             self._close_quietly()
             raise
@@ -1393,6 +1397,40 @@ class Store:
     def clear_draft(self, key: str) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    @_guarded("removing old drafts")
+    def prune_drafts(self, now: datetime | None = None) -> int:
+        """Delete the drafts untouched for more than ``DRAFT_KEEP_DAYS`` days before ``now``
+        (default: the store's clock); returns how many went. A draft exactly that old stays.
+
+        Drafts were never deleted but by their answer, so a card left half-answered and
+        never met again kept its draft for ever. The opening of the store calls this: one
+        read to see whether anything is that old, and only then one ``DELETE`` in a write
+        transaction, so an ordinary open takes no write lock for it. Only opens that keep the
+        file (``auto_backup``, the app's and the commands') prune: a thread worker's second
+        connection has no clock of its own (a test's fake clock is the app's), and a scratch
+        copy is not written to.
+
+        Age alone decides. A draft whose card is in no deck loaded today is kept like any
+        other (the store does not know the bank): a deck folder may be missing today (an
+        unmounted disk, a ``deck_dirs`` entry renamed) and back tomorrow with the card, and
+        what was typed for it must still be there.
+        """
+        cutoff = iso((now or self._now()) - timedelta(days=DRAFT_KEEP_DAYS))
+        if self.conn.execute("SELECT 1 FROM drafts WHERE updated_at < ? LIMIT 1",
+                             (cutoff,)).fetchone() is None:
+            return 0
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM drafts WHERE updated_at < ?", (cutoff,)).rowcount
+
+    def _prune_drafts_quietly(self) -> None:
+        """``prune_drafts`` at open; another program holding the write lock only postpones it
+        to the next open (it is housekeeping, not a reason to refuse the file)."""
+        try:
+            self.prune_drafts()
+        except StoreError as error:
+            if error.kind != "busy":
+                raise
 
     def _now(self) -> datetime:
         from engine.clock import SystemClock

@@ -6,9 +6,10 @@ local rollover. Daily limits on new cards and reviews are counted per study day.
 
 Long-form items (open interview questions, and katas and cases to come) take 3-10 minutes
 each, so asking one again a minute after its model answer was read tests reading, not recall:
-they learn and relearn in steps of a day (``LONG_FORM_LEARNING_STEPS_MINUTES``), while numbers
-and facts keep the config's minute steps. One FSRS model (the same weights) serves both; only
-the same-day steps differ.
+they learn and relearn in the config's ``long_form_learning_steps_minutes`` /
+``long_form_relearning_steps_minutes`` (a day each by default), while numbers and facts keep
+its ``learning_steps_minutes`` / ``relearning_steps_minutes`` (minutes). One FSRS model (the
+same weights) serves both; only the same-day steps differ.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ STATE_NAMES = {LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
 
 #: Question kinds answered at length, which learn in day steps rather than minutes.
 LONG_FORM_KINDS = frozenset({"open", "kata", "case"})
-#: Their default learning and relearning steps: one day each (config keys to come:
-#: ``long_form_learning_steps_minutes``, ``long_form_relearning_steps_minutes``).
-LONG_FORM_LEARNING_STEPS_MINUTES: tuple[float, ...] = (1440.0,)
-LONG_FORM_RELEARNING_STEPS_MINUTES: tuple[float, ...] = (1440.0,)
+#: Their default learning and relearning steps (a day each): the config's defaults, which
+#: ``long_form_learning_steps_minutes`` / ``long_form_relearning_steps_minutes`` change.
+LONG_FORM_LEARNING_STEPS_MINUTES: tuple[float, ...] = Config.long_form_learning_steps_minutes
+LONG_FORM_RELEARNING_STEPS_MINUTES: tuple[float, ...] = \
+    Config.long_form_relearning_steps_minutes
 
 
 def study_day(moment: datetime, tz: tzinfo, rollover_hour: int) -> date:
@@ -64,9 +66,10 @@ class Scheduler:
                  long_form_relearning_steps_minutes: Sequence[float] | None = None) -> None:
         """``parameters`` are the player's fitted FSRS weights (``tpm-drill optimize``), if any.
 
-        Long-form items' steps come from the arguments, else from the config's
-        ``long_form_learning_steps_minutes`` / ``long_form_relearning_steps_minutes`` once
-        it has them, else a day each.
+        Long-form items' steps come from the arguments when given, else from the config's
+        ``long_form_learning_steps_minutes`` / ``long_form_relearning_steps_minutes`` (a day
+        each unless the player set them). An empty list is kept as written: no same-day
+        step, the card graduates at once (as an empty ``learning_steps_minutes`` does).
         """
         import fsrs
 
@@ -84,13 +87,12 @@ class Scheduler:
             enable_fuzzing=True, **weights,
         )
         self.long_form_learning_steps_minutes = tuple(
-            long_form_learning_steps_minutes
-            or getattr(config, "long_form_learning_steps_minutes", None)
-            or LONG_FORM_LEARNING_STEPS_MINUTES)
+            config.long_form_learning_steps_minutes if long_form_learning_steps_minutes is None
+            else long_form_learning_steps_minutes)
         self.long_form_relearning_steps_minutes = tuple(
-            long_form_relearning_steps_minutes
-            or getattr(config, "long_form_relearning_steps_minutes", None)
-            or LONG_FORM_RELEARNING_STEPS_MINUTES)
+            config.long_form_relearning_steps_minutes
+            if long_form_relearning_steps_minutes is None
+            else long_form_relearning_steps_minutes)
         self._long_form = fsrs.Scheduler(
             desired_retention=config.desired_retention,
             learning_steps=minutes(self.long_form_learning_steps_minutes),

@@ -56,7 +56,8 @@ class DoneScreen(Screen[None]):
                 f"{safe(error)}\n\nEnter: back home")
             return
         by_band = dict(bands)
-        title = {"weak": "Weak-area session done."}.get(self.session.mode, "Done for today.")
+        title = {"weak": "Weak-area session done.",
+                 "custom": "Custom study done."}.get(self.session.mode, "Done for today.")
         if self.left_early:
             title = "Session summary — the rest of today's cards wait for you."
         lines = [

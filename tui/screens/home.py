@@ -51,6 +51,8 @@ class HomeScreen(Screen[None]):
         Binding("s", "open('stats')", "Stats", id="home.stats", show=False, tooltip="Progress"),
         Binding("k", "open('katas')", "Katas", id="home.katas", show=False,
                 tooltip="Modelling katas: write the model in Python, checked against ours"),
+        Binding("c", "open('custom')", "Custom study", id="home.custom", show=False,
+                tooltip="Drill a topic, level, deck or round now, or study ahead"),
         Binding("i", "interview_date", "Interview date", id="home.interview",
                 tooltip="Set the date the plan works back from"),
         Binding("o", "open('settings')", "Settings", id="home.settings", show=False,
@@ -73,6 +75,8 @@ class HomeScreen(Screen[None]):
             Option("w  Weak — review weak areas", id="weak"),
             Option("k  Katas — write a model in Python, checked case by case", id="katas"),
             Option("s  Stats — progress", id="stats"),
+            Option("c  Custom study — a topic, level, deck or round; study ahead",
+                   id="custom"),
             Option("o  Settings — cards per day, retention, theme", id="settings"),
             id="home-menu",
         )
@@ -228,7 +232,7 @@ class HomeScreen(Screen[None]):
         app.push_screen(LoopOptionsScreen(level, next_level(level) or level), chosen)
 
     def action_open(self, mode: str) -> None:
-        """Open a mode: drill, loop, weak areas, katas, stats or settings."""
+        """Open a mode: drill, loop, weak areas, katas, stats, custom study or settings."""
         if mode == "drill":
             self.drill_app.start_drill()
             return
@@ -249,6 +253,11 @@ class HomeScreen(Screen[None]):
             from tui.screens.stats import StatsScreen
 
             self.app.push_screen(StatsScreen())
+            return
+        if mode == "custom":
+            from tui.screens.custom import CustomStudyScreen
+
+            self.app.push_screen(CustomStudyScreen())
             return
         if mode == "katas":
             from tui.screens.katas import KataListScreen
