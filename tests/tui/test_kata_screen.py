@@ -152,7 +152,7 @@ async def test_an_endless_loop_is_stopped_and_said_the_screen_stays_usable(
         await pilot.pause()
         assert screen.report is not None and screen.report.error is not None
         assert screen.report.error.kind == "timeout"
-        assert "timeout" in _text(screen, "#kata-report")
+        assert "Time limit" in _text(screen, "#kata-report")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)

@@ -40,6 +40,11 @@ if TYPE_CHECKING:
     from tui.app import TpmDrillApp
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+#: A run error's kind (``engine.katas.runner.RunError.kind``) as the results say it.
+ERROR_WORDS = {"syntax": "Syntax error", "exception": "Your code raised",
+               "missing_function": "Function not found", "wrong_type": "Wrong return type",
+               "timeout": "Time limit", "memory": "Memory limit", "exit": "Your code exited",
+               "cancelled": "Cancelled"}
 #: Rows of the results table drawn at most (the counterexample first, then failures first).
 SHOWN_CASES = 12
 
@@ -58,6 +63,8 @@ class KataScreen(Screen[Feedback | None]):
         Binding("f2", "hint", "Hint", id="kata.hint", tooltip="Show the next hint"),
         Binding("f3", "attempts", "Attempts", id="kata.attempts",
                 tooltip="Your earlier attempts at this kata"),
+        Binding("f4", "toggle_panel", "Scenario/results", id="kata.panel",
+                tooltip="Show the scenario or the last check's results in the top panel"),
         # Not priority: until a submit, Enter and digits belong to the editor.
         Binding("enter", "accept", "Next", id="kata.accept", show=False),
         Binding("1", "rate(1)", "Again", id="kata.again", show=False),
@@ -70,10 +77,12 @@ class KataScreen(Screen[Feedback | None]):
     ]
 
     DEFAULT_CSS = """
-    KataScreen #kata-scenario { height: 6; border-bottom: solid $primary-darken-2; }
-    KataScreen #kata-editor { height: 1fr; min-height: 6; }
-    KataScreen #kata-results { height: 9; display: none; border-top: solid $primary-darken-2; }
-    KataScreen.-submitted #kata-editor { height: 6; }
+    KataScreen #kata-scenario { height: 8; border-bottom: solid $primary-darken-2; }
+    KataScreen #kata-editor { height: 1fr; min-height: 5; }
+    KataScreen #kata-results { height: 8; display: none; border-bottom: solid $primary-darken-2; }
+    KataScreen.-results #kata-scenario { display: none; }
+    KataScreen.-results #kata-results { display: block; }
+    KataScreen.-submitted #kata-editor { height: 5; }
     KataScreen.-submitted #kata-results { height: 1fr; }
     KataScreen #kata-status, KataScreen #kata-message { height: 1; }
     """
@@ -105,11 +114,13 @@ class KataScreen(Screen[Feedback | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="kata-status")
+        # The scenario and the results share the top panel (f4 switches): at 80×24 the
+        # editor keeps about ten lines of code.
         with VerticalScroll(id="kata-scenario"):
             yield Static("", id="kata-prompt")
-        yield TextArea.code_editor("", language="python", id="kata-editor", soft_wrap=False)
         with VerticalScroll(id="kata-results"):
             yield Static("", id="kata-report")
+        yield TextArea.code_editor("", language="python", id="kata-editor", soft_wrap=False)
         yield Static("", id="kata-message")
         yield Footer()
 
@@ -262,9 +273,15 @@ class KataScreen(Screen[Feedback | None]):
             self.record(code, report)
         self.show_status()
 
+    def action_toggle_panel(self) -> None:
+        if self.report is None and self.feedback is None:
+            self.say("No results yet: ctrl+r runs the checks.")
+            return
+        self.toggle_class("-results")
+
     def show_report(self, report: CheckReport) -> None:
         results = self.query_one("#kata-results", VerticalScroll)
-        results.display = True
+        self.add_class("-results")
         self.query_one("#kata-report", Static).update(render_report(report))
         results.scroll_home(animate=False)
         if report.error is not None:
@@ -308,7 +325,7 @@ class KataScreen(Screen[Feedback | None]):
         if self.kata.follow_ups and report.error is None:
             self.ask_follow_ups(code)
         results = self.query_one("#kata-results", VerticalScroll)
-        results.display = True
+        self.add_class("-results")
         results.scroll_home(animate=False)
         results.focus()
         self.say(render_rating_line(feedback))
@@ -489,8 +506,8 @@ def render_report(report: CheckReport) -> str:
     total = report.passed + report.failed
     if report.error is not None:
         where = f" (line {report.error.line})" if report.error.line else ""
-        lines.append(f"[b $error]{safe(report.error.kind.replace('_', ' '))}{where}[/]: "
-                     f"{safe(report.error.message)}")
+        kind = ERROR_WORDS.get(report.error.kind, report.error.kind.replace("_", " "))
+        lines.append(f"[b $error]{safe(kind)}{where}[/]: {safe(report.error.message)}")
     else:
         lines.append(f"[b]{report.passed} of {total} cases pass[/] "
                      f"({report.seconds:.1f} s)")

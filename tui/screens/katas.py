@@ -41,6 +41,10 @@ class KataListScreen(Screen[None]):
     """Every kata; Enter opens the highlighted one in the kata screen."""
 
     BINDINGS = [Binding("escape", "back", "Back", id="katas.back")]
+    DEFAULT_CSS = """
+    KataListScreen #katas-intro { height: auto; padding: 0 1; }
+    KataListScreen #katas-list { height: 1fr; }
+    """
 
     def compose(self) -> ComposeResult:
         yield Header()
