@@ -149,10 +149,11 @@ class DrillScreen(Screen[None]):
     def start(self) -> None:
         """First thing after mounting: ask the first question (a loop shows its intro)."""
         self.sub_title = self.session.mode
-        from engine.study.custom import CustomPicker, describe
+        if self.session.mode == "custom":  # say what is being drilled
+            from engine.study.custom import CustomPicker, describe
 
-        if isinstance(self.session.picker, CustomPicker):  # say what is being drilled
-            self.sub_title = safe(f"custom · {describe(self.session.picker)}")
+            if isinstance(self.session.picker, CustomPicker):
+                self.sub_title = safe(f"custom · {describe(self.session.picker)}")
         self.advance()
 
     # -- state ----------------------------------------------------------------------------
