@@ -13,6 +13,9 @@ A deck file has a ``[deck]`` table and arrays of items:
   ``reference`` in ``engine.katas``; ``[[katas.properties]]`` it must have and
   ``[[katas.follow_ups]]`` asked of it in the loop. Its ``starter`` and ``solution`` are
   Python code kept as text: nothing here (or anywhere in the game) runs them.
+* ``[[cases]]`` — a chained modelling case: a scenario with drawn numbers and 3–7 steps,
+  each graded against the reference chain and the player's own (read by
+  ``content.cases.read_case``, which documents the table).
 
 Checks that need other layers (does the model exist, do the units parse, does the reference
 take the kata's parameters) happen in ``engine.bank``; this module checks shape and types
@@ -29,10 +32,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from content._toml_cache import cached_parse
 from content.untrusted import clean_text
+
+if TYPE_CHECKING:
+    from content.cases import Case
 
 LEVELS = ("L4", "L5", "L6", "L7", "L8")
 #: The interview rounds an open question can serve, in the order a loop runs them.
@@ -297,6 +303,11 @@ class Bank:
 
     def katas(self) -> list[Kata]:
         return [item for item in self.items.values() if isinstance(item, Kata)]
+
+    def cases(self) -> list[Case]:
+        from content.cases import Case
+
+        return [item for item in self.items.values() if isinstance(item, Case)]
 
 
 def prompt_fields(prompt: str) -> list[tuple[str, str]]:
@@ -1084,8 +1095,15 @@ def read_kata(reader: ItemReader, deck_id: str) -> Kata:
     )
 
 
+def _read_case(reader: ItemReader, deck_id: str) -> Item:
+    """``[[cases]]``: ``content.cases.read_case`` (imported here: it builds on this module)."""
+    from content.cases import read_case
+
+    return read_case(reader, deck_id)
+
+
 _READERS = {"facts": read_fact, "problems": read_problem, "open": read_open,
-            "katas": read_kata}
+            "katas": read_kata, "cases": _read_case}
 
 
 def _parse_deck(text: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -1119,7 +1137,8 @@ def load_deck_text(text: str, file: str, bank: Bank, cache_dir: Path | None = No
     if unknown:
         bank.errors.append(ContentError(file, None, None,
                                         f"unknown table(s) {', '.join(unknown)}; "
-                                        f"use [[facts]], [[problems]], [[open]] or [[katas]]"))
+                                        f"use [[facts]], [[problems]], [[open]], [[katas]] or "
+                                        f"[[cases]]"))
     bank.decks.append(deck_id)
     for table, reader_fn in _READERS.items():
         raw_items = data.get(table, [])

@@ -58,6 +58,12 @@ class ContentBank:
     def is_kata(self, item_id: str) -> bool:
         return isinstance(self.items.get(item_id), Kata)
 
+    def is_case(self, item_id: str) -> bool:
+        """Whether the item is a chained case (played from ``tpm-drill case`` until there
+        is a case screen: the drill never introduces one, see ``new_order``)."""
+        item = self.items.get(item_id)
+        return item is not None and item.kind == "case"
+
     def is_long_form(self, item_id: str) -> bool:
         """Whether the item takes minutes, not seconds: an open question or a kata."""
         return isinstance(self.items.get(item_id), OpenQuestion | Kata)
@@ -67,12 +73,15 @@ class ContentBank:
 
         Within a level the order is a stable hash of the id, so facts and problems interleave
         and the order survives edits to a deck's layout. Open interview questions and katas
-        take minutes, so they come in one for every ``OPEN_EVERY`` short items.
+        take minutes, so they come in one for every ``OPEN_EVERY`` short items. Cases are
+        left out: there is no case screen yet, so the drill (and custom study and the
+        weak-area queue, which follow this order) never introduces one.
         """
         if self._new_order is not None:
             return list(self._new_order)
-        short = sorted((i for i in self.items if not self.is_long_form(i)), key=self._order_key)
-        long = sorted((i for i in self.items if self.is_long_form(i)), key=self._order_key)
+        servable = [i for i in self.items if not self.is_case(i)]
+        short = sorted((i for i in servable if not self.is_long_form(i)), key=self._order_key)
+        long = sorted((i for i in servable if self.is_long_form(i)), key=self._order_key)
         merged: list[str] = []
         for index, item_id in enumerate(short, 1):
             merged.append(item_id)
@@ -173,6 +182,12 @@ def check_item(item: Item, catalog: Catalog) -> str | None:
         from engine.katas.references import reference_problem
 
         return reference_problem(item)
+    if item.kind == "case":
+        from content.cases import Case
+        from engine.cases import case_problem
+
+        if isinstance(item, Case):
+            return case_problem(item, catalog)
     return f"items of kind {item.kind!r} cannot be served"
 
 
@@ -282,12 +297,12 @@ def _builtin_paths() -> tuple[Path, Path]:
 
 def _code_fingerprint() -> tuple[tuple[str, int, int], ...]:
     """(file, modification time, size) of the code that decides what a bank holds: every
-    module of ``content``, ``engine.models`` and ``engine.katas`` (which references a kata
-    may name), and this one."""
+    module of ``content``, ``engine.models``, ``engine.katas`` (which references a kata
+    may name), ``engine.cases`` (a case's compositions and its check), and this one."""
     import content
 
     folders = (Path(str(content.__file__)).parent, Path(__file__).parent / "models",
-               Path(__file__).parent / "katas")
+               Path(__file__).parent / "katas", Path(__file__).parent / "cases")
     paths = [path for folder in folders for path in sorted(folder.glob("*.py"))]
     paths.append(Path(__file__))
     return tuple((str(path), stat.st_mtime_ns, stat.st_size)

@@ -15,7 +15,7 @@ from content import loader
 from content.cases import Case, ItemReader, read_case
 from content.loader import ContentError, DeckError
 
-CORE_FILE = Path(str(resources.files("content").joinpath("cases_core.toml")))
+CORE_FILE = Path(str(resources.files("content").joinpath("decks", "cases_core.toml")))
 
 
 def read_cases(text: str, file: str = "decks/t.toml") -> list[Case | ContentError]:

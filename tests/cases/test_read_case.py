@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from content import loader
-from content.cases import Case, CaseStep, DecisionStep, StepInput, read_case
+from content.cases import Case, CaseStep, DecisionStep, StepInput
 from content.loader import Bank, ContentError, load_deck_text
 from tests.cases.helpers import read_cases
 
@@ -80,15 +80,15 @@ def test_the_good_case_reads_typed() -> None:
     assert case.parameter_names() >= {"params", "tokens", "gpus", "gpu", "peak_flops"}
 
 
-def test_a_case_loads_through_the_loader_once_registered(monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
-    """What the integrator does — ``_READERS["cases"] = read_case`` — loads cases with the
-    loader's own reader, line index and error collection."""
-    monkeypatch.setitem(loader._READERS, "cases", read_case)
+def test_a_case_loads_through_the_loader_once_registered() -> None:
+    """``[[cases]]`` is registered in the loader: cases load with the loader's own reader,
+    line index and error collection, and ``Bank.cases()`` lists them."""
+    assert "cases" in loader._READERS
     bank = Bank()
     load_deck_text(GOOD, "decks/t.toml", bank)
     assert bank.errors == []
     assert isinstance(bank.items["t.case"], Case) and bank.items["t.case"].line == 5
+    assert [case.id for case in bank.cases()] == ["t.case"]
     broken = Bank()
     load_deck_text(GOOD.replace('"step:compute"', '"step:fits"'), "decks/t.toml", broken)
     [error] = broken.errors

@@ -336,6 +336,6 @@ def test_kata_code_is_data_loading_never_runs_it(tmp_path: Path) -> None:
 
 def test_the_unknown_table_message_names_katas() -> None:
     bank = _load(KATA + '\n[[kata]]\nid = "x"\n')
-    assert any("use [[facts]], [[problems]], [[open]] or [[katas]]" in e.message
+    assert any("use [[facts]], [[problems]], [[open]], [[katas]] or [[cases]]" in e.message
                for e in bank.errors)
     assert "k.kata" in bank.items
