@@ -173,10 +173,10 @@ def _list(cases: list[Case], as_json: bool) -> int:
         return 0
     for case in cases:
         target = f"{case.target_minutes:g} min" if case.target_minutes else ""
-        print(clean_text(f"{case.id:<34} {case.level}  {case.topic:<24} "
+        print(clean_text(f"{_fit(case.id, 34):<34} {case.level}  {_fit(case.topic, 22):<22} "
                          f"{len(case.steps)} steps  {target}").rstrip())
-    print(f"\n{len(cases)} case(s). Play one: tpm-drill case show ID, then "
-          "tpm-drill case grade ID --seed N --answers ...")
+    print(f"\n{len(cases)} case(s). Play one: tpm-drill case show ID, then\n"
+          "tpm-drill case grade ID --seed N --answers A1 A2 ...")
     return 0
 
 

@@ -1,0 +1,81 @@
+"""Cases in the bank: checked like every item, loaded from the built-in decks, and never
+served by the daily drill or the loop (there is no case screen yet; they are played from
+``tpm-drill case``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from content.catalog import builtin_catalog
+from engine.bank import ContentBank, check_item
+from engine.clock import FakeClock
+from engine.config import Config
+from engine.loop.session import plan_loop
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import StudySession
+from tests.cases.helpers import core_case
+
+CASE = core_case("case.train_budget")
+
+
+def test_the_contract_case_is_in_the_built_in_bank(bank: ContentBank) -> None:
+    assert bank.items["case.train_budget"].kind == "case"
+    assert bank.is_case("case.train_budget") and not bank.is_case("nope")
+    assert not [e for e in bank.errors if "case" in e.file]
+
+
+def test_an_unservable_case_is_reported_by_the_item_check() -> None:
+    catalog = builtin_catalog()
+    assert check_item(CASE, catalog) is None
+    broken = replace(CASE, catalog_params={"peak_flops": "gpu.no_such_field"})
+    problem = check_item(broken, catalog)
+    assert problem is not None and "no_such_field" in problem
+
+
+def test_new_cards_never_include_a_case(bank: ContentBank) -> None:
+    order = bank.new_order()
+    assert "case.train_budget" in bank and "case.train_budget" not in order
+    assert not [item_id for item_id in order if bank.items[item_id].kind == "case"]
+    # everything else is still introduced
+    assert len(order) == len([i for i in bank.items.values() if i.kind != "case"])
+
+
+def test_a_drill_never_poses_a_case(bank: ContentBank, store: Store,
+                                    clock: FakeClock) -> None:
+    """A bank of the case and one fact: the drill serves the fact and then nothing — the
+    case is neither posed nor met as an item that failed to pose."""
+    fact = next(item for item in bank.items.values() if item.kind == "fact")
+    small = ContentBank({CASE.id: CASE, fact.id: fact}, builtin_catalog())
+    session = StudySession(store, small, Scheduler(Config()), clock, seed=1)
+    served = []
+    for _ in range(8):
+        question = session.next_question()
+        if question is None:
+            break
+        served.append(question.item_id)
+        session.submit("?")
+    assert served and set(served) == {fact.id}
+    assert session.pose_errors == [] and CASE.id not in session.unservable
+    only_case = ContentBank({CASE.id: CASE}, builtin_catalog())
+    alone = StudySession(store, only_case, Scheduler(Config()), clock, seed=2)
+    assert alone.next_question() is None and alone.pose_errors == []
+
+
+def test_the_loop_never_plans_a_case(bank: ContentBank, store: Store,
+                                     clock: FakeClock) -> None:
+    for level in ("L4", "L5", "L8"):
+        for with_screen in (False, True):
+            plans = plan_loop(bank, store, Scheduler(Config()), clock, level,
+                              with_screen=with_screen, seed=3)
+            planned = [item_id for plan in plans for item_id in plan.item_ids]
+            assert planned and not [i for i in planned if bank.items[i].kind == "case"]
+
+
+def test_the_bank_cache_is_keyed_on_the_case_code() -> None:
+    """Editing a case composition or the case check must rebuild the cached bank."""
+    from engine.bank import _code_fingerprint
+
+    files = {path.replace("\\", "/") for path, _mtime, _size in _code_fingerprint()}
+    for name in ("check.py", "references.py", "pose.py"):
+        assert any(path.endswith(f"engine/cases/{name}") for path in files)
