@@ -260,7 +260,8 @@ def _fit(text: str, width: int) -> str:
 def chain_lines(posed: PosedCase, chain: ChainGrade) -> list[str]:
     """One line per step, at most ``WIDTH`` columns: its number and id, the verdict, the
     reference, and — where the player's chain differs — what the step is from their own
-    numbers; ``<- broke`` marks each step where the chain broke."""
+    numbers (on a step not right outright); ``<- broke`` marks each step where the chain
+    broke."""
     lines = []
     for grade in chain.steps:
         step = posed.steps[grade.index]
@@ -276,7 +277,8 @@ def chain_lines(posed: PosedCase, chain: ChainGrade) -> list[str]:
         head = f"{grade.index + 1:>2} {_fit(step.id, 12):<12} {VERDICTS[grade.status]:<10}"
         tail = "  <- broke" if grade.breaks_chain else ""
         middle = f" ref {reference}"
-        if grade.carried_from and own is not None and own != reference:
+        if grade.status != "exact" and grade.carried_from and own is not None \
+                and own != reference:
             middle += f"; yours {own}"
         room = WIDTH - len(head) - len(tail)
         lines.append(clean_text(head + _fit(middle, room) + tail))
