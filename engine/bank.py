@@ -365,12 +365,13 @@ def _decode(value: object, classes: dict[str, type]) -> object:
 
 
 def _loader_classes() -> dict[str, type]:
-    """The only classes a cached bank may name: content.loader's and content.catalog's
-    dataclasses."""
+    """The only classes a cached bank may name: content.loader's, content.cases's and
+    content.catalog's dataclasses (``content.cases`` is standard-library only and small)."""
+    import content.cases
     import content.catalog
     import content.loader
 
-    return {name: cls for module in (content.loader, content.catalog)
+    return {name: cls for module in (content.loader, content.cases, content.catalog)
             for name, cls in vars(module).items()
             if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__}
 

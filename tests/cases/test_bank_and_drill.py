@@ -79,3 +79,11 @@ def test_the_bank_cache_is_keyed_on_the_case_code() -> None:
     files = {path.replace("\\", "/") for path, _mtime, _size in _code_fingerprint()}
     for name in ("check.py", "references.py", "pose.py"):
         assert any(path.endswith(f"engine/cases/{name}") for path in files)
+
+
+def test_a_case_survives_the_bank_cache() -> None:
+    """The kept bank rebuilds a case exactly (its steps and inputs are content.cases
+    dataclasses): a start from the cache serves the same case as a fresh load."""
+    from engine.bank import _decode, _encode, _loader_classes
+
+    assert _decode(_encode(CASE), _loader_classes()) == CASE
