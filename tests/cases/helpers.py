@@ -1,8 +1,8 @@
-"""Reading cases the way the loader will: a deck's TOML, the item's line, the loader's reader.
+"""Reading cases the way the loader does: a deck's TOML, the item's line, the loader's reader.
 
-Until ``[[cases]]`` is registered in ``content.loader._READERS``, tests read case tables
-through ``content.cases.read_case`` with the loader's own reader class and id-line index, so
-errors are located exactly as the loader will locate them.
+Tests read case tables through ``content.cases.read_case`` (registered in
+``content.loader._READERS``) with the loader's own reader class and id-line index, so every
+error of a case is seen on its own and located exactly as the loader locates it.
 """
 
 from __future__ import annotations
