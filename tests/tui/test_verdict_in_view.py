@@ -30,7 +30,8 @@ class OneCard:
 
 def _longest(bank: ContentBank, kind: str, size) -> str:
     """The id of the item of ``kind`` whose posed question is largest by ``size``."""
-    questions = [pose(item, None, bank.catalog, 1) for item in bank.items.values()]
+    questions = [pose(item, None, bank.catalog, 1) for item in bank.items.values()
+                 if item.kind != "case"]  # a case is graded step by step, not posed whole
     return max((q for q in questions if q.kind == kind), key=size).item_id
 
 
