@@ -15,10 +15,15 @@ open answers). The rules, in order:
    :data:`MIN_FUZZY_RUN` (version suffixes like the "e" of HBM3e, names like "A" of A100) must be
    equal, longer letter runs must score ``fuzz.ratio ≥`` :data:`FUZZY_CUTOFF` (85). So
    "all-redcue" is "all-reduce", but "HBM3" is never "HBM3e" or "HBM2e".
-3. **Negation.** A match is cancelled when one of the :data:`NEGATION_WINDOW` (3) words before it,
+3. **Numbers are whole.** A phrasing with a number matches only the same number as typed in
+   full: "50%" is not inside "$2.50" or "150%", "8.6 GB" is not "86 GB", "65,504" is "65504".
+   A phrasing's "%" needs a "%" (or "percent") after the number, and its leading "$" a "$"
+   before it.
+4. **Negation.** A match is cancelled when one of the :data:`NEGATION_WINDOW` (3) words before it,
    in the same clause, is a negation word ("not HBM3", "isn't HBM3", "never used ZeRO-3"). A
    clause ends at ``, ; : ! ? ( ) —``, at a full stop, and at "but", "however", "though",
-   "although", "whereas", so "no, HBM3e" and "not sure, but HBM3e" still say HBM3e.
+   "although", "whereas", so "no, HBM3e" and "not sure, but HBM3e" still say HBM3e. Callers
+   reading prose (:mod:`grading.rubric`) pass a wider window: a whole clause's worth.
 """
 
 from __future__ import annotations
@@ -145,13 +150,25 @@ class Analysed:
             self._exact[length] = index
         return self._exact[length].get(joined, [])
 
-    def negated(self, first: int) -> bool:
-        """Whether a negation word sits in the :data:`NEGATION_WINDOW` words before word
-        ``first``, in the same clause."""
+    def negated(self, first: int, window: int = NEGATION_WINDOW) -> bool:
+        """Whether a negation word sits in the ``window`` words before word ``first``, in the
+        same clause."""
         clause = self.words[first].clause
-        for index in range(max(0, first - NEGATION_WINDOW), first):
+        for index in range(max(0, first - window), first):
             word = self.words[index]
             if word.clause == clause and word.norm in NEGATIONS:
+                return True
+        return False
+
+    def denied_after(self, last: int, window: int) -> bool:
+        """Whether a negation word sits in the ``window`` words after word ``last``, in the same
+        clause: "stragglers are not a factor", "the pilot isn't needed"."""
+        clause = self.words[last].clause
+        for index in range(last + 1, min(len(self.words), last + 1 + window)):
+            word = self.words[index]
+            if word.clause != clause:
+                break
+            if word.norm in NEGATIONS:
                 return True
         return False
 
@@ -185,6 +202,58 @@ def _runs_agree(typed: str, accepted: str) -> bool:
     return True
 
 
+_NUMBER_IN_TEXT = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")
+_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per\s+cent\b|pct\b)", re.IGNORECASE)
+_DOLLAR_BEFORE = re.compile(r"[$]\s*$")
+
+
+def _number_value(literal: str) -> float | None:
+    """A number as typed ("65,504", "2.50", "4.0") as a float; a comma list ("8,16") is None."""
+    if "," in literal:
+        if not _THOUSANDS.match(literal):
+            return None
+        literal = literal.replace(",", "")
+    try:
+        return float(literal)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _phrase_numbers(phrasing: str) -> tuple[tuple[float | None, ...], bool, bool]:
+    """The numbers a phrasing states, and whether it asks for a "%" after / "$" before."""
+    numbers = tuple(_number_value(m.group()) for m in _NUMBER_IN_TEXT.finditer(phrasing))
+    stripped = phrasing.strip()
+    return numbers, stripped.endswith("%"), stripped.startswith("$")
+
+
+def _numbers_agree(answer: Analysed, first: int, last: int, phrasing: str) -> bool:
+    """Whether the match from word ``first`` to ``last`` states the phrasing's numbers whole.
+
+    The matched text is widened over digits, dots and commas on both sides, so the "50" of
+    "$2.50" is read as 2.50 and the "8" of "18.6" as 18.6; its numbers must equal the
+    phrasing's. A phrasing without digits always agrees.
+    """
+    wanted, percent, dollar = _phrase_numbers(phrasing)
+    if not wanted:
+        return True
+    text = answer.text
+    start, end = answer.words[first].start, answer.words[last].end
+    while start > 0 and (text[start - 1].isdigit()
+                         or (text[start - 1] in ".," and start > 1 and text[start - 2].isdigit())):
+        start -= 1
+    while end < len(text) and (text[end].isdigit() or (
+            text[end] in ".," and end + 1 < len(text) and text[end + 1].isdigit())):
+        end += 1
+    typed = tuple(_number_value(m.group()) for m in _NUMBER_IN_TEXT.finditer(text[start:end]))
+    if typed != wanted:
+        return False
+    if percent and not _PERCENT_AFTER.match(text, end):
+        return False
+    return not (dollar and not _DOLLAR_BEFORE.search(text, 0, start))
+
+
 def _contains_another(span: tuple[int, int], spans: set[tuple[int, int]]) -> bool:
     """Whether (start, length) ``span`` strictly contains another of ``spans``."""
     start, length = span
@@ -197,7 +266,8 @@ def _contains_another(span: tuple[int, int], spans: set[tuple[int, int]]) -> boo
 
 
 def find_phrase(
-    answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True
+    answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True,
+    negation_window: int = NEGATION_WINDOW,
 ) -> Found | None:
     """The first place ``phrasing`` appears un-negated in ``answer`` (exact beats typo), or None.
 
@@ -205,14 +275,16 @@ def find_phrase(
     never matches. ``fuzzy=False`` skips typo forgiveness; ``negation=False`` accepts negated
     matches too (to tell "named only to deny it" from "not named").
     """
-    return next(find_all(answer, phrasing, fuzzy, negation), None)
+    return next(find_all(answer, phrasing, fuzzy, negation, negation_window), None)
 
 
 def find_all(
-    answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True
+    answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True,
+    negation_window: int = NEGATION_WINDOW,
 ) -> Iterator[Found]:
     """Every un-negated place ``phrasing`` appears: exact ones in text order, then (with
-    ``fuzzy``) typo matches, best score first. Lazy, so the first costs only what it needs."""
+    ``fuzzy``) typo matches, best score first. Lazy, so the first costs only what it needs.
+    ``negation_window`` is how many words before a match are searched for a negation."""
     phrase_words = normalise_words(phrasing)
     if not phrase_words or not answer.words:
         return
@@ -222,8 +294,9 @@ def find_all(
     for length in lengths:
         exact.extend((start, length) for start in answer.exact_starts(length, joined))
     for start, length in sorted(exact):
-        if not (negation and answer.negated(start)):
-            last = start + length - 1
+        last = start + length - 1
+        if not (negation and answer.negated(start, negation_window)) \
+                and _numbers_agree(answer, start, last, phrasing):
             yield Found(start, last, answer.typed(start, last), fuzzy=False)
     if not fuzzy or len(joined) < MIN_FUZZY_RUN:
         return
@@ -244,6 +317,7 @@ def find_all(
         candidate for candidate in candidates if not _contains_another(candidate[1:], matched)
     ]
     for _score, start, length in sorted(candidates):
-        if not (negation and answer.negated(start)):
-            last = start + length - 1
+        last = start + length - 1
+        if not (negation and answer.negated(start, negation_window)) \
+                and _numbers_agree(answer, start, last, phrasing):
             yield Found(start, last, answer.typed(start, last), fuzzy=True)
