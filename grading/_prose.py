@@ -1,0 +1,212 @@
+"""Cut an open answer into sentences and tell a claim from a list of terms.
+
+An interviewer hears a point when the candidate *says something about it*: a clause with a
+verb that makes a claim ("the score matrix is written to HBM and read back"), not a noun
+dropped into a list ("score matrix, HBM traffic, tiling"). :func:`sentences` cuts the answer
+into sentences (and bullet lines) and marks each one a **claim** when it
+
+- has a verb: a finite form from a small lexicon of the verbs technical prose uses (with
+  auxiliaries, modals and contractions), a word right after a subject pronoun ("it streams",
+  "we measured"), or a relation written as a symbol (``=``, ``≈``, ``→``, ``<``);
+- reads as prose, not a list: at least :data:`MIN_CLAIM_WORDS` words, at least
+  :data:`MIN_FUNCTION_SHARE` of its words function words (articles, prepositions, pronouns,
+  auxiliaries: a term list has almost none), and not mostly short verbless comma pieces.
+
+Pure standard library; nothing here raises on any text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+__all__ = [
+    "MIN_CLAIM_WORDS",
+    "MIN_FUNCTION_SHARE",
+    "Sentence",
+    "has_verb",
+    "sentences",
+]
+
+#: Fewest words (of letters) a claim has: "It is memory-bound" is four.
+MIN_CLAIM_WORDS = 4
+#: Least share of a claim's words that are function words ("the", "of", "is", "it"…). Prose
+#: runs at 0.3–0.5; a term list at 0–0.1 ("rule of three, probability of zero crashes").
+MIN_FUNCTION_SHARE = 0.15
+#: A comma piece this short and without a verb is a list item ("HBM traffic", "tiling").
+_LIST_PIECE_WORDS = 3
+#: A sentence whose comma pieces are at least this share list items (and at least
+#: :data:`_LIST_MIN_PIECES` of them) is a list, whatever verbs it holds.
+_LIST_PIECE_SHARE = 0.5
+_LIST_MIN_PIECES = 3
+
+_FUNCTION_WORDS = frozenset("""
+a an the this that these those there here it its they them their we our us i me my you your
+he she his her who whom which what whose when where why how
+of to in on at by for with from into onto over under than as about per via within without
+between across through after before during against among above below up down out off
+and or but nor so if then else because since while whereas although though unless until
+is are was were be been being am do does did has have had can could will would shall should
+may might must not no never only also just even still each every all any both either
+neither some such more most less least much many few very too once again
+""".split())
+
+_AUXILIARIES = frozenset("""
+is are was were be been being am do does did done has have had can could will would shall
+should may might must need needs needed isnt arent wasnt werent dont doesnt didnt hasnt havent
+hadnt cant cannot couldnt wont wouldnt shouldnt mustnt aint
+its thats theres heres whats whos itll thatll theyll youll ive weve youve theyve
+id wed youd theyd im youre theyre were lets
+""".split())
+
+_SUBJECTS = frozenset("i we you they he she it which that who this".split())
+
+#: Verbs technical answers use, in the base form; finite forms (-s, -ed) are derived.
+_VERBS = """
+accept account achieve add adjust affect allocate allow amortise amortize answer apply
+approve argue arrive ask assign assume attach avoid back balance base become begin believe
+benchmark block blow boost bound break bring buffer build burn buy calculate call cap carry
+catch cause change charge check choose claim climb collapse collect combine come commit
+compare compensate complete compress compute conclude confirm connect consume contain
+continue contribute control convert cost count cover crash create cross cut decide decline
+decode define delay deliver deny depend deploy derive describe design determine detect
+diagnose die differ divide do double drain draw drift drive drop earn eat eliminate enable
+end ensure equal escalate estimate evaluate exceed exchange expand expect explain expose
+extend fail fall fetch fill find finish fit fix flag flip flow follow force forget form
+free gain gate gather get give go grow guarantee halve hand handle hang happen have help
+hide hit hold hurt identify ignore imply improve include increase inflate insist isolate
+keep kill know land last launch lead learn leave let lift limit link live load locate lock
+look lose lower make manage map mask match matter mean measure meet merge miss model move
+multiply need negotiate note offer offload open operate outweigh overlap override overrule
+own pack page pass pause pay perform pick pin place plan play point pool predict prefer
+prefetch prepare present prevent price produce profile project promote prove provide pull
+push put queue quantify quantise quantize raise reach read realise realize rebuild receive
+recommend recompute record recover reduce refuse reject release rely remain remove rent
+repair replace replay report request require rerun reserve reset resolve restart restore
+result retire return reuse rise roll round run save scale schedule score see seem select
+sell send serve set settle shard share shift ship show shrink shut sit size skip slip slow
+solve sort spend spike split spread stall stand start state stay step stop store stream
+stretch succeed suffer suggest sum supply support swap switch take talk target tell tend
+test think throttle tie time track trade train transfer treat trigger trim trust try tune
+turn understand unlock update upgrade use validate vary verify wait want warm waste watch
+win work worsen write yield
+"""
+
+_IRREGULAR = """
+began begun bound bought brought built burnt came caught chose chosen cost cut did done drew
+drawn drove driven fell felt fit found gave given went gone grew grown had held hit hurt kept
+knew known laid led left lent let lost made meant met paid put quit ran read rose said sat
+saw seen sent set shed shot showed shown shrank shrunk shut sold spent split spread stood
+stuck struck swept taken took taught told thought threw thrown understood woke won wrote
+written
+"""
+
+
+def _inflections(verb: str) -> set[str]:
+    """The base, third-person and past forms of a regular verb ("stall", "stalls",
+    "stalled"; "apply", "applies", "applied"; "stop", "stops", "stopped")."""
+    forms = {verb}
+    if verb.endswith("y") and verb[-2:-1] not in set("aeiou"):
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    elif verb.endswith(("s", "sh", "ch", "x", "z")):
+        forms |= {verb + "es", verb + "ed"}
+    elif verb.endswith("e"):
+        forms |= {verb + "s", verb + "d"}
+    else:
+        forms |= {verb + "s", verb + "ed"}
+        if (len(verb) <= 4 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou"
+                and verb[-3:-2] not in set("aeiou")):
+            forms.add(verb + verb[-1] + "ed")  # stop -> stopped, drop -> dropped
+    return forms
+
+
+@cache
+def _verb_forms() -> frozenset[str]:
+    forms: set[str] = set(_AUXILIARIES) | set(_IRREGULAR.split())
+    for verb in _VERBS.split():
+        forms |= _inflections(verb)
+    return frozenset(forms)
+
+
+#: A word: letters and digits, starting with a letter ("H100s" is one word; "6ND", "1.62e19"
+#: and "70B" are figures, not words).
+_WORD_RE = re.compile(r"(?<![^\W_])[^\W\d_][^\W_]*(?:['’ʼ][^\W_]+)*")
+_APOSTROPHES = re.compile(r"['’ʼ]")
+_RELATION_RE = re.compile(r"(?<![<>=!~])(?:=|≈|≃|→|⇒|->|=>|<|>|≤|≥)(?![=])")
+#: A worked step: a figure, a relation, a figure ("16 × 7e9 = 112 GB", "47 / 0.85 ≈ 55").
+_WORKED_RE = re.compile(r"[0-9][^=≈≃]*(?:=|≈|≃)\s*[~$]?[0-9]")
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s*\n+\s*|(?<=:)\s+(?=[-*•])")
+_PIECE_SPLIT_RE = re.compile(r"[,;:()\[\]]|\s[-–—]\s|—")
+
+
+def _words(text: str) -> list[str]:
+    """The words of letters in ``text``, casefolded, apostrophes dropped ("isn't" → "isnt")."""
+    return [_APOSTROPHES.sub("", word.casefold()) for word in _WORD_RE.findall(text)]
+
+
+def has_verb(text: str) -> bool:
+    """Whether ``text`` holds a verb: a known finite verb form, a word right after a subject
+    pronoun ending in -s/-ed ("it streams"), or a relation symbol ("= 112 GB")."""
+    if _RELATION_RE.search(text):
+        return True
+    words = _words(text)
+    forms = _verb_forms()
+    for index, word in enumerate(words):
+        if word in forms:
+            return True
+        if index and words[index - 1] in _SUBJECTS and word.endswith(("s", "ed")) \
+                and len(word) > 3:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or bullet line) of an answer: where it is, its text, whether it makes a
+    claim (see the module docstring), and its count of words of letters."""
+
+    start: int
+    end: int
+    text: str
+    claim: bool
+    words: int
+
+
+def _is_list(text: str) -> bool:
+    pieces = [piece for piece in _PIECE_SPLIT_RE.split(text) if _words(piece)]
+    if len(pieces) < _LIST_MIN_PIECES:
+        return False
+    short = sum(1 for piece in pieces
+                if len(_words(piece)) <= _LIST_PIECE_WORDS and not has_verb(piece))
+    return short / len(pieces) >= _LIST_PIECE_SHARE
+
+
+def _is_claim(text: str) -> tuple[bool, int]:
+    """A claim: prose with a verb that is not a list, or a worked step ("= 112 GB")."""
+    words = _words(text)
+    if _WORKED_RE.search(text) and not _is_list(text):
+        return True, len(words)
+    if len(words) < MIN_CLAIM_WORDS:
+        return False, len(words)
+    function_share = sum(1 for word in words if word in _FUNCTION_WORDS) / len(words)
+    claim = function_share >= MIN_FUNCTION_SHARE and has_verb(text) and not _is_list(text)
+    return claim, len(words)
+
+
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """The sentences of ``text`` in order, each marked claim or not; a decimal point, an
+    abbreviation's dot before a digit ("v3.2") and a colon before prose never end one."""
+    found: list[Sentence] = []
+    position = 0
+    cuts = [(m.start(), m.end()) for m in _SENTENCE_SPLIT_RE.finditer(text)]
+    cuts.append((len(text), len(text)))
+    for cut_start, cut_end in cuts:
+        piece = text[position:cut_start]
+        if piece.strip():
+            offset = position + (len(piece) - len(piece.lstrip()))
+            stripped = piece.strip()
+            claim, words = _is_claim(stripped)
+            found.append(Sentence(offset, offset + len(stripped), stripped, claim, words))
+        position = cut_end
+    return tuple(found)

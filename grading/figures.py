@@ -1,0 +1,216 @@
+"""Check the numbers an open answer states against the figures the question knows.
+
+A figure (content: ``name``, ``value``, ``unit``, ``tolerance``, ``phrasings``) is a number an
+interviewer would catch if it came out wrong: "H100 BF16 dense peak, 989 TFLOP/s, within
+10 %, said near 'bf16' or 'dense'". A quantity the answer states (a number with a unit: "1,979
+TFLOP/s", "64 GB/s", "90%") is checked against a figure when
+
+- it sits in a claim sentence (:mod:`grading._prose`) within :data:`CUE_WINDOW` words of one of
+  the figure's phrasings, and
+- it measures the same kind of thing (it converts to the figure's unit).
+
+It is **right** when it agrees, within tolerance, with any figure cued nearby (a sentence
+comparing 1,979 and 989 TFLOP/s states two right figures), and **wrong** otherwise — then it is
+named with the figure it should have been, as a numeric slip would be. Numbers that no figure's
+phrasing is near are not judged: a story's own numbers are the candidate's to choose.
+
+Tolerances: ``"rel:15%"`` (within 15 % of the value) or ``"log:2"`` (within a factor of 2).
+Units are read by :mod:`grading.quantity` (pint, loaded on the first figure checked).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "CUE_WINDOW",
+    "Figure",
+    "WrongNumber",
+    "check_figures",
+    "parse_tolerance",
+    "tolerance_problem",
+    "within",
+]
+
+#: How many words from a figure's phrasing a stated number may be and still be read as it.
+CUE_WINDOW = 8
+
+_TOLERANCE_RE = re.compile(
+    r"^(?:rel:(?P<rel>[0-9]+(?:\.[0-9]+)?)%|log:(?P<log>[0-9]+(?:\.[0-9]+)?))$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure the question knows: ``value`` in ``unit``, right within ``tolerance``, and the
+    ``phrasings`` that say a nearby number is this figure."""
+
+    name: str
+    value: float
+    unit: str
+    tolerance: str
+    phrasings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WrongNumber:
+    """A number the answer stated that disagrees with the figure it was said next to:
+    ``typed`` as written, the figure's ``name``, the ``expected`` value with its unit, and the
+    ``sentence`` it was said in."""
+
+    typed: str
+    name: str
+    expected: str
+    sentence: str
+
+
+def parse_tolerance(tolerance: str) -> tuple[str, float]:
+    """``"rel:15%"`` → ``("rel", 0.15)``; ``"log:2"`` → ``("log", 2.0)``. ValueError otherwise."""
+    match = _TOLERANCE_RE.match(tolerance.strip())
+    if match is None:
+        raise ValueError(f"tolerance {tolerance!r}: write 'rel:15%' or 'log:2'")
+    if match.group("rel") is not None:
+        return "rel", float(match.group("rel")) / 100
+    factor = float(match.group("log"))
+    if factor < 1:
+        raise ValueError(f"tolerance {tolerance!r}: a factor is at least 1")
+    return "log", factor
+
+
+def tolerance_problem(tolerance: object) -> str | None:
+    """Why ``tolerance`` is not a figure tolerance, or None (for content checks)."""
+    if not isinstance(tolerance, str):
+        return f"tolerance must be a string like 'rel:15%' or 'log:2', not {tolerance!r}"
+    try:
+        parse_tolerance(tolerance)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def within(stated: float, value: float, tolerance: str) -> bool:
+    """Whether ``stated`` agrees with ``value`` within ``tolerance``."""
+    kind, size = parse_tolerance(tolerance)
+    if kind == "rel":
+        return abs(stated - value) <= size * abs(value) + 1e-12
+    if stated <= 0 or value <= 0:
+        return stated == value
+    return abs(math.log(stated / value)) <= math.log(size) + 1e-12
+
+
+def _field(item: Any, name: str, position: int) -> Any:
+    if hasattr(item, name):
+        return getattr(item, name)
+    if isinstance(item, tuple | list) and len(item) > position:
+        return item[position]
+    return None
+
+
+def as_figure(item: Any) -> Figure | None:
+    """A content figure (an object with the fields, or a tuple in field order) as a
+    :class:`Figure`; None when it is malformed (content checks report those)."""
+    if isinstance(item, Figure):
+        return item
+    name, value, unit = _field(item, "name", 0), _field(item, "value", 1), _field(item, "unit", 2)
+    tolerance, phrasings = _field(item, "tolerance", 3), _field(item, "phrasings", 4)
+    if isinstance(phrasings, str):
+        phrasings = (phrasings,)
+    if not (isinstance(name, str) and isinstance(value, int | float) and isinstance(unit, str)
+            and isinstance(tolerance, str) and phrasings and math.isfinite(value)):
+        return None
+    if tolerance_problem(tolerance):
+        return None
+    return Figure(name, float(value), unit, tolerance, tuple(str(p) for p in phrasings))
+
+
+def _format_expected(figure: Figure) -> str:
+    from grading.units import format_value
+
+    try:
+        return format_value(figure.value, figure.unit)
+    except Exception:  # a unit format_value cannot pretty-print: say it as written
+        return f"{figure.value:g} {figure.unit}".strip()
+
+
+def _read(typed: str, unit: str) -> float | None:
+    """``typed`` in ``unit``, or None when it does not read or measures something else."""
+    from grading.quantity import AnswerError, parse_answer
+    from grading.units import UnitError
+
+    try:
+        return parse_answer(typed, unit).value
+    except (AnswerError, UnitError, ValueError, OverflowError):
+        return None
+
+
+def check_figures(
+    analysed: Any,
+    sentences: Sequence[Any],
+    quantities: Iterable[tuple[int, int, str]],
+    figures: Iterable[Any],
+    negation_window: int,
+) -> tuple[WrongNumber, ...]:
+    """The stated numbers that disagree with the figure they were said next to.
+
+    ``analysed`` is the answer as :func:`grading._phrases.analyse` cut it, ``sentences`` its
+    :class:`grading._prose.Sentence` list, ``quantities`` the (start, end, typed) of each
+    quantity stated (:func:`grading.rubric.find_numbers` with offsets). One wrong number per
+    distinct typed text; never raises on the answer.
+    """
+    from grading._phrases import find_all
+
+    usable = [figure for figure in map(as_figure, figures) if figure is not None]
+    if not usable:
+        return ()
+    # Where each figure is cued: word indices of its phrasings, un-negated.
+    cues: list[tuple[Figure, list[int]]] = []
+    for figure in usable:
+        places: list[int] = []
+        for phrasing in figure.phrasings:
+            places.extend(found.first for found in
+                          find_all(analysed, phrasing, fuzzy=False, negation=True,
+                                   negation_window=negation_window))
+            places.extend(found.last for found in
+                          find_all(analysed, phrasing, fuzzy=False, negation=True,
+                                   negation_window=negation_window))
+        if places:
+            cues.append((figure, places))
+    if not cues:
+        return ()
+    starts = [word.start for word in analysed.words]
+    wrong: list[WrongNumber] = []
+    seen: set[str] = set()
+    for start, _end, typed in quantities:
+        sentence = next((s for s in sentences if s.start <= start < s.end), None)
+        if sentence is None or not sentence.claim:
+            continue
+        index = _word_at(starts, start)
+        candidates: list[tuple[int, Figure, float]] = []
+        for figure, places in cues:
+            distance = min((abs(place - index) for place in places
+                            if sentence.start <= starts[place] < sentence.end), default=None)
+            if distance is None or distance > CUE_WINDOW:
+                continue
+            stated = _read(typed, figure.unit)
+            if stated is not None:
+                candidates.append((distance, figure, stated))
+        if not candidates:
+            continue
+        if any(within(stated, figure.value, figure.tolerance) for _d, figure, stated in candidates):
+            continue
+        _distance, figure, _stated = min(candidates, key=lambda c: c[0])
+        if typed in seen:
+            continue
+        seen.add(typed)
+        wrong.append(WrongNumber(typed, figure.name, _format_expected(figure), sentence.text))
+    return tuple(wrong)
+
+
+def _word_at(starts: Sequence[int], offset: int) -> int:
+    """The index of the word at or after character ``offset`` (the last word if none)."""
+    import bisect
+
+    return min(bisect.bisect_left(starts, offset), max(0, len(starts) - 1))
