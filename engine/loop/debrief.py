@@ -165,7 +165,8 @@ def _review_lines(review: dict[str, Any], bank: ContentBank) -> list[str]:
         if isinstance(item, OpenQuestion):
             from grading.rubric import score_open
 
-            result = score_open(review["answer_text"], item.key_points, item.red_flags)
+            result = score_open(review["answer_text"], item.key_points, item.red_flags,
+                                figures=item.figures)
             missed = [p.point for p in result.key_points if not p.covered]
             if missed and review["band"] != "dont_know":
                 lines += ["", "*Missed:*", *[f"- {m}" for m in missed]]

@@ -46,7 +46,8 @@ def session_scorer(item: OpenQuestion, text: str) -> float:
     from grading.rubric import score_open
 
     question = pose(item, None, builtin_catalog(), 0)
-    return score_open(text.strip(), question.key_points, question.red_flags).auto_score
+    return score_open(text.strip(), question.key_points, question.red_flags,
+                      figures=question.figures).auto_score
 
 
 def _share(value: float) -> str:
