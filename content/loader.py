@@ -716,8 +716,9 @@ _PHRASE_WORD = re.compile(r"[^\W_]")
 def _phrasings(reader: _ItemReader, raw: Any, where: str,
                key: str = "phrasings") -> tuple[str, ...]:
     """A non-empty list of phrasings. A phrasing may join parts that must share a sentence
-    with ``&``, give alternatives with ``|`` and ask for a negated part with a leading ``!``
-    (see grading._evidence): every part needs a letter or a digit."""
+    with ``&``, give alternatives with ``|``, ask for a negated part with a leading ``!`` and
+    stand ``#`` for any stated quantity, ``%`` for any percentage (see grading._evidence):
+    every other part needs a letter or a digit."""
     if not isinstance(raw, list) or not raw or not all(
         isinstance(p, str) and p.strip() for p in raw
     ):
@@ -725,7 +726,8 @@ def _phrasings(reader: _ItemReader, raw: Any, where: str,
     for phrasing in raw:
         parts = [part.strip().lstrip("!") for part in phrasing.split("&")]
         alternatives = [alt for part in parts for alt in part.split("|")]
-        if not all(_PHRASE_WORD.search(alt) for alt in alternatives):
+        if not all(_PHRASE_WORD.search(alt) or alt.strip() in ("#", "%")
+                   for alt in alternatives):
             raise reader.fail(f"{where}: {key} entry {_shown(phrasing)} has an empty part: "
                               f"every part between '&' and '|' needs a word or a number")
         if len(parts) > 1 and all(part.startswith("!") for part in

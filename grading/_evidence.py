@@ -8,7 +8,9 @@ and may say more than one thing must be in the same sentence:
 - ``"ring & always wins"`` — both parts, in one sentence;
 - ``"bf16 & faster|more throughput|2x"`` — ``|`` separates alternatives of one part;
 - ``"!memory bound"`` — a part that must be *negated* ("isn't memory-bound at all"), for
-  misconceptions that deny what is true.
+  misconceptions that deny what is true;
+- ``"score matrix & #"`` — ``#`` stands for any stated quantity (a number with a unit, a
+  count suffix, a % or a ×) and ``%`` for any percentage: "quantifies the score matrix".
 
 A match counts only inside a **claim** sentence (:mod:`grading._prose`: a clause with a verb,
 not a list of terms), and a positive part only when it is not negated. Negation reaches over
@@ -23,14 +25,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from grading._phrases import NEGATIONS, Analysed, Found, analyse, find_all, normalise_words
+from grading._phrases import Analysed, Found, analyse, find_all, normalise_words
 from grading._prose import Sentence, sentences
 
 __all__ = [
+    "ANY_QUANTITY",
     "CLAUSE_NEGATION_WINDOW",
     "DENIAL_AFTER_WINDOW",
     "Evidence",
@@ -45,6 +48,10 @@ __all__ = [
 CLAUSE_NEGATION_WINDOW = 6
 #: How many words after a phrase, in its clause, a negation dismisses it ("X isn't really").
 DENIAL_AFTER_WINDOW = 3
+
+#: Parts that stand for a stated quantity rather than words: any (``#``), a percentage (``%``).
+ANY_QUANTITY = ("#", "%")
+_PERCENT_RE = re.compile(r"%|percent", re.IGNORECASE)
 
 _REFUTED_RE = re.compile(
     r"\b(?:myths?|misconceptions?|mistaken(?:ly)?|wrongly|fallac(?:y|ies)|common\s+(?:error|mistake)s?"
@@ -70,7 +77,8 @@ def parse_phrasing(phrasing: str) -> tuple[Part, ...]:
         raw = raw.strip()
         negated = raw.startswith("!")
         alternatives = tuple(alt.strip() for alt in raw.lstrip("!").split("|"))
-        if not alternatives or not all(normalise_words(alt) for alt in alternatives):
+        if not alternatives or not all(normalise_words(alt) or alt in ANY_QUANTITY
+                                       for alt in alternatives):
             raise ValueError(f"phrasing {phrasing!r}: every part between '&' and '|' needs a "
                              f"word or a number")
         parts.append(Part(alternatives, negated))
@@ -131,12 +139,13 @@ class _Occurrence:
 class Reader:
     """An answer read once: words, sentences, and every phrasing's occurrences (cached)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, quantities: Sequence[tuple[int, int, str]] = ()) -> None:
         self.text = text
         self.analysed: Analysed = analyse(text)
         self.sentences: tuple[Sentence, ...] = sentences(text)
         self._sentence_starts = [s.start for s in self.sentences]
         self._occurrences: dict[tuple[str, bool], list[_Occurrence]] = {}
+        self._quantities = tuple(quantities)
 
     def sentence_of(self, offset: int) -> int:
         """The index of the sentence holding character ``offset`` (-1 before the first)."""
@@ -145,6 +154,8 @@ class Reader:
     def occurrences(self, alternative: str, fuzzy: bool) -> list[_Occurrence]:
         """Every place ``alternative`` appears (negated or not), with its sentence."""
         key = (alternative, fuzzy)
+        if key not in self._occurrences and alternative.strip() in ANY_QUANTITY:
+            self._occurrences[key] = self._quantity_occurrences(alternative.strip())
         if key not in self._occurrences:
             found_all: list[_Occurrence] = []
             seen: set[tuple[int, int]] = set()
@@ -153,11 +164,22 @@ class Reader:
                     continue
                 seen.add((found.first, found.last))
                 dismissed = self._dismissed(found)
-                negated = dismissed or self.analysed.negated(found.first, CLAUSE_NEGATION_WINDOW)
+                negated = dismissed or self.analysed.negated(
+                    found.first, CLAUSE_NEGATION_WINDOW, prose=True)
                 sentence = self.sentence_of(self.analysed.words[found.first].start)
                 found_all.append(_Occurrence(found, sentence, negated, dismissed))
             self._occurrences[key] = found_all
         return self._occurrences[key]
+
+    def _quantity_occurrences(self, wildcard: str) -> list[_Occurrence]:
+        """The stated quantities as occurrences of ``#`` (any) or ``%`` (percentages)."""
+        occurrences = []
+        for start, _end, typed in self._quantities:
+            if wildcard == "%" and not _PERCENT_RE.search(typed):
+                continue
+            sentence = self.sentence_of(start)
+            occurrences.append(_Occurrence(Found(0, 0, typed, False), sentence, False, False))
+        return occurrences
 
     def _dismissed(self, found: Found) -> bool:
         """Whether the phrase at ``found`` is dismissed: a negation before it with only light
@@ -168,7 +190,7 @@ class Reader:
         index = found.first - 1
         while index >= 0 and found.first - index <= CLAUSE_NEGATION_WINDOW \
                 and words[index].clause == clause:
-            if words[index].norm in NEGATIONS:
+            if self.analysed.negates(index, prose=True):
                 return True
             if words[index].norm not in _LIGHT_WORDS:
                 break
@@ -177,7 +199,7 @@ class Reader:
         gap = 0
         while index < len(words) and words[index].clause == clause and gap <= _DISMISSAL_GAP:
             norm = words[index].norm
-            if norm in NEGATIONS:
+            if self.analysed.negates(index, prose=True):
                 for after in range(index + 1, min(len(words), index + 2 + _DISMISSAL_GAP)):
                     if words[after].clause != clause:
                         break

@@ -14,7 +14,8 @@ open answers). The rules, in order:
    the phrasing's run in the same place: digit runs must be equal, letter runs shorter than
    :data:`MIN_FUZZY_RUN` (version suffixes like the "e" of HBM3e, names like "A" of A100) must be
    equal, longer letter runs must score ``fuzz.ratio ≥`` :data:`FUZZY_CUTOFF` (85). So
-   "all-redcue" is "all-reduce", but "HBM3" is never "HBM3e" or "HBM2e".
+   "all-redcue" is "all-reduce", but "HBM3" is never "HBM3e" or "HBM2e". A phrasing that ends
+   in ``*`` is a prefix: "recomput*" is "recompute", "recomputes", "recomputation" (no typos).
 3. **Numbers are whole.** A phrasing with a number matches only the same number as typed in
    full: "50%" is not inside "$2.50" or "150%", "8.6 GB" is not "86 GB", "65,504" is "65504".
    A phrasing's "%" needs a "%" (or "percent") after the number, and its leading "$" a "$"
@@ -37,8 +38,10 @@ from functools import lru_cache
 __all__ = [
     "FUZZY_CUTOFF",
     "MIN_FUZZY_RUN",
+    "MIN_PREFIX_CHARS",
     "NEGATIONS",
     "NEGATION_WINDOW",
+    "PROSE_NEGATIONS",
     "Analysed",
     "Found",
     "analyse",
@@ -54,6 +57,9 @@ FUZZY_CUTOFF = 85.0
 MIN_FUZZY_RUN = 5
 #: How many words before a match are searched for a negation word.
 NEGATION_WINDOW = 3
+#: A phrasing ending in "*" matches words that begin with it ("recomput*": "recomputes",
+#: "recomputation"); it needs at least this many letters and digits before the star.
+MIN_PREFIX_CHARS = 4
 #: Extra words a match may span beyond the phrasing's own word count ("h b m 3" for "HBM3").
 _EXTRA_SPAN_WORDS = 2
 
@@ -65,6 +71,9 @@ NEGATIONS = frozenset(
         "couldnt", "wont", "wouldnt", "shouldnt", "hasnt", "havent", "hadnt", "aint",
     }
 )  # fmt: skip
+#: In prose (``negated(..., prose=True)``) these deny what follows too: "it stores the scores
+#: instead of recomputing them", "rather than loading a stored copy", "the L40S lacks NVLink".
+PROSE_NEGATIONS = NEGATIONS | {"instead", "lacks", "lack", "lacking"}
 #: Words that start a new clause: negation before them does not reach past them.
 _CLAUSE_WORDS = frozenset({"but", "however", "though", "although", "whereas", "yet"})
 
@@ -150,13 +159,23 @@ class Analysed:
             self._exact[length] = index
         return self._exact[length].get(joined, [])
 
-    def negated(self, first: int, window: int = NEGATION_WINDOW) -> bool:
+    def negates(self, index: int, prose: bool = False) -> bool:
+        """Whether word ``index`` is a negation word (in ``prose``, also "instead" and the
+        "than" of "rather than")."""
+        norm = self.words[index].norm
+        if norm in NEGATIONS:
+            return True
+        if not prose:
+            return False
+        return norm in PROSE_NEGATIONS or (
+            norm == "than" and index > 0 and self.words[index - 1].norm == "rather")
+
+    def negated(self, first: int, window: int = NEGATION_WINDOW, prose: bool = False) -> bool:
         """Whether a negation word sits in the ``window`` words before word ``first``, in the
-        same clause."""
+        same clause (``prose``: see :meth:`negates`)."""
         clause = self.words[first].clause
         for index in range(max(0, first - window), first):
-            word = self.words[index]
-            if word.clause == clause and word.norm in NEGATIONS:
+            if self.words[index].clause == clause and self.negates(index, prose):
                 return True
         return False
 
@@ -168,7 +187,7 @@ class Analysed:
             word = self.words[index]
             if word.clause != clause:
                 break
-            if word.norm in NEGATIONS:
+            if self.negates(index, prose=True):
                 return True
         return False
 
@@ -265,6 +284,15 @@ def _contains_another(span: tuple[int, int], spans: set[tuple[int, int]]) -> boo
     )
 
 
+def _prefix_starts(answer: Analysed, length: int, joined: str) -> Iterator[tuple[int, int]]:
+    """(start, length) of the ``length``-word spans that begin with ``joined`` and whose last
+    word is where the prefix ends ("recomput*" is "recomputes", not "recompute the")."""
+    for start, span in enumerate(answer.spans(length)):
+        if span.startswith(joined) and \
+                len(span) - len(answer.words[start + length - 1].norm) < len(joined):
+            yield start, length
+
+
 def find_phrase(
     answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True,
     negation_window: int = NEGATION_WINDOW,
@@ -291,14 +319,20 @@ def find_all(
     joined = "".join(phrase_words)
     lengths = range(1, min(len(phrase_words) + _EXTRA_SPAN_WORDS, len(answer.words)) + 1)
     exact: list[tuple[int, int]] = []
+    prefix = phrasing.rstrip().endswith("*")
+    if prefix and len(joined) < MIN_PREFIX_CHARS:
+        return
     for length in lengths:
-        exact.extend((start, length) for start in answer.exact_starts(length, joined))
+        if prefix:
+            exact.extend(_prefix_starts(answer, length, joined))
+        else:
+            exact.extend((start, length) for start in answer.exact_starts(length, joined))
     for start, length in sorted(exact):
         last = start + length - 1
         if not (negation and answer.negated(start, negation_window)) \
                 and _numbers_agree(answer, start, last, phrasing):
             yield Found(start, last, answer.typed(start, last), fuzzy=False)
-    if not fuzzy or len(joined) < MIN_FUZZY_RUN:
+    if not fuzzy or prefix or len(joined) < MIN_FUZZY_RUN:
         return
     from rapidfuzz import fuzz, process  # deferred: ~10 ms, only on the first fuzzy lookup
 

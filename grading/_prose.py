@@ -29,8 +29,8 @@ __all__ = [
     "sentences",
 ]
 
-#: Fewest words (of letters) a claim has: "It is memory-bound" is four.
-MIN_CLAIM_WORDS = 4
+#: Fewest words and figures a claim has: "I assumed 95%" is three, "It is memory-bound" four.
+MIN_CLAIM_WORDS = 3
 #: Least share of a claim's words that are function words ("the", "of", "is", "it"…). Prose
 #: runs at 0.3–0.5; a term list at 0–0.1 ("rule of three, probability of zero crashes").
 MIN_FUNCTION_SHARE = 0.15
@@ -40,6 +40,9 @@ _LIST_PIECE_WORDS = 3
 #: :data:`_LIST_MIN_PIECES` of them) is a list, whatever verbs it holds.
 _LIST_PIECE_SHARE = 0.5
 _LIST_MIN_PIECES = 3
+#: A long list may hold one piece with a verb ("…, keep in BF16, …") and still be a list.
+_LONG_LIST_PIECES = 5
+_LONG_LIST_SHARE = 0.7
 
 _FUNCTION_WORDS = frozenset("""
 a an the this that these those there here it its they them their we our us i me my you your
@@ -49,8 +52,13 @@ between across through after before during against among above below up down out
 and or but nor so if then else because since while whereas although though unless until
 is are was were be been being am do does did has have had can could will would shall should
 may might must not no never only also just even still each every all any both either
-neither some such more most less least much many few very too once again
+neither some such more most less least much many few very too once again around like
+roughly approximately nearly almost about same other another own anything everything
+nothing something alongside back
 """.split())
+#: Below this many words the function-word share is not asked: a short sentence with a verb
+#: ("Good runs sit around 35–45%") is prose, and a run-on list is long.
+_SHARE_MIN_WORDS = 10
 
 _AUXILIARIES = frozenset("""
 is are was were be been being am do does did done has have had can could will would shall
@@ -61,6 +69,19 @@ id wed youd theyd im youre theyre were lets
 """.split())
 
 _SUBJECTS = frozenset("i we you they he she it which that who this".split())
+#: What may follow a verb as (the start of) its object: "writes the grid", "costs about",
+#: "took 57 days". Prepositions are not enough ("cost of delay", "crashes per day" are nouns).
+_OBJECT_WORDS = frozenset("""
+the a an this that these those its their our my your his her it them us me all every each
+some any no more less about up down out off into back only just roughly around nearly almost
+over under half twice everything nothing anything something what how why where when whether
+""".split())
+_PREPOSITIONS = frozenset("""
+of to in on at by for with from into onto over under per via within across through after
+before during against between among above below than as
+""".split())
+#: After these, any word that is not a function word is a verb ("we got", "they wanted").
+_PERSONAL = frozenset("i we you they he she".split())
 
 #: Verbs technical answers use, in the base form; finite forms (-s, -ed) are derived.
 _VERBS = """
@@ -94,9 +115,9 @@ win work worsen write yield
 """
 
 _IRREGULAR = """
-began begun bound bought brought built burnt came caught chose chosen cost cut did done drew
-drawn drove driven fell felt fit found gave given went gone grew grown had held hit hurt kept
-knew known laid led left lent let lost made meant met paid put quit ran read rose said sat
+got gotten began begun bound bought brought built burnt came caught chose chosen cost cut did
+done drew drawn drove driven fell felt fit found gave given went gone grew grown had held hit
+hurt kept knew known laid led left lent let lost made meant met paid put quit ran read rose said sat
 saw seen sent set shed shot showed shown shrank shrunk shut sold spent split spread stood
 stuck struck swept taken took taught told thought threw thrown understood woke won wrote
 written
@@ -129,6 +150,24 @@ def _verb_forms() -> frozenset[str]:
     return frozenset(forms)
 
 
+#: Irregular past forms that are not also common nouns or bases ("bound", "cost", "set" are).
+_PAST = frozenset("""
+got gotten began begun bought brought built came caught chose chosen did done drew drawn
+drove driven fell felt found gave given went gone grew grown had held kept knew known laid
+led left lent lost made meant met paid ran rose said sat saw seen sent shot showed shown
+shrank shrunk sold spent stood stuck struck swept taken took taught told thought threw thrown
+understood woke won wrote written
+""".split())
+
+
+@cache
+def _inflected_forms() -> frozenset[str]:
+    """The verb forms that are not a bare base form ("runs", "stalled", "took"): between two
+    words they are verbs ("setup runs alongside"), where a base form may be a noun ("cost")."""
+    bases = set(_VERBS.split())
+    return frozenset(form for form in _verb_forms() - set(_AUXILIARIES) if form not in bases)
+
+
 #: A word: letters and digits, starting with a letter ("H100s" is one word; "6ND", "1.62e19"
 #: and "70B" are figures, not words).
 _WORD_RE = re.compile(r"(?<![^\W_])[^\W\d_][^\W_]*(?:['’ʼ][^\W_]+)*")
@@ -137,7 +176,7 @@ _RELATION_RE = re.compile(r"(?<![<>=!~])(?:=|≈|≃|→|⇒|->|=>|<|>|≤|≥)(
 #: A worked step: a figure, a relation, a figure ("16 × 7e9 = 112 GB", "47 / 0.85 ≈ 55").
 _WORKED_RE = re.compile(r"[0-9][^=≈≃]*(?:=|≈|≃)\s*[~$]?[0-9]")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s*\n+\s*|(?<=:)\s+(?=[-*•])")
-_PIECE_SPLIT_RE = re.compile(r"[,;:()\[\]]|\s[-–—]\s|—")
+_PIECE_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—")
 
 
 def _words(text: str) -> list[str]:
@@ -145,18 +184,45 @@ def _words(text: str) -> list[str]:
     return [_APOSTROPHES.sub("", word.casefold()) for word in _WORD_RE.findall(text)]
 
 
+_TOKEN_RE = re.compile(r"[^\W\d_][^\W_]*(?:['’ʼ][^\W_]+)*|[0-9][0-9.,]*[^\W_]*|[^\w\s]")
+
+
 def has_verb(text: str) -> bool:
-    """Whether ``text`` holds a verb: a known finite verb form, a word right after a subject
-    pronoun ending in -s/-ed ("it streams"), or a relation symbol ("= 112 GB")."""
+    """Whether ``text`` holds a verb used as one.
+
+    An auxiliary, modal or contraction ("is", "can", "doesn't", "that's") always counts; a
+    relation symbol too ("= 112 GB"). A lexicon verb form ("writes", "costs", "took") counts
+    when a subject or an auxiliary comes right before it ("it streams", "we measured", "is
+    written") or an object right after it: a function word, a pronoun or a number ("writes the
+    grid", "costs about", "took 57 days"). So "KV cache reads, large-batch gains" and "half an
+    interval lost" — nouns and adjectives in a list — hold no verb.
+    """
     if _RELATION_RE.search(text):
         return True
-    words = _words(text)
+    tokens = [_APOSTROPHES.sub("", token.casefold()) for token in _TOKEN_RE.findall(text)]
     forms = _verb_forms()
-    for index, word in enumerate(words):
-        if word in forms:
+    for index, token in enumerate(tokens):
+        if token in _AUXILIARIES:
             return True
-        if index and words[index - 1] in _SUBJECTS and word.endswith(("s", "ed")) \
-                and len(word) > 3:
+        previous = tokens[index - 1] if index else ""
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        takes_object = bool(following) and (
+            following[:1].isdigit() or following in _OBJECT_WORDS
+            or following in ("$", "~", "≈"))
+        past = token.endswith("ed") or token in _PAST
+        takes_preposition = past and following in _PREPOSITIONS
+        if token in forms:
+            if previous in _SUBJECTS or previous in _AUXILIARIES or takes_object \
+                    or takes_preposition:
+                return True
+            if token in _inflected_forms() and previous[:1].isalpha() \
+                    and following[:1].isalnum() and following not in _PREPOSITIONS:
+                return True
+        elif token.endswith("ed") and len(token) > 4 and (takes_object or takes_preposition):
+            return True  # "averaged 6,000", "throttled by": a past tense not in the lexicon
+        elif previous in _PERSONAL and token[:1].isalpha() and token not in _FUNCTION_WORDS:
+            return True
+        elif previous in _SUBJECTS and token.endswith(("s", "ed")) and len(token) > 3:
             return True
     return False
 
@@ -174,12 +240,17 @@ class Sentence:
 
 
 def _is_list(text: str) -> bool:
+    """A list of terms: at least three comma pieces, half of them short and verbless and none
+    with a verb — or a long list (five pieces or more, 70 % short) with one verb slipped in."""
     pieces = [piece for piece in _PIECE_SPLIT_RE.split(text) if _words(piece)]
     if len(pieces) < _LIST_MIN_PIECES:
         return False
-    short = sum(1 for piece in pieces
-                if len(_words(piece)) <= _LIST_PIECE_WORDS and not has_verb(piece))
-    return short / len(pieces) >= _LIST_PIECE_SHARE
+    verbs = [has_verb(piece) for piece in pieces]
+    short = sum(1 for piece, verb in zip(pieces, verbs, strict=True)
+                if len(_words(piece)) <= _LIST_PIECE_WORDS and not verb) / len(pieces)
+    if not any(verbs):
+        return short >= _LIST_PIECE_SHARE
+    return sum(verbs) == 1 and len(pieces) >= _LONG_LIST_PIECES and short >= _LONG_LIST_SHARE
 
 
 def _is_claim(text: str) -> tuple[bool, int]:
@@ -187,10 +258,11 @@ def _is_claim(text: str) -> tuple[bool, int]:
     words = _words(text)
     if _WORKED_RE.search(text) and not _is_list(text):
         return True, len(words)
-    if len(words) < MIN_CLAIM_WORDS:
+    if sum(1 for token in _TOKEN_RE.findall(text) if token[:1].isalnum()) < MIN_CLAIM_WORDS:
         return False, len(words)
     function_share = sum(1 for word in words if word in _FUNCTION_WORDS) / len(words)
-    claim = function_share >= MIN_FUNCTION_SHARE and has_verb(text) and not _is_list(text)
+    prose = len(words) < _SHARE_MIN_WORDS or function_share >= MIN_FUNCTION_SHARE
+    claim = prose and has_verb(text) and not _is_list(text)
     return claim, len(words)
 
 

@@ -5,14 +5,16 @@ interviewer would catch if it came out wrong: "H100 BF16 dense peak, 989 TFLOP/s
 10 %, said near 'bf16' or 'dense'". A quantity the answer states (a number with a unit: "1,979
 TFLOP/s", "64 GB/s", "90%") is checked against a figure when
 
-- it sits in a claim sentence (:mod:`grading._prose`) within :data:`CUE_WINDOW` words of one of
-  the figure's phrasings, and
-- it measures the same kind of thing (it converts to the figure's unit).
+- it sits in a claim sentence (:mod:`grading._prose`) and is the nearest quantity, within
+  :data:`CUE_WINDOW` words, to one of the figure's phrasings, and
+- it measures the same kind of thing (it converts to the figure's unit; a percentage only for
+  a "%" figure, a factor only for an "x" one).
 
-It is **right** when it agrees, within tolerance, with any figure cued nearby (a sentence
-comparing 1,979 and 989 TFLOP/s states two right figures), and **wrong** otherwise — then it is
-named with the figure it should have been, as a numeric slip would be. Numbers that no figure's
-phrasing is near are not judged: a story's own numbers are the candidate's to choose.
+It is **right** when it agrees, within tolerance, with any of the question's figures of its kind
+(a sentence comparing 1,979 and 989 TFLOP/s states two right figures), and **wrong** otherwise —
+then it is named with the figure it should have been, as a numeric slip would be. Numbers that
+no figure's phrasing is near are not judged: a story's own numbers are the candidate's to
+choose.
 
 Tolerances: ``"rel:15%"`` (within 15 % of the value) or ``"log:2"`` (within a factor of 2).
 Units are read by :mod:`grading.quantity` (pint, loaded on the first figure checked).
@@ -38,6 +40,9 @@ __all__ = [
 
 #: How many words from a figure's phrasing a stated number may be and still be read as it.
 CUE_WINDOW = 8
+#: A number more than this factor away from every figure of its kind is another quantity (a
+#: cluster's total beside a GPU's peak), not a slip: slips are factors of 2, 8 or 10.
+MAX_SLIP_FACTOR = 100.0
 
 _TOLERANCE_RE = re.compile(
     r"^(?:rel:(?P<rel>[0-9]+(?:\.[0-9]+)?)%|log:(?P<log>[0-9]+(?:\.[0-9]+)?))$")
@@ -155,58 +160,108 @@ def check_figures(
 ) -> tuple[WrongNumber, ...]:
     """The stated numbers that disagree with the figure they were said next to.
 
+    Each place a figure's phrasing is said (un-negated, in a claim sentence) binds the nearest
+    quantity of the figure's kind in the same sentence, at most :data:`CUE_WINDOW` words away:
+    in "2,048 × 989 TFLOP/s dense is 2.0e18 FLOP/s" the cue "dense" binds 989 TFLOP/s, not
+    the cluster's total. A bound quantity is wrong when it agrees with no figure of the
+    question of its kind (a right number said near the wrong cue is still right) and is within
+    :data:`MAX_SLIP_FACTOR` of one (further off, it is some other quantity).
+
     ``analysed`` is the answer as :func:`grading._phrases.analyse` cut it, ``sentences`` its
     :class:`grading._prose.Sentence` list, ``quantities`` the (start, end, typed) of each
-    quantity stated (:func:`grading.rubric.find_numbers` with offsets). One wrong number per
-    distinct typed text; never raises on the answer.
+    quantity stated. One wrong number per distinct typed text; never raises on the answer.
     """
     from grading._phrases import find_all
 
     usable = [figure for figure in map(as_figure, figures) if figure is not None]
     if not usable:
         return ()
-    # Where each figure is cued: word indices of its phrasings, un-negated.
-    cues: list[tuple[Figure, list[int]]] = []
-    for figure in usable:
-        places: list[int] = []
-        for phrasing in figure.phrasings:
-            places.extend(found.first for found in
-                          find_all(analysed, phrasing, fuzzy=False, negation=True,
-                                   negation_window=negation_window))
-            places.extend(found.last for found in
-                          find_all(analysed, phrasing, fuzzy=False, negation=True,
-                                   negation_window=negation_window))
-        if places:
-            cues.append((figure, places))
-    if not cues:
-        return ()
     starts = [word.start for word in analysed.words]
+    if not starts:
+        return ()
+    stated = [(start, typed, _word_at(starts, start)) for start, _end, typed in quantities]
+    readings: dict[tuple[str, str], float | None] = {}
+
+    def reading(typed: str, figure: Figure) -> float | None:
+        key = (typed, figure.unit)
+        if key not in readings:
+            readings[key] = _read(typed, figure.unit) if _same_kind(typed, figure.unit) \
+                else None
+        return readings[key]
+
+    bound: dict[int, Figure] = {}  # quantity index -> the figure whose cue bound it
+    for figure in usable:
+        for phrasing in figure.phrasings:
+            for found in find_all(analysed, phrasing, fuzzy=False, negation=True,
+                                  negation_window=negation_window):
+                sentence = _sentence_of(sentences, starts[found.first])
+                if sentence is None or not sentence.claim:
+                    continue
+                nearest: tuple[int, int] | None = None
+                for index, (start, typed, word) in enumerate(stated):
+                    if not sentence.start <= start < sentence.end:
+                        continue
+                    distance = min(abs(word - found.first), abs(word - found.last))
+                    if distance > CUE_WINDOW or reading(typed, figure) is None:
+                        continue
+                    if nearest is None or distance < nearest[0]:
+                        nearest = (distance, index)
+                if nearest is not None:
+                    bound.setdefault(nearest[1], figure)
     wrong: list[WrongNumber] = []
     seen: set[str] = set()
-    for start, _end, typed in quantities:
-        sentence = next((s for s in sentences if s.start <= start < s.end), None)
-        if sentence is None or not sentence.claim:
-            continue
-        index = _word_at(starts, start)
-        candidates: list[tuple[int, Figure, float]] = []
-        for figure, places in cues:
-            distance = min((abs(place - index) for place in places
-                            if sentence.start <= starts[place] < sentence.end), default=None)
-            if distance is None or distance > CUE_WINDOW:
-                continue
-            stated = _read(typed, figure.unit)
-            if stated is not None:
-                candidates.append((distance, figure, stated))
-        if not candidates:
-            continue
-        if any(within(stated, figure.value, figure.tolerance) for _d, figure, stated in candidates):
-            continue
-        _distance, figure, _stated = min(candidates, key=lambda c: c[0])
-        if typed in seen:
+    for index in sorted(bound):
+        start, typed, _word = stated[index]
+        agrees = any(
+            (value := reading(typed, figure)) is not None
+            and within(value, figure.value, figure.tolerance)
+            for figure in usable)
+        figure = bound[index]
+        value = reading(typed, figure)
+        if agrees or typed in seen or value is None or _too_far(value, usable, reading, typed):
             continue
         seen.add(typed)
-        wrong.append(WrongNumber(typed, figure.name, _format_expected(figure), sentence.text))
+        sentence = _sentence_of(sentences, start)
+        wrong.append(WrongNumber(typed, figure.name, _format_expected(figure),
+                                 sentence.text if sentence is not None else ""))
     return tuple(wrong)
+
+
+def _too_far(value: float, figures: Sequence[Figure], reading: Any, typed: str) -> bool:
+    """Whether ``typed`` is beyond :data:`MAX_SLIP_FACTOR` of every figure of its kind."""
+    for figure in figures:
+        read = reading(typed, figure)
+        if read is None or read <= 0 or figure.value <= 0:
+            continue
+        if abs(math.log(read / figure.value)) <= math.log(MAX_SLIP_FACTOR):
+            return False
+    return True
+
+
+_PERCENT_UNITS = ("%", "percent", "pct")
+_FACTOR_UNITS = ("x", "×")
+
+
+def _same_kind(typed: str, unit: str) -> bool:
+    """Whether ``typed`` can be the figure's kind of number at all: a percentage only for a
+    "%" figure, a factor ("3x") only for an "x" figure, and a number with a unit for a figure
+    with one (a bare "400 trillion" is not a FLOP rate)."""
+    from grading._syntax import scan_quantity
+
+    scanned = scan_quantity(typed)
+    if scanned is None:
+        return False
+    typed_unit = scanned.unit_text.strip().lower()
+    unit = unit.strip().lower()
+    if unit in _PERCENT_UNITS or typed_unit in _PERCENT_UNITS:
+        return unit in _PERCENT_UNITS and typed_unit in _PERCENT_UNITS
+    if unit in _FACTOR_UNITS or typed_unit in _FACTOR_UNITS:
+        return unit in _FACTOR_UNITS and typed_unit in _FACTOR_UNITS
+    return bool(unit) == scanned.has_unit
+
+
+def _sentence_of(sentences: Sequence[Any], offset: int) -> Any:
+    return next((s for s in sentences if s.start <= offset < s.end), None)
 
 
 def _word_at(starts: Sequence[int], offset: int) -> int:

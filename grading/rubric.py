@@ -501,7 +501,8 @@ def score_open(
     and raises ValueError.
     """
     text = answer[:MAX_OPEN_CHARS] if isinstance(answer, str) else ""
-    reader = Reader(text)
+    quantities = _quantities(text)
+    reader = Reader(text, quantities)
 
     coverage: list[KeyPointCoverage] = []
     contradictions: list[Contradiction] = []
@@ -532,7 +533,6 @@ def score_open(
                                          evidence.typed, evidence.sentence))
 
     hits = _red_flag_hits(reader, red_flags, process_flags)
-    quantities = _quantities(text)
     wrong_numbers = check_figures(reader.analysed, reader.sentences, quantities, all_figures,
                                   CLAUSE_NEGATION_WINDOW) if all_figures else ()
     substance = _substance(reader, quantities)
