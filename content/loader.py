@@ -717,7 +717,8 @@ def _phrasings(reader: _ItemReader, raw: Any, where: str,
                key: str = "phrasings") -> tuple[str, ...]:
     """A non-empty list of phrasings. A phrasing may join parts that must share a sentence
     with ``&``, give alternatives with ``|``, ask for a negated part with a leading ``!`` and
-    stand ``#`` for any stated quantity, ``%`` for any percentage (see grading._evidence):
+    stand ``#`` for any stated quantity, ``%`` for any percentage, ``$`` for any sum of money
+    (see grading._evidence):
     every other part needs a letter or a digit."""
     if not isinstance(raw, list) or not raw or not all(
         isinstance(p, str) and p.strip() for p in raw
@@ -726,10 +727,15 @@ def _phrasings(reader: _ItemReader, raw: Any, where: str,
     for phrasing in raw:
         parts = [part.strip().lstrip("!") for part in phrasing.split("&")]
         alternatives = [alt for part in parts for alt in part.split("|")]
-        if not all(_PHRASE_WORD.search(alt) or alt.strip() in ("#", "%")
+        if not all(_PHRASE_WORD.search(alt) or alt.strip() in ("#", "%", "$")
                    for alt in alternatives):
             raise reader.fail(f"{where}: {key} entry {_shown(phrasing)} has an empty part: "
                               f"every part between '&' and '|' needs a word or a number")
+        lone = [alt for alt in alternatives if alt.strip() not in ("#", "%", "$")
+                and len(_PHRASE_WORD.findall(alt)) < 2 and not any(c.isdigit() for c in alt)]
+        if lone:
+            raise reader.fail(f"{where}: {key} entry {_shown(phrasing)}: {_shown(lone[0])} is "
+                              f"one letter and would match almost any answer")
         if len(parts) > 1 and all(part.startswith("!") for part in
                                   (p.strip() for p in phrasing.split("&"))):
             raise reader.fail(f"{where}: {key} entry {_shown(phrasing)}: at least one part "

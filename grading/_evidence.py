@@ -10,7 +10,8 @@ and may say more than one thing must be in the same sentence:
 - ``"!memory bound"`` — a part that must be *negated* ("isn't memory-bound at all"), for
   misconceptions that deny what is true;
 - ``"score matrix & #"`` — ``#`` stands for any stated quantity (a number with a unit, a
-  count suffix, a % or a ×) and ``%`` for any percentage: "quantifies the score matrix".
+  count suffix, a % or a ×), ``%`` for any percentage and ``$`` for any sum of money:
+  "quantifies the score matrix".
 
 A match counts only inside a **claim** sentence (:mod:`grading._prose`: a clause with a verb,
 not a list of terms), and a positive part only when it is not negated. Negation reaches over
@@ -49,9 +50,11 @@ CLAUSE_NEGATION_WINDOW = 6
 #: How many words after a phrase, in its clause, a negation dismisses it ("X isn't really").
 DENIAL_AFTER_WINDOW = 3
 
-#: Parts that stand for a stated quantity rather than words: any (``#``), a percentage (``%``).
-ANY_QUANTITY = ("#", "%")
+#: Parts that stand for a stated quantity rather than words: any (``#``), a percentage
+#: (``%``), a sum of money (``$``).
+ANY_QUANTITY = ("#", "%", "$")
 _PERCENT_RE = re.compile(r"%|percent", re.IGNORECASE)
+_MONEY_RE = re.compile(r"[$€£]|\b(?:usd|dollars?|eur|euros?)\b", re.IGNORECASE)
 
 _REFUTED_RE = re.compile(
     r"\b(?:myths?|misconceptions?|mistaken(?:ly)?|wrongly|fallac(?:y|ies)|common\s+(?:error|mistake)s?"
@@ -81,6 +84,10 @@ def parse_phrasing(phrasing: str) -> tuple[Part, ...]:
                                        for alt in alternatives):
             raise ValueError(f"phrasing {phrasing!r}: every part between '&' and '|' needs a "
                              f"word or a number")
+        if any(alt not in ANY_QUANTITY and len("".join(normalise_words(alt))) < 2
+               and not any(c.isdigit() for c in alt) for alt in alternatives):
+            raise ValueError(f"phrasing {phrasing!r}: a one-letter part would match almost "
+                             f"any answer")
         parts.append(Part(alternatives, negated))
     return tuple(parts)
 
@@ -172,10 +179,13 @@ class Reader:
         return self._occurrences[key]
 
     def _quantity_occurrences(self, wildcard: str) -> list[_Occurrence]:
-        """The stated quantities as occurrences of ``#`` (any) or ``%`` (percentages)."""
+        """The stated quantities as occurrences of ``#`` (any), ``%`` (percentages) or ``$``
+        (money)."""
         occurrences = []
         for start, _end, typed in self._quantities:
             if wildcard == "%" and not _PERCENT_RE.search(typed):
+                continue
+            if wildcard == "$" and not _MONEY_RE.search(typed):
                 continue
             sentence = self.sentence_of(start)
             occurrences.append(_Occurrence(Found(0, 0, typed, False), sentence, False, False))
