@@ -141,6 +141,7 @@ class _Occurrence:
     sentence: int
     negated: bool
     dismissed: bool
+    clause: int = -1
 
 
 class Reader:
@@ -174,7 +175,8 @@ class Reader:
                 negated = dismissed or self.analysed.negated(
                     found.first, CLAUSE_NEGATION_WINDOW, prose=True)
                 sentence = self.sentence_of(self.analysed.words[found.first].start)
-                found_all.append(_Occurrence(found, sentence, negated, dismissed))
+                found_all.append(_Occurrence(found, sentence, negated, dismissed,
+                                             self.analysed.words[found.first].clause))
             self._occurrences[key] = found_all
         return self._occurrences[key]
 
@@ -188,7 +190,10 @@ class Reader:
             if wildcard == "$" and not _MONEY_RE.search(typed):
                 continue
             sentence = self.sentence_of(start)
-            occurrences.append(_Occurrence(Found(0, 0, typed, False), sentence, False, False))
+            clause = next((word.clause for word in self.analysed.words if word.start >= start),
+                          -1)
+            occurrences.append(_Occurrence(Found(0, 0, typed, False), sentence, False, False,
+                                           clause))
         return occurrences
 
     def _dismissed(self, found: Found) -> bool:
@@ -256,10 +261,31 @@ class Reader:
                 continue
             if not refuted_ok and _REFUTED_RE.search(sentence.text):
                 continue
+            if not refuted_ok and len(parts) > 1:
+                # A misconception's parts must be said in one clause: "standard attention is
+                # memory-bound, FlashAttention is compute-bound" does not say the first is.
+                typed = self._in_one_clause(parts, index)
+                if typed is not None:
+                    return Evidence(phrasing, typed, sentence.text)
+                continue
             founds = [self._part_in(part, index, fuzzy) for part in parts]
             if all(found is not None for found in founds):
                 return Evidence(phrasing, founds[0].typed, sentence.text)  # type: ignore[union-attr]
         return None
+
+    def _in_one_clause(self, parts: tuple[Part, ...], sentence: int) -> str | None:
+        """The first part's words as typed, when every part occurs (exactly, with its
+        polarity) in one clause of ``sentence``; else None."""
+        clauses: list[dict[int, str]] = []
+        for part in parts:
+            found: dict[int, str] = {}
+            for alternative in part.alternatives:
+                for occurrence in self.occurrences(alternative, fuzzy=False):
+                    if occurrence.sentence == sentence and occurrence.negated == part.negated:
+                        found.setdefault(occurrence.clause, occurrence.found.typed)
+            clauses.append(found)
+        shared = set.intersection(*(set(found) for found in clauses))
+        return clauses[0][min(shared)] if shared else None
 
     def first(self, phrasings: Iterable[str]) -> Evidence | None:
         """The evidence for the first of ``phrasings`` found: exact spellings of every
@@ -271,6 +297,23 @@ class Reader:
                 if evidence is not None:
                     return evidence
         return None
+
+    def topical(self, phrasings: Iterable[str]) -> set[int]:
+        """The sentences where some part of some phrasing is said, un-negated (exact
+        spellings): what the answer says about the question's own subject."""
+        found: set[int] = set()
+        for phrasing in phrasings:
+            try:
+                parts = parse_phrasing(phrasing)
+            except ValueError:
+                continue
+            for part in parts:
+                for alternative in part.alternatives:
+                    if alternative in ANY_QUANTITY:
+                        continue
+                    found.update(o.sentence for o in self.occurrences(alternative, False)
+                                 if not o.negated and o.sentence >= 0)
+        return found
 
     def misconception(self, phrasings: Iterable[str]) -> Evidence | None:
         """The first misconception of ``phrasings`` the answer states (exact spellings only:

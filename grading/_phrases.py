@@ -337,7 +337,9 @@ def find_all(
     from rapidfuzz import fuzz, process  # deferred: ~10 ms, only on the first fuzzy lookup
 
     candidates: list[tuple[float, int, int]] = []
-    for length in lengths:
+    # A typo stays inside the phrasing's own words: "network wasn't" is not "network, but I
+    # wasn't" (85.7 as one joined span), so typo spans have exactly the phrasing's word count.
+    for length in [n for n in lengths if n == len(phrase_words)]:
         for span, score, start in process.extract(
             joined, answer.spans(length), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
         ):

@@ -457,15 +457,24 @@ class _Substance:
                 SUBSTANCE_WEIGHTS, parts, SUBSTANCE_SATURATION, strict=True))
 
 
-def _substance(reader: Reader, quantities: list[tuple[int, int, str]]) -> _Substance:
-    claims = [s for s in reader.sentences if s.claim]
-    numbers = {
-        "".join(typed.split()).casefold()
-        for start, _end, typed in quantities
-        if 0 <= (index := reader.sentence_of(start)) and reader.sentences[index].claim
-    }
-    mechanisms = sum(1 for s in claims if _mechanism_re().search(s.text))
-    tradeoffs = sum(1 for s in claims if _tradeoff_re().search(s.text) and _has_number(s.text))
+def _substance(reader: Reader, quantities: list[tuple[int, int, str]],
+               topical: set[int]) -> _Substance:
+    """Count what the claim sentences carry. A mechanism counts only on the question's subject:
+    with a quantity, or with words of a key point ("so we aligned early" is not one)."""
+    claims = [index for index, s in enumerate(reader.sentences) if s.claim]
+    with_numbers: set[int] = set()
+    numbers: set[str] = set()
+    for start, _end, typed in quantities:
+        index = reader.sentence_of(start)
+        if index >= 0 and reader.sentences[index].claim:
+            numbers.add("".join(typed.split()).casefold())
+            with_numbers.add(index)
+    mechanisms = sum(1 for index in claims
+                     if _mechanism_re().search(reader.sentences[index].text)
+                     and (index in with_numbers or index in topical))
+    claims_text = [reader.sentences[index] for index in claims]
+    tradeoffs = sum(1 for s in claims_text
+                    if _tradeoff_re().search(s.text) and _has_number(s.text))
     return _Substance(len(numbers), mechanisms, tradeoffs)
 
 
@@ -507,6 +516,7 @@ def score_open(
     coverage: list[KeyPointCoverage] = []
     contradictions: list[Contradiction] = []
     all_figures: list[Any] = list(figures)
+    all_phrasings: list[str] = []
     for item in key_points:
         point = str(_field(item, "point", 0, ""))
         phrasings = _phrasings(_field(item, "phrasings", 1)) or (point,)
@@ -514,6 +524,7 @@ def score_open(
         weight = 1.0 if weight is None else weight
         _check_weights([weight])
         misconceptions = _phrasings(getattr(item, "misconceptions", ()))
+        all_phrasings.extend(phrasings)
         all_figures.extend(getattr(item, "figures", ()) or ())
         wrong = reader.misconception(misconceptions)
         if wrong is None and DENIALS_CONTRADICT:
@@ -535,7 +546,7 @@ def score_open(
     hits = _red_flag_hits(reader, red_flags, process_flags)
     wrong_numbers = check_figures(reader.analysed, reader.sentences, quantities, all_figures,
                                   CLAUSE_NEGATION_WINDOW) if all_figures else ()
-    substance = _substance(reader, quantities)
+    substance = _substance(reader, quantities, reader.topical(all_phrasings))
     covered = [point.covered for point in coverage]
     weights = [point.weight for point in coverage]
     auto = _combine(_coverage(covered, weights), substance.score, len(hits),
