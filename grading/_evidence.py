@@ -49,6 +49,9 @@ __all__ = [
 CLAUSE_NEGATION_WINDOW = 6
 #: How many words after a phrase, in its clause, a negation dismisses it ("X isn't really").
 DENIAL_AFTER_WINDOW = 3
+#: Words a sentence must say besides the phrase for it to be evidence: "memory bound." alone
+#: (a line of a pasted list) claims nothing; "It is memory bound." does.
+MIN_WORDS_BESIDE = 2
 
 #: Parts that stand for a stated quantity rather than words: any (``#``), a percentage
 #: (``%``), a sum of money (``$``).
@@ -269,9 +272,15 @@ class Reader:
                     return Evidence(phrasing, typed, sentence.text)
                 continue
             founds = [self._part_in(part, index, fuzzy) for part in parts]
-            if all(found is not None for found in founds):
+            if all(found is not None for found in founds) \
+                    and self._says_more(sentence, founds):  # type: ignore[arg-type]
                 return Evidence(phrasing, founds[0].typed, sentence.text)  # type: ignore[union-attr]
         return None
+
+    def _says_more(self, sentence: Sentence, founds: list[Found]) -> bool:
+        """Whether ``sentence`` holds :data:`MIN_WORDS_BESIDE` words beyond the matched ones."""
+        matched = sum(len(normalise_words(found.typed)) for found in founds)
+        return sentence.words - matched >= MIN_WORDS_BESIDE
 
     def _in_one_clause(self, parts: tuple[Part, ...], sentence: int) -> str | None:
         """The first part's words as typed, when every part occurs (exactly, with its
