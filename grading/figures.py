@@ -2,8 +2,10 @@
 
 A figure (content: ``name``, ``value``, ``unit``, ``tolerance``, ``phrasings``) is a number an
 interviewer would catch if it came out wrong: "H100 BF16 dense peak, 989 TFLOP/s, within
-10 %, said near 'bf16' or 'dense'". A quantity the answer states (a number with a unit: "1,979
-TFLOP/s", "64 GB/s", "90%") is checked against a figure when
+5 %, said near 'h100' in a sentence about BF16 or dense". A phrasing may have parts joined by
+``&`` (as in key points): the first part is where the number must be near, the others must
+be in the same sentence ("nvlink & each direction"). A quantity the answer states (a number
+with a unit: "1,979 TFLOP/s", "64 GB/s", "90%") is checked against a figure when
 
 - it sits in a claim sentence (:mod:`grading._prose`) and is the nearest quantity, within
   :data:`CUE_WINDOW` words, to one of the figure's phrasings, and
@@ -24,15 +26,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 __all__ = [
     "CUE_WINDOW",
+    "MAX_SLIP_FACTOR",
     "Figure",
     "WrongNumber",
     "check_figures",
+    "known_figures",
     "parse_tolerance",
     "tolerance_problem",
     "within",
@@ -41,8 +46,9 @@ __all__ = [
 #: How many words from a figure's phrasing a stated number may be and still be read as it.
 CUE_WINDOW = 8
 #: A number more than this factor away from every figure of its kind is another quantity (a
-#: cluster's total beside a GPU's peak), not a slip: slips are factors of 2, 8 or 10.
-MAX_SLIP_FACTOR = 100.0
+#: cluster's total beside a GPU's peak, an L40S beside an H100), not a slip: slips are factors of
+#: 2 (sparse, both directions), 8 (bits for bytes) or 10 (a decimal).
+MAX_SLIP_FACTOR = 10.0
 
 _TOLERANCE_RE = re.compile(
     r"^(?:rel:(?P<rel>[0-9]+(?:\.[0-9]+)?)%|log:(?P<log>[0-9]+(?:\.[0-9]+)?))$")
@@ -107,6 +113,8 @@ def within(stated: float, value: float, tolerance: str) -> bool:
 
 
 def _field(item: Any, name: str, position: int) -> Any:
+    if isinstance(item, dict):
+        return item.get(name)
     if hasattr(item, name):
         return getattr(item, name)
     if isinstance(item, tuple | list) and len(item) > position:
@@ -129,6 +137,28 @@ def as_figure(item: Any) -> Figure | None:
     if tolerance_problem(tolerance):
         return None
     return Figure(name, float(value), unit, tolerance, tuple(str(p) for p in phrasings))
+
+
+@cache
+def known_figures() -> tuple[Figure, ...]:
+    """The hardware figures every open answer may cite, from ``grading/known_figures.toml``
+    (the values are content/hardware.toml's; a test keeps them equal). Read once.
+
+    A malformed file is a bug in this package and raises ValueError naming the entry.
+    """
+    import importlib.resources  # deferred with tomllib, as for the process flags
+    import tomllib
+
+    text = importlib.resources.files("grading").joinpath("known_figures.toml").read_text("utf-8")
+    figures: list[Figure] = []
+    for index, entry in enumerate(tomllib.loads(text).get("figures", [])):
+        figure = as_figure(entry)
+        if figure is None:
+            raise ValueError(f"grading/known_figures.toml, figure #{index + 1} "
+                             f"({entry.get('name')!r}): needs name, value, unit, tolerance and "
+                             f"phrasings")
+        figures.append(figure)
+    return tuple(figures)
 
 
 def _format_expected(figure: Figure) -> str:
@@ -157,23 +187,29 @@ def check_figures(
     quantities: Iterable[tuple[int, int, str]],
     figures: Iterable[Any],
     negation_window: int,
+    known: Iterable[Any] = (),
 ) -> tuple[WrongNumber, ...]:
     """The stated numbers that disagree with the figure they were said next to.
 
     Each place a figure's phrasing is said (un-negated, in a claim sentence) binds the nearest
     quantity of the figure's kind in the same sentence, at most :data:`CUE_WINDOW` words away:
     in "2,048 × 989 TFLOP/s dense is 2.0e18 FLOP/s" the cue "dense" binds 989 TFLOP/s, not
-    the cluster's total. A bound quantity is wrong when it agrees with no figure of the
-    question of its kind (a right number said near the wrong cue is still right) and is within
-    :data:`MAX_SLIP_FACTOR` of one (further off, it is some other quantity).
+    the cluster's total. A bound quantity is wrong when it agrees with none of the figures that
+    bound it nor with any of the question's own figures of its kind (a right number said near
+    the wrong cue is still right), and is within :data:`MAX_SLIP_FACTOR` of a figure that bound
+    it (further off, it is some other quantity). ``known`` figures (the hardware every answer
+    may cite, :func:`known_figures`) bind like the question's but are no such safety net:
+    "NVLink is 900 GB/s each way" disagrees with the per-direction figure its cue binds.
 
     ``analysed`` is the answer as :func:`grading._phrases.analyse` cut it, ``sentences`` its
     :class:`grading._prose.Sentence` list, ``quantities`` the (start, end, typed) of each
     quantity stated. One wrong number per distinct typed text; never raises on the answer.
     """
+    from grading._evidence import parse_phrasing
     from grading._phrases import find_all
 
-    usable = [figure for figure in map(as_figure, figures) if figure is not None]
+    own = [figure for figure in map(as_figure, figures) if figure is not None]
+    usable = own + [figure for figure in map(as_figure, known) if figure is not None]
     if not usable:
         return ()
     starts = [word.start for word in analysed.words]
@@ -189,14 +225,29 @@ def check_figures(
                 else None
         return readings[key]
 
-    bound: dict[int, Figure] = {}  # quantity index -> the figure whose cue bound it
+    def places(alternatives: Iterable[str]) -> list[Any]:
+        return [found for alternative in alternatives
+                for found in find_all(analysed, alternative, fuzzy=False, negation=True,
+                                      negation_window=negation_window)]
+
+    def anchors(phrasing: str) -> Iterator[tuple[Any, Any]]:
+        """Where the first part of a cue is said, in a claim sentence that holds its other
+        parts too ("nvlink & each direction"): (found, sentence)."""
+        try:
+            parts = parse_phrasing(phrasing)
+        except ValueError:
+            return
+        others = [{_sentence_of(sentences, starts[f.first]) for f in places(part.alternatives)}
+                  for part in parts[1:]]
+        for found in places(parts[0].alternatives):
+            sentence = _sentence_of(sentences, starts[found.first])
+            if sentence is not None and sentence.claim and all(sentence in o for o in others):
+                yield found, sentence
+
+    bound: dict[int, list[Figure]] = {}  # quantity index -> the figures whose cues bound it
     for figure in usable:
         for phrasing in figure.phrasings:
-            for found in find_all(analysed, phrasing, fuzzy=False, negation=True,
-                                  negation_window=negation_window):
-                sentence = _sentence_of(sentences, starts[found.first])
-                if sentence is None or not sentence.claim:
-                    continue
+            for found, sentence in anchors(phrasing):
                 nearest: tuple[int, int] | None = None
                 for index, (start, typed, word) in enumerate(stated):
                     if not sentence.start <= start < sentence.end:
@@ -206,8 +257,8 @@ def check_figures(
                         continue
                     if nearest is None or distance < nearest[0]:
                         nearest = (distance, index)
-                if nearest is not None:
-                    bound.setdefault(nearest[1], figure)
+                if nearest is not None and figure not in bound.setdefault(nearest[1], []):
+                    bound[nearest[1]].append(figure)
     wrong: list[WrongNumber] = []
     seen: set[str] = set()
     for index in sorted(bound):
@@ -215,10 +266,11 @@ def check_figures(
         agrees = any(
             (value := reading(typed, figure)) is not None
             and within(value, figure.value, figure.tolerance)
-            for figure in usable)
-        figure = bound[index]
+            for figure in bound[index] + own)
+        figure = bound[index][0]
         value = reading(typed, figure)
-        if agrees or typed in seen or value is None or _too_far(value, usable, reading, typed):
+        if agrees or typed in seen or value is None \
+                or _too_far(value, bound[index], reading, typed):
             continue
         seen.add(typed)
         sentence = _sentence_of(sentences, start)
@@ -228,7 +280,8 @@ def check_figures(
 
 
 def _too_far(value: float, figures: Sequence[Figure], reading: Any, typed: str) -> bool:
-    """Whether ``typed`` is beyond :data:`MAX_SLIP_FACTOR` of every figure of its kind."""
+    """Whether ``typed`` (``value`` in the first figure's unit) is beyond
+    :data:`MAX_SLIP_FACTOR` of every one of ``figures``, each read in its own unit."""
     for figure in figures:
         read = reading(typed, figure)
         if read is None or read <= 0 or figure.value <= 0:

@@ -32,9 +32,10 @@ from typing import Any, Literal
 
 from grading._evidence import CLAUSE_NEGATION_WINDOW, Reader
 from grading._phrases import Analysed, Found, find_all, normalise_words
-from grading.figures import WrongNumber, check_figures
+from grading.figures import Figure, WrongNumber, check_figures, known_figures
 
 __all__ = [
+    "DEFAULT_KNOWN_FIGURES",
     "DEFAULT_PROCESS_FLAGS",
     "MAX_OPEN_CHARS",
     "MAX_RED_FLAG_PENALTY",
@@ -214,6 +215,27 @@ class _DefaultProcessFlags(Sequence[ProcessFlag]):
 #: The ``process_flags`` default of :func:`score_open`: every flag in ``process_flags.toml``,
 #: loaded on first use. Pass ``()`` to score without them, or a list to replace them.
 DEFAULT_PROCESS_FLAGS: Sequence[ProcessFlag] = _DefaultProcessFlags()
+
+
+class _KnownFigures(Sequence[Figure]):
+    """``known_figures.toml`` as a sequence read on first use, like the process flags."""
+
+    def __getitem__(self, index: Any) -> Any:
+        return known_figures()[index]
+
+    def __len__(self) -> int:
+        return len(known_figures())
+
+    def __iter__(self) -> Iterator[Figure]:
+        return iter(known_figures())
+
+    def __repr__(self) -> str:
+        return "DEFAULT_KNOWN_FIGURES"
+
+
+#: The ``known_figures`` default of :func:`score_open`: the hardware figures every answer may
+#: cite (``grading/known_figures.toml``). Pass ``()`` to check only the question's own.
+DEFAULT_KNOWN_FIGURES: Sequence[Figure] = _KnownFigures()
 
 
 # --------------------------------------------------------------------------------------------
@@ -493,6 +515,7 @@ def score_open(
     red_flags: Iterable[Any] = (),
     process_flags: Iterable[Any] = DEFAULT_PROCESS_FLAGS,
     figures: Iterable[Any] = (),
+    known: Iterable[Any] = DEFAULT_KNOWN_FIGURES,
 ) -> RubricResult:
     """Score an open answer: key points with their evidence, contradictions, wrong numbers,
     numbers, mechanisms, tradeoffs, red flags, and the automatic score.
@@ -503,7 +526,8 @@ def score_open(
     defaults to 1. ``red_flags`` are objects with ``phrasings``, ``why`` (content's
     ``RedFlag``) or tuples ``(phrasings, why)``. ``process_flags`` are :class:`ProcessFlag`-like
     (``phrasings``, ``why``, optional ``unless_number``). ``figures`` are the question's own
-    figures (:class:`grading.figures.Figure`-like), checked with every key point's.
+    figures (:class:`grading.figures.Figure`-like), checked with every key point's and the
+    ``known`` hardware figures (:data:`DEFAULT_KNOWN_FIGURES`).
     Words or a phrase already taken by one flag (item flags first) do not count for another,
     so "RACI" listed by the item and by the defaults costs 0.1, not 0.2, however often it is
     said. Never raises on the answer text; a negative or non-finite weight is a content bug
@@ -545,7 +569,7 @@ def score_open(
 
     hits = _red_flag_hits(reader, red_flags, process_flags)
     wrong_numbers = check_figures(reader.analysed, reader.sentences, quantities, all_figures,
-                                  CLAUSE_NEGATION_WINDOW) if all_figures else ()
+                                  CLAUSE_NEGATION_WINDOW, known)
     substance = _substance(reader, quantities, reader.topical(all_phrasings))
     covered = [point.covered for point in coverage]
     weights = [point.weight for point in coverage]
