@@ -59,16 +59,22 @@ __all__ = [
 RED_FLAG_PENALTY = 0.1
 MAX_RED_FLAG_PENALTY = 0.3
 #: Score lost per key point contradicted (a misconception stated) and per wrong figure.
-CONTRADICTION_PENALTY = 0.2
+CONTRADICTION_PENALTY = 0.25
 WRONG_NUMBER_PENALTY = 0.1
 #: Whether naming a key point only to deny it ("it isn't memory-bound") contradicts it.
 DENIALS_CONTRADICT = True
-#: The automatic score's share from key-point coverage; the rest is substance.
-COVERAGE_SHARE = 0.6
+#: The evidence score's share from key-point coverage; the rest is substance.
+COVERAGE_SHARE = 0.4
 #: Substance: weights of (quantities, mechanism sentences, quantified tradeoffs) and the
-#: count at which each saturates, all counted in claim sentences only.
-SUBSTANCE_WEIGHTS = (0.4, 0.4, 0.2)
-SUBSTANCE_SATURATION = (6, 3, 1)
+#: count at which each saturates, all counted in claim sentences only. Quantities weigh most:
+#: on the labelled set's tune split, confident wrong answers explain as much as strong ones
+#: ("because…") but state a third of the numbers.
+SUBSTANCE_WEIGHTS = (0.8, 0.1, 0.1)
+SUBSTANCE_SATURATION = (10, 3, 1)
+#: The evidence score (coverage and substance) is put on the interviewer's scale by a
+#: piecewise-linear map through this knot: half the evidence of a full answer reads as 0.7,
+#: the bar of a strong answer; 0 stays 0 and 1 stays 1. Penalties are taken after it.
+CALIBRATION_KNOT = (0.5, 0.7)
 #: Longest answer read; beyond it the text is cut (an onsite answer is minutes of speech,
 #: a few thousand characters).
 MAX_OPEN_CHARS = 20_000
@@ -503,10 +509,20 @@ def _substance(reader: Reader, quantities: list[tuple[int, int, str]],
 def _combine(coverage: float, substance: float, red_flags: int, contradictions: int,
              wrong_numbers: int) -> float:
     """The automatic score from its parts (see the module docstring), in [0, 1]."""
-    raw = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * substance
+    evidence = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * substance
     penalty = (_penalty(red_flags) + CONTRADICTION_PENALTY * contradictions
                + WRONG_NUMBER_PENALTY * wrong_numbers)
-    return round(min(1.0, max(0.0, raw - penalty)), 9)
+    return round(min(1.0, max(0.0, calibrate(evidence) - penalty)), 9)
+
+
+def calibrate(evidence: float) -> float:
+    """The evidence score (0–1) on the interviewer's scale: linear from 0 to
+    :data:`CALIBRATION_KNOT` and on to (1, 1)."""
+    knot_x, knot_y = CALIBRATION_KNOT
+    evidence = min(1.0, max(0.0, evidence))
+    if evidence <= knot_x:
+        return evidence * knot_y / knot_x
+    return knot_y + (evidence - knot_x) * (1 - knot_y) / (1 - knot_x)
 
 
 def score_open(
