@@ -135,7 +135,7 @@ _GOOD: dict[str, dict[str, Any]] = {
                  "explanation": "e", "model": "m", "unit": "GB"},
     "open": {"id": "check.open", "topic": "check.topic", "level": "L4", "prompt": "p",
              "explanation": "e", "rounds": ["technical_depth"], "model_answer": "a",
-             "key_points": [{"point": "k", "phrasings": ["k"]}]},
+             "key_points": [{"point": "k", "phrasings": ["key point"]}]},
 }
 _READ = {"facts": read_fact, "problems": read_problem, "open": read_open}
 #: Fields read together (one decides what the others mean): tried as a group.

@@ -39,16 +39,24 @@ def test_negation_window_edges(answer: str, matched: bool) -> None:
     assert (find_phrase(analyse(answer), "HBM3") is not None) is matched
 
 
-# (answer, flagged?) — the default red flag "facilitated", with a negation 1-4 words before.
+# (answer, flagged?) — the default red flag "facilitated". Open answers are read with the
+# rubric's clause-level window (grading._evidence.CLAUSE_NEGATION_WINDOW, six words), not the
+# short-answer three: the negation 1, 2, 6 (the edge) and 7 words before.
 RED_FLAG_CASES = [
     ("I facilitated the design review.", True),
     ("I never facilitated it.", False),  # 1
     ("I did not really facilitate it.", False),  # 2
-    ("I did not merely just facilitate it.", False),  # 3: the edge
-    ("I did not merely and just facilitate it.", True),  # 4: just past it
+    ("I did not once in that long week facilitate it.", False),  # 6: the edge
+    ("I did not once in that very long week facilitate it.", True),  # 7: just past it
     ("No. I facilitated the review.", True),  # the negation's sentence has ended
     ("Not a meeting, but I facilitated it.", True),  # nor does it cross "but"
 ]
+
+
+def test_the_rubric_window_is_six_words() -> None:
+    from grading._evidence import CLAUSE_NEGATION_WINDOW
+
+    assert CLAUSE_NEGATION_WINDOW == 6  # the red-flag table above is written for six
 
 
 @pytest.mark.parametrize(("answer", "flagged"), RED_FLAG_CASES)
