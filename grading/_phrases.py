@@ -29,6 +29,7 @@ open answers). The rules, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -129,8 +130,12 @@ class Analysed:
         words: list[Word] = []
         clause = 0
         position = 0
+        stops = [stop.start() for stop in _STOP_RE.finditer(text)]
         for match in _WORD_RE.finditer(text):
-            if _STOP_RE.search(text, position, match.start()):
+            # Stops are found in the whole text once, so "2.5" sees its "5" (a search that
+            # ended at the next word would take the decimal point for a full stop).
+            at = bisect.bisect_left(stops, position)
+            if at < len(stops) and stops[at] < match.start():
                 clause += 1
             position = match.end()
             for part in _RUN_WORD_RE.findall(_fold(match.group())):

@@ -84,6 +84,8 @@ the a an this that these those its their our my your his her it them us me all e
 some any no more less about up down out off into back only just roughly around nearly almost
 over under half twice everything nothing anything something what how why where when whether
 """.split())
+#: Before a noun that a verb follows: "the tree wins for", where "rare hangs at" is a list item.
+_DETERMINERS = frozenset("the a an this that these those its their our my your each every".split())
 _PREPOSITIONS = frozenset("""
 of to in on at by for with from into onto over under per via within across through after
 before during against between among above below than as
@@ -226,8 +228,10 @@ def has_verb(text: str) -> bool:
                     or takes_preposition:
                 return True
             if token in _inflected_forms() and previous[:1].isalpha() \
-                    and following[:1].isalnum() and following not in _PREPOSITIONS:
-                return True
+                    and following[:1].isalnum() and (
+                        following not in _PREPOSITIONS
+                        or (index > 1 and tokens[index - 2] in _DETERMINERS)):
+                return True  # "setup runs alongside", "the tree wins for small messages"
         elif token.endswith("ed") and len(token) > 4 and (takes_object or takes_preposition):
             return True  # "averaged 6,000", "throttled by": a past tense not in the lexicon
         elif previous in _PERSONAL and token[:1].isalpha() and token not in _FUNCTION_WORDS:
