@@ -100,7 +100,7 @@ def test_phrasing_syntax() -> None:
         (("ab cd",), False), (("ef", "gh"), False), (("ij kl",), True)]
     assert phrasing_problem("score & # ") is None  # any quantity
     assert "one-letter" in (phrasing_problem("e^-") or "")
-    assert "word or a number" in (phrasing_problem("a & |b") or "")
+    assert "word or a number" in (phrasing_problem("ab & |cd") or "")
     assert "un-negated" in (phrasing_problem("!a & !b") or "")
 
 
