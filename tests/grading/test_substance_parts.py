@@ -101,7 +101,7 @@ def test_phrasing_syntax() -> None:
     assert phrasing_problem("score & # ") is None  # any quantity
     assert "one-letter" in (phrasing_problem("e^-") or "")
     assert "word or a number" in (phrasing_problem("ab & |cd") or "")
-    assert "un-negated" in (phrasing_problem("!a & !b") or "")
+    assert "un-negated" in (phrasing_problem("!ab & !cd") or "")
 
 
 def test_parts_must_share_a_claim_sentence() -> None:
