@@ -711,6 +711,18 @@ _FIGURE_KEYS = {"name", "value", "unit", "tolerance", "phrasings"}
 #: A figure's tolerance: within a relative share ("rel:15%") or a factor ("log:2").
 _FIGURE_TOLERANCE = re.compile(r"^(rel:\d+(\.\d+)?%|log:\d+(\.\d+)?)$")
 _PHRASE_WORD = re.compile(r"[^\W_]")
+#: Common words that say nothing alone: as a whole phrasing they would match almost any answer
+#: ("took", "peer", "power", "months"). Pair one with the point's subject instead: "peer &
+#: restore|memory", "months & lead time".
+COMMON_WORDS = frozenset("""
+    accuracy achieved adoption annual appendix bracket bug cheaper cheapest clause compared
+    counters deadline delay demand detected dollars doubling drove earlier evidence exit factor
+    flex grid guard halves halving hash hide idle improved insight interact landed lever loss
+    maintain million mismatch months noise notebook pattern paused peer percent power premium
+    rate ratio recovers redo relative reserve reserved roadmap saving scenario slack slope
+    sourced swamped tenth tiny took touched tracked trial troughs uneven unknowns unpacked
+    unsaved weekly weighted zero
+""".split())
 
 
 def _phrasings(reader: _ItemReader, raw: Any, where: str,
@@ -736,6 +748,12 @@ def _phrasings(reader: _ItemReader, raw: Any, where: str,
         if lone:
             raise reader.fail(f"{where}: {key} entry {_shown(phrasing)}: {_shown(lone[0])} is "
                               f"one letter and would match almost any answer")
+        if key == "phrasings" and len(parts) == 1 and any(
+                alt.strip().casefold() in COMMON_WORDS for alt in alternatives):
+            common = next(a for a in alternatives if a.strip().casefold() in COMMON_WORDS)
+            raise reader.fail(f"{where}: phrasing {_shown(common.strip())} is a common word "
+                              f"that almost any answer says; pair it with the point's subject "
+                              f"(\"{common.strip()} & ...\") or drop it")
         if len(parts) > 1 and all(part.startswith("!") for part in
                                   (p.strip() for p in phrasing.split("&"))):
             raise reader.fail(f"{where}: {key} entry {_shown(phrasing)}: at least one part "

@@ -135,6 +135,9 @@ matter matters help helps apply applies depend depends vary varies limit limits 
 needed necessary required relevant important useful worth factor issue problem concern
 bottleneck cause significant affect affects count counts hurt hurts exist exists
 """.split())
+#: What a phrase is said to be when it is dismissed without a negation ("a watchdog is
+#: unnecessary", "the bubble is negligible").
+_DISMISSED = frozenset("unnecessary irrelevant negligible pointless overkill unneeded".split())
 _DISMISSAL_GAP = 3
 
 
@@ -202,7 +205,8 @@ class Reader:
     def _dismissed(self, found: Found) -> bool:
         """Whether the phrase at ``found`` is dismissed: a negation before it with only light
         words between ("isn't memory-bound", "no need for a pilot"), or after it a negation and
-        a dismissal ("stragglers are not really a factor", "depreciation doesn't apply")."""
+        a dismissal ("stragglers are not really a factor", "depreciation doesn't apply") or a
+        dismissing word ("a watchdog is unnecessary")."""
         words = self.analysed.words
         clause = words[found.first].clause
         index = found.first - 1
@@ -217,6 +221,8 @@ class Reader:
         gap = 0
         while index < len(words) and words[index].clause == clause and gap <= _DISMISSAL_GAP:
             norm = words[index].norm
+            if norm in _DISMISSED:
+                return True  # "a watchdog is unnecessary", "the bubble is negligible"
             if self.analysed.negates(index, prose=True):
                 for after in range(index + 1, min(len(words), index + 2 + _DISMISSAL_GAP)):
                     if words[after].clause != clause:
