@@ -116,6 +116,7 @@ class Evidence:
     phrasing: str
     typed: str
     sentence: str
+    index: int = -1
 
 
 #: Words that may stand between a negation and the phrase it dismisses ("we don't really
@@ -254,8 +255,10 @@ class Reader:
                  if occurrence.negated == first.negated and occurrence.sentence >= 0}
         return sorted(found)
 
-    def find(self, phrasing: str, fuzzy: bool, refuted_ok: bool = False) -> Evidence | None:
-        """The first claim sentence where every part of ``phrasing`` is, or None.
+    def find(self, phrasing: str, fuzzy: bool, refuted_ok: bool = False,
+             skip: frozenset[int] = frozenset()) -> Evidence | None:
+        """The first claim sentence (not in ``skip``) where every part of ``phrasing`` is,
+        or None.
 
         With ``refuted_ok`` False (misconceptions), a sentence that calls the claim a myth or
         a mistake does not count.
@@ -266,7 +269,7 @@ class Reader:
             return None
         for index in self._candidate_sentences(parts, fuzzy):
             sentence = self.sentences[index]
-            if not sentence.claim:
+            if not sentence.claim or index in skip:
                 continue
             if not refuted_ok and _REFUTED_RE.search(sentence.text):
                 continue
@@ -275,12 +278,13 @@ class Reader:
                 # memory-bound, FlashAttention is compute-bound" does not say the first is.
                 typed = self._in_one_clause(parts, index)
                 if typed is not None:
-                    return Evidence(phrasing, typed, sentence.text)
+                    return Evidence(phrasing, typed, sentence.text, index)
                 continue
             founds = [self._part_in(part, index, fuzzy) for part in parts]
             if all(found is not None for found in founds) \
                     and self._says_more(sentence, founds):  # type: ignore[arg-type]
-                return Evidence(phrasing, founds[0].typed, sentence.text)  # type: ignore[union-attr]
+                return Evidence(phrasing, founds[0].typed,  # type: ignore[union-attr]
+                                sentence.text, index)
         return None
 
     def _says_more(self, sentence: Sentence, founds: list[Found]) -> bool:
@@ -302,13 +306,14 @@ class Reader:
         shared = set.intersection(*(set(found) for found in clauses))
         return clauses[0][min(shared)] if shared else None
 
-    def first(self, phrasings: Iterable[str]) -> Evidence | None:
-        """The evidence for the first of ``phrasings`` found: exact spellings of every
-        phrasing before any typo is forgiven."""
+    def first(self, phrasings: Iterable[str],
+              skip: frozenset[int] = frozenset()) -> Evidence | None:
+        """The evidence for the first of ``phrasings`` found (in a sentence not in ``skip``):
+        exact spellings of every phrasing before any typo is forgiven."""
         listed = tuple(phrasings)
         for fuzzy in (False, True):
             for phrasing in listed:
-                evidence = self.find(phrasing, fuzzy, refuted_ok=True)
+                evidence = self.find(phrasing, fuzzy, refuted_ok=True, skip=skip)
                 if evidence is not None:
                     return evidence
         return None

@@ -41,6 +41,7 @@ __all__ = [
     "DEFAULT_KNOWN_FIGURES",
     "DEFAULT_PROCESS_FLAGS",
     "MAX_OPEN_CHARS",
+    "MAX_POINTS_PER_SENTENCE",
     "MAX_RED_FLAG_PENALTY",
     "RED_FLAG_PENALTY",
     "SUBSTANCE_SATURATION",
@@ -68,6 +69,9 @@ MAX_RED_FLAG_PENALTY = 0.3
 #: Score lost per key point contradicted (a misconception stated) and per wrong figure.
 CONTRADICTION_PENALTY = 0.25
 WRONG_NUMBER_PENALTY = 0.1
+#: Most key points one sentence can earn: a real sentence makes one or two claims (none in
+#: the labelled set's tune split earns more than two); a pasted run-on list makes them all.
+MAX_POINTS_PER_SENTENCE = 2
 #: Whether naming a key point only to deny it ("it isn't memory-bound") contradicts it.
 DENIALS_CONTRADICT = True
 #: The evidence score's share from key-point coverage; the rest is substance.
@@ -564,6 +568,7 @@ def score_open(
     contradictions: list[Contradiction] = []
     all_figures: list[Any] = list(figures)
     all_phrasings: list[str] = []
+    used: dict[int, int] = {}  # sentence index -> key points it is the evidence for
     for item in key_points:
         point = str(_field(item, "point", 0, ""))
         phrasings = _phrasings(_field(item, "phrasings", 1)) or (point,)
@@ -579,7 +584,11 @@ def score_open(
             kind = "denial"
         else:
             kind = "misconception"
-        evidence = reader.first(phrasings)
+        full = frozenset(index for index, count in used.items()
+                         if count >= MAX_POINTS_PER_SENTENCE)
+        evidence = reader.first(phrasings, skip=full)
+        if evidence is not None and wrong is None:
+            used[evidence.index] = used.get(evidence.index, 0) + 1
         if wrong is not None:
             contradictions.append(Contradiction(point, wrong.phrasing, wrong.typed,
                                                 wrong.sentence, kind))  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from grading.rubric import (
     CALIBRATION_KNOT,
     COVERAGE_SHARE,
     DEFAULT_PROCESS_FLAGS,
+    MAX_POINTS_PER_SENTENCE,
     SUBSTANCE_SATURATION,
     SUBSTANCE_WEIGHTS,
     KeyPointCoverage,
@@ -271,13 +272,13 @@ def test_process_flags_can_be_replaced_or_disabled() -> None:
     assert [hit.phrase for hit in result.red_flags] == ["north star"]
 
 
-CLAIMS = ("Decode is memory-bound at batch one, every token reads the weights once per token, "
-          "and batching spreads those reads over many users.")
+CLAIMS = ("Decode is memory-bound at batch one, and every token reads the weights once per "
+          "token. Batching spreads those reads over many users.")
 
 
-# (answer, red flags found) against KEY_POINTS (weights 2, 1, 1): every point said in one
-# claim that is also a mechanism ("memory-bound"), no quantity or tradeoff; the flags come off
-# the calibrated score, 0.1 each and at most 0.3.
+# (answer, red flags found) against KEY_POINTS (weights 2, 1, 1): every point said in claims,
+# one of them a mechanism ("memory-bound"), no quantity or tradeoff; the flags come off the
+# calibrated score, 0.1 each and at most 0.3.
 @pytest.mark.parametrize(
     ("answer", "flags"),
     [
@@ -294,6 +295,14 @@ def test_auto_score_is_calibrated_evidence_minus_capped_penalty(answer: str, fla
     assert result.coverage == 1.0
     assert result.auto_score == pytest.approx(
         _expected(1.0, mechanisms=1, penalty=min(0.1 * flags, 0.3)))
+
+
+def test_a_sentence_earns_at_most_two_key_points() -> None:
+    assert MAX_POINTS_PER_SENTENCE == 2
+    one = ("Decode is memory-bound at batch one, every token reads the weights once per token, "
+           "and batching spreads those reads over many users.")
+    assert [p.covered for p in score_open(one, KEY_POINTS).key_points] == [True, True, False]
+    assert all(p.covered for p in score_open(CLAIMS, KEY_POINTS).key_points)
 
 
 def test_a_bare_list_of_the_key_points_scores_nothing() -> None:
