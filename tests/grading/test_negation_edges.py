@@ -65,3 +65,24 @@ def test_red_flag_negation_window_edges(answer: str, flagged: bool) -> None:
 
     heard = [hit.phrase for hit in score_open(answer, ()).red_flags]
     assert any(phrase.startswith("facilitat") for phrase in heard) is flagged, heard
+
+
+# (answer, covered?) — a key point "HBM bandwidth" in an open answer. Negation reaches over
+# the clause: 1, 6 (the edge) and 7 words back; a comma or "but" ends it; so does "instead of".
+KEY_POINT_CASES = [
+    ("The decode step is bound by HBM bandwidth here.", True),
+    ("The decode step is not HBM bandwidth bound here.", False),  # 1
+    ("It is not at all, in my view, HBM bandwidth here.", True),  # the commas end the clause
+    ("The step is not really set by the raw HBM bandwidth here.", False),  # 6: the edge
+    ("The step is not really set by the raw peak HBM bandwidth here.", True),  # 7: past it
+    ("The step is not compute, but HBM bandwidth sets it here.", True),
+    ("It reads the weights instead of HBM bandwidth here.", False),  # "instead" denies too
+]
+
+
+@pytest.mark.parametrize(("answer", "covered"), KEY_POINT_CASES)
+def test_key_point_negation_window_edges(answer: str, covered: bool) -> None:
+    from grading.rubric import score_open
+
+    result = score_open(answer, [("decode reads weights from HBM", ("hbm bandwidth",))], (), ())
+    assert result.key_points[0].covered is covered, result.key_points
