@@ -121,7 +121,7 @@ solve sort spend spike split spread stall stand start state stay step stop store
 stretch succeed suffer suggest sum supply support swap switch take talk target tell tend
 test think throttle tie time track trade train transfer treat trigger trim trust try tune
 turn understand unlock update upgrade use validate vary verify wait want warm waste watch
-win work worsen write yield
+win work worsen write yield tile fuse scatter batch chunk interleave stage exchange
 """
 
 _IRREGULAR = """
