@@ -31,7 +31,12 @@ misconceptions = ["fewer flops"]
 [[open.key_points]]
 point = "Tiles in on-chip SRAM"
 phrasings = ["tiles & sram"]
-figures = [{ name = "H100 BF16 dense peak", value = 989, unit = "TFLOP/s", tolerance = "rel:5%", phrasings = ["bf16"] }]
+[[open.key_points.figures]]
+name = "H100 BF16 dense peak"
+value = 989
+unit = "TFLOP/s"
+tolerance = "rel:5%"
+phrasings = ["bf16"]
 '''
 
 
