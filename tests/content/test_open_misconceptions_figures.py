@@ -87,3 +87,16 @@ def test_each_bad_entry_is_refused_with_a_located_error(key_point: str, question
     assert message in error.message, error.message
     assert (error.file, error.item) == ("decks/m.toml", "m.open")
     assert error.line is not None and error.line > 1
+
+
+def test_content_check_names_a_figure_unit_it_cannot_read(tmp_path) -> None:
+    from engine.content_check import check_content
+    from tests.content._decks import write_deck
+
+    bad = FIGURE.replace('"TFLOP/s"', '"TFLOPz/s"')
+    write_deck(tmp_path, _open(key_point=f"figures = [{bad}]\n"), "m")
+    report = check_content([tmp_path], seeds=1)
+    [error] = report.errors
+    assert error.item == "m.open"
+    assert "key_points[0]: figures 'H100 BF16 dense'" in error.message
+    assert "TFLOPz" in error.message
