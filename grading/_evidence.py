@@ -225,6 +225,8 @@ class Reader:
             if norm in _DISMISSED:
                 return True  # "a watchdog is unnecessary", "the bubble is negligible"
             if self.analysed.negates(index, prose=True):
+                if norm == "no" and index + 1 < len(words) and words[index + 1].norm == "matter":
+                    return False  # "no matter how little compute it needs" is an idiom
                 for after in range(index + 1, min(len(words), index + 2 + _DISMISSAL_GAP)):
                     if words[after].clause != clause:
                         break
@@ -346,7 +348,7 @@ class Reader:
 
     def denial(self, phrasings: Iterable[str]) -> Evidence | None:
         """The first single-part phrasing the answer dismisses in a claim sentence ("it isn't
-        memory-bound at all", "a pilot isn't necessary")."""
+        memory-bound at all", "a pilot isn't necessary") and never affirms in one."""
         for phrasing in phrasings:
             try:
                 parts = parse_phrasing(phrasing)
@@ -355,7 +357,11 @@ class Reader:
             if len(parts) != 1 or parts[0].negated:
                 continue
             for alternative in parts[0].alternatives:
-                for occurrence in self.occurrences(alternative, fuzzy=False):
+                said = self.occurrences(alternative, fuzzy=False)
+                if any(not o.negated and o.sentence >= 0 and self.sentences[o.sentence].claim
+                       for o in said):
+                    continue  # affirmed too: "we timed crashes, not hangs" has the gap right
+                for occurrence in said:
                     if occurrence.dismissed and occurrence.sentence >= 0 \
                             and self.sentences[occurrence.sentence].claim:
                         return Evidence(phrasing, occurrence.found.typed,

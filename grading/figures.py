@@ -8,7 +8,8 @@ be in the same sentence ("nvlink & each direction"). A quantity the answer state
 with a unit: "1,979 TFLOP/s", "64 GB/s", "90%") is checked against a figure when
 
 - it sits in a claim sentence (:mod:`grading._prose`) and is the nearest quantity, within
-  :data:`CUE_WINDOW` words, to one of the figure's phrasings, and
+  :data:`CUE_WINDOW` words (:data:`KNOWN_CUE_WINDOW` for the known hardware figures), to one
+  of the figure's phrasings, and is a value, not a change ("±12%", "up by 5%"), and
 - it measures the same kind of thing (it converts to the figure's unit; a percentage only for
   a "%" figure, a factor only for an "x" one).
 
@@ -33,6 +34,7 @@ from typing import Any
 
 __all__ = [
     "CUE_WINDOW",
+    "KNOWN_CUE_WINDOW",
     "MAX_SLIP_FACTOR",
     "Figure",
     "WrongNumber",
@@ -45,6 +47,8 @@ __all__ = [
 
 #: How many words from a figure's phrasing a stated number may be and still be read as it.
 CUE_WINDOW = 8
+#: The same for the known figures, whose phrasings are generic ("mfu", "h100"): closer.
+KNOWN_CUE_WINDOW = 4
 #: A number more than this factor away from every figure of its kind is another quantity (a
 #: cluster's total beside a GPU's peak, an L40S beside an H100), not a slip: slips are factors of
 #: 2 (sparse, both directions), 8 (bits for bytes) or 10 (a decimal).
@@ -244,8 +248,10 @@ def check_figures(
             if sentence is not None and sentence.claim and all(sentence in o for o in others):
                 yield found, sentence
 
+    known_ids = {id(figure) for figure in usable[len(own):]}
     bound: dict[int, list[Figure]] = {}  # quantity index -> the figures whose cues bound it
     for figure in usable:
+        window = KNOWN_CUE_WINDOW if id(figure) in known_ids else CUE_WINDOW
         for phrasing in figure.phrasings:
             for found, sentence in anchors(phrasing):
                 nearest: tuple[int, int] | None = None
@@ -253,7 +259,8 @@ def check_figures(
                     if not sentence.start <= start < sentence.end:
                         continue
                     distance = min(abs(word - found.first), abs(word - found.last))
-                    if distance > CUE_WINDOW or reading(typed, figure) is None:
+                    if distance > window or reading(typed, figure) is None \
+                            or _a_change(analysed.text, start):
                         continue
                     if nearest is None or distance < nearest[0]:
                         nearest = (distance, index)
@@ -289,6 +296,18 @@ def _too_far(value: float, figures: Sequence[Figure], reading: Any, typed: str) 
         if abs(math.log(read / figure.value)) <= math.log(MAX_SLIP_FACTOR):
             return False
     return True
+
+
+_CHANGE_RE = re.compile(
+    r"(?:[±+]|\bby|\bplus or minus|\bup|\bdown"
+    r"|[0-9][0-9.,]*\s*(?:vs\.?|versus|against|and|or|to))\s*[~≈]?\s*$", re.IGNORECASE)
+
+
+def _a_change(text: str, start: int) -> bool:
+    """Whether the number at ``start`` is a change, a spread or the second of a pair rather
+    than a value of its own: "±12%", "+3%", "up by 5%" ("MFU ±12%" states no MFU), "1,979 vs
+    989 TFLOP/s" (which unit goes with which number is the sentence's to say)."""
+    return bool(_CHANGE_RE.search(text[max(0, start - 24):start]))
 
 
 _PERCENT_UNITS = ("%", "percent", "pct")

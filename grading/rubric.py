@@ -578,15 +578,14 @@ def score_open(
         misconceptions = _phrasings(getattr(item, "misconceptions", ()))
         all_phrasings.extend(phrasings)
         all_figures.extend(getattr(item, "figures", ()) or ())
-        wrong = reader.misconception(misconceptions)
-        if wrong is None and DENIALS_CONTRADICT:
-            wrong = reader.denial(phrasings)
-            kind = "denial"
-        else:
-            kind = "misconception"
         full = frozenset(index for index, count in used.items()
                          if count >= MAX_POINTS_PER_SENTENCE)
         evidence = reader.first(phrasings, skip=full)
+        wrong = reader.misconception(misconceptions)
+        kind = "misconception"
+        if wrong is None and DENIALS_CONTRADICT:
+            wrong = reader.denial(phrasings)
+            kind = "denial"
         if evidence is not None and wrong is None:
             used[evidence.index] = used.get(evidence.index, 0) + 1
         if wrong is not None:

@@ -15,11 +15,12 @@ SOURCES = {
     "H100 FP8 dense peak": "h100_sxm.fp8_dense_flops",
     "H100 FP8 with 2:4 sparsity": "h100_sxm.fp8_sparse_flops",
     "A100 BF16 dense peak": "a100_80gb.bf16_dense_flops",
+    "H100 PCIe BF16 dense peak": "h100_pcie.bf16_dense_flops",
+    "B200 BF16 dense peak": "b200.bf16_dense_flops",
     "H100 HBM3 bandwidth": "h100_sxm.memory_bandwidth",
     "H100 PCIe HBM2e bandwidth": "h100_pcie.memory_bandwidth",
     "H200 HBM3e bandwidth": "h200.memory_bandwidth",
     "H100 NVLink bandwidth per direction": "nvlink4.bandwidth_per_direction",
-    "400 Gb/s NDR NIC in bytes": "ib_ndr.bandwidth_per_direction",
     "PCIe Gen4 x16 per direction": "pcie4_x16.bandwidth_per_direction",
     "PCIe Gen5 x16 per direction": "pcie5_x16.bandwidth_per_direction",
 }
