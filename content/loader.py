@@ -726,16 +726,19 @@ COMMON_WORDS = frozenset("""
 
 
 def _phrasings(reader: _ItemReader, raw: Any, where: str,
-               key: str = "phrasings") -> tuple[str, ...]:
+               key: str = "phrasings", strict: bool = False) -> tuple[str, ...]:
     """A non-empty list of phrasings. A phrasing may join parts that must share a sentence
     with ``&``, give alternatives with ``|``, ask for a negated part with a leading ``!`` and
     stand ``#`` for any stated quantity, ``%`` for any percentage, ``$`` for any sum of money
     (see grading._evidence):
-    every other part needs a letter or a digit."""
+    every other part needs a letter or a digit. ``strict`` (open questions) also refuses a
+    one-letter part and a lone common word (:data:`COMMON_WORDS`)."""
     if not isinstance(raw, list) or not raw or not all(
         isinstance(p, str) and p.strip() for p in raw
     ):
         raise reader.fail(f"{where}: {key} must be a non-empty list of strings")
+    if not strict:  # cases' justify steps keep the plain phrasings they were written with
+        return tuple(raw)
     for phrasing in raw:
         parts = [part.strip().lstrip("!") for part in phrasing.split("&")]
         alternatives = [alt for part in parts for alt in part.split("|")]
@@ -794,7 +797,7 @@ def _figures(reader: _ItemReader, raw: Any, where: str) -> tuple[Figure, ...]:
             raise reader.fail(f"{at}: a log tolerance is a factor of at least 1, "
                               f"not {tolerance}")
         figures.append(Figure(name, float(value), unit, tolerance.strip(),
-                              _phrasings(reader, entry.get("phrasings"), at)))
+                              _phrasings(reader, entry.get("phrasings"), at, strict=True)))
     return tuple(figures)
 
 
@@ -826,8 +829,9 @@ def read_open(reader: _ItemReader, deck_id: str) -> OpenQuestion:
                               f"{MAX_KEY_POINT_WEIGHT:g}, not {_shown(weight)}")
         misconceptions = raw.get("misconceptions")
         points.append(KeyPoint(
-            raw["point"], _phrasings(reader, raw.get("phrasings"), where), float(weight),
-            _phrasings(reader, misconceptions, where, "misconceptions")
+            raw["point"], _phrasings(reader, raw.get("phrasings"), where, strict=True),
+            float(weight),
+            _phrasings(reader, misconceptions, where, "misconceptions", strict=True)
             if misconceptions is not None else (),
             _figures(reader, raw.get("figures"), f"{where}: ")))
     raw_flags = reader.raw.get("red_flags", [])
