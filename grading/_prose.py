@@ -9,7 +9,8 @@ into sentences (and bullet lines) and marks each one a **claim** when it
   auxiliaries, modals and contractions), a word right after a subject pronoun ("it streams",
   "we measured"), or a relation written as a symbol (``=``, ``≈``, ``→``, ``<``);
 - reads as prose, not a list: at least :data:`MIN_CLAIM_WORDS` words and at most
-  :data:`MAX_CLAIM_WORDS`, fewer than :data:`MAX_CLAIM_PIECES` comma pieces, at least
+  :data:`MAX_CLAIM_WORDS` (and punctuated inside past :data:`RUN_ON_WORDS`), fewer than
+  :data:`MAX_CLAIM_PIECES` comma pieces, at least
   :data:`MIN_FUNCTION_SHARE` of its words function words when it is long (articles,
   prepositions, pronouns, auxiliaries: a term list has almost none), and not mostly short
   verbless comma pieces.
@@ -36,6 +37,9 @@ MIN_CLAIM_WORDS = 3
 #: Most words a claim has: a longer run without a full stop is a run-on list, not a sentence
 #: (the longest claim in the labelled set's strong answers has 55).
 MAX_CLAIM_WORDS = 80
+#: A sentence this long with no comma, colon, semicolon, dash or bracket inside is a run-on
+#: of pasted terms: no answer in the labelled set has a sentence past 30 words without one.
+RUN_ON_WORDS = 35
 #: A sentence of this many pieces (cut at commas, semicolons, colons, brackets, dashes and at
 #: "and"/"or") is an enumeration whatever verbs it holds; strong answers' longest has 9.
 MAX_CLAIM_PIECES = 12
@@ -84,6 +88,9 @@ the a an this that these those its their our my your his her it them us me all e
 some any no more less about up down out off into back only just roughly around nearly almost
 over under half twice everything nothing anything something what how why where when whether
 """.split())
+#: After a plural noun these start its complement ("crashes per day", "hangs at scale", "costs
+#: of delay", "gains for free"); other prepositions after an -s form mark a verb ("falls as").
+_NOUN_PREPOSITIONS = frozenset("of per at for".split())
 #: Before a noun that a verb follows: "the tree wins for", where "rare hangs at" is a list item.
 _DETERMINERS = frozenset("the a an this that these those its their our my your each every".split())
 _PREPOSITIONS = frozenset("""
@@ -187,6 +194,7 @@ _RELATION_RE = re.compile(r"(?<![<>=!~])(?:=|≈|≃|→|⇒|->|=>|<|>|≤|≥)(
 _WORKED_RE = re.compile(r"[0-9][^=≈≃]*(?:=|≈|≃)\s*[~$]?[0-9]")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s*\n+\s*|(?<=:)\s+(?=[-*•])")
 _PIECE_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—")
+_INNER_PUNCTUATION_RE = re.compile(r"[,;:()\[\]—–]|\s-\s")
 _ENUMERATION_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—|\s(?:and|or)\s",
                                    re.IGNORECASE)
 
@@ -229,9 +237,9 @@ def has_verb(text: str) -> bool:
                 return True
             if token in _inflected_forms() and previous[:1].isalpha() \
                     and following[:1].isalnum() and (
-                        following not in _PREPOSITIONS
+                        following not in _NOUN_PREPOSITIONS
                         or (index > 1 and tokens[index - 2] in _DETERMINERS)):
-                return True  # "setup runs alongside", "the tree wins for small messages"
+                return True  # "setup runs alongside", "MTBF falls as", "the tree wins for"
         elif token.endswith("ed") and len(token) > 4 and (takes_object or takes_preposition):
             return True  # "averaged 6,000", "throttled by": a past tense not in the lexicon
         elif previous in _PERSONAL and token[:1].isalpha() and token not in _FUNCTION_WORDS:
@@ -273,6 +281,8 @@ def _is_claim(text: str) -> tuple[bool, int]:
     if len(words) > MAX_CLAIM_WORDS or sum(
             1 for piece in _ENUMERATION_SPLIT_RE.split(text) if _words(piece)) >= MAX_CLAIM_PIECES:
         return False, len(words)
+    if len(words) >= RUN_ON_WORDS and not _INNER_PUNCTUATION_RE.search(text.rstrip(".!?;")):
+        return False, len(words)  # a long run without a comma is pasted terms, not a sentence
     if _WORKED_RE.search(text) and not _is_list(text):
         return True, len(words)
     if sum(1 for token in _TOKEN_RE.findall(text) if token[:1].isalnum()) < MIN_CLAIM_WORDS:

@@ -7,7 +7,13 @@ import pytest
 
 from grading._evidence import Reader, parse_phrasing, phrasing_problem
 from grading._phrases import analyse, find_phrase
-from grading._prose import MAX_CLAIM_PIECES, MAX_CLAIM_WORDS, has_verb, sentences
+from grading._prose import (
+    MAX_CLAIM_PIECES,
+    MAX_CLAIM_WORDS,
+    RUN_ON_WORDS,
+    has_verb,
+    sentences,
+)
 from grading.figures import (
     MAX_SLIP_FACTOR,
     Figure,
@@ -67,6 +73,8 @@ CLAIMS = [
     ("Cost of delay: forgone savings, dollars per week, $70k.", False),  # nouns before "of"
     ("KV cache reads, large-batch gains, 1.3x, 2.3x.", False),
     ("Two weeks of engineering.", False),  # no verb
+    ("The job MTBF falls as GPUs grow, so checkpoint often.", True),  # "falls as"
+    ("Crashes per day, hangs at scale, costs of delay.", False),  # nouns before prepositions
 ]
 
 
@@ -83,6 +91,16 @@ def test_a_run_on_list_is_not_a_claim_however_it_is_joined() -> None:
     words = "the memory is bound " * (MAX_CLAIM_WORDS // 4 + 1)
     assert not sentences(words.strip() + ".")[0].claim
     assert not sentences(" and ".join(terms) + ".")[0].claim
+
+
+def test_a_long_sentence_without_inner_punctuation_is_a_run_on() -> None:
+    assert RUN_ON_WORDS == 35
+    words = "we batch more kv per stack at the same compute".split()
+    run = " ".join((words * 5)[: RUN_ON_WORDS - 1])
+    assert sentences(run + ".")[0].claim  # 34 words: still a sentence
+    longer = " ".join((words * 5)[:RUN_ON_WORDS])
+    assert not sentences(longer + ".")[0].claim  # 35: a run-on
+    assert sentences(longer.replace("stack at", "stack, at", 1) + ".")[0].claim
 
 
 def test_verbs_need_a_subject_or_an_object() -> None:
