@@ -173,12 +173,28 @@ class Problem(Item):
 
 
 @dataclass(frozen=True, slots=True)
+class Figure:
+    """A number an open answer may state, checked when said near one of its ``phrasings``:
+    right within ``tolerance`` (``"rel:15%"`` or ``"log:2"``) of ``value`` in ``unit``."""
+
+    name: str
+    value: float
+    unit: str
+    tolerance: str
+    phrasings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class KeyPoint:
-    """One thing a strong open answer covers, and the phrasings that count as covering it."""
+    """One thing a strong open answer covers, the phrasings that count as covering it, the
+    misconceptions it is often confused with (stating one cancels the point), and figures it
+    knows (a stated number that disagrees is named)."""
 
     point: str
     phrasings: tuple[str, ...]
     weight: float = 1.0
+    misconceptions: tuple[str, ...] = ()
+    figures: tuple[Figure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +214,8 @@ class OpenQuestion(Item):
     key_points: tuple[KeyPoint, ...] = ()
     red_flags: tuple[RedFlag, ...] = ()
     target_minutes: float | None = None
+    #: Figures of the whole question (checked like a key point's own).
+    figures: tuple[Figure, ...] = ()
 
 
 #: What a kata check can assert besides matching the reference value.
@@ -707,15 +725,101 @@ def read_problem(reader: ItemReader, deck_id: str) -> Problem:
 
 
 _OPEN_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "target_seconds",
-              "related", "rounds", "model_answer", "key_points", "red_flags", "target_minutes"}
+              "related", "rounds", "model_answer", "key_points", "red_flags", "target_minutes",
+              "figures"}
+_KEY_POINT_KEYS = {"point", "phrasings", "weight", "misconceptions", "figures"}
+_FIGURE_KEYS = {"name", "value", "unit", "tolerance", "phrasings"}
+#: A figure's tolerance: within a relative share ("rel:15%") or a factor ("log:2").
+_FIGURE_TOLERANCE = re.compile(r"^(rel:\d+(\.\d+)?%|log:\d+(\.\d+)?)$")
+_PHRASE_WORD = re.compile(r"[^\W_]")
+#: Common words that say nothing alone: as a whole phrasing they would match almost any answer
+#: ("took", "peer", "power", "months"). Pair one with the point's subject instead: "peer &
+#: restore|memory", "months & lead time".
+COMMON_WORDS = frozenset("""
+    accuracy achieved adoption annual appendix bracket bug cheaper cheapest clause compared
+    counters deadline delay demand detected dollars doubling drove earlier evidence exit factor
+    flex grid guard halves halving hash hide idle improved insight interact landed lever loss
+    maintain million mismatch months noise notebook pattern paused peer percent power premium
+    rate ratio recovers redo relative reserve reserved roadmap saving scenario slack slope
+    sourced swamped tenth tiny took touched tracked trial troughs uneven unknowns unpacked
+    unsaved weekly weighted zero
+""".split())
 
 
-def _phrasings(reader: ItemReader, raw: Any, where: str) -> tuple[str, ...]:
+def _phrasings(reader: ItemReader, raw: Any, where: str,
+               key: str = "phrasings", strict: bool = False) -> tuple[str, ...]:
+    """A non-empty list of phrasings. A phrasing may join parts that must share a sentence
+    with ``&``, give alternatives with ``|``, ask for a negated part with a leading ``!`` and
+    stand ``#`` for any stated quantity, ``%`` for any percentage, ``$`` for any sum of money
+    (see grading._evidence):
+    every other part needs a letter or a digit. ``strict`` (open questions) also refuses a
+    one-letter part and a lone common word (:data:`COMMON_WORDS`)."""
     if not isinstance(raw, list) or not raw or not all(
         isinstance(p, str) and p.strip() for p in raw
     ):
-        raise reader.fail(f"{where}: phrasings must be a non-empty list of strings")
+        raise reader.fail(f"{where}: {key} must be a non-empty list of strings")
+    if not strict:  # cases' justify steps keep the plain phrasings they were written with
+        return tuple(raw)
+    for phrasing in raw:
+        parts = [part.strip().lstrip("!") for part in phrasing.split("&")]
+        alternatives = [alt for part in parts for alt in part.split("|")]
+        if not all(_PHRASE_WORD.search(alt) or alt.strip() in ("#", "%", "$")
+                   for alt in alternatives):
+            raise reader.fail(f"{where}: {key} entry {_shown(phrasing)} has an empty part: "
+                              f"every part between '&' and '|' needs a word or a number")
+        lone = [alt for alt in alternatives if alt.strip() not in ("#", "%", "$")
+                and len(_PHRASE_WORD.findall(alt)) < 2 and not any(c.isdigit() for c in alt)]
+        if lone:
+            raise reader.fail(f"{where}: {key} entry {_shown(phrasing)}: {_shown(lone[0])} is "
+                              f"one letter and would match almost any answer")
+        if key == "phrasings" and len(parts) == 1 and any(
+                alt.strip().casefold() in COMMON_WORDS for alt in alternatives):
+            common = next(a for a in alternatives if a.strip().casefold() in COMMON_WORDS)
+            raise reader.fail(f"{where}: phrasing {_shown(common.strip())} is a common word "
+                              f"that almost any answer says; pair it with the point's subject "
+                              f"(\"{common.strip()} & ...\") or drop it")
+        if len(parts) > 1 and all(part.startswith("!") for part in
+                                  (p.strip() for p in phrasing.split("&"))):
+            raise reader.fail(f"{where}: {key} entry {_shown(phrasing)}: at least one part "
+                              f"must be un-negated (no leading '!')")
     return tuple(raw)
+
+
+def _figures(reader: ItemReader, raw: Any, where: str) -> tuple[Figure, ...]:
+    """``figures = [{name, value, unit, tolerance, phrasings}, ...]``, each checked."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise reader.fail(f"{where}figures must be an array of tables: "
+                          f"{{ name, value, unit, tolerance, phrasings }}")
+    figures = []
+    for index, entry in enumerate(raw):
+        at = f"{where}figures[{index}]"
+        if not isinstance(entry, dict):
+            raise reader.fail(f"{at}: needs name, value, unit, tolerance and phrasings")
+        extra = set(entry) - _FIGURE_KEYS
+        if extra:
+            raise reader.fail(f"{at}: unknown key(s) {', '.join(sorted(extra))}; allowed: "
+                              f"{', '.join(sorted(_FIGURE_KEYS))}")
+        name, value, unit, tolerance = (entry.get(k) for k in ("name", "value", "unit",
+                                                                "tolerance"))
+        if not isinstance(name, str) or not name.strip():
+            raise reader.fail(f"{at}: name must be a non-empty string")
+        problem = number_problem(value)
+        if problem:
+            raise reader.fail(f"{at}: value {problem}")
+        if not isinstance(unit, str):
+            raise reader.fail(f"{at}: unit must be a string (\"\" for a plain number), "
+                              f"not {_shown(unit)}")
+        if not isinstance(tolerance, str) or not _FIGURE_TOLERANCE.match(tolerance.strip()):
+            raise reader.fail(f"{at}: tolerance must be 'rel:N%' or 'log:F' (a factor), "
+                              f"not {_shown(tolerance)}")
+        if tolerance.startswith("log:") and float(tolerance[4:]) < 1:
+            raise reader.fail(f"{at}: a log tolerance is a factor of at least 1, "
+                              f"not {tolerance}")
+        figures.append(Figure(name, float(value), unit, tolerance.strip(),
+                              _phrasings(reader, entry.get("phrasings"), at, strict=True)))
+    return tuple(figures)
 
 
 def read_open(reader: ItemReader, deck_id: str) -> OpenQuestion:
@@ -736,15 +840,21 @@ def read_open(reader: ItemReader, deck_id: str) -> OpenQuestion:
         where = f"key_points[{index}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("point"), str):
             raise reader.fail(f"{where}: needs point = \"...\" and phrasings = [...]")
-        extra = set(raw) - {"point", "phrasings", "weight"}
+        extra = set(raw) - _KEY_POINT_KEYS
         if extra:
-            raise reader.fail(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+            raise reader.fail(f"{where}: unknown key(s) {', '.join(sorted(extra))}; allowed: "
+                              f"{', '.join(sorted(_KEY_POINT_KEYS))}")
         weight = raw.get("weight", 1.0)
         if number_problem(weight, MAX_KEY_POINT_WEIGHT) or weight <= 0:
             raise reader.fail(f"{where}: weight must be a positive number up to "
                               f"{MAX_KEY_POINT_WEIGHT:g}, not {_shown(weight)}")
-        points.append(KeyPoint(raw["point"], _phrasings(reader, raw.get("phrasings"), where),
-                               float(weight)))
+        misconceptions = raw.get("misconceptions")
+        points.append(KeyPoint(
+            raw["point"], _phrasings(reader, raw.get("phrasings"), where, strict=True),
+            float(weight),
+            _phrasings(reader, misconceptions, where, "misconceptions", strict=True)
+            if misconceptions is not None else (),
+            _figures(reader, raw.get("figures"), f"{where}: ")))
     raw_flags = reader.raw.get("red_flags", [])
     if not isinstance(raw_flags, list):
         raise reader.fail("red_flags must be an array of tables: [[open.red_flags]]")
@@ -768,6 +878,7 @@ def read_open(reader: ItemReader, deck_id: str) -> OpenQuestion:
         key_points=tuple(points),
         red_flags=tuple(flags),
         target_minutes=minutes,
+        figures=_figures(reader, reader.raw.get("figures"), ""),
     )
 
 

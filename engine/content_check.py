@@ -143,7 +143,7 @@ _GOOD: dict[str, dict[str, Any]] = {
                  "explanation": "e", "model": "m", "unit": "GB"},
     "open": {"id": "check.open", "topic": "check.topic", "level": "L4", "prompt": "p",
              "explanation": "e", "rounds": ["technical_depth"], "model_answer": "a",
-             "key_points": [{"point": "k", "phrasings": ["k"]}]},
+             "key_points": [{"point": "k", "phrasings": ["key point"]}]},
     "katas": {"id": "check.kata", "topic": "check.topic", "level": "L4", "prompt": "p",
               "explanation": "e", "function": "f", "returns": "r", "return_unit": "s",
               "reference": "m", "starter": "def f(x):\n    pass\n",
@@ -568,6 +568,19 @@ def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
     return problems
 
 
+def _open_problems(item: OpenQuestion) -> list[str]:
+    """Why an open question's figures cannot be checked: a unit grading cannot read."""
+    figures = [("figures", f) for f in item.figures] + [
+        (f"key_points[{index}]: figures", f)
+        for index, point in enumerate(item.key_points) for f in point.figures]
+    problems = []
+    for where, figure in figures:
+        problem = _unit_problem(figure.unit) if figure.unit.strip() else None
+        if problem:
+            problems.append(f"{where} {figure.name!r}: {problem}")
+    return problems
+
+
 def _item_error(item: Item, message: str) -> ContentError:
     return ContentError(item.file, item.id, item.line, message)
 
@@ -630,6 +643,9 @@ def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
             except Exception as error:  # a hostile deck must give an error line, not a crash
                 problems = [f"cannot be checked ({type(error).__name__}: {error})"]
             report.errors += [_item_error(item, problem) for problem in problems]
+    for item in items:
+        if isinstance(item, OpenQuestion):
+            report.errors += [_item_error(item, problem) for problem in _open_problems(item)]
     report.facts = sum(isinstance(i, Fact) for i in items)
     report.problems = sum(isinstance(i, Problem) for i in items)
     report.open = sum(isinstance(i, OpenQuestion) for i in items)

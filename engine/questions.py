@@ -17,6 +17,7 @@ from typing import Any
 from content.catalog import Catalog
 from content.loader import (
     Fact,
+    Figure,
     Item,
     Kata,
     KeyPoint,
@@ -58,6 +59,8 @@ class Question:
     red_flags: tuple[RedFlag, ...] = ()
     model_answer: str = ""
     rounds: tuple[str, ...] = ()
+    #: An open question's own figures (its key points carry theirs), for grading.rubric.
+    figures: tuple[Figure, ...] = ()
 
     @property
     def numeric(self) -> bool:
@@ -216,7 +219,7 @@ def _pose(item: Item, rng: Any, catalog: Catalog, seed: int) -> Question:
             tolerance="", explanation=item.explanation, source=item.source, seed=seed,
             target_seconds=item.target_minutes * 60 if item.target_minutes else None,
             key_points=item.key_points, red_flags=item.red_flags,
-            model_answer=item.model_answer, rounds=item.rounds,
+            model_answer=item.model_answer, rounds=item.rounds, figures=item.figures,
         )
     if isinstance(item, Kata):
         # The player writes a function; its checks (engine.katas.runner) are the grade, so

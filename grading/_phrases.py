@@ -14,15 +14,22 @@ open answers). The rules, in order:
    the phrasing's run in the same place: digit runs must be equal, letter runs shorter than
    :data:`MIN_FUZZY_RUN` (version suffixes like the "e" of HBM3e, names like "A" of A100) must be
    equal, longer letter runs must score ``fuzz.ratio ≥`` :data:`FUZZY_CUTOFF` (85). So
-   "all-redcue" is "all-reduce", but "HBM3" is never "HBM3e" or "HBM2e".
-3. **Negation.** A match is cancelled when one of the :data:`NEGATION_WINDOW` (3) words before it,
+   "all-redcue" is "all-reduce", but "HBM3" is never "HBM3e" or "HBM2e". A phrasing that ends
+   in ``*`` is a prefix: "recomput*" is "recompute", "recomputes", "recomputation" (no typos).
+3. **Numbers are whole.** A phrasing with a number matches only the same number as typed in
+   full: "50%" is not inside "$2.50" or "150%", "8.6 GB" is not "86 GB", "65,504" is "65504".
+   A phrasing's "%" needs a "%" (or "percent") after the number, and its leading "$" a "$"
+   before it.
+4. **Negation.** A match is cancelled when one of the :data:`NEGATION_WINDOW` (3) words before it,
    in the same clause, is a negation word ("not HBM3", "isn't HBM3", "never used ZeRO-3"). A
    clause ends at ``, ; : ! ? ( ) —``, at a full stop, and at "but", "however", "though",
-   "although", "whereas", so "no, HBM3e" and "not sure, but HBM3e" still say HBM3e.
+   "although", "whereas", so "no, HBM3e" and "not sure, but HBM3e" still say HBM3e. Callers
+   reading prose (:mod:`grading.rubric`) pass a wider window: a whole clause's worth.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -32,8 +39,10 @@ from functools import lru_cache
 __all__ = [
     "FUZZY_CUTOFF",
     "MIN_FUZZY_RUN",
+    "MIN_PREFIX_CHARS",
     "NEGATIONS",
     "NEGATION_WINDOW",
+    "PROSE_NEGATIONS",
     "Analysed",
     "Found",
     "analyse",
@@ -49,6 +58,9 @@ FUZZY_CUTOFF = 85.0
 MIN_FUZZY_RUN = 5
 #: How many words before a match are searched for a negation word.
 NEGATION_WINDOW = 3
+#: A phrasing ending in "*" matches words that begin with it ("recomput*": "recomputes",
+#: "recomputation"); it needs at least this many letters and digits before the star.
+MIN_PREFIX_CHARS = 4
 #: Extra words a match may span beyond the phrasing's own word count ("h b m 3" for "HBM3").
 _EXTRA_SPAN_WORDS = 2
 
@@ -60,6 +72,9 @@ NEGATIONS = frozenset(
         "couldnt", "wont", "wouldnt", "shouldnt", "hasnt", "havent", "hadnt", "aint",
     }
 )  # fmt: skip
+#: In prose (``negated(..., prose=True)``) these deny what follows too: "it stores the scores
+#: instead of recomputing them", "rather than loading a stored copy", "the L40S lacks NVLink".
+PROSE_NEGATIONS = NEGATIONS | {"instead", "lacks", "lack", "lacking"}
 #: Words that start a new clause: negation before them does not reach past them.
 _CLAUSE_WORDS = frozenset({"but", "however", "though", "although", "whereas", "yet"})
 
@@ -115,8 +130,12 @@ class Analysed:
         words: list[Word] = []
         clause = 0
         position = 0
+        stops = [stop.start() for stop in _STOP_RE.finditer(text)]
         for match in _WORD_RE.finditer(text):
-            if _STOP_RE.search(text, position, match.start()):
+            # Stops are found in the whole text once, so "2.5" sees its "5" (a search that
+            # ended at the next word would take the decimal point for a full stop).
+            at = bisect.bisect_left(stops, position)
+            if at < len(stops) and stops[at] < match.start():
                 clause += 1
             position = match.end()
             for part in _RUN_WORD_RE.findall(_fold(match.group())):
@@ -145,13 +164,35 @@ class Analysed:
             self._exact[length] = index
         return self._exact[length].get(joined, [])
 
-    def negated(self, first: int) -> bool:
-        """Whether a negation word sits in the :data:`NEGATION_WINDOW` words before word
-        ``first``, in the same clause."""
+    def negates(self, index: int, prose: bool = False) -> bool:
+        """Whether word ``index`` is a negation word (in ``prose``, also "instead" and the
+        "than" of "rather than")."""
+        norm = self.words[index].norm
+        if norm in NEGATIONS:
+            return True
+        if not prose:
+            return False
+        return norm in PROSE_NEGATIONS or (
+            norm == "than" and index > 0 and self.words[index - 1].norm == "rather")
+
+    def negated(self, first: int, window: int = NEGATION_WINDOW, prose: bool = False) -> bool:
+        """Whether a negation word sits in the ``window`` words before word ``first``, in the
+        same clause (``prose``: see :meth:`negates`)."""
         clause = self.words[first].clause
-        for index in range(max(0, first - NEGATION_WINDOW), first):
+        for index in range(max(0, first - window), first):
+            if self.words[index].clause == clause and self.negates(index, prose):
+                return True
+        return False
+
+    def denied_after(self, last: int, window: int) -> bool:
+        """Whether a negation word sits in the ``window`` words after word ``last``, in the same
+        clause: "stragglers are not a factor", "the pilot isn't needed"."""
+        clause = self.words[last].clause
+        for index in range(last + 1, min(len(self.words), last + 1 + window)):
             word = self.words[index]
-            if word.clause == clause and word.norm in NEGATIONS:
+            if word.clause != clause:
+                break
+            if self.negates(index, prose=True):
                 return True
         return False
 
@@ -185,6 +226,58 @@ def _runs_agree(typed: str, accepted: str) -> bool:
     return True
 
 
+_NUMBER_IN_TEXT = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")
+_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per\s+cent\b|pct\b)", re.IGNORECASE)
+_DOLLAR_BEFORE = re.compile(r"[$]\s*$")
+
+
+def _number_value(literal: str) -> float | None:
+    """A number as typed ("65,504", "2.50", "4.0") as a float; a comma list ("8,16") is None."""
+    if "," in literal:
+        if not _THOUSANDS.match(literal):
+            return None
+        literal = literal.replace(",", "")
+    try:
+        return float(literal)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _phrase_numbers(phrasing: str) -> tuple[tuple[float | None, ...], bool, bool]:
+    """The numbers a phrasing states, and whether it asks for a "%" after / "$" before."""
+    numbers = tuple(_number_value(m.group()) for m in _NUMBER_IN_TEXT.finditer(phrasing))
+    stripped = phrasing.strip()
+    return numbers, stripped.endswith("%"), stripped.startswith("$")
+
+
+def _numbers_agree(answer: Analysed, first: int, last: int, phrasing: str) -> bool:
+    """Whether the match from word ``first`` to ``last`` states the phrasing's numbers whole.
+
+    The matched text is widened over digits, dots and commas on both sides, so the "50" of
+    "$2.50" is read as 2.50 and the "8" of "18.6" as 18.6; its numbers must equal the
+    phrasing's. A phrasing without digits always agrees.
+    """
+    wanted, percent, dollar = _phrase_numbers(phrasing)
+    if not wanted:
+        return True
+    text = answer.text
+    start, end = answer.words[first].start, answer.words[last].end
+    while start > 0 and (text[start - 1].isdigit()
+                         or (text[start - 1] in ".," and start > 1 and text[start - 2].isdigit())):
+        start -= 1
+    while end < len(text) and (text[end].isdigit() or (
+            text[end] in ".," and end + 1 < len(text) and text[end + 1].isdigit())):
+        end += 1
+    typed = tuple(_number_value(m.group()) for m in _NUMBER_IN_TEXT.finditer(text[start:end]))
+    if typed != wanted:
+        return False
+    if percent and not _PERCENT_AFTER.match(text, end):
+        return False
+    return not (dollar and not _DOLLAR_BEFORE.search(text, 0, start))
+
+
 def _contains_another(span: tuple[int, int], spans: set[tuple[int, int]]) -> bool:
     """Whether (start, length) ``span`` strictly contains another of ``spans``."""
     start, length = span
@@ -196,8 +289,18 @@ def _contains_another(span: tuple[int, int], spans: set[tuple[int, int]]) -> boo
     )
 
 
+def _prefix_starts(answer: Analysed, length: int, joined: str) -> Iterator[tuple[int, int]]:
+    """(start, length) of the ``length``-word spans that begin with ``joined`` and whose last
+    word is where the prefix ends ("recomput*" is "recomputes", not "recompute the")."""
+    for start, span in enumerate(answer.spans(length)):
+        if span.startswith(joined) and \
+                len(span) - len(answer.words[start + length - 1].norm) < len(joined):
+            yield start, length
+
+
 def find_phrase(
-    answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True
+    answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True,
+    negation_window: int = NEGATION_WINDOW,
 ) -> Found | None:
     """The first place ``phrasing`` appears un-negated in ``answer`` (exact beats typo), or None.
 
@@ -205,32 +308,43 @@ def find_phrase(
     never matches. ``fuzzy=False`` skips typo forgiveness; ``negation=False`` accepts negated
     matches too (to tell "named only to deny it" from "not named").
     """
-    return next(find_all(answer, phrasing, fuzzy, negation), None)
+    return next(find_all(answer, phrasing, fuzzy, negation, negation_window), None)
 
 
 def find_all(
-    answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True
+    answer: Analysed, phrasing: str, fuzzy: bool = True, negation: bool = True,
+    negation_window: int = NEGATION_WINDOW,
 ) -> Iterator[Found]:
     """Every un-negated place ``phrasing`` appears: exact ones in text order, then (with
-    ``fuzzy``) typo matches, best score first. Lazy, so the first costs only what it needs."""
+    ``fuzzy``) typo matches, best score first. Lazy, so the first costs only what it needs.
+    ``negation_window`` is how many words before a match are searched for a negation."""
     phrase_words = normalise_words(phrasing)
     if not phrase_words or not answer.words:
         return
     joined = "".join(phrase_words)
     lengths = range(1, min(len(phrase_words) + _EXTRA_SPAN_WORDS, len(answer.words)) + 1)
     exact: list[tuple[int, int]] = []
+    prefix = phrasing.rstrip().endswith("*")
+    if prefix and len(joined) < MIN_PREFIX_CHARS:
+        return
     for length in lengths:
-        exact.extend((start, length) for start in answer.exact_starts(length, joined))
+        if prefix:
+            exact.extend(_prefix_starts(answer, length, joined))
+        else:
+            exact.extend((start, length) for start in answer.exact_starts(length, joined))
     for start, length in sorted(exact):
-        if not (negation and answer.negated(start)):
-            last = start + length - 1
+        last = start + length - 1
+        if not (negation and answer.negated(start, negation_window)) \
+                and _numbers_agree(answer, start, last, phrasing):
             yield Found(start, last, answer.typed(start, last), fuzzy=False)
-    if not fuzzy or len(joined) < MIN_FUZZY_RUN:
+    if not fuzzy or prefix or len(joined) < MIN_FUZZY_RUN:
         return
     from rapidfuzz import fuzz, process  # deferred: ~10 ms, only on the first fuzzy lookup
 
     candidates: list[tuple[float, int, int]] = []
-    for length in lengths:
+    # A typo stays inside the phrasing's own words: "network wasn't" is not "network, but I
+    # wasn't" (85.7 as one joined span), so typo spans have exactly the phrasing's word count.
+    for length in [n for n in lengths if n == len(phrase_words)]:
         for span, score, start in process.extract(
             joined, answer.spans(length), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
         ):
@@ -244,6 +358,7 @@ def find_all(
         candidate for candidate in candidates if not _contains_another(candidate[1:], matched)
     ]
     for _score, start, length in sorted(candidates):
-        if not (negation and answer.negated(start)):
-            last = start + length - 1
+        last = start + length - 1
+        if not (negation and answer.negated(start, negation_window)) \
+                and _numbers_agree(answer, start, last, phrasing):
             yield Found(start, last, answer.typed(start, last), fuzzy=True)

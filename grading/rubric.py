@@ -30,17 +30,30 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from grading._phrases import Analysed, Found, analyse, find_all, find_phrase, normalise_words
+from grading._evidence import CLAUSE_NEGATION_WINDOW, Reader
+from grading._phrases import Analysed, Found, find_all, normalise_words
+from grading.figures import Figure, WrongNumber, check_figures, known_figures
 
 __all__ = [
+    "CALIBRATION_KNOT",
+    "CONTRADICTION_PENALTY",
+    "COVERAGE_SHARE",
+    "DEFAULT_KNOWN_FIGURES",
     "DEFAULT_PROCESS_FLAGS",
     "MAX_OPEN_CHARS",
+    "MAX_POINTS_PER_SENTENCE",
     "MAX_RED_FLAG_PENALTY",
     "RED_FLAG_PENALTY",
+    "SUBSTANCE_SATURATION",
+    "SUBSTANCE_WEIGHTS",
+    "WRONG_NUMBER_PENALTY",
+    "Contradiction",
     "KeyPointCoverage",
     "ProcessFlag",
     "RedFlagHit",
     "RubricResult",
+    "WrongNumber",
+    "calibrate",
     "default_process_flags",
     "find_mechanisms",
     "find_numbers",
@@ -53,6 +66,26 @@ __all__ = [
 #: Score lost per distinct red flag, and the most red flags can take in total.
 RED_FLAG_PENALTY = 0.1
 MAX_RED_FLAG_PENALTY = 0.3
+#: Score lost per key point contradicted (a misconception stated) and per wrong figure.
+CONTRADICTION_PENALTY = 0.25
+WRONG_NUMBER_PENALTY = 0.1
+#: Most key points one sentence can earn: a real sentence makes one or two claims (none in
+#: the labelled set's tune split earns more than two); a pasted run-on list makes them all.
+MAX_POINTS_PER_SENTENCE = 2
+#: Whether naming a key point only to deny it ("it isn't memory-bound") contradicts it.
+DENIALS_CONTRADICT = True
+#: The evidence score's share from key-point coverage; the rest is substance.
+COVERAGE_SHARE = 0.4
+#: Substance: weights of (quantities, mechanism sentences, quantified tradeoffs) and the
+#: count at which each saturates, all counted in claim sentences only. Quantities weigh most:
+#: on the labelled set's tune split, confident wrong answers explain as much as strong ones
+#: ("because…") but state a third of the numbers.
+SUBSTANCE_WEIGHTS = (0.8, 0.1, 0.1)
+SUBSTANCE_SATURATION = (10, 3, 1)
+#: The evidence score (coverage and substance) is put on the interviewer's scale by a
+#: piecewise-linear map through this knot: half the evidence of a full answer reads as 0.7,
+#: the bar of a strong answer; 0 stays 0 and 1 stays 1. Penalties are taken after it.
+CALIBRATION_KNOT = (0.5, 0.7)
 #: Longest answer read; beyond it the text is cut (an onsite answer is minutes of speech,
 #: a few thousand characters).
 MAX_OPEN_CHARS = 20_000
@@ -66,13 +99,30 @@ MAX_OPEN_CHARS = 20_000
 @dataclass(frozen=True)
 class KeyPointCoverage:
     """Whether one key point was covered: ``matched`` is the phrasing found (as listed in
-    content) and ``found`` the words as the player typed them; both None when not covered."""
+    content), ``found`` the words as the player typed them and ``evidence`` the sentence that
+    earned it; all None when not covered. ``contradicted``: the answer also stated a
+    misconception of this point (see :attr:`RubricResult.contradictions`), which cancels it."""
 
     point: str
     covered: bool
     matched: str | None
     weight: float
     found: str | None = None
+    evidence: str | None = None
+    contradicted: bool = False
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A key point's claim contradicted: the ``point``, the misconception ``claim`` as content
+    lists it (or the phrasing denied), the words ``found`` as typed, the ``sentence`` they were
+    said in, and the ``kind``: ``"misconception"`` or ``"denial"``."""
+
+    point: str
+    claim: str
+    found: str
+    sentence: str
+    kind: Literal["misconception", "denial"] = "misconception"
 
 
 @dataclass(frozen=True)
@@ -101,6 +151,8 @@ class RubricResult:
     tradeoffs: tuple[str, ...]
     red_flags: tuple[RedFlagHit, ...]
     auto_score: float
+    contradictions: tuple[Contradiction, ...] = ()
+    wrong_numbers: tuple[WrongNumber, ...] = ()
 
     @property
     def coverage(self) -> float:
@@ -180,6 +232,27 @@ class _DefaultProcessFlags(Sequence[ProcessFlag]):
 #: The ``process_flags`` default of :func:`score_open`: every flag in ``process_flags.toml``,
 #: loaded on first use. Pass ``()`` to score without them, or a list to replace them.
 DEFAULT_PROCESS_FLAGS: Sequence[ProcessFlag] = _DefaultProcessFlags()
+
+
+class _KnownFigures(Sequence[Figure]):
+    """``known_figures.toml`` as a sequence read on first use, like the process flags."""
+
+    def __getitem__(self, index: Any) -> Any:
+        return known_figures()[index]
+
+    def __len__(self) -> int:
+        return len(known_figures())
+
+    def __iter__(self) -> Iterator[Figure]:
+        return iter(known_figures())
+
+    def __repr__(self) -> str:
+        return "DEFAULT_KNOWN_FIGURES"
+
+
+#: The ``known_figures`` default of :func:`score_open`: the hardware figures every answer may
+#: cite (``grading/known_figures.toml``). Pass ``()`` to check only the question's own.
+DEFAULT_KNOWN_FIGURES: Sequence[Figure] = _KnownFigures()
 
 
 # --------------------------------------------------------------------------------------------
@@ -360,14 +433,6 @@ def _phrasings(value: Any) -> tuple[str, ...]:
     return tuple(p for p in (value or ()) if isinstance(p, str))
 
 
-def _first_found(analysed: Analysed, phrasings: Iterable[str], fuzzy: bool) -> tuple[str, Found]:
-    for phrasing in phrasings:
-        found = find_phrase(analysed, phrasing, fuzzy=fuzzy)
-        if found is not None:
-            return phrasing, found
-    raise LookupError
-
-
 def _sentence_at(sentences: list[tuple[int, str]], offset: int) -> str:
     current = ""
     for start, sentence in sentences:
@@ -390,7 +455,8 @@ def _flag_hit(
     for phrasing in _phrasings(_field(flag, "phrasings", 0)):
         if "".join(normalise_words(phrasing)) in taken_phrases:
             continue
-        for found in find_all(analysed, phrasing, fuzzy=False):
+        for found in find_all(analysed, phrasing, fuzzy=False,
+                              negation_window=CLAUSE_NEGATION_WINDOW):
             if unless_number and _has_number(
                 _sentence_at(sentences, analysed.words[found.first].start)
             ):
@@ -401,68 +467,173 @@ def _flag_hit(
     return None
 
 
+# --------------------------------------------------------------------------------------------
+# The automatic score
+# --------------------------------------------------------------------------------------------
+
+
+def _quantities(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, typed) of each quantity in ``text`` (see :func:`find_numbers`)."""
+    return [(m.start(), m.end(), m.group().strip()) for m in _quantity_re().finditer(text)]
+
+
+@dataclass(frozen=True)
+class _Substance:
+    """What the claim sentences carry: distinct quantities, mechanism sentences, quantified
+    tradeoff sentences."""
+
+    numbers: int
+    mechanisms: int
+    tradeoffs: int
+
+    @property
+    def score(self) -> float:
+        """In [0, 1]: each kind saturates at its :data:`SUBSTANCE_SATURATION` count."""
+        parts = (self.numbers, self.mechanisms, self.tradeoffs)
+        return math.fsum(
+            weight * min(1.0, count / saturation)
+            for weight, count, saturation in zip(
+                SUBSTANCE_WEIGHTS, parts, SUBSTANCE_SATURATION, strict=True))
+
+
+def _substance(reader: Reader, quantities: list[tuple[int, int, str]],
+               topical: set[int]) -> _Substance:
+    """Count what the claim sentences carry. A mechanism counts only on the question's subject:
+    with a quantity, or with words of a key point ("so we aligned early" is not one)."""
+    claims = [index for index, s in enumerate(reader.sentences) if s.claim]
+    with_numbers: set[int] = set()
+    numbers: set[str] = set()
+    for start, _end, typed in quantities:
+        index = reader.sentence_of(start)
+        if index >= 0 and reader.sentences[index].claim:
+            numbers.add("".join(typed.split()).casefold())
+            with_numbers.add(index)
+    mechanisms = sum(1 for index in claims
+                     if _mechanism_re().search(reader.sentences[index].text)
+                     and (index in with_numbers or index in topical))
+    claims_text = [reader.sentences[index] for index in claims]
+    tradeoffs = sum(1 for s in claims_text
+                    if _tradeoff_re().search(s.text) and _has_number(s.text))
+    return _Substance(len(numbers), mechanisms, tradeoffs)
+
+
+def _combine(coverage: float, substance: float, red_flags: int, contradictions: int,
+             wrong_numbers: int) -> float:
+    """The automatic score from its parts (see the module docstring), in [0, 1]."""
+    evidence = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * substance
+    penalty = (_penalty(red_flags) + CONTRADICTION_PENALTY * contradictions
+               + WRONG_NUMBER_PENALTY * wrong_numbers)
+    return round(min(1.0, max(0.0, calibrate(evidence) - penalty)), 9)
+
+
+def calibrate(evidence: float) -> float:
+    """The evidence score (0–1) on the interviewer's scale: linear from 0 to
+    :data:`CALIBRATION_KNOT` and on to (1, 1)."""
+    knot_x, knot_y = CALIBRATION_KNOT
+    evidence = min(1.0, max(0.0, evidence))
+    if evidence <= knot_x:
+        return evidence * knot_y / knot_x
+    return knot_y + (evidence - knot_x) * (1 - knot_y) / (1 - knot_x)
+
+
 def score_open(
     answer: str,
     key_points: Iterable[Any],
     red_flags: Iterable[Any] = (),
     process_flags: Iterable[Any] = DEFAULT_PROCESS_FLAGS,
+    figures: Iterable[Any] = (),
+    known: Iterable[Any] = DEFAULT_KNOWN_FIGURES,
 ) -> RubricResult:
-    """Score an open answer: key-point coverage, numbers, mechanisms, tradeoffs, red flags.
+    """Score an open answer: key points with their evidence, contradictions, wrong numbers,
+    numbers, mechanisms, tradeoffs, red flags, and the automatic score.
 
-    ``key_points`` are objects with ``point``, ``phrasings``, ``weight`` (content's
-    ``KeyPoint``) or tuples ``(point, phrasings[, weight])``; a point without phrasings is
-    matched on its own text; weight defaults to 1. ``red_flags`` are objects with
-    ``phrasings``, ``why`` (content's ``RedFlag``) or tuples ``(phrasings, why)``.
-    ``process_flags`` are :class:`ProcessFlag`-like (``phrasings``, ``why``, optional
-    ``unless_number``). Words or a phrase already taken by one flag (item flags first) do not
-    count for another, so "RACI" listed by the item and by the defaults costs 0.1, not 0.2,
-    however often it is said. Never raises
-    on the answer text; a negative or non-finite weight is a content bug and raises ValueError.
+    ``key_points`` are objects with ``point``, ``phrasings``, ``weight`` and optionally
+    ``misconceptions`` and ``figures`` (content's ``KeyPoint``), or tuples ``(point,
+    phrasings[, weight])``; a point without phrasings is matched on its own text; weight
+    defaults to 1. ``red_flags`` are objects with ``phrasings``, ``why`` (content's
+    ``RedFlag``) or tuples ``(phrasings, why)``. ``process_flags`` are :class:`ProcessFlag`-like
+    (``phrasings``, ``why``, optional ``unless_number``). ``figures`` are the question's own
+    figures (:class:`grading.figures.Figure`-like), checked with every key point's and the
+    ``known`` hardware figures (:data:`DEFAULT_KNOWN_FIGURES`).
+    Words or a phrase already taken by one flag (item flags first) do not count for another,
+    so "RACI" listed by the item and by the defaults costs 0.1, not 0.2, however often it is
+    said. Never raises on the answer text; a negative or non-finite weight is a content bug
+    and raises ValueError.
     """
     text = answer[:MAX_OPEN_CHARS] if isinstance(answer, str) else ""
-    analysed = analyse(text)
-    sentences = _sentences(text)
+    quantities = _quantities(text)
+    reader = Reader(text, quantities)
 
     coverage: list[KeyPointCoverage] = []
+    contradictions: list[Contradiction] = []
+    all_figures: list[Any] = list(figures)
+    all_phrasings: list[str] = []
+    used: dict[int, int] = {}  # sentence index -> key points it is the evidence for
     for item in key_points:
         point = str(_field(item, "point", 0, ""))
         phrasings = _phrasings(_field(item, "phrasings", 1)) or (point,)
         weight = _field(item, "weight", 2, 1.0)
         weight = 1.0 if weight is None else weight
         _check_weights([weight])
-        try:
-            phrasing, found = _first_found(analysed, phrasings, fuzzy=False)
-        except LookupError:
-            try:
-                phrasing, found = _first_found(analysed, phrasings, fuzzy=True)
-            except LookupError:
-                coverage.append(KeyPointCoverage(point, False, None, float(weight)))
-                continue
-        coverage.append(KeyPointCoverage(point, True, phrasing, float(weight), found.typed))
+        misconceptions = _phrasings(getattr(item, "misconceptions", ()))
+        all_phrasings.extend(phrasings)
+        all_figures.extend(getattr(item, "figures", ()) or ())
+        full = frozenset(index for index, count in used.items()
+                         if count >= MAX_POINTS_PER_SENTENCE)
+        evidence = reader.first(phrasings, skip=full)
+        wrong = reader.misconception(misconceptions)
+        kind = "misconception"
+        if wrong is None and DENIALS_CONTRADICT:
+            wrong = reader.denial(phrasings)
+            kind = "denial"
+        if evidence is not None and wrong is None:
+            used[evidence.index] = used.get(evidence.index, 0) + 1
+        if wrong is not None:
+            contradictions.append(Contradiction(point, wrong.phrasing, wrong.typed,
+                                                wrong.sentence, kind))  # type: ignore[arg-type]
+        if evidence is None or wrong is not None:
+            coverage.append(KeyPointCoverage(point, False, None, float(weight),
+                                             contradicted=wrong is not None))
+            continue
+        coverage.append(KeyPointCoverage(point, True, evidence.phrasing, float(weight),
+                                         evidence.typed, evidence.sentence))
 
+    hits = _red_flag_hits(reader, red_flags, process_flags)
+    wrong_numbers = check_figures(reader.analysed, reader.sentences, quantities, all_figures,
+                                  CLAUSE_NEGATION_WINDOW, known)
+    substance = _substance(reader, quantities, reader.topical(all_phrasings))
+    covered = [point.covered for point in coverage]
+    weights = [point.weight for point in coverage]
+    auto = _combine(_coverage(covered, weights), substance.score, len(hits),
+                    len(contradictions), len(wrong_numbers))
+    return RubricResult(
+        key_points=tuple(coverage),
+        numbers=tuple(typed for _start, _end, typed in quantities),
+        mechanisms=find_mechanisms(text),
+        tradeoffs=find_tradeoffs(text),
+        red_flags=tuple(hits),
+        auto_score=auto,
+        contradictions=tuple(contradictions),
+        wrong_numbers=wrong_numbers,
+    )
+
+
+def _red_flag_hits(reader: Reader, red_flags: Iterable[Any],
+                   process_flags: Iterable[Any]) -> list[RedFlagHit]:
+    """One hit per distinct red flag heard: the item's flags first, then process talk."""
     hits: list[RedFlagHit] = []
     flagged_spans: list[tuple[int, int]] = []
     flagged_phrases: set[str] = set()
+    sentences = [(s.start, s.text) for s in reader.sentences]
     for source, flags in (("item", red_flags), ("process", process_flags)):
         for flag in flags:
             why = str(_field(flag, "why", 1, ""))
             unless_number = bool(getattr(flag, "unless_number", False))
-            hit = _flag_hit(
-                analysed, sentences, flag, unless_number, flagged_spans, flagged_phrases
-            )
+            hit = _flag_hit(reader.analysed, sentences, flag, unless_number, flagged_spans,
+                            flagged_phrases)
             if hit is not None:
                 phrasing, found = hit
                 flagged_spans.append((found.first, found.last))
                 flagged_phrases.add("".join(normalise_words(phrasing)))
                 hits.append(RedFlagHit(phrasing, found.typed, why, source))  # type: ignore[arg-type]
-
-    covered = [point.covered for point in coverage]
-    weights = [point.weight for point in coverage]
-    return RubricResult(
-        key_points=tuple(coverage),
-        numbers=find_numbers(text),
-        mechanisms=find_mechanisms(text),
-        tradeoffs=find_tradeoffs(text),
-        red_flags=tuple(hits),
-        auto_score=open_score(covered, weights, len(hits)),
-    )
+    return hits

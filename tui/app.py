@@ -361,14 +361,18 @@ def known_binding_ids() -> set[str]:
 
 
 def _warm_grading() -> None:
-    """Build the unit registry (pint, ~0.2 s), import the graders (~15 ms) and numpy
-    (~0.15 s) off the UI thread, before the first answer or the first problem needs them."""
+    """Build the unit registry (pint, ~0.2 s), import the graders (~15 ms), read the open-answer
+    scorer's flags and known figures (~10 ms) and import numpy (~0.15 s) off the UI thread,
+    before the first answer or the first problem needs them."""
     import grading.numeric
     import grading.rubric
-    import grading.text  # noqa: F401  (imported lazily by the session: see engine.study.session)
+    import grading.text  # imported lazily by the session (see engine.study.session)
+    from grading.figures import known_figures
     from grading.units import registry
 
     registry()
+    grading.rubric.default_process_flags()
+    known_figures()
     import numpy  # noqa: F401  (posing a problem draws its parameters with numpy)
 
 

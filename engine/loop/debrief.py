@@ -165,10 +165,24 @@ def _review_lines(review: dict[str, Any], bank: ContentBank) -> list[str]:
         if isinstance(item, OpenQuestion):
             from grading.rubric import score_open
 
-            result = score_open(review["answer_text"], item.key_points, item.red_flags)
+            result = score_open(review["answer_text"], item.key_points, item.red_flags,
+                                figures=item.figures)
+            heard = [p for p in result.key_points if p.covered]
+            if heard:
+                lines += ["", "*Heard:*",
+                          *[f"- {p.point} — \"{' '.join((p.evidence or '').split())}\""
+                            for p in heard]]
             missed = [p.point for p in result.key_points if not p.covered]
             if missed and review["band"] != "dont_know":
                 lines += ["", "*Missed:*", *[f"- {m}" for m in missed]]
+            if result.contradictions:
+                lines += ["", "*Contradicted:*",
+                          *[f"- \"{c.found}\" contradicts: {c.point}"
+                            for c in result.contradictions]]
+            if result.wrong_numbers:
+                lines += ["", "*Wrong numbers:*",
+                          *[f"- {w.typed} — {w.name} is {w.expected}"
+                            for w in result.wrong_numbers]]
             if result.red_flags:
                 lines += ["", "*Red flags:*",
                           *[f"- \"{f.found}\" — {f.why}" for f in result.red_flags]]

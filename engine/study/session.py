@@ -466,7 +466,8 @@ class StudySession:
             if len(text.split()) < 3 and not cut_off:
                 return Retry("Say a little more: an interview answer needs a few sentences "
                              "(or ? if you don't know).", "unparsed")
-            result = score_open(text, question.key_points, question.red_flags)
+            result = score_open(text, question.key_points, question.red_flags,
+                                figures=question.figures)
             return self._record(question, text, result, rating_for_open(result.auto_score),
                                 self._elapsed(), cut_off=cut_off)
         try:

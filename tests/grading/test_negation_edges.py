@@ -39,16 +39,24 @@ def test_negation_window_edges(answer: str, matched: bool) -> None:
     assert (find_phrase(analyse(answer), "HBM3") is not None) is matched
 
 
-# (answer, flagged?) — the default red flag "facilitated", with a negation 1-4 words before.
+# (answer, flagged?) — the default red flag "facilitated". Open answers are read with the
+# rubric's clause-level window (grading._evidence.CLAUSE_NEGATION_WINDOW, six words), not the
+# short-answer three: the negation 1, 2, 6 (the edge) and 7 words before.
 RED_FLAG_CASES = [
     ("I facilitated the design review.", True),
     ("I never facilitated it.", False),  # 1
     ("I did not really facilitate it.", False),  # 2
-    ("I did not merely just facilitate it.", False),  # 3: the edge
-    ("I did not merely and just facilitate it.", True),  # 4: just past it
+    ("I did not once in that long week facilitate it.", False),  # 6: the edge
+    ("I did not once in that very long week facilitate it.", True),  # 7: just past it
     ("No. I facilitated the review.", True),  # the negation's sentence has ended
     ("Not a meeting, but I facilitated it.", True),  # nor does it cross "but"
 ]
+
+
+def test_the_rubric_window_is_six_words() -> None:
+    from grading._evidence import CLAUSE_NEGATION_WINDOW
+
+    assert CLAUSE_NEGATION_WINDOW == 6  # the red-flag table above is written for six
 
 
 @pytest.mark.parametrize(("answer", "flagged"), RED_FLAG_CASES)
@@ -57,3 +65,24 @@ def test_red_flag_negation_window_edges(answer: str, flagged: bool) -> None:
 
     heard = [hit.phrase for hit in score_open(answer, ()).red_flags]
     assert any(phrase.startswith("facilitat") for phrase in heard) is flagged, heard
+
+
+# (answer, covered?) — a key point "HBM bandwidth" in an open answer. Negation reaches over
+# the clause: 1, 6 (the edge) and 7 words back; a comma or "but" ends it; so does "instead of".
+KEY_POINT_CASES = [
+    ("The decode step is bound by HBM bandwidth here.", True),
+    ("The decode step is not HBM bandwidth bound here.", False),  # 1
+    ("It is not at all, in my view, HBM bandwidth here.", True),  # the commas end the clause
+    ("The step is not really set by the raw HBM bandwidth here.", False),  # 6: the edge
+    ("The step is not really set by the raw peak HBM bandwidth here.", True),  # 7: past it
+    ("The step is not compute, but HBM bandwidth sets it here.", True),
+    ("It reads the weights instead of HBM bandwidth here.", False),  # "instead" denies too
+]
+
+
+@pytest.mark.parametrize(("answer", "covered"), KEY_POINT_CASES)
+def test_key_point_negation_window_edges(answer: str, covered: bool) -> None:
+    from grading.rubric import score_open
+
+    result = score_open(answer, [("decode reads weights from HBM", ("hbm bandwidth",))], (), ())
+    assert result.key_points[0].covered is covered, result.key_points

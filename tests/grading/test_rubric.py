@@ -7,10 +7,16 @@ from dataclasses import dataclass
 import pytest
 
 from grading.rubric import (
+    CALIBRATION_KNOT,
+    COVERAGE_SHARE,
     DEFAULT_PROCESS_FLAGS,
+    MAX_POINTS_PER_SENTENCE,
+    SUBSTANCE_SATURATION,
+    SUBSTANCE_WEIGHTS,
     KeyPointCoverage,
     ProcessFlag,
     RedFlagHit,
+    calibrate,
     default_process_flags,
     find_mechanisms,
     find_numbers,
@@ -37,6 +43,16 @@ class RedFlag:
     why: str
 
 
+def _expected(coverage: float, numbers: int = 0, mechanisms: int = 0, tradeoffs: int = 0,
+              penalty: float = 0.0) -> float:
+    """The documented formula: calibrate(share × coverage + (1 − share) × substance) − penalty,
+    substance summing each kind's weight × min(1, count / saturation)."""
+    substance = sum(weight * min(1.0, count / saturation) for weight, count, saturation in zip(
+        SUBSTANCE_WEIGHTS, (numbers, mechanisms, tradeoffs), SUBSTANCE_SATURATION, strict=True))
+    return max(0.0, calibrate(COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * substance)
+               - penalty)
+
+
 KEY_POINTS = (
     KeyPoint("decode is memory-bound", ("memory-bound", "bandwidth-bound", "memory bound"), 2.0),
     KeyPoint("weights read once per token", ("once per token", "every token reads"), 1.0),
@@ -44,18 +60,20 @@ KEY_POINTS = (
 )
 
 
-def test_key_point_coverage_with_weights_and_typed_text() -> None:
+def test_key_point_coverage_with_weights_typed_text_and_evidence() -> None:
     answer = "Decode is Memory Bound at batch 1; larger batches amortise it."
     result = score_open(answer, KEY_POINTS, process_flags=())
     assert result.key_points == (
-        KeyPointCoverage("decode is memory-bound", True, "memory-bound", 2.0, "Memory Bound"),
+        KeyPointCoverage("decode is memory-bound", True, "memory-bound", 2.0, "Memory Bound",
+                         "Decode is Memory Bound at batch 1;"),
         KeyPointCoverage("weights read once per token", False, None, 1.0, None),
         KeyPointCoverage(
-            "batching amortises the weight reads", True, "larger batch", 1.0, "larger batches"
-        ),
+            "batching amortises the weight reads", True, "larger batch", 1.0, "larger batches",
+            "larger batches amortise it."),
     )
     assert result.coverage == pytest.approx(3 / 4)
-    assert result.auto_score == pytest.approx(0.75)
+    assert result.mechanisms == ("Decode is Memory Bound at batch 1;",)  # "memory-bound"
+    assert result.auto_score == pytest.approx(_expected(3 / 4, mechanisms=1))
 
 
 def test_key_points_as_tuples_and_without_phrasings_or_weight() -> None:
@@ -68,14 +86,17 @@ def test_key_points_as_tuples_and_without_phrasings_or_weight() -> None:
 
 
 def test_negated_key_point_is_not_covered() -> None:
-    result = score_open("It is not memory-bound; batching is irrelevant.", KEY_POINTS, (), ())
+    result = score_open("It is not memory-bound at batch one; batching does help here.",
+                        KEY_POINTS, (), ())
     assert [p.covered for p in result.key_points] == [False, False, True]
 
 
 def test_versions_never_fuzz_in_key_points() -> None:
     points = [KeyPoint("HBM3e on H200", ("HBM3e",))]
-    assert not score_open("H200 uses HBM3.", points, (), ()).key_points[0].covered
-    assert score_open("H200 uses hbm-3e.", points, (), ()).key_points[0].covered
+    assert not score_open("The H200 uses HBM3 for its memory.", points, (), ()) \
+        .key_points[0].covered
+    assert score_open("The H200 uses hbm-3e for its memory.", points, (), ()) \
+        .key_points[0].covered
 
 
 # (text, numbers found)
@@ -251,27 +272,51 @@ def test_process_flags_can_be_replaced_or_disabled() -> None:
     assert [hit.phrase for hit in result.red_flags] == ["north star"]
 
 
-# (answer, red flags found, auto score) against KEY_POINTS (weights 2, 1, 1)
+CLAIMS = ("Decode is memory-bound at batch one, and every token reads the weights once per "
+          "token. Batching spreads those reads over many users.")
+
+
+# (answer, red flags found) against KEY_POINTS (weights 2, 1, 1): every point said in claims,
+# one of them a mechanism ("memory-bound"), no quantity or tradeoff; the flags come off the
+# calibrated score, 0.1 each and at most 0.3.
 @pytest.mark.parametrize(
-    ("answer", "flags", "score"),
+    ("answer", "flags"),
     [
-        ("memory-bound, once per token, batching", 0, 1.0),
-        ("memory-bound, once per token, batching. I aligned stakeholders.", 1, 0.9),
-        ("memory-bound, once per token, batching. RACI, synergy.", 2, 0.8),
-        ("memory-bound, once per token, batching. RACI, synergy, best practices.", 3, 0.7),
-        (
-            "memory-bound, once per token, batching. RACI, synergy, best practices; circle back",
-            4,
-            0.7,
-        ),
-        ("batching. RACI, synergy, best practices.", 3, 0.0),  # 0.25 − 0.3 floors at 0
-        ("nothing relevant", 0, 0.0),
+        (CLAIMS, 0),
+        (CLAIMS + " I aligned stakeholders.", 1),
+        (CLAIMS + " RACI, synergy.", 2),
+        (CLAIMS + " RACI, synergy, best practices.", 3),
+        (CLAIMS + " RACI, synergy, best practices; circle back", 4),
     ],
 )
-def test_auto_score_is_coverage_minus_capped_penalty(answer: str, flags: int, score: float) -> None:
+def test_auto_score_is_calibrated_evidence_minus_capped_penalty(answer: str, flags: int) -> None:
     result = score_open(answer, KEY_POINTS)
     assert len(result.red_flags) == flags
-    assert result.auto_score == pytest.approx(score)
+    assert result.coverage == 1.0
+    assert result.auto_score == pytest.approx(
+        _expected(1.0, mechanisms=1, penalty=min(0.1 * flags, 0.3)))
+
+
+def test_a_sentence_earns_at_most_two_key_points() -> None:
+    assert MAX_POINTS_PER_SENTENCE == 2
+    one = ("Decode is memory-bound at batch one, every token reads the weights once per token, "
+           "and batching spreads those reads over many users.")
+    assert [p.covered for p in score_open(one, KEY_POINTS).key_points] == [True, True, False]
+    assert all(p.covered for p in score_open(CLAIMS, KEY_POINTS).key_points)
+
+
+def test_a_bare_list_of_the_key_points_scores_nothing() -> None:
+    """The old scorer gave this 1.0: it matched phrasings anywhere."""
+    result = score_open("memory-bound, once per token, batching", KEY_POINTS)
+    assert [p.covered for p in result.key_points] == [False, False, False]
+    assert result.auto_score == 0.0
+
+
+@pytest.mark.parametrize(("evidence", "score"), [
+    (0.0, 0.0), (0.25, 0.35), (0.5, 0.7), (0.75, 0.85), (1.0, 1.0), (-0.1, 0.0), (1.2, 1.0)])
+def test_calibration_is_linear_through_its_knot(evidence: float, score: float) -> None:
+    assert CALIBRATION_KNOT == (0.5, 0.7)  # the table is written for this knot
+    assert calibrate(evidence) == pytest.approx(score)
 
 
 def test_no_key_points_scores_zero() -> None:
@@ -312,12 +357,17 @@ def test_self_score_rejects_bad_input(
         self_score(ticked, weights, red_flags)
 
 
-def test_self_score_matches_auto_score_for_the_same_ticks() -> None:
-    answer = "memory-bound and batching; we socialized it."
+def test_self_score_is_the_ticked_coverage_not_the_calibrated_auto_score() -> None:
+    """The player's ticks stand for what they know they said: coverage minus the flags they
+    own up to. The automatic score also weighs substance and is calibrated, so they differ."""
+    answer = ("Decode is memory-bound at batch one, and batching spreads the reads over "
+              "users; we socialized it.")
     result = score_open(answer, KEY_POINTS)
     ticked = [point.covered for point in result.key_points]
     weights = [point.weight for point in result.key_points]
-    assert self_score(ticked, weights, len(result.red_flags)) == result.auto_score == 0.65
+    assert ticked == [True, False, True]
+    assert self_score(ticked, weights, len(result.red_flags)) == pytest.approx(0.75 - 0.1)
+    assert result.auto_score == pytest.approx(_expected(0.75, mechanisms=1, penalty=0.1))
 
 
 def test_process_flags_toml_is_well_formed() -> None:

@@ -3,6 +3,8 @@
     python -m tests.scoring.report            # the figures, tune and held-out side by side
     python -m tests.scoring.report --json     # the same as JSON
     python -m tests.scoring.report --answers  # plus every *tune* answer: label, score, text
+    python -m tests.scoring.report --split tune  # the tune split only (for tuning: the
+                                                  # held-out figures are not even computed)
 
 Today's scorer is :func:`grading.rubric.score_open` called the way
 ``engine.study.session.StudySession.submit`` calls it for an open question: the item posed by
@@ -46,7 +48,8 @@ def session_scorer(item: OpenQuestion, text: str) -> float:
     from grading.rubric import score_open
 
     question = pose(item, None, builtin_catalog(), 0)
-    return score_open(text.strip(), question.key_points, question.red_flags).auto_score
+    return score_open(text.strip(), question.key_points, question.red_flags,
+                      figures=question.figures).auto_score
 
 
 def _share(value: float) -> str:
@@ -139,13 +142,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--answers", action="store_true",
                         help="also list every tune-split answer with its label and score")
+    parser.add_argument("--split", choices=SPLITS,
+                        help="compute and print one split only (tune while tuning)")
     options = parser.parse_args(argv)
     try:
         labelled = load_labelled()
     except LabelledSetError as error:
         print(error, file=sys.stderr)
         return 1
-    figures = {split: compute_figures(labelled, session_scorer, split) for split in SPLITS}
+    splits = (options.split,) if options.split else SPLITS
+    figures = {split: compute_figures(labelled, session_scorer, split) for split in splits}
+    if options.json and "heldout" not in figures:
+        print(json.dumps({"scorer": SCORER_NAME,
+                          "splits": {split: figures_json(f) for split, f in figures.items()}},
+                         indent=2))
+        return 0
     if options.json:
         checks = target_checks(figures["heldout"])
         print(json.dumps({
@@ -158,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }, indent=2))
         return 0
     print(format_report(figures))
-    if options.answers:
+    if options.answers and "tune" in figures:
         print()
         print(format_answers(figures["tune"]))
     return 0

@@ -429,3 +429,13 @@ def test_report_text_shows_targets_and_lists_only_tune_answers(
     listing = report.format_answers(figures["tune"])
     heldout_items = {i for i, q in labelled.questions.items() if q.split == "heldout"}
     assert not any(item in listing for item in heldout_items)
+
+
+def test_report_can_leave_the_heldout_split_out(capsys: pytest.CaptureFixture[str]) -> None:
+    """Tuning reads ``--split tune``: the held-out figures are not computed, let alone shown."""
+    assert report.main(["--split", "tune", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert set(printed["splits"]) == {"tune"} and "heldout_targets" not in printed
+    assert report.main(["--split", "tune"]) == 0
+    text = capsys.readouterr().out
+    assert "heldout" not in text and "held-out targets" not in text

@@ -835,6 +835,12 @@ def render_feedback(feedback: Feedback) -> str:
     return "\n".join(lines)
 
 
+def _clip(sentence: str | None, width: int = 90) -> str:
+    """A sentence of the answer shortened for the verdict (the whole answer is on screen)."""
+    text = " ".join((sentence or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def _render_open(feedback: Feedback) -> str:
     from grading.rubric import RubricResult
 
@@ -844,9 +850,17 @@ def _render_open(feedback: Feedback) -> str:
         lines.append("[b]What the grader heard[/b]")
         for point in result.key_points:
             mark = "[$success]✓[/]" if point.covered else "[$error]✗[/]"
-            found = f' [dim]("{safe(point.found or point.matched or "")}")[/dim]' \
-                if point.covered else ""
-            lines.append(f" {mark} {safe(point.point)}{found}")
+            said = f' [dim]— "{safe(_clip(point.evidence))}"[/dim]' \
+                if point.covered and point.evidence else ""
+            if point.contradicted:
+                said = " [$error](contradicted, below)[/]"
+            lines.append(f" {mark} {safe(point.point)}{said}")
+        for wrong in result.contradictions:
+            lines.append(f'[$error]✗ "{safe(wrong.found)}"[/] contradicts: {safe(wrong.point)} '
+                         f'[dim]— "{safe(_clip(wrong.sentence))}"[/dim]')
+        for number in result.wrong_numbers:
+            lines.append(f'[$error]✗ {safe(number.typed)}[/] — {safe(number.name)} is '
+                         f'{safe(number.expected)}')
         numbers = ", ".join(result.numbers[:8]) or "none — put numbers with units on it"
         lines.append(f"Numbers you used: {safe(numbers)}")
         lines.append(f"Mechanisms (cause → effect): {len(result.mechanisms)} · "

@@ -1,0 +1,369 @@
+"""Find what an open answer claims: key points with the sentence that earned them, the
+misconceptions it states, and the points it denies.
+
+A **phrasing** (content's key-point ``phrasings`` and ``misconceptions``) is matched by the
+rules of :mod:`grading._phrases` (case, separators and small typos forgiven, numbers whole),
+and may say more than one thing must be in the same sentence:
+
+- ``"ring & always wins"`` — both parts, in one sentence;
+- ``"bf16 & faster|more throughput|2x"`` — ``|`` separates alternatives of one part;
+- ``"!memory bound"`` — a part that must be *negated* ("isn't memory-bound at all"), for
+  misconceptions that deny what is true;
+- ``"score matrix & #"`` — ``#`` stands for any stated quantity (a number with a unit, a
+  count suffix, a % or a ×), ``%`` for any percentage and ``$`` for any sum of money:
+  "quantifies the score matrix".
+
+A match counts only inside a **claim** sentence (:mod:`grading._prose`: a clause with a verb,
+not a list of terms), and a positive part only when it is not negated. Negation reaches over
+the clause: a negation word up to :data:`CLAUSE_NEGATION_WINDOW` words before the phrase, in the
+same clause ("we don't need burn-in or spares"), or one right after it that dismisses it
+("stragglers are not really a factor", up to :data:`DENIAL_AFTER_WINDOW` words after).
+Misconceptions said to be refuted ("a common myth is that…") are not held against the answer.
+Nothing here raises on any answer text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from grading._phrases import Analysed, Found, analyse, find_all, normalise_words
+from grading._prose import Sentence, sentences
+
+__all__ = [
+    "ANY_QUANTITY",
+    "CLAUSE_NEGATION_WINDOW",
+    "DENIAL_AFTER_WINDOW",
+    "Evidence",
+    "Part",
+    "Reader",
+    "parse_phrasing",
+    "phrasing_problem",
+]
+
+#: How many words before a phrase, in its clause, a negation word denies it. A clause rarely
+#: runs longer ("we don't need a burn-in phase or hot spares": six words from "don't").
+CLAUSE_NEGATION_WINDOW = 6
+#: How many words after a phrase, in its clause, a negation dismisses it ("X isn't really").
+DENIAL_AFTER_WINDOW = 3
+#: Words a sentence must say besides the phrase for it to be evidence: "memory bound." alone
+#: (a line of a pasted list) claims nothing; "It is memory bound." does.
+MIN_WORDS_BESIDE = 2
+
+#: Parts that stand for a stated quantity rather than words: any (``#``), a percentage
+#: (``%``), a sum of money (``$``).
+ANY_QUANTITY = ("#", "%", "$")
+_PERCENT_RE = re.compile(r"%|percent", re.IGNORECASE)
+_MONEY_RE = re.compile(r"[$€£]|\b(?:usd|dollars?|eur|euros?)\b", re.IGNORECASE)
+
+_REFUTED_RE = re.compile(
+    r"\b(?:myths?|misconceptions?|mistaken(?:ly)?|wrongly|fallac(?:y|ies)|common\s+(?:error|mistake)s?"
+    r"|people\s+(?:often\s+)?(?:think|assume|believe|claim)|it'?s\s+tempting|naive(?:ly)?\s+"
+    r"(?:assume|think|expect))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a phrasing: its alternatives, and whether it must appear negated."""
+
+    alternatives: tuple[str, ...]
+    negated: bool = False
+
+
+@lru_cache(maxsize=8192)
+def parse_phrasing(phrasing: str) -> tuple[Part, ...]:
+    """``"a & b|c & !d"`` → parts (a), (b, c), (d, negated). ValueError for an empty part."""
+    parts: list[Part] = []
+    for raw in phrasing.split("&"):
+        raw = raw.strip()
+        negated = raw.startswith("!")
+        alternatives = tuple(alt.strip() for alt in raw.lstrip("!").split("|"))
+        if not alternatives or not all(normalise_words(alt) or alt in ANY_QUANTITY
+                                       for alt in alternatives):
+            raise ValueError(f"phrasing {phrasing!r}: every part between '&' and '|' needs a "
+                             f"word or a number")
+        if any(alt not in ANY_QUANTITY and len("".join(normalise_words(alt))) < 2
+               and not any(c.isdigit() for c in alt) for alt in alternatives):
+            raise ValueError(f"phrasing {phrasing!r}: a one-letter part would match almost "
+                             f"any answer")
+        parts.append(Part(alternatives, negated))
+    return tuple(parts)
+
+
+def phrasing_problem(phrasing: object) -> str | None:
+    """Why ``phrasing`` cannot be matched, or None (for content checks)."""
+    if not isinstance(phrasing, str) or not phrasing.strip():
+        return "a phrasing must be a non-empty string"
+    try:
+        parts = parse_phrasing(phrasing)
+    except ValueError as error:
+        return str(error)
+    if all(part.negated for part in parts) and len(parts) > 1:
+        return f"phrasing {phrasing!r}: at least one part must be un-negated"
+    return None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a phrasing was found: the phrasing as listed, the words as typed (its first
+    part), and the sentence that holds it."""
+
+    phrasing: str
+    typed: str
+    sentence: str
+    index: int = -1
+
+
+#: Words that may stand between a negation and the phrase it dismisses ("we don't really
+#: need a burn-in", "there isn't any stall"): articles, adverbs, auxiliaries and the verbs of
+#: needing and mattering. Any other word means the negation is about something else ("I never
+#: borrow MFU from another config" does not deny MFU).
+_LIGHT_WORDS = frozenset("""
+a an the any some really actually even much at all just necessarily always ever very quite
+be is are was were been being am do does did have has had get got there it its that this so
+need needs needed require requires required matter matters worry bother care about with for
+to of any enough more further extra separate
+""".split())
+#: What a phrase is said not to be or do when it is dismissed ("stragglers are not really a
+#: factor", "utilisation doesn't matter", "a pilot isn't necessary").
+_DISMISSALS = frozenset("""
+matter matters help helps apply applies depend depends vary varies limit limits need needs
+needed necessary required relevant important useful worth factor issue problem concern
+bottleneck cause significant affect affects count counts hurt hurts exist exists
+""".split())
+#: What a phrase is said to be when it is dismissed without a negation ("a watchdog is
+#: unnecessary", "the bubble is negligible").
+_DISMISSED = frozenset("unnecessary irrelevant negligible pointless overkill unneeded".split())
+_DISMISSAL_GAP = 3
+
+
+@dataclass(frozen=True)
+class _Occurrence:
+    found: Found
+    sentence: int
+    negated: bool
+    dismissed: bool
+    clause: int = -1
+
+
+class Reader:
+    """An answer read once: words, sentences, and every phrasing's occurrences (cached)."""
+
+    def __init__(self, text: str, quantities: Sequence[tuple[int, int, str]] = ()) -> None:
+        self.text = text
+        self.analysed: Analysed = analyse(text)
+        self.sentences: tuple[Sentence, ...] = sentences(text)
+        self._sentence_starts = [s.start for s in self.sentences]
+        self._occurrences: dict[tuple[str, bool], list[_Occurrence]] = {}
+        self._quantities = tuple(quantities)
+
+    def sentence_of(self, offset: int) -> int:
+        """The index of the sentence holding character ``offset`` (-1 before the first)."""
+        return bisect.bisect_right(self._sentence_starts, offset) - 1
+
+    def occurrences(self, alternative: str, fuzzy: bool) -> list[_Occurrence]:
+        """Every place ``alternative`` appears (negated or not), with its sentence."""
+        key = (alternative, fuzzy)
+        if key not in self._occurrences and alternative.strip() in ANY_QUANTITY:
+            self._occurrences[key] = self._quantity_occurrences(alternative.strip())
+        if key not in self._occurrences:
+            found_all: list[_Occurrence] = []
+            seen: set[tuple[int, int]] = set()
+            for found in find_all(self.analysed, alternative, fuzzy=fuzzy, negation=False):
+                if (found.first, found.last) in seen:
+                    continue
+                seen.add((found.first, found.last))
+                dismissed = self._dismissed(found)
+                negated = dismissed or self.analysed.negated(
+                    found.first, CLAUSE_NEGATION_WINDOW, prose=True)
+                sentence = self.sentence_of(self.analysed.words[found.first].start)
+                found_all.append(_Occurrence(found, sentence, negated, dismissed,
+                                             self.analysed.words[found.first].clause))
+            self._occurrences[key] = found_all
+        return self._occurrences[key]
+
+    def _quantity_occurrences(self, wildcard: str) -> list[_Occurrence]:
+        """The stated quantities as occurrences of ``#`` (any), ``%`` (percentages) or ``$``
+        (money)."""
+        occurrences = []
+        for start, _end, typed in self._quantities:
+            if wildcard == "%" and not _PERCENT_RE.search(typed):
+                continue
+            if wildcard == "$" and not _MONEY_RE.search(typed):
+                continue
+            sentence = self.sentence_of(start)
+            clause = next((word.clause for word in self.analysed.words if word.start >= start),
+                          -1)
+            occurrences.append(_Occurrence(Found(0, 0, typed, False), sentence, False, False,
+                                           clause))
+        return occurrences
+
+    def _dismissed(self, found: Found) -> bool:
+        """Whether the phrase at ``found`` is dismissed: a negation before it with only light
+        words between ("isn't memory-bound", "no need for a pilot"), or after it a negation and
+        a dismissal ("stragglers are not really a factor", "depreciation doesn't apply") or a
+        dismissing word ("a watchdog is unnecessary")."""
+        words = self.analysed.words
+        clause = words[found.first].clause
+        index = found.first - 1
+        while index >= 0 and found.first - index <= CLAUSE_NEGATION_WINDOW \
+                and words[index].clause == clause:
+            if self.analysed.negates(index, prose=True):
+                return True
+            if words[index].norm not in _LIGHT_WORDS:
+                break
+            index -= 1
+        index = found.last + 1
+        gap = 0
+        while index < len(words) and words[index].clause == clause and gap <= _DISMISSAL_GAP:
+            norm = words[index].norm
+            if norm in _DISMISSED:
+                return True  # "a watchdog is unnecessary", "the bubble is negligible"
+            if self.analysed.negates(index, prose=True):
+                if norm == "no" and index + 1 < len(words) and words[index + 1].norm == "matter":
+                    return False  # "no matter how little compute it needs" is an idiom
+                for after in range(index + 1, min(len(words), index + 2 + _DISMISSAL_GAP)):
+                    if words[after].clause != clause:
+                        break
+                    if words[after].norm in _DISMISSALS:
+                        return True
+                    if words[after].norm not in _LIGHT_WORDS:
+                        break
+                return False
+            if norm not in _LIGHT_WORDS:
+                return False
+            gap += 1
+            index += 1
+        return False
+
+    def _part_in(self, part: Part, sentence: int, fuzzy: bool) -> Found | None:
+        for alternative in part.alternatives:
+            for occurrence in self.occurrences(alternative, fuzzy):
+                if occurrence.sentence == sentence and occurrence.negated == part.negated:
+                    return occurrence.found
+        return None
+
+    def _candidate_sentences(self, parts: tuple[Part, ...], fuzzy: bool) -> list[int]:
+        """Sentences where the first part occurs with the right polarity, in order."""
+        first = parts[0]
+        found = {occurrence.sentence
+                 for alternative in first.alternatives
+                 for occurrence in self.occurrences(alternative, fuzzy)
+                 if occurrence.negated == first.negated and occurrence.sentence >= 0}
+        return sorted(found)
+
+    def find(self, phrasing: str, fuzzy: bool, refuted_ok: bool = False,
+             skip: frozenset[int] = frozenset()) -> Evidence | None:
+        """The first claim sentence (not in ``skip``) where every part of ``phrasing`` is,
+        or None.
+
+        With ``refuted_ok`` False (misconceptions), a sentence that calls the claim a myth or
+        a mistake does not count.
+        """
+        try:
+            parts = parse_phrasing(phrasing)
+        except ValueError:
+            return None
+        for index in self._candidate_sentences(parts, fuzzy):
+            sentence = self.sentences[index]
+            if not sentence.claim or index in skip:
+                continue
+            if not refuted_ok and _REFUTED_RE.search(sentence.text):
+                continue
+            if not refuted_ok and len(parts) > 1:
+                # A misconception's parts must be said in one clause: "standard attention is
+                # memory-bound, FlashAttention is compute-bound" does not say the first is.
+                typed = self._in_one_clause(parts, index)
+                if typed is not None:
+                    return Evidence(phrasing, typed, sentence.text, index)
+                continue
+            founds = [self._part_in(part, index, fuzzy) for part in parts]
+            if all(found is not None for found in founds) \
+                    and self._says_more(sentence, founds):  # type: ignore[arg-type]
+                return Evidence(phrasing, founds[0].typed,  # type: ignore[union-attr]
+                                sentence.text, index)
+        return None
+
+    def _says_more(self, sentence: Sentence, founds: list[Found]) -> bool:
+        """Whether ``sentence`` holds :data:`MIN_WORDS_BESIDE` words beyond the matched ones."""
+        matched = sum(len(normalise_words(found.typed)) for found in founds)
+        return sentence.words - matched >= MIN_WORDS_BESIDE
+
+    def _in_one_clause(self, parts: tuple[Part, ...], sentence: int) -> str | None:
+        """The first part's words as typed, when every part occurs (exactly, with its
+        polarity) in one clause of ``sentence``; else None."""
+        clauses: list[dict[int, str]] = []
+        for part in parts:
+            found: dict[int, str] = {}
+            for alternative in part.alternatives:
+                for occurrence in self.occurrences(alternative, fuzzy=False):
+                    if occurrence.sentence == sentence and occurrence.negated == part.negated:
+                        found.setdefault(occurrence.clause, occurrence.found.typed)
+            clauses.append(found)
+        shared = set.intersection(*(set(found) for found in clauses))
+        return clauses[0][min(shared)] if shared else None
+
+    def first(self, phrasings: Iterable[str],
+              skip: frozenset[int] = frozenset()) -> Evidence | None:
+        """The evidence for the first of ``phrasings`` found (in a sentence not in ``skip``):
+        exact spellings of every phrasing before any typo is forgiven."""
+        listed = tuple(phrasings)
+        for fuzzy in (False, True):
+            for phrasing in listed:
+                evidence = self.find(phrasing, fuzzy, refuted_ok=True, skip=skip)
+                if evidence is not None:
+                    return evidence
+        return None
+
+    def topical(self, phrasings: Iterable[str]) -> set[int]:
+        """The sentences where some part of some phrasing is said, un-negated (exact
+        spellings): what the answer says about the question's own subject."""
+        found: set[int] = set()
+        for phrasing in phrasings:
+            try:
+                parts = parse_phrasing(phrasing)
+            except ValueError:
+                continue
+            for part in parts:
+                for alternative in part.alternatives:
+                    if alternative in ANY_QUANTITY:
+                        continue
+                    found.update(o.sentence for o in self.occurrences(alternative, False)
+                                 if not o.negated and o.sentence >= 0)
+        return found
+
+    def misconception(self, phrasings: Iterable[str]) -> Evidence | None:
+        """The first misconception of ``phrasings`` the answer states (exact spellings only:
+        a penalty needs the words as written)."""
+        for phrasing in phrasings:
+            evidence = self.find(phrasing, fuzzy=False, refuted_ok=False)
+            if evidence is not None:
+                return evidence
+        return None
+
+    def denial(self, phrasings: Iterable[str]) -> Evidence | None:
+        """The first single-part phrasing the answer dismisses in a claim sentence ("it isn't
+        memory-bound at all", "a pilot isn't necessary") and never affirms in one."""
+        for phrasing in phrasings:
+            try:
+                parts = parse_phrasing(phrasing)
+            except ValueError:
+                continue
+            if len(parts) != 1 or parts[0].negated:
+                continue
+            for alternative in parts[0].alternatives:
+                said = self.occurrences(alternative, fuzzy=False)
+                if any(not o.negated and o.sentence >= 0 and self.sentences[o.sentence].claim
+                       for o in said):
+                    continue  # affirmed too: "we timed crashes, not hangs" has the gap right
+                for occurrence in said:
+                    if occurrence.dismissed and occurrence.sentence >= 0 \
+                            and self.sentences[occurrence.sentence].claim:
+                        return Evidence(phrasing, occurrence.found.typed,
+                                        self.sentences[occurrence.sentence].text)
+        return None

@@ -1,0 +1,311 @@
+"""Cut an open answer into sentences and tell a claim from a list of terms.
+
+An interviewer hears a point when the candidate *says something about it*: a clause with a
+verb that makes a claim ("the score matrix is written to HBM and read back"), not a noun
+dropped into a list ("score matrix, HBM traffic, tiling"). :func:`sentences` cuts the answer
+into sentences (and bullet lines) and marks each one a **claim** when it
+
+- has a verb: a finite form from a small lexicon of the verbs technical prose uses (with
+  auxiliaries, modals and contractions), a word right after a subject pronoun ("it streams",
+  "we measured"), or a relation written as a symbol (``=``, ``≈``, ``→``, ``<``);
+- reads as prose, not a list: at least :data:`MIN_CLAIM_WORDS` words and at most
+  :data:`MAX_CLAIM_WORDS` (and punctuated inside past :data:`RUN_ON_WORDS`), fewer than
+  :data:`MAX_CLAIM_PIECES` comma pieces, at least
+  :data:`MIN_FUNCTION_SHARE` of its words function words when it is long (articles,
+  prepositions, pronouns, auxiliaries: a term list has almost none), and not mostly short
+  verbless comma pieces.
+
+Pure standard library; nothing here raises on any text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+__all__ = [
+    "MIN_CLAIM_WORDS",
+    "MIN_FUNCTION_SHARE",
+    "Sentence",
+    "has_verb",
+    "sentences",
+]
+
+#: Fewest words and figures a claim has: "I assumed 95%" is three, "It is memory-bound" four.
+MIN_CLAIM_WORDS = 3
+#: Most words a claim has: a longer run without a full stop is a run-on list, not a sentence
+#: (the longest claim in the labelled set's strong answers has 55).
+MAX_CLAIM_WORDS = 80
+#: A sentence this long with no comma, colon, semicolon, dash or bracket inside is a run-on
+#: of pasted terms: no answer in the labelled set has a sentence past 30 words without one.
+RUN_ON_WORDS = 35
+#: A sentence of this many pieces (cut at commas, semicolons, colons, brackets, dashes and at
+#: "and"/"or") is an enumeration whatever verbs it holds; strong answers' longest has 9.
+MAX_CLAIM_PIECES = 12
+#: Least share of a claim's words that are function words ("the", "of", "is", "it"…). Prose
+#: runs at 0.3–0.5; a term list at 0–0.1 ("rule of three, probability of zero crashes").
+MIN_FUNCTION_SHARE = 0.15
+#: A comma piece this short and without a verb is a list item ("HBM traffic", "tiling").
+_LIST_PIECE_WORDS = 3
+#: A sentence whose comma pieces are at least this share list items (and at least
+#: :data:`_LIST_MIN_PIECES` of them) is a list, whatever verbs it holds.
+_LIST_PIECE_SHARE = 0.5
+_LIST_MIN_PIECES = 3
+#: A long list may hold one piece with a verb ("…, keep in BF16, …") and still be a list.
+_LONG_LIST_PIECES = 5
+_LONG_LIST_SHARE = 0.7
+
+_FUNCTION_WORDS = frozenset("""
+a an the this that these those there here it its they them their we our us i me my you your
+he she his her who whom which what whose when where why how
+of to in on at by for with from into onto over under than as about per via within without
+between across through after before during against among above below up down out off
+and or but nor so if then else because since while whereas although though unless until
+is are was were be been being am do does did has have had can could will would shall should
+may might must not no never only also just even still each every all any both either
+neither some such more most less least much many few very too once again around like
+roughly approximately nearly almost about same other another own anything everything
+nothing something alongside back
+""".split())
+#: Below this many words the function-word share is not asked: a short sentence with a verb
+#: ("Good runs sit around 35–45%") is prose, and a run-on list is long.
+_SHARE_MIN_WORDS = 10
+
+_AUXILIARIES = frozenset("""
+is are was were be been being am do does did done has have had can could will would shall
+should may might must need needs needed isnt arent wasnt werent dont doesnt didnt hasnt havent
+hadnt cant cannot couldnt wont wouldnt shouldnt mustnt aint
+its thats theres heres whats whos itll thatll theyll youll ive weve youve theyve
+id wed youd theyd im youre theyre were lets
+""".split())
+
+_SUBJECTS = frozenset("i we you they he she it which that who this".split())
+#: What may follow a verb as (the start of) its object: "writes the grid", "costs about",
+#: "took 57 days". Prepositions are not enough ("cost of delay", "crashes per day" are nouns).
+_OBJECT_WORDS = frozenset("""
+the a an this that these those its their our my your his her it them us me all every each
+some any no more less about up down out off into back only just roughly around nearly almost
+over under half twice everything nothing anything something what how why where when whether
+""".split())
+#: After a plural noun these start its complement ("crashes per day", "hangs at scale", "costs
+#: of delay", "gains for free"); other prepositions after an -s form mark a verb ("falls as").
+_NOUN_PREPOSITIONS = frozenset("of per at for".split())
+#: Before a noun that a verb follows: "the tree wins for", where "rare hangs at" is a list item.
+_DETERMINERS = frozenset("the a an this that these those its their our my your each every".split())
+_PREPOSITIONS = frozenset("""
+of to in on at by for with from into onto over under per via within across through after
+before during against between among above below than as
+""".split())
+#: After these, any word that is not a function word is a verb ("we got", "they wanted").
+_PERSONAL = frozenset("i we you they he she".split())
+
+#: Verbs technical answers use, in the base form; finite forms (-s, -ed) are derived.
+_VERBS = """
+accept account achieve add adjust affect allocate allow amortise amortize answer apply
+approve argue arrive ask assign assume attach avoid back balance base become begin believe
+benchmark block blow boost bound break bring buffer build burn buy calculate call cap carry
+catch cause change charge check choose claim climb collapse collect combine come commit
+compare compensate complete compress compute conclude confirm connect consume contain
+continue contribute control convert cost count cover crash create cross cut decide decline
+decode define delay deliver deny depend deploy derive describe design determine detect
+diagnose die differ divide do double drain draw drift drive drop earn eat eliminate enable
+end ensure equal escalate estimate evaluate exceed exchange expand expect explain expose
+extend fail fall fetch fill find finish fit fix flag flip flow follow force forget form
+free gain gate gather get give go grow guarantee halve hand handle hang happen have help
+hide hit hold hurt identify ignore imply improve include increase inflate insist isolate
+keep kill know land last launch lead learn leave let lift limit link live load locate lock
+look lose lower make manage map mask match matter mean measure meet merge miss model move
+multiply need negotiate note offer offload open operate outweigh overlap override overrule
+own pack page pass pause pay perform pick pin place plan play point pool predict prefer
+prefetch prepare present prevent price produce profile project promote prove provide pull
+push put queue quantify quantise quantize raise reach read realise realize rebuild receive
+recommend recompute record recover reduce refuse reject release rely remain remove rent
+repair replace replay report request require rerun reserve reset resolve restart restore
+result retire return reuse rise roll round run save scale schedule score see seem select
+sell send serve set settle shard share shift ship show shrink shut sit size skip slip slow
+solve sort spend spike split spread stall stand start state stay step stop store stream
+stretch succeed suffer suggest sum supply support swap switch take talk target tell tend
+test think throttle tie time track trade train transfer treat trigger trim trust try tune
+turn understand unlock update upgrade use validate vary verify wait want warm waste watch
+win work worsen write yield tile fuse scatter batch chunk interleave stage exchange
+"""
+
+_IRREGULAR = """
+got gotten began begun bound bought brought built burnt came caught chose chosen cost cut did
+done drew drawn drove driven fell felt fit found gave given went gone grew grown had held hit
+hurt kept knew known laid led left lent let lost made meant met paid put quit ran read rose said sat
+saw seen sent set shed shot showed shown shrank shrunk shut sold spent split spread stood
+stuck struck swept taken took taught told thought threw thrown understood woke won wrote
+written
+"""
+
+
+def _inflections(verb: str) -> set[str]:
+    """The base, third-person and past forms of a regular verb ("stall", "stalls",
+    "stalled"; "apply", "applies", "applied"; "stop", "stops", "stopped")."""
+    forms = {verb}
+    if verb.endswith("y") and verb[-2:-1] not in set("aeiou"):
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    elif verb.endswith(("s", "sh", "ch", "x", "z")):
+        forms |= {verb + "es", verb + "ed"}
+    elif verb.endswith("e"):
+        forms |= {verb + "s", verb + "d"}
+    else:
+        forms |= {verb + "s", verb + "ed"}
+        if (len(verb) <= 4 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou"
+                and verb[-3:-2] not in set("aeiou")):
+            forms.add(verb + verb[-1] + "ed")  # stop -> stopped, drop -> dropped
+    return forms
+
+
+@cache
+def _verb_forms() -> frozenset[str]:
+    forms: set[str] = set(_AUXILIARIES) | set(_IRREGULAR.split())
+    for verb in _VERBS.split():
+        forms |= _inflections(verb)
+    return frozenset(forms)
+
+
+#: Irregular past forms that are not also common nouns or bases ("bound", "cost", "set" are).
+_PAST = frozenset("""
+got gotten began begun bought brought built came caught chose chosen did done drew drawn
+drove driven fell felt found gave given went gone grew grown had held kept knew known laid
+led left lent lost made meant met paid ran rose said sat saw seen sent shot showed shown
+shrank shrunk sold spent stood stuck struck swept taken took taught told thought threw thrown
+understood woke won wrote written
+""".split())
+
+
+@cache
+def _inflected_forms() -> frozenset[str]:
+    """The verb forms that are not a bare base form ("runs", "stalled", "took"): between two
+    words they are verbs ("setup runs alongside"), where a base form may be a noun ("cost")."""
+    bases = set(_VERBS.split())
+    return frozenset(form for form in _verb_forms() - set(_AUXILIARIES) if form not in bases)
+
+
+#: A word: letters and digits, starting with a letter ("H100s" is one word; "6ND", "1.62e19"
+#: and "70B" are figures, not words).
+_WORD_RE = re.compile(r"(?<![^\W_])[^\W\d_][^\W_]*(?:['’ʼ][^\W_]+)*")
+_APOSTROPHES = re.compile(r"['’ʼ]")
+_RELATION_RE = re.compile(r"(?<![<>=!~])(?:=|≈|≃|→|⇒|->|=>|<|>|≤|≥)(?![=])")
+#: A worked step: a figure, a relation, a figure ("16 × 7e9 = 112 GB", "47 / 0.85 ≈ 55").
+_WORKED_RE = re.compile(r"[0-9][^=≈≃]*(?:=|≈|≃)\s*[~$]?[0-9]")
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s*\n+\s*|(?<=:)\s+(?=[-*•])")
+_PIECE_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—")
+_INNER_PUNCTUATION_RE = re.compile(r"[,;:()\[\]—–]|\s-\s")
+_ENUMERATION_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—|\s(?:and|or)\s",
+                                   re.IGNORECASE)
+
+
+def _words(text: str) -> list[str]:
+    """The words of letters in ``text``, casefolded, apostrophes dropped ("isn't" → "isnt")."""
+    return [_APOSTROPHES.sub("", word.casefold()) for word in _WORD_RE.findall(text)]
+
+
+_TOKEN_RE = re.compile(r"[^\W\d_][^\W_]*(?:['’ʼ][^\W_]+)*|[0-9][0-9.,]*[^\W_]*|[^\w\s]")
+
+
+def has_verb(text: str) -> bool:
+    """Whether ``text`` holds a verb used as one.
+
+    An auxiliary, modal or contraction ("is", "can", "doesn't", "that's") always counts; a
+    relation symbol too ("= 112 GB"). A lexicon verb form ("writes", "costs", "took") counts
+    when a subject or an auxiliary comes right before it ("it streams", "we measured", "is
+    written") or an object right after it: a function word, a pronoun or a number ("writes the
+    grid", "costs about", "took 57 days"). So "KV cache reads, large-batch gains" and "half an
+    interval lost" — nouns and adjectives in a list — hold no verb.
+    """
+    if _RELATION_RE.search(text):
+        return True
+    tokens = [_APOSTROPHES.sub("", token.casefold()) for token in _TOKEN_RE.findall(text)]
+    forms = _verb_forms()
+    for index, token in enumerate(tokens):
+        if token in _AUXILIARIES:
+            return True
+        previous = tokens[index - 1] if index else ""
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        takes_object = bool(following) and (
+            following[:1].isdigit() or following in _OBJECT_WORDS
+            or following in ("$", "~", "≈"))
+        past = token.endswith("ed") or token in _PAST
+        takes_preposition = past and following in _PREPOSITIONS
+        if token in forms:
+            if previous in _SUBJECTS or previous in _AUXILIARIES or takes_object \
+                    or takes_preposition:
+                return True
+            if token in _inflected_forms() and previous[:1].isalpha() \
+                    and following[:1].isalnum() and (
+                        following not in _NOUN_PREPOSITIONS
+                        or (index > 1 and tokens[index - 2] in _DETERMINERS)):
+                return True  # "setup runs alongside", "MTBF falls as", "the tree wins for"
+        elif token.endswith("ed") and len(token) > 4 and (takes_object or takes_preposition):
+            return True  # "averaged 6,000", "throttled by": a past tense not in the lexicon
+        elif previous in _PERSONAL and token[:1].isalpha() and token not in _FUNCTION_WORDS:
+            return True
+        elif previous in _SUBJECTS and token.endswith(("s", "ed")) and len(token) > 3:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or bullet line) of an answer: where it is, its text, whether it makes a
+    claim (see the module docstring), and its count of words of letters."""
+
+    start: int
+    end: int
+    text: str
+    claim: bool
+    words: int
+
+
+def _is_list(text: str) -> bool:
+    """A list of terms: at least three comma pieces, half of them short and verbless and none
+    with a verb — or a long list (five pieces or more, 70 % short) with one verb slipped in."""
+    pieces = [piece for piece in _PIECE_SPLIT_RE.split(text) if _words(piece)]
+    if len(pieces) < _LIST_MIN_PIECES:
+        return False
+    verbs = [has_verb(piece) for piece in pieces]
+    short = sum(1 for piece, verb in zip(pieces, verbs, strict=True)
+                if len(_words(piece)) <= _LIST_PIECE_WORDS and not verb) / len(pieces)
+    if not any(verbs):
+        return short >= _LIST_PIECE_SHARE
+    return sum(verbs) == 1 and len(pieces) >= _LONG_LIST_PIECES and short >= _LONG_LIST_SHARE
+
+
+def _is_claim(text: str) -> tuple[bool, int]:
+    """A claim: prose with a verb that is not a list, or a worked step ("= 112 GB")."""
+    words = _words(text)
+    if len(words) > MAX_CLAIM_WORDS or sum(
+            1 for piece in _ENUMERATION_SPLIT_RE.split(text) if _words(piece)) >= MAX_CLAIM_PIECES:
+        return False, len(words)
+    if len(words) >= RUN_ON_WORDS and not _INNER_PUNCTUATION_RE.search(text.rstrip(".!?;")):
+        return False, len(words)  # a long run without a comma is pasted terms, not a sentence
+    if _WORKED_RE.search(text) and not _is_list(text):
+        return True, len(words)
+    if sum(1 for token in _TOKEN_RE.findall(text) if token[:1].isalnum()) < MIN_CLAIM_WORDS:
+        return False, len(words)
+    function_share = sum(1 for word in words if word in _FUNCTION_WORDS) / max(1, len(words))
+    prose = len(words) < _SHARE_MIN_WORDS or function_share >= MIN_FUNCTION_SHARE
+    claim = prose and has_verb(text) and not _is_list(text)
+    return claim, len(words)
+
+
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """The sentences of ``text`` in order, each marked claim or not; a decimal point, an
+    abbreviation's dot before a digit ("v3.2") and a colon before prose never end one."""
+    found: list[Sentence] = []
+    position = 0
+    cuts = [(m.start(), m.end()) for m in _SENTENCE_SPLIT_RE.finditer(text)]
+    cuts.append((len(text), len(text)))
+    for cut_start, cut_end in cuts:
+        piece = text[position:cut_start]
+        if piece.strip():
+            offset = position + (len(piece) - len(piece.lstrip()))
+            stripped = piece.strip()
+            claim, words = _is_claim(stripped)
+            found.append(Sentence(offset, offset + len(stripped), stripped, claim, words))
+        position = cut_end
+    return tuple(found)

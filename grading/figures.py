@@ -1,0 +1,343 @@
+"""Check the numbers an open answer states against the figures the question knows.
+
+A figure (content: ``name``, ``value``, ``unit``, ``tolerance``, ``phrasings``) is a number an
+interviewer would catch if it came out wrong: "H100 BF16 dense peak, 989 TFLOP/s, within
+5 %, said near 'h100' in a sentence about BF16 or dense". A phrasing may have parts joined by
+``&`` (as in key points): the first part is where the number must be near, the others must
+be in the same sentence ("nvlink & each direction"). A quantity the answer states (a number
+with a unit: "1,979 TFLOP/s", "64 GB/s", "90%") is checked against a figure when
+
+- it sits in a claim sentence (:mod:`grading._prose`) and is the nearest quantity, within
+  :data:`CUE_WINDOW` words (:data:`KNOWN_CUE_WINDOW` for the known hardware figures), to one
+  of the figure's phrasings, and is a value, not a change ("±12%", "up by 5%"), and
+- it measures the same kind of thing (it converts to the figure's unit; a percentage only for
+  a "%" figure, a factor only for an "x" one).
+
+It is **right** when it agrees, within tolerance, with any of the question's figures of its kind
+(a sentence comparing 1,979 and 989 TFLOP/s states two right figures), and **wrong** otherwise —
+then it is named with the figure it should have been, as a numeric slip would be. Numbers that
+no figure's phrasing is near are not judged: a story's own numbers are the candidate's to
+choose.
+
+Tolerances: ``"rel:15%"`` (within 15 % of the value) or ``"log:2"`` (within a factor of 2).
+Units are read by :mod:`grading.quantity` (pint, loaded on the first figure checked).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+__all__ = [
+    "CUE_WINDOW",
+    "KNOWN_CUE_WINDOW",
+    "MAX_SLIP_FACTOR",
+    "Figure",
+    "WrongNumber",
+    "check_figures",
+    "known_figures",
+    "parse_tolerance",
+    "tolerance_problem",
+    "within",
+]
+
+#: How many words from a figure's phrasing a stated number may be and still be read as it.
+CUE_WINDOW = 8
+#: The same for the known figures, whose phrasings are generic ("mfu", "h100"): closer.
+KNOWN_CUE_WINDOW = 4
+#: A number more than this factor away from every figure of its kind is another quantity (a
+#: cluster's total beside a GPU's peak, an L40S beside an H100), not a slip: slips are factors of
+#: 2 (sparse, both directions), 8 (bits for bytes) or 10 (a decimal).
+MAX_SLIP_FACTOR = 10.0
+
+_TOLERANCE_RE = re.compile(
+    r"^(?:rel:(?P<rel>[0-9]+(?:\.[0-9]+)?)%|log:(?P<log>[0-9]+(?:\.[0-9]+)?))$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure the question knows: ``value`` in ``unit``, right within ``tolerance``, and the
+    ``phrasings`` that say a nearby number is this figure."""
+
+    name: str
+    value: float
+    unit: str
+    tolerance: str
+    phrasings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WrongNumber:
+    """A number the answer stated that disagrees with the figure it was said next to:
+    ``typed`` as written, the figure's ``name``, the ``expected`` value with its unit, and the
+    ``sentence`` it was said in."""
+
+    typed: str
+    name: str
+    expected: str
+    sentence: str
+
+
+def parse_tolerance(tolerance: str) -> tuple[str, float]:
+    """``"rel:15%"`` → ``("rel", 0.15)``; ``"log:2"`` → ``("log", 2.0)``. ValueError otherwise."""
+    match = _TOLERANCE_RE.match(tolerance.strip())
+    if match is None:
+        raise ValueError(f"tolerance {tolerance!r}: write 'rel:15%' or 'log:2'")
+    if match.group("rel") is not None:
+        return "rel", float(match.group("rel")) / 100
+    factor = float(match.group("log"))
+    if factor < 1:
+        raise ValueError(f"tolerance {tolerance!r}: a factor is at least 1")
+    return "log", factor
+
+
+def tolerance_problem(tolerance: object) -> str | None:
+    """Why ``tolerance`` is not a figure tolerance, or None (for content checks)."""
+    if not isinstance(tolerance, str):
+        return f"tolerance must be a string like 'rel:15%' or 'log:2', not {tolerance!r}"
+    try:
+        parse_tolerance(tolerance)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def within(stated: float, value: float, tolerance: str) -> bool:
+    """Whether ``stated`` agrees with ``value`` within ``tolerance``."""
+    kind, size = parse_tolerance(tolerance)
+    if kind == "rel":
+        return abs(stated - value) <= size * abs(value) + 1e-12
+    if stated <= 0 or value <= 0:
+        return stated == value
+    return abs(math.log(stated / value)) <= math.log(size) + 1e-12
+
+
+def _field(item: Any, name: str, position: int) -> Any:
+    if isinstance(item, dict):
+        return item.get(name)
+    if hasattr(item, name):
+        return getattr(item, name)
+    if isinstance(item, tuple | list) and len(item) > position:
+        return item[position]
+    return None
+
+
+def as_figure(item: Any) -> Figure | None:
+    """A content figure (an object with the fields, or a tuple in field order) as a
+    :class:`Figure`; None when it is malformed (content checks report those)."""
+    if isinstance(item, Figure):
+        return item
+    name, value, unit = _field(item, "name", 0), _field(item, "value", 1), _field(item, "unit", 2)
+    tolerance, phrasings = _field(item, "tolerance", 3), _field(item, "phrasings", 4)
+    if isinstance(phrasings, str):
+        phrasings = (phrasings,)
+    if not (isinstance(name, str) and isinstance(value, int | float) and isinstance(unit, str)
+            and isinstance(tolerance, str) and phrasings and math.isfinite(value)):
+        return None
+    if tolerance_problem(tolerance):
+        return None
+    return Figure(name, float(value), unit, tolerance, tuple(str(p) for p in phrasings))
+
+
+@cache
+def known_figures() -> tuple[Figure, ...]:
+    """The hardware figures every open answer may cite, from ``grading/known_figures.toml``
+    (the values are content/hardware.toml's; a test keeps them equal). Read once.
+
+    A malformed file is a bug in this package and raises ValueError naming the entry.
+    """
+    import importlib.resources  # deferred with tomllib, as for the process flags
+    import tomllib
+
+    text = importlib.resources.files("grading").joinpath("known_figures.toml").read_text("utf-8")
+    figures: list[Figure] = []
+    for index, entry in enumerate(tomllib.loads(text).get("figures", [])):
+        figure = as_figure(entry)
+        if figure is None:
+            raise ValueError(f"grading/known_figures.toml, figure #{index + 1} "
+                             f"({entry.get('name')!r}): needs name, value, unit, tolerance and "
+                             f"phrasings")
+        figures.append(figure)
+    return tuple(figures)
+
+
+def _format_expected(figure: Figure) -> str:
+    from grading.units import format_value
+
+    try:
+        return format_value(figure.value, figure.unit)
+    except Exception:  # a unit format_value cannot pretty-print: say it as written
+        return f"{figure.value:g} {figure.unit}".strip()
+
+
+def _read(typed: str, unit: str) -> float | None:
+    """``typed`` in ``unit``, or None when it does not read or measures something else."""
+    from grading.quantity import AnswerError, parse_answer
+    from grading.units import UnitError
+
+    try:
+        return parse_answer(typed, unit).value
+    except (AnswerError, UnitError, ValueError, OverflowError):
+        return None
+
+
+def check_figures(
+    analysed: Any,
+    sentences: Sequence[Any],
+    quantities: Iterable[tuple[int, int, str]],
+    figures: Iterable[Any],
+    negation_window: int,
+    known: Iterable[Any] = (),
+) -> tuple[WrongNumber, ...]:
+    """The stated numbers that disagree with the figure they were said next to.
+
+    Each place a figure's phrasing is said (un-negated, in a claim sentence) binds the nearest
+    quantity of the figure's kind in the same sentence, at most :data:`CUE_WINDOW` words away:
+    in "2,048 × 989 TFLOP/s dense is 2.0e18 FLOP/s" the cue "dense" binds 989 TFLOP/s, not
+    the cluster's total. A bound quantity is wrong when it agrees with none of the figures that
+    bound it nor with any of the question's own figures of its kind (a right number said near
+    the wrong cue is still right), and is within :data:`MAX_SLIP_FACTOR` of a figure that bound
+    it (further off, it is some other quantity). ``known`` figures (the hardware every answer
+    may cite, :func:`known_figures`) bind like the question's but are no such safety net:
+    "NVLink is 900 GB/s each way" disagrees with the per-direction figure its cue binds.
+
+    ``analysed`` is the answer as :func:`grading._phrases.analyse` cut it, ``sentences`` its
+    :class:`grading._prose.Sentence` list, ``quantities`` the (start, end, typed) of each
+    quantity stated. One wrong number per distinct typed text; never raises on the answer.
+    """
+    from grading._evidence import parse_phrasing
+    from grading._phrases import find_all
+
+    own = [figure for figure in map(as_figure, figures) if figure is not None]
+    usable = own + [figure for figure in map(as_figure, known) if figure is not None]
+    if not usable:
+        return ()
+    starts = [word.start for word in analysed.words]
+    if not starts:
+        return ()
+    stated = [(start, typed, _word_at(starts, start)) for start, _end, typed in quantities]
+    readings: dict[tuple[str, str], float | None] = {}
+
+    def reading(typed: str, figure: Figure) -> float | None:
+        key = (typed, figure.unit)
+        if key not in readings:
+            readings[key] = _read(typed, figure.unit) if _same_kind(typed, figure.unit) \
+                else None
+        return readings[key]
+
+    def places(alternatives: Iterable[str]) -> list[Any]:
+        return [found for alternative in alternatives
+                for found in find_all(analysed, alternative, fuzzy=False, negation=True,
+                                      negation_window=negation_window)]
+
+    def anchors(phrasing: str) -> Iterator[tuple[Any, Any]]:
+        """Where the first part of a cue is said, in a claim sentence that holds its other
+        parts too ("nvlink & each direction"): (found, sentence)."""
+        try:
+            parts = parse_phrasing(phrasing)
+        except ValueError:
+            return
+        others = [{_sentence_of(sentences, starts[f.first]) for f in places(part.alternatives)}
+                  for part in parts[1:]]
+        for found in places(parts[0].alternatives):
+            sentence = _sentence_of(sentences, starts[found.first])
+            if sentence is not None and sentence.claim and all(sentence in o for o in others):
+                yield found, sentence
+
+    known_ids = {id(figure) for figure in usable[len(own):]}
+    bound: dict[int, list[Figure]] = {}  # quantity index -> the figures whose cues bound it
+    for figure in usable:
+        window = KNOWN_CUE_WINDOW if id(figure) in known_ids else CUE_WINDOW
+        for phrasing in figure.phrasings:
+            for found, sentence in anchors(phrasing):
+                nearest: tuple[int, int] | None = None
+                for index, (start, typed, word) in enumerate(stated):
+                    if not sentence.start <= start < sentence.end:
+                        continue
+                    distance = min(abs(word - found.first), abs(word - found.last))
+                    if distance > window or reading(typed, figure) is None \
+                            or _a_change(analysed.text, start):
+                        continue
+                    if nearest is None or distance < nearest[0]:
+                        nearest = (distance, index)
+                if nearest is not None and figure not in bound.setdefault(nearest[1], []):
+                    bound[nearest[1]].append(figure)
+    wrong: list[WrongNumber] = []
+    seen: set[str] = set()
+    for index in sorted(bound):
+        start, typed, _word = stated[index]
+        agrees = any(
+            (value := reading(typed, figure)) is not None
+            and within(value, figure.value, figure.tolerance)
+            for figure in bound[index] + own)
+        figure = bound[index][0]
+        value = reading(typed, figure)
+        if agrees or typed in seen or value is None \
+                or _too_far(value, bound[index], reading, typed):
+            continue
+        seen.add(typed)
+        sentence = _sentence_of(sentences, start)
+        wrong.append(WrongNumber(typed, figure.name, _format_expected(figure),
+                                 sentence.text if sentence is not None else ""))
+    return tuple(wrong)
+
+
+def _too_far(value: float, figures: Sequence[Figure], reading: Any, typed: str) -> bool:
+    """Whether ``typed`` (``value`` in the first figure's unit) is beyond
+    :data:`MAX_SLIP_FACTOR` of every one of ``figures``, each read in its own unit."""
+    for figure in figures:
+        read = reading(typed, figure)
+        if read is None or read <= 0 or figure.value <= 0:
+            continue
+        if abs(math.log(read / figure.value)) <= math.log(MAX_SLIP_FACTOR):
+            return False
+    return True
+
+
+_CHANGE_RE = re.compile(
+    r"(?:[±+]|\bby|\bplus or minus|\bup|\bdown"
+    r"|[0-9][0-9.,]*\s*(?:vs\.?|versus|against|and|or|to))\s*[~≈]?\s*$", re.IGNORECASE)
+
+
+def _a_change(text: str, start: int) -> bool:
+    """Whether the number at ``start`` is a change, a spread or the second of a pair rather
+    than a value of its own: "±12%", "+3%", "up by 5%" ("MFU ±12%" states no MFU), "1,979 vs
+    989 TFLOP/s" (which unit goes with which number is the sentence's to say)."""
+    return bool(_CHANGE_RE.search(text[max(0, start - 24):start]))
+
+
+_PERCENT_UNITS = ("%", "percent", "pct")
+_FACTOR_UNITS = ("x", "×")
+
+
+def _same_kind(typed: str, unit: str) -> bool:
+    """Whether ``typed`` can be the figure's kind of number at all: a percentage only for a
+    "%" figure, a factor ("3x") only for an "x" figure, and a number with a unit for a figure
+    with one (a bare "400 trillion" is not a FLOP rate)."""
+    from grading._syntax import scan_quantity
+
+    scanned = scan_quantity(typed)
+    if scanned is None:
+        return False
+    typed_unit = scanned.unit_text.strip().lower()
+    unit = unit.strip().lower()
+    if unit in _PERCENT_UNITS or typed_unit in _PERCENT_UNITS:
+        return unit in _PERCENT_UNITS and typed_unit in _PERCENT_UNITS
+    if unit in _FACTOR_UNITS or typed_unit in _FACTOR_UNITS:
+        return unit in _FACTOR_UNITS and typed_unit in _FACTOR_UNITS
+    return bool(unit) == scanned.has_unit
+
+
+def _sentence_of(sentences: Sequence[Any], offset: int) -> Any:
+    return next((s for s in sentences if s.start <= offset < s.end), None)
+
+
+def _word_at(starts: Sequence[int], offset: int) -> int:
+    """The index of the word at or after character ``offset`` (the last word if none)."""
+    import bisect
+
+    return min(bisect.bisect_left(starts, offset), max(0, len(starts) - 1))

@@ -1,0 +1,48 @@
+"""grading/known_figures.toml holds the catalog's numbers (content/hardware.toml), each as the
+catalog has it, so a slip the scorer names is a slip against the source the game teaches."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.catalog import builtin_catalog
+from grading.figures import known_figures
+from grading.units import convert
+
+# figure name (a prefix) -> the catalog reference that must hold the same value
+SOURCES = {
+    "H100 BF16 dense peak": "h100_sxm.bf16_dense_flops",
+    "H100 FP8 dense peak": "h100_sxm.fp8_dense_flops",
+    "H100 FP8 with 2:4 sparsity": "h100_sxm.fp8_sparse_flops",
+    "A100 BF16 dense peak": "a100_80gb.bf16_dense_flops",
+    "H100 PCIe BF16 dense peak": "h100_pcie.bf16_dense_flops",
+    "B200 BF16 dense peak": "b200.bf16_dense_flops",
+    "H100 HBM3 bandwidth": "h100_sxm.memory_bandwidth",
+    "H100 PCIe HBM2e bandwidth": "h100_pcie.memory_bandwidth",
+    "H200 HBM3e bandwidth": "h200.memory_bandwidth",
+    "H100 NVLink bandwidth per direction": "nvlink4.bandwidth_per_direction",
+    "PCIe Gen4 x16 per direction": "pcie4_x16.bandwidth_per_direction",
+    "PCIe Gen5 x16 per direction": "pcie5_x16.bandwidth_per_direction",
+}
+
+
+@pytest.mark.parametrize(("name", "reference"), sorted(SOURCES.items()))
+def test_each_known_figure_is_the_catalogs(name: str, reference: str) -> None:
+    (figure,) = [f for f in known_figures() if f.name.startswith(name)]
+    found = builtin_catalog().lookup(reference)
+    assert convert(figure.value, figure.unit, found.unit) == pytest.approx(found.value, rel=1e-3)
+
+
+def test_the_both_directions_figure_is_twice_the_per_direction_one() -> None:
+    (per_direction,) = [f for f in known_figures()
+                        if f.name.startswith("H100 NVLink bandwidth per direction")]
+    (both,) = [f for f in known_figures() if f.name.startswith("H100 NVLink bandwidth, both")]
+    assert both.value == 2 * per_direction.value
+
+
+def test_every_known_figure_is_sourced_or_a_rule_of_thumb() -> None:
+    """Every figure is either the catalog's (above) or MFU, the one rule of thumb."""
+    names = {f.name for f in known_figures()}
+    sourced = {n for n in names if any(n.startswith(prefix) for prefix in SOURCES)}
+    assert names - sourced == {n for n in names if n.startswith(("MFU", "H100 NVLink "
+                                                                 "bandwidth, both"))}

@@ -1,0 +1,69 @@
+"""Issue #15's property: appending a list of every key-point phrasing to a weak answer never
+raises it above 0.35 — however the list is joined and ordered, on any question of the bank.
+
+The weak answers are the tune split's process talk and bare term lists from the labelled set
+(tune only, so a falsifying example never shows a held-out answer)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from content.loader import OpenQuestion, load_bank
+from grading._evidence import ANY_QUANTITY, parse_phrasing
+from grading.rubric import score_open
+from tests.scoring.labelled import load_labelled
+
+CEILING = 0.35
+SEPARATORS = (", ", "; ", "\n", " ", ". ", " and ", "\n- ", ", and ")
+
+
+@cache
+def _bank_items() -> tuple[OpenQuestion, ...]:
+    return tuple(load_bank().open_questions())
+
+
+@cache
+def _weak_answers() -> tuple[tuple[str, str], ...]:
+    labelled = load_labelled()
+    return tuple((a.item, a.text) for a in labelled.split_answers("tune")
+                 if a.category in ("process", "term_list"))
+
+
+def _pasteable(item: OpenQuestion) -> list[str]:
+    """Every phrasing as a paster would copy it: each alternative of each part (stars and
+    quantity wildcards dropped), and each phrasing's raw text with its parts spelled out."""
+    pieces: list[str] = []
+    for point in item.key_points:
+        for phrasing in point.phrasings:
+            parts = parse_phrasing(phrasing)
+            for part in parts:
+                pieces += [alt.rstrip("*") for alt in part.alternatives if alt not in ANY_QUANTITY]
+            pieces.append(" ".join(part.alternatives[0].rstrip("*") for part in parts
+                                   if part.alternatives[0] not in ANY_QUANTITY))
+    return pieces
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_pasting_every_phrasing_after_a_weak_answer_never_scores_above_035(data) -> None:
+    item_id, weak = data.draw(st.sampled_from(_weak_answers()), label="weak answer")
+    own = next(item for item in _bank_items() if item.id == item_id)
+    item = data.draw(st.sampled_from((own, *_bank_items())), label="question")
+    pieces = data.draw(st.permutations(_pasteable(item)), label="order")
+    separator = data.draw(st.sampled_from(SEPARATORS), label="separator")
+    answer = weak + "\n" + separator.join(pieces) + "."
+    result = score_open(answer, item.key_points, item.red_flags, figures=item.figures)
+    assert result.auto_score <= CEILING, (item.id, separator, result.auto_score,
+                                          [p.evidence for p in result.key_points if p.covered])
+
+
+def test_the_weak_answers_alone_are_weak() -> None:
+    """The property starts from answers that score low on their own question."""
+    by_id = {item.id: item for item in _bank_items()}
+    for item_id, weak in _weak_answers():
+        item = by_id[item_id]
+        assert score_open(weak, item.key_points, item.red_flags,
+                          figures=item.figures).auto_score <= 0.2

@@ -1,0 +1,67 @@
+"""The open-answer verdict shows why (issue #15): each key point with the sentence that earned
+it, each contradiction and each wrong number, escaped, at 80×24."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.content import Content
+from textual.widgets import Static, TextArea
+
+from engine.bank import load_content
+from engine.clock import FakeClock
+from tui.app import TpmDrillApp
+
+DECK = '''
+[deck]
+id = "t-verdict"
+
+[[open]]
+id = "t.open.flash"
+topic = "inference.attention"
+level = "L6"
+rounds = ["technical_depth"]
+prompt = "Why is FlashAttention faster?"
+explanation = "IO-awareness."
+model_answer = "Standard attention is memory-bound; FlashAttention tiles in SRAM."
+[[open.key_points]]
+point = "Standard attention is memory-bound"
+phrasings = ["memory bound"]
+misconceptions = ["fewer flops"]
+[[open.key_points]]
+point = "Tiles in on-chip SRAM"
+phrasings = ["tiles & sram"]
+[[open.key_points.figures]]
+name = "H100 BF16 dense peak"
+value = 989
+unit = "TFLOP/s"
+tolerance = "rel:5%"
+phrasings = ["bf16"]
+'''
+
+
+def _plain(app, selector: str) -> str:
+    return Content.from_markup(str(app.screen.query_one(selector, Static).content)).plain
+
+
+async def test_the_verdict_names_evidence_contradictions_and_wrong_numbers(
+        tmp_path: Path, clock: FakeClock) -> None:
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "open.toml").write_text(DECK)
+    bank = load_content([tmp_path / "decks"], include_builtin=False)
+    assert bank.errors == []
+    app = TpmDrillApp(tmp_path / "p.db", clock=clock, bank=bank, start="drill")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        essay = app.screen.query_one("#drill-essay", TextArea)
+        essay.text = ("FlashAttention tiles the [b]work[/b] into on-chip SRAM blocks. It does "
+                      "fewer FLOPs than standard attention on an H100 at 1,979 TFLOP/s in BF16.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        body = " ".join(_plain(app, "#feedback-body").split())
+        # The sentence that earned the point, with the player's markup shown, not applied.
+        assert '"FlashAttention tiles the [b]work[/b] into on-chip SRAM blocks."' in body
+        assert '"fewer FLOPs" contradicts: Standard attention is memory-bound' in body
+        assert "1,979 TFLOP/s — H100 BF16 dense peak is 989 TFLOP/s" in body
+        [row] = app.store.reviews()
+        assert row["auto_score"] < 0.5
