@@ -79,6 +79,7 @@ from content.loader import (
     is_number,
     number_problem,
     prompt_fields,
+    read_red_flags,
 )
 
 #: Fewest and most steps a case may have.
@@ -541,16 +542,5 @@ def _justify(reader: Any) -> tuple[str, str, tuple[KeyPoint, ...], tuple[RedFlag
                             f"{MAX_KEY_POINT_WEIGHT:g}, not {_shown(weight)}")
         points.append(KeyPoint(point["point"], _phrasings(part, point.get("phrasings"), where),
                                float(weight)))
-    raw_flags = raw.get("red_flags", [])
-    if not isinstance(raw_flags, list):
-        raise part.fail("red_flags must be an array of tables: [[cases.justify.red_flags]]")
-    flags = []
-    for index, flag in enumerate(raw_flags):
-        where = f"red_flags[{index}]"
-        if not isinstance(flag, dict) or not isinstance(flag.get("why"), str):
-            raise part.fail(f"{where}: needs phrasings = [...] and why = \"...\"")
-        extra = set(flag) - {"phrasings", "why"}
-        if extra:
-            raise part.fail(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
-        flags.append(RedFlag(_phrasings(part, flag.get("phrasings"), where), flag["why"]))
-    return prompt, model_answer, tuple(points), tuple(flags)
+    flags = read_red_flags(part, raw.get("red_flags", []), "cases.justify.red_flags")
+    return prompt, model_answer, tuple(points), flags

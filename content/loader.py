@@ -785,6 +785,23 @@ def _phrasings(reader: ItemReader, raw: Any, where: str,
     return tuple(raw)
 
 
+def read_red_flags(reader: ItemReader, raw_flags: Any, table: str) -> tuple[RedFlag, ...]:
+    """A ``red_flags`` array (``[[table]]``: ``phrasings`` and ``why`` each), checked with
+    located errors; shared by open questions and cases' closing "justify it" answers."""
+    if not isinstance(raw_flags, list):
+        raise reader.fail(f"red_flags must be an array of tables: [[{table}]]")
+    flags = []
+    for index, raw in enumerate(raw_flags):
+        where = f"red_flags[{index}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("why"), str):
+            raise reader.fail(f"{where}: needs phrasings = [...] and why = \"...\"")
+        extra = set(raw) - {"phrasings", "why"}
+        if extra:
+            raise reader.fail(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+        flags.append(RedFlag(_phrasings(reader, raw.get("phrasings"), where), raw["why"]))
+    return tuple(flags)
+
+
 def _figures(reader: ItemReader, raw: Any, where: str) -> tuple[Figure, ...]:
     """``figures = [{name, value, unit, tolerance, phrasings}, ...]``, each checked."""
     if raw is None:
@@ -855,18 +872,7 @@ def read_open(reader: ItemReader, deck_id: str) -> OpenQuestion:
             _phrasings(reader, misconceptions, where, "misconceptions", strict=True)
             if misconceptions is not None else (),
             _figures(reader, raw.get("figures"), f"{where}: ")))
-    raw_flags = reader.raw.get("red_flags", [])
-    if not isinstance(raw_flags, list):
-        raise reader.fail("red_flags must be an array of tables: [[open.red_flags]]")
-    flags = []
-    for index, raw in enumerate(raw_flags):
-        where = f"red_flags[{index}]"
-        if not isinstance(raw, dict) or not isinstance(raw.get("why"), str):
-            raise reader.fail(f"{where}: needs phrasings = [...] and why = \"...\"")
-        extra = set(raw) - {"phrasings", "why"}
-        if extra:
-            raise reader.fail(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
-        flags.append(RedFlag(_phrasings(reader, raw.get("phrasings"), where), raw["why"]))
+    flags = read_red_flags(reader, reader.raw.get("red_flags", []), "open.red_flags")
     minutes = reader.number("target_minutes")
     if minutes is not None and not 0 < minutes <= MAX_TARGET_SECONDS / 60:
         raise reader.fail(f"target_minutes must be positive and at most "
