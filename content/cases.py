@@ -72,13 +72,12 @@ from content.loader import (
     _check_placeholders,
     _common,
     _phrasings,
-    _read_draw,
     _shown,
     _tolerance,
-    _value_problem,
     is_number,
     number_problem,
     prompt_fields,
+    read_draws_and_presets,
     read_red_flags,
 )
 
@@ -241,7 +240,7 @@ def read_case(reader: Any, deck_id: str) -> Case:
     common = _common(ItemReader({**reader.raw, "prompt": scenario}, reader.file,
                                 reader.item_id, reader.line), "case", deck_id)
     rounds = _rounds(reader)
-    draws, presets = _draws_and_presets(reader)
+    draws, presets = read_draws_and_presets(reader, "cases", _PARAM_NAME)
     catalog_params = _catalog_params(reader, {d.name for d in draws}, presets)
     preset_keys = {key for preset in presets for key in preset if key != "label"}
     names = {d.name for d in draws} | preset_keys | set(catalog_params)
@@ -281,35 +280,6 @@ def _rounds(reader: Any) -> tuple[str, ...]:
     if len(set(rounds)) != len(rounds):
         raise reader.fail("rounds names a round twice")
     return tuple(rounds)
-
-
-def _draws_and_presets(reader: Any) -> tuple[tuple[ParamDraw, ...],
-                                             tuple[Mapping[str, Any], ...]]:
-    """``[cases.params]`` and ``[[cases.presets]]``, checked as a problem's are."""
-    raw_params = reader.raw.get("params", {})
-    if not isinstance(raw_params, dict):
-        raise reader.fail("params must be a table: [cases.params]")
-    for name in raw_params:
-        if not _PARAM_NAME.match(name):
-            raise reader.fail(f"parameter name {_shown(name)} must be an identifier such as "
-                              f"gpus or usd_per_gpu_hour")
-    draws = tuple(_read_draw(reader, name, spec) for name, spec in raw_params.items())
-    raw_presets = reader.raw.get("presets", [])
-    if not isinstance(raw_presets, list) or not all(isinstance(p, dict) for p in raw_presets):
-        raise reader.fail("presets must be an array of tables: [[cases.presets]]")
-    for index, preset in enumerate(raw_presets):
-        label = preset.get("label")
-        if not isinstance(label, str) or not label.strip() or len(label) > MAX_VALUE_CHARS:
-            raise reader.fail(f"presets[{index}]: every preset needs a label of at most "
-                              f"{MAX_VALUE_CHARS} characters, e.g. label = \"Llama-3 70B\"")
-        for key, value in preset.items():
-            if key != "label" and not _PARAM_NAME.match(key):
-                raise reader.fail(f"presets[{index}]: parameter name {_shown(key)} must be "
-                                  f"an identifier")
-            problem = None if key == "label" else _value_problem(value)
-            if problem:
-                raise reader.fail(f"presets[{index}]: {key} {problem}")
-    return draws, tuple(raw_presets)
 
 
 def _catalog_params(reader: Any, drawn: set[str],

@@ -682,34 +682,55 @@ def _check_placeholders(reader: ItemReader, prompt: str, known: set[str]) -> Non
             )
 
 
-def read_problem(reader: ItemReader, deck_id: str) -> Problem:
-    """Validate one ``[[problems]]`` table: draws well-formed, placeholders all defined."""
-    _check_keys(reader, _PROBLEM_KEYS)
-    common = _common(reader, "problem", deck_id)
-    if "unit" not in reader.raw:
-        raise reader.fail("missing 'unit' (the display unit; \"\" for a plain number)")
+def read_draws_and_presets(reader: ItemReader, table: str,
+                           names: re.Pattern[str] | None = None
+                           ) -> tuple[tuple[ParamDraw, ...], tuple[Mapping[str, Any], ...]]:
+    """``[TABLE.params]`` (how each parameter is drawn) and ``[[TABLE.presets]]`` (labelled
+    sets of values drawn together), every number and label checked before anything is
+    drawn; shared by problems and cases. ``names``, when given, is the pattern every
+    parameter name (and preset key but the label) must match."""
     raw_params = reader.raw.get("params", {})
     if not isinstance(raw_params, dict):
-        raise reader.fail("params must be a table: [problems.params]")
+        raise reader.fail(f"params must be a table: [{table}.params]")
+    if names is not None:
+        for name in raw_params:
+            if not names.match(name):
+                raise reader.fail(f"parameter name {_shown(name)} must be an identifier such "
+                                  f"as gpus or usd_per_gpu_hour")
     draws = tuple(_read_draw(reader, name, spec) for name, spec in raw_params.items())
     raw_presets = reader.raw.get("presets", [])
     if not isinstance(raw_presets, list) or not all(isinstance(p, dict) for p in raw_presets):
-        raise reader.fail("presets must be an array of tables: [[problems.presets]]")
+        raise reader.fail(f"presets must be an array of tables: [[{table}.presets]]")
     for index, preset in enumerate(raw_presets):
         label = preset.get("label")
         if not isinstance(label, str) or not label.strip() or len(label) > MAX_VALUE_CHARS:
             raise reader.fail(f"presets[{index}]: every preset needs a label of at most "
                               f"{MAX_VALUE_CHARS} characters, e.g. label = \"Llama-3 70B\"")
         for key, value in preset.items():
-            problem = None if key == "label" else _value_problem(value)
+            if key == "label":
+                continue
+            if names is not None and not names.match(key):
+                raise reader.fail(f"presets[{index}]: parameter name {_shown(key)} must be "
+                                  f"an identifier")
+            problem = _value_problem(value)
             if problem:
                 raise reader.fail(f"presets[{index}]: {key} {problem}")
-    preset_keys = set().union(*(set(p) for p in raw_presets)) if raw_presets else set()
-    known = {d.name for d in draws} | preset_keys | ({"preset"} if raw_presets else set())
+    return draws, tuple(raw_presets)
+
+
+def read_problem(reader: ItemReader, deck_id: str) -> Problem:
+    """Validate one ``[[problems]]`` table: draws well-formed, placeholders all defined."""
+    _check_keys(reader, _PROBLEM_KEYS)
+    common = _common(reader, "problem", deck_id)
+    if "unit" not in reader.raw:
+        raise reader.fail("missing 'unit' (the display unit; \"\" for a plain number)")
+    draws, presets = read_draws_and_presets(reader, "problems")
+    preset_keys = set().union(*(set(p) for p in presets)) if presets else set()
+    known = {d.name for d in draws} | preset_keys | ({"preset"} if presets else set())
     _check_placeholders(reader, common["prompt"], known)
     drawn = {d.name for d in draws} | {"preset"}
     for name, _spec in prompt_fields(common["prompt"]):
-        lacking = [i for i, p in enumerate(raw_presets) if name not in drawn and name not in p]
+        lacking = [i for i, p in enumerate(presets) if name not in drawn and name not in p]
         if lacking:
             raise reader.fail(f"prompt placeholder {{{name}}}: presets[{lacking[0]}] does not "
                               f"set {name}; set it in every preset or under [problems.params]")
@@ -720,7 +741,7 @@ def read_problem(reader: ItemReader, deck_id: str) -> Problem:
         unit=reader.text("unit", required=False),
         tolerance=_tolerance(reader),
         params=draws,
-        presets=tuple(raw_presets),
+        presets=presets,
     )
 
 

@@ -97,6 +97,8 @@ def test_an_endless_loop_stops_at_the_cpu_limit() -> None:
 
 
 def test_a_sleeping_function_stops_at_the_wall_clock_limit() -> None:
+    # The one wall-time wait here, and it cannot be a fake clock: what is tested is the
+    # sandbox's real wall-clock limit on a child process (1 s), not the engine's time.
     error = _error("import time\n" + SIGNATURE + "    time.sleep(3600)\n",
                    Limits(cpu_seconds=20, wall_seconds=1))
     assert error.kind == "timeout" and "wall-clock" in error.message
