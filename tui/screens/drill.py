@@ -393,18 +393,7 @@ class DrillScreen(Screen[None]):
         file failing, this keystroke's draft is skipped (the next one tries again); the
         answer itself is saved, or refused with a message, when it is submitted.
         """
-        store = self.session.store
-
-        def no_wait(_seconds: float) -> None:
-            raise _LockHeld
-
-        store.on_wait = no_wait
-        try:
-            self.session.save_draft(text)
-        except (_LockHeld, StoreError):
-            pass
-        finally:
-            store.on_wait = None
+        save_draft_without_waiting(self.session, text)
 
     def _draft(self) -> str:
         """The question's draft from an earlier visit (cleaned: the file may be edited)."""
@@ -697,6 +686,24 @@ class DrillScreen(Screen[None]):
             scroller.scroll_home(animate=False)
             scroller.focus()
         self.refresh_bindings()
+
+
+def save_draft_without_waiting(session: StudySession, text: str) -> None:
+    """Keep ``text`` as the question's draft, best effort and never a wait: with another
+    program holding the write lock, or the file failing, this keystroke's draft is skipped
+    (the next one tries again). Shared by every screen that keeps drafts per keystroke."""
+    store = session.store
+
+    def no_wait(_seconds: float) -> None:
+        raise _LockHeld
+
+    store.on_wait = no_wait
+    try:
+        session.save_draft(text)
+    except (_LockHeld, StoreError):
+        pass
+    finally:
+        store.on_wait = None
 
 
 class _PromptBox(VerticalScroll, can_focus=False):

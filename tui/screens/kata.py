@@ -33,6 +33,7 @@ from engine import counted
 from engine.store.db import StoreError
 from engine.study.session import Feedback, StudySession
 from tui.safe import safe
+from tui.screens.drill import save_draft_without_waiting
 
 if TYPE_CHECKING:
     from engine.katas.attempts import KataAttempt
@@ -207,10 +208,7 @@ class KataScreen(Screen[Feedback | None]):
     def keep_draft(self, code: str) -> None:
         """Best effort, never a wait: a keystroke whose draft cannot be written (another
         program holds the lock) is kept by the next one."""
-        try:
-            self.session.save_draft(code)
-        except StoreError:
-            pass
+        save_draft_without_waiting(self.session, code)
 
     def _draft(self) -> str:
         try:
