@@ -181,3 +181,8 @@ def cost_from_gpu_hours(gpu_hours: float, usd_per_gpu_hour: float) -> Result:
     _positive(gpu_hours=gpu_hours, usd_per_gpu_hour=usd_per_gpu_hour)
     cost = gpu_hours * usd_per_gpu_hour
     return Result(cost, "USD", (Step("Cost = GPU-hours × USD per GPU-hour", cost, "USD"),))
+
+
+# The compositions of the other case decks register themselves on import (kept in their own
+# modules so each group of cases and its tests live together).
+from engine.cases import compositions_depth, compositions_planning  # noqa: E402,F401
