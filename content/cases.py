@@ -162,6 +162,10 @@ class DecisionStep:
     rule: str
     inputs: tuple[StepInput, ...]
     explanation: str = ""
+    #: Whether the right option changes across the scenario's draws (the default, and what
+    #: a test checks over 200 seeds); ``swings = false`` marks a decision meant to hold
+    #: (e.g. "does it fit?" where the presets never fit), so the test does not ask it to.
+    swings: bool = True
 
     @property
     def kind(self) -> str:
@@ -209,7 +213,8 @@ _CASE_KEYS = {"id", "topic", "level", "scenario", "explanation", "source", "rela
               "justify", "target_minutes"}
 _NUMBER_STEP_KEYS = {"id", "kind", "prompt", "unit", "tolerance", "reference", "output",
                      "inputs", "explanation"}
-_DECISION_STEP_KEYS = {"id", "kind", "prompt", "options", "rule", "inputs", "explanation"}
+_DECISION_STEP_KEYS = {"id", "kind", "prompt", "options", "rule", "inputs", "explanation",
+                       "swings"}
 _JUSTIFY_KEYS = {"prompt", "model_answer", "key_points", "red_flags"}
 
 
@@ -480,8 +485,11 @@ def _decision(part: Any, step_id: str, prompt: str, inputs: tuple[StepInput, ...
                             "otherwise]")
     if any(i.source == "const" and isinstance(i.value, bool) for i in inputs):
         raise part.fail("a decision compares numbers: true/false is not an input")
+    swings = part.raw.get("swings", True)
+    if not isinstance(swings, bool):
+        raise part.fail(f"swings must be true or false, not {_shown(swings)}")
     return DecisionStep(id=step_id, prompt=prompt, options=tuple(options), rule=rule,
-                        inputs=inputs, explanation=explanation)
+                        inputs=inputs, explanation=explanation, swings=swings)
 
 
 def _justify(reader: Any) -> tuple[str, str, tuple[KeyPoint, ...], tuple[RedFlag, ...]]:
