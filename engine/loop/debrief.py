@@ -15,9 +15,11 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from content.cases import Case
 from content.catalog import Catalog
 from content.loader import Item, OpenQuestion, Problem
 from engine.bank import ContentBank
+from engine.loop.evidence import CaseChain, case_chains, verdict_evidence
 from engine.loop.rules import ROUND_TITLES, committee_verdict
 from engine.loop.session import loop_number
 from engine.store.db import Store
@@ -148,8 +150,74 @@ def _label(name: str, review: dict[str, Any]) -> str:
     return f"*{name} ({CUT_OFF_NOTE}):*" if review.get("cut_off") else f"*{name}:*"
 
 
-def _review_lines(review: dict[str, Any], bank: ContentBank) -> list[str]:
+def _case_scenario(item: Case, catalog: Catalog, seed: int | None) -> str:
+    """A case's scenario as it was asked (posed again from its seed), else its id and topic:
+    never the raw template."""
+    if seed is not None:
+        from engine.cases.pose import pose_case
+        from engine.questions import PoseError
+
+        try:
+            return pose_case(item, catalog, seed).scenario
+        except PoseError:
+            pass
+    return f"A case on {item.topic} ({item.id})"
+
+
+def _case_lines(review: dict[str, Any], chain: CaseChain | None,
+                item: Item | None) -> list[str]:
+    """A case's chain step by step — the player's number, the reference, the step from the
+    player's own numbers where it differs, the status, and where the chain broke with the
+    slip — then the justification with its score, what it missed and the model answer."""
+    lines = []
+    if chain is None or not chain.steps:
+        lines += [f"{_label('Answer', review)}", "", *_answer_block(review["answer_text"]), ""]
+        return lines
+    lines += [f"{_label('Chain', review)} {chain.citation().split(': ', 1)[1]} — "
+              f"steps {chain.chain_score:.0%}", ""]
+    broke = chain.breaks[0].position if chain.breaks else None
+    for step in chain.steps:
+        status = step.status
+        if status == "consistent":
+            status = f"consistent with your earlier numbers ({step.credit:.0%} credit)"
+        said = (f"{step.position + 1}. **{step.step_id}** — yours {step.yours} · "
+                f"reference {step.reference}")
+        if step.from_yours is not None:
+            said += f" · from your numbers {step.from_yours}"
+        said += f" · {status}"
+        if step.position == broke:
+            said += " · **the chain broke here**" + (f" (slip: {step.slip})" if step.slip else "")
+        elif step.slip:
+            said += f" (slip: {step.slip})"
+        lines.append(said)
+    lines += ["", f"*Justification ({chain.justify_score:.0%}):*", ""]
+    lines += _answer_block(chain.justify_text) if chain.justify_text else \
+        ["> (none written)"]
+    lines += ["", f"*Score:* {chain.score:.0%} (steps weigh two thirds, the justification "
+                  "one third)"]
+    if isinstance(item, Case):
+        if chain.justify_text and item.key_points:
+            from grading.rubric import score_open
+
+            result = score_open(chain.justify_text, item.key_points, item.red_flags)
+            missed = [p.point for p in result.key_points if not p.covered]
+            if missed:
+                lines += ["", "*Justification missed:*", *[f"- {m}" for m in missed]]
+        if item.model_answer:
+            lines += ["", "*Model justification:*", "", *_answer_block(item.model_answer)]
+    return lines
+
+
+def _review_lines(review: dict[str, Any], bank: ContentBank,
+                  chains: dict[int, CaseChain] | None = None) -> list[str]:
     item = bank.get(review["card_id"])
+    if review["kind"] == "case":
+        scenario = _case_scenario(item, bank.catalog, review.get("seed")) \
+            if isinstance(item, Case) else review["card_id"]
+        chain = (chains or {}).get(int(review["id"]))
+        if review["band"] == "dont_know":
+            return [f"#### {scenario}", "", f"{_label('Answer', review)} don't know", ""]
+        return [f"#### {scenario}", "", *_case_lines(review, chain, item), ""]
     prompt = item_prompt(item, bank.catalog, _stored_params(review), review.get("seed")) \
         if item else review["card_id"]
     lines = [f"#### {prompt}", ""]
@@ -257,6 +325,9 @@ def loop_debrief(store: Store, bank: ContentBank, session_id: int) -> str:
         verdict = committee_verdict(onsite)
         word = "Advance" if verdict.advance else "No hire"
         lines += ["", f"**Verdict: {word}** — {verdict.reason}", f"Rule: {verdict.rule}"]
+        evidence = verdict_evidence(store, bank, session_id)
+        if evidence:
+            lines += ["", "What the ratings rest on:", "", *[f"- {line}" for line in evidence]]
     lines += ["", "| round | rating | time used | planned | score |", "|---|---|---|---|---|"]
     for r in rounds:
         score = f"{r['score']:.0%}" if r["score"] is not None else "–"
@@ -264,19 +335,20 @@ def loop_debrief(store: Store, bank: ContentBank, session_id: int) -> str:
                      f" | {_minutes(r['seconds_used'])} | {_minutes(r['seconds_planned'])} "
                      f"| {score} |")
     planned = {p["name"]: p["items"] for p in config.get("rounds", [])}
+    chains = case_chains(store, bank, session_id, reviews)
     for r in rounds:
         lines += ["", f"## {ROUND_TITLES.get(r['round'], r['round'])} — "
                       f"{r['rating'] or r['status']}", ""]
         answered = [rv for rv in reviews if rv["loop_round"] == r["round"]]
         for review in answered:
-            lines += _review_lines(review, bank)
+            lines += _review_lines(review, bank, chains)
         unanswered = [i for i in planned.get(r["round"], [])
                       if i not in {rv["card_id"] for rv in answered}]
         for item_id in unanswered:
             item = bank.get(item_id)
-            prompt = item_prompt(item, bank.catalog,
-                                 seed=unanswered_seed(config.get("seed"), item_id)) \
-                if item else item_id
+            seed = unanswered_seed(config.get("seed"), item_id)
+            prompt = (_case_scenario(item, bank.catalog, seed) if isinstance(item, Case)
+                      else item_prompt(item, bank.catalog, seed=seed)) if item else item_id
             lines += [f"#### {prompt}", "",
                       "*Not answered* — counts as not covered.", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -25,7 +25,7 @@ ROUND_TITLES = {
     "behavioral": "Behavioral",
     "system_tradeoffs": "System tradeoffs",
 }
-#: What each round asks: (open questions, numeric problems/facts).
+#: What each round asks when no case fits it: (open questions, numeric problems/facts).
 ROUND_MIX = {
     SCREEN_ROUND: (1, 5),
     "program_design": (2, 1),
@@ -33,6 +33,51 @@ ROUND_MIX = {
     "behavioral": (3, 0),
     "system_tradeoffs": (2, 2),
 }
+#: What a round asks when a case fits it: (cases, open questions, numeric problems/facts).
+#:
+#: A round keeps its minutes; the case takes the place of an open question (and, where the
+#: round asks several numbers, of a problem or two). Reckoned on the decks' own answer
+#: targets — an open answer 8–15 min (program design 10–15, depth 8–10, tradeoffs 8–12, the
+#: screen's 6–10), a problem or fact 1–5 min (about 1.5), a case about 13 min (its steps'
+#: ``target_minutes``, 8 for ``case.train_budget``, and some 5 min of justification):
+#:
+#: ================  ===================================  ===================================
+#: round (minutes)   without a case                       with a case
+#: ================  ===================================  ===================================
+#: program design    2 open + 1 problem ≈ 2·12 + 2 = 26   case + 1 open + 1 problem
+#: (45)                                                   ≈ 13 + 12 + 2 = 27
+#: technical depth   2 open + 3 numbers ≈ 2·9 + 4.5 = 22  case + 1 open + 2 numbers
+#: (45)                                                   ≈ 13 + 9 + 3 = 25
+#: system tradeoffs  2 open + 2 problems ≈ 2·10 + 4 = 24  case + 1 open + 1 problem
+#: (45)                                                   ≈ 13 + 10 + 2 = 25
+#: technical screen  1 open + 5 problems ≈ 8 + 7.5 = 16   case + 1 open + 3 problems
+#: (60, no kata)                                          ≈ 13 + 8 + 4.5 = 26
+#: ================  ===================================  ===================================
+#:
+#: Each round's targets stay near half its minutes, the rest being reading and thinking
+#: time, as before. Every round still asks an open question (the written part), and each
+#: round with a case weighs checked evidence — the case's chain and the numbers — at least
+#: as much as prose (``round_score``). Behavioral asks no case (stories, not models).
+CASE_ROUND_MIX = {
+    SCREEN_ROUND: (1, 1, 3),
+    "program_design": (1, 1, 1),
+    "technical_depth": (1, 1, 2),
+    "system_tradeoffs": (1, 1, 1),
+}
+#: The rounds that must draw a case when the bank has one for them (the technical screen
+#: draws one only when the bank has no kata for it: the kata is its checked work).
+CASE_ROUNDS = ("program_design", "technical_depth", "system_tradeoffs")
+
+#: What an item of a round gives as evidence: checked numbers (a problem, a fact, a kata's
+#: checks), a written answer (an open question), or both (a case: its chain is checked, its
+#: justification written).
+GRADED, WRITTEN, CASE = "graded", "written", "case"
+EVIDENCE_KINDS = (GRADED, WRITTEN, CASE)
+#: Share of a round's score carried by its graded parts when it has written parts too.
+#: Two thirds, as a case's own score weighs its steps (``engine.cases.verdict.STEP_SHARE``):
+#: the committee's verdict rests on answers that were checked, and a keyword rubric — the
+#: noisiest grader here — cannot carry a round on its own against wrong numbers.
+GRADED_WEIGHT = 2.0 / 3.0
 
 STRONG_NO, NO, YES, STRONG_YES = "Strong No", "No", "Yes", "Strong Yes"
 RATINGS = (STRONG_NO, NO, YES, STRONG_YES)
@@ -76,6 +121,10 @@ class Verdict:
     advance: bool
     reason: str
     rule: str = "Advance only with at least two Strong Yes ratings and none below Yes."
+    #: What each onsite round's rating rests on, one line per round: "Program design:
+    #: Strong Yes — case.train_budget: 4 of 4 steps right; chain held"
+    #: (``engine.loop.evidence.verdict_evidence``).
+    evidence: tuple[str, ...] = ()
 
 
 def committee_verdict(ratings: Sequence[str]) -> Verdict:
@@ -95,34 +144,117 @@ def committee_verdict(ratings: Sequence[str]) -> Verdict:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerParts:
+    """An answer's worth split by evidence, each in [0, 1] or ``None`` when it has no such
+    part: ``graded`` — checked against a reference (a number's band credit, a kata's pass
+    rate, a case's chain score); ``written`` — prose scored by the rubric (an open answer, a
+    case's justification)."""
+
+    graded: float | None = None
+    written: float | None = None
+
+    @classmethod
+    def of(cls, evidence: str, score: float) -> AnswerParts:
+        """The parts of a one-part answer worth ``score``: a case counts it on both."""
+        if evidence == WRITTEN:
+            return cls(None, score)
+        if evidence == CASE:
+            return cls(score, score)
+        return cls(score, None)
+
+
+def round_score(graded: Sequence[float], written: Sequence[float]) -> float:
+    """A round's score from its parts: each planned item's graded part (numbers, katas,
+    case chains) and written part (open answers, case justifications), unanswered parts 0.
+
+    ``GRADED_WEIGHT · mean(graded) + (1 − GRADED_WEIGHT) · mean(written)`` when the round has
+    both; the one mean when it has one kind only (a behavioral round of open answers, a
+    technical screen of one kata); 0 with no parts. With ``GRADED_WEIGHT`` = 2/3, a round of
+    one case (chain 1.0, justification 0.4), one open answer (0.7) and one problem (0.5)
+    scores 2/3 · (1.0 + 0.5)/2 + 1/3 · (0.4 + 0.7)/2 = 0.5 + 0.1833 = 0.6833.
+    """
+    if graded and written:
+        return (GRADED_WEIGHT * sum(graded) / len(graded)
+                + (1.0 - GRADED_WEIGHT) * sum(written) / len(written))
+    parts = list(graded) or list(written)
+    return sum(parts) / len(parts) if parts else 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class RoundPlan:
-    """One round to run: its name, its length and the items to ask, in order."""
+    """One round to run: its name, its length and the items to ask, in order.
+
+    ``evidence[i]`` says what item ``i`` gives (``GRADED``, ``WRITTEN`` or ``CASE``); a plan
+    made without it counts every item as one kind (its score the plain mean, as before)."""
 
     name: str
     seconds: float
     item_ids: tuple[str, ...]
+    evidence: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.evidence and len(self.evidence) != len(self.item_ids):
+            raise ValueError(f"round {self.name}: {len(self.evidence)} evidence kinds for "
+                             f"{len(self.item_ids)} items")
+        unknown = [kind for kind in self.evidence if kind not in EVIDENCE_KINDS]
+        if unknown:
+            raise ValueError(f"round {self.name}: unknown evidence kind {unknown[0]!r}")
 
     @property
     def title(self) -> str:
         return ROUND_TITLES.get(self.name, self.name)
 
+    def evidence_of(self, item_id: str) -> str:
+        """What ``item_id`` gives as evidence (``GRADED`` when the plan does not say)."""
+        if self.evidence and item_id in self.item_ids:
+            return self.evidence[self.item_ids.index(item_id)]
+        return GRADED
+
+    @property
+    def cases(self) -> tuple[str, ...]:
+        """The round's cases, in order."""
+        return tuple(i for i in self.item_ids if self.evidence_of(i) == CASE)
+
 
 @dataclass
 class RoundState:
-    """What happened in one round so far."""
+    """What happened in one round so far: ``scores`` each answered item's worth (what the
+    drill's ``Feedback.score`` says), ``parts`` its graded and written parts where they are
+    not the plan's one-part default (a case's chain and justification)."""
 
     plan: RoundPlan
     scores: dict[str, float] = field(default_factory=dict)
+    parts: dict[str, AnswerParts] = field(default_factory=dict)
     started_at: float | None = None
     ended_at: float | None = None
     paused_seconds: float = 0.0
     status: str = "pending"  # pending, running, timed_out, finished, abandoned
 
+    def answer_parts(self, item_id: str) -> AnswerParts:
+        """``item_id``'s parts: as recorded, else its score on its evidence kind's parts;
+        an unanswered item scores 0 on each of its parts (not covered)."""
+        if item_id in self.parts:
+            return self.parts[item_id]
+        return AnswerParts.of(self.plan.evidence_of(item_id), self.scores.get(item_id, 0.0))
+
+    def part_lists(self) -> tuple[list[float], list[float]]:
+        """The round's graded parts and written parts, over every planned item."""
+        graded: list[float] = []
+        written: list[float] = []
+        for item_id in self.plan.item_ids:
+            parts = self.answer_parts(item_id)
+            if parts.graded is not None:
+                graded.append(parts.graded)
+            if parts.written is not None:
+                written.append(parts.written)
+        return graded, written
+
     def score(self) -> float:
-        """Mean over the round's planned items; unanswered items count as 0 (not covered)."""
+        """The round's score by ``round_score`` over every planned item's parts; unanswered
+        items count as 0 (not covered)."""
         if not self.plan.item_ids:
             return 0.0
-        return sum(self.scores.get(i, 0.0) for i in self.plan.item_ids) / len(self.plan.item_ids)
+        return round_score(*self.part_lists())
 
 
 def plan_rounds(with_screen: bool, round_minutes: float | None = None) -> list[tuple[str, float]]:
@@ -211,14 +343,19 @@ class LoopRun:
 
     # -- answers --------------------------------------------------------------------------
 
-    def record(self, item_id: str, score: float, now: float) -> None:
-        """Score one answer (0..1) of the current round; ignored once the round is over."""
+    def record(self, item_id: str, score: float, now: float,
+               parts: AnswerParts | None = None) -> None:
+        """Score one answer (0..1) of the current round, with its graded and written
+        ``parts`` when they are not ``score`` on the item's one kind (a case); ignored once
+        the round is over."""
         state = self.current
         if state.status != "running":
             return
         if item_id not in state.plan.item_ids:
             raise ValueError(f"{item_id} is not in round {state.plan.name}")
-        state.scores[item_id] = max(0.0, min(1.0, score))
+        state.scores[item_id] = _unit(score)
+        if parts is not None:
+            state.parts[item_id] = clamp_parts(parts)
         if all(i in state.scores for i in state.plan.item_ids):
             state.status, state.ended_at = "finished", now
 
@@ -275,3 +412,13 @@ class LoopRun:
         if len(onsite) < len(ONSITE_ROUNDS):
             return Verdict(False, "not every onsite round was rated.")
         return committee_verdict(onsite)
+
+
+def _unit(value: float) -> float:
+    return max(0.0, min(1.0, value))
+
+
+def clamp_parts(parts: AnswerParts) -> AnswerParts:
+    """``parts`` with each part held to [0, 1]."""
+    return AnswerParts(None if parts.graded is None else _unit(parts.graded),
+                       None if parts.written is None else _unit(parts.written))

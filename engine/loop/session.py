@@ -9,16 +9,23 @@ ends — so quitting at any moment keeps everything given so far.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from content.loader import Fact, Kata, OpenQuestion, Problem
+from content.cases import Case
+from content.loader import Fact, Item, Kata, OpenQuestion, Problem
 from engine.bank import ContentBank
 from engine.clock import Clock
 from engine.loop.rules import (
+    CASE,
+    CASE_ROUND_MIX,
+    GRADED,
     LEVELS,
     ROUND_MIX,
     SCREEN_ROUND,
+    WRITTEN,
+    AnswerParts,
     LoopRun,
     RoundPlan,
     RoundState,
@@ -73,11 +80,29 @@ def next_level(level: str) -> str | None:
     return LEVELS[index + 1] if index + 1 < len(LEVELS) else None
 
 
+def evidence_kind(item: Item) -> str:
+    """What ``item`` gives a round as evidence: a case both checked steps and a written
+    justification (``CASE``), an open question a written answer, anything else a checked
+    number (a fact, a problem, a kata's checks)."""
+    if isinstance(item, Case):
+        return CASE
+    if isinstance(item, OpenQuestion):
+        return WRITTEN
+    return GRADED
+
+
 def plan_loop(bank: ContentBank, store: Store, scheduler: Scheduler, clock: Clock, level: str,
               with_screen: bool = False, round_minutes: float | None = None,
               seed: int | None = None) -> list[RoundPlan]:
     """Choose each round's questions: meant for the round, at or below the level, weak or
-    unseen first, never the same item twice in one loop."""
+    unseen first, never the same item twice in one loop.
+
+    Program design, technical depth and system tradeoffs each draw a case meant for the
+    round when the bank has one (``CASE_ROUND_MIX``: the case takes an open question's and
+    a problem's place, the round keeps its minutes); the technical screen draws one when the
+    bank has no kata for it. Cases are few (a handful per round), so the one nearest the
+    loop's level is drawn, below before above at the same distance, then weakest first as
+    for other items. A round no case fits is planned as before (``ROUND_MIX``)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -86,6 +111,13 @@ def plan_loop(bank: ContentBank, store: Store, scheduler: Scheduler, clock: Cloc
     max_level = LEVELS.index(level)
     used: set[str] = set()
 
+    def weakness_key(item_id: str, jitter: float) -> tuple[int, float, float]:
+        """Unseen items first, then the least remembered."""
+        card = cards.get(item_id)
+        if card is None:
+            return (0, 0.0, jitter)
+        return (1, scheduler.retrievability(card, now), jitter)
+
     def weakness_order(ids: list[str]) -> list[str]:
         """At or below the level first (then the nearest levels above, when the bank is thin
         there); within that, unseen items, then the least remembered."""
@@ -93,12 +125,24 @@ def plan_loop(bank: ContentBank, store: Store, scheduler: Scheduler, clock: Cloc
 
         def key(item_id: str) -> tuple[int, int, float, float]:
             above = max(0, LEVELS.index(bank.items[item_id].level) - max_level)
-            card = cards.get(item_id)
-            if card is None:
-                return (above, 0, 0.0, jitter[item_id])
-            return (above, 1, scheduler.retrievability(card, now), jitter[item_id])
+            return (above, *weakness_key(item_id, jitter[item_id]))
 
         return sorted(ids, key=key)
+
+    def case_order(ids: list[str]) -> list[str]:
+        """Nearest the level first (below before above), then weakest."""
+        jitter = {item_id: float(rng.random()) for item_id in ids}
+
+        def key(item_id: str) -> tuple[int, int, int, float, float]:
+            offset = LEVELS.index(bank.items[item_id].level) - max_level
+            return (abs(offset), int(offset > 0), *weakness_key(item_id, jitter[item_id]))
+
+        return sorted(ids, key=key)
+
+    def planned(name: str, seconds: float, ids: list[str]) -> RoundPlan:
+        used.update(ids)
+        return RoundPlan(name, seconds, tuple(ids),
+                         tuple(evidence_kind(bank.items[i]) for i in ids))
 
     plans = []
     for name, seconds in plan_rounds(with_screen, round_minutes):
@@ -107,22 +151,38 @@ def plan_loop(bank: ContentBank, store: Store, scheduler: Scheduler, clock: Cloc
         if name == SCREEN_ROUND:
             # The technical screen as it is run: one modelling kata, its rating resting on
             # the checks (the kata's follow-ups are asked of the player's own model). A bank
-            # without katas keeps the older mix of an open question and problems.
+            # without katas draws a case, else keeps the older mix of an open question and
+            # problems.
             kata_ids = weakness_order([i.id for i in eligible
                                        if isinstance(i, Kata) and name in i.rounds])[:1]
             if kata_ids:
-                used.update(kata_ids)
-                plans.append(RoundPlan(name, seconds, tuple(kata_ids)))
+                plans.append(planned(name, seconds, kata_ids))
                 continue
+        case_ids: list[str] = []
+        if name in CASE_ROUND_MIX:
+            n_cases, mixed_open, mixed_numeric = CASE_ROUND_MIX[name]
+            case_ids = case_order([i.id for i in eligible if isinstance(i, Case)
+                                   and name in i.rounds])[:n_cases]
+            if case_ids:
+                n_open, n_numeric = mixed_open, mixed_numeric
         open_ids = weakness_order([i.id for i in eligible if isinstance(i, OpenQuestion)
                                    and name in i.rounds])[:n_open]
         kinds = _NUMERIC_KINDS[name]
         numeric_ids = weakness_order([i.id for i in eligible if kinds and isinstance(i, kinds)
                                       and bank.numeric(i.id)])[:n_numeric]
-        chosen = tuple(open_ids + numeric_ids)
-        used.update(chosen)
-        plans.append(RoundPlan(name, seconds, chosen))
+        plans.append(planned(name, seconds, case_ids + open_ids + numeric_ids))
     return plans
+
+
+def answer_parts(feedback: Feedback, evidence: str) -> AnswerParts:
+    """What a recorded answer gives its round (``engine.loop.rules.AnswerParts``): a case
+    its chain's score as the graded part and its justification's rubric score as the
+    written part; any other answer its ``score`` on the part(s) its ``evidence`` kind names
+    (an open answer written, a number or a kata graded, a case not played both)."""
+    grade = feedback.grade
+    if grade is not None and hasattr(grade, "chain"):  # a case's CaseVerdict
+        return AnswerParts(float(grade.chain.score), float(grade.justify_score))
+    return AnswerParts.of(evidence, feedback.score)  # a case given up on ("?"): 0 and 0
 
 
 @dataclass(frozen=True)
@@ -148,8 +208,8 @@ class LoopSession:
                                   picker=LoopPicker(self.run), seed=seed)
         self.session_id = self.study.session_id
         config = {"seed": seed, "with_screen": with_screen, "round_minutes": round_minutes,
-                  "rounds": [{"name": p.name, "seconds": p.seconds, "items": list(p.item_ids)}
-                             for p in plans]}
+                  "rounds": [{"name": p.name, "seconds": p.seconds, "items": list(p.item_ids),
+                              "evidence": list(p.evidence)} for p in plans]}
         store.update_session(self.session_id, level=level, config_json=json.dumps(config))
         for position, plan in enumerate(plans):
             store.record_loop_round(self.session_id, position, plan.name, plan.seconds, None,
@@ -205,7 +265,7 @@ class LoopSession:
         The review carries ``cut_off = 1``, so the debrief can say "cut off at time"; an open
         answer is scored on what it covers however short, and a number that does not read is
         recorded as ``unreadable`` (see ``StudySession.submit``). Its draft is deleted with
-        the answer.
+        the answer. A case is cut off with ``case_time_up`` (its steps are not one text).
         """
         if self.current.status == "running":
             self.tick()
@@ -214,12 +274,46 @@ class LoopSession:
             return None
         if study.question.item_id not in self.current.plan.item_ids:
             return None
+        if study.question.kind == "case":
+            return self.case_time_up([], text_in_progress)
         outcome = study.submit(text_in_progress, cut_off=True)
         assert isinstance(outcome, Feedback)  # a cut-off answer is never sent back
-        state = self.current
-        state.scores[outcome.question.item_id] = max(0.0, min(1.0, outcome.score))
-        self._save_round()
+        self._count_cut_off(outcome)
         return outcome
+
+    def case_time_up(self, step_answers: Sequence[str | None],
+                     justify_text: str = "") -> Feedback | None:
+        """The round's clock ran out in the middle of a case: record what was typed —
+        ``step_answers`` (the steps given so far; ``None``/blank ones and the rest are
+        revealed) and the justification as it stood — with ``submit_case(...,
+        cut_off=True)``, and count it toward the round that ended (its chain and its
+        justification as the round's graded and written parts).
+
+        Nothing is recorded when no case was waiting for an answer, or nothing at all was
+        typed (the debrief then says "Not answered"). Ends the round first if the screen did
+        not tick."""
+        if self.current.status == "running":
+            self.tick()
+        study = self.study
+        question = study.question
+        if question is None or study.feedback is not None or question.kind != "case":
+            return None
+        if question.item_id not in self.current.plan.item_ids:
+            return None
+        answers = [a if a is not None and a.strip() else None for a in step_answers]
+        if not any(answers) and not justify_text.strip():
+            return None
+        outcome = study.submit_case(answers, justify_text, cut_off=True)
+        assert isinstance(outcome, Feedback)  # a cut-off case is never sent back
+        self._count_cut_off(outcome)
+        return outcome
+
+    def _count_cut_off(self, outcome: Feedback) -> None:
+        state = self.current
+        item_id = outcome.question.item_id
+        state.scores[item_id] = max(0.0, min(1.0, outcome.score))
+        state.parts[item_id] = answer_parts(outcome, state.plan.evidence_of(item_id))
+        self._save_round()
 
     def answered(self, feedback: Feedback) -> None:
         """Count an answer toward its round (re-count after an open answer's self-check).
@@ -229,13 +323,15 @@ class LoopSession:
         item_id = feedback.question.item_id
         if feedback.cut_off and item_id in self.current.plan.item_ids \
                 and self.current.status != "running":
-            self.current.scores[item_id] = max(0.0, min(1.0, feedback.score))
-            self._save_round()
+            self._count_cut_off(feedback)
             return
         if item_id in self.current.scores:
             self.current.scores[item_id] = feedback.score
+            self.current.parts[item_id] = answer_parts(
+                feedback, self.current.plan.evidence_of(item_id))
         else:
-            self.run.record(item_id, feedback.score, self.now())
+            self.run.record(item_id, feedback.score, self.now(),
+                            answer_parts(feedback, self.current.plan.evidence_of(item_id)))
         self._save_round()
 
     def finish_round(self) -> None:
@@ -253,8 +349,14 @@ class LoopSession:
     # -- the end --------------------------------------------------------------------------
 
     def complete(self) -> LoopOutcome:
-        """The committee's verdict, written to the session; a pass one level up promotes."""
+        """The committee's verdict, written to the session; a pass one level up promotes.
+        The verdict cites each onsite round's checked evidence (``verdict_evidence``: a
+        case's graded steps, where its chain held or broke)."""
+        from engine.loop.evidence import verdict_evidence
+
         verdict = self.run.verdict()
+        verdict = replace(verdict, evidence=tuple(verdict_evidence(
+            self.store, self.study.bank, self.session_id)))
         ratings = self.run.ratings()
         promoted = None
         current_level = player_level(self.store)

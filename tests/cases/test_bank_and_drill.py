@@ -1,6 +1,6 @@
-"""Cases in the bank: checked like every item, loaded from the built-in decks, and never
-served by the daily drill or the loop (there is no case screen yet; they are played from
-``tpm-drill case``)."""
+"""Cases in the bank: checked like every item, loaded from the built-in decks, never served
+by the daily drill yet (it has no case screen; they are played from ``tpm-drill case``), and
+drawn by the onsite loop's program design, technical depth and system tradeoffs rounds."""
 
 from __future__ import annotations
 
@@ -62,14 +62,34 @@ def test_a_drill_never_poses_a_case(bank: ContentBank, store: Store,
     assert alone.next_question() is None and alone.pose_errors == []
 
 
-def test_the_loop_never_plans_a_case(bank: ContentBank, store: Store,
-                                     clock: FakeClock) -> None:
+def test_the_loop_plans_a_case_in_every_round_that_has_one(bank: ContentBank, store: Store,
+                                                            clock: FakeClock) -> None:
+    """The opposite of what held before the loop drew cases: at every level, with or
+    without the technical screen, each of program design, technical depth and system
+    tradeoffs plans a case when the bank has one meant for it (the built-in bank has
+    ``case.train_budget`` for program design at least); the technical screen keeps its
+    kata (the built-in bank has katas), and no case is planned twice."""
+    from engine.loop.rules import CASE_ROUNDS
+
+    rounds_with_cases = {name for item in bank.items.values() if item.kind == "case"
+                         for name in item.rounds}
+    assert "program_design" in rounds_with_cases
     for level in ("L4", "L5", "L8"):
         for with_screen in (False, True):
             plans = plan_loop(bank, store, Scheduler(Config()), clock, level,
                               with_screen=with_screen, seed=3)
             planned = [item_id for plan in plans for item_id in plan.item_ids]
-            assert planned and not [i for i in planned if bank.items[i].kind == "case"]
+            assert len(planned) == len(set(planned))
+            for plan in plans:
+                cases = [i for i in plan.item_ids if bank.items[i].kind == "case"]
+                assert cases == list(plan.cases)
+                if plan.name in CASE_ROUNDS and plan.name in rounds_with_cases:
+                    assert len(cases) == 1, (level, plan)
+                    assert plan.name in bank.items[cases[0]].rounds
+                elif plan.name == "technical_screen":
+                    assert [bank.items[i].kind for i in plan.item_ids] == ["kata"]
+                else:
+                    assert cases == [], (level, plan)
 
 
 def test_the_bank_cache_is_keyed_on_the_case_code() -> None:

@@ -133,3 +133,70 @@ def test_plan_rounds() -> None:
     assert all(s == 90 for _, s in plan_rounds(True, round_minutes=1.5))
     with pytest.raises(ValueError):
         plan_rounds(False, round_minutes=0)
+
+
+# -- round scores: checked parts weigh two thirds (issue 14 item 5) ----------------------------
+
+
+def test_round_score_with_only_written_parts_is_their_mean() -> None:
+    from engine.loop.rules import round_score
+
+    assert round_score([], [0.9, 0.6, 0.3]) == pytest.approx(0.6)  # (0.9+0.6+0.3)/3
+    assert round_score([], []) == 0.0
+
+
+def test_round_score_with_only_graded_parts_is_their_mean() -> None:
+    from engine.loop.rules import round_score
+
+    assert round_score([1.0, 0.5], []) == pytest.approx(0.75)
+    assert round_score([0.6], []) == pytest.approx(0.6)
+
+
+def test_round_score_with_both_weighs_graded_two_thirds() -> None:
+    from engine.loop.rules import GRADED_WEIGHT, round_score
+
+    assert GRADED_WEIGHT == pytest.approx(2 / 3) and GRADED_WEIGHT >= 0.5
+    # a case (chain 1.0, justification 0.4), an open answer 0.7, a problem 0.5:
+    # 2/3 · (1.0 + 0.5)/2 + 1/3 · (0.4 + 0.7)/2 = 0.5 + 0.18333 = 0.68333
+    assert round_score([1.0, 0.5], [0.4, 0.7]) == pytest.approx(0.683333, abs=1e-6)
+    # a perfect term list cannot carry wrong numbers: 2/3 · 0 + 1/3 · 1 = 0.3333
+    assert round_score([0.0], [1.0]) == pytest.approx(1 / 3)
+    assert round_score([1.0], [0.0]) == pytest.approx(2 / 3)
+
+
+def test_a_round_with_a_case_counts_its_chain_and_justification_apart() -> None:
+    """A round planned as a case, an open question and a problem; the case's parts given
+    apart, the open answer and the problem as scores. Unanswered: 0 on each of its parts."""
+    from engine.loop.rules import CASE, GRADED, WRITTEN, AnswerParts
+
+    plan = RoundPlan("program_design", 600.0, ("c", "o", "p"), (CASE, WRITTEN, GRADED))
+    run = LoopRun([plan], level="L5")
+    run.start_round(now=0)
+    assert run.current.part_lists() == ([0.0, 0.0], [0.0, 0.0])
+    run.record("c", 0.8, now=1, parts=AnswerParts(1.0, 0.4))
+    run.record("o", 0.7, now=2)
+    assert run.current.part_lists() == ([1.0, 0.0], [0.4, 0.7])
+    assert run.current.score() == pytest.approx(2 / 3 * 0.5 + 1 / 3 * 0.55)  # 0.51667
+    run.record("p", 0.5, now=3)
+    assert run.current.status == "finished"
+    assert run.current.score() == pytest.approx(0.683333, abs=1e-6)
+    # a case given up on ("?") scores 0 on both of its parts
+    assert AnswerParts.of(CASE, 0.0) == AnswerParts(0.0, 0.0)
+
+
+def test_a_round_score_at_the_strong_yes_bar_and_just_below() -> None:
+    """L4's Strong Yes bar is 0.75: a chain of 0.75 with no written part is at it; a
+    written part of 0.74 beside a chain of 0.755 (2/3·0.755 + 1/3·0.74 = 0.75) too, and a
+    written part of 0.73 falls just below."""
+    from engine.loop.rules import round_score
+
+    assert round_rating(round_score([0.75], []), "L4") == STRONG_YES
+    assert round_rating(round_score([0.755], [0.74]), "L4") == STRONG_YES
+    assert round_rating(round_score([0.755], [0.73]), "L4") == YES
+
+
+def test_a_plan_refuses_evidence_that_does_not_fit_its_items() -> None:
+    with pytest.raises(ValueError, match="2 evidence kinds for 1 items"):
+        RoundPlan("program_design", 60.0, ("a",), ("graded", "written"))
+    with pytest.raises(ValueError, match="unknown evidence kind"):
+        RoundPlan("program_design", 60.0, ("a",), ("spoken",))

@@ -1,0 +1,278 @@
+"""The onsite loop built on cases (issue 14 item 5): program design, technical depth and
+system tradeoffs each draw a case; a round's score weighs checked parts (case chains,
+numbers) two thirds against written ones (open answers, justifications); the committee's
+verdict cites the graded steps and the debrief shows every chain. Played through the engine
+on a fake clock with a real SQLite file, real FSRS and the real graders."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from content.cases import Case
+from content.loader import Kata
+from engine.bank import ContentBank
+from engine.clock import FakeClock
+from engine.config import Config
+from engine.loop.debrief import loop_debrief
+from engine.loop.rules import CASE_ROUND_MIX, ROUND_MIX, SCREEN_ROUND
+from engine.loop.session import LoopSession, plan_loop
+from engine.store.db import Store
+from engine.study.scheduler import Scheduler
+from engine.study.session import Feedback
+from tests.cases.helpers import core_case
+
+CASE = core_case("case.train_budget")
+THREE = ("program_design", "technical_depth", "system_tradeoffs")
+JUSTIFY = ("The bill is compute over peak times MFU, so it scales with 1/MFU: I would "
+           "benchmark MFU at the target scale first. More GPUs buy calendar time, not a "
+           "cheaper run. Failures, restarts and checkpoint stalls cost goodput, so I add a "
+           "contingency buffer and quote a range.")
+
+
+def case_bank(bank: ContentBank, rounds: tuple[str, ...] = THREE,
+              keep_katas: bool = True) -> ContentBank:
+    """The built-in bank without its own cases (the decks grow; the oracle must not), plus
+    one copy of the contract case per round in ``rounds``, named ``case.<round>``."""
+    items = {item_id: item for item_id, item in bank.items.items()
+             if not isinstance(item, Case) and (keep_katas or not isinstance(item, Kata))}
+    for name in rounds:
+        items[f"case.{name}"] = replace(CASE, id=f"case.{name}", rounds=(name,))
+    return ContentBank(items, bank.catalog)
+
+
+def typed(step: Any, factor: float = 1.0) -> str:
+    """A step's reference (times ``factor``) as a player would type it."""
+    return f"{step.reference_display * factor:.6g} {step.unit}"
+
+
+def exact_number(question: Any) -> str:
+    from grading.units import convert
+
+    value = convert(question.reference_value, question.reference_unit, question.display_unit)
+    return f"{value:.6g} {question.display_unit}"
+
+
+def test_each_of_the_three_rounds_plans_a_case_and_keeps_its_minutes(
+        bank: ContentBank, store: Store, clock: FakeClock) -> None:
+    small = case_bank(bank)
+    for level in ("L4", "L5", "L6", "L8"):
+        plans = {p.name: p for p in plan_loop(small, store, Scheduler(Config()), clock, level,
+                                              seed=7)}
+        for name in THREE:
+            plan = plans[name]
+            assert plan.cases == (f"case.{name}",), plan
+            n_cases, n_open, n_numeric = CASE_ROUND_MIX[name]
+            kinds = [small.items[i].kind for i in plan.item_ids]
+            assert kinds.count("case") == n_cases and kinds.count("open") == n_open
+            assert len(kinds) - n_cases - n_open == n_numeric
+            assert plan.seconds == 45 * 60
+        assert plans["behavioral"].cases == ()
+
+
+def test_a_bank_without_cases_plans_the_rounds_as_before(bank: ContentBank, store: Store,
+                                                          clock: FakeClock) -> None:
+    small = case_bank(bank, rounds=())
+    for plan in plan_loop(small, store, Scheduler(Config()), clock, "L5", seed=7):
+        n_open, n_numeric = ROUND_MIX[plan.name]
+        kinds = [small.items[i].kind for i in plan.item_ids]
+        assert kinds.count("open") == n_open and len(kinds) - n_open == n_numeric
+        assert plan.cases == ()
+
+
+def test_the_screen_draws_a_case_only_without_katas(bank: ContentBank, store: Store,
+                                                    clock: FakeClock) -> None:
+    scheduler = Scheduler(Config())
+    with_katas = case_bank(bank, rounds=(SCREEN_ROUND, *THREE))
+    [screen, *_] = plan_loop(with_katas, store, scheduler, clock, "L5", with_screen=True,
+                             seed=7)
+    assert [with_katas.items[i].kind for i in screen.item_ids] == ["kata"]
+    no_katas = case_bank(bank, rounds=(SCREEN_ROUND, *THREE), keep_katas=False)
+    [screen, *_] = plan_loop(no_katas, store, scheduler, clock, "L5", with_screen=True,
+                             seed=7)
+    assert screen.cases == (f"case.{SCREEN_ROUND}",)
+    assert len(screen.item_ids) == sum(CASE_ROUND_MIX[SCREEN_ROUND])
+
+
+def test_the_case_nearest_the_level_is_drawn(bank: ContentBank, store: Store,
+                                             clock: FakeClock) -> None:
+    """Two cases for program design, L4 and L7: an L7 loop draws the L7 one, an L5 loop
+    the L4 one (one level below beats two above), an L6 loop the L7 one (one above beats
+    two below)."""
+    small = case_bank(bank, rounds=())
+    low = replace(CASE, id="case.low", level="L4", rounds=("program_design",))
+    high = replace(CASE, id="case.high", level="L7", rounds=("program_design",))
+    items = {**small.items, low.id: low, high.id: high}
+    both = ContentBank(items, small.catalog)
+    drawn = {}
+    for level in ("L4", "L5", "L6", "L7", "L8"):
+        [design, *_] = plan_loop(both, store, Scheduler(Config()), clock, level, seed=1)
+        drawn[level] = design.cases
+    assert drawn == {"L4": ("case.low",), "L5": ("case.low",), "L6": ("case.high",),
+                     "L7": ("case.high",), "L8": ("case.high",)}
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def test_a_whole_loop_with_cases_in_three_rounds(bank: ContentBank, store: Store,
+                                                 clock: FakeClock) -> None:
+    """Program design: the chain right outright; technical depth: step 1 typed 10× low and
+    every later step right on that number (consistent); system tradeoffs: two steps typed
+    when the round's clock runs out (cut off). Open questions answered with their model
+    answers, the first number of a round exactly, the rest "?". Each round's score is checked
+    against 2/3 · mean(graded parts) + 1/3 · mean(written parts), worked from the answers'
+    own feedback; the verdict cites the graded steps and the debrief shows the chains."""
+    small = case_bank(bank)
+    loop = LoopSession(store, small, Scheduler(Config()), clock, "L5", seed=21)
+    answers: dict[str, dict[str, Feedback]] = {}
+    for name in ("program_design", "technical_depth", "behavioral", "system_tradeoffs"):
+        assert loop.current.plan.name == name
+        loop.start_round()
+        this_round = answers.setdefault(name, {})
+        numbers_typed = 0
+        while (question := loop.study.next_question()) is not None:
+            if question.kind == "case":
+                steps = question.case.steps
+                if name == "program_design":
+                    outcome = loop.study.submit_case([typed(s) for s in steps], JUSTIFY)
+                elif name == "technical_depth":
+                    # 10× low at step 1; steps 2-4 computed from it: all 10× low
+                    outcome = loop.study.submit_case([typed(s, 0.1) for s in steps], JUSTIFY)
+                else:
+                    clock.advance(45 * 60 + 1)  # two steps typed, then the clock runs out
+                    assert loop.tick() is True
+                    outcome = loop.case_time_up([typed(steps[0]), typed(steps[1])], JUSTIFY)
+                    assert isinstance(outcome, Feedback) and outcome.cut_off
+                    this_round[question.item_id] = outcome
+                    break
+            elif question.kind == "open":
+                outcome = loop.study.submit(question.model_answer)
+            elif numbers_typed == 0:
+                outcome = loop.study.submit(exact_number(question))
+                numbers_typed += 1
+            else:
+                outcome = loop.study.submit("?")
+            assert isinstance(outcome, Feedback), outcome
+            this_round[question.item_id] = outcome
+            loop.answered(outcome)
+        if not loop.round_over:
+            loop.finish_round()
+        if name != "system_tradeoffs":
+            assert loop.next_round()
+    outcome_of_loop = loop.complete()
+
+    # -- the chains, by hand: credit per step (exact 1, consistent 0.8, revealed 0) -------
+    chains = {name: answers[name][f"case.{name}"].grade.chain for name in THREE}
+    assert [s.status for s in chains["program_design"].steps] == ["exact"] * 4
+    assert chains["program_design"].score == pytest.approx(1.0)
+    assert [s.status for s in chains["technical_depth"].steps] == \
+        ["off", "consistent", "consistent", "consistent"]
+    assert chains["technical_depth"].score == pytest.approx((0 + 3 * 0.8) / 4)  # 0.6
+    assert [s.status for s in chains["system_tradeoffs"].steps] == \
+        ["exact", "exact", "revealed", "revealed"]
+    assert chains["system_tradeoffs"].score == pytest.approx(2 / 4)
+
+    # -- the round scores, by hand ------------------------------------------------------
+    rounds = {r["round"]: r for r in store.loop_rounds(loop.session_id)}
+    for state in loop.run.rounds:
+        name = state.plan.name
+        graded: list[float] = []
+        written: list[float] = []
+        for item_id in state.plan.item_ids:
+            given = answers[name].get(item_id)
+            kind = small.items[item_id].kind
+            if kind == "case":
+                assert given is not None
+                graded.append(given.grade.chain.score)
+                written.append(given.grade.justify_score)
+            elif kind == "open":
+                written.append(given.score if given is not None else 0.0)
+            else:
+                graded.append(given.score if given is not None else 0.0)
+        expected = (2 / 3 * _mean(graded) + 1 / 3 * _mean(written)) if graded and written \
+            else _mean(graded or written)
+        assert state.score() == pytest.approx(expected), name
+        assert rounds[name]["score"] == pytest.approx(expected), name
+    # program design: chain 1.0 and one exact number -> graded mean 1.0 exactly
+    design = loop.run.rounds[0]
+    design_written = [answers["program_design"][i].score
+                      if small.items[i].kind == "open"
+                      else answers["program_design"][i].grade.justify_score
+                      for i in design.plan.item_ids if small.items[i].kind in {"open", "case"}]
+    assert design.score() == pytest.approx(2 / 3 * 1.0 + 1 / 3 * _mean(design_written))
+
+    # -- the verdict cites the graded steps ------------------------------------------------
+    evidence = outcome_of_loop.verdict.evidence
+    assert len(evidence) == 4
+    by_round = {line.split(":")[0]: line for line in evidence}
+    ratings = outcome_of_loop.ratings
+    assert by_round["Program design"].startswith(
+        f"Program design: {ratings['program_design']} — case.program_design: 4 of 4 steps "
+        "right; chain held")
+    assert "case.technical_depth: 0 of 4 steps right, 3 consistent; broke at step 1 " \
+        "(compute): off" in by_round["Technical depth"]
+    assert "case.system_tradeoffs: 2 of 4 steps right; broke at step 3 (gpu_hours): " \
+        "revealed (and 1 more); cut off when time ran out" in by_round["System tradeoffs"]
+    assert by_round["Behavioral"].endswith("written answers only")
+
+    # -- the debrief shows each chain ------------------------------------------------------
+    debrief = loop_debrief(store, small, loop.session_id)
+    assert "What the ratings rest on:" in debrief
+    assert f"- {evidence[0]}" in debrief
+    for name in THREE:
+        posed = answers[name][f"case.{name}"].question.case
+        assert f"#### {posed.scenario}" in debrief  # the scenario as asked, not a template
+    assert debrief.count("1. **compute** — yours") == 3
+    days = chains["technical_depth"].steps[1]
+    assert f"2. **days** — yours {typed(posed_steps(answers, 'technical_depth')[1], 0.1)}" \
+        in debrief
+    assert days.reference_from_your_answers is not None
+    assert "from your numbers" in debrief and "consistent with your earlier numbers (80% " \
+        "credit)" in debrief
+    assert "· off · **the chain broke here**" in debrief
+    assert "3. **gpu_hours** — yours ? · reference" in debrief
+    assert "*Chain (cut off when time ran out):*" in debrief
+    assert debrief.count(f"> {JUSTIFY}") == 3
+    assert "*Justification (" in debrief and "*Model justification:*" in debrief
+
+
+def posed_steps(answers: dict[str, dict[str, Feedback]], name: str) -> Any:
+    return answers[name][f"case.{name}"].question.case.steps
+
+
+def test_nothing_typed_when_time_runs_out_mid_case_records_nothing(
+        bank: ContentBank, store: Store, clock: FakeClock) -> None:
+    small = case_bank(bank)
+    loop = LoopSession(store, small, Scheduler(Config()), clock, "L5", seed=21)
+    loop.start_round()
+    question = loop.study.next_question()
+    assert question is not None and question.kind == "case"
+    clock.advance(45 * 60 + 1)
+    assert loop.case_time_up([None, "  "], "") is None
+    assert loop.time_up("") is None
+    assert store.reviews(loop.session_id) == [] and loop.current.status == "timed_out"
+    assert loop.current.score() == 0.0
+
+
+def test_a_justification_alone_when_time_runs_out_is_recorded(
+        bank: ContentBank, store: Store, clock: FakeClock) -> None:
+    """The answer box's text given to ``time_up`` while a case is up is its justification:
+    every step is revealed (0), the justification scored, the case marked cut off."""
+    small = case_bank(bank)
+    loop = LoopSession(store, small, Scheduler(Config()), clock, "L5", seed=21)
+    loop.start_round()
+    question = loop.study.next_question()
+    assert question is not None and question.kind == "case"
+    clock.advance(45 * 60 + 1)
+    outcome = loop.time_up(JUSTIFY)
+    assert isinstance(outcome, Feedback) and outcome.cut_off
+    assert [s.status for s in outcome.grade.chain.steps] == ["revealed"] * 4
+    parts = loop.current.parts[question.item_id]
+    assert parts.graded == 0.0 and parts.written == pytest.approx(outcome.grade.justify_score)
+    [review] = store.reviews(loop.session_id)
+    assert review["cut_off"] == 1 and review["kind"] == "case"
+    assert len(store.graded_steps(review_id=review["id"])) == 4
