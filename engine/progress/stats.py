@@ -363,6 +363,9 @@ class Stats:
     topic_retention_min_reviews: int = TOPIC_RETENTION_MIN_REVIEWS
     #: Katas per topic (``kata_topics``): attempts, pass rate, solved, median minutes.
     katas: list[dict[str, Any]] = field(default_factory=list)
+    #: Graded steps per topic (``step_topics``: case chains and open answers' probes):
+    #: steps, mean credit, exact, consistent, broke.
+    graded_steps: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict: the required keys first, then the extras; NaN becomes null."""
@@ -391,6 +394,7 @@ class Stats:
             "undone_total": self.undone_total,
             "undone_today": self.undone_today,
             "katas": [dict(k) for k in self.katas],
+            "graded_steps": [dict(g) for g in self.graded_steps],
         }
         return _json_safe(data)
 
@@ -478,7 +482,60 @@ def _compute_stats(store: Store, bank: ContentBank, scheduler: Scheduler, now: d
         undone_total=store.undo_count(),
         undone_today=store.undo_count(since_day=today),
         katas=kata_topics(store),
+        graded_steps=step_topics(store),
     )
+
+
+#: Step statuses at which a case's chain breaks: the player's own error at that step
+#: (``engine.cases.grade.BREAKING``).
+BROKE_STATUSES = ("close", "off", "revealed")
+
+
+def step_topics(store: Store) -> list[dict[str, Any]]:
+    """Graded steps by topic (``Store.step_totals_by_topic``: case chains and open answers'
+    probes), most steps first: ``steps``; ``mean_credit`` (exact 1, consistent 0.8 or 0.4,
+    close 0.5, off and revealed 0); ``exact`` (right outright); ``consistent`` (right only on
+    the player's own earlier numbers: errors carried forward); ``broke`` (where the chain
+    broke: close, off, or revealed with ``?``), of which ``revealed``."""
+    rows = []
+    for topic, total in store.step_totals_by_topic().items():
+        statuses = total["statuses"]
+        rows.append({
+            "topic": topic, "steps": total["steps"], "mean_credit": total["mean_credit"],
+            "exact": statuses.get("exact", 0), "consistent": statuses.get("consistent", 0),
+            "broke": sum(statuses.get(status, 0) for status in BROKE_STATUSES),
+            "revealed": statuses.get("revealed", 0),
+        })
+    rows.sort(key=lambda row: (-row["steps"], row["topic"]))
+    return rows
+
+
+def step_miss(status: str, credit: float) -> float:
+    """How far a graded step missed, on the scale of a number's band (``BAND_MISS``): a
+    step is weighed like a number. Exact 0, close 0.5, off and revealed 1 (a broken step
+    weighs like a wrong number, a revealed one like "don't know"); a consistent step
+    missed only as far as it missed on the player's own chain — 0 when it matched it, 0.5
+    when only close (credit 0.8 or 0.4 of ``CONSISTENT_CREDIT``) — since the slip it carries
+    is counted where it was made."""
+    if status == "consistent":
+        from engine.cases.grade import CONSISTENT_CREDIT
+
+        return min(1.0, max(0.0, round(1.0 - credit / CONSISTENT_CREDIT, 6)))
+    return {"exact": 0.0, "close": 0.5}.get(status, 1.0)
+
+
+def step_misses_by_item(store: Store) -> dict[str, tuple[int, float]]:
+    """Per item, its graded steps' count and summed ``step_miss``: what weak areas add to
+    the item's band-graded answers."""
+    out: dict[str, tuple[int, float]] = {}
+    with store.guard() as conn:
+        # A step's credit is one of a few values (1, 0.8, 0.5, 0.4, 0): grouped by it too.
+        for item_id, status, credit, steps in conn.execute(
+                "SELECT item_id, status, credit, COUNT(*) FROM graded_steps "
+                "GROUP BY item_id, status, credit"):
+            count, missed = out.get(item_id, (0, 0.0))
+            out[item_id] = (count + steps, missed + steps * step_miss(status, credit))
+    return out
 
 
 def kata_topics(store: Store) -> list[dict[str, Any]]:

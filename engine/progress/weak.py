@@ -12,6 +12,12 @@ lapse rate         0.35    reviews rated Again among reviews of cards in FSRS re
                            most direct evidence of forgetting what was once known.
 band misses        0.30    how far graded answers missed their item's band, on average: exact
                            0, close 0.5, off / don't know 1 (``engine.store.db.BAND_MISS``).
+                           Each graded step of a case (and each probe of an open answer)
+                           counts as one such answer (``engine.progress.stats.step_miss``):
+                           a step where the chain broke weighs like a wrong number, a
+                           consistent one only as far as it missed on the player's own
+                           chain. (The case's review itself is scored like an open answer
+                           and counts under open coverage with its weighed score.)
                            Numbers are what a modelling-first interview probes, so they weigh
                            almost as much. (Until issue #12 this was the median |log10 error|
                            / 0.5: a close answer to a ±5 % card, 12 % off, is 0.05 decade and
@@ -63,6 +69,7 @@ from engine.progress.stats import (
     bucket_median,
     card_totals,
     error_buckets,
+    step_misses_by_item,
     topic_bias,
 )
 from engine.store.db import CardRow, Store
@@ -160,6 +167,11 @@ def rank_topics(store: Store, bank: ContentBank, scheduler: Scheduler,
 def _rank_topics(store: Store, bank: ContentBank, scheduler: Scheduler,
                  now: datetime) -> list[TopicWeakness]:
     per_card = card_totals(store, now - timedelta(days=RETENTION_WINDOW_DAYS))
+    steps_by_item = step_misses_by_item(store)
+    for item_id, (steps, missed) in steps_by_item.items():
+        if item_id in per_card:  # a step is weighed like a number: a band-graded answer
+            per_card[item_id].graded_answers += steps
+            per_card[item_id].miss_sum += missed
     totals: dict[str, Totals] = {}
     for card in per_card.values():
         if card.topic not in totals:

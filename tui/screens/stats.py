@@ -226,6 +226,7 @@ class StatsScreen(Screen[None]):
             yield Sparkline([], id="stats-error-spark")
             yield Static("", id="stats-calibration")
             yield Static("", id="stats-katas")
+            yield Static("", id="stats-steps")
             yield Static("", id="stats-loops")
         yield Footer()
 
@@ -289,6 +290,8 @@ class StatsScreen(Screen[None]):
                          f"grader heard ({counted(stats.open_gap_answers, 'answer')})")
         self.query_one("#stats-calibration", Static).update("\n".join(lines))
         self.query_one("#stats-katas", Static).update("\n".join(kata_lines(stats.katas)))
+        self.query_one("#stats-steps", Static).update(
+            "\n".join(step_lines(stats.graded_steps)))
         loop_lines = ["[b]Loops[/b]"]
         loop_lines += [loop_line(loop) for loop in stats.loops[:10]]
         if len(loop_lines) == 1:
@@ -333,4 +336,19 @@ def kata_lines(katas: list[dict[str, Any]]) -> list[str]:
                      f"{row['solved']} solved, median {minutes}")
     if len(lines) == 1:
         lines.append("[dim]No katas yet: press k on the home screen.[/dim]")
+    return lines
+
+
+def step_lines(steps: list[dict[str, Any]]) -> list[str]:
+    """The graded-steps section: per topic, the steps of cases (and probes) graded, their
+    mean credit, how many were right, consistent with an earlier slip, or broke the chain."""
+    lines = ["[b]Case steps[/b] (graded one by one; consistent: right on your own earlier "
+             "numbers)"]
+    for row in steps:
+        credit = percent(row["mean_credit"]) if row["mean_credit"] is not None else "—"
+        lines.append(f"  {safe(row['topic'])}: {counted(row['steps'], 'step')}, "
+                     f"{credit} credit — {row['exact']} right, {row['consistent']} "
+                     f"consistent, {row['broke']} broke")
+    if len(lines) == 1:
+        lines.append("[dim]No case steps yet: cases come up in the loop's rounds.[/dim]")
     return lines
