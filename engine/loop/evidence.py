@@ -1,5 +1,5 @@
 """What a loop's ratings rest on, read back from the store: each case's chain as it was
-graded (one ``graded_steps`` row per step), and one line per onsite round for the committee's
+graded (one ``graded_steps`` row per step), and one line per rated round for the committee's
 verdict citing the checked evidence ("Program design: Strong Yes — case.train_budget: 4 of 4
 steps right; chain held").
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from content.cases import Case
 from engine.bank import ContentBank
-from engine.loop.rules import CASE, GRADED, ONSITE_ROUNDS, ROUND_TITLES, WRITTEN
+from engine.loop.rules import CASE, GRADED, ROUND_TITLES, WRITTEN
 from engine.store.db import Store
 
 #: Step statuses at which a chain breaks (``engine.cases.grade.BREAKING``): the player's own
@@ -253,7 +253,8 @@ def _checked_right(review: Mapping[str, Any]) -> bool:
 
 
 def verdict_evidence(store: Store, bank: ContentBank, session_id: int) -> list[str]:
-    """One line per rated onsite round of loop ``session_id``: "Program design: Strong Yes —
+    """One line per rated round of loop ``session_id``, in order (the technical screen too,
+    when it was run: it informs the committee): "Program design: Strong Yes —
     case.train_budget: 4 of 4 steps right; chain held; 1 of 1 checked answers right"."""
     session = store.session(session_id)
     if session is None:
@@ -268,7 +269,7 @@ def verdict_evidence(store: Store, bank: ContentBank, session_id: int) -> list[s
     lines = []
     for row in store.loop_rounds(session_id):
         name = row["round"]
-        if name not in ONSITE_ROUNDS or not row["rating"]:
+        if not row["rating"]:
             continue
         lines.append(f"{ROUND_TITLES.get(name, name)}: {row['rating']} — "
                      f"{round_evidence(name, planned.get(name, []), reviews, chains)}")

@@ -102,7 +102,12 @@ def plan_loop(bank: ContentBank, store: Store, scheduler: Scheduler, clock: Cloc
     a problem's place, the round keeps its minutes); the technical screen draws one when the
     bank has no kata for it. Cases are few (a handful per round), so the one nearest the
     loop's level is drawn, below before above at the same distance, then weakest first as
-    for other items. A round no case fits is planned as before (``ROUND_MIX``)."""
+    for other items. A round no case fits is planned as before (``ROUND_MIX``).
+
+    A round asks its open question and numbers first and ends on its case: the short
+    answers frame the round as an interviewer's opening questions do, and the case — the
+    round's main work, some 13 of its minutes — takes the rest of the clock; if time runs
+    out mid-case, what was typed is recorded (``case_time_up``)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -170,7 +175,7 @@ def plan_loop(bank: ContentBank, store: Store, scheduler: Scheduler, clock: Cloc
         kinds = _NUMERIC_KINDS[name]
         numeric_ids = weakness_order([i.id for i in eligible if kinds and isinstance(i, kinds)
                                       and bank.numeric(i.id)])[:n_numeric]
-        plans.append(planned(name, seconds, case_ids + open_ids + numeric_ids))
+        plans.append(planned(name, seconds, open_ids + numeric_ids + case_ids))
     return plans
 
 

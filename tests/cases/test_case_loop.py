@@ -244,18 +244,26 @@ def posed_steps(answers: dict[str, dict[str, Feedback]], name: str) -> Any:
     return answers[name][f"case.{name}"].question.case.steps
 
 
+def _to_the_case(loop: LoopSession) -> Any:
+    """Answer "?" to the round's open question and numbers; the case comes last."""
+    while (question := loop.study.next_question()) is not None and question.kind != "case":
+        loop.answered(loop.study.submit("?"))
+    assert question is not None and question.kind == "case"
+    assert loop.current.plan.item_ids[-1] == question.item_id
+    return question
+
+
 def test_nothing_typed_when_time_runs_out_mid_case_records_nothing(
         bank: ContentBank, store: Store, clock: FakeClock) -> None:
     small = case_bank(bank)
     loop = LoopSession(store, small, Scheduler(Config()), clock, "L5", seed=21)
     loop.start_round()
-    question = loop.study.next_question()
-    assert question is not None and question.kind == "case"
+    question = _to_the_case(loop)
     clock.advance(45 * 60 + 1)
     assert loop.case_time_up([None, "  "], "") is None
     assert loop.time_up("") is None
-    assert store.reviews(loop.session_id) == [] and loop.current.status == "timed_out"
-    assert loop.current.score() == 0.0
+    assert question.item_id not in {r["card_id"] for r in store.reviews(loop.session_id)}
+    assert loop.current.status == "timed_out" and loop.current.score() == 0.0
 
 
 def test_a_justification_alone_when_time_runs_out_is_recorded(
@@ -265,14 +273,13 @@ def test_a_justification_alone_when_time_runs_out_is_recorded(
     small = case_bank(bank)
     loop = LoopSession(store, small, Scheduler(Config()), clock, "L5", seed=21)
     loop.start_round()
-    question = loop.study.next_question()
-    assert question is not None and question.kind == "case"
+    question = _to_the_case(loop)
     clock.advance(45 * 60 + 1)
     outcome = loop.time_up(JUSTIFY)
     assert isinstance(outcome, Feedback) and outcome.cut_off
     assert [s.status for s in outcome.grade.chain.steps] == ["revealed"] * 4
     parts = loop.current.parts[question.item_id]
     assert parts.graded == 0.0 and parts.written == pytest.approx(outcome.grade.justify_score)
-    [review] = store.reviews(loop.session_id)
-    assert review["cut_off"] == 1 and review["kind"] == "case"
+    [review] = [r for r in store.reviews(loop.session_id) if r["kind"] == "case"]
+    assert review["cut_off"] == 1 and review["card_id"] == question.item_id
     assert len(store.graded_steps(review_id=review["id"])) == 4

@@ -67,13 +67,16 @@ class RoundIntroScreen(ModalScreen[bool]):
         total = len(self.loop.run.rounds)
         open_count = sum(1 for i in plan.item_ids if self.loop.study.bank.is_open(i))
         minutes = plan.seconds / 60
+        cases = f", {counted(len(plan.cases), 'case')} worked step by step" \
+            if plan.cases else ""
         body = (
             f"[b]{safe(self.title_prefix)}Round {position} of {total}: "
             f"{safe(plan.title)}[/b]\n\n"
             f"{safe(ROUND_BRIEFS.get(plan.name, ''))}\n\n"
             f"{minutes:g} minute{'' if minutes == 1 else 's'} · "
             f"{counted(len(plan.item_ids), 'question')} "
-            f"({open_count} to answer in writing) · bar: level {safe(self.loop.level)}\n\n"
+            f"({open_count} to answer in writing{cases}) · "
+            f"bar: level {safe(self.loop.level)}\n\n"
             "Unanswered questions count as not covered when time runs out.\n"
             "F2 pauses (it is recorded). Enter starts the clock."
         )
@@ -214,12 +217,15 @@ class LoopScreen(DrillScreen):
         if ended and self.confirm is not None:  # "leave?" / "end the round?" is moot now
             confirm, self.confirm = self.confirm, None
             confirm.dismiss(None)
-        from tui.screens.kata import KataScreen
-
-        if ended and self.answering and isinstance(self.app.screen, KataScreen):
-            # The code as it stands is checked and recorded as cut off; the kata screen
-            # then closes and the loop goes on to the next round (``kata_answered``).
-            self.app.screen.time_up()
+        own_screen = self.app.screen
+        if ended and self.answering and own_screen is not self and \
+                callable(getattr(own_screen, "time_up", None)):
+            # A kata or a case on its own screen: the kata's code as it stands is checked,
+            # the case's steps and justification as typed are graded, and either is
+            # recorded as cut off (``submit_kata`` / ``submit_case(..., cut_off=True)``);
+            # the screen then closes and the loop goes on to the next round, the answer
+            # counted toward the round that ended (``kata_answered`` / ``case_answered``).
+            own_screen.time_up()
             return
         if ended and self.answering:
             typed = self.text_in_progress()
@@ -239,6 +245,16 @@ class LoopScreen(DrillScreen):
         self.loop.answered(feedback)  # the technical screen's score: the checks' pass rate
 
     def kata_countdown(self) -> Callable[[], str] | None:
+        return self.countdown_line
+
+    def case_answered(self, feedback: Feedback) -> None:
+        """A case recorded on its screen counts toward the round: its chain as the round's
+        graded part, its justification as a written part (``LoopSession.answered``); one
+        cut off by the clock toward the round that just ended."""
+        self.loop.answered(feedback)
+
+    def case_countdown(self) -> Callable[[], str] | None:
+        """The round's countdown, shown on the case screen over the scenario."""
         return self.countdown_line
 
     def text_in_progress(self) -> str:
@@ -378,9 +394,12 @@ class DebriefScreen(Screen[None]):
             style = "$success" if verdict.advance else "$error"
             word = "Advance" if verdict.advance else "No hire"
             lines.append(f"[b {style}]{word}[/] — {safe(verdict.reason)}")
-            ratings = " · ".join(f"{ROUND_TITLES.get(n, n)}: {r}"
-                                 for n, r in self.outcome.ratings.items())
-            lines.append(safe(ratings))
+            if verdict.evidence:  # each onsite round's rating and the steps it rests on
+                lines += [f"• {safe(line)}" for line in verdict.evidence]
+            else:
+                ratings = " · ".join(f"{ROUND_TITLES.get(n, n)}: {r}"
+                                     for n, r in self.outcome.ratings.items())
+                lines.append(safe(ratings))
             if self.outcome.promoted_to:
                 lines.append(f"[b $success]Promoted to {safe(self.outcome.promoted_to)}![/]")
         if number is not None:
