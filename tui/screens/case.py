@@ -141,6 +141,7 @@ class CaseScreen(Screen[Feedback | None]):
         self.query_one("#case-verdict").display = False
         self.query_one("#case-justify").display = False
         self.query_one("#case-result").display = False
+        self.say("")
         self.restore_draft()
         self.set_interval(1.0, self.show_status)
 
@@ -174,10 +175,9 @@ class CaseScreen(Screen[Feedback | None]):
             step = self.posed.steps[index]
             current.update(render_step_prompt(self.posed, step))
             answer.display, justify.display = True, False
-            answer.placeholder = ("a number or its option's text  ·  ? reveal  ·  esc back"
+            answer.placeholder = ("the option's number or text  ·  ? reveal  ·  esc back"
                                   if step.kind == "decision" else
-                                  f"in {step.unit or 'a plain number'}  ·  ? reveal  ·  "
-                                  "esc back")
+                                  f"{unit_words(step.unit)}  ·  ? reveal  ·  esc back")
             typed = typed or (self.kept[index] if index < len(self.kept) else "")
             self._shown_value = typed
             answer.value = typed
@@ -218,7 +218,7 @@ class CaseScreen(Screen[Feedback | None]):
         if self.countdown is not None:
             head = self.countdown() + " · "
         if self.feedback is not None:
-            return head + "recorded · Enter next · 1-4 change the rating · u undo"
+            return head + f"recorded · {len(posed.steps)} steps and the justification"
         seconds = self.elapsed_seconds()
         clock = f"[b]{answer_clock(seconds)}[/b]"
         target = posed.target_seconds
@@ -558,9 +558,18 @@ def render_step_prompt(posed: PosedCase, step: PosedStep) -> str:
     if step.kind == "decision":
         lines += [f"  [b]{number}[/b]. {safe(option)}"
                   for number, option in enumerate(step.options, start=1)]
-    elif step.unit:
-        lines.append(f"[dim]Answer in {safe(step.unit)} (or any unit of the same kind).[/dim]")
+    else:
+        lines.append(f"[dim]{safe(unit_words(step.unit))} (or any unit of the same kind)"
+                     "[/dim]")
     return "\n".join(lines)
+
+
+def unit_words(unit: str) -> str:
+    """'in GPUs·h' (the unit as the game prints it), 'a plain number' for none."""
+    from grading.units import pretty_unit
+
+    shown = pretty_unit(unit) if unit else ""
+    return f"in {shown}" if shown else "a plain number"
 
 
 def render_justify_prompt(posed: PosedCase) -> str:
@@ -588,8 +597,12 @@ def _carried(posed: PosedCase, step: PosedStep, grade: StepGrade) -> str:
     if grade.kind == "decision":
         own = grade.right_option_from_your_answers
         gives = step.options[own] if own is not None else "no option (they do not compute)"
+        same = own == grade.right_option
     else:
         gives = _shown(grade.reference_from_your_answers, step.unit)
+        same = gives == _shown(grade.reference, step.unit)
+    if same and not grade.consistent:  # your earlier numbers round to the reference's
+        return ""
     lead = "consistent with" if grade.consistent else "from"
     return f"{lead} your {word} {steps}: your numbers give {gives}"
 
@@ -620,8 +633,9 @@ def render_verdict_head(feedback: Feedback) -> str:
         else "no justification"
     rating = RATING_NAMES.get(feedback.rating, str(feedback.rating))
     changed = " (your override)" if feedback.overridden else ""
-    return (f"[b $accent]• Score {verdict.score:.0%}[/] — {steps} (×{STEP_SHARE:.2f}), "
-            f"{said}\n[b]Enter: {rating}[/b]{changed} · 1–4 to change · u undo")
+    return (f"[b $accent]• Score {verdict.score:.0%}[/] — {steps} (weighs "
+            f"{STEP_SHARE:.0%}), {said}\n[b]Enter: {rating}[/b]{changed} · 1–4 to change · "
+            "u undo")
 
 
 def render_chain(posed: PosedCase, chain: ChainGrade) -> str:
@@ -632,8 +646,9 @@ def render_chain(posed: PosedCase, chain: ChainGrade) -> str:
         step = posed.steps[grade.index]
         mark, word, style = STATUS_SHOWN.get(grade.status, ("•", grade.status, "$text"))
         broke = " [$error]← broke here[/]" if chain.broke_at == grade.index else ""
-        lines.append(f"[b {style}]{mark}[/] [b]{step.index + 1} {safe(step.id)}[/b] "
-                     f"[{style}]{word}[/]{broke} · {_you_and_reference(step, grade)}")
+        lines.append(f"[b {style}]{mark} {step.index + 1}. {word}[/]{broke} · "
+                     f"{safe(step.prompt)}")
+        lines.append(f"    {_you_and_reference(step, grade)}")
         carried = _carried(posed, step, grade)
         if carried:
             lines.append(f"    [dim]{safe(carried)}[/dim]")
