@@ -96,7 +96,8 @@ def _text(screen: CaseScreen, selector: str) -> str:
 
 def _steps_text(screen: CaseScreen) -> list[str]:
     """The verdicts of the steps answered, as drawn above the current step."""
-    return [str(widget.render()) for widget in screen.query(".case-step")]
+    return ["\n".join(str(part.render()) for part in step.query(Static))
+            for step in screen.query(".case-step")]
 
 
 def _typed(screen: CaseScreen, index: int, factor: float = 1.0) -> str:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static, TextArea
 
@@ -160,10 +160,14 @@ class CaseScreen(Screen[Feedback | None]):
                 scroll.mount(self._step_widget(grade), before="#case-current")
         self.ask()
 
-    def _step_widget(self, grade: StepGrade) -> Static:
+    def _step_widget(self, grade: StepGrade) -> Vertical:
+        """A step answered: its prompt, and under it (indented, wrapping under itself) the
+        verdict, your answer and the reference, what your numbers give, the slip."""
         step = self.posed.steps[grade.index]
-        return Static(render_step_verdict(self.posed, step, grade),
-                      classes=f"case-step -{grade.status}")
+        head, body = render_step_verdict(self.posed, step, grade)
+        return Vertical(Static(head, classes="case-step-head"),
+                        Static(body, classes="case-step-body"),
+                        classes=f"case-step -{grade.status}")
 
     def ask(self, typed: str = "") -> None:
         """Show the step to answer (or the justification) under those answered, in view."""
@@ -559,7 +563,7 @@ def render_step_prompt(posed: PosedCase, step: PosedStep) -> str:
         lines += [f"  [b]{number}[/b]. {safe(option)}"
                   for number, option in enumerate(step.options, start=1)]
     else:
-        lines.append(f"[dim]{safe(unit_words(step.unit))} (or any unit of the same kind)"
+        lines.append(f"[dim]Answer {safe(unit_words(step.unit))} (or any unit of the same kind)"
                      "[/dim]")
     return "\n".join(lines)
 
@@ -607,20 +611,22 @@ def _carried(posed: PosedCase, step: PosedStep, grade: StepGrade) -> str:
     return f"{lead} your {word} {steps}: your numbers give {gives}"
 
 
-def render_step_verdict(posed: PosedCase, step: PosedStep, grade: StepGrade) -> str:
-    """A step answered, as it stays on screen: the prompt, the verdict, your answer and the
-    reference, what your own earlier numbers give, the slip."""
+def render_step_verdict(posed: PosedCase, step: PosedStep,
+                        grade: StepGrade) -> tuple[str, str]:
+    """A step answered, as it stays on screen: the prompt (the head), then the verdict,
+    your answer and the reference, what your own earlier numbers give, the slip and what
+    the grader said of a miss (the body)."""
     mark, word, style = STATUS_SHOWN.get(grade.status, ("•", grade.status, "$text"))
-    lines = [f"[b]{step.index + 1}.[/b] {safe(step.prompt)}",
-             f"   [b {style}]{mark} {word}[/] · {_you_and_reference(step, grade)}"]
+    head = f"[b]{step.index + 1}.[/b] {safe(step.prompt)}"
+    lines = [f"[b {style}]{mark} {word}[/] · {_you_and_reference(step, grade)}"]
     carried = _carried(posed, step, grade)
     if carried:
-        lines.append(f"   [dim]{safe(carried)}[/dim]")
+        lines.append(f"[dim]{safe(carried)}[/dim]")
     if grade.slip:
-        lines.append(f"   [$warning]slip: {safe(grade.slip)}[/]")
-    if grade.status not in {"exact", "consistent"}:
-        lines.append(f"   [dim]{safe(grade.message)}[/dim]")
-    return "\n".join(lines)
+        lines.append(f"[$warning]slip: {safe(grade.slip)}[/]")
+    if grade.status in {"close", "off"}:
+        lines.append(f"[dim]{safe(grade.message)}[/dim]")
+    return head, "\n".join(lines)
 
 
 def render_verdict_head(feedback: Feedback) -> str:
