@@ -104,3 +104,17 @@ def test_a_case_survives_the_bank_cache() -> None:
     from engine.bank import _decode, _encode, _loader_classes
 
     assert _decode(_encode(CASE), _loader_classes()) == CASE
+
+
+def test_custom_study_of_a_round_serves_the_case(bank: ContentBank, store: Store,
+                                                  clock: FakeClock) -> None:
+    """Custom study (``c`` on home, ``--round``/``--topic``) follows the same order: a
+    round the case belongs to serves it, posed as a case."""
+    from engine.study.custom import CustomPicker
+
+    fact = next(item for item in bank.items.values() if item.kind == "fact")
+    small = ContentBank({CASE.id: CASE, fact.id: fact}, builtin_catalog())
+    picker = CustomPicker(round="program_design")
+    session = StudySession(store, small, Scheduler(Config()), clock, seed=3, picker=picker)
+    question = session.next_question()
+    assert question is not None and (question.item_id, question.kind) == (CASE.id, "case")

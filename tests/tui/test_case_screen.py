@@ -382,3 +382,39 @@ def test_drafts_and_answer_texts_read_back() -> None:
         (["6e24", "?", "45 days"], "MFU first.\nThen price.")
     assert read_answer_text("1. 6e24\n2. 45") == (["6e24", "45"], "")
     assert read_answer_text("just words") == ([], "just words")
+
+
+async def test_the_timer_runs_against_the_target(db_path: Path, clock: FakeClock) -> None:
+    app = _app(db_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(app, pilot)
+        screen.show_status()
+        assert "step 1 of 4" in _text(screen, "#case-status")
+        assert "0:00" in _text(screen, "#case-status") and "8:00" in _text(screen, "#case-status")
+        clock.advance(8 * 60 - 1)  # a second under the 8-minute target
+        screen.show_status()
+        assert "7:59" in _text(screen, "#case-status")
+        assert "$warning" not in screen.status_line()
+        clock.advance(1)  # at the target: shown as over
+        assert "$warning" in screen.status_line()
+
+
+async def test_time_up_records_the_case_as_it_stands(db_path: Path, clock: FakeClock) -> None:
+    """What a loop round calls when its time runs out: the steps answered are graded, the
+    box's text too if it reads, the rest revealed; the screen closes and the drill goes on."""
+    app = _app(db_path, clock)
+    answered: list[object] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(app, pilot)
+        drill = app.screen_stack[-2]
+        drill.case_answered = answered.append  # the hook a loop overrides
+        await _answer(pilot, screen, _typed(screen, 0))
+        screen.query_one("#case-answer", Input).focus()
+        await pilot.press(*_typed(screen, 1))  # typed, not entered
+        screen.time_up()
+        await pilot.pause()
+        assert not isinstance(app.screen, CaseScreen)
+    assert len(answered) == 1 and answered[0].cut_off
+    statuses = _rows(db_path, "SELECT status FROM graded_steps ORDER BY position")
+    assert statuses == [("exact",), ("exact",), ("revealed",), ("revealed",)]
+    assert _rows(db_path, "SELECT cut_off FROM reviews") == [(1,)]
