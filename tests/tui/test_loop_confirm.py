@@ -206,4 +206,6 @@ async def test_round_intro_counts_in_words(db_path: Path, clock: FakeClock) -> N
         await pilot.pause()
         assert isinstance(app.screen, RoundIntroScreen)
         intro = _text(app.screen, "#intro-body")
-        assert "1 minute · 3 questions (2 to answer in writing)" in intro, intro
+        # program design draws the built-in case: 1 open question, 1 problem, 1 case
+        assert "1 minute · 3 questions (1 to answer in writing, 1 case worked step by " \
+            "step)" in intro, intro

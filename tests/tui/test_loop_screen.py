@@ -10,6 +10,7 @@ from textual.widgets import Input, Static, TextArea
 from engine.clock import FakeClock
 from engine.loop.rules import ONSITE_ROUNDS
 from tui.app import build_app
+from tui.screens.case import CaseScreen
 from tui.screens.home import HomeScreen
 from tui.screens.loop import DebriefScreen, LoopScreen, PauseScreen, RoundIntroScreen
 
@@ -37,6 +38,22 @@ async def _answer_well(pilot, screen: LoopScreen) -> None:
     await pilot.pause()
 
 
+async def _play_case_well(pilot, screen: CaseScreen) -> None:
+    """Every step with its reference, then the case's model justification."""
+    for step in screen.posed.steps:
+        answer = step.reference_text() if step.kind == "decision" else \
+            f"{step.reference_display:.6g}"
+        screen.query_one("#case-answer", Input).value = answer
+        await pilot.press("enter")
+        await pilot.pause()
+    screen.query_one("#case-justify", TextArea).text = screen.posed.model_answer
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert screen.feedback is not None
+    await pilot.press("enter")  # accept and move on
+    await pilot.pause()
+
+
 async def _start_round(pilot) -> None:
     assert isinstance(pilot.app.screen, RoundIntroScreen)
     await pilot.press("enter")
@@ -53,9 +70,13 @@ async def test_full_loop_answered_well_advances_and_promotes(db_path: Path,
             await _start_round(pilot)
             screen = app.screen
             assert isinstance(screen, LoopScreen)
-            while isinstance(app.screen, LoopScreen) and not screen.loop.round_over:
+            while isinstance(app.screen, LoopScreen | CaseScreen) and \
+                    not screen.loop.round_over:
                 clock.advance(60)
-                await _answer_well(pilot, screen)
+                if isinstance(app.screen, CaseScreen):  # program design, depth, tradeoffs
+                    await _play_case_well(pilot, app.screen)
+                else:
+                    await _answer_well(pilot, screen)
         assert isinstance(app.screen, DebriefScreen)
         outcome = app.screen.outcome
         assert outcome is not None
@@ -67,6 +88,8 @@ async def test_full_loop_answered_well_advances_and_promotes(db_path: Path,
         reviews = app.store.reviews(session["id"])
         assert reviews and all(r["mode"] == "loop" and r["loop_round"] for r in reviews)
         assert outcome.verdict.advance, outcome  # model answers and references throughout
+        cited = [line for line in outcome.verdict.evidence if "steps right; chain held" in line]
+        assert cited and cited[0].startswith("Program design: ")  # the case's chain held
         assert session["verdict"] == "advance"
         assert [p["level"] for p in app.store.promotions()] == ["L5"]  # from L4, by event
         assert outcome.promoted_to == "L5"
