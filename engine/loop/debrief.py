@@ -173,8 +173,8 @@ def _case_lines(review: dict[str, Any], chain: CaseChain | None,
     if chain is None or not chain.steps:
         lines += [f"{_label('Answer', review)}", "", *_answer_block(review["answer_text"]), ""]
         return lines
-    lines += [f"{_label('Chain', review)} {chain.citation().split(': ', 1)[1]} — "
-              f"steps {chain.chain_score:.0%}", ""]
+    lines += [f"{_label('Chain', review)} {chain.summary()} — steps {chain.chain_score:.0%}",
+              ""]
     broke = chain.breaks[0].position if chain.breaks else None
     for step in chain.steps:
         status = step.status

@@ -93,13 +93,17 @@ class CaseChain:
             said += f" (and {len(breaks) - 1} more)"
         return said
 
+    def summary(self) -> str:
+        """"3 of 4 steps right, 1 consistent; broke at step 1 (compute): off"."""
+        said = f"{self.right} of {len(self.steps)} steps right"
+        if self.consistent:
+            said += f", {self.consistent} consistent"
+        return f"{said}; {self.where_it_broke()}"
+
     def citation(self) -> str:
         """"case.train_budget: 3 of 4 steps right, 1 consistent; broke at step 1
         (compute): off", with "; cut off when time ran out" for a cut-off case."""
-        said = f"{self.item_id}: {self.right} of {len(self.steps)} steps right"
-        if self.consistent:
-            said += f", {self.consistent} consistent"
-        said += f"; {self.where_it_broke()}"
+        said = f"{self.item_id}: {self.summary()}"
         if self.cut_off:
             said += "; cut off when time ran out"
         return said
@@ -150,6 +154,24 @@ def _shown(value: float | None, step: Any, unit: str) -> str:
     return f"{format_number(value)} (base unit)" if unit else format_number(value)
 
 
+def _typed(answer: str, unit: str) -> str:
+    """What the player typed at a step; a bare number with the step's unit after it (a
+    bare number is read in the step's unit), so "9e23" reads "9e23 FLOP"."""
+    text = answer.strip()
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return text
+    if not unit:
+        return text
+    from grading.units import pretty_unit
+
+    try:
+        return f"{text} {pretty_unit(unit)}"
+    except Exception:  # a unit the deck spells in a way pint cannot pretty-print
+        return f"{text} {unit}"
+
+
 def case_chain(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
                bank: ContentBank) -> CaseChain:
     """``review`` (a case's reviews row) and its ``graded_steps`` rows as a ``CaseChain``."""
@@ -166,12 +188,14 @@ def case_chain(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
             from_yours = own if own is not None and own != row["right_option"] else None
         else:
             yours = "?" if row["status"] == "revealed" or row["answer_text"] is None \
-                else str(row["answer_text"])
+                else _typed(str(row["answer_text"]), str(row["unit"]))
             reference = _shown(row["reference"], step, row["unit"])
             own_value = row["reference_from_answers"]
             same = own_value is None or row["reference"] is None or \
                 math.isclose(own_value, row["reference"], rel_tol=1e-9)
             from_yours = None if same else _shown(own_value, step, row["unit"])
+            if from_yours == reference:  # a difference below the digits shown
+                from_yours = None
         steps.append(ChainStep(
             position=int(row["position"]), step_id=str(row["step_id"]), kind=str(row["kind"]),
             prompt=str(row["prompt"] or ""), status=str(row["status"]),

@@ -283,3 +283,15 @@ def test_a_justification_alone_when_time_runs_out_is_recorded(
     [review] = [r for r in store.reviews(loop.session_id) if r["kind"] == "case"]
     assert review["cut_off"] == 1 and review["card_id"] == question.item_id
     assert len(store.graded_steps(review_id=review["id"])) == 4
+
+
+def test_a_bare_number_is_shown_with_its_step_unit() -> None:
+    """A bare number is read in the step's unit, so the debrief shows it with that unit; an
+    answer typed with its own unit (or not a number) is shown as typed."""
+    from engine.loop.evidence import _typed
+
+    assert _typed("9e23", "FLOP") == "9e23 FLOP"
+    assert _typed("1,200", "day") == "1,200 days"
+    assert _typed("9e23 FLOP", "FLOP") == "9e23 FLOP"
+    assert _typed("Yes, it fits", "") == "Yes, it fits"
+    assert _typed("0.4", "") == "0.4"
