@@ -18,7 +18,7 @@ from typing import Any
 
 from content.cases import Case
 from engine.bank import ContentBank
-from engine.loop.rules import CASE, GRADED, ROUND_TITLES, WRITTEN
+from engine.loop.rules import CASE, GRADED, PROBED, ROUND_TITLES, WRITTEN
 from engine.store.db import Store
 
 #: Step statuses at which a chain breaks (``engine.cases.grade.BREAKING``): the player's own
@@ -248,9 +248,12 @@ def planned_rounds(config: Mapping[str, Any], bank: ContentBank
 
 def round_evidence(name: str, planned: Sequence[tuple[str, str]],
                    reviews: Sequence[Mapping[str, Any]],
-                   chains: Mapping[int, CaseChain]) -> str:
-    """What a round's rating rests on, in a clause: its cases' chains, then how many of its
+                   chains: Mapping[int, CaseChain],
+                   steps_of: Mapping[int, Sequence[Mapping[str, Any]]] | None = None) -> str:
+    """What a round's rating rests on, in a clause: its cases' chains, how many of its open
+    answers' follow-up probes (``steps_of``: graded-steps rows by review id) and of its
     checked numbers were right, else "written answers only"."""
+    steps_of = steps_of or {}
     answered = {r["card_id"]: r for r in reviews if r["loop_round"] == name}
     said = []
     for item_id, kind in planned:
@@ -260,12 +263,18 @@ def round_evidence(name: str, planned: Sequence[tuple[str, str]],
         chain = chains.get(int(review["id"])) if review is not None else None
         said.append(chain.citation() if chain is not None else f"{item_id}: not answered")
     checked = [item_id for item_id, kind in planned if kind == GRADED]
+    probed = [answered[item_id] for item_id, kind in planned
+              if kind == PROBED and item_id in answered]
+    probes = [row for review in probed for row in steps_of.get(int(review["id"]), [])]
+    if probes:
+        right = sum(1 for row in probes if row["status"] == "exact")
+        said.append(f"{right} of {len(probes)} follow-up probes right")
     if checked:
         right = sum(1 for item_id in checked if item_id in answered
                     and _checked_right(answered[item_id]))
         said.append(f"{right} of {len(checked)} checked answers right")
     if not said:
-        written = sum(1 for _item, kind in planned if kind == WRITTEN)
+        written = sum(1 for _item, kind in planned if kind in {WRITTEN, PROBED})
         said.append("written answers only" if written else "nothing planned")
     return "; ".join(said)
 
@@ -290,11 +299,14 @@ def verdict_evidence(store: Store, bank: ContentBank, session_id: int) -> list[s
     planned = planned_rounds(config if isinstance(config, dict) else {}, bank)
     reviews = store.reviews(session_id)
     chains = case_chains(store, bank, session_id, reviews)
+    steps_of: dict[int, list[dict[str, Any]]] = {}
+    for row in store.graded_steps(session_id=session_id):
+        steps_of.setdefault(int(row["review_id"]), []).append(row)
     lines = []
     for row in store.loop_rounds(session_id):
         name = row["round"]
         if not row["rating"]:
             continue
-        lines.append(f"{ROUND_TITLES.get(name, name)}: {row['rating']} — "
-                     f"{round_evidence(name, planned.get(name, []), reviews, chains)}")
+        rests_on = round_evidence(name, planned.get(name, []), reviews, chains, steps_of)
+        lines.append(f"{ROUND_TITLES.get(name, name)}: {row['rating']} — {rests_on}")
     return lines

@@ -72,7 +72,10 @@ CASE_ROUNDS = ("program_design", "technical_depth", "system_tradeoffs")
 #: checks), a written answer (an open question), or both (a case: its chain is checked, its
 #: justification written).
 GRADED, WRITTEN, CASE = "graded", "written", "case"
-EVIDENCE_KINDS = (GRADED, WRITTEN, CASE)
+#: An open question that carries follow-up probes: its answer is written, its probes are
+#: graded like a case's steps (0 when skipped or not reached).
+PROBED = "probed"
+EVIDENCE_KINDS = (GRADED, WRITTEN, CASE, PROBED)
 #: Share of a round's score carried by its graded parts when it has written parts too.
 #: Two thirds, as a case's own score weighs its steps (``engine.cases.verdict.STEP_SHARE``):
 #: the committee's verdict rests on answers that were checked, and a keyword rubric — the
@@ -155,17 +158,22 @@ class AnswerParts:
 
     @classmethod
     def of(cls, evidence: str, score: float) -> AnswerParts:
-        """The parts of a one-part answer worth ``score``: a case counts it on both."""
+        """The parts of an answer worth ``score`` when nothing finer is known: a case
+        given up on counts it on both parts (0 and 0), an open question whose probes were
+        not answered on its written part and 0 on its probes."""
         if evidence == WRITTEN:
             return cls(None, score)
         if evidence == CASE:
             return cls(score, score)
+        if evidence == PROBED:
+            return cls(0.0, score)
         return cls(score, None)
 
 
 def round_score(graded: Sequence[float], written: Sequence[float]) -> float:
     """A round's score from its parts: each planned item's graded part (numbers, katas,
-    case chains) and written part (open answers, case justifications), unanswered parts 0.
+    case chains, open answers' follow-up probes) and written part (open answers, case
+    justifications), unanswered parts 0.
 
     ``GRADED_WEIGHT · mean(graded) + (1 − GRADED_WEIGHT) · mean(written)`` when the round has
     both; the one mean when it has one kind only (a behavioral round of open answers, a

@@ -22,6 +22,7 @@ from engine.loop.rules import (
     CASE_ROUND_MIX,
     GRADED,
     LEVELS,
+    PROBED,
     ROUND_MIX,
     SCREEN_ROUND,
     WRITTEN,
@@ -87,7 +88,7 @@ def evidence_kind(item: Item) -> str:
     if isinstance(item, Case):
         return CASE
     if isinstance(item, OpenQuestion):
-        return WRITTEN
+        return PROBED if getattr(item, "probes", ()) else WRITTEN
     return GRADED
 
 
@@ -182,11 +183,18 @@ def plan_loop(bank: ContentBank, store: Store, scheduler: Scheduler, clock: Cloc
 def answer_parts(feedback: Feedback, evidence: str) -> AnswerParts:
     """What a recorded answer gives its round (``engine.loop.rules.AnswerParts``): a case
     its chain's score as the graded part and its justification's rubric score as the
-    written part; any other answer its ``score`` on the part(s) its ``evidence`` kind names
+    written part; an open answer with follow-up probes answered (``Feedback.probes``) the
+    probes' chain score as graded and its written score (self-checked once given) as
+    written; any other answer its ``score`` on the part(s) its ``evidence`` kind names
     (an open answer written, a number or a kata graded, a case not played both)."""
     grade = feedback.grade
     if grade is not None and hasattr(grade, "chain"):  # a case's CaseVerdict
         return AnswerParts(float(grade.chain.score), float(grade.justify_score))
+    probes = getattr(feedback, "probes", None)  # an open answer's follow-up probes, graded
+    if probes is not None and grade is not None:
+        written = feedback.self_score if feedback.self_score is not None else \
+            float(getattr(grade, "auto_score", 0.0))
+        return AnswerParts(float(probes.score), written)
     return AnswerParts.of(evidence, feedback.score)  # a case given up on ("?"): 0 and 0
 
 

@@ -295,3 +295,30 @@ def test_a_bare_number_is_shown_with_its_step_unit() -> None:
     assert _typed("9e23 FLOP", "FLOP") == "9e23 FLOP"
     assert _typed("Yes, it fits", "") == "Yes, it fits"
     assert _typed("0.4", "") == "0.4"
+
+
+def test_an_open_answers_probes_are_a_graded_part() -> None:
+    """An open question with follow-up probes (issue 14 item 4) gives its round a written
+    part (its written score, self-checked once given) and a graded one (the probes' chain
+    score; 0 when they were skipped). Stand-ins carry only what ``answer_parts`` reads."""
+    from types import SimpleNamespace
+
+    from engine.loop.evidence import round_evidence
+    from engine.loop.rules import PROBED, AnswerParts
+    from engine.loop.session import answer_parts
+
+    written = SimpleNamespace(auto_score=0.6)
+    probed = SimpleNamespace(grade=written, self_score=None, score=0.7,
+                             probes=SimpleNamespace(score=0.8))
+    assert answer_parts(probed, PROBED) == AnswerParts(0.8, 0.6)
+    checked = SimpleNamespace(grade=written, self_score=0.9, score=0.85,
+                              probes=SimpleNamespace(score=0.8))
+    assert answer_parts(checked, PROBED) == AnswerParts(0.8, 0.9)
+    skipped = SimpleNamespace(grade=written, self_score=None, score=0.6, probes=None)
+    assert answer_parts(skipped, PROBED) == AnswerParts(0.0, 0.6)
+    assert AnswerParts.of(PROBED, 0.0) == AnswerParts(0.0, 0.0)  # not reached
+    said = round_evidence(
+        "technical_depth", [("open.x", PROBED)],
+        [{"card_id": "open.x", "loop_round": "technical_depth", "id": 7}], {},
+        {7: [{"status": "exact"}, {"status": "consistent"}, {"status": "off"}]})
+    assert said == "1 of 3 follow-up probes right"
