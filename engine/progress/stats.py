@@ -524,17 +524,29 @@ def step_miss(status: str, credit: float) -> float:
     return {"exact": 0.0, "close": 0.5}.get(status, 1.0)
 
 
-def step_misses_by_item(store: Store) -> dict[str, tuple[int, float]]:
-    """Per item, its graded steps' count and summed ``step_miss``: what weak areas add to
-    the item's band-graded answers."""
-    out: dict[str, tuple[int, float]] = {}
+@dataclass(slots=True)
+class StepTally:
+    """An item's graded steps: how many, their summed ``step_miss``, how many broke the
+    chain (close, off or revealed)."""
+
+    steps: int = 0
+    miss_sum: float = 0.0
+    broke: int = 0
+
+
+def step_misses_by_item(store: Store) -> dict[str, StepTally]:
+    """Per item, its graded steps tallied (``StepTally``): what weak areas add to the
+    item's band-graded answers."""
+    out: dict[str, StepTally] = {}
     with store.guard() as conn:
         # A step's credit is one of a few values (1, 0.8, 0.5, 0.4, 0): grouped by it too.
         for item_id, status, credit, steps in conn.execute(
                 "SELECT item_id, status, credit, COUNT(*) FROM graded_steps "
                 "GROUP BY item_id, status, credit"):
-            count, missed = out.get(item_id, (0, 0.0))
-            out[item_id] = (count + steps, missed + steps * step_miss(status, credit))
+            tally = out.setdefault(item_id, StepTally())
+            tally.steps += steps
+            tally.miss_sum += steps * step_miss(status, credit)
+            tally.broke += steps if status in BROKE_STATUSES else 0
     return out
 
 

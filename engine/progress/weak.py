@@ -142,6 +142,18 @@ class TopicWeakness:
     miss_rate: float | None = None
     bias_median_log10_error: float | None = None
     bias_answers: int = 0
+    #: Graded steps of the topic's cases (and probes), and how many broke the chain.
+    graded_steps: int = 0
+    steps_broke: int = 0
+
+    def steps_sentence(self) -> str:
+        """"8 case steps graded, 1 broke the chain", or "" with none."""
+        if not self.graded_steps:
+            return ""
+        from engine import counted
+
+        return (f"{counted(self.graded_steps, 'case step')} graded, {self.steps_broke} "
+                "broke the chain")
 
 
 def combine(signals: Mapping[str, float | None]) -> float | None:
@@ -168,10 +180,16 @@ def _rank_topics(store: Store, bank: ContentBank, scheduler: Scheduler,
                  now: datetime) -> list[TopicWeakness]:
     per_card = card_totals(store, now - timedelta(days=RETENTION_WINDOW_DAYS))
     steps_by_item = step_misses_by_item(store)
-    for item_id, (steps, missed) in steps_by_item.items():
+    for item_id, tally in steps_by_item.items():
         if item_id in per_card:  # a step is weighed like a number: a band-graded answer
-            per_card[item_id].graded_answers += steps
-            per_card[item_id].miss_sum += missed
+            per_card[item_id].graded_answers += tally.steps
+            per_card[item_id].miss_sum += tally.miss_sum
+    steps_by_topic: dict[str, list[int]] = {}
+    for item_id, card in per_card.items():
+        if item_id in steps_by_item:
+            counts = steps_by_topic.setdefault(card.topic, [0, 0])
+            counts[0] += steps_by_item[item_id].steps
+            counts[1] += steps_by_item[item_id].broke
     totals: dict[str, Totals] = {}
     for card in per_card.values():
         if card.topic not in totals:
@@ -211,6 +229,8 @@ def _rank_topics(store: Store, bank: ContentBank, scheduler: Scheduler,
             mean_log10_error=total.mean_log10_error, numeric_answers=total.numeric_answers,
             miss_rate=total.miss_rate, bias_median_log10_error=bias.median_log10_error,
             bias_answers=bias.answers,
+            graded_steps=steps_by_topic.get(name, [0, 0])[0],
+            steps_broke=steps_by_topic.get(name, [0, 0])[1],
         ))
     ranked.sort(key=lambda t: (-t.score, -t.answers, t.topic))
     return ranked

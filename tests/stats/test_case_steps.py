@@ -140,3 +140,33 @@ def test_the_steps_section_says_where_cases_come_from_when_empty() -> None:
     from tui.screens.stats import step_lines
 
     assert "No case steps yet" in "\n".join(step_lines([]))
+
+
+def test_weak_areas_say_how_many_steps_broke(tmp_path: Path, clock: FakeClock) -> None:
+    store = Store(tmp_path / "p.db", clock)
+    _three_chains(store, clock)
+    bank = ContentBank({CASE.id: CASE, SERVING.id: SERVING}, builtin_catalog())
+    ranking = {t.topic: t for t in rank_topics(store, bank, Scheduler(Config()), clock.now())}
+    compute, serving = ranking["training.compute"], ranking["inference.serving"]
+    assert (compute.graded_steps, compute.steps_broke) == (8, 1)
+    assert (serving.graded_steps, serving.steps_broke) == (4, 2)
+    assert compute.steps_sentence() == "8 case steps graded, 1 broke the chain"
+    store.close()
+
+
+async def test_the_weak_screen_shows_the_steps_under_the_bias(tmp_path: Path,
+                                                              clock: FakeClock) -> None:
+    from tests.tui._layout import children_lines, loaded
+    from tui.app import TpmDrillApp
+
+    db_path = tmp_path / "p.db"
+    store = Store(db_path, clock)
+    _three_chains(store, clock)
+    store.close()
+    bank = ContentBank({CASE.id: CASE, SERVING.id: SERVING}, builtin_catalog())
+    app = TpmDrillApp(db_path, clock=clock, start="weak", bank=bank)
+    async with loaded(app) as pilot:
+        lines = children_lines(pilot.app.screen.query_one("#weak-topics"))
+    text = "\n".join(lines)
+    assert "4 case steps graded, 2 broke the chain" in text
+    assert "8 case steps graded, 1 broke the chain" in text

@@ -111,7 +111,8 @@ class WeakScreen(Screen[None]):
         rows: list[Static] = [Static(f"[b]{ranking_header(width)}[/b]", classes="weak-head")]
         for topic in shown:  # topics and sentences come from the database: never markup
             rows.append(Static(plain(ranking_figures(topic, width)), classes="weak-figures"))
-            rows.append(Static(plain(topic.bias), classes="weak-bias"))
+            said = topic.bias + (f"; {topic.steps_sentence()}" if topic.graded_steps else "")
+            rows.append(Static(plain(said), classes="weak-bias"))
         table.mount_all(rows)
         self.query_one("#weak-hint", Static).update(
             "Enter: a session of up to 20 cards from these, due dates ignored (recorded as "
