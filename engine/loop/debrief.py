@@ -303,8 +303,13 @@ def _reference_line(review: dict[str, Any], item: Item | None,
     return [f"*Reference:* {shown}"]
 
 
-def loop_debrief(store: Store, bank: ContentBank, session_id: int) -> str:
-    """The Markdown debrief of loop ``session_id``."""
+def loop_debrief(store: Store, bank: ContentBank, session_id: int,
+                 with_verdict: bool = True) -> str:
+    """The Markdown debrief of loop ``session_id``: the verdict with what each round's rating
+    rests on (``engine.loop.evidence.verdict_evidence``: the cases' graded steps), the
+    rounds' table, then every answer — a case's chain step by step.
+
+    ``with_verdict=False`` leaves the verdict out, for a screen that shows it above."""
     session = store.session(session_id)
     if session is None or session["mode"] != "loop":
         loops = ", ".join(str(s["id"]) for s in store.sessions("loop")) or "none yet"
@@ -319,7 +324,9 @@ def loop_debrief(store: Store, bank: ContentBank, session_id: int) -> str:
         lines.append(f"Paused for {_minutes(session['paused_seconds'])} in total: a real loop "
                      "does not pause.")
     onsite = [r["rating"] for r in rounds if r["round"] != "technical_screen" and r["rating"]]
-    if session["verdict"] == "abandoned" or session["status"] == "abandoned":
+    if not with_verdict:
+        pass
+    elif session["verdict"] == "abandoned" or session["status"] == "abandoned":
         lines += ["", "**Verdict: abandoned** — the loop was left before every round was rated."]
     elif len(onsite) == 4:
         verdict = committee_verdict(onsite)

@@ -4,6 +4,12 @@ Pure rules and a state machine on an injected clock: no screens, no sleeping. A 
 is created with a plan (which rounds, how many minutes, which items); the screen asks it for
 the time left, feeds it answers and calls ``tick()``; the run decides when a round is over.
 
+A round's score rests on checked answers first (``round_score``): its graded parts — numbers
+within their bands, katas' checks, case chains, open answers' follow-up probes — carry
+``GRADED_WEIGHT`` (two thirds) and its written parts — open answers, case justifications —
+the rest, each kind averaged over the round's planned items (unanswered ones 0). Program
+design, technical depth and system tradeoffs each ask a case (``CASE_ROUND_MIX``).
+
 The committee rule is the one frontier labs describe: a candidate advances only with at least
 two Strong Yes ratings from the onsite rounds and none below Yes — a plain Yes is not enough.
 """

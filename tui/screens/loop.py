@@ -409,7 +409,9 @@ class DebriefScreen(Screen[None]):
         self.query_one("#debrief-verdict", Static).update("\n".join(lines))
         # Markdown is rendered without Textual markup; the terminal still must not see the
         # control characters a deck or the stored answers may hold.
-        markdown = clean_text(loop_debrief(app.store, app.bank, self.session_id))
+        # The verdict is above (with what each round rests on) when the loop just ended.
+        markdown = clean_text(loop_debrief(app.store, app.bank, self.session_id,
+                                           with_verdict=self.outcome is None))
         self.query_one("#debrief-body", Markdown).update(markdown)
         self.query_one("#debrief-scroll").focus()
 
