@@ -305,7 +305,7 @@ def energy_per_token(power_w: float, gpus: float, tokens_per_s: float, pue: floa
 
 @composition("swap_usd_per_million_tokens",
              {"swap_one_way_s": "s", "swapped_fraction": "", "tokens_per_request": "token",
-              "gpus": "", "usd_per_gpu_hour": "USD/hour"},
+              "gpus": "", "usd_per_gpu_hour": "USD"},
              "USD", "USD/1M = 2·t_swap · f · gpus · price/3600 · 1e6 / tokens per request")
 def swap_usd_per_million_tokens(swap_one_way_s: float, swapped_fraction: float,
                                 tokens_per_request: float, gpus: float,
@@ -318,7 +318,9 @@ def swap_usd_per_million_tokens(swap_one_way_s: float, swapped_fraction: float,
     copies. Cost per swapped request = 2·t · gpus · price / 3600; per million tokens
     multiply by f · 1e6 / tokens per request. Variables: t = ``swap_one_way_s`` (one copy
     over the host link), f = ``swapped_fraction`` of requests, ``tokens_per_request``,
-    ``gpus`` in the replica, ``usd_per_gpu_hour``. Worked example: t = 50 ms, f = 0.2,
+    ``gpus`` in the replica, ``usd_per_gpu_hour`` (the price of one GPU-hour, taken as a
+    plain USD amount as the registered ``inference_cost`` model takes it, so one scenario
+    parameter feeds both). Worked example: t = 50 ms, f = 0.2,
     500 tokens per request, 8 GPUs at $3 → 2·0.05·8·3/3600 = $6.7e-4 per swap × 400 swaps
     per 1M tokens = $0.27.
     """
