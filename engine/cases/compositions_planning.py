@@ -61,13 +61,14 @@ def bytes_for_params(params: float, bytes_per_param: float) -> Result:
 @composition("transfer_seconds", {"payload_bytes": "byte", "bandwidth": "byte/s", "efficiency": ""},
              "s", "t = bytes / (link bandwidth · efficiency)")
 def transfer_seconds(payload_bytes: float, bandwidth: float, efficiency: float) -> Result:
-    """Time to move ``bytes`` over a link: t = bytes / (bandwidth · efficiency), in s.
+    """Time to move ``payload_bytes`` over a link: t = bytes / (bandwidth · efficiency), in s.
 
     Variables: ``payload_bytes`` (what is copied), ``bandwidth`` (line rate of the link in B/s: a
     400 Gbit/s link is 50e9 B/s, the bits-vs-bytes factor of 8 is the classic slip),
     ``efficiency`` (the fraction of line rate a bulk copy sustains: protocol overhead,
-    congestion, storage at either end). Source: ESnet "fasterdata", Network Requirements and
-    Expectations: 1 TB over a 1 Gbps network takes about 3 hours (line rate alone gives
+    congestion, storage at either end). Source and worked example: ESnet "fasterdata",
+    Network Requirements and Expectations: 1 TB over a 1 Gbps network takes about 3 hours
+    (line rate alone gives
     8e12 bit / 1e9 bit/s = 8,000 s = 2.2 h; the table's 3 h is ≈ 74 % of line rate).
     """
     _positive(payload_bytes=payload_bytes, bandwidth=bandwidth)
@@ -95,8 +96,10 @@ def gpus_per_site_surviving_site_loss(peak_load: float, per_replica_load: float,
     sustains at the latency target, token/s), g = ``gpus_per_replica``, S = ``sites``
     (≥ 2, the load spread evenly). Output ``replicas_per_site`` and ``fleet_gpus`` (S times
     the per-site figure) and ``premium`` (fleet over the no-redundancy fleet: S/(S − 1) up to
-    rounding). Source: the capacity arithmetic of Google's SRE book ch. 2 (tasks = peak load
-    / load per task, then spare capacity for a lost failure domain). Worked example: peak
+    rounding). Source: capacity arithmetic (replicas = load / load per replica, the load of a
+    lost failure domain spread over the survivors), as in the model answer of the open
+    question ``open.design.rollout_300b_three_dc`` (no published worked example found for
+    this exact form). Worked example: peak
     300,000 token/s, 3,000 token/s per 8-GPU replica, 3 sites → ⌈300,000 / (2 · 3,000)⌉ =
     50 replicas = 400 GPUs per site, 1,200 in all (1.5× the 800 of a single pool).
     """
@@ -154,30 +157,31 @@ def checkpoint_waste_fraction(checkpoint_s: float, interval_s: float, mtbf_s: fl
     ), {"stall": stall, "lost": lost, "goodput": 1.0 - waste})
 
 
-@composition("checkpoint_waste_saved",
-             {"checkpoint_s": "s", "current_interval_s": "s", "new_interval_s": "s",
-              "mtbf_s": "s"},
-             "", "ΔW = (δ/τ₀ + τ₀/2M) − (δ/τ₁ + τ₁/2M)")
-def checkpoint_waste_saved(checkpoint_s: float, current_interval_s: float,
-                           new_interval_s: float, mtbf_s: float) -> Result:
-    """Share of wall-clock time won back by moving the checkpoint interval from τ₀ to τ₁:
-    ΔW = W(τ₀) − W(τ₁) with W(τ) = δ/τ + τ/(2M) (the restart term R/M is the same at both
-    intervals and cancels).
+@composition("share_saved_by_less_waste", {"waste_before": "", "waste_after": ""}, "",
+             "saved share = 1 − (1 − w₀)/(1 − w₁)")
+def share_saved_by_less_waste(waste_before: float, waste_after: float) -> Result:
+    """Share of paid GPU time saved for the same useful work when waste falls from w₀ to
+    w₁: s = 1 − (1 − w₀)/(1 − w₁).
 
-    Variables as in ``checkpoint_waste_fraction``. Source: Young 1974 (first-order waste).
-    Worked example: δ = 30 s, M = 3 h, τ₀ = 30 min → 10.0 %; τ₁ = 805 s (Young) → 7.45 %;
-    ΔW = 2.55 points of goodput.
+    The useful share of each GPU-hour rises from 1 − w₀ to 1 − w₁, so the same work needs
+    (1 − w₀)/(1 − w₁) of the GPU-hours it needed. This is the currency in which a goodput
+    gain and a throughput gain (e.g. from a larger batch) can be compared. Source: Krell et
+    al. 2021 (arXiv 2107.02027): removing the > 50 % padding of BERT's Wikipedia data at
+    length 512 gave a 2× speed-up. Worked example: w₀ = 0.5, w₁ = 0 → s = 1 − 0.5/1 = 0.5,
+    half the GPU-hours (their 2×).
     """
-    _positive(checkpoint_s=checkpoint_s, current_interval_s=current_interval_s,
-              new_interval_s=new_interval_s, mtbf_s=mtbf_s)
-    before = checkpoint_s / current_interval_s + current_interval_s / (2.0 * mtbf_s)
-    after = checkpoint_s / new_interval_s + new_interval_s / (2.0 * mtbf_s)
-    saved = before - after
+    _fraction("waste_before", waste_before)
+    _fraction("waste_after", waste_after)
+    if waste_after >= waste_before:
+        raise ValueError("waste_after must be below waste_before for a saving")
+    ratio = (1.0 - waste_before) / (1.0 - waste_after)
+    saved = 1.0 - ratio
     return Result(saved, "", (
-        Step("Waste now = δ/τ₀ + τ₀/(2M)", before, ""),
-        Step("Waste at the new interval = δ/τ₁ + τ₁/(2M)", after, ""),
-        Step("Share won back = difference", saved, ""),
-    ), {"waste_before": before, "waste_after": after})
+        Step("Useful share now = 1 − w₀", 1.0 - waste_before, ""),
+        Step("Useful share after = 1 − w₁", 1.0 - waste_after, ""),
+        Step("GPU time needed after, as a share of now = (1 − w₀)/(1 − w₁)", ratio, ""),
+        Step("Share saved = 1 − that", saved, ""),
+    ), {"ratio": ratio})
 
 
 @composition("fleet_waste_usd_per_day",
@@ -236,7 +240,8 @@ def shortfall_fraction(achieved: float, planned: float) -> Result:
     the same unit; the result is a fraction. Source: Krell et al. 2021, "Efficient Sequence
     Packing without Cross-contamination" (arXiv 2107.02027), abstract: at sequence length
     512, padding is over 50 % of the Wikipedia tokens used to pre-train BERT, so removing it
-    gives a 2× speed-up (real 256 of 512 slots → 1 − 256/512 = 0.5, and 1/(1 − 0.5) = 2).
+    gives a 2× speed-up. Worked example: real 256 of 512 slots → 1 − 256/512 = 0.5, and
+    1/(1 − 0.5) = 2, their speed-up.
     """
     _positive(achieved=achieved, planned=planned)
     if achieved >= planned:
@@ -262,7 +267,7 @@ def gpu_hours_saved_by_less_waste(gpu_hours: float, waste_before: float,
     is H − H·(1 − w₀)/(1 − w₁). Variables: H = ``gpu_hours`` spent now (per day, per run...),
     w₀ = ``waste_before``, w₁ = ``waste_after`` (fractions, w₁ < w₀). Source: Krell et al.
     2021 (arXiv 2107.02027): removing > 50 % padding gives the 2× speed-up they measure on
-    BERT, i.e. half the GPU-hours: H = 1,000, w₀ = 0.5, w₁ = 0 → 500 saved.
+    BERT, i.e. half the GPU-hours. Worked example: H = 1,000, w₀ = 0.5, w₁ = 0 → 500 saved.
     """
     _positive(gpu_hours=gpu_hours)
     _fraction("waste_before", waste_before)
@@ -313,10 +318,11 @@ def swap_usd_per_million_tokens(swap_one_way_s: float, swapped_fraction: float,
     """The memory-swap penalty in USD per million generated tokens.
 
     When KV-cache memory runs out, a preempted request's cache is copied to host memory and
-    back (vLLM's swap preemption: Kwon et al. 2023, "Efficient Memory Management for Large
-    Language Model Serving with PagedAttention", §4.5), stalling the replica for the two
-    copies. Cost per swapped request = 2·t · gpus · price / 3600; per million tokens
-    multiply by f · 1e6 / tokens per request. Variables: t = ``swap_one_way_s`` (one copy
+    back, stalling the replica for the two copies. Source: vLLM's swap preemption, Kwon et
+    al. 2023, "Efficient Memory Management for Large Language Model Serving with
+    PagedAttention" (SOSP '23), §4.5; the pricing is unit arithmetic. Cost per swapped
+    request = 2·t · gpus · price / 3600; per million tokens multiply by f · 1e6 / tokens
+    per request. Variables: t = ``swap_one_way_s`` (one copy
     over the host link), f = ``swapped_fraction`` of requests, ``tokens_per_request``,
     ``gpus`` in the replica, ``usd_per_gpu_hour`` (the price of one GPU-hour, taken as a
     plain USD amount as the registered ``inference_cost`` model takes it, so one scenario
@@ -349,8 +355,9 @@ def egress_usd_per_million_tokens(bytes_per_token: float, usd_per_gb: float) -> 
 
     Variables: ``bytes_per_token`` (what leaves the data centre per generated token: a few
     bytes of text, but a few hundred when each token is streamed as its own server-sent
-    event with JSON framing), ``usd_per_gb`` (the cloud's internet egress price).
-    Worked example: 250 B per streamed token at $0.09/GB → 0.25 GB per 1M tokens → $0.0225.
+    event with JSON framing), ``usd_per_gb`` (the cloud's internet egress price). Source:
+    unit arithmetic (clouds price internet egress per GB). Worked example: 250 B per
+    streamed token at $0.09/GB → 0.25 GB per 1M tokens → $0.0225.
     """
     _positive(bytes_per_token=bytes_per_token, usd_per_gb=usd_per_gb)
     gigabytes = bytes_per_token * 1e6 / BYTES_PER_GB
@@ -366,7 +373,7 @@ def egress_usd_per_million_tokens(bytes_per_token: float, usd_per_gb: float) -> 
 def sum_usd(first: float, second: float, third: float) -> Result:
     """The sum of three costs in USD (e.g. per million tokens: capacity, swaps, egress).
 
-    Worked example: $1.85 + $0.27 + $0.02 = $2.14.
+    Source: arithmetic. Worked example: $1.85 + $0.27 + $0.02 = $2.14.
     """
     for name, value in (("first", first), ("second", second), ("third", third)):
         if value < 0:
