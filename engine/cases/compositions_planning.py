@@ -423,3 +423,65 @@ def queue_cost_usd_per_day(servers: float, gpus_per_server: float, usd_per_gpu_h
         Step("Total per day", total, "USD"),
     ), {"capacity_usd": capacity, "waiting_usd": waiting},
         {"capacity_usd": "USD", "waiting_usd": "USD"})
+
+
+@composition("gpus_within_power",
+             {"site_power_w": "W", "gpu_power_w": "W", "overhead_w_per_gpu": "W", "pue": ""},
+             "", "GPUs = ⌊P_site / ((P_gpu + P_overhead) · PUE)⌋")
+def gpus_within_power(site_power_w: float, gpu_power_w: float, overhead_w_per_gpu: float,
+                      pue: float) -> Result:
+    """How many GPUs a site's power envelope feeds: ⌊P / ((P_gpu + P_overhead) · PUE)⌋.
+
+    Variables: P = ``site_power_w`` (the facility's contracted power, cooling included),
+    P_gpu = ``gpu_power_w`` (board power, e.g. TDP), P_overhead = ``overhead_w_per_gpu`` (the
+    GPU's share of host CPUs, memory, NICs and switches), PUE = ``pue`` (facility / IT
+    power). Source: NVIDIA's DGX H100 datasheet, ~10.2 kW maximum for an 8-GPU system (the
+    catalog's systems.dgx_h100.system_power_watts): 1,275 W per GPU all-in, i.e. 700 W of
+    TDP and 575 W of overhead. Worked example: a 20 MW site at PUE 1.25 has 16 MW of IT
+    power: ⌊16e6 / 1,275⌋ = 12,549 H100s.
+    """
+    _positive(site_power_w=site_power_w, gpu_power_w=gpu_power_w)
+    if overhead_w_per_gpu < 0:
+        raise ValueError(f"overhead_w_per_gpu must be non-negative, not "
+                         f"{overhead_w_per_gpu:g}")
+    if pue < 1:
+        raise ValueError(f"pue must be at least 1, not {pue:g}")
+    it_power = site_power_w / pue
+    per_gpu = gpu_power_w + overhead_w_per_gpu
+    gpus = math.floor(it_power / per_gpu + 1e-9)
+    if gpus < 1:
+        raise ValueError("the site cannot power a single GPU")
+    return Result(float(gpus), "", (
+        Step("IT power = site power / PUE", it_power, "W"),
+        Step("Power per GPU all-in = board + overhead", per_gpu, "W"),
+        Step("GPUs = ⌊IT power / per-GPU power⌋", float(gpus), ""),
+    ), {"it_power_w": it_power}, {"it_power_w": "W"})
+
+
+@composition("finish_seconds_after_lead",
+             {"compute_flops": "FLOP", "gpus": "", "peak_flops": "FLOP/s", "mfu": "",
+              "lead_s": "s"},
+             "s", "finish = lead time + C / (gpus · peak · MFU)")
+def finish_seconds_after_lead(compute_flops: float, gpus: float, peak_flops: float,
+                              mfu: float, lead_s: float) -> Result:
+    """When a run finishes, counted from today: the lead time until the fleet is ready plus
+    the training time t = C / (n · peak · MFU).
+
+    Variables: C = ``compute_flops``, n = ``gpus``, ``peak_flops`` (dense, per GPU), ``mfu``,
+    ``lead_s`` (time until the GPUs are delivered, installed and burnt in). Source: jax-ml
+    "How to Scale Your Model", applied-training chapter (t = C / (chips · peak · MFU)), plus
+    the lead time. Worked example: 6.3e24 FLOP on 4,096 GPUs of 989 TFLOP/s at 40 % MFU is
+    45.0 days; with a 30-day lead time it finishes on day 75.
+    """
+    _positive(compute_flops=compute_flops, gpus=gpus, peak_flops=peak_flops)
+    if not 0 < mfu <= 1:
+        raise ValueError(f"mfu must be a fraction in (0, 1], not {mfu:g}")
+    if lead_s < 0:
+        raise ValueError(f"lead_s must be non-negative, not {lead_s:g}")
+    training = compute_flops / (gpus * peak_flops * mfu)
+    finish = lead_s + training
+    return Result(finish, "s", (
+        Step("Training time = C / (gpus × peak × MFU)", training, "s"),
+        Step("Finish = lead time + training time", finish, "s"),
+        Step("= days from today (÷ 86,400)", finish / SECONDS_PER_DAY, "day"),
+    ), {"training_days": training / SECONDS_PER_DAY}, {"training_days": "day"})

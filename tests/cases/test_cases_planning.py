@@ -156,6 +156,34 @@ def test_cost_compositions_on_their_worked_numbers() -> None:
                   usd_per_wait_hour=100) == pytest.approx(5_840)
 
 
+def test_gpus_within_power_matches_the_dgx_h100_power_budget() -> None:
+    """NVIDIA DGX H100 datasheet: ~10.2 kW maximum for 8 GPUs (catalog
+    systems.dgx_h100.system_power_watts), i.e. 1,275 W per GPU all-in: 700 W of TDP and
+    575 W of host, NIC and switch share. A 20 MW site at PUE 1.25 has 16 MW of IT power:
+    ⌊16e6 / 1,275⌋ = 12,549 GPUs; one watt less per site loses no GPU, 1,275 · 1.25 W less
+    loses one."""
+    catalog = builtin_catalog()
+    per_gpu = catalog.lookup("dgx_h100.system_power_watts").value / 8
+    overhead = per_gpu - catalog.lookup("h100_sxm.tdp_watts").value
+    assert overhead == pytest.approx(575)
+    gpus = _value("gpus_within_power", site_power_w=20e6, gpu_power_w=700,
+                  overhead_w_per_gpu=overhead, pue=1.25)
+    assert gpus == 12_549
+    assert _value("gpus_within_power", site_power_w=12_549 * 1_275 * 1.25, gpu_power_w=700,
+                  overhead_w_per_gpu=575, pue=1.25) == 12_549
+    assert _value("gpus_within_power", site_power_w=12_549 * 1_275 * 1.25 - 1,
+                  gpu_power_w=700, overhead_w_per_gpu=575, pue=1.25) == 12_548
+
+
+def test_finish_after_lead_is_the_scaling_book_training_time_plus_the_lead() -> None:
+    """jax-ml/scaling-book applied-training: t = C / (chips · peak · MFU). 6.3e24 FLOP on
+    4,096 GPUs of 989 TFLOP/s at 40 % MFU: 6.3e24 / 1.6204e18 = 3.888e6 s = 45.0 days; with
+    a 30-day lead time the run ends on day 75.0."""
+    seconds = _value("finish_seconds_after_lead", compute_flops=6.3e24, gpus=4_096,
+                     peak_flops=989e12, mfu=0.4, lead_s=30 * 86_400)
+    assert seconds / 86_400 == pytest.approx(75.0, abs=0.01)
+
+
 def test_every_planning_composition_has_a_test_above_and_a_sourced_docstring() -> None:
     planning = {name for name, found in COMPOSITIONS.items()
                 if found.function.__module__ == "engine.cases.compositions_planning"}
@@ -164,7 +192,7 @@ def test_every_planning_composition_has_a_test_above_and_a_sourced_docstring() -
               "fleet_waste_usd_per_day", "seconds_with_waste", "shortfall_fraction",
               "gpu_hours_saved_by_less_waste", "energy_per_token",
               "swap_usd_per_million_tokens", "egress_usd_per_million_tokens", "sum_usd",
-              "queue_cost_usd_per_day"}
+              "queue_cost_usd_per_day", "gpus_within_power", "finish_seconds_after_lead"}
     assert planning == tested
     for name in planning:
         doc = " ".join((COMPOSITIONS[name].function.__doc__ or "").split()).casefold()
@@ -178,6 +206,7 @@ def test_the_planning_decks_hold_fifteen_cases_shaped_as_the_brief_asks() -> Non
     program = _deck_cases("cases_program_design")
     tradeoffs = _deck_cases("cases_system_tradeoffs")
     cases = program + tradeoffs
+    assert (len(program), len(tradeoffs)) == (7, 8)
     assert all("program_design" in c.rounds for c in program)
     assert all("system_tradeoffs" in c.rounds for c in tradeoffs)
     assert len({c.id for c in cases}) == len(cases)
@@ -403,5 +432,33 @@ def test_numeric_steps_name_a_unit_or_say_they_are_fractions() -> None:
         for case in _deck_cases(deck):
             for step in case.steps:
                 if isinstance(step, CaseStep) and step.unit == "" and \
-                        step.reference not in ("gpus_per_site_surviving_site_loss",):
+                        step.reference not in ("gpus_per_site_surviving_site_loss",
+                                               "gpus_within_power"):
                     assert "fraction" in step.prompt, (case.id, step.id)
+
+
+def test_power_capped_site_chain_by_hand() -> None:
+    """Seed 7: a 20 MW site at PUE 1.3, 625 W of overhead per GPU, a 1T-parameter model on
+    19T tokens; H100 (700 W, 989.4 TFLOP/s) in 28 days at 38 % MFU, B200 (1,000 W,
+    2,250 TFLOP/s) in 250 days at 42 % MFU.
+
+    (1) 6 · 1e12 · 19e12                             = 1.14e26 FLOP
+    (2) 20e6 / 1.3 = 15.385e6 W / (700 + 625)        = 11,611.6 → 11,611 H100s
+    (3) 1.14e26 / (11,611 · 989.4e12 · 0.38 = 4.3655e18) = 2.6114e7 s = 302.25 days;
+        + 28                                         = 330.25 days
+    (4) 15.385e6 / 1,625                             = 9,467.5 → 9,467 B200s
+    (5) 1.14e26 / (9,467 · 2.25e15 · 0.42 = 8.9463e18) = 1.2743e7 s = 147.48 days;
+        + 250                                        = 397.48 days
+    (6) 330 < 397: the GPUs available now (option 1)
+    """
+    posed = _posed("case.power_capped_site_now_or_later", 7)
+    p = posed.params
+    assert (p["site_mw"], p["pue"], p["overhead_w"], p["params"], p["tokens"]) == \
+        (20, pytest.approx(1.3), 625, 1e12, 19e12)
+    compute, gpus_now, finish_now, gpus_later, finish_later, pick = posed.steps
+    assert compute.reference_value == pytest.approx(1.14e26)
+    assert gpus_now.reference_value == 11_611
+    assert finish_now.reference_display == pytest.approx(330.25, rel=1e-4)
+    assert gpus_later.reference_value == 9_467
+    assert finish_later.reference_display == pytest.approx(397.48, rel=1e-4)
+    assert pick.right_option == 0
