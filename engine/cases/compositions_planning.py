@@ -186,11 +186,12 @@ def share_saved_by_less_waste(waste_before: float, waste_after: float) -> Result
 
 @composition("fleet_waste_usd_per_day",
              {"gpus": "", "usd_per_gpu_hour": "USD/hour", "waste_fraction": ""},
-             "USD/day", "USD/day = gpus · 24 · price · wasted fraction")
+             "USD", "USD a day = gpus · 24 · price · wasted fraction")
 def fleet_waste_usd_per_day(gpus: float, usd_per_gpu_hour: float,
                             waste_fraction: float) -> Result:
-    """What a wasted (idle, stalled, recomputed) fraction of a fleet costs per day:
-    gpus · 24 h · price per GPU-hour · fraction, in USD/day.
+    """What a wasted (idle, stalled, recomputed) fraction of a fleet costs in one day:
+    gpus · 24 h · price per GPU-hour · fraction, in USD (the amount for one day, so a player
+    answers "$19.4k" rather than a rate).
 
     Variables: ``gpus`` (the fleet, paid whether busy or not), ``usd_per_gpu_hour``,
     ``waste_fraction`` (share of paid time that does no useful work). Source: unit
@@ -203,7 +204,7 @@ def fleet_waste_usd_per_day(gpus: float, usd_per_gpu_hour: float,
         raise ValueError(f"waste_fraction must be in (0, 1], not {waste_fraction:g}")
     fleet_per_day = gpus * HOURS_PER_DAY * usd_per_gpu_hour
     wasted = fleet_per_day * waste_fraction
-    return Result(wasted, "USD/day", (
+    return Result(wasted, "USD", (
         Step("Fleet cost per day = gpus × 24 × price", fleet_per_day, "USD"),
         Step("Wasted = fleet cost × wasted fraction", wasted, "USD"),
         Step("= per year (× 365)", wasted * 365, "USD"),
@@ -389,13 +390,14 @@ def sum_usd(first: float, second: float, third: float) -> Result:
 @composition("queue_cost_usd_per_day",
              {"servers": "", "gpus_per_server": "", "usd_per_gpu_hour": "USD/hour",
               "arrival_rate": "1/s", "mean_wait_s": "s", "usd_per_wait_hour": "USD/hour"},
-             "USD/day",
-             "USD/day = c·g·24·price + λ·86,400·W_q/3600·value of an hour waited")
+             "USD",
+             "USD a day = c·g·24·price + λ·86,400·W_q/3600·value of an hour waited")
 def queue_cost_usd_per_day(servers: float, gpus_per_server: float, usd_per_gpu_hour: float,
                            arrival_rate: float, mean_wait_s: float,
                            usd_per_wait_hour: float) -> Result:
-    """Daily cost of a GPU pool run as a queue: the capacity (paid busy or idle) plus the
-    time jobs spend waiting for it, priced at what an hour of waiting costs.
+    """Daily cost of a GPU pool run as a queue, in USD for one day: the capacity (paid busy
+    or idle) plus the time jobs spend waiting for it, priced at what an hour of waiting
+    costs.
 
     capacity = c · g · 24 · price; waiting = λ · 86,400 · W_q / 3600 · v (jobs per day ×
     hours each waits × v). Variables: c = ``servers`` (nodes), g = ``gpus_per_server``,
@@ -415,7 +417,7 @@ def queue_cost_usd_per_day(servers: float, gpus_per_server: float, usd_per_gpu_h
     wait_hours = jobs_per_day * mean_wait_s / SECONDS_PER_HOUR
     waiting = wait_hours * usd_per_wait_hour
     total = capacity + waiting
-    return Result(total, "USD/day", (
+    return Result(total, "USD", (
         Step("Capacity = nodes × GPUs × 24 × price", capacity, "USD"),
         Step("Jobs per day = λ × 86,400", jobs_per_day, ""),
         Step("Hours waited per day = jobs × W_q / 3600", wait_hours, "hour"),

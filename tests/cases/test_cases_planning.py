@@ -462,3 +462,21 @@ def test_power_capped_site_chain_by_hand() -> None:
     assert gpus_later.reference_value == 9_467
     assert finish_later.reference_display == pytest.approx(397.48, rel=1e-4)
     assert pick.right_option == 0
+
+
+def test_each_model_answer_covers_its_key_points_and_process_talk_covers_none() -> None:
+    """The key points are scored as open answers are (grading.rubric.score_open): the
+    case's own model answer must cover at least four fifths of them with no red flag, and
+    an answer made of process words must cover none — a list of terms cannot beat them."""
+    from grading.rubric import score_open
+
+    process_talk = ("We would align the stakeholders, communicate the plan early, track the "
+                    "risks in a RACI, escalate blockers and run two-week sprints to deliver "
+                    "on time with a clear process and regular status updates.")
+    for deck in DECKS:
+        for case in _deck_cases(deck):
+            model = score_open(case.model_answer, case.key_points)
+            missed = [p.point for p in model.key_points if not p.covered]
+            assert model.coverage >= 0.8, (case.id, missed)
+            assert not model.red_flags, (case.id, model.red_flags)
+            assert score_open(process_talk, case.key_points).coverage == 0, case.id
