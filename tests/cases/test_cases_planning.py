@@ -210,7 +210,7 @@ def test_the_planning_decks_hold_fifteen_cases_shaped_as_the_brief_asks() -> Non
     assert all("program_design" in c.rounds for c in program)
     assert all("system_tradeoffs" in c.rounds for c in tradeoffs)
     assert len({c.id for c in cases}) == len(cases)
-    assert {c.level for c in cases} >= {"L5", "L6", "L7"}
+    assert {c.level for c in cases} == {"L4", "L5", "L6", "L7", "L8"}
     with_decision = [c for c in cases if any(isinstance(s, DecisionStep) for s in c.steps)]
     assert 3 * len(with_decision) >= len(cases)
     for case in cases:
