@@ -58,18 +58,19 @@ def bytes_for_params(params: float, bytes_per_param: float) -> Result:
     ))
 
 
-@composition("transfer_seconds", {"payload_bytes": "byte", "bandwidth": "byte/s", "efficiency": ""},
+@composition("transfer_seconds",
+             {"payload_bytes": "byte", "bandwidth": "byte/s", "efficiency": ""},
              "s", "t = bytes / (link bandwidth · efficiency)")
 def transfer_seconds(payload_bytes: float, bandwidth: float, efficiency: float) -> Result:
     """Time to move ``payload_bytes`` over a link: t = bytes / (bandwidth · efficiency), in s.
 
-    Variables: ``payload_bytes`` (what is copied), ``bandwidth`` (line rate of the link in B/s: a
-    400 Gbit/s link is 50e9 B/s, the bits-vs-bytes factor of 8 is the classic slip),
+    Variables: ``payload_bytes`` (what is copied), ``bandwidth`` (line rate of the link in
+    B/s: a 400 Gbit/s link is 50e9 B/s, the bits-vs-bytes factor of 8 is the classic slip),
     ``efficiency`` (the fraction of line rate a bulk copy sustains: protocol overhead,
     congestion, storage at either end). Source and worked example: ESnet "fasterdata",
     Network Requirements and Expectations: 1 TB over a 1 Gbps network takes about 3 hours
-    (line rate alone gives
-    8e12 bit / 1e9 bit/s = 8,000 s = 2.2 h; the table's 3 h is ≈ 74 % of line rate).
+    (line rate alone gives 8e12 bit / 1e9 bit/s = 8,000 s = 2.2 h; the table's 3 h is
+    ≈ 74 % of line rate).
     """
     _positive(payload_bytes=payload_bytes, bandwidth=bandwidth)
     if not 0 < efficiency <= 1:
@@ -99,9 +100,9 @@ def gpus_per_site_surviving_site_loss(peak_load: float, per_replica_load: float,
     rounding). Source: capacity arithmetic (replicas = load / load per replica, the load of a
     lost failure domain spread over the survivors), as in the model answer of the open
     question ``open.design.rollout_300b_three_dc`` (no published worked example found for
-    this exact form). Worked example: peak
-    300,000 token/s, 3,000 token/s per 8-GPU replica, 3 sites → ⌈300,000 / (2 · 3,000)⌉ =
-    50 replicas = 400 GPUs per site, 1,200 in all (1.5× the 800 of a single pool).
+    this exact form). Worked example: peak 300,000 token/s, 3,000 token/s per 8-GPU
+    replica, 3 sites → ⌈300,000 / (2 · 3,000)⌉ = 50 replicas = 400 GPUs per site, 1,200 in
+    all (1.5× the 800 of a single pool).
     """
     _positive(peak_load=peak_load, per_replica_load=per_replica_load,
               gpus_per_replica=gpus_per_replica)
@@ -327,9 +328,8 @@ def swap_usd_per_million_tokens(swap_one_way_s: float, swapped_fraction: float,
     over the host link), f = ``swapped_fraction`` of requests, ``tokens_per_request``,
     ``gpus`` in the replica, ``usd_per_gpu_hour`` (the price of one GPU-hour, taken as a
     plain USD amount as the registered ``inference_cost`` model takes it, so one scenario
-    parameter feeds both). Worked example: t = 50 ms, f = 0.2,
-    500 tokens per request, 8 GPUs at $3 → 2·0.05·8·3/3600 = $6.7e-4 per swap × 400 swaps
-    per 1M tokens = $0.27.
+    parameter feeds both). Worked example: t = 50 ms, f = 0.2, 500 tokens per request,
+    8 GPUs at $3 → 2·0.05·8·3/3600 = $6.7e-4 per swap × 400 swaps per 1M tokens = $0.27.
     """
     _positive(swap_one_way_s=swap_one_way_s, tokens_per_request=tokens_per_request, gpus=gpus,
               usd_per_gpu_hour=usd_per_gpu_hour)
