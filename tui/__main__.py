@@ -506,7 +506,8 @@ def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
     else:
         where = ", ".join(str(p) for p in paths) or "built-in bank"
         print(f"{where}: {report.decks} deck(s), {report.facts} facts, {report.problems} "
-              f"problems, {report.open} open questions, {report.katas} katas")
+              f"problems, {report.open} open questions, {report.katas} katas, "
+              f"{report.cases} cases")
         for error in report.errors:  # quotes deck text: cleaned of control sequences
             print(clean_text(f"  {error}"))
         print("ok" if not report.errors else f"{len(report.errors)} error(s)")
