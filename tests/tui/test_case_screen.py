@@ -452,3 +452,12 @@ async def test_time_up_records_the_case_as_it_stands(db_path: Path, clock: FakeC
     statuses = _rows(db_path, "SELECT status FROM graded_steps ORDER BY position")
     assert statuses == [("exact",), ("exact",), ("revealed",), ("revealed",)]
     assert _rows(db_path, "SELECT cut_off FROM reviews") == [(1,)]
+
+
+async def test_a_slip_is_named_under_its_step(db_path: Path, clock: FakeClock) -> None:
+    app = _app(db_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(app, pilot)
+        await _answer(pilot, screen, _typed(screen, 0, 1e-3))  # a thousand times low
+        shown = _steps_text(screen)[0]
+        assert "✗ Off" in shown and shown.count("prefix slip") == 1

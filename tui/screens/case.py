@@ -629,10 +629,11 @@ def render_step_verdict(posed: PosedCase, step: PosedStep,
     carried = _carried(posed, step, grade)
     if carried:
         lines.append(f"[dim]{safe(carried)}[/dim]")
-    if grade.slip:
+    said = grade.message if grade.status in {"close", "off"} else ""
+    if grade.slip and grade.slip not in said:
         lines.append(f"[$warning]slip: {safe(grade.slip)}[/]")
-    if grade.status in {"close", "off"}:
-        lines.append(f"[dim]{safe(grade.message)}[/dim]")
+    if said:
+        lines.append(f"[dim]{safe(said)}[/dim]")
     return head, "\n".join(lines)
 
 
