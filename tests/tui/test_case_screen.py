@@ -461,3 +461,22 @@ async def test_a_slip_is_named_under_its_step(db_path: Path, clock: FakeClock) -
         await _answer(pilot, screen, _typed(screen, 0, 1e-3))  # a thousand times low
         shown = _steps_text(screen)[0]
         assert "✗ Off" in shown and shown.count("prefix slip") == 1
+
+
+async def test_the_case_screen_at_any_size(db_path: Path, clock: FakeClock) -> None:
+    """Asking a step, justifying and the verdict, shrunk to a cell and back without an
+    exception (see test_tiny_terminal)."""
+    from tests.tui.test_tiny_terminal import shrink_and_back
+
+    app = _app(db_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(app, pilot)
+        await _answer(pilot, screen, _typed(screen, 0, 2.0))
+        await shrink_and_back(pilot, CaseScreen)
+        for index in range(1, 4):
+            await _answer(pilot, screen, _typed(screen, index))
+        await shrink_and_back(pilot, CaseScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.feedback is not None
+        await shrink_and_back(pilot, CaseScreen)
