@@ -480,3 +480,27 @@ async def test_the_case_screen_at_any_size(db_path: Path, clock: FakeClock) -> N
         await pilot.pause()
         assert screen.feedback is not None
         await shrink_and_back(pilot, CaseScreen)
+
+
+async def test_deck_text_is_shown_as_written_never_as_markup(db_path: Path,
+                                                             clock: FakeClock) -> None:
+    """A shared deck's scenario, prompts and options reach the screen escaped: markup and
+    click actions in them are shown as text."""
+    hostile = (DEADLINE.replace('prompt = "Days?"', 'prompt = "Days? [@click=app.quit]x[/]"')
+               .replace('"Yes, it fits"', '"[b]Yes[/b], it fits"')
+               .replace('days."\n', 'days. [red]$5[/red]"\n', 1))
+    case = read_one(hostile)
+    app = _app(db_path, clock, case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(app, pilot)
+        assert "[red]$5[/red]" in _text(screen, "#case-scenario")
+        await _answer(pilot, screen, _typed(screen, 0))
+        assert "[@click=app.quit]x[/]" in _text(screen, "#case-current")
+        await _answer(pilot, screen, _typed(screen, 1))
+        assert "[@click=app.quit]x[/]" in _steps_text(screen)[1]
+        assert "1. [b]Yes[/b], it fits" in _text(screen, "#case-current")
+        await _answer(pilot, screen, "1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running and screen.feedback is not None
+        assert "[b]Yes[/b], it fits" in _text(screen, "#case-result")
