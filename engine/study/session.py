@@ -468,6 +468,9 @@ class StudySession:
         if question.kind == "kata":
             return Retry("A kata is answered with code and its checks (submit_kata), not "
                          "typed text.", "unparsed")
+        if question.kind == "case":
+            return Retry("A case is answered step by step (submit_case), not as one typed "
+                         "text.", "unparsed")
         if question.kind == "text":
             text_grade = grade_text(text, question.answers)
             seconds = self._elapsed()
