@@ -147,7 +147,7 @@ _OWNER_RE = re.compile(
 _OPPOSITION_RE = re.compile(
     r"\boppos\w*|\bdisagree\w*|\bpush(?:ed)?\s?back\b|\bpushback\b|\bobject\w*|\bskeptic\w*"
     r"|\bsceptic\w*|\bresist\w*|\bwanted to\b|\binsisted\b|\bargued\b|\bdespite\b"
-    r"|\bagainst\b|\bconvinced\b",
+    r"|\bagainst\b|\bconvinced\b|\boverr(?:ode|uled)\b|\bvetoed\b",
     re.IGNORECASE)
 _BARE_NUMBER_RE = re.compile(r"(?<![\w.$€£])[0-9]+(?:[.,][0-9]+)*(?![\w%×])")
 _RANGE_RE = re.compile(
