@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -158,6 +158,11 @@ _LEADING_RE = re.compile(
     r"(k|K|M|B|T|bn|mn|thousand|million|billion|trillion)?(?![A-Za-z])\s*-?\s*(.*)$")
 _SUFFIX_FACTORS = {"k": 1e3, "K": 1e3, "thousand": 1e3, "M": 1e6, "mn": 1e6, "million": 1e6,
                    "B": 1e9, "bn": 1e9, "billion": 1e9, "T": 1e12, "trillion": 1e12}
+#: A number followed by what may be a unit (a letter, %, ×, $ before it): a story without
+#: one has no key numbers, and makes no retell card (checked without reading units).
+_MAY_HAVE_QUANTITY_RE = re.compile(
+    r"[$€£]\s?[0-9]|[0-9]\s?-?\s?(?:[%×]|(?!(?:to|and|or|in|of|on|at|by|for|was|is)\b)"
+    r"[A-Za-z])")
 _PERCENT_WORD_RE = re.compile(r"([0-9])\s?(?:percent|per cent|pct)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
 _STOPWORDS = frozenset(
@@ -683,15 +688,18 @@ def story_id_of(item_id: str) -> int | None:
 
 def retell_item(story: Mapping[str, Any]) -> OpenQuestion | None:
     """A stored story (a row of ``Store.stories()``) as a drill card: an open question
-    ``story.<id>`` asking to tell it again in two minutes, whose key points are the story's
-    key numbers and whose model answer is the stored text (shown after answering). ``None``
-    for a story that states no numbers: there is nothing to check a retelling against (its
-    critique asks for numbers)."""
-    from content.loader import KeyPoint, OpenQuestion
+    ``story.<id>`` asking to tell it again in two minutes, whose model answer is the stored
+    text (shown after answering, and what :func:`grade_retell` checks against). ``None`` for
+    a story without a number followed by a unit: there is nothing to check a retelling
+    against (its critique asks for numbers).
+
+    Cheap on purpose: it runs for every story when a session starts, so it reads no units
+    (the unit registry costs a second or more to build on a busy machine). The key numbers
+    are read when the card is answered."""
+    from content.loader import OpenQuestion
 
     title, body, story_id = _story_fields(story)
-    numbers = key_numbers(body)
-    if story_id is None or not numbers:
+    if story_id is None or not _MAY_HAVE_QUANTITY_RE.search(body):
         return None
     return OpenQuestion(
         id=f"{RETELL_PREFIX}{story_id}", kind="open", topic="behavioral.stories", level="L4",
@@ -701,7 +709,6 @@ def retell_item(story: Mapping[str, Any]) -> OpenQuestion | None:
         source="your stories (y on home)", deck="stories", file="", line=None,
         target_seconds=None, target_minutes=TWO_MINUTES_SECONDS / 60,
         model_answer=body,
-        key_points=tuple(KeyPoint(point=n.typed, phrasings=(n.typed,)) for n in numbers),
     )
 
 
@@ -724,12 +731,12 @@ def retell_rating(share: float) -> int:
     return 1
 
 
-def grade_retell(text: str, key_points: Sequence[Any], model_answer: str) -> RubricResult:
+def grade_retell(text: str, model_answer: str) -> RubricResult:
     """A retelling graded by :func:`check_telling` against the stored text
-    (``model_answer``), as the open-answer result the drill renders: one key point per
-    key number (covered when recalled, with the figure said as its evidence; contradicted
-    when changed), the telling's numbers, mechanisms and tradeoffs, and the share recalled
-    as the automatic score. No red flags: the story was critiqued when it was written."""
+    (``model_answer``), as the open-answer result the drill renders: one key point per key
+    number (covered when recalled, with the figure said as its evidence; contradicted when
+    changed), the telling's numbers, mechanisms and tradeoffs, and the share recalled as the
+    automatic score. No red flags: the story was critiqued when it was written."""
     from grading.rubric import (
         Contradiction,
         KeyPointCoverage,
@@ -740,18 +747,16 @@ def grade_retell(text: str, key_points: Sequence[Any], model_answer: str) -> Rub
     )
 
     check = check_telling(text, {"title": "", "body": model_answer})
-    recalled = {number.typed: said for number, said in check.recalled}
-    changed = {number.typed: said for number, said in check.changed}
+    recalled = {number: said for number, said in check.recalled}
+    changed = {number: said for number, said in check.changed}
     coverage = []
-    for point in key_points:
-        typed = str(getattr(point, "point", point))
-        weight = float(getattr(point, "weight", 1.0))
-        if typed in recalled:
-            coverage.append(KeyPointCoverage(typed, True, typed, weight, recalled[typed],
-                                             recalled[typed]))
+    for number in check.numbers:
+        if number in recalled:
+            coverage.append(KeyPointCoverage(number.typed, True, number.typed, 1.0,
+                                             recalled[number], recalled[number]))
         else:
-            coverage.append(KeyPointCoverage(typed, False, None, weight,
-                                             contradicted=typed in changed))
+            coverage.append(KeyPointCoverage(number.typed, False, None, 1.0,
+                                             contradicted=number in changed))
     contradictions = tuple(
         Contradiction(number.typed, number.typed, said, f"you said {said}, the story says "
                       f"{number.typed}", "misconception") for number, said in check.changed)

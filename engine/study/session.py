@@ -483,7 +483,7 @@ class StudySession:
             if is_retell_card(question.item_id):  # the player's story, told again
                 from engine.stories import grade_retell, retell_rating
 
-                told = grade_retell(text, question.key_points, question.model_answer)
+                told = grade_retell(text, question.model_answer)
                 return self._record(question, text, told, retell_rating(told.auto_score),
                                     self._elapsed(), cut_off=cut_off)
             result = score_open(text, question.key_points, question.red_flags,

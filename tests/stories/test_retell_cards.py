@@ -96,9 +96,13 @@ def test_an_edit_is_what_the_next_session_checks(store: Store, scheduler: Schedu
     story_id, _ = store.save_story(None, "Heartbeats", HEARTBEAT, clock.now())
     store.save_story(story_id, "Heartbeats", HEARTBEAT.replace("18 %", "21 %"), clock.now())
     bank = _bank()
-    _session(store, bank, scheduler, clock)
+    session = _session(store, bank, scheduler, clock)
     item = bank.get(f"story.{story_id}")
-    assert item is not None and "21 %" in [p.point for p in item.key_points]
+    assert item is not None and "21 %" in item.model_answer
+    session.next_question()
+    feedback = session.submit(THREE_OF_FOUR)
+    assert isinstance(feedback.grade, RubricResult)
+    assert [c.found for c in feedback.grade.contradictions] == ["18 %"]  # 21 % now
 
 
 def test_a_story_without_numbers_makes_no_card(store: Store, scheduler: Scheduler,
