@@ -666,7 +666,7 @@ class DrillScreen(Screen[None]):
         from tui.screens.stories import telling_note  # the player's stories, if any
 
         self.query_one("#feedback-body", Static).update(
-            render_feedback(feedback) + telling_note(self.session.store, feedback))
+            telling_note(self.session.store, feedback) + render_feedback(feedback))
         tail = self.query_one("#feedback-tail", Static)
         scroller = self.query_one("#drill-feedback", VerticalScroll)
         grade = feedback.grade

@@ -132,7 +132,7 @@ def _clip(text: str, width: int = 70) -> str:
 
 
 def telling_note(store: Store, feedback: Feedback) -> str:
-    """Markup to add under a behavioral open answer's verdict: the closest of the player's
+    """Markup to put first in a behavioral open answer's feedback: the closest of the player's
     stories and the numbers the answer recalled from it ("closest story: X — numbers
     recalled 3 of 4 (missed: 18 %)"); '' when the question is not behavioral, the answer
     is a retell card's (graded against its own story already) or there are no stories.
@@ -148,7 +148,7 @@ def telling_note(store: Store, feedback: Feedback) -> str:
     except StoreError:
         return ""
     line = telling_line(feedback.answer_text, stories)
-    return f"\n[b]Your stories[/b]\n{safe(line)}" if line else ""
+    return f"[b]Your stories[/b] — {safe(line)}\n\n" if line else ""
 
 
 # -- the list ----------------------------------------------------------------------------------
