@@ -222,8 +222,8 @@ class Authority:
 
 @dataclass(frozen=True)
 class Consensus:
-    """Consensus or process language heard: the words ``found``, ``why`` it hurts in this
-    loop, and the ``sentence`` (empty when the scorer gives none)."""
+    """Consensus or process language heard (a red flag of the open-answer scorer): the
+    words ``found`` as typed and ``why`` it hurts in this loop."""
 
     found: str
     why: str
