@@ -185,3 +185,10 @@ async def test_long_story_critique_scrolls_at_80x24(db_path: Path, clock: FakeCl
         box.scroll_end(animate=False)
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y
+
+
+def test_story_bindings_can_be_rebound() -> None:
+    from tui.app import known_binding_ids
+
+    assert {"home.stories", "stories.new", "story.save", "story.back",
+            "story_versions.restore"} <= known_binding_ids()
