@@ -71,6 +71,11 @@ async def test_write_save_critique_and_list(db_path: Path, clock: FakeClock,
         editor.query_one("#story-body", TextArea).insert(HEARTBEAT)
         await pilot.pause()
         assert _draft(db_path, NEW_STORY_DRAFT) == ("Heartbeats", HEARTBEAT)  # on disk
+        assert "Write the story" in _text(editor, "#story-critique")
+        await pilot.press("ctrl+r")  # the critique of the unsaved text
+        await pilot.pause()
+        assert "18 %" in _text(editor, "#story-critique")
+        assert _stories(db_path) == []  # and nothing saved by it
         assert "32 words" in _text(editor, "#story-status")
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -265,6 +265,8 @@ class StoryEditScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save version", id="story.save", priority=True,
                 tooltip="Keep this text as a new version (earlier ones stay)"),
+        Binding("ctrl+r", "critique", "Critique", id="story.critique", priority=True,
+                tooltip="Critique the text as it stands, without saving a version"),
         Binding("escape", "back", "Back (draft kept)", id="story.back", priority=True,
                 tooltip="Leave; what is not saved stays as a draft"),
     ]
@@ -323,7 +325,7 @@ class StoryEditScreen(Screen[None]):
         if kept is not None and kept != self.saved:
             self.say("[$warning]Your unsaved draft is back.[/] ctrl+s keeps it as a version.")
         else:
-            self.say("Typing is kept as a draft · ctrl+s saves a version · Esc back")
+            self.say("Typing is kept as a draft · ctrl+s saves a version · ctrl+r critique")
         self.show_critique(title, body)
         if title:
             editor = self.query_one("#story-body", TextArea)
@@ -394,6 +396,12 @@ class StoryEditScreen(Screen[None]):
             return
         found = critique(title, body, self.drill_app.bank.get(STORY_QUESTION_ID))
         self.query_one("#story-critique", Static).update(render_critique(found))
+
+    def action_critique(self) -> None:
+        """Critique what is on screen now (saved or not)."""
+        title, body = self.current()
+        self.show_critique(title, body)
+        self.query_one("#story-critique-box", VerticalScroll).scroll_home(animate=False)
 
     def action_save(self) -> None:
         """Keep the text as a new version; the draft goes, the critique is redone."""
