@@ -88,3 +88,26 @@ def stop(process: subprocess.Popen[bytes], main_fd: int) -> None:
         process.kill()
     process.wait(timeout=10)
     os.close(main_fd)
+
+
+def wait_for_draft(db_path: Path, key: str, wanted: str, deadline: float) -> None:
+    """Wait until the draft ``key`` in the game's database holds ``wanted``.
+
+    What the player typed is drawn and saved from separate messages: under load the screen
+    can show a keystroke a few milliseconds before its draft is committed. A kill test waits
+    for the commit (it is what survives), not only for the drawing; with the save disabled
+    this times out, so the test still fails without it."""
+    import sqlite3
+    import time
+
+    while True:
+        try:
+            with sqlite3.connect(db_path, timeout=1) as conn:
+                row = conn.execute("SELECT text FROM drafts WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        if row is not None and wanted in row[0]:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"draft {key!r} never held {wanted!r} (last: {row!r})")
+        time.sleep(0.05)

@@ -12,7 +12,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from tests.tui._pty import game_env, read_some, spawn_game
+from tests.tui._pty import game_env, read_some, spawn_game, wait_for_draft
 from tests.tui.test_kata_kill import _ESCAPES, _wait_for_text
 
 
@@ -38,6 +38,7 @@ def test_steps_typed_in_a_case_survive_sigkill(tmp_path: Path) -> None:
         _wait_for_text(fd, "Step 2 of 4", time.monotonic() + 30)  # graded: the next is up
         os.write(fd, b"5 days\r")
         _wait_for_text(fd, "Step 3 of 4", time.monotonic() + 30)
+        wait_for_draft(db_path, "card:case.train_budget", "5 days", time.monotonic() + 30)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     finally:

@@ -11,7 +11,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from tests.tui._pty import game_env, read_some, spawn_game
+from tests.tui._pty import game_env, read_some, spawn_game, wait_for_draft
 
 #: The kata screen's status line: the kata is up and the editor has focus.
 KATA_READY = "ctrl+r check"
@@ -39,6 +39,8 @@ def test_code_typed_in_a_kata_survives_sigkill(tmp_path: Path) -> None:
         _wait_for_text(fd, KATA_READY, time.monotonic() + 60)
         os.write(fd, b"# my ring model")
         _wait_for_text(fd, "ring model", time.monotonic() + 30)  # drawn: the keys were taken
+        wait_for_draft(db_path, "card:kata.ring_allreduce", "# my ring model",
+                       time.monotonic() + 30)  # and committed, keystroke by keystroke
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     finally:
