@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from content.cases import Case
 from content.loader import Problem
 from engine.bank import ContentBank
 from engine.clock import FakeClock
@@ -24,8 +25,9 @@ TEMPLATE = re.compile(r"\{[a-z_][a-z0-9_]*(:[^{}]*)?\}", re.IGNORECASE)
 
 
 def _is_template(bank: ContentBank, item_id: str) -> bool:
+    """A problem's prompt or a case's scenario with placeholders in it."""
     item = bank.get(item_id)
-    return isinstance(item, Problem) and bool(TEMPLATE.search(item.prompt))
+    return isinstance(item, Problem | Case) and bool(TEMPLATE.search(item.prompt))
 
 
 def _abandoned_loop(store: Store, bank: ContentBank, scheduler: Scheduler, clock: FakeClock,
@@ -63,8 +65,11 @@ def test_no_placeholder_survives_in_the_debrief(store: Store, bank: ContentBank,
     headings = [line[5:] for line in markdown.splitlines() if line.startswith("#### ")]
     described = [h for h in headings if h.startswith("A parametric problem on ")]
     if seed is None:  # no seed to pose with: described by its parameters' names
-        assert len(described) == len(unanswered_templates)
+        problems = [i for i in unanswered_templates if isinstance(bank.get(i), Problem)]
+        assert len(described) == len(problems)
         assert all(re.search(r"\*[a-z0-9 ]+\*", h) for h in described), described
+        cases = [h for h in headings if h.startswith("A case on ")]  # by topic and id
+        assert len(cases) == len(unanswered_templates) - len(problems)
     else:  # posed with the loop's seed: the same numbers on every export
         assert described == []
         assert loop_debrief(store, bank, loop.session_id) == markdown
