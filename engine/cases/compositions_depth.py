@@ -582,3 +582,47 @@ def wasted_gpu_hours(waste: float, wall_hours: float, gpus: float) -> Result:
         Step("GPU-hours of the job = wall hours × gpus", wall_hours * gpus, "hour"),
         Step("Lost = waste × that", hours, "hour"),
     ))
+
+
+@composition("forward_flops", {"params": "parameter", "tokens": ""}, "FLOP",
+             "FLOP = 2 · N · tokens")
+def forward_flops(params: float, tokens: float) -> Result:
+    """FLOP of a forward pass over ``tokens`` tokens: 2·N per token (one multiply and one add
+    per weight), attention over the context not counted.
+
+    Source: kipply, "Transformer Inference Arithmetic" (≈ 2·N FLOP per token forward);
+    jax-ml "How to Scale Your Model", inference chapter (prefill of T tokens costs 2·N·T
+    FLOP and is compute-bound). Worked number: a 30B model prefilling 8,192 tokens →
+    2 · 30e9 · 8,192 = 4.915e14 FLOP.
+    """
+    _positive(params=params, tokens=tokens)
+    flops = 2.0 * params * tokens
+    return Result(flops, "FLOP", (Step("Forward FLOP = 2 · N · tokens", flops, "FLOP"),))
+
+
+@composition("request_latency_seconds",
+             {"first_token_s": "s", "per_token_s": "s", "output_tokens": ""}, "s",
+             "latency = TTFT + output tokens · TPOT")
+def request_latency_seconds(first_token_s: float, per_token_s: float,
+                            output_tokens: float) -> Result:
+    """End-to-end latency of one request: time to first token + G · time per output token.
+
+    The prefill produces the first token; each further token costs one decode step (the
+    first of the G tokens comes with the prefill, so G − 1 decode steps follow; with G in
+    the hundreds the difference is one step — this model counts G for a round upper bound).
+    Variables: TTFT = ``first_token_s``, TPOT = ``per_token_s``, G = ``output_tokens``.
+    Source: jax-ml "How to Scale Your Model", applied-inference chapter ("Assuming our
+    generations have a median length of 512 tokens, that is about 9s for each decode" at
+    19 ms per step: 512 · 0.019 = 9.7 s). Worked number: TTFT 0.2 s, 512 tokens at 19 ms →
+    0.2 + 9.728 = 9.928 s.
+    """
+    _positive(first_token_s=first_token_s, per_token_s=per_token_s,
+              output_tokens=output_tokens)
+    decode = output_tokens * per_token_s
+    total = first_token_s + decode
+    return Result(total, "s", (
+        Step("Decode time = output tokens × time per token", decode, "s"),
+        Step("Latency = time to first token + decode time", total, "s"),
+        Step("Share spent decoding", decode / total, ""),
+    ))
+

@@ -419,3 +419,40 @@ def test_a_process_answer_covers_no_key_point(bank: ContentBank) -> None:
                           and bank.items[i].deck in DEPTH_DECKS):
         result = score_open(process, bank.items[case_id].key_points)
         assert result.coverage == 0.0, (case_id, result)
+
+
+def test_forward_flops_and_request_latency_match_the_scaling_book() -> None:
+    """How to Scale Your Model, inference pop quiz: 256 tokens through a 30B model is
+    "2 * 256 * 30e9" FLOP, over 16 chips of 1.97e14 FLOP/s ≈ 4.9 ms of math. Applied
+    inference: 19 ms per step and "a median length of 512 tokens, that is about 9s for each
+    decode" (512 · 0.019 = 9.73 s)."""
+    flops = ref("forward_flops", params=30e9, tokens=256)
+    assert flops == 2 * 256 * 30e9
+    assert flops / (16 * 1.97e14) == pytest.approx(4.87e-3, rel=1e-3)
+    latency = run_reference("request_latency_seconds",
+                            {"first_token_s": 0.2, "per_token_s": 0.019,
+                             "output_tokens": 512})
+    assert latency.value == pytest.approx(0.2 + 9.728)
+    assert 512 * 0.019 == pytest.approx(9.7, abs=0.1)
+
+
+def test_moe_case_counts_mixtral(bank: ContentBank) -> None:
+    """With the Mixtral 8x7B preset the chain starts from the published counts (Mistral AI:
+    46.7B total, 12.9B per token) and memory follows the total: 2 · 46.7e9 = 93.4 GB, which
+    fits no 80 GB H100 but fits a 141 GB H200."""
+    case = bank.items["case.moe_total_vs_active"]
+    seen = set()
+    for seed in range(200):
+        posed = pose_case(case, bank.catalog, seed)
+        if posed.preset != "Mixtral 8x7B":
+            continue
+        s = _by_id(posed)
+        assert s["total"].reference_value == 46_702_792_704
+        assert s["active"].reference_value == 12_879_925_248
+        assert s["compute"].reference_value == pytest.approx(
+            6 * 12_879_925_248 * posed.params["tokens"])
+        assert s["weights"].reference_display == pytest.approx(93.405585408)
+        fits = s["one_gpu"].right_option == 0
+        assert fits == (posed.params["gpu"] in ("h200", "b200", "mi300x")), posed.params["gpu"]
+        seen.add(posed.params["gpu"])
+    assert "h100_sxm" in seen and len(seen) >= 3
