@@ -626,3 +626,64 @@ def request_latency_seconds(first_token_s: float, per_token_s: float,
         Step("Share spent decoding", decode / total, ""),
     ))
 
+
+
+@composition("attention_flops_ratio",
+             {"seq_len": "", "d_model": "", "d_ff": "", "heads": "", "kv_heads": "",
+              "head_dim": "", "mlp_matrices": ""}, "",
+             "r = 2·T·N·H / (2·D·H·(N + K) + m·D·F)")
+def attention_flops_ratio(seq_len: float, d_model: float, d_ff: float, heads: float,
+                          kv_heads: float, head_dim: float, mlp_matrices: float) -> Result:
+    """Dot-product attention FLOPs over the layer's matmul FLOPs, per token in training.
+
+    Per layer and token, training (forward + backward = 3 × forward) does 12·T·N·H FLOP in
+    QKᵀ and AV over a context of T, and 6 × its weights in the matmuls: 6·(2·D·H·(N + K) +
+    m·D·F). So r = 2·T·N·H / (2·D·H·(N + K) + m·D·F). Variables: T = ``seq_len``, D =
+    ``d_model``, F = ``d_ff``, N = ``heads``, K = ``kv_heads``, H = ``head_dim``, m =
+    ``mlp_matrices`` (3 gated, 2 plain). Causal masking, which halves the work in practice,
+    is not applied (as in the source).
+
+    Source: jax-ml "How to Scale Your Model", transformers chapter: attention/matmul FLOPs =
+    12BT²NH / (18BTDF + 24BTDNH) = T/(8D) for F = 4D and D = N·H, "dot-product attention
+    FLOPs only become dominant during training once T > 8D. For D ~ 8k, this would be ~64K
+    tokens"; PaLM App. B (6N + 12·L·H·Q·T per token). Worked number: D 8,192, F 32,768,
+    N = K = 64, H 128, T 65,536 → r = 1.0.
+    """
+    _positive(seq_len=seq_len, d_model=d_model, d_ff=d_ff, heads=heads, kv_heads=kv_heads,
+              head_dim=head_dim)
+    if mlp_matrices not in (2.0, 3.0):
+        raise ValueError("mlp_matrices must be 2 (up, down) or 3 (gated: gate, up, down)")
+    attention = 2.0 * seq_len * heads * head_dim
+    matmul = 2.0 * d_model * head_dim * (heads + kv_heads) + mlp_matrices * d_model * d_ff
+    ratio = attention / matmul
+    return Result(ratio, "", (
+        Step("Attention weights per layer 2·D·H·(N + K) + MLP m·D·F", matmul, "parameter"),
+        Step("Attention FLOP per token per layer / 6 = 2·T·N·H", attention, "FLOP"),
+        Step("Ratio = 2·T·N·H / weights per layer", ratio, ""),
+    ))
+
+
+@composition("train_flops_with_attention",
+             {"params": "parameter", "tokens": "", "attention_ratio": ""}, "FLOP",
+             "C = 6·N·D·(1 + r)")
+def train_flops_with_attention(params: float, tokens: float, attention_ratio: float) -> Result:
+    """Training FLOPs with the dot-product attention term: C = 6·N·D·(1 + r).
+
+    6·N·D counts the matmuls; r = attention FLOPs / matmul FLOPs adds the quadratic part
+    (see ``attention_flops_ratio``; 6·N stands in for the matmul FLOPs per token, the
+    embedding lookup being free). Variables: N = ``params``, D = ``tokens``, r =
+    ``attention_ratio``. Source: Chowdhery et al. 2022 (PaLM) App. B: 6N + 12·L·H·Q·T FLOP
+    per token. Worked number [PaLM §4.1]: 540B, L 118, H 48, Q 256, T 2,048 → r =
+    12·118·48·256·2,048 / (6·540e9) = 0.0110, per token 3.2756e12 FLOP; at 238.3k tokens/s on
+    6,144 TPU v4 chips of 275 TFLOP/s that is 46.2 % MFU.
+    """
+    _positive(params=params, tokens=tokens)
+    if attention_ratio < 0:
+        raise ValueError("attention_ratio cannot be negative")
+    matmul = 6.0 * params * tokens
+    total = matmul * (1.0 + attention_ratio)
+    return Result(total, "FLOP", (
+        Step("Matmul FLOP = 6·N·D", matmul, "FLOP"),
+        Step("Attention FLOP = r × that", matmul * attention_ratio, "FLOP"),
+        Step("Total C = 6·N·D·(1 + r)", total, "FLOP"),
+    ))

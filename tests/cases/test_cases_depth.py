@@ -456,3 +456,31 @@ def test_moe_case_counts_mixtral(bank: ContentBank) -> None:
         assert fits == (posed.params["gpu"] in ("h200", "b200", "mi300x")), posed.params["gpu"]
         seen.add(posed.params["gpu"])
     assert "h100_sxm" in seen and len(seen) >= 3
+
+
+def test_attention_ratio_is_t_over_8d_for_the_books_shape() -> None:
+    """How to Scale Your Model, transformers chapter: attention / matmul FLOPs =
+    12BT²NH / (18BTDF + 24BTDNH) = T/(8D) for F = 4D, D = N·H; "dominant during training
+    once T > 8D. For D ~ 8k, this would be ~64K tokens". Pinned at and just past T = 8D."""
+    shape = {"d_model": 8192, "d_ff": 32768, "heads": 64, "kv_heads": 64, "head_dim": 128,
+             "mlp_matrices": 3}
+    assert ref("attention_flops_ratio", seq_len=65_536, **shape) == pytest.approx(1.0)
+    assert ref("attention_flops_ratio", seq_len=65_537, **shape) > 1.0
+    for seq_len in (2048, 8192, 131_072):
+        assert ref("attention_flops_ratio", seq_len=seq_len, **shape) == \
+            pytest.approx(seq_len / (8 * 8192))
+    # Grouped-query attention shrinks the projections, so attention dominates sooner.
+    gqa = dict(shape, kv_heads=8)
+    assert ref("attention_flops_ratio", seq_len=65_536, **gqa) > 1.0
+
+
+def test_train_flops_with_attention_reproduces_palms_mfu() -> None:
+    """PaLM (Chowdhery et al. 2022) §4.1 and App. B: 540B, L 118, H 48, Q 256, T 2,048,
+    per-token FLOP 6N + 12·L·H·Q·T; 238.3k tokens/s on 6,144 TPU v4 (275 TFLOP/s) is
+    46.2 % MFU. With r = 12·L·H·Q·T / 6N, 6·N·(1 + r) per token gives the same."""
+    attention_per_token = 12 * 118 * 48 * 256 * 2048
+    ratio = attention_per_token / (6 * 540e9)
+    per_token = ref("train_flops_with_attention", params=540e9, tokens=1,
+                    attention_ratio=ratio)
+    assert per_token == pytest.approx(6 * 540e9 + attention_per_token)
+    assert per_token * 238.3e3 / (6144 * 275e12) == pytest.approx(0.462, abs=5e-4)
