@@ -484,3 +484,26 @@ def test_train_flops_with_attention_reproduces_palms_mfu() -> None:
                     attention_ratio=ratio)
     assert per_token == pytest.approx(6 * 540e9 + attention_per_token)
     assert per_token * 238.3e3 / (6144 * 275e12) == pytest.approx(0.462, abs=5e-4)
+
+
+def test_batch_cap_case_worked_by_hand(bank: ContentBank) -> None:
+    """Seed 1: 2.7B (32 layers, h 2,560), ZeRO-1 over 128 H200s (141 GB), s 8,192,
+    selective recomputation, global batch 256, 54 % MFU, 0.8 s exposed all-reduce.
+
+    (1) 2·2.7e9 + 2·2.7e9 + 12·2.7e9 / 128 = 10.8e9 + 0.253e9     = 11.053 GB
+    (2) 34 · 8,192 · 2,560 · 32 (Korthikanti, t = 1, selective)   = 22.817 GB
+    (3) ⌊(0.9 · 141e9 − 11.053e9) / 22.817e9⌋ = ⌊5.077⌋            = 5
+    (4) ⌈256 / (5 · 128)⌉ = ⌈0.4⌉                                  = 1
+    (5) 1 ≤ 1                                                      → no accumulation
+    (6) 6 · 2.7e9 · 5 · 8,192 / (989.4e12 · 0.54) + 0.8
+        = 6.6355e14 / 5.3428e14 + 0.8 = 1.2420 + 0.8               = 2.0420 s
+    """
+    posed = _posed(bank, "case.batch_cap_accumulate", 1)
+    assert posed.preset and posed.preset.startswith("2.7B")
+    s = _by_id(posed)
+    assert s["states"].reference_value == pytest.approx(11.053125e9)
+    assert s["act_per_seq"].reference_value == 34 * 8192 * 2560 * 32
+    assert s["micro_fit"].reference_value == 5
+    assert s["accum"].reference_value == 1
+    assert s["need_accum"].right_option == 0
+    assert s["step_time"].reference_value == pytest.approx(2.04196, abs=1e-5)
