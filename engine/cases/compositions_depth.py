@@ -431,7 +431,7 @@ def checkpoint_waste(checkpoint_s: float, interval_s: float, mtbf_s: float,
     R = ``restart_s``. Source: Young 1974 (τ_opt = √(2δM), waste at the optimum ≈ √(2δ/M));
     Daly 2006; models.md A11–A12. Worked number: δ 60 s, M 4 h = 14,400 s → Young τ =
     √(2·60·14,400) = 1,314.5 s; W = 60/1,314.5 + 657.3/14,400 = 0.0913 with R = 0 (=
-    √(2δ/M)), + 600/14,400 = 0.1329 with a 10-minute restart.
+    √(2δ/M)), + 600/14,400 = 0.1330 with a 10-minute restart.
     """
     _positive(checkpoint_s=checkpoint_s, interval_s=interval_s, mtbf_s=mtbf_s)
     if restart_s < 0:
@@ -459,7 +459,7 @@ def effective_tokens_per_s(tokens_per_step: float, step_s: float, waste: float) 
     ``waste`` (checkpoint and failure waste as a fraction of wall time). Source: models.md
     A11 (effective tokens/s = f · tokens/step / T_step); ``effective_throughput`` in
     ``engine.models.parallelism`` computes the same in one call. Worked number: 4,194,304
-    tokens per 10.15 s step with 9.1 % waste → 0.909·413,232 = 375,600 tokens/s.
+    tokens per 10.15 s step with 9.13 % waste → 0.9087 · 413,232 = 375,500 tokens/s.
     """
     _positive(tokens_per_step=tokens_per_step, step_s=step_s)
     _fraction("waste", waste, allow_one=False)
