@@ -507,3 +507,28 @@ def test_batch_cap_case_worked_by_hand(bank: ContentBank) -> None:
     assert s["accum"].reference_value == 1
     assert s["need_accum"].right_option == 0
     assert s["step_time"].reference_value == pytest.approx(2.04196, abs=1e-5)
+
+
+@pytest.mark.parametrize(("case_id", "answer"), [
+    ("case.mfu_from_logs",
+     "The 6N count leaves out the attention FLOPs at long sequence length, and "
+     "recomputation counts toward HFU not MFU. I used the dense peak, not the sparse "
+     "datasheet figure. The logs must be steady-state: warm-up and checkpoint stalls go "
+     "into goodput. As a cross-check the days equal tokens divided by tokens per second."),
+    ("case.pcie_vs_nvlink_dp",
+     "Over PCIe the all-reduce cannot hide: it is longer than the backward pass, so the "
+     "step is communication-bound."),
+    ("case.long_context_roadmap",
+     "FlashAttention does not remove the attention FLOPs; it only avoids storing the T² "
+     "score matrix."),
+])
+def test_a_right_answer_that_rejects_the_wrong_idea_is_no_contradiction(
+        bank: ContentBank, case_id: str, answer: str) -> None:
+    """Phrasings name what a right answer affirms: rejecting the sparse peak, or saying the
+    all-reduce cannot hide, must not read as denying a key point (played at 80×24: the
+    first wording of the MFU case's key point cost a right answer its score)."""
+    from grading.rubric import score_open
+
+    result = score_open(answer, bank.items[case_id].key_points)
+    assert not result.contradictions, result.contradictions
+    assert any(point.covered for point in result.key_points)
