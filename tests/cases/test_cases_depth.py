@@ -521,6 +521,12 @@ def test_batch_cap_case_worked_by_hand(bank: ContentBank) -> None:
     ("case.long_context_roadmap",
      "FlashAttention does not remove the attention FLOPs; it only avoids storing the T² "
      "score matrix."),
+    ("case.prefill_vs_decode",
+     "A 128-token prefill is not compute-bound: the prompt is below the ridge point, so "
+     "it reads the weights like a decode step."),
+    ("case.pcie_vs_nvlink_dp",
+     "Tensor parallelism is not an option: it is impractical over PCIe with an all-reduce "
+     "per layer."),
 ])
 def test_a_right_answer_that_rejects_the_wrong_idea_is_no_contradiction(
         bank: ContentBank, case_id: str, answer: str) -> None:
