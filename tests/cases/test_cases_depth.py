@@ -538,3 +538,20 @@ def test_a_right_answer_that_rejects_the_wrong_idea_is_no_contradiction(
     result = score_open(answer, bank.items[case_id].key_points)
     assert not result.contradictions, result.contradictions
     assert any(point.covered for point in result.key_points)
+
+
+def test_the_mixtral_8x22b_preset_gives_the_published_totals() -> None:
+    """Mistral AI, "Cheaper, Better, Faster, Stronger" (Mixtral 8x22B announcement, April
+    2024): 141B parameters in all, 39B active per token. The preset's shape is the model's
+    config.json (56 layers, D 6,144, F 16,384, 48 heads, 8 KV heads of 128, vocabulary
+    32,768, 8 experts, top-2)."""
+    from engine.bank import load_content
+    from engine.cases import pose_case
+
+    bank = load_content()
+    case = bank.items["case.moe_total_vs_active"]
+    posed = next(p for p in (pose_case(case, bank.catalog, seed) for seed in range(200))
+                 if p.preset == "Mixtral 8x22B")
+    total, active = posed.steps[0].reference_value, posed.steps[1].reference_value
+    assert total == pytest.approx(141e9, rel=0.005)
+    assert active == pytest.approx(39e9, rel=0.005)
