@@ -291,7 +291,9 @@ def _pose_number(step: CaseStep, index: int, prompt: str, values: Mapping[str, A
                         f"finite positive number, so no answer could pass")
     from grading.units import UnitError, convert
 
-    converts = bool(unit) and step.unit != unit
+    # A fraction (unit "") asked for in "%" is shown as a percentage (0.34 -> 34 %), as a
+    # problem's "%" answer is; other plain numbers are shown as they come.
+    converts = step.unit != unit and (bool(unit) or step.unit == "%")
     try:
         shown = convert(value, unit, step.unit) if converts else value
         display_scale = convert(1.0, step.unit, unit) if converts else 1.0

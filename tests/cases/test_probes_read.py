@@ -156,3 +156,37 @@ def test_a_question_without_probes_is_served_as_before() -> None:
     question = read_open_text(GOOD[:GOOD.index("[[open.probes]]")])
     assert isinstance(question, OpenQuestion)
     assert check_item(question, builtin_catalog()) is None
+
+
+def test_content_check_reports_a_probe_problem_in_a_users_deck(tmp_path) -> None:
+    from engine.content_check import check_content
+
+    deck = tmp_path / "mine.toml"
+    deck.write_text(_swap('tokens = 15e12 }', 'tokens = 16e12 }').replace(
+        't.open.budget', 'mine.open.budget').replace('id = "t"', 'id = "mine"'),
+        encoding="utf-8")
+    report = check_content([deck], seeds=1)
+    messages = [e.message for e in report.errors if e.item == "mine.open.budget"]
+    assert any("constant tokens = 1.6e+13 is not written" in m for m in messages), messages
+
+
+def test_a_fraction_asked_in_percent_is_shown_as_a_percentage() -> None:
+    from engine.cases.grade import grade_chain
+    from engine.cases.probes import pose_probes
+
+    text = GOOD[:GOOD.index("[[open.probes]]")] + '''[[open.probes]]
+id = "bubble"
+prompt = "A pipeline of 8 stages runs 32 micro-batches: bubble as a share of ideal time?"
+unit = "%"
+reference = "pipeline_bubble"
+output = "overhead"
+inputs = { stages = 8, microbatches = 32 }
+'''
+    posed = pose_probes(read_open_text(text), builtin_catalog())
+    assert posed is not None
+    [step] = posed.steps
+    assert step.reference_value == pytest.approx(7 / 32)  # SI: a fraction
+    assert step.reference_display == pytest.approx(21.875) and step.reference_text() == "21.9%"
+    assert grade_chain(posed, ["21.9%"]).steps[0].status == "exact"
+    assert grade_chain(posed, ["22"]).steps[0].status == "exact"
+    assert grade_chain(posed, ["0.22"]).steps[0].status == "off"
