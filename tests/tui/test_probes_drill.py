@@ -165,3 +165,52 @@ async def test_deck_text_in_a_probe_is_shown_not_run(tmp_path: Path, clock: Fake
     async with app.run_test(size=(80, 24)) as pilot:
         await _write_and_self_check(app, pilot)
         assert "[b]training[/b] compute [@click=app.quit]?" in _plain(app, "#drill-prompt")
+
+
+async def test_the_longest_built_in_probes_keep_their_verdict_and_rating_in_view(
+        tmp_path: Path, clock: FakeClock) -> None:
+    """At 80×24, the built-in question with the longest probe prompts: each probe, its
+    hint and the last verdict line are on screen above the footer, and so is the rating
+    line once they are answered."""
+    from content.loader import OpenQuestion
+    from engine.study.session import StudySession
+
+    bank = load_content()
+    probed = [q for q in bank.items.values() if isinstance(q, OpenQuestion) and q.probes]
+    question = max(probed, key=lambda q: len(q.prompt) + max(len(p.prompt) for p in q.probes))
+
+    class OneCard:
+        def pick(self, session: StudySession) -> str | None:
+            return question.id if session.answered == 0 else None
+
+    app = TpmDrillApp(tmp_path / "p.db", clock=clock, bank=bank, start="home")
+
+    def in_view(*texts: str) -> None:
+        footer_row = app.screen.query_one("Footer").region.y
+        lines = [strip.text for strip in app.screen._compositor.render_strips()][:footer_row]
+        for text in texts:
+            assert any(text in line for line in lines), (text, "\n".join(lines))
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = StudySession(app.store, bank, app.scheduler, clock, picker=OneCard(),
+                               seed=1)
+        screen = DrillScreen(session)
+        app.push_screen(screen)
+        await pilot.pause()
+        screen.query_one("#drill-essay", TextArea).text = question.model_answer[:400]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        posed = session.answer_probes()
+        assert posed is not None and screen.probing is not None
+        for index, step in enumerate(posed.steps):
+            in_view(f"follows up ({index + 1} of {len(posed.steps)})", "Enter grades")
+            screen.query_one("#drill-answer", Input).value = \
+                f"{step.reference_display:.6g} {step.unit}".strip()
+            await pilot.press("enter")
+            await pilot.pause()
+            if index + 1 < len(posed.steps):
+                in_view(f"Follow-up {index + 1} of {len(posed.steps)}: Right")
+        assert screen.probing is None
+        in_view("follow-ups 100%", "Enter:")
