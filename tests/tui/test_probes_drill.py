@@ -214,3 +214,35 @@ async def test_the_longest_built_in_probes_keep_their_verdict_and_rating_in_view
                 in_view(f"Follow-up {index + 1} of {len(posed.steps)}: Right")
         assert screen.probing is None
         in_view("follow-ups 100%", "Enter:")
+
+
+async def test_a_failed_save_of_the_probes_is_said_and_enter_tries_again(
+        tmp_path: Path, clock: FakeClock) -> None:
+    from engine.store.db import StoreError
+
+    app = _app(tmp_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _write_and_self_check(app, pilot)
+        store = app.store
+        real = store.add_graded_steps
+        failures = []
+
+        def full_disk(*args, **kwargs) -> None:
+            if not failures:
+                failures.append(1)
+                raise StoreError("database or disk is full")
+            real(*args, **kwargs)
+
+        store.add_graded_steps = full_disk  # type: ignore[method-assign]
+        answer = screen.query_one("#drill-answer", Input)
+        for typed in ("6.3e24 FLOP", "45 days"):
+            answer.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+        assert "Not saved — database or disk is full" in _plain(app, "#drill-message")
+        assert screen.probing is not None and store.graded_steps() == []
+        assert answer.has_focus and not answer.disabled
+        await pilot.press("enter")  # try again: the answers given are sent as they were
+        await pilot.pause()
+        assert screen.probing is None
+        assert [r["status"] for r in store.graded_steps()] == ["exact", "exact"]

@@ -547,6 +547,8 @@ class DrillScreen(Screen[None]):
         if self.answering:
             self.query_one("#drill-answer", Input).disabled = False
             self._essay_read_only(False)
+        elif self.probing is not None:  # the follow-ups' answers can be sent again
+            self.query_one("#drill-answer", Input).disabled = False
         self.refresh_bindings()
         if isinstance(outcome, _StoppedWaiting):
             self.say("Not saved — you stopped waiting for the database. Your answer is still "
@@ -566,6 +568,9 @@ class DrillScreen(Screen[None]):
         self._refocus()
 
     def _refocus(self) -> None:
+        if self.probing is not None:
+            self.query_one("#drill-answer", Input).focus()
+            return
         if self.answering:
             widget = self.query_one("#drill-essay" if self.long_form else "#drill-answer")
             widget.focus()
