@@ -89,7 +89,7 @@ async def test_probes_are_asked_graded_and_weighed_into_the_rating(
         assert written_score is not None
         assert feedback.rating == probed_rating(written_score, feedback.probes)
         body = _plain(app, "#feedback-body")
-        assert "Consistent with your follow-up 1 (compute)" in body
+        assert "consistent with your follow-up 1 (compute)" in body.lower()
         assert "What the grader heard" in body  # the open answer's verdict is still there
         tail = _plain(app, "#feedback-tail")
         assert "follow-ups 40%" in tail and "Enter:" in tail

@@ -2,10 +2,11 @@
 verdict against its reference, and the rating the probes and the writing give together.
 
 Plain functions returning Textual markup, used by the drill screen's probe flow
-(``tui.screens.drill.DrillScreen.start_probes``). A small renderer of its own, kept apart
-from the case screen's step rendering (``tui/screens/case.py`` had not landed when this was
-written): a probe is a case step without a scenario. Every string from the deck, the grader
-(which quotes the player's answer) or the store goes through ``tui.safe.safe``.
+(``tui.screens.drill.DrillScreen.start_probes``). A graded probe is drawn with the case
+screen's step rendering (``tui.screens.case.render_step_verdict``: a probe is a case step
+without a scenario), its words said of follow-ups; the prompt, the one-line head, the hint
+and the rating line are the probes' own. Every string from the deck, the grader (which
+quotes the player's answer) or the store goes through ``tui.safe.safe``.
 """
 
 from __future__ import annotations
@@ -20,14 +21,6 @@ if TYPE_CHECKING:
     from engine.cases.pose import PosedCase, PosedStep
     from engine.study.session import Feedback
 
-#: How each status of a graded probe is marked and coloured.
-STATUS_MARKS = {"exact": ("✓", "$success"), "consistent": ("≈", "$warning"),
-                "close": ("≈", "$warning"), "off": ("✗", "$error"),
-                "revealed": ("?", "$error")}
-STATUS_WORDS = {"exact": "Right", "consistent": "Consistent with your earlier number",
-                "close": "Close", "off": "Off", "revealed": "Revealed"}
-
-
 #: "step 1 (compute)" / "steps 1 (a) and 2 (b)" in the case grader's messages.
 _STEP_WORDS = re.compile(r"\b([Ss])tep(s?) (?=\d)")
 
@@ -37,12 +30,6 @@ def probe_words(message: str) -> str:
     "your follow-up 1 (compute)"."""
     return _STEP_WORDS.sub(
         lambda m: ("F" if m.group(1) == "S" else "f") + f"ollow-up{m.group(2)} ", message)
-
-
-def _shown(value: float | None, unit: str) -> str:
-    from engine.cases.pose import format_in_unit
-
-    return format_in_unit(value, unit) if value is not None else "—"
 
 
 def render_probe_prompt(question_prompt: str, posed: PosedCase, index: int) -> str:
@@ -57,22 +44,16 @@ def render_probe_prompt(question_prompt: str, posed: PosedCase, index: int) -> s
             f"{safe(step.prompt)}{unit}")
 
 
-def render_probe_grade(step: PosedStep, grade: StepGrade, number: int, total: int) -> str:
-    """One graded probe: its mark and verdict, the player's number against the reference
-    (and the reference from their own earlier numbers when it differs), the explanation."""
-    mark, style = STATUS_MARKS.get(grade.status, ("•", "$accent"))
-    lines = [f"[b {style}]{mark} Follow-up {number} of {total}[/] — "
-             f"{safe(probe_words(grade.message))}"]
-    reference = f"Reference: [b]{safe(step.reference_text())}[/b]"
-    if grade.status == "revealed":
-        lines.append(reference)
-    else:
-        lines.append(f"You: [b]{safe(_shown(grade.value, step.unit))}[/b]   {reference}")
-    own = grade.reference_from_your_answers
-    if grade.carried_from and own is not None and grade.reference is not None and \
-            abs(own - grade.reference) > 1e-9 * abs(grade.reference):
-        lines.append(f"[dim]From your own earlier numbers: {safe(_shown(own, step.unit))}"
-                     f"[/dim]")
+def render_probe_grade(posed: PosedCase, step: PosedStep, grade: StepGrade) -> str:
+    """One graded probe as the case screen draws a graded step
+    (``tui.screens.case.render_step_verdict``: the verdict, your number against the
+    reference, what your own earlier numbers give, the slip), said of follow-ups, with
+    the probe's explanation under it."""
+    from tui.screens.case import render_step_verdict
+
+    _head, body = render_step_verdict(posed, step, grade)
+    lines = [f"[b]Follow-up {step.index + 1} of {len(posed.steps)}[/b] · "
+             f"{safe(step.prompt)}", probe_words(body)]
     if step.explanation.strip():
         lines.append(f"[dim]{safe(step.explanation.strip())}[/dim]")
     return "\n".join(lines)
@@ -81,16 +62,16 @@ def render_probe_grade(step: PosedStep, grade: StepGrade, number: int, total: in
 def render_probe_head(step: PosedStep, grade: StepGrade, number: int, total: int) -> str:
     """One line that stays in view under the next follow-up: the last probe's mark, verdict
     and reference (the whole verdict scrolls below)."""
-    mark, style = STATUS_MARKS.get(grade.status, ("•", "$accent"))
-    word = STATUS_WORDS.get(grade.status, grade.status)
+    from tui.screens.case import STATUS_SHOWN
+
+    mark, word, style = STATUS_SHOWN.get(grade.status, ("•", grade.status, "$text"))
     return (f"[b {style}]{mark} Follow-up {number} of {total}: {word}[/] · reference "
             f"[b]{safe(step.reference_text())}[/b]")
 
 
 def render_probe_chain(posed: PosedCase, chain: ChainGrade) -> str:
     """Every graded probe so far, in order, then the chain's verdict in a sentence."""
-    parts = [render_probe_grade(posed.steps[g.index], g, g.index + 1, len(posed.steps))
-             for g in chain.steps]
+    parts = [render_probe_grade(posed, posed.steps[g.index], g) for g in chain.steps]
     if chain.complete and len(posed.steps) > 1:
         parts.append(f"[b]Follow-ups {chain.score:.0%}[/b] — "
                      f"{safe(probe_words(chain.message))}")
