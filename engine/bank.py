@@ -111,6 +111,17 @@ class ContentBank:
             self._siblings = self._sibling_index()
         return self._siblings.get(item_id, frozenset())
 
+    def replace_family(self, prefix: str, items: Iterable[Item]) -> None:
+        """Swap every item whose id starts with ``prefix`` for ``items`` (the player's story
+        cards, ``story.``, added at session start by ``engine.stories.add_retell_cards``:
+        the content layer never reads the store). The cached orders are rebuilt."""
+        for item_id in [i for i in self.items if i.startswith(prefix)]:
+            del self.items[item_id]
+        for item in items:
+            self.items[item.id] = item
+        self._new_order = self._new_order_json = None
+        self._siblings = None
+
     def siblings_of(self, item_ids: Iterable[str]) -> frozenset[str]:
         """Every sibling of any of ``item_ids`` (see ``siblings``)."""
         found: set[str] = set()

@@ -68,11 +68,12 @@ class CheckReport:
     problems: int = 0
     open: int = 0
     katas: int = 0
+    cases: int = 0
     errors: list[ContentError] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"decks": self.decks, "facts": self.facts, "problems": self.problems,
-                "open": self.open, "katas": self.katas,
+                "open": self.open, "katas": self.katas, "cases": self.cases,
                 "errors": [e.to_dict() for e in self.errors]}
 
 
@@ -592,6 +593,32 @@ def _open_problems(item: OpenQuestion, catalog: Catalog | None = None) -> list[s
     return problems
 
 
+def _case_problem(case: Item, catalog: Catalog, seeds: int) -> str | None:
+    """Why a case cannot be served: the bank's own check (references, inputs, units, a few
+    seeds) — the bank leaves such a case out, so ``content check`` must say why — then the
+    case posed for ``seeds`` seeds, each numeric step's reference finite and positive."""
+    import math
+
+    from engine.cases import case_problem, pose_case
+    from engine.questions import PoseError
+
+    problem = case_problem(case, catalog)  # type: ignore[arg-type]
+    if problem:
+        return problem
+    for seed in range(seeds):
+        try:
+            posed = pose_case(case, catalog, seed)  # type: ignore[arg-type]
+        except PoseError as error:
+            return f"seed {seed}: {error}"
+        for step in posed.steps:
+            value = step.reference_value
+            if step.kind == "number" and not (value is not None and math.isfinite(value)
+                                              and value > 0):
+                return (f"seed {seed}, step {step.index + 1} ({step.id}): the reference is "
+                        f"{value!r}, not a finite positive number")
+    return None
+
+
 def _item_error(item: Item, message: str) -> ContentError:
     return ContentError(item.file, item.id, item.line, message)
 
@@ -654,6 +681,16 @@ def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
             except Exception as error:  # a hostile deck must give an error line, not a crash
                 problems = [f"cannot be checked ({type(error).__name__}: {error})"]
             report.errors += [_item_error(item, problem) for problem in problems]
+    cases = [item for item in items if item.kind == "case"]
+    for done, item in enumerate(cases, 1):
+        if progress:
+            progress("cases", done, len(cases))
+        try:
+            problem = _case_problem(item, catalog, seeds)
+        except Exception as error:  # a hostile deck must give an error line, not a crash
+            problem = f"cannot be checked ({type(error).__name__}: {error})"
+        if problem:
+            report.errors.append(_item_error(item, problem))
     for item in items:
         if isinstance(item, OpenQuestion):
             report.errors += [_item_error(item, problem)
@@ -662,6 +699,7 @@ def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
     report.problems = sum(isinstance(i, Problem) for i in items)
     report.open = sum(isinstance(i, OpenQuestion) for i in items)
     report.katas = sum(isinstance(i, Kata) for i in items)
+    report.cases = len(cases)
     for item in items:
         unknown = [other for other in item.related if other not in bank.items]
         if unknown:  # the item still loads; the unknown ids are simply not buried with it

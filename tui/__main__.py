@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from content.untrusted import clean_text
 from engine import __version__, finite_or_none
 from engine.loop.options import MAX_ROUND_MINUTES, parse_round_minutes
-from tui import cli_backup, cli_case, cli_kata
+from tui import cli_backup, cli_case, cli_kata, cli_stories
 
 if TYPE_CHECKING:
     from engine.study.custom import CustomPicker
@@ -143,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_backup.add_parser(commands)
     cli_kata.add_parser(commands)
     cli_case.add_parser(commands)
+    cli_stories.add_parser(commands)
     grade = commands.add_parser(
         "grade", help='grade one answer: tpm-drill grade "3.3 TB/s" --expected "3.35 TB/s"')
     grade.add_argument("answer", help="the answer as a person would type it")
@@ -506,7 +507,8 @@ def cmd_content_check(paths: list[Path], seeds: int, as_json: bool) -> int:
     else:
         where = ", ".join(str(p) for p in paths) or "built-in bank"
         print(f"{where}: {report.decks} deck(s), {report.facts} facts, {report.problems} "
-              f"problems, {report.open} open questions, {report.katas} katas")
+              f"problems, {report.open} open questions, {report.katas} katas, "
+              f"{report.cases} cases")
         for error in report.errors:  # quotes deck text: cleaned of control sequences
             print(clean_text(f"  {error}"))
         print("ok" if not report.errors else f"{len(report.errors)} error(s)")
@@ -635,6 +637,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cli_kata.run(args)
     if args.command == "case":
         return cli_case.run(args)
+    if args.command == "stories":
+        return cli_stories.run(args)
     if args.command == "weak":
         return cmd_weak_json(args) if args.json else _open_app(args, "weak")
     if args.command == "stats":

@@ -346,13 +346,14 @@ def known_binding_ids() -> set[str]:
     from tui.screens.loop_options import LoopOptionsScreen
     from tui.screens.settings import SettingsScreen
     from tui.screens.stats import StatsScreen
+    from tui.screens.stories import StoriesScreen, StoryEditScreen, StoryVersionsScreen
     from tui.screens.weak import WeakScreen
 
     ids: set[str] = set()
     for holder in (TpmDrillApp, HomeScreen, DrillScreen, DoneScreen, LoopScreen, PauseScreen,
                    RoundIntroScreen, DebriefScreen, StatsScreen, WeakScreen,
                    InterviewDateScreen, SettingsScreen, LoopOptionsScreen, ConfirmScreen,
-                   CustomStudyScreen):
+                   CustomStudyScreen, StoriesScreen, StoryEditScreen, StoryVersionsScreen):
         for cls in holder.__mro__:
             for binding in cls.__dict__.get("BINDINGS", []):
                 if isinstance(binding, Binding) and binding.id:

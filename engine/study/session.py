@@ -33,6 +33,7 @@ from engine.store.db import (
     from_iso,
     iso,
 )
+from engine.stories import add_retell_cards, is_retell_card
 from engine.study.scheduler import LEARNING, LONG_FORM_KINDS, RELEARNING, REVIEW, Scheduler
 from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
 
@@ -410,6 +411,8 @@ class StudySession:
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)  # seeds per question; numpy only when posing
+        if self.mode != "loop":  # the player's stories as retell cards (engine.stories)
+            add_retell_cards(self.bank, self.store)
         if not self.session_id:
             extra = getattr(self.picker, "session_config", None) or {}
             self.session_id = self.store.start_session(
@@ -481,6 +484,9 @@ class StudySession:
         if question.kind == "kata":
             return Retry("A kata is answered with code and its checks (submit_kata), not "
                          "typed text.", "unparsed")
+        if question.kind == "case":
+            return Retry("A case is answered step by step (submit_case), not as one typed "
+                         "text.", "unparsed")
         if question.kind == "text":
             text_grade = grade_text(text, question.answers)
             seconds = self._elapsed()
@@ -490,6 +496,12 @@ class StudySession:
             if len(text.split()) < 3 and not cut_off:
                 return Retry("Say a little more: an interview answer needs a few sentences "
                              "(or ? if you don't know).", "unparsed")
+            if is_retell_card(question.item_id):  # the player's story, told again
+                from engine.stories import grade_retell, retell_rating
+
+                told = grade_retell(text, question.model_answer)
+                return self._record(question, text, told, retell_rating(told.auto_score),
+                                    self._elapsed(), cut_off=cut_off)
             result = score_open(text, question.key_points, question.red_flags,
                                 figures=question.figures)
             return self._record(question, text, result, rating_for_open(result.auto_score),
@@ -665,6 +677,7 @@ class StudySession:
         Both scores stay recorded (``auto_score`` and ``self_score``), so stats can show the
         gap between what the grader heard and what the player claims.
         """
+        from engine.stories import retell_rating  # light: the grader is imported per answer
         from grading.rubric import self_score
 
         previous = self.feedback
@@ -675,7 +688,8 @@ class StudySession:
         if len(ticked) != len(weights):
             raise ValueError(f"expected {len(weights)} ticks, got {len(ticked)}")
         score = self_score(ticked, weights, len(previous.grade.red_flags))
-        rating = rating_for_open(score)
+        rating = retell_rating(score) if is_retell_card(previous.question.item_id) \
+            else rating_for_open(score)
         if previous.probes is not None:  # probes answered first: they keep their weight
             from engine.cases.probes import probed_rating
 

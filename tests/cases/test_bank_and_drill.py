@@ -14,7 +14,7 @@ from engine.config import Config
 from engine.loop.session import plan_loop
 from engine.store.db import Store
 from engine.study.scheduler import Scheduler
-from engine.study.session import StudySession
+from engine.study.session import Retry, StudySession
 from tests.cases.helpers import core_case
 
 CASE = core_case("case.train_budget")
@@ -118,3 +118,16 @@ def test_custom_study_of_a_round_serves_the_case(bank: ContentBank, store: Store
     session = StudySession(store, small, Scheduler(Config()), clock, seed=3, picker=picker)
     question = session.next_question()
     assert question is not None and (question.item_id, question.kind) == (CASE.id, "case")
+
+
+def test_a_served_case_is_not_answered_as_one_typed_text(store: Store,
+                                                         clock: FakeClock) -> None:
+    """The drill serves cases now: ``submit`` on one is a Retry naming ``submit_case``
+    (it used to reach the numeric grader and raise on the case's empty tolerance)."""
+    only_case = ContentBank({CASE.id: CASE}, builtin_catalog())
+    session = StudySession(store, only_case, Scheduler(Config()), clock, seed=4)
+    question = session.next_question()
+    assert question is not None and question.kind == "case"
+    retry = session.submit("6e24 FLOP")
+    assert isinstance(retry, Retry) and "submit_case" in retry.message
+    assert store.reviews() == []

@@ -68,7 +68,7 @@ def test_cli_json_and_exit_code(tmp_path: Path) -> None:
                            "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 1
     data = json.loads(done.stdout)
-    assert set(data) == {"decks", "facts", "problems", "open", "katas", "errors"}
+    assert set(data) == {"decks", "facts", "problems", "open", "katas", "cases", "errors"}
     [error] = data["errors"]
     assert set(error) == {"file", "item", "line", "message"}
     assert error["item"] == "u.problem"

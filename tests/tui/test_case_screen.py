@@ -347,6 +347,7 @@ async def test_undo_takes_the_case_back_and_offers_the_answers(db_path: Path,
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _case_screen(app, pilot)
         typed = [_typed(screen, index, 2.0 if index == 0 else 1.0) for index in range(4)]
+        typed[1] = "?"  # revealed
         for text in typed:
             await _answer(pilot, screen, text)
         screen.query_one("#case-justify", TextArea).insert("MFU first")
@@ -364,14 +365,47 @@ async def test_undo_takes_the_case_back_and_offers_the_answers(db_path: Path,
         await pilot.press("ctrl+u")
         await _answer(pilot, screen, _typed(screen, 0))  # fixed this time
         for index in range(1, 4):
+            # offered as typed (the "?" too, waiting for Enter: not revealed by itself)
             assert screen.query_one("#case-answer", Input).value == typed[index]
+            assert len(screen.answers) == index
             await pilot.press("enter")  # kept as it was
             await pilot.pause()
         assert screen.query_one("#case-justify", TextArea).text == "MFU first"
         await pilot.press("ctrl+s")
         await pilot.pause()
         statuses = _rows(db_path, "SELECT status FROM graded_steps ORDER BY position")
-        assert statuses == [("exact",)] * 4
+        assert statuses == [("exact",), ("revealed",), ("exact",), ("exact",)]
+
+
+async def test_an_undone_case_left_at_once_keeps_every_answer(db_path: Path,
+                                                              clock: FakeClock) -> None:
+    app = _app(db_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(app, pilot)
+        typed = [_typed(screen, index, 2.0) for index in range(4)]
+        for text in typed:
+            await _answer(pilot, screen, text)
+        screen.query_one("#case-justify", TextArea).insert("MFU first")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("end", "0")  # one edit to step 1's offered answer, then leave
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    again = _app(db_path, clock)
+    async with again.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(again, pilot)
+        box = screen.query_one("#case-answer", Input)
+        assert screen.answers == [] and box.value == typed[0] + "0"
+        await pilot.press("ctrl+u")
+        await _answer(pilot, screen, typed[0])
+        for index in range(1, 4):  # the rest still offered as they were typed
+            assert box.value == typed[index]
+            await pilot.press("enter")
+            await pilot.pause()
+        assert screen.query_one("#case-justify", TextArea).text == "MFU first"
 
 
 def test_drafts_and_answer_texts_read_back() -> None:
@@ -418,3 +452,55 @@ async def test_time_up_records_the_case_as_it_stands(db_path: Path, clock: FakeC
     statuses = _rows(db_path, "SELECT status FROM graded_steps ORDER BY position")
     assert statuses == [("exact",), ("exact",), ("revealed",), ("revealed",)]
     assert _rows(db_path, "SELECT cut_off FROM reviews") == [(1,)]
+
+
+async def test_a_slip_is_named_under_its_step(db_path: Path, clock: FakeClock) -> None:
+    app = _app(db_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(app, pilot)
+        await _answer(pilot, screen, _typed(screen, 0, 1e-3))  # a thousand times low
+        shown = _steps_text(screen)[0]
+        assert "✗ Off" in shown and shown.count("prefix slip") == 1
+
+
+async def test_the_case_screen_at_any_size(db_path: Path, clock: FakeClock) -> None:
+    """Asking a step, justifying and the verdict, shrunk to a cell and back without an
+    exception (see test_tiny_terminal)."""
+    from tests.tui.test_tiny_terminal import shrink_and_back
+
+    app = _app(db_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(app, pilot)
+        await _answer(pilot, screen, _typed(screen, 0, 2.0))
+        await shrink_and_back(pilot, CaseScreen)
+        for index in range(1, 4):
+            await _answer(pilot, screen, _typed(screen, index))
+        await shrink_and_back(pilot, CaseScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.feedback is not None
+        await shrink_and_back(pilot, CaseScreen)
+
+
+async def test_deck_text_is_shown_as_written_never_as_markup(db_path: Path,
+                                                             clock: FakeClock) -> None:
+    """A shared deck's scenario, prompts and options reach the screen escaped: markup and
+    click actions in them are shown as text."""
+    hostile = (DEADLINE.replace('prompt = "Days?"', 'prompt = "Days? [@click=app.quit]x[/]"')
+               .replace('"Yes, it fits"', '"[b]Yes[/b], it fits"')
+               .replace('days."\n', 'days. [red]$5[/red]"\n', 1))
+    case = read_one(hostile)
+    app = _app(db_path, clock, case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(app, pilot)
+        assert "[red]$5[/red]" in _text(screen, "#case-scenario")
+        await _answer(pilot, screen, _typed(screen, 0))
+        assert "[@click=app.quit]x[/]" in _text(screen, "#case-current")
+        await _answer(pilot, screen, _typed(screen, 1))
+        assert "[@click=app.quit]x[/]" in _steps_text(screen)[1]
+        assert "1. [b]Yes[/b], it fits" in _text(screen, "#case-current")
+        await _answer(pilot, screen, "1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running and screen.feedback is not None
+        assert "[b]Yes[/b], it fits" in _text(screen, "#case-result")

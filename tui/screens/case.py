@@ -247,7 +247,8 @@ class CaseScreen(Screen[Feedback | None]):
 
         A JSON draft (Esc, a closed terminal, a kill) gives the steps answered — graded again
         at the scenario they were typed for: a draft from another seed re-poses the case at
-        that seed — the box being typed in and the justification. An answer taken back
+        that seed — the box being typed in, the justification, and after an undo the
+        answers still to be offered (``offered``). An answer taken back
         (undo) left the review's text (``1. …`` lines, then the justification): its answers
         are offered in each step's box in turn, to keep with Enter or change."""
         try:
@@ -265,6 +266,9 @@ class CaseScreen(Screen[Feedback | None]):
             self.kept_justify = draft.get("justify") \
                 if isinstance(draft.get("justify"), str) else ""
             self.answers = self._gradable_prefix(answers[:len(self.posed.steps)])
+            offered = draft.get("offered")
+            if isinstance(offered, list):
+                self.kept = [a for a in offered if isinstance(a, str)]
             if len(self.answers) < len(answers) and not typed:
                 typed = answers[len(self.answers)]  # the one that no longer reads: to fix
         elif raw.strip():
@@ -307,11 +311,15 @@ class CaseScreen(Screen[Feedback | None]):
         current = "" if self.justifying else self.query_one("#case-answer", Input).value
         justify = self.query_one("#case-justify", TextArea).text if self.justifying \
             else self.kept_justify
-        if not self.answers and not current.strip() and not justify.strip():
+        if not self.answers and not current.strip() and not justify.strip() \
+                and not self.kept:
             text = ""  # nothing typed: no draft
         else:
-            text = json.dumps({"seed": self.posed.seed, "answers": self.answers,
-                               "current": current, "justify": justify})
+            draft: dict[str, Any] = {"seed": self.posed.seed, "answers": self.answers,
+                                     "current": current, "justify": justify}
+            if len(self.kept) > len(self.answers) + 1:  # an undone case's later answers
+                draft["offered"] = self.kept
+            text = json.dumps(draft)
         save_draft_without_waiting(self.session, text)
 
     # -- answering ------------------------------------------------------------------------
@@ -325,14 +333,13 @@ class CaseScreen(Screen[Feedback | None]):
             event.input.value = cleaned
             event.input.cursor_position = len(cleaned)
             return
-        if self.feedback is not None or self.justifying:
-            return
+        if self.feedback is not None or self.justifying or event.value == self._shown_value:
+            return  # (what the screen put in the box is not the player's edit)
+        self._shown_value = ""
         if event.value.strip() == "?":
             self.answer("?")
             return
-        if event.value != self._shown_value:
-            self._shown_value = ""
-            self.keep_draft()
+        self.keep_draft()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         area = event.text_area
@@ -622,10 +629,11 @@ def render_step_verdict(posed: PosedCase, step: PosedStep,
     carried = _carried(posed, step, grade)
     if carried:
         lines.append(f"[dim]{safe(carried)}[/dim]")
-    if grade.slip:
+    said = grade.message if grade.status in {"close", "off"} else ""
+    if grade.slip and grade.slip not in said:
         lines.append(f"[$warning]slip: {safe(grade.slip)}[/]")
-    if grade.status in {"close", "off"}:
-        lines.append(f"[dim]{safe(grade.message)}[/dim]")
+    if said:
+        lines.append(f"[dim]{safe(said)}[/dim]")
     return head, "\n".join(lines)
 
 

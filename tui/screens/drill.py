@@ -874,7 +874,10 @@ class DrillScreen(Screen[None]):
         self.show_timer()
         self.query_one("#verdict-head", Static).update(render_verdict(feedback))
         self.query_one("#drill-verdict").display = True
-        self.query_one("#feedback-body", Static).update(render_feedback(feedback))
+        from tui.screens.stories import telling_note  # the player's stories, if any
+
+        self.query_one("#feedback-body", Static).update(
+            telling_note(self.session.store, feedback) + render_feedback(feedback))
         tail = self.query_one("#feedback-tail", Static)
         scroller = self.query_one("#drill-feedback", VerticalScroll)
         grade = feedback.grade

@@ -51,6 +51,8 @@ class HomeScreen(Screen[None]):
         Binding("s", "open('stats')", "Stats", id="home.stats", show=False, tooltip="Progress"),
         Binding("k", "open('katas')", "Katas", id="home.katas", show=False,
                 tooltip="Modelling katas: write the model in Python, checked against ours"),
+        Binding("y", "open('stories')", "Stories", id="home.stories", show=False,
+                tooltip="Your own stories: write, critique, keep every version"),
         Binding("c", "open('custom')", "Custom study", id="home.custom", show=False,
                 tooltip="Drill a topic, level, deck or round now, or study ahead"),
         Binding("i", "interview_date", "Interview date", id="home.interview",
@@ -74,6 +76,7 @@ class HomeScreen(Screen[None]):
             Option("l  Loop — timed onsite-loop simulation", id="loop"),
             Option("w  Weak — review weak areas", id="weak"),
             Option("k  Katas — write a model in Python, checked case by case", id="katas"),
+            Option("y  Stories — yours, critiqued and versioned", id="stories"),
             Option("s  Stats — progress", id="stats"),
             Option("c  Custom study — a topic, level, deck or round; study ahead",
                    id="custom"),
@@ -258,6 +261,11 @@ class HomeScreen(Screen[None]):
             from tui.screens.custom import CustomStudyScreen
 
             self.app.push_screen(CustomStudyScreen())
+            return
+        if mode == "stories":
+            from tui.screens.stories import StoriesScreen
+
+            self.app.push_screen(StoriesScreen())
             return
         if mode == "katas":
             from tui.screens.katas import KataListScreen
