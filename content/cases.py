@@ -353,22 +353,37 @@ def _steps(reader: Any, names: set[str], placeholders: set[str],
     if not MIN_STEPS <= len(raw_steps) <= MAX_STEPS:
         raise reader.fail(f"a case has {MIN_STEPS} to {MAX_STEPS} steps, not "
                           f"{len(raw_steps)}")
+    return read_steps(reader, raw_steps, "steps", names, placeholders, draws, presets,
+                      catalog_params)
+
+
+def read_steps(reader: Any, raw_steps: list[Mapping[str, Any]], label: str,
+               names: set[str], placeholders: set[str], draws: tuple[ParamDraw, ...],
+               presets: tuple[Mapping[str, Any], ...], catalog_params: Mapping[str, str],
+               kinds: tuple[str, ...] = ("number", "decision"),
+               ) -> tuple[CaseStep | DecisionStep, ...]:
+    """Read an ordered list of step tables (a case's ``steps``, an open question's
+    ``probes``): each error names the part as ``{label}[i] (id)``. ``names`` are the
+    parameters a ``param:`` input may name, ``placeholders`` those a prompt may use, and
+    ``kinds`` the step kinds allowed (an open question's probes are numbers only). The
+    count of steps is the caller's to check."""
     steps: list[CaseStep | DecisionStep] = []
     numeric_ids: list[str] = []
     all_ids = [s.get("id") for s in raw_steps]
     for index, raw in enumerate(raw_steps):
         step_id = raw.get("id")
-        label = f"steps[{index}]" + (f" ({step_id})" if isinstance(step_id, str)
-                                     and _NAME.match(step_id) else "")
-        part = _PartReader(reader, raw, label)
+        where = f"{label}[{index}]" + (f" ({step_id})" if isinstance(step_id, str)
+                                       and _NAME.match(step_id) else "")
+        part = _PartReader(reader, raw, where)
         if not isinstance(step_id, str) or not _NAME.match(step_id):
             raise part.fail(f"id must be a lower-case identifier such as \"days\" "
                             f"(letters, digits, _; at most 40), not {_shown(step_id)}")
         if step_id in [s.id for s in steps]:
             raise part.fail(f"step id {step_id!r} is used twice")
         kind = raw.get("kind", "number")
-        if kind not in ("number", "decision"):
-            raise part.fail(f"kind must be \"number\" or \"decision\", not {_shown(kind)}")
+        if kind not in kinds:
+            shown_kinds = " or ".join(f"\"{k}\"" for k in kinds)
+            raise part.fail(f"kind must be {shown_kinds}, not {_shown(kind)}")
         _check_keys(part, _NUMBER_STEP_KEYS if kind == "number" else _DECISION_STEP_KEYS)
         prompt = part.text("prompt")
         _check_placeholders(part, prompt, placeholders)

@@ -216,6 +216,9 @@ class OpenQuestion(Item):
     target_minutes: float | None = None
     #: Figures of the whole question (checked like a key point's own).
     figures: tuple[Figure, ...] = ()
+    #: The interviewer's numeric follow-ups (``[[open.probes]]``, 0–3): numeric steps read
+    #: as a case's (``content.cases.CaseStep``), asked after the written answer.
+    probes: tuple[Any, ...] = ()
 
 
 #: What a kata check can assert besides matching the reference value.
@@ -747,7 +750,9 @@ def read_problem(reader: ItemReader, deck_id: str) -> Problem:
 
 _OPEN_KEYS = {"id", "topic", "level", "prompt", "explanation", "source", "target_seconds",
               "related", "rounds", "model_answer", "key_points", "red_flags", "target_minutes",
-              "figures"}
+              "figures", "probes"}
+#: Most numeric follow-up probes an open question may carry (``[[open.probes]]``).
+MAX_PROBES = 3
 _KEY_POINT_KEYS = {"point", "phrasings", "weight", "misconceptions", "figures"}
 _FIGURE_KEYS = {"name", "value", "unit", "tolerance", "phrasings"}
 #: A figure's tolerance: within a relative share ("rel:15%") or a factor ("log:2").
@@ -906,7 +911,30 @@ def read_open(reader: ItemReader, deck_id: str) -> OpenQuestion:
         red_flags=tuple(flags),
         target_minutes=minutes,
         figures=_figures(reader, reader.raw.get("figures"), ""),
+        probes=read_probes(reader),
     )
+
+
+def read_probes(reader: ItemReader) -> tuple[Any, ...]:
+    """``[[open.probes]]``: 1–3 numeric follow-ups, each read exactly as a case's numeric
+    step (``content.cases.read_steps``: id, prompt, unit, tolerance, reference, output,
+    inputs, explanation), errors located as ``probes[1] (cost): ...``.
+
+    An open question draws no parameters, so an input comes from a constant, a catalog
+    field (``catalog:h100_sxm.bf16_dense_flops``) or an earlier probe (``step:gpu_hours``)
+    — never ``param:`` — and a prompt has no ``{placeholders}``: the numbers a probe uses
+    are written in its prompt (``engine.cases.probes.probe_problem`` checks each constant
+    appears there). Whether a reference exists and takes the inputs is checked there too."""
+    raw = reader.raw.get("probes")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+        raise reader.fail("probes must be an array of tables: [[open.probes]]")
+    if not 1 <= len(raw) <= MAX_PROBES:
+        raise reader.fail(f"an open question has 1 to {MAX_PROBES} probes, not {len(raw)}")
+    from content.cases import read_steps
+
+    return read_steps(reader, raw, "probes", set(), set(), (), (), {}, kinds=("number",))
 
 
 # -- katas ----------------------------------------------------------------------------------

@@ -188,6 +188,10 @@ def check_item(item: Item, catalog: Catalog) -> str | None:
                     return f"gpu {unknown[0]!r} is not in the hardware catalog"
         return None
     if isinstance(item, OpenQuestion):
+        if item.probes:  # numeric follow-ups: references, posing, constants in the prompt
+            from engine.cases.probes import probe_problem
+
+            return probe_problem(item, catalog)
         return None
     if isinstance(item, Kata):
         from engine.katas.references import reference_problem

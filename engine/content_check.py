@@ -569,8 +569,10 @@ def _check_kata(kata: Kata, catalog: Catalog, seeds: int) -> list[str]:
     return problems
 
 
-def _open_problems(item: OpenQuestion) -> list[str]:
-    """Why an open question's figures cannot be checked: a unit grading cannot read."""
+def _open_problems(item: OpenQuestion, catalog: Catalog | None = None) -> list[str]:
+    """Why an open question's figures cannot be checked (a unit grading cannot read), and
+    why its follow-up probes cannot be served (``engine.cases.probes.probe_problem``: the
+    bank's own verdict, e.g. a constant not written in the probe's prompt)."""
     figures = [("figures", f) for f in item.figures] + [
         (f"key_points[{index}]: figures", f)
         for index, point in enumerate(item.key_points) for f in point.figures]
@@ -579,6 +581,15 @@ def _open_problems(item: OpenQuestion) -> list[str]:
         problem = _unit_problem(figure.unit) if figure.unit.strip() else None
         if problem:
             problems.append(f"{where} {figure.name!r}: {problem}")
+    if item.probes and catalog is not None:
+        from engine.cases.probes import probe_problem
+
+        try:
+            probe = probe_problem(item, catalog)
+        except Exception as error:  # a hostile deck must give an error line, not a crash
+            probe = f"probes cannot be checked ({type(error).__name__}: {error})"
+        if probe:
+            problems.append(probe)
     return problems
 
 
@@ -682,7 +693,8 @@ def check_content(paths: Iterable[Path] = (), seeds: int = DEFAULT_SEEDS,
             report.errors.append(_item_error(item, problem))
     for item in items:
         if isinstance(item, OpenQuestion):
-            report.errors += [_item_error(item, problem) for problem in _open_problems(item)]
+            report.errors += [_item_error(item, problem)
+                              for problem in _open_problems(item, catalog)]
     report.facts = sum(isinstance(i, Fact) for i in items)
     report.problems = sum(isinstance(i, Problem) for i in items)
     report.open = sum(isinstance(i, OpenQuestion) for i in items)

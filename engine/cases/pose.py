@@ -175,26 +175,39 @@ def _pose_case(case: Case, catalog: Catalog, seed: int) -> PosedCase:
         found = _catalog_value(catalog, values, ref, f"catalog_params.{name}")
         values[name], units[name] = found
     scenario = _render(case.prompt, values, units, catalog, label, "scenario")
-    steps: list[PosedStep] = []
     accelerators: dict[str, Mapping[str, Any]] = {}
-    for index, step in enumerate(case.steps):
-        where = f"step {index + 1} ({step.id})"
-        prompt = _render(step.prompt, values, units, catalog, label, where)
-        if isinstance(step, CaseStep):
-            steps.append(_pose_number(step, index, prompt, values, units, catalog, steps,
-                                      accelerators, where))
-        else:
-            steps.append(_pose_decision(step, index, prompt, values, units, catalog, steps,
-                                        where))
+    steps = pose_steps(case.steps, values, units, catalog, label, accelerators)
     return PosedCase(
         item_id=case.id, topic=case.topic, level=case.level, seed=seed, scenario=scenario,
-        params=values, param_units=units, steps=tuple(steps),
+        params=values, param_units=units, steps=steps,
         justify_prompt=case.justify_prompt, model_answer=case.model_answer,
         key_points=case.key_points, red_flags=case.red_flags, explanation=case.explanation,
         source=case.source, rounds=case.rounds, preset=label,
         target_seconds=case.target_minutes * 60 if case.target_minutes else None,
         accelerators=accelerators,
     )
+
+
+def pose_steps(spec_steps: Sequence[CaseStep | DecisionStep], values: Mapping[str, Any],
+               units: Mapping[str, str], catalog: Catalog, label: str | None,
+               accelerators: dict[str, Mapping[str, Any]], where: str = "step",
+               ) -> tuple[PosedStep, ...]:
+    """Pose ``spec_steps`` in order: each prompt rendered from ``values``, each reference
+    computed from its inputs (parameters in ``values``, catalog fields, constants, earlier
+    steps' references). ``accelerators`` collects the catalog entries a step's model reads.
+    Shared by a case's chain and an open question's probes (``engine.cases.probes``, with
+    no parameters and ``where="probe"``); raises ``PoseError`` naming the step."""
+    steps: list[PosedStep] = []
+    for index, step in enumerate(spec_steps):
+        at = f"{where} {index + 1} ({step.id})"
+        prompt = _render(step.prompt, values, units, catalog, label, at)
+        if isinstance(step, CaseStep):
+            steps.append(_pose_number(step, index, prompt, values, units, catalog, steps,
+                                      accelerators, at))
+        else:
+            steps.append(_pose_decision(step, index, prompt, values, units, catalog, steps,
+                                        at))
+    return tuple(steps)
 
 
 def _render(text: str, values: Mapping[str, Any], units: Mapping[str, str], catalog: Catalog,
@@ -278,7 +291,9 @@ def _pose_number(step: CaseStep, index: int, prompt: str, values: Mapping[str, A
                         f"finite positive number, so no answer could pass")
     from grading.units import UnitError, convert
 
-    converts = bool(unit) and step.unit != unit
+    # A fraction (unit "") asked for in "%" is shown as a percentage (0.34 -> 34 %), as a
+    # problem's "%" answer is; other plain numbers are shown as they come.
+    converts = step.unit != unit and (bool(unit) or step.unit == "%")
     try:
         shown = convert(value, unit, step.unit) if converts else value
         display_scale = convert(1.0, step.unit, unit) if converts else 1.0

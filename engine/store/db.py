@@ -1329,6 +1329,30 @@ class Store:
                 conn.execute("DELETE FROM drafts WHERE key = ?", (draft_key,))
             return review_id
 
+    @_guarded("the follow-up answers")
+    def add_graded_steps(self, review_id: int, steps: Sequence[GradedStepRecord]) -> None:
+        """Add graded steps under an already recorded review, in one transaction: an open
+        answer's follow-up probes, answered after the written answer was stored.
+
+        Refused with a ``StoreError`` (nothing written) when the review is not in the
+        history (undone meanwhile) or already has steps of a kind being added (probes are
+        answered once). The rows go with the review on an undo (``ON DELETE CASCADE``)."""
+        if not steps:
+            return
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM reviews WHERE id = ?", (review_id,)).fetchone() \
+                    is None:
+                raise StoreError(f"{_shown(self.path)}: review {review_id} not found to add "
+                                 f"its graded steps to (taken back?)")
+            kinds = sorted({step.kind for step in steps})
+            marks = ", ".join("?" for _ in kinds)
+            if conn.execute(f"SELECT 1 FROM graded_steps WHERE review_id = ? AND kind IN "
+                            f"({marks}) LIMIT 1", (review_id, *kinds)).fetchone() is not None:
+                raise StoreError(f"{_shown(self.path)}: review {review_id} already has its "
+                                 f"{', '.join(kinds)} steps")
+            for step in steps:
+                _insert_graded_step(conn, review_id, step)
+
     @_guarded("nothing")
     def review_before(self, review_id: int) -> tuple[CardRow, datetime]:
         """A recorded review's card state before it and its time: what a re-rating redoes."""

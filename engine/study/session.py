@@ -38,6 +38,8 @@ from engine.study.scheduler import LEARNING, LONG_FORM_KINDS, RELEARNING, REVIEW
 from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
 
 if TYPE_CHECKING:  # the graders load on the first answer (or the app's warm-up), not at start
+    from engine.cases.grade import ChainGrade
+    from engine.cases.pose import PosedCase
     from engine.cases.verdict import CaseVerdict
     from engine.katas.runner import CheckReport
     from engine.store.db import KataAttemptRecord
@@ -90,6 +92,9 @@ class Feedback:
     self_score: float | None = None
     #: What was typed when a loop round's time ran out (see ``StudySession.submit``).
     cut_off: bool = False
+    #: An open answer's follow-up probes, graded (``StudySession.submit_probes``); ``None``
+    #: when the question has none or they were skipped.
+    probes: ChainGrade | None = None
 
     @property
     def verdict(self) -> str:
@@ -113,7 +118,13 @@ class Feedback:
         if hasattr(self.grade, "chain"):  # a case's CaseVerdict: steps and justification
             return float(self.grade.score)
         if _is_rubric(self.grade):
-            return self.self_score if self.self_score is not None else self.grade.auto_score
+            written = self.self_score if self.self_score is not None else \
+                self.grade.auto_score
+            if self.probes is not None:  # weighed with its follow-up probes
+                from engine.cases.probes import probed_score
+
+                return probed_score(written, self.probes)
+            return written
         return BAND_SCORES.get(self.grade.band, 0.0)
 
 
@@ -395,6 +406,8 @@ class StudySession:
     _asked_at: float = 0.0
     _rng: Any = None
     _last_answer: Feedback | None = None
+    #: The probes posed for the open answer just recorded: (its review id, the chain).
+    _probes_posed: tuple[int, Any] | None = None
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)  # seeds per question; numpy only when posing
@@ -576,6 +589,88 @@ class StudySession:
         return self._record(question, text, verdict, verdict.rating, self._elapsed(),
                             cut_off=cut_off, graded_steps=verdict.step_records())
 
+    # -- an open answer's follow-up probes ----------------------------------------------
+
+    def answer_probes(self) -> PosedCase | None:
+        """The follow-up probes of the open answer just recorded, posed (``None`` when the
+        question has none, the answer was "don't know", or they were answered already).
+        The screen asks them one at a time (``grade_probes``), then ``submit_probes``."""
+        feedback = self.feedback
+        if feedback is None or feedback.probes is not None or not _is_rubric(feedback.grade):
+            return None
+        from content.loader import OpenQuestion
+        from engine.cases.probes import pose_probes
+
+        item = self.bank.get(feedback.question.item_id)
+        if not isinstance(item, OpenQuestion) or not item.probes:
+            return None
+        cached = self._probes_posed
+        if cached is not None and cached[0] == feedback.review_id:
+            return cached[1]
+        try:
+            posed = pose_probes(item, self.bank.catalog)
+        except PoseError as error:  # the bank checked them at load; a changed deck may not
+            self.pose_errors.append(str(error))
+            return None
+        self._probes_posed = (feedback.review_id, posed)
+        return posed
+
+    def grade_probes(self, answers: Sequence[str | None]) -> ChainGrade | Retry:
+        """Grade the first ``len(answers)`` probes as they stand, recording nothing (the
+        screen shows each probe's verdict as it is answered); a ``Retry`` names an answer
+        that cannot be graded. ``None`` or ``?`` reveals a probe."""
+        from engine.cases.grade import CaseAnswerError, grade_chain
+
+        posed = self.answer_probes()
+        if posed is None:
+            raise RuntimeError("no open answer with follow-up probes to grade")
+        try:
+            return grade_chain(posed, list(answers)[:len(posed.steps)])
+        except CaseAnswerError as error:
+            return Retry(_probe_message(str(error)), error.band)
+
+    def submit_probes(self, answers: Sequence[str | None]) -> Feedback | Retry:
+        """Grade and record the follow-up probes of the open answer just recorded.
+
+        ``answers[i]`` is what was typed at probe ``i`` (``None``/``?``: revealed). They are
+        graded like a case's steps (``engine.cases.grade_chain``: a later probe is checked
+        against the player's own earlier number too), stored one ``graded_steps`` row per
+        probe (kind ``"probe"``) under the open answer's review (``Store.add_graded_steps``,
+        one transaction), and the answer's rating is re-derived from the written score (the
+        self-checked one once given, else the automatic) and the probes:
+        ``engine.cases.probes.probed_score`` — half the probes' chain score, half the
+        written score, mapped as an open answer's (≥ 0.95 Easy, ≥ 0.8 Good, ≥ 0.5 Hard,
+        else Again). Not calling this (the player skipped the probes) leaves the written
+        answer's rating as it was. An undo takes the probes' rows with the review.
+
+        A ``Retry`` (nothing recorded) when an answer cannot be graded or not every probe
+        is answered."""
+        from engine.cases.probes import probe_records, probed_rating
+
+        previous = self.feedback
+        posed = self.answer_probes()
+        if previous is None or posed is None:
+            raise RuntimeError("no open answer with follow-up probes to record")
+        typed = list(answers)
+        if len(typed) != len(posed.steps):
+            return Retry(f"{len(posed.steps)} follow-up questions, {len(typed)} answers "
+                         f"(? reveals one).", "unparsed")
+        chain = self.grade_probes(typed)
+        if isinstance(chain, Retry):
+            return chain
+        stored = [row for row in self.store.graded_steps(review_id=previous.review_id)
+                  if row["kind"] == "probe"]
+        if not stored:  # a retry after the rating failed to save finds them stored
+            self.store.add_graded_steps(previous.review_id, probe_records(posed, chain))
+        assert previous.grade is not None and _is_rubric(previous.grade)
+        written = previous.self_score if previous.self_score is not None else \
+            previous.grade.auto_score  # type: ignore[union-attr]
+        rating = probed_rating(written, chain)
+        self._rerate(previous, rating, is_override=False)
+        self.feedback = replace(previous, rating=rating, suggested_rating=rating,
+                                overridden=False, probes=chain)
+        return self._remember(self.feedback)
+
     def self_check(self, ticked: Sequence[bool]) -> Feedback:
         """The player ticks the key points they really covered; the rating follows the score.
 
@@ -595,6 +690,10 @@ class StudySession:
         score = self_score(ticked, weights, len(previous.grade.red_flags))
         rating = retell_rating(score) if is_retell_card(previous.question.item_id) \
             else rating_for_open(score)
+        if previous.probes is not None:  # probes answered first: they keep their weight
+            from engine.cases.probes import probed_rating
+
+            rating = probed_rating(score, previous.probes)
         self._rerate(previous, rating, self_score=score, is_override=False)
         self.feedback = replace(previous, rating=rating, suggested_rating=rating,
                                 self_score=score)
@@ -784,6 +883,12 @@ class StudySession:
                                  cut_off=cut_off)
         return self._remember(self.feedback)
 
+
+
+def _probe_message(message: str) -> str:
+    """A probe's unreadable answer as the player reads it: "follow-up 2 (cost): …" rather
+    than the case grader's "step 2 (cost): …"."""
+    return "follow-up" + message[len("step"):] if message.startswith("step ") else message
 
 
 def _is_rubric(grade: object) -> bool:

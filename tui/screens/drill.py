@@ -35,6 +35,8 @@ from tui.safe import plain, safe
 if TYPE_CHECKING:
     from textual.widgets import SelectionList, TextArea
 
+    from engine.cases.grade import ChainGrade
+    from engine.cases.pose import PosedCase
     from tui.app import TpmDrillApp
 
 _T = TypeVar("_T")
@@ -81,6 +83,8 @@ class DrillScreen(Screen[None]):
         #: A one-line answer's draft from an earlier visit, offered by ``show_kept_draft``.
         self.kept_draft = ""
         self._stop_waiting = threading.Event()
+        #: The open answer's follow-up probes being asked (see ``start_probes``), or None.
+        self.probing: ProbeRun | None = None
 
     @property
     def drill_app(self) -> TpmDrillApp:
@@ -172,6 +176,8 @@ class DrillScreen(Screen[None]):
         while a write waits for the database, only Esc (stop waiting)."""
         if self.saving:
             return action == "back"
+        if self.probing is not None:
+            return self.probe_check_action(action)
         if action == "undo":
             # Only while the verdict of the answer it takes back is on screen: a "u" typed
             # before the next question's box has focus ("… gpus") must not undo anything.
@@ -213,6 +219,7 @@ class DrillScreen(Screen[None]):
             self.show_case(question)
             return
         self.checking = False
+        self.probing = None
         self.asked_at = self.session.clock.monotonic()
         self.query_one("#drill-status", Static).update(safe(self.status_line(question)))
         self.query_one("#drill-prompt", Static).update(safe(question.prompt))
@@ -400,6 +407,9 @@ class DrillScreen(Screen[None]):
             event.input.value = cleaned
             event.input.cursor_position = len(cleaned)
             return  # the clean value posts its own Changed
+        if self.probing is not None:
+            self.probe_input_changed(event)
+            return
         typed = event.value.strip()
         if typed == "?" and self.answering:
             self.action_dont_know()
@@ -485,6 +495,9 @@ class DrillScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.probing is not None:
+            self.probe_submitted(event.value)
+            return
         if not self.answering:
             return
         if not event.value.strip():
@@ -572,6 +585,8 @@ class DrillScreen(Screen[None]):
         if self.answering:
             self.query_one("#drill-answer", Input).disabled = False
             self._essay_read_only(False)
+        elif self.probing is not None:  # the follow-ups' answers can be sent again
+            self.query_one("#drill-answer", Input).disabled = False
         self.refresh_bindings()
         if isinstance(outcome, _StoppedWaiting):
             self.say("Not saved — you stopped waiting for the database. Your answer is still "
@@ -591,6 +606,9 @@ class DrillScreen(Screen[None]):
         self._refocus()
 
     def _refocus(self) -> None:
+        if self.probing is not None:
+            self.query_one("#drill-answer", Input).focus()
+            return
         if self.answering:
             widget = self.query_one("#drill-essay" if self.long_form else "#drill-answer")
             widget.focus()
@@ -614,7 +632,7 @@ class DrillScreen(Screen[None]):
 
             def checked(feedback: Feedback) -> None:
                 self.checking = False
-                self.show_feedback(feedback)
+                self.after_self_check(feedback)
 
             self.write(self.session.self_check, [i in ticked for i in range(count)],
                        then=checked, failed="Rating not changed")
@@ -670,6 +688,9 @@ class DrillScreen(Screen[None]):
         if self.saving:  # Esc while waiting for the database: stop waiting, stay here
             self._stop_waiting.set()
             return
+        if self.probing is not None:  # Esc during the follow-ups: skip them, stay here
+            self.skip_probes()
+            return
         if self.session.answered and self.session.store.damage is None:
             # Leaving with q after some answers: what the session did, as when the queue
             # empties (the summary screen closes the session and goes home on Enter).
@@ -682,6 +703,158 @@ class DrillScreen(Screen[None]):
         except StoreError as error:  # leaving must work even when the file cannot be written
             self.notify(safe(error), severity="error", timeout=10)
         cast("TpmDrillApp", self.app).back_home()
+
+    # -- an open answer's follow-up probes -------------------------------------------------
+
+    def offers_probes(self) -> bool:
+        """Whether the interviewer follows up an open answer with its numeric probes: in
+        the drill, not (yet) in a loop's timed rounds."""
+        return self.session.mode != "loop"
+
+    def after_self_check(self, feedback: Feedback) -> None:
+        """The self-check is in: draw the verdict with its rating, then ask the question's
+        follow-up probes if it has any (the rating keys wait until they are answered or
+        skipped)."""
+        self.show_feedback(feedback)
+        posed = self.session.answer_probes() if self.offers_probes() else None
+        if posed is not None:
+            self.start_probes(posed)
+
+    def start_probes(self, posed: PosedCase) -> None:
+        """Ask the probes one at a time in the one-line answer box, under the question."""
+        self.probing = ProbeRun(posed)
+        long_form = self.mounted_long_form_widgets()
+        if long_form is not None:
+            long_form[0].display = False  # the essay makes room; it is back afterwards
+            long_form[1].display = False
+        self.show_probe(0)
+
+    def show_probe(self, index: int) -> None:
+        """Put probe ``index`` in the prompt box and an empty answer box under it."""
+        from tui.widgets.probes import render_probe_hint, render_probe_prompt
+
+        run = self.probing
+        assert run is not None and self.session.feedback is not None
+        question = self.session.feedback.question
+        self.query_one("#drill-prompt", Static).update(
+            render_probe_prompt(question.prompt, run.posed, index))
+        self.query_one("#drill-prompt-box", VerticalScroll).scroll_home(animate=False)
+        answer = self.query_one("#drill-answer", Input)
+        answer.display = True
+        answer.disabled = False
+        answer.value = ""
+        answer.placeholder = "a number with its unit  ·  ? reveals  ·  esc skips"
+        answer.focus()
+        self.query_one("#feedback-tail", Static).update(
+            render_probe_hint(index, len(run.posed.steps)))
+        if index == 0:
+            self.query_one("#verdict-head", Static).update(
+                "[b]The interviewer has follow-up questions.[/b]")
+        self.refresh_bindings()
+
+    def probe_check_action(self, action: str) -> bool:
+        """While the probes are asked: Enter and ? belong to the answer box, Esc skips;
+        no rating, undo or submit keys until they are answered."""
+        return action not in {"rate", "accept", "undo", "dont_know", "submit_long",
+                              "restore_draft"}
+
+    def probe_input_changed(self, event: Input.Changed) -> None:
+        """A lone "?" in the box reveals the probe's reference (the chain goes on from it)."""
+        if event.value.strip() == "?":
+            event.input.value = ""
+            self.answer_probe(None)
+
+    def probe_submitted(self, text: str) -> None:
+        """Enter on a probe: grade it (an empty box asks for a number)."""
+        run = self.probing
+        assert run is not None
+        if len(run.answers) == len(run.posed.steps):  # all in; the save failed: try again
+            self.record_probes()
+            return
+        if not text.strip():
+            self.say("Type a number with its unit, or ? to see the reference.")
+            return
+        self.answer_probe(text)
+
+    def answer_probe(self, answer: str | None) -> None:
+        """Grade the probes answered so far plus ``answer`` (``None``: revealed); an answer
+        that cannot be graded stays in the box with the reason. After the last probe the
+        whole chain is recorded."""
+        from engine.study.session import Retry
+        from tui.widgets.probes import render_probe_chain, render_probe_head
+
+        run = self.probing
+        assert run is not None and self.session.feedback is not None
+        if len(run.answers) == len(run.posed.steps):
+            return
+        answers = [*run.answers, answer]
+        outcome = self.session.grade_probes(answers)
+        if isinstance(outcome, Retry):
+            self.say(outcome.message)
+            return
+        self.say("")
+        run.answers, run.chain = answers, outcome
+        graded = outcome.steps[-1]
+        total = len(run.posed.steps)
+        self.query_one("#verdict-head", Static).update(render_probe_head(
+            run.posed.steps[graded.index], graded, graded.index + 1, total))
+        self.query_one("#feedback-body", Static).update(
+            render_probe_chain(run.posed, outcome) + "\n\n"
+            + render_feedback(self.session.feedback))
+        self.query_one("#drill-feedback", VerticalScroll).scroll_home(animate=False)
+        if len(answers) < total:
+            self.show_probe(len(answers))
+        else:
+            self.record_probes()
+
+    def record_probes(self) -> None:
+        """Store the graded probes and the rating they give with the writing."""
+        run = self.probing
+        assert run is not None
+        self.write(self.session.submit_probes, list(run.answers), then=self.probes_recorded,
+                   failed="Follow-up answers not saved")
+
+    def probes_recorded(self, outcome: Feedback | Retry) -> None:
+        """The probes are stored: the verdict with every probe and the new rating line."""
+        from engine.study.session import Retry
+        from tui.widgets.probes import render_probe_chain, render_probe_rating_line
+
+        run = self.probing
+        assert run is not None
+        if isinstance(outcome, Retry):  # cannot happen once each answer was graded
+            self.say(outcome.message)
+            return
+        self.end_probes()
+        self.show_feedback(outcome)
+        assert outcome.probes is not None
+        self.query_one("#feedback-body", Static).update(
+            render_probe_chain(run.posed, outcome.probes) + "\n\n"
+            + render_feedback(outcome))
+        self.query_one("#feedback-tail", Static).update(render_probe_rating_line(outcome))
+
+    def skip_probes(self) -> None:
+        """Esc during the probes: none is recorded and the written answer's rating stands."""
+        self.end_probes()
+        feedback = self.session.feedback
+        if feedback is not None:
+            self.show_feedback(feedback)
+        self.notify("Follow-ups skipped: the written answer's rating stands.", timeout=3)
+
+    def end_probes(self) -> None:
+        """Leave the probe flow: the question back in the prompt box, the essay below."""
+        self.probing = None
+        self.say("")
+        feedback = self.session.feedback
+        if feedback is not None:
+            self.query_one("#drill-prompt", Static).update(safe(feedback.question.prompt))
+        answer = self.query_one("#drill-answer", Input)
+        answer.value = ""
+        answer.display = False
+        answer.disabled = True
+        long_form = self.mounted_long_form_widgets()
+        if long_form is not None:
+            long_form[0].display = True
+        self.refresh_bindings()
 
     # -- rendering ------------------------------------------------------------------------
 
@@ -745,6 +918,16 @@ def save_draft_without_waiting(session: StudySession, text: str) -> None:
         pass
     finally:
         store.on_wait = None
+
+
+class ProbeRun:
+    """The follow-up probes being asked after an open answer: the posed chain, what was
+    typed at each probe so far (``None``: revealed) and their grade."""
+
+    def __init__(self, posed: PosedCase) -> None:
+        self.posed = posed
+        self.answers: list[str | None] = []
+        self.chain: ChainGrade | None = None
 
 
 class _PromptBox(VerticalScroll, can_focus=False):
