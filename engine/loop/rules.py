@@ -78,8 +78,9 @@ CASE_ROUNDS = ("program_design", "technical_depth", "system_tradeoffs")
 #: checks), a written answer (an open question), or both (a case: its chain is checked, its
 #: justification written).
 GRADED, WRITTEN, CASE = "graded", "written", "case"
-#: An open question that carries follow-up probes: its answer is written, its probes are
-#: graded like a case's steps (0 when skipped or not reached).
+#: An open question that carries follow-up probes, in a loop that asks them
+#: (``engine.loop.session.ASKS_PROBES``): its answer is written, its probes are graded like
+#: a case's steps (0 when skipped or not reached).
 PROBED = "probed"
 EVIDENCE_KINDS = (GRADED, WRITTEN, CASE, PROBED)
 #: Share of a round's score carried by its graded parts when it has written parts too.

@@ -81,14 +81,23 @@ def next_level(level: str) -> str | None:
     return LEVELS[index + 1] if index + 1 < len(LEVELS) else None
 
 
-def evidence_kind(item: Item) -> str:
+#: Whether a loop's rounds ask an open answer's follow-up probes. Not yet: the drill asks
+#: them, the timed rounds do not (the LoopScreen's ``offers_probes`` reads this), so an open
+#: question with probes counts as written only — planning it as ``PROBED`` would count its
+#: probes 0 every time. Turned on, probed open questions plan as ``PROBED`` and their probes
+#: become a graded part of the round (``answer_parts``).
+ASKS_PROBES = False
+
+
+def evidence_kind(item: Item, asks_probes: bool = ASKS_PROBES) -> str:
     """What ``item`` gives a round as evidence: a case both checked steps and a written
-    justification (``CASE``), an open question a written answer, anything else a checked
-    number (a fact, a problem, a kata's checks)."""
+    justification (``CASE``), an open question a written answer (and its follow-up probes'
+    checked numbers, ``PROBED``, where the loop asks them), anything else a checked number
+    (a fact, a problem, a kata's checks)."""
     if isinstance(item, Case):
         return CASE
     if isinstance(item, OpenQuestion):
-        return PROBED if getattr(item, "probes", ()) else WRITTEN
+        return PROBED if asks_probes and item.probes else WRITTEN
     return GRADED
 
 

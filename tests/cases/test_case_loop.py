@@ -322,3 +322,19 @@ def test_an_open_answers_probes_are_a_graded_part() -> None:
         [{"card_id": "open.x", "loop_round": "technical_depth", "id": 7}], {},
         {7: [{"status": "exact"}, {"status": "consistent"}, {"status": "off"}]})
     assert said == "1 of 3 follow-up probes right"
+
+
+def test_open_questions_with_probes_plan_as_written_while_the_loop_does_not_ask_them(
+        bank: ContentBank) -> None:
+    """The loop's rounds do not ask probes yet (the LoopScreen offers none): an open question
+    carrying probes counts as written, not as a probed item whose probes would score 0."""
+    from content.loader import OpenQuestion
+    from engine.loop.rules import PROBED, WRITTEN
+    from engine.loop.session import ASKS_PROBES, evidence_kind
+    from tui.screens.loop import LoopScreen
+
+    probed = [i for i in bank.items.values() if isinstance(i, OpenQuestion) and i.probes]
+    assert probed and not ASKS_PROBES
+    assert {evidence_kind(i) for i in probed} == {WRITTEN}
+    assert {evidence_kind(i, asks_probes=True) for i in probed} == {PROBED}
+    assert LoopScreen.offers_probes(object.__new__(LoopScreen)) is ASKS_PROBES

@@ -247,6 +247,13 @@ class LoopScreen(DrillScreen):
     def kata_countdown(self) -> Callable[[], str] | None:
         return self.countdown_line
 
+    def offers_probes(self) -> bool:
+        """An open answer's follow-up probes in a timed round: as the loop plans them
+        (``engine.loop.session.ASKS_PROBES``: not yet, so a round counts them nowhere)."""
+        from engine.loop.session import ASKS_PROBES
+
+        return ASKS_PROBES
+
     def case_answered(self, feedback: Feedback) -> None:
         """A case recorded on its screen counts toward the round: its chain as the round's
         graded part, its justification as a written part (``LoopSession.answered``); one
