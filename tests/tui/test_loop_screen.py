@@ -41,15 +41,15 @@ async def _answer_well(pilot, screen: LoopScreen) -> None:
 async def _play_case_well(pilot, screen: CaseScreen) -> None:
     """Every step with its reference, then the case's model justification."""
     for step in screen.posed.steps:
-        answer = step.reference_text() if step.kind == "decision" else \
-            f"{step.reference_display:.6g}"
+        answer = str(step.right_option + 1) if step.kind == "decision" else \
+            f"{step.reference_display:.6g}"  # a decision by its option's number
         screen.query_one("#case-answer", Input).value = answer
         await pilot.press("enter")
         await pilot.pause()
     screen.query_one("#case-justify", TextArea).text = screen.posed.model_answer
     await pilot.press("ctrl+s")
     await pilot.pause()
-    assert screen.feedback is not None
+    assert screen.feedback is not None, (screen.question.item_id, screen.answers)
     await pilot.press("enter")  # accept and move on
     await pilot.pause()
 
