@@ -31,6 +31,7 @@ from functools import cache
 from typing import Any, Literal
 
 from grading._evidence import CLAUSE_NEGATION_WINDOW, Reader
+from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
 from grading.figures import Figure, WrongNumber, check_figures, known_figures
 
@@ -40,6 +41,7 @@ __all__ = [
     "COVERAGE_SHARE",
     "DEFAULT_KNOWN_FIGURES",
     "DEFAULT_PROCESS_FLAGS",
+    "ERROR_CAPS",
     "MAX_OPEN_CHARS",
     "MAX_POINTS_PER_SENTENCE",
     "MAX_RED_FLAG_PENALTY",
@@ -74,6 +76,14 @@ WRONG_NUMBER_PENALTY = 0.1
 MAX_POINTS_PER_SENTENCE = 2
 #: Whether naming a key point only to deny it ("it isn't memory-bound") contradicts it.
 DENIALS_CONTRADICT = True
+#: The most an answer can score with 0, 1, 2, 3 or more errors (contradictions and wrong
+#: figures together): what an answer gets wrong caps it, whatever else it matched. A strict
+#: interviewer who hears one wrong mechanism or figure stops hearing a strong answer (0.7);
+#: two make it a weak one.
+ERROR_CAPS = (1.0, 0.6, 0.4, 0.25)
+#: Whether a key point's phrasing said with its polar word swapped ("decode & compute bound"
+#: for "decode & memory bound": :mod:`grading._inversion`) contradicts it.
+INVERSIONS_CONTRADICT = True
 #: The evidence score's share from key-point coverage; the rest is substance.
 COVERAGE_SHARE = 0.4
 #: Substance: weights of (quantities, mechanism sentences, quantified tradeoffs) and the
@@ -122,7 +132,7 @@ class Contradiction:
     claim: str
     found: str
     sentence: str
-    kind: Literal["misconception", "denial"] = "misconception"
+    kind: Literal["misconception", "denial", "inversion"] = "misconception"
 
 
 @dataclass(frozen=True)
@@ -523,7 +533,8 @@ def _combine(coverage: float, substance: float, red_flags: int, contradictions: 
     evidence = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * substance
     penalty = (_penalty(red_flags) + CONTRADICTION_PENALTY * contradictions
                + WRONG_NUMBER_PENALTY * wrong_numbers)
-    return round(min(1.0, max(0.0, calibrate(evidence) - penalty)), 9)
+    cap = ERROR_CAPS[min(contradictions + wrong_numbers, len(ERROR_CAPS) - 1)]
+    return round(min(cap, max(0.0, calibrate(evidence) - penalty)), 9)
 
 
 def calibrate(evidence: float) -> float:
@@ -583,6 +594,9 @@ def score_open(
         evidence = reader.first(phrasings, skip=full)
         wrong = reader.misconception(misconceptions)
         kind = "misconception"
+        if wrong is None and INVERSIONS_CONTRADICT:
+            wrong = reader.misconception(inverted_phrasings(phrasings))
+            kind = "inversion"
         if wrong is None and DENIALS_CONTRADICT:
             wrong = reader.denial(phrasings)
             kind = "denial"
