@@ -33,6 +33,7 @@ from typing import Any, Literal
 from grading._evidence import CLAUSE_NEGATION_WINDOW, Reader
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
+from grading._synonyms import expand_phrasing
 from grading.figures import Figure, WrongNumber, check_figures, known_figures
 
 __all__ = [
@@ -81,6 +82,9 @@ DENIALS_CONTRADICT = True
 #: interviewer who hears one wrong mechanism or figure stops hearing a strong answer (0.7);
 #: two make it a weak one.
 ERROR_CAPS = (1.0, 0.6, 0.4, 0.25)
+#: Whether a key point is also heard in the field's other names for its terms
+#: (:mod:`grading._synonyms`: "input phase" for prefill, "slowest rank" for a straggler).
+SYNONYMS_COUNT = True
 #: Whether a key point's phrasing said with its polar word swapped ("decode & compute bound"
 #: for "decode & memory bound": :mod:`grading._inversion`) contradicts it.
 INVERSIONS_CONTRADICT = True
@@ -587,11 +591,12 @@ def score_open(
         weight = 1.0 if weight is None else weight
         _check_weights([weight])
         misconceptions = _phrasings(getattr(item, "misconceptions", ()))
-        all_phrasings.extend(phrasings)
+        heard = tuple(expand_phrasing(p) for p in phrasings) if SYNONYMS_COUNT else phrasings
+        all_phrasings.extend(heard)
         all_figures.extend(getattr(item, "figures", ()) or ())
         full = frozenset(index for index, count in used.items()
                          if count >= MAX_POINTS_PER_SENTENCE)
-        evidence = reader.first(phrasings, skip=full)
+        evidence = reader.first(heard, skip=full)
         wrong = reader.misconception(misconceptions)
         kind = "misconception"
         if wrong is None and INVERSIONS_CONTRADICT:
@@ -609,7 +614,9 @@ def score_open(
             coverage.append(KeyPointCoverage(point, False, None, float(weight),
                                              contradicted=wrong is not None))
             continue
-        coverage.append(KeyPointCoverage(point, True, evidence.phrasing, float(weight),
+        listed = dict(zip(heard, phrasings, strict=True)).get(evidence.phrasing,
+                                                              evidence.phrasing)
+        coverage.append(KeyPointCoverage(point, True, listed, float(weight),
                                          evidence.typed, evidence.sentence))
 
     hits = _red_flag_hits(reader, red_flags, process_flags)
