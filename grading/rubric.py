@@ -79,9 +79,9 @@ MAX_POINTS_PER_SENTENCE = 2
 DENIALS_CONTRADICT = True
 #: The most an answer can score with 0, 1, 2, 3 or more errors (contradictions and wrong
 #: figures together): what an answer gets wrong caps it, whatever else it matched. A strict
-#: interviewer who hears one wrong mechanism or figure stops hearing a strong answer (0.7);
+#: interviewer who hears one wrong mechanism or figure hears at best a partial answer (0.5);
 #: two make it a weak one.
-ERROR_CAPS = (1.0, 0.6, 0.4, 0.25)
+ERROR_CAPS = (1.0, 0.5, 0.35, 0.2)
 #: Whether a key point is also heard in the field's other names for its terms
 #: (:mod:`grading._synonyms`: "input phase" for prefill, "slowest rank" for a straggler).
 SYNONYMS_COUNT = True
@@ -148,6 +148,7 @@ class RedFlagHit:
     found: str
     why: str
     source: Literal["item", "process"]
+    penalty: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -177,8 +178,9 @@ class RubricResult:
 
     @property
     def penalty(self) -> float:
-        """What the red flags cost: 0.1 each, at most 0.3."""
-        return _penalty(len(self.red_flags))
+        """What the red flags cost: each its own penalty (0.1, an overclaim 0.15), at most
+        :data:`MAX_RED_FLAG_PENALTY` in all."""
+        return _flag_penalty(self.red_flags)
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,6 +197,7 @@ class ProcessFlag:
     phrasings: tuple[str, ...]
     why: str
     unless_number: bool = False
+    penalty: float = 0.1
 
 
 @cache
@@ -213,6 +216,11 @@ def default_process_flags() -> tuple[ProcessFlag, ...]:
         phrasings = entry.get("phrasings")
         why = entry.get("why")
         unless_number = entry.get("unless_number", False)
+        penalty = entry.get("penalty", RED_FLAG_PENALTY)
+        if not isinstance(penalty, int | float) or isinstance(penalty, bool) \
+                or not 0 < penalty <= MAX_RED_FLAG_PENALTY:
+            raise ValueError(f"grading/process_flags.toml, flag {name}: penalty must be a "
+                             f"number in (0, {MAX_RED_FLAG_PENALTY}]")
         if (
             not isinstance(phrasings, list)
             or not phrasings
@@ -222,7 +230,8 @@ def default_process_flags() -> tuple[ProcessFlag, ...]:
             or not isinstance(unless_number, bool)
         ):
             raise ValueError(f"grading/process_flags.toml, flag {name}: bad phrasings/why")
-        flags.append(ProcessFlag(str(name), tuple(phrasings), why.strip(), unless_number))
+        flags.append(ProcessFlag(str(name), tuple(phrasings), why.strip(), unless_number,
+                                 float(penalty)))
     return tuple(flags)
 
 
@@ -396,6 +405,12 @@ def _penalty(red_flag_count: int) -> float:
     return min(RED_FLAG_PENALTY * red_flag_count, MAX_RED_FLAG_PENALTY)
 
 
+def _flag_penalty(hits: Sequence[Any]) -> float:
+    """What ``hits`` cost together: each its own ``penalty``, at most the cap."""
+    return min(math.fsum(getattr(hit, "penalty", RED_FLAG_PENALTY) for hit in hits),
+               MAX_RED_FLAG_PENALTY)
+
+
 def _coverage(covered: Sequence[bool], weights: Sequence[float]) -> float:
     total = math.fsum(weights)
     if total <= 0:
@@ -531,11 +546,14 @@ def _substance(reader: Reader, quantities: list[tuple[int, int, str]],
     return _Substance(len(numbers), mechanisms, tradeoffs)
 
 
-def _combine(coverage: float, substance: float, red_flags: int, contradictions: int,
+def _combine(coverage: float, substance: float, red_flags: int | float, contradictions: int,
              wrong_numbers: int) -> float:
-    """The automatic score from its parts (see the module docstring), in [0, 1]."""
+    """The automatic score from its parts (see the module docstring), in [0, 1].
+    ``red_flags`` is a count (0.1 each) or, as a float, what the flags cost already."""
     evidence = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * substance
-    penalty = (_penalty(red_flags) + CONTRADICTION_PENALTY * contradictions
+    flags = _penalty(red_flags) if isinstance(red_flags, int) \
+        else min(red_flags, MAX_RED_FLAG_PENALTY)
+    penalty = (flags + CONTRADICTION_PENALTY * contradictions
                + WRONG_NUMBER_PENALTY * wrong_numbers)
     cap = ERROR_CAPS[min(contradictions + wrong_numbers, len(ERROR_CAPS) - 1)]
     return round(min(cap, max(0.0, calibrate(evidence) - penalty)), 9)
@@ -625,7 +643,7 @@ def score_open(
     substance = _substance(reader, quantities, reader.topical(all_phrasings))
     covered = [point.covered for point in coverage]
     weights = [point.weight for point in coverage]
-    auto = _combine(_coverage(covered, weights), substance.score, len(hits),
+    auto = _combine(_coverage(covered, weights), substance.score, _flag_penalty(hits),
                     len(contradictions), len(wrong_numbers))
     return RubricResult(
         key_points=tuple(coverage),
@@ -656,5 +674,7 @@ def _red_flag_hits(reader: Reader, red_flags: Iterable[Any],
                 phrasing, found = hit
                 flagged_spans.append((found.first, found.last))
                 flagged_phrases.add("".join(normalise_words(phrasing)))
-                hits.append(RedFlagHit(phrasing, found.typed, why, source))  # type: ignore[arg-type]
+                penalty = getattr(flag, "penalty", RED_FLAG_PENALTY)
+                hits.append(RedFlagHit(phrasing, found.typed, why, source,  # type: ignore[arg-type]
+                                       float(penalty)))
     return hits

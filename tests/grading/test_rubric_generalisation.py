@@ -50,7 +50,7 @@ def test_inversions_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None
     assert result.contradictions == ()
 
 
-@pytest.mark.parametrize(("errors", "cap"), [(0, 1.0), (1, 0.6), (2, 0.4), (3, 0.25), (7, 0.25)])
+@pytest.mark.parametrize(("errors", "cap"), [(0, 1.0), (1, 0.5), (2, 0.35), (3, 0.2), (7, 0.2)])
 def test_errors_cap_the_score_at_and_past_each_count(errors: int, cap: float) -> None:
     assert ERROR_CAPS[min(errors, len(ERROR_CAPS) - 1)] == cap
     # Full evidence, no penalty: the cap alone decides.
@@ -113,3 +113,35 @@ def test_absolutes_dismissals_and_denied_dependencies_are_flags(answer: str,
 ])
 def test_conditions_and_correct_exact_ratios_are_not_flagged(answer: str) -> None:
     assert score_open(answer, [DECODE]).red_flags == ()
+
+
+def test_overclaims_cost_more_than_process_talk_and_all_flags_are_capped() -> None:
+    process = score_open("We aligned stakeholders on the plan.", [])
+    overclaim = score_open("The ring always wins for every gradient.", [])
+    assert [h.penalty for h in process.red_flags] == [0.1]
+    assert [h.penalty for h in overclaim.red_flags] == [0.15]
+    assert overclaim.penalty == pytest.approx(0.15)
+    many = score_open("We aligned stakeholders and socialized it with a RACI. The ring always "
+                      "wins. Failures don't depend on scale. Spares are unnecessary.", [])
+    assert len(many.red_flags) >= 5 and many.penalty == pytest.approx(0.3)
+
+
+def test_a_flag_penalty_outside_its_range_is_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.resources
+
+    bad = '[[flags]]\nid = "x"\nphrasings = ["synergy"]\nwhy = "w"\npenalty = 0.5\n'
+
+    class Fake:
+        def joinpath(self, _name: str) -> Fake:
+            return self
+
+        def read_text(self, _encoding: str) -> str:
+            return bad
+
+    rubric.default_process_flags.cache_clear()
+    monkeypatch.setattr(importlib.resources, "files", lambda _package: Fake())
+    try:
+        with pytest.raises(ValueError, match="penalty"):
+            rubric.default_process_flags()
+    finally:
+        rubric.default_process_flags.cache_clear()
