@@ -119,23 +119,29 @@ def rubric_json(item_id: str, result: RubricResult) -> dict[str, Any]:
     }
 
 
+def _say(text: str, indent: str = "  ", hang: str = "      ") -> None:
+    """Print deck or answer text cleaned for the terminal, wrapped to :data:`WRAP_COLUMNS`."""
+    print(textwrap.fill(" ".join(clean_text(text).split()), WRAP_COLUMNS,
+                        initial_indent=indent, subsequent_indent=hang))
+
+
 def _print_rubric(data: Mapping[str, Any]) -> None:
-    print(f"{data['item']}: score {data['auto_score']:.2f}, rating {data['rating']}")
+    print(clean_text(f"{data['item']}: score {data['auto_score']:.2f}, "
+                     f"rating {data['rating']}"))
     for point in data["key_points"]:
-        mark = "✗ contradicted" if point["contradicted"] else \
+        mark = "✗ contradicted:" if point["contradicted"] else \
             ("✓" if point["covered"] else "·")
-        print(clean_text(f"  {mark} {point['point']}"))
+        _say(f"{mark} {point['point']}")
         if point["evidence"]:
-            print(clean_text(f"      heard: {point['evidence'].strip()}"))
+            _say(f"heard: \"{point['evidence'].strip()}\"", "      ", "        ")
     for contradiction in data["contradictions"]:
-        print(clean_text(f"  contradiction ({contradiction['kind']}) of "
-                         f"\"{contradiction['point']}\": {contradiction['sentence'].strip()}"))
+        _say(f"✗ \"{contradiction['found']}\" contradicts \"{contradiction['point']}\" "
+             f"({contradiction['kind']}): \"{contradiction['sentence'].strip()}\"")
     for wrong in data["wrong_numbers"]:
-        print(clean_text(f"  wrong number: {wrong['typed']} for {wrong['figure']} "
-                         f"(expected {wrong['expected']})"))
+        _say(f"✗ wrong number: {wrong['typed']} — {wrong['figure']} is {wrong['expected']}")
     for flag in data["red_flags"]:
-        print(clean_text(f"  red flag: \"{flag['found']}\" — {flag['why']}"))
-    print(clean_text(f"  numbers: {', '.join(data['numbers']) or '-'}"))
+        _say(f"⚑ \"{flag['found']}\" — {flag['why']}")
+    _say(f"numbers: {', '.join(data['numbers']) or '-'}")
     print(f"  mechanisms: {len(data['mechanisms'])}, quantified tradeoffs: "
           f"{len(data['tradeoffs'])}")
 
@@ -309,8 +315,9 @@ def show_lines(data: Mapping[str, Any]) -> list[str]:
         lines += _wrapped(f"step {index} ({step.get('id')})", f"{step.get('prompt')} "
                           f"[{detail}]")
     for number, point in enumerate(data.get("key_points", []) or [], start=1):
-        lines.append(f"key point {number} (weight {point.get('weight', 1):g}): "
-                     f"{point.get('point')}")
+        lines += textwrap.wrap(f"key point {number} (weight {point.get('weight', 1):g}): "
+                               f"{point.get('point')}", WRAP_COLUMNS,
+                               subsequent_indent="  ") or [f"key point {number}"]
         for phrasing in point.get("phrasings", []):
             lines.append(f"    phrasing: {phrasing}")
         for claim in point.get("misconceptions", []):
