@@ -59,29 +59,29 @@ class ContentBank:
         return isinstance(self.items.get(item_id), Kata)
 
     def is_case(self, item_id: str) -> bool:
-        """Whether the item is a chained case (played from ``tpm-drill case`` until there
-        is a case screen: the drill never introduces one, see ``new_order``)."""
+        """Whether the item is a chained case (played on the case screen, or from
+        ``tpm-drill case``)."""
         item = self.items.get(item_id)
         return item is not None and item.kind == "case"
 
     def is_long_form(self, item_id: str) -> bool:
-        """Whether the item takes minutes, not seconds: an open question or a kata."""
-        return isinstance(self.items.get(item_id), OpenQuestion | Kata)
+        """Whether the item takes minutes, not seconds: an open question, a kata or a
+        case."""
+        return isinstance(self.items.get(item_id), OpenQuestion | Kata) or \
+            self.is_case(item_id)
 
     def new_order(self) -> list[str]:
         """Ids in the order a new player meets them: easier levels first, topics mixed.
 
         Within a level the order is a stable hash of the id, so facts and problems interleave
-        and the order survives edits to a deck's layout. Open interview questions and katas
-        take minutes, so they come in one for every ``OPEN_EVERY`` short items. Cases are
-        left out: there is no case screen yet, so the drill (and custom study and the
-        weak-area queue, which follow this order) never introduces one.
+        and the order survives edits to a deck's layout. Open interview questions, katas and
+        cases take minutes, so they come in one for every ``OPEN_EVERY`` short items (custom
+        study and the weak-area queue follow this order too).
         """
         if self._new_order is not None:
             return list(self._new_order)
-        servable = [i for i in self.items if not self.is_case(i)]
-        short = sorted((i for i in servable if not self.is_long_form(i)), key=self._order_key)
-        long = sorted((i for i in servable if self.is_long_form(i)), key=self._order_key)
+        short = sorted((i for i in self.items if not self.is_long_form(i)), key=self._order_key)
+        long = sorted((i for i in self.items if self.is_long_form(i)), key=self._order_key)
         merged: list[str] = []
         for index, item_id in enumerate(short, 1):
             merged.append(item_id)

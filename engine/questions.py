@@ -61,6 +61,8 @@ class Question:
     rounds: tuple[str, ...] = ()
     #: An open question's own figures (its key points carry theirs), for grading.rubric.
     figures: tuple[Figure, ...] = ()
+    #: A case's scenario and reference chain (``engine.cases.PosedCase``); ``None`` otherwise.
+    case: Any = None
 
     @property
     def numeric(self) -> bool:
@@ -231,6 +233,20 @@ def _pose(item: Item, rng: Any, catalog: Catalog, seed: int) -> Question:
             source=item.source, seed=seed,
             target_seconds=item.target_minutes * 60 if item.target_minutes else None,
             rounds=item.rounds,
+        )
+    if item.kind == "case":
+        # A chained case: the scenario and its reference chain, graded step by step
+        # (engine.cases). Imported here: engine.cases imports this module.
+        from engine.cases.pose import pose_case
+
+        posed = pose_case(item, catalog, seed)  # type: ignore[arg-type]
+        return Question(
+            item_id=item.id, kind="case", topic=item.topic, level=item.level,
+            prompt=posed.scenario, reference_value=0.0, reference_unit="", display_unit="",
+            tolerance="", explanation=item.explanation, source=item.source, seed=seed,
+            params=dict(posed.params), target_seconds=posed.target_seconds,
+            key_points=posed.key_points, red_flags=posed.red_flags,
+            model_answer=posed.model_answer, rounds=posed.rounds, case=posed,
         )
     raise PoseError(f"{item.id}: items of kind {item.kind!r} cannot be posed as numbers")
 

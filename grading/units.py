@@ -558,6 +558,7 @@ _SYMBOL_OVERRIDES = {
 }
 _SINGULAR = {
     "days": "day",
+    "GPU-hours": "GPU-hour",
     "weeks": "week",
     "months": "month",
     "years": "year",
@@ -582,8 +583,11 @@ KNOWN_PRETTY: dict[str, str] = {
     "W": "W", "kW": "kW", "MW": "MW", "USD": "USD", "EUR": "EUR", "day": "days",
     "days": "days", "h": "h", "hour": "h", "min": "min", "ms": "ms", "s": "s", "us": "µs",
     "µs": "µs", "week": "weeks", "parameter": "params", "token": "tokens",
-    "token/s": "tokens/s",
+    "token/s": "tokens/s", "GPU*hour": "GPU-hours", "GPU*hours": "GPU-hours",
+    "GPU-hour": "GPU-hours",
 }
+#: Compound units people say as one word: pint's "GPUs·h" is a "GPU-hours" on a budget.
+_COMPOUND_SAID = {"GPUs·h": "GPU-hours", "GPUs·h/day": "GPU-hours/day"}
 
 
 @functools.lru_cache(maxsize=512)
@@ -612,7 +616,8 @@ def _pretty_unit_by_pint(unit: str) -> str:
     if not numerator and not denominator:
         return ""
     text = "·".join(numerator) if numerator else "1"
-    return text + "".join(f"/{symbol}" for symbol in denominator)
+    text += "".join(f"/{symbol}" for symbol in denominator)
+    return _COMPOUND_SAID.get(text, text)
 
 
 def format_number(value: float) -> str:

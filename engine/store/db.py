@@ -31,7 +31,7 @@ import re
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from engine.clock import Clock
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: How long a writer waits for another instance's transaction before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
 #: A writer waits in steps this long, calling ``Store.on_wait`` between them (ms), so a screen
@@ -334,6 +334,41 @@ class KataAttemptRecord:
     seconds: float | None = None
     check_seconds: float | None = None
     seed: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GradedStepRecord:
+    """One graded step kept beside its review (schema 8): a step of a case's chain, or a
+    numeric follow-up probe asked after an open answer (``kind == "probe"``).
+
+    ``position`` orders the steps within the review (0-based); ``topic`` is the item's topic,
+    so stats and weak areas count steps by topic. Numbers are SI (``unit`` is the display unit
+    the step asked in): ``value`` the player's, ``reference`` the reference chain's,
+    ``reference_from_answers`` the reference recomputed from the player's own earlier answers
+    (errors carried forward). Decisions keep option texts instead (``picked``,
+    ``right_option``, ``right_option_from_answers``). ``status`` is ``exact``, ``consistent``,
+    ``close``, ``off`` or ``revealed``; ``credit`` in [0, 1]."""
+
+    item_id: str
+    position: int
+    step_id: str
+    kind: str
+    topic: str
+    status: str
+    credit: float
+    prompt: str = ""
+    answer_text: str | None = None
+    value: float | None = None
+    reference: float | None = None
+    reference_from_answers: float | None = None
+    picked: str | None = None
+    right_option: str | None = None
+    right_option_from_answers: str | None = None
+    unit: str = ""
+    band: str | None = None
+    consistent: bool = False
+    slip: str | None = None
+    message: str = ""
 
 
 _MIGRATIONS: dict[int, str] = {
@@ -681,6 +716,54 @@ CREATE TABLE IF NOT EXISTS kata_attempts (
 CREATE INDEX IF NOT EXISTS kata_attempts_kata ON kata_attempts (kata_id, id);
 """
 
+# 8 (issues #14 and #15): graded steps — each step of a case's chain and each follow-up
+# probe of an open answer, one row per step under its review (deleted with it: an undone
+# answer takes its steps along) — and the player's own stories, versioned: a story row per
+# story, a version row per saved text, so an edit never loses the earlier text.
+_MIGRATIONS[8] = """
+CREATE TABLE IF NOT EXISTS graded_steps (
+    id INTEGER PRIMARY KEY,
+    review_id INTEGER NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    step_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    prompt TEXT NOT NULL DEFAULT '',
+    answer_text TEXT,
+    value REAL,
+    reference REAL,
+    reference_from_answers REAL,
+    picked TEXT,
+    right_option TEXT,
+    right_option_from_answers TEXT,
+    unit TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    band TEXT,
+    consistent INTEGER NOT NULL DEFAULT 0,
+    credit REAL NOT NULL,
+    slip TEXT,
+    message TEXT NOT NULL DEFAULT '',
+    UNIQUE (review_id, position)
+);
+CREATE INDEX IF NOT EXISTS graded_steps_item ON graded_steps (item_id, id);
+CREATE INDEX IF NOT EXISTS graded_steps_topic ON graded_steps (topic);
+CREATE TABLE IF NOT EXISTS stories (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    archived_at TEXT
+);
+CREATE TABLE IF NOT EXISTS story_versions (
+    id INTEGER PRIMARY KEY,
+    story_id INTEGER NOT NULL REFERENCES stories (id),
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    UNIQUE (story_id, version)
+);
+"""
+
 #: The tables each schema version adds: a file at version N must have all of those up to N.
 _TABLES_SINCE: dict[int, tuple[str, ...]] = {
     1: ("meta", "cards", "sessions", "reviews"),
@@ -688,6 +771,7 @@ _TABLES_SINCE: dict[int, tuple[str, ...]] = {
     5: ("day_totals", "topic_totals", "card_totals", "error_buckets"),
     6: ("drafts", "undone_reviews", "bias_buckets"),
     7: ("kata_attempts",),
+    8: ("graded_steps", "stories", "story_versions"),
 }
 
 
@@ -1186,7 +1270,8 @@ class Store:
     def record_review(self, review: ReviewRecord,
                       card_after: CardRow | Callable[[CardRow | None], tuple[CardRow, CardRow]],
                       draft_key: str | None = None,
-                      kata_attempt: KataAttemptRecord | None = None) -> int:
+                      kata_attempt: KataAttemptRecord | None = None,
+                      graded_steps: Sequence[GradedStepRecord] = ()) -> int:
         """Insert the review and upsert its card's new state atomically; return the review id.
 
         ``card_after`` is the card's new state, or, to serialise the read-modify-write with
@@ -1200,8 +1285,8 @@ class Store:
 
         ``draft_key`` names the draft of this answer (see ``save_draft``): it is deleted in the
         same transaction, so a draft outlives its answer only if the answer was not saved.
-        ``kata_attempt`` (a kata's review) is stored in that transaction too, under the new
-        review's id.
+        ``kata_attempt`` (a kata's review) and ``graded_steps`` (a case's steps, an open
+        answer's probes) are stored in that transaction too, under the new review's id.
         """
         with self.transaction() as conn:
             if callable(card_after):
@@ -1238,6 +1323,8 @@ class Store:
             review_id = int(cursor.lastrowid or 0)
             if kata_attempt is not None:
                 _insert_kata_attempt(conn, review_id, review.reviewed_at, kata_attempt)
+            for step in graded_steps:
+                _insert_graded_step(conn, review_id, step)
             if draft_key is not None:
                 conn.execute("DELETE FROM drafts WHERE key = ?", (draft_key,))
             return review_id
@@ -1369,6 +1456,103 @@ class Store:
                 raise _damaged_row(self.path, f"kata attempt {row['id']}", error) from None
             row["cases"] = cases
         return rows
+
+    # -- graded steps (cases, probes) ---------------------------------------------------------
+
+    @_guarded("nothing")
+    def graded_steps(self, *, review_id: int | None = None, item_id: str | None = None,
+                     session_id: int | None = None) -> list[dict[str, Any]]:
+        """Graded steps, oldest review first and in step order within a review: each
+        ``graded_steps`` row (``consistent`` as a bool) with its review's ``rating``,
+        ``reviewed_at``, ``mode``, ``session_id`` and ``loop_round``; filtered by any of
+        ``review_id``, ``item_id``, ``session_id``."""
+        where, args = [], []
+        for column, value in (("g.review_id", review_id), ("g.item_id", item_id),
+                              ("r.session_id", session_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        rows = self._rows(
+            "SELECT g.*, r.rating, r.reviewed_at, r.mode, r.session_id, r.loop_round "
+            "FROM graded_steps AS g JOIN reviews AS r ON r.id = g.review_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY g.review_id, g.position", tuple(args))
+        for row in rows:
+            row["consistent"] = bool(row["consistent"])
+        return rows
+
+    @_guarded("nothing")
+    def step_totals_by_topic(self, since_day: date | None = None) -> dict[str, dict[str, Any]]:
+        """Per topic: how many graded steps (cases and probes), how many of each status, and
+        the mean credit — what stats and weak areas count steps by."""
+        rows = self._rows(
+            "SELECT g.topic, g.status, COUNT(*) AS steps, SUM(g.credit) AS credit "
+            "FROM graded_steps AS g JOIN reviews AS r ON r.id = g.review_id"
+            + (" WHERE r.study_day >= ?" if since_day else "")
+            + " GROUP BY g.topic, g.status ORDER BY g.topic, g.status",
+            (since_day.isoformat(),) if since_day else ())
+        totals: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            topic = totals.setdefault(row["topic"], {"steps": 0, "credit": 0.0, "statuses": {}})
+            topic["steps"] += row["steps"]
+            topic["credit"] += row["credit"] or 0.0
+            topic["statuses"][row["status"]] = row["steps"]
+        for topic in totals.values():
+            topic["mean_credit"] = topic["credit"] / topic["steps"] if topic["steps"] else None
+        return totals
+
+    # -- stories (the player's own, versioned) ----------------------------------------------
+
+    @_guarded("your story")
+    def save_story(self, story_id: int | None, title: str, body: str,
+                   saved_at: datetime) -> tuple[int, int]:
+        """Keep a new version of story ``story_id`` (``None``: a new story) and return
+        ``(story_id, version)``. Earlier versions are never changed or removed; saving the
+        same title and body as the latest version adds nothing and returns that version."""
+        with self.transaction() as conn:
+            if story_id is None:
+                story_id = int(conn.execute("INSERT INTO stories (created_at) VALUES (?)",
+                                            (iso(saved_at),)).lastrowid or 0)
+            elif conn.execute("SELECT 1 FROM stories WHERE id = ?",
+                              (story_id,)).fetchone() is None:
+                raise StoreError(f"{_shown(self.path)}: no story {story_id} to save into",
+                                 "other")
+            latest = conn.execute(
+                "SELECT version, title, body FROM story_versions WHERE story_id = ? "
+                "ORDER BY version DESC LIMIT 1", (story_id,)).fetchone()
+            if latest is not None and (latest[1], latest[2]) == (title, body):
+                return story_id, int(latest[0])
+            version = int(latest[0]) + 1 if latest is not None else 1
+            conn.execute(
+                "INSERT INTO story_versions (story_id, version, title, body, saved_at) "
+                "VALUES (?, ?, ?, ?, ?)", (story_id, version, title, body, iso(saved_at)))
+            return story_id, version
+
+    @_guarded("nothing")
+    def stories(self, include_archived: bool = False) -> list[dict[str, Any]]:
+        """Each story's latest version (``id``, ``version``, ``title``, ``body``,
+        ``saved_at``, ``created_at``, ``archived_at``, ``versions``), oldest story first."""
+        return self._rows(
+            "SELECT s.id, v.version, v.title, v.body, v.saved_at, s.created_at, s.archived_at, "
+            "(SELECT COUNT(*) FROM story_versions WHERE story_id = s.id) AS versions "
+            "FROM stories AS s JOIN story_versions AS v ON v.story_id = s.id AND v.version = "
+            "(SELECT MAX(version) FROM story_versions WHERE story_id = s.id)"
+            + ("" if include_archived else " WHERE s.archived_at IS NULL")
+            + " ORDER BY s.id", ())
+
+    @_guarded("nothing")
+    def story_versions(self, story_id: int) -> list[dict[str, Any]]:
+        """Every saved version of story ``story_id``, oldest first."""
+        return self._rows("SELECT version, title, body, saved_at FROM story_versions "
+                          "WHERE story_id = ? ORDER BY version", (story_id,))
+
+    @_guarded("the change to your story")
+    def archive_story(self, story_id: int, archived_at: datetime | None) -> None:
+        """Hide story ``story_id`` from the list (``None`` brings it back); its versions
+        stay in the file."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE stories SET archived_at = ? WHERE id = ?",
+                         (iso(archived_at) if archived_at else None, story_id))
 
     # -- drafts ---------------------------------------------------------------------------
 
@@ -1693,6 +1877,28 @@ def _insert_kata_attempt(conn: sqlite3.Connection, review_id: int, attempted_at:
         (review_id, attempt.kata_id, iso(attempted_at), attempt.code, attempt.cases_json,
          attempt.passed, attempt.failed, attempt.error_kind, attempt.error_message,
          attempt.seconds, attempt.check_seconds, attempt.seed))
+
+
+def _insert_graded_step(conn: sqlite3.Connection, review_id: int, step: GradedStepRecord) -> None:
+    conn.execute(
+        "INSERT INTO graded_steps (review_id, item_id, position, step_id, kind, topic, prompt, "
+        "answer_text, value, reference, reference_from_answers, picked, right_option, "
+        "right_option_from_answers, unit, status, band, consistent, credit, slip, message) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (review_id, step.item_id, step.position, step.step_id, step.kind, step.topic,
+         step.prompt, step.answer_text, _finite_or_none(step.value),
+         _finite_or_none(step.reference), _finite_or_none(step.reference_from_answers),
+         step.picked, step.right_option, step.right_option_from_answers, step.unit,
+         step.status, step.band, int(step.consistent), float(step.credit), step.slip,
+         step.message))
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    """SQLite stores inf and NaN poorly (NaN becomes NULL, inf reads back as a float that
+    JSON refuses): a step's number that is not finite is kept as no number."""
+    import math
+
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _put_draft(conn: sqlite3.Connection, key: str, text: str, saved_at: datetime) -> None:

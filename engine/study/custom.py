@@ -48,7 +48,7 @@ class CustomFilter:
     ``topic`` matches the topic and everything under it (``hardware.memory`` matches
     ``hardware.memory`` and ``hardware.memory.hbm``, not ``hardware.memoryless``); ``level``
     is one level exactly; ``deck`` a deck id (``[deck] id``); ``round`` an interview round,
-    which only open questions name (``rounds = [...]``).
+    which open questions and cases name (``rounds = [...]``).
     """
 
     topic: str | None = None
@@ -70,8 +70,7 @@ class CustomFilter:
             return False
         if self.deck is not None and item.deck != self.deck:
             return False
-        return self.round is None or (isinstance(item, OpenQuestion)
-                                      and self.round in item.rounds)
+        return self.round is None or self.round in _rounds(item)
 
     def to_dict(self) -> dict[str, str]:
         return {name: value for name, value in (("topic", self.topic), ("level", self.level),
@@ -110,6 +109,14 @@ class CustomChoices:
     rounds: tuple[str, ...]
 
 
+def _rounds(item: Item) -> tuple[str, ...]:
+    """The interview rounds an item is asked in: an open question's or a case's
+    ``rounds`` (other items name none)."""
+    if isinstance(item, OpenQuestion) or item.kind == "case":
+        return tuple(getattr(item, "rounds", ()))
+    return ()
+
+
 def custom_choices(bank: ContentBank) -> CustomChoices:
     """The topics (``hardware`` and ``hardware.memory`` both), levels, decks and rounds that
     at least one item in the bank has."""
@@ -118,8 +125,7 @@ def custom_choices(bank: ContentBank) -> CustomChoices:
         parts = item.topic.split(".")
         topics.update(".".join(parts[:depth]) for depth in range(1, len(parts) + 1))
     levels = {item.level for item in bank.items.values()}
-    rounds = {name for item in bank.items.values() if isinstance(item, OpenQuestion)
-              for name in item.rounds}
+    rounds = {name for item in bank.items.values() for name in _rounds(item)}
     return CustomChoices(
         topics=tuple(sorted(topics)),
         levels=tuple(level for level in LEVELS if level in levels),

@@ -24,11 +24,20 @@ from engine import finite_or_none
 from engine.bank import ContentBank
 from engine.clock import Clock
 from engine.questions import PoseError, Question, pose
-from engine.store.db import CardRow, ReviewRecord, Store, UndoError, from_iso, iso
+from engine.store.db import (
+    CardRow,
+    GradedStepRecord,
+    ReviewRecord,
+    Store,
+    UndoError,
+    from_iso,
+    iso,
+)
 from engine.study.scheduler import LEARNING, LONG_FORM_KINDS, RELEARNING, REVIEW, Scheduler
 from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
 
 if TYPE_CHECKING:  # the graders load on the first answer (or the app's warm-up), not at start
+    from engine.cases.verdict import CaseVerdict
     from engine.katas.runner import CheckReport
     from engine.store.db import KataAttemptRecord
     from engine.study.planner import InterviewPlan
@@ -71,7 +80,7 @@ class Feedback:
     question: Question
     answer_text: str
     #: A kata's grade is its ``CheckReport`` (its ``band`` is the pass rate's).
-    grade: Grade | TextGrade | RubricResult | CheckReport | None
+    grade: Grade | TextGrade | RubricResult | CheckReport | CaseVerdict | None
     suggested_rating: int
     rating: int
     review_id: int
@@ -100,6 +109,8 @@ class Feedback:
             return 0.0
         if hasattr(self.grade, "pass_rate"):  # a kata's CheckReport
             return float(self.grade.pass_rate)
+        if hasattr(self.grade, "chain"):  # a case's CaseVerdict: steps and justification
+            return float(self.grade.score)
         if _is_rubric(self.grade):
             return self.self_score if self.self_score is not None else self.grade.auto_score
         return BAND_SCORES.get(self.grade.band, 0.0)
@@ -513,6 +524,46 @@ class StudySession:
         return self._record(question, code, report, rating, seconds, cut_off=cut_off,
                             kata_attempt=attempt_record(code, report, known))
 
+    def submit_case(self, step_answers: Sequence[str | None], justify_text: str = "", *,
+                    cut_off: bool = False) -> Feedback | Retry:
+        """Grade and record a played case: ``step_answers[i]`` is what the player typed at
+        step ``i`` (``None`` or ``?``: revealed), ``justify_text`` the closing written answer.
+
+        Every step is graded against the reference chain and against the chain recomputed
+        from the player's own earlier answers (``engine.cases.grade_chain``); the verdict
+        weighs the steps and the justification (``engine.cases.verdict``). The review
+        (kind ``case``, the answers as its text, the weighed score as ``auto_score``) and one
+        ``graded_steps`` row per step are written in one transaction, and the case's draft is
+        deleted with it. An answer that cannot be graded is a ``Retry`` naming the step
+        (nothing recorded) — unless ``cut_off`` (a loop round's time ran out): then the steps
+        not answered, or not readable, are recorded as revealed.
+        """
+        from engine.cases.grade import CaseAnswerError, grade_chain
+        from engine.cases.verdict import case_answer_text, case_verdict
+
+        question = self._require_question()
+        posed = question.case
+        if question.kind != "case" or posed is None:
+            raise RuntimeError(f"{question.item_id} is not a case: answer it with submit()")
+        answers: list[str | None] = list(step_answers)[:len(posed.steps)]
+        if cut_off:
+            answers += [None] * (len(posed.steps) - len(answers))
+        elif len(answers) < len(posed.steps):
+            return Retry(f"step {len(answers) + 1} of {len(posed.steps)} is not answered yet "
+                         f"(? reveals it).", "unparsed")
+        while True:
+            try:
+                chain = grade_chain(posed, answers)
+                break
+            except CaseAnswerError as error:
+                if not cut_off:
+                    return Retry(str(error), error.band)
+                answers[error.step_index] = None  # unreadable when time ran out: revealed
+        verdict = case_verdict(posed, chain, justify_text)
+        text = case_answer_text(posed, answers, justify_text)
+        return self._record(question, text, verdict, verdict.rating, self._elapsed(),
+                            cut_off=cut_off, graded_steps=verdict.step_records())
+
     def self_check(self, ticked: Sequence[bool]) -> Feedback:
         """The player ticks the key points they really covered; the rating follows the score.
 
@@ -658,9 +709,11 @@ class StudySession:
         return feedback
 
     def _record(self, question: Question, text: str,
-                grade: Grade | TextGrade | RubricResult | CheckReport | None, rating: int,
+                grade: Grade | TextGrade | RubricResult | CheckReport | CaseVerdict | None,
+                rating: int,
                 seconds: float, cut_off: bool = False, band: str = "dont_know",
-                kata_attempt: KataAttemptRecord | None = None) -> Feedback:
+                kata_attempt: KataAttemptRecord | None = None,
+                graded_steps: Sequence[GradedStepRecord] = ()) -> Feedback:
         now = self.clock.now()
         duration_ms = round(seconds * 1000)
         tz = self.clock.local_tz()
@@ -703,10 +756,14 @@ class StudySession:
         elif kata_attempt is not None and grade is not None:  # a kata's CheckReport
             record.band = grade.band
             record.seed = kata_attempt.seed
+        elif grade is not None and hasattr(grade, "chain"):  # a case's CaseVerdict
+            record.band = "scored"
+            record.auto_score = grade.score
         # Fills card_before and was_new, and deletes the answer's draft in the same commit.
         review_id = self.store.record_review(record, schedule,
                                              draft_key=self.draft_key(question.item_id),
-                                             kata_attempt=kata_attempt)
+                                             kata_attempt=kata_attempt,
+                                             graded_steps=graded_steps)
         self.answered += 1
         self.last_card_id = question.item_id
         self.feedback = Feedback(question, text, grade, rating, rating, review_id, seconds,

@@ -1,10 +1,11 @@
-"""Cases in the bank: checked like every item, loaded from the built-in decks, and never
-served by the daily drill or the loop (there is no case screen yet; they are played from
-``tpm-drill case``)."""
+"""Cases in the bank: checked like every item, loaded from the built-in decks, and served by
+the daily drill as long-form cards (the case screen plays them); the loop's planning of cases
+is tested with the loop."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from content.catalog import builtin_catalog
 from engine.bank import ContentBank, check_item
@@ -33,18 +34,26 @@ def test_an_unservable_case_is_reported_by_the_item_check() -> None:
     assert problem is not None and "no_such_field" in problem
 
 
-def test_new_cards_never_include_a_case(bank: ContentBank) -> None:
+def test_new_cards_include_cases_as_long_form(bank: ContentBank) -> None:
+    """Cases are long-form cards like open questions and katas: in the new-card order, one
+    long-form item for every ``OPEN_EVERY`` short ones."""
+    from engine.bank import OPEN_EVERY
+
     order = bank.new_order()
-    assert "case.train_budget" in bank and "case.train_budget" not in order
-    assert not [item_id for item_id in order if bank.items[item_id].kind == "case"]
-    # everything else is still introduced
-    assert len(order) == len([i for i in bank.items.values() if i.kind != "case"])
+    assert bank.is_long_form("case.train_budget")
+    assert "case.train_budget" in order
+    assert len(order) == len(bank.items)  # everything is introduced, cases too
+    fact = next(i for i in bank.items.values() if i.kind == "fact")
+    small = ContentBank({CASE.id: CASE, **{f"{fact.id}.{n}": replace(fact, id=f"{fact.id}.{n}")
+                                          for n in range(OPEN_EVERY)}}, builtin_catalog())
+    assert small.new_order()[-1] == CASE.id  # after OPEN_EVERY short ones
+    assert small.new_order().index(CASE.id) == OPEN_EVERY
 
 
-def test_a_drill_never_poses_a_case(bank: ContentBank, store: Store,
-                                    clock: FakeClock) -> None:
-    """A bank of the case and one fact: the drill serves the fact and then nothing — the
-    case is neither posed nor met as an item that failed to pose."""
+def test_a_drill_poses_a_case(bank: ContentBank, store: Store, clock: FakeClock,
+                              tmp_path: Path) -> None:
+    """A bank of the case and one fact: the drill serves both, the case posed as a case
+    question; alone (on a fresh file), the case is served too."""
     fact = next(item for item in bank.items.values() if item.kind == "fact")
     small = ContentBank({CASE.id: CASE, fact.id: fact}, builtin_catalog())
     session = StudySession(store, small, Scheduler(Config()), clock, seed=1)
@@ -53,13 +62,21 @@ def test_a_drill_never_poses_a_case(bank: ContentBank, store: Store,
         question = session.next_question()
         if question is None:
             break
-        served.append(question.item_id)
-        session.submit("?")
-    assert served and set(served) == {fact.id}
+        served.append((question.item_id, question.kind))
+        if question.kind == "case":
+            session.submit_case(["?"] * len(question.case.steps), "")
+        else:
+            session.submit("?")
+    assert (CASE.id, "case") in served and (fact.id, "fact") in served
     assert session.pose_errors == [] and CASE.id not in session.unservable
     only_case = ContentBank({CASE.id: CASE}, builtin_catalog())
-    alone = StudySession(store, only_case, Scheduler(Config()), clock, seed=2)
-    assert alone.next_question() is None and alone.pose_errors == []
+    fresh = Store(tmp_path / "alone.db")
+    try:
+        alone = StudySession(fresh, only_case, Scheduler(Config()), clock, seed=2)
+        question = alone.next_question()
+        assert question is not None and question.kind == "case" and alone.pose_errors == []
+    finally:
+        fresh.close()
 
 
 def test_the_loop_never_plans_a_case(bank: ContentBank, store: Store,
@@ -87,3 +104,17 @@ def test_a_case_survives_the_bank_cache() -> None:
     from engine.bank import _decode, _encode, _loader_classes
 
     assert _decode(_encode(CASE), _loader_classes()) == CASE
+
+
+def test_custom_study_of_a_round_serves_the_case(bank: ContentBank, store: Store,
+                                                  clock: FakeClock) -> None:
+    """Custom study (``c`` on home, ``--round``/``--topic``) follows the same order: a
+    round the case belongs to serves it, posed as a case."""
+    from engine.study.custom import CustomPicker
+
+    fact = next(item for item in bank.items.values() if item.kind == "fact")
+    small = ContentBank({CASE.id: CASE, fact.id: fact}, builtin_catalog())
+    picker = CustomPicker(round="program_design")
+    session = StudySession(store, small, Scheduler(Config()), clock, seed=3, picker=picker)
+    question = session.next_question()
+    assert question is not None and (question.item_id, question.kind) == (CASE.id, "case")

@@ -79,7 +79,7 @@ def test_show_json_has_the_contract_shape_and_the_hand_worked_chain(
     shown = json.loads(out)
     assert set(shown) == {"id", "seed", "scenario", "params", "steps"}
     assert (shown["id"], shown["seed"]) == ("case.train_budget", SEED)
-    assert "405B-parameter" in shown["scenario"] and "16,384" in shown["scenario"]
+    assert "405B parameters" in shown["scenario"] and "16,384" in shown["scenario"]
     assert shown["params"] == {"params": 405e9, "tokens": 11e12, "gpus": 16_384,
                                "gpu": "b200", "peak_flops": 2.25e15, "mfu": 0.49,
                                "usd_per_gpu_hour": 2.2}

@@ -55,7 +55,7 @@ def test_contract_case_worked_by_hand() -> None:
     assert gpu_hours.reference_display == pytest.approx(2_189_879, rel=1e-6)
     assert cost.reference_display == pytest.approx(9_525_975, rel=1e-6)
     assert cost.reference_unit == "USD"
-    assert "34B-parameter" in posed.scenario and "13T tokens" in posed.scenario
+    assert "34B parameters" in posed.scenario and "13T tokens" in posed.scenario
     assert "1,024 × NVIDIA H200" in posed.scenario and "989 TFLOP/s" in posed.scenario
     assert "34% MFU" in posed.scenario and "$4.35 per GPU-hour" in posed.scenario
     assert days.derivation and days.derivation[-1].unit == "day"

@@ -250,3 +250,16 @@ def test_known_pretty_table_matches_the_pint_path() -> None:
 
     for unit, shown in KNOWN_PRETTY.items():
         assert _pretty_unit_by_pint(unit) == shown, unit
+
+
+def test_gpu_hours_read_as_people_say_them() -> None:
+    """A budget's GPU-hours: pint's "GPUs·h" is shown as "GPU-hours" (one: "GPU-hour"), and
+    it still reads back as an answer in the same unit."""
+    from grading.quantity import parse_answer
+    from grading.units import format_value, pretty_unit
+
+    assert pretty_unit("GPU*hour") == "GPU-hours"
+    assert format_value(195_000, "GPU*hour") == "195,000 GPU-hours"
+    assert format_value(1, "GPU*hour") == "1 GPU-hour"
+    shown = format_value(195_000, "GPU*hour")
+    assert parse_answer(shown, "GPU*hour").value == 195_000

@@ -50,6 +50,10 @@ class DoneScreen(Screen[None]):
                     "SELECT band, COUNT(*) FROM reviews WHERE session_id = ? GROUP BY band",
                     (self.session.session_id,),
                 ).fetchall()
+                cases = conn.execute(
+                    "SELECT COUNT(*) FROM reviews WHERE session_id = ? AND kind = 'case'",
+                    (self.session.session_id,),
+                ).fetchone()[0]
         except StoreError as error:  # the answers given are saved; the summary cannot be read
             self.query_one("#done-body", Static).update(
                 f"[b $error]Your answers are saved, but the summary cannot be read.[/]\n"
@@ -65,7 +69,8 @@ class DoneScreen(Screen[None]):
             "",
             f"This session: {self.session.answered} answered — "
             f"{by_band.get('exact', 0)} right, {by_band.get('close', 0)} close, "
-            f"{by_band.get('off', 0)} off, {by_band.get('dont_know', 0)} don't know.",
+            f"{by_band.get('off', 0)} off, {by_band.get('dont_know', 0)} don't know"
+            + (f", {counted(cases, 'case')} (scored step by step)." if cases else "."),
             f"Today: {counted(counts.reviews_done, 'answer')}, "
             f"{counted(counts.new_done, 'new card')}.",
             f"Streak: {counted(counts.streak_days, 'day')}.",

@@ -209,6 +209,9 @@ class DrillScreen(Screen[None]):
         if question.kind == "kata":
             self.show_kata(question)
             return
+        if question.kind == "case":
+            self.show_case(question)
+            return
         self.checking = False
         self.asked_at = self.session.clock.monotonic()
         self.query_one("#drill-status", Static).update(safe(self.status_line(question)))
@@ -285,6 +288,39 @@ class DrillScreen(Screen[None]):
         """What the kata screen shows of a countdown: none in a drill (a loop's round)."""
         return None
 
+    def show_case(self, question: Question) -> None:
+        """A case has its own screen (the scenario, one step at a time, the justification):
+        pushed over the drill, which goes on to the next card once the case is recorded, or
+        leaves if Esc left it unsubmitted (what was typed is kept as the case's draft)."""
+        from tui.screens.case import CaseScreen
+
+        if question.case is None:  # not posed as a case: nothing to play
+            self.advance()
+            return
+        self.query_one("#drill-status", Static).update(safe(self.status_line(question)))
+        self.query_one("#drill-prompt", Static).update(safe(question.prompt))
+
+        screen = CaseScreen(self.session, countdown=self.case_countdown())
+
+        def done(feedback: Feedback | None) -> None:
+            if feedback is not None:
+                self.case_answered(feedback)
+                self.after_answer()
+            elif screen.cut_off:  # time ran out and nothing could be recorded: go on
+                self.after_answer()
+            else:  # Esc before a submit: leave, what was typed kept as the case's draft
+                self.action_back()
+
+        self.app.push_screen(screen, done)
+
+    def case_answered(self, feedback: Feedback) -> None:
+        """A case was recorded on its screen (the drill has nothing to add; a loop counts
+        it toward the round)."""
+
+    def case_countdown(self) -> Callable[[], str] | None:
+        """What the case screen shows of a countdown: none in a drill (a loop's round)."""
+        return None
+
     def cannot_go_on(self, error: StoreError) -> None:
         """The database failed between questions (damaged, locked too long): say so where the
         question would be; every answer given is saved and nothing more is written."""
@@ -308,6 +344,8 @@ class DrillScreen(Screen[None]):
             return head + "answer in a word or two"
         if question.kind == "kata":
             return head + "kata: write a model in Python"
+        if question.kind == "case":
+            return head + "case: a chain of steps, then justify it"
         return head + f"answer in {pretty_unit(question.display_unit) or 'a plain number'}"
 
     # -- the answer timer -----------------------------------------------------------------
