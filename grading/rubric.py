@@ -31,7 +31,9 @@ from functools import cache
 from typing import Any, Literal
 
 from grading._evidence import CLAUSE_NEGATION_WINDOW, Reader
+from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
+from grading._synonyms import expand_phrasing
 from grading.figures import Figure, WrongNumber, check_figures, known_figures
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "COVERAGE_SHARE",
     "DEFAULT_KNOWN_FIGURES",
     "DEFAULT_PROCESS_FLAGS",
+    "ERROR_CAPS",
     "MAX_OPEN_CHARS",
     "MAX_POINTS_PER_SENTENCE",
     "MAX_RED_FLAG_PENALTY",
@@ -74,6 +77,17 @@ WRONG_NUMBER_PENALTY = 0.1
 MAX_POINTS_PER_SENTENCE = 2
 #: Whether naming a key point only to deny it ("it isn't memory-bound") contradicts it.
 DENIALS_CONTRADICT = True
+#: The most an answer can score with 0, 1, 2, 3 or more errors (contradictions and wrong
+#: figures together): what an answer gets wrong caps it, whatever else it matched. A strict
+#: interviewer who hears one wrong mechanism or figure hears at best a partial answer (0.5);
+#: two make it a weak one.
+ERROR_CAPS = (1.0, 0.5, 0.35, 0.2)
+#: Whether a key point is also heard in the field's other names for its terms
+#: (:mod:`grading._synonyms`: "input phase" for prefill, "slowest rank" for a straggler).
+SYNONYMS_COUNT = True
+#: Whether a key point's phrasing said with its polar word swapped ("decode & compute bound"
+#: for "decode & memory bound": :mod:`grading._inversion`) contradicts it.
+INVERSIONS_CONTRADICT = True
 #: The evidence score's share from key-point coverage; the rest is substance.
 COVERAGE_SHARE = 0.4
 #: Substance: weights of (quantities, mechanism sentences, quantified tradeoffs) and the
@@ -122,7 +136,7 @@ class Contradiction:
     claim: str
     found: str
     sentence: str
-    kind: Literal["misconception", "denial"] = "misconception"
+    kind: Literal["misconception", "denial", "inversion"] = "misconception"
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,7 @@ class RedFlagHit:
     found: str
     why: str
     source: Literal["item", "process"]
+    penalty: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -163,8 +178,9 @@ class RubricResult:
 
     @property
     def penalty(self) -> float:
-        """What the red flags cost: 0.1 each, at most 0.3."""
-        return _penalty(len(self.red_flags))
+        """What the red flags cost: each its own penalty (0.1, an overclaim 0.15), at most
+        :data:`MAX_RED_FLAG_PENALTY` in all."""
+        return _flag_penalty(self.red_flags)
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,6 +197,7 @@ class ProcessFlag:
     phrasings: tuple[str, ...]
     why: str
     unless_number: bool = False
+    penalty: float = 0.1
 
 
 @cache
@@ -199,6 +216,11 @@ def default_process_flags() -> tuple[ProcessFlag, ...]:
         phrasings = entry.get("phrasings")
         why = entry.get("why")
         unless_number = entry.get("unless_number", False)
+        penalty = entry.get("penalty", RED_FLAG_PENALTY)
+        if not isinstance(penalty, int | float) or isinstance(penalty, bool) \
+                or not 0 < penalty <= MAX_RED_FLAG_PENALTY:
+            raise ValueError(f"grading/process_flags.toml, flag {name}: penalty must be a "
+                             f"number in (0, {MAX_RED_FLAG_PENALTY}]")
         if (
             not isinstance(phrasings, list)
             or not phrasings
@@ -208,7 +230,8 @@ def default_process_flags() -> tuple[ProcessFlag, ...]:
             or not isinstance(unless_number, bool)
         ):
             raise ValueError(f"grading/process_flags.toml, flag {name}: bad phrasings/why")
-        flags.append(ProcessFlag(str(name), tuple(phrasings), why.strip(), unless_number))
+        flags.append(ProcessFlag(str(name), tuple(phrasings), why.strip(), unless_number,
+                                 float(penalty)))
     return tuple(flags)
 
 
@@ -382,6 +405,12 @@ def _penalty(red_flag_count: int) -> float:
     return min(RED_FLAG_PENALTY * red_flag_count, MAX_RED_FLAG_PENALTY)
 
 
+def _flag_penalty(hits: Sequence[Any]) -> float:
+    """What ``hits`` cost together: each its own ``penalty``, at most the cap."""
+    return min(math.fsum(getattr(hit, "penalty", RED_FLAG_PENALTY) for hit in hits),
+               MAX_RED_FLAG_PENALTY)
+
+
 def _coverage(covered: Sequence[bool], weights: Sequence[float]) -> float:
     total = math.fsum(weights)
     if total <= 0:
@@ -517,13 +546,17 @@ def _substance(reader: Reader, quantities: list[tuple[int, int, str]],
     return _Substance(len(numbers), mechanisms, tradeoffs)
 
 
-def _combine(coverage: float, substance: float, red_flags: int, contradictions: int,
+def _combine(coverage: float, substance: float, red_flags: int | float, contradictions: int,
              wrong_numbers: int) -> float:
-    """The automatic score from its parts (see the module docstring), in [0, 1]."""
+    """The automatic score from its parts (see the module docstring), in [0, 1].
+    ``red_flags`` is a count (0.1 each) or, as a float, what the flags cost already."""
     evidence = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * substance
-    penalty = (_penalty(red_flags) + CONTRADICTION_PENALTY * contradictions
+    flags = _penalty(red_flags) if isinstance(red_flags, int) \
+        else min(red_flags, MAX_RED_FLAG_PENALTY)
+    penalty = (flags + CONTRADICTION_PENALTY * contradictions
                + WRONG_NUMBER_PENALTY * wrong_numbers)
-    return round(min(1.0, max(0.0, calibrate(evidence) - penalty)), 9)
+    cap = ERROR_CAPS[min(contradictions + wrong_numbers, len(ERROR_CAPS) - 1)]
+    return round(min(cap, max(0.0, calibrate(evidence) - penalty)), 9)
 
 
 def calibrate(evidence: float) -> float:
@@ -576,13 +609,17 @@ def score_open(
         weight = 1.0 if weight is None else weight
         _check_weights([weight])
         misconceptions = _phrasings(getattr(item, "misconceptions", ()))
-        all_phrasings.extend(phrasings)
+        heard = tuple(expand_phrasing(p) for p in phrasings) if SYNONYMS_COUNT else phrasings
+        all_phrasings.extend(heard)
         all_figures.extend(getattr(item, "figures", ()) or ())
         full = frozenset(index for index, count in used.items()
                          if count >= MAX_POINTS_PER_SENTENCE)
-        evidence = reader.first(phrasings, skip=full)
+        evidence = reader.first(heard, skip=full)
         wrong = reader.misconception(misconceptions)
         kind = "misconception"
+        if wrong is None and INVERSIONS_CONTRADICT:
+            wrong = reader.misconception(inverted_phrasings(phrasings))
+            kind = "inversion"
         if wrong is None and DENIALS_CONTRADICT:
             wrong = reader.denial(phrasings)
             kind = "denial"
@@ -595,7 +632,9 @@ def score_open(
             coverage.append(KeyPointCoverage(point, False, None, float(weight),
                                              contradicted=wrong is not None))
             continue
-        coverage.append(KeyPointCoverage(point, True, evidence.phrasing, float(weight),
+        listed = dict(zip(heard, phrasings, strict=True)).get(evidence.phrasing,
+                                                              evidence.phrasing)
+        coverage.append(KeyPointCoverage(point, True, listed, float(weight),
                                          evidence.typed, evidence.sentence))
 
     hits = _red_flag_hits(reader, red_flags, process_flags)
@@ -604,7 +643,7 @@ def score_open(
     substance = _substance(reader, quantities, reader.topical(all_phrasings))
     covered = [point.covered for point in coverage]
     weights = [point.weight for point in coverage]
-    auto = _combine(_coverage(covered, weights), substance.score, len(hits),
+    auto = _combine(_coverage(covered, weights), substance.score, _flag_penalty(hits),
                     len(contradictions), len(wrong_numbers))
     return RubricResult(
         key_points=tuple(coverage),
@@ -635,5 +674,7 @@ def _red_flag_hits(reader: Reader, red_flags: Iterable[Any],
                 phrasing, found = hit
                 flagged_spans.append((found.first, found.last))
                 flagged_phrases.add("".join(normalise_words(phrasing)))
-                hits.append(RedFlagHit(phrasing, found.typed, why, source))  # type: ignore[arg-type]
+                penalty = getattr(flag, "penalty", RED_FLAG_PENALTY)
+                hits.append(RedFlagHit(phrasing, found.typed, why, source,  # type: ignore[arg-type]
+                                       float(penalty)))
     return hits

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from content.untrusted import clean_text
 from engine import __version__, finite_or_none
 from engine.loop.options import MAX_ROUND_MINUTES, parse_round_minutes
-from tui import cli_backup, cli_case, cli_kata, cli_stories
+from tui import cli_backup, cli_case, cli_grade, cli_kata, cli_stories
 
 if TYPE_CHECKING:
     from engine.study.custom import CustomPicker
@@ -145,10 +145,19 @@ def _parser() -> argparse.ArgumentParser:
     cli_case.add_parser(commands)
     cli_stories.add_parser(commands)
     grade = commands.add_parser(
-        "grade", help='grade one answer: tpm-drill grade "3.3 TB/s" --expected "3.35 TB/s"')
+        "grade", help='grade one answer: tpm-drill grade "3.3 TB/s" --expected "3.35 TB/s", '
+        'or tpm-drill grade --item ID "ANSWER"',
+        description="Grade one answer and record nothing: against a reference you give "
+        "(--expected), or as the answer to an item of the bank (--item: a fact or problem, "
+        "posed with --seed, or an open question, scored by the rubric).")
     grade.add_argument("answer", help="the answer as a person would type it")
-    grade.add_argument("--expected", required=True, metavar='"VALUE UNIT"',
-                       help='the reference, e.g. "3.35 TB/s" (its unit is the display unit)')
+    target = grade.add_mutually_exclusive_group(required=True)
+    target.add_argument("--expected", metavar='"VALUE UNIT"',
+                        help='the reference, e.g. "3.35 TB/s" (its unit is the display unit)')
+    target.add_argument("--item", metavar="ID",
+                        help="an item of the bank, e.g. open.depth.flash_attention")
+    grade.add_argument("--seed", type=int, default=0,
+                       help="with --item: the seed a problem is posed with (default 0)")
     grade.add_argument("--tolerance", default="rel:5%,15%",
                        help="rel:EXACT%%,CLOSE%% or log:FACTOR,FACTOR (default rel:5%%,15%%)")
     grade.add_argument("--json", action="store_true", help="machine-readable output")
@@ -160,6 +169,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="*", type=Path, help="deck folder(s) or file(s)")
     check.add_argument("--seeds", type=int, default=200, help="seeds to pose each problem with")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    show = content_commands.add_parser(
+        "show", help="print an item as the bank holds it: tpm-drill content show ID",
+        description="Print an item as the bank holds it: kind, topic, level, rounds, prompt, "
+        "units and tolerance, key points with phrasings, misconceptions and figures, model "
+        "answer, source; a case's steps; a kata's function (not its solution).")
+    show.add_argument("id", help="an item id, e.g. open.depth.flash_attention")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
     for sub in _subparsers(parser):
         _add_global_options(sub, on_subcommand=True)
     return parser
@@ -648,8 +664,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "export":
         return cmd_export(args)
     if args.command == "grade":
+        if args.item is not None:
+            return cli_grade.cmd_grade_item(args)
         return cmd_grade(args.answer, args.expected, args.tolerance, args.json)
     if args.command == "content":
+        if args.content_command == "show":
+            return cli_grade.cmd_content_show(args)
         return cmd_content_check(args.path, args.seeds, args.json)
     if args.command == "calc":
         return cmd_calc(args.model, args.assignments, args.list, args.json)

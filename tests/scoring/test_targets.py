@@ -29,12 +29,14 @@ def _check(figures: dict[str, Figures], name: str) -> None:
                  + report.format_report(figures))
 
 
-#: Where the scorer stands on the targets it misses (held-out, at the commit that set them).
+#: Where the scorer stands on the targets it misses (held-out, measured once on 2026-12-05 after
+#: the scorer and content changes of branch i15-scorer2; the held-out split was not tuned on).
 UNMET: dict[str, str] = {
-    "strong_share": "held-out strong answers ≥ 0.7: 83% (20 of 24), target 90%",
-    "wrong_max": "held-out confidently wrong answers: max 0.86 (mean 0.59), target ≤ 0.5 — "
-                 "misconceptions written without seeing the answers catch few of them",
-    "spearman": "held-out Spearman ρ 0.796, target 0.8",
+    "strong_share": "held-out strong answers ≥ 0.7: 79% (19 of 24), target 90% — one strong "
+                    "answer more than before falls under the bar (min 0.50: an error cap)",
+    "wrong_max": "held-out confidently wrong answers: max 0.86 (mean 0.50, was 0.59), target "
+                 "≤ 0.5 — inversions, error caps, overclaim flags and misconceptions written "
+                 "without seeing the answers lower the mean but not the worst one",
 }
 
 

@@ -37,7 +37,9 @@ def _play_days(db_path: Path, clock: FakeClock, days: int = 5) -> None:
             if question is None:
                 break
             clock.advance(20)
-            if question.kind == "text":
+            if question.kind in ("case", "kata"):
+                session.submit("?")  # answered on their own screens; here: don't know
+            elif question.kind == "text":
                 session.submit(question.answers[0])
             elif question.kind == "open":
                 session.submit(question.model_answer)

@@ -1,0 +1,147 @@
+"""The scorer's general mechanisms (issue #15, closing the held-out gap): inverted key-point
+claims contradict, errors cap the score, the field's synonyms are heard for every key point,
+and absolutes or denied dependencies are red flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.loader import KeyPoint
+from grading import rubric
+from grading._inversion import inverted_phrasings
+from grading._synonyms import expand_phrasing
+from grading.rubric import ERROR_CAPS, score_open
+
+DECODE = KeyPoint("decode is memory-bound", ("decode & memory bound|memory-bound",), 1.0)
+STEPS = KeyPoint("a bigger batch needs fewer steps", ("batch & fewer steps",), 1.0)
+
+
+def test_inversions_swap_the_polar_part_and_keep_the_subject() -> None:
+    assert inverted_phrasings(["decode & memory bound|memory-bound"]) == (
+        "compute bound|compute-bound & decode",)
+    assert inverted_phrasings(["batch & fewer steps"]) == ("more steps & batch",)
+    # Every part polar: no part is left to pin the subject, so nothing is inverted.
+    assert inverted_phrasings(["bigger batch & fewer steps"]) == ()
+    # A lone phrase is not inverted (it has no subject to pin it); nor is a part that lists
+    # both sides, a prefix, or a negated part.
+    assert inverted_phrasings(["memory bound"]) == ()
+    assert inverted_phrasings(["faster|slower & step"]) == ()
+    assert inverted_phrasings(["fast* & step", "!sync & step"]) == ()
+
+
+def test_an_inverted_claim_contradicts_the_point() -> None:
+    wrong = score_open("Decode is compute-bound because every token multiplies the weights.",
+                       [DECODE], process_flags=())
+    assert [c.kind for c in wrong.contradictions] == ["inversion"]
+    assert wrong.key_points[0].contradicted and not wrong.key_points[0].covered
+    right = score_open("Decode is memory-bound: each token reads all the weights from HBM.",
+                       [DECODE], process_flags=())
+    assert right.contradictions == () and right.key_points[0].covered
+    # The inverted words in another clause do not contradict: prefill is compute-bound.
+    both = score_open("Prefill is compute-bound, while decode is memory-bound at batch 1.",
+                      [DECODE], process_flags=())
+    assert both.contradictions == ()
+
+
+def test_inversions_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rubric, "INVERSIONS_CONTRADICT", False)
+    result = score_open("Decode is compute-bound because every token multiplies the weights.",
+                        [DECODE], process_flags=())
+    assert result.contradictions == ()
+
+
+@pytest.mark.parametrize(("errors", "cap"), [(0, 1.0), (1, 0.5), (2, 0.35), (3, 0.2), (7, 0.2)])
+def test_errors_cap_the_score_at_and_past_each_count(errors: int, cap: float) -> None:
+    assert ERROR_CAPS[min(errors, len(ERROR_CAPS) - 1)] == cap
+    # Full evidence, no penalty: the cap alone decides.
+    assert rubric._combine(1.0, 1.0, 0, 0, 0) == 1.0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rubric, "CONTRADICTION_PENALTY", 0.0)
+        patch.setattr(rubric, "WRONG_NUMBER_PENALTY", 0.0)
+        assert rubric._combine(1.0, 1.0, 0, errors, 0) == cap
+        assert rubric._combine(1.0, 1.0, 0, 0, errors) == cap
+        assert rubric._combine(0.2, 0.2, 0, errors, 0) == pytest.approx(
+                min(cap, rubric.calibrate(0.2)))
+
+
+def test_a_contradiction_costs_more_than_a_matched_point_earns() -> None:
+    points = [DECODE, STEPS]
+    one = score_open("Decode is memory-bound: every token reads all 140 GB of weights.",
+                     points, process_flags=())
+    both = score_open("Decode is memory-bound: every token reads all 140 GB of weights. "
+                      "A bigger batch needs more steps to reach the same loss.",
+                      points, process_flags=())
+    assert both.auto_score < one.auto_score
+
+
+def test_synonyms_expand_every_alternative_but_not_prefixes_or_negations() -> None:
+    expanded = expand_phrasing("mfu & goodput")
+    assert "model flops utilization" in expanded.split("&")[0]
+    assert "useful training time" in expanded.split("&")[1]
+    assert expand_phrasing("straggler*") == "straggler*"
+    assert expand_phrasing("!mfu & step") .startswith("!mfu & ")
+    assert expand_phrasing("nothing to expand here") == "nothing to expand here"
+
+
+def test_a_point_is_heard_in_the_fields_other_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    point = KeyPoint("prefill is compute-bound", ("prefill & compute bound",), 1.0)
+    answer = "The input phase is limited by compute, since all prompt tokens go at once."
+    heard = score_open(answer, [point], process_flags=())
+    assert heard.key_points[0].covered
+    assert heard.key_points[0].matched == "prefill & compute bound"  # as content lists it
+    monkeypatch.setattr(rubric, "SYNONYMS_COUNT", False)
+    assert not score_open(answer, [point], process_flags=()).key_points[0].covered
+
+
+@pytest.mark.parametrize(("answer", "flag"), [
+    ("The ring always wins for gradients of 2 GB.", "always wins"),
+    ("Data parallel gives perfect scaling on 4,096 GPUs.", "perfect scaling"),
+    ("Failure rates don't depend on how new the cluster is.", "don't depend on"),
+    ("So we didn't need a control population for the test.", "didn't need"),
+    ("ECC errors are corrected automatically by the hardware.", "corrected automatically"),
+])
+def test_absolutes_dismissals_and_denied_dependencies_are_flags(answer: str,
+                                                                 flag: str) -> None:
+    result = score_open(answer, [DECODE])
+    assert [hit.phrase for hit in result.red_flags] == [flag]
+
+
+@pytest.mark.parametrize("answer", [
+    "If communication is fully overlapped, the gain is about 0.",
+    "Sparsity doubles the figure: dense is exactly half of the 2:4 sparse peak.",
+    "The bubble shrinks as (p-1)/m, and it depends on the micro-batch count.",
+])
+def test_conditions_and_correct_exact_ratios_are_not_flagged(answer: str) -> None:
+    assert score_open(answer, [DECODE]).red_flags == ()
+
+
+def test_overclaims_cost_more_than_process_talk_and_all_flags_are_capped() -> None:
+    process = score_open("We aligned stakeholders on the plan.", [])
+    overclaim = score_open("The ring always wins for every gradient.", [])
+    assert [h.penalty for h in process.red_flags] == [0.1]
+    assert [h.penalty for h in overclaim.red_flags] == [0.15]
+    assert overclaim.penalty == pytest.approx(0.15)
+    many = score_open("We aligned stakeholders and socialized it with a RACI. The ring always "
+                      "wins. Failures don't depend on scale. Spares are unnecessary.", [])
+    assert len(many.red_flags) >= 5 and many.penalty == pytest.approx(0.3)
+
+
+def test_a_flag_penalty_outside_its_range_is_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.resources
+
+    bad = '[[flags]]\nid = "x"\nphrasings = ["synergy"]\nwhy = "w"\npenalty = 0.5\n'
+
+    class Fake:
+        def joinpath(self, _name: str) -> Fake:
+            return self
+
+        def read_text(self, _encoding: str) -> str:
+            return bad
+
+    rubric.default_process_flags.cache_clear()
+    monkeypatch.setattr(importlib.resources, "files", lambda _package: Fake())
+    try:
+        with pytest.raises(ValueError, match="penalty"):
+            rubric.default_process_flags()
+    finally:
+        rubric.default_process_flags.cache_clear()
