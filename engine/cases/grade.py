@@ -292,13 +292,17 @@ def _step_list(posed: PosedCase, indexes: Sequence[int]) -> str:
 def read_pick(answer: str, options: Sequence[str]) -> int | None:
     """The option ``answer`` picks: its number (``2``), its letter (``b``) or its text
     (case and spacing ignored); ``None`` when it names none."""
-    typed = " ".join(answer.split()).casefold().rstrip(".)")
+    spaced = " ".join(answer.split()).casefold()
+    typed = spaced.rstrip(".)")  # "2." or "b)" as a list is written
     if typed.isdigit() and 1 <= int(typed) <= len(options):
         return int(typed) - 1
     if len(typed) == 1 and "a" <= typed <= "z" and ord(typed) - ord("a") < len(options):
         return ord(typed) - ord("a")
     folded = [" ".join(option.split()).casefold() for option in options]
-    return folded.index(typed) if typed in folded else None
+    for text in (spaced, spaced.rstrip("."), typed):  # an option may end in ")" itself
+        if text in folded:
+            return folded.index(text)
+    return None
 
 
 def _grade_decision(posed: PosedCase, step: PosedStep, answer: str | None,

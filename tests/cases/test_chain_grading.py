@@ -316,3 +316,16 @@ def test_lowest_swings_with_the_scenario_and_grades_both_chains() -> None:
     grade = grade_chain(posed, [f"{3 * a:.6g}", f"{b:.6g}", "2"])
     assert [s.status for s in grade.steps] == (
         ["off", "exact", "consistent"] if 3 * a > b else ["off", "exact", "off"])
+
+
+def test_an_option_is_read_by_its_full_text_even_when_it_ends_in_a_bracket() -> None:
+    """A list-style "2." or "b)" picks by number or letter; an option's own text is read
+    as written, its closing ")" included (case.finetune_fit_and_time has such options)."""
+    from engine.cases.grade import read_pick
+
+    options = ("Yes: it fits (check activations next)", "No: shard the states (ZeRO-3)")
+    assert read_pick("Yes: it fits (check activations next)", options) == 0
+    assert read_pick("no: shard the states (zero-3).", options) == 1
+    assert read_pick("2.", options) == 1 and read_pick("b)", options) == 1
+    assert read_pick("Yes: it fits (check activations next", options) is None
+    assert read_pick("3", options) is None
