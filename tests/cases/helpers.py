@@ -8,31 +8,40 @@ error of a case is seen on its own and located exactly as the loader locates it.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from content import loader
 from content.cases import Case, ItemReader, read_case
-from content.loader import ContentError, DeckError
+from content.loader import ContentError, DeckError, Item
 
 CORE_FILE = Path(str(resources.files("content").joinpath("decks", "cases_core.toml")))
 
 
-def read_cases(text: str, file: str = "decks/t.toml") -> list[Case | ContentError]:
-    """Each ``[[cases]]`` table of ``text`` as a ``Case``, or the located error it gives."""
+def read_table(text: str, table: str, read: Callable[[ItemReader, str], Item],
+               file: str = "decks/t.toml") -> list[Any]:
+    """Each ``[[table]]`` of ``text`` read by ``read`` (the loader's reader for that table,
+    e.g. ``read_case``), or the located error it gives."""
     data = tomllib.loads(text)
     lines = loader._id_lines(text)
-    found: list[Case | ContentError] = []
-    for index, raw in enumerate(data.get("cases", [])):
+    found: list[Any] = []
+    for index, raw in enumerate(data.get(table, [])):
         raw_id = raw.get("id")
-        label = raw_id if isinstance(raw_id, str) else f"cases[{index}] (no id)"
+        label = raw_id if isinstance(raw_id, str) else f"{table}[{index}] (no id)"
         line = (lines.get(raw_id) if isinstance(raw_id, str) else None) or \
-            loader._header_line(text, "cases", index)
+            loader._header_line(text, table, index)
         try:
-            found.append(read_case(ItemReader(raw, file, label, line), "t"))
+            found.append(read(ItemReader(raw, file, label, line), "t"))
         except DeckError as error:
             found.append(error.error)
     return found
+
+
+def read_cases(text: str, file: str = "decks/t.toml") -> list[Case | ContentError]:
+    """Each ``[[cases]]`` table of ``text`` as a ``Case``, or the located error it gives."""
+    return read_table(text, "cases", read_case, file)
 
 
 def read_one(text: str) -> Case:

@@ -3,10 +3,8 @@ tests (``tests/cases/test_probes*.py`` and ``tests/tui/test_probes*.py``)."""
 
 from __future__ import annotations
 
-import tomllib
-
-from content import loader
-from content.loader import ContentError, DeckError, ItemReader, OpenQuestion, read_open
+from content.loader import ContentError, OpenQuestion, read_open
+from tests.cases.helpers import read_table
 
 #: 70B parameters on 15T tokens: C = 6 · 70e9 · 15e12 = 6.3e24 FLOP; on 4,096 H100s at
 #: 989 TFLOP/s and 40 % MFU: 6.3e24 / (4096 · 9.89e14 · 0.4) = 3.888e6 s = 45.0 days.
@@ -50,19 +48,7 @@ peak_flops = "catalog:h100_sxm.bf16_dense_flops"
 
 def read_opens(text: str, file: str = "decks/t.toml") -> list[OpenQuestion | ContentError]:
     """Each ``[[open]]`` table of ``text`` as an ``OpenQuestion``, or its located error."""
-    data = tomllib.loads(text)
-    lines = loader._id_lines(text)
-    found: list[OpenQuestion | ContentError] = []
-    for index, raw in enumerate(data.get("open", [])):
-        raw_id = raw.get("id")
-        label = raw_id if isinstance(raw_id, str) else f"open[{index}] (no id)"
-        line = (lines.get(raw_id) if isinstance(raw_id, str) else None) or \
-            loader._header_line(text, "open", index)
-        try:
-            found.append(read_open(ItemReader(raw, file, label, line), "t"))
-        except DeckError as error:
-            found.append(error.error)
-    return found
+    return read_table(text, "open", read_open, file)
 
 
 def read_open_text(text: str = GOOD) -> OpenQuestion:

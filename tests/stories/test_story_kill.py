@@ -6,27 +6,13 @@ editor when the game starts again."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import sqlite3
 import time
 from pathlib import Path
 
-from tests.tui._pty import game_env, read_some, spawn_game
-
-_ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def _wait_for_text(fd: int, text: str, deadline: float) -> None:
-    """Read until ``text`` is on screen, escape sequences removed."""
-    seen = b""
-    while text not in _ESCAPES.sub(b"", seen).decode(errors="replace"):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} never appeared; last: {seen[-600:]!r}")
-        chunk = read_some(fd, 0.5)
-        if chunk is None:
-            raise AssertionError(f"the game ended before {text!r} appeared")
-        seen = seen[-20000:] + chunk
+from tests.tui._pty import game_env, spawn_game
+from tests.tui._pty import wait_for_text as _wait_for_text
 
 
 def _home(db_path: Path, env: dict[str, str]) -> tuple[object, int]:

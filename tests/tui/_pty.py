@@ -111,3 +111,19 @@ def wait_for_draft(db_path: Path, key: str, wanted: str, deadline: float) -> Non
         if time.monotonic() > deadline:
             raise AssertionError(f"draft {key!r} never held {wanted!r} (last: {row!r})")
         time.sleep(0.05)
+
+
+_ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def wait_for_text(fd: int, text: str, deadline: float) -> None:
+    """Read until ``text`` is on screen, escape sequences removed (an editor colours each
+    token, so what was typed reaches the terminal in pieces)."""
+    seen = b""
+    while text not in _ESCAPES.sub(b"", seen).decode(errors="replace"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never appeared; last: {seen[-600:]!r}")
+        chunk = read_some(fd, 0.5)
+        if chunk is None:
+            raise AssertionError(f"the game ended before {text!r} appeared")
+        seen = seen[-20000:] + chunk

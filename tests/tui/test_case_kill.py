@@ -12,8 +12,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from tests.tui._pty import game_env, read_some, spawn_game, wait_for_draft
-from tests.tui.test_kata_kill import _ESCAPES, _wait_for_text
+from tests.tui._pty import _ESCAPES, game_env, read_some, spawn_game, wait_for_draft
+from tests.tui._pty import wait_for_text as _wait_for_text
 
 
 def _wait_for_all(fd: int, texts: tuple[str, ...], deadline: float) -> None:

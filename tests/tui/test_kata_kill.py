@@ -5,30 +5,17 @@ as the kata's draft, and it is back in the editor when the game starts again."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import sqlite3
 import time
 from pathlib import Path
 
-from tests.tui._pty import game_env, read_some, spawn_game, wait_for_draft
+from tests.tui._pty import game_env, spawn_game, wait_for_draft
+from tests.tui._pty import wait_for_text as _wait_for_text
 
 #: The kata screen's status line: the kata is up and the editor has focus.
 KATA_READY = "ctrl+r check"
-_ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 
-
-def _wait_for_text(fd: int, text: str, deadline: float) -> None:
-    """Read until ``text`` is on screen, escape sequences removed (the editor colours each
-    token, so what was typed reaches the terminal in pieces)."""
-    seen = b""
-    while text not in _ESCAPES.sub(b"", seen).decode(errors="replace"):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} never appeared")
-        chunk = read_some(fd, 0.5)
-        if chunk is None:
-            raise AssertionError(f"the game ended before {text!r} appeared")
-        seen = seen[-20000:] + chunk
 
 
 def test_code_typed_in_a_kata_survives_sigkill(tmp_path: Path) -> None:
