@@ -37,6 +37,7 @@ NOT_BEFORE_FIRST_QUESTION = (
     # A start from the kept bank (engine.bank) checks no model and opens no package resource:
     "engine.models.compute",  # the model area modules load when a problem is checked or posed
     "zipfile",  # importlib.resources.files imports it on first use
+    "engine.stories",  # the player's stories (~10 ms): only when there are any
 )
 
 _FIRST_QUESTION = """

@@ -33,7 +33,6 @@ from engine.store.db import (
     from_iso,
     iso,
 )
-from engine.stories import add_retell_cards, is_retell_card
 from engine.study.scheduler import LEARNING, LONG_FORM_KINDS, RELEARNING, REVIEW, Scheduler
 from grading.rating import AGAIN, EASY, rating_for_open, suggest_rating
 
@@ -411,7 +410,11 @@ class StudySession:
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)  # seeds per question; numpy only when posing
-        if self.mode != "loop":  # the player's stories as retell cards (engine.stories)
+        if self.mode != "loop" and self.store.stories(include_archived=True):
+            # The player's stories as retell cards. engine.stories (~10 ms of regular
+            # expressions) is imported only when there are stories: most starts have none.
+            from engine.stories import add_retell_cards
+
             add_retell_cards(self.bank, self.store)
         if not self.session_id:
             extra = getattr(self.picker, "session_config", None) or {}
@@ -496,6 +499,8 @@ class StudySession:
             if len(text.split()) < 3 and not cut_off:
                 return Retry("Say a little more: an interview answer needs a few sentences "
                              "(or ? if you don't know).", "unparsed")
+            from engine.stories import is_retell_card
+
             if is_retell_card(question.item_id):  # the player's story, told again
                 from engine.stories import grade_retell, retell_rating
 
@@ -677,7 +682,7 @@ class StudySession:
         Both scores stay recorded (``auto_score`` and ``self_score``), so stats can show the
         gap between what the grader heard and what the player claims.
         """
-        from engine.stories import retell_rating  # light: the grader is imported per answer
+        from engine.stories import is_retell_card, retell_rating
         from grading.rubric import self_score
 
         previous = self.feedback
