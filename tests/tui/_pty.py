@@ -90,15 +90,15 @@ def stop(process: subprocess.Popen[bytes], main_fd: int) -> None:
     os.close(main_fd)
 
 
-def wait_for_draft(db_path: Path, key: str, wanted: str, deadline: float) -> None:
+def wait_for_draft(fd: int, db_path: Path, key: str, wanted: str, deadline: float) -> None:
     """Wait until the draft ``key`` in the game's database holds ``wanted``.
 
     What the player typed is drawn and saved from separate messages: under load the screen
     can show a keystroke a few milliseconds before its draft is committed. A kill test waits
     for the commit (it is what survives), not only for the drawing; with the save disabled
-    this times out, so the test still fails without it."""
+    this times out, so the test still fails without it. Between looks it reads the game's
+    screen output (as every wait here does), which also keeps the pty from filling up."""
     import sqlite3
-    import time
 
     while True:
         try:
@@ -110,7 +110,8 @@ def wait_for_draft(db_path: Path, key: str, wanted: str, deadline: float) -> Non
             return
         if time.monotonic() > deadline:
             raise AssertionError(f"draft {key!r} never held {wanted!r} (last: {row!r})")
-        time.sleep(0.05)
+        if read_some(fd, 0.05) is None:
+            raise AssertionError(f"the game ended before draft {key!r} held {wanted!r}")
 
 
 _ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")

@@ -38,7 +38,7 @@ def test_steps_typed_in_a_case_survive_sigkill(tmp_path: Path) -> None:
         _wait_for_text(fd, "Step 2 of 4", time.monotonic() + 30)  # graded: the next is up
         os.write(fd, b"5 days\r")
         _wait_for_text(fd, "Step 3 of 4", time.monotonic() + 30)
-        wait_for_draft(db_path, "card:case.train_budget", "5 days", time.monotonic() + 30)
+        wait_for_draft(fd, db_path, "card:case.train_budget", "5 days", time.monotonic() + 30)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     finally:

@@ -26,7 +26,7 @@ def test_code_typed_in_a_kata_survives_sigkill(tmp_path: Path) -> None:
         _wait_for_text(fd, KATA_READY, time.monotonic() + 60)
         os.write(fd, b"# my ring model")
         _wait_for_text(fd, "ring model", time.monotonic() + 30)  # drawn: the keys were taken
-        wait_for_draft(db_path, "card:kata.ring_allreduce", "# my ring model",
+        wait_for_draft(fd, db_path, "card:kata.ring_allreduce", "# my ring model",
                        time.monotonic() + 30)  # and committed, keystroke by keystroke
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
