@@ -19,8 +19,14 @@ from content.cases import Case
 from content.catalog import Catalog
 from content.loader import Item, OpenQuestion, Problem
 from engine.bank import ContentBank
-from engine.loop.evidence import CaseChain, case_chains, verdict_evidence
-from engine.loop.rules import ROUND_TITLES, committee_verdict
+from engine.loop.evidence import (
+    CaseChain,
+    case_chains,
+    planned_rounds,
+    probe_chains,
+    verdict_evidence,
+)
+from engine.loop.rules import PROBED, ROUND_TITLES, committee_verdict
 from engine.loop.session import loop_number
 from engine.store.db import Store
 
@@ -208,8 +214,33 @@ def _case_lines(review: dict[str, Any], chain: CaseChain | None,
     return lines
 
 
+def _probe_lines(chain: CaseChain | None, asked: bool) -> list[str]:
+    """An open answer's follow-up probes, each with the player's number, the reference and
+    its status (as a case's steps are shown); when the loop asked them (``asked``) and none
+    was answered, that they counted 0."""
+    if chain is None or not chain.steps:
+        return ["", "*Follow-ups:* not reached — they count 0 toward the round."] \
+            if asked else []
+    lines = ["", f"*Follow-ups:* {chain.right} of {len(chain.steps)} right — "
+                 f"{chain.chain_score:.0%} (the round's graded part for this question)", ""]
+    for step in chain.steps:
+        status = f"consistent with your earlier follow-up ({step.credit:.0%} credit)" \
+            if step.status == "consistent" else step.status
+        said = f"{step.position + 1}. {step.prompt} — yours {step.yours} · " \
+               f"reference {step.reference}"
+        if step.from_yours is not None:
+            said += f" · from your numbers {step.from_yours}"
+        lines.append(said + f" · {status}" + (f" (slip: {step.slip})" if step.slip else ""))
+    return lines
+
+
 def _review_lines(review: dict[str, Any], bank: ContentBank,
-                  chains: dict[int, CaseChain] | None = None) -> list[str]:
+                  chains: dict[int, CaseChain] | None = None,
+                  probes: dict[int, CaseChain] | None = None,
+                  probed: frozenset[str] = frozenset()) -> list[str]:
+    """One answer of the debrief: a case's chain step by step, an open answer's verdict
+    (with its follow-up probes from ``probes``, by review id, and "not reached" for an item
+    the loop planned with probes, ``probed``, that has none), a number's band."""
     item = bank.get(review["card_id"])
     if review["kind"] == "case":
         scenario = _case_scenario(item, bank.catalog, review.get("seed")) \
@@ -230,6 +261,9 @@ def _review_lines(review: dict[str, Any], bank: ContentBank,
         if score is not None:
             lines.append(f"{_label('Score', review)} {score:.0%} (heard automatically: "
                          f"{(review['auto_score'] or 0):.0%})")
+        if review["band"] != "dont_know":
+            lines += _probe_lines((probes or {}).get(int(review["id"])),
+                                  review["card_id"] in probed)
         if isinstance(item, OpenQuestion):
             from grading.rubric import score_open
 
@@ -343,12 +377,15 @@ def loop_debrief(store: Store, bank: ContentBank, session_id: int,
                      f"| {score} |")
     planned = {p["name"]: p["items"] for p in config.get("rounds", [])}
     chains = case_chains(store, bank, session_id, reviews)
+    probes = probe_chains(store, bank, session_id, reviews)
+    probed = frozenset(item_id for kinds in planned_rounds(config, bank).values()
+                       for item_id, kind in kinds if kind == PROBED)
     for r in rounds:
         lines += ["", f"## {ROUND_TITLES.get(r['round'], r['round'])} — "
                       f"{r['rating'] or r['status']}", ""]
         answered = [rv for rv in reviews if rv["loop_round"] == r["round"]]
         for review in answered:
-            lines += _review_lines(review, bank, chains)
+            lines += _review_lines(review, bank, chains, probes, probed)
         unanswered = [i for i in planned.get(r["round"], [])
                       if i not in {rv["card_id"] for rv in answered}]
         for item_id in unanswered:

@@ -126,13 +126,24 @@ def justification_of(answer_text: str, steps: int) -> str:
 
 
 def _posed_steps(review: Mapping[str, Any], bank: ContentBank) -> dict[str, Any]:
-    """The case posed again from the review's seed (the same draw), by step id; empty when
-    it cannot be (no seed, the case gone from the bank or no longer posable)."""
+    """The case posed again from the review's seed (the same draw), or an open question's
+    follow-up probes posed again (they draw nothing), by step id; empty when it cannot be
+    (no seed for a case, the item gone from the bank or no longer posable)."""
+    from content.loader import OpenQuestion
+    from engine.questions import PoseError
+
     item = bank.get(review["card_id"])
+    if isinstance(item, OpenQuestion) and item.probes:
+        from engine.cases.probes import pose_probes
+
+        try:
+            probes = pose_probes(item, bank.catalog)
+        except PoseError:
+            return {}
+        return {step.id: step for step in probes.steps} if probes is not None else {}
     if not isinstance(item, Case) or review.get("seed") is None:
         return {}
     from engine.cases.pose import pose_case
-    from engine.questions import PoseError
 
     try:
         posed = pose_case(item, bank.catalog, int(review["seed"]))
@@ -225,6 +236,24 @@ def case_chains(store: Store, bank: ContentBank, session_id: int,
         rows_by_review.setdefault(int(row["review_id"]), []).append(row)
     return {int(r["id"]): case_chain(r, rows_by_review.get(int(r["id"]), []), bank)
             for r in cases}
+
+
+def probe_chains(store: Store, bank: ContentBank, session_id: int,
+                 reviews: Sequence[Mapping[str, Any]] | None = None) -> dict[int, CaseChain]:
+    """The follow-up probes answered after each open answer of session ``session_id``, as
+    chains (``case_chain``: each probe's answer, reference and status), by review id; an
+    open answer whose probes were not answered has none."""
+    if reviews is None:
+        reviews = store.reviews(session_id)
+    opens = {int(r["id"]): r for r in reviews if r["kind"] == "open"}
+    if not opens:
+        return {}
+    rows_by_review: dict[int, list[dict[str, Any]]] = {}
+    for row in store.graded_steps(session_id=session_id):
+        if row["kind"] == "probe" and int(row["review_id"]) in opens:
+            rows_by_review.setdefault(int(row["review_id"]), []).append(row)
+    return {review_id: case_chain(opens[review_id], rows, bank)
+            for review_id, rows in rows_by_review.items()}
 
 
 def planned_rounds(config: Mapping[str, Any], bank: ContentBank

@@ -81,12 +81,10 @@ def next_level(level: str) -> str | None:
     return LEVELS[index + 1] if index + 1 < len(LEVELS) else None
 
 
-#: Whether a loop's rounds ask an open answer's follow-up probes. Not yet: the drill asks
-#: them, the timed rounds do not (the LoopScreen's ``offers_probes`` reads this), so an open
-#: question with probes counts as written only — planning it as ``PROBED`` would count its
-#: probes 0 every time. Turned on, probed open questions plan as ``PROBED`` and their probes
-#: become a graded part of the round (``answer_parts``).
-ASKS_PROBES = False
+#: Whether a loop's rounds ask an open answer's follow-up probes (the LoopScreen's
+#: ``offers_probes`` reads this): they do, so probed open questions plan as ``PROBED`` and
+#: their probes are a graded part of the round (``answer_parts``; 0 when not reached).
+ASKS_PROBES = True
 
 
 def evidence_kind(item: Item, asks_probes: bool = ASKS_PROBES) -> str:

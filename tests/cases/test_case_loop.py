@@ -151,6 +151,12 @@ def test_a_whole_loop_with_cases_in_three_rounds(bank: ContentBank, store: Store
                     break
             elif question.kind == "open":
                 outcome = loop.study.submit(question.model_answer)
+                posed = loop.study.answer_probes()
+                if posed is not None and name == "program_design":
+                    # follow-ups answered right here; in the other rounds left (count 0)
+                    assert isinstance(outcome, Feedback)
+                    loop.answered(outcome)  # the screen counts the writing first
+                    outcome = loop.study.submit_probes([typed(s) for s in posed.steps])
             elif numbers_typed == 0:
                 outcome = loop.study.submit(exact_number(question))
                 numbers_typed += 1
@@ -164,6 +170,8 @@ def test_a_whole_loop_with_cases_in_three_rounds(bank: ContentBank, store: Store
         if name != "system_tradeoffs":
             assert loop.next_round()
     outcome_of_loop = loop.complete()
+    # (seed 21 plans an open question with follow-ups in program design: they are answered)
+    assert any(f.probes is not None for f in answers["program_design"].values())
 
     # -- the chains, by hand: credit per step (exact 1, consistent 0.8, revealed 0) -------
     chains = {name: answers[name][f"case.{name}"].grade.chain for name in THREE}
@@ -190,16 +198,20 @@ def test_a_whole_loop_with_cases_in_three_rounds(bank: ContentBank, store: Store
                 graded.append(given.grade.chain.score)
                 written.append(given.grade.justify_score)
             elif kind == "open":
-                written.append(given.score if given is not None else 0.0)
+                written.append(given.grade.auto_score if given is not None else 0.0)
+                if small.items[item_id].probes:  # follow-ups: graded, 0 when not answered
+                    probes = given.probes if given is not None else None
+                    graded.append(probes.score if probes is not None else 0.0)
             else:
                 graded.append(given.score if given is not None else 0.0)
         expected = (2 / 3 * _mean(graded) + 1 / 3 * _mean(written)) if graded and written \
             else _mean(graded or written)
         assert state.score() == pytest.approx(expected), name
         assert rounds[name]["score"] == pytest.approx(expected), name
-    # program design: chain 1.0 and one exact number -> graded mean 1.0 exactly
+    # program design: chain 1.0, one exact number and any follow-ups answered exactly ->
+    # graded mean 1.0 exactly
     design = loop.run.rounds[0]
-    design_written = [answers["program_design"][i].score
+    design_written = [answers["program_design"][i].grade.auto_score
                       if small.items[i].kind == "open"
                       else answers["program_design"][i].grade.justify_score
                       for i in design.plan.item_ids if small.items[i].kind in {"open", "case"}]
@@ -324,17 +336,20 @@ def test_an_open_answers_probes_are_a_graded_part() -> None:
     assert said == "1 of 3 follow-up probes right"
 
 
-def test_open_questions_with_probes_plan_as_written_while_the_loop_does_not_ask_them(
+def test_open_questions_with_probes_plan_as_probed_and_the_loop_asks_them(
         bank: ContentBank) -> None:
-    """The loop's rounds do not ask probes yet (the LoopScreen offers none): an open question
-    carrying probes counts as written, not as a probed item whose probes would score 0."""
+    """The loop's rounds ask an open answer's follow-up probes (the LoopScreen offers them):
+    an open question carrying probes plans as probed (its probes a graded part, 0 when not
+    answered), one without as written."""
     from content.loader import OpenQuestion
     from engine.loop.rules import PROBED, WRITTEN
     from engine.loop.session import ASKS_PROBES, evidence_kind
     from tui.screens.loop import LoopScreen
 
-    probed = [i for i in bank.items.values() if isinstance(i, OpenQuestion) and i.probes]
-    assert probed and not ASKS_PROBES
-    assert {evidence_kind(i) for i in probed} == {WRITTEN}
-    assert {evidence_kind(i, asks_probes=True) for i in probed} == {PROBED}
-    assert LoopScreen.offers_probes(object.__new__(LoopScreen)) is ASKS_PROBES
+    opens = [i for i in bank.items.values() if isinstance(i, OpenQuestion)]
+    probed = [i for i in opens if i.probes]
+    assert probed and ASKS_PROBES
+    assert {evidence_kind(i) for i in probed} == {PROBED}
+    assert {evidence_kind(i) for i in opens if not i.probes} == {WRITTEN}
+    assert {evidence_kind(i, asks_probes=False) for i in probed} == {WRITTEN}
+    assert LoopScreen.offers_probes(object.__new__(LoopScreen)) is True

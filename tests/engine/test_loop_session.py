@@ -53,13 +53,14 @@ def test_an_open_answer_in_progress_is_graded_when_time_runs_out(
     assert store.draft(loop.study.draft_key(question.item_id)) is None
     # The round counts it: the only answer is this written one (the "?"s before it score
     # 0), so by hand: graded parts all 0, the written parts this score and 0 for every other
-    # open question or case justification; 2/3 · 0 + 1/3 · score / written parts.
+    # open question or case justification; 2/3 · 0 + 1/3 · score / written parts. An open
+    # question with follow-up probes has both parts (its probes, never asked, score 0).
     state = loop.current
     assert state.status == "timed_out"
     assert state.scores[question.item_id] == pytest.approx(outcome.score)
     evidence = state.plan.evidence
-    written = sum(1 for kind in evidence if kind in {"written", "case"})
-    graded = sum(1 for kind in evidence if kind in {"graded", "case"})
+    written = sum(1 for kind in evidence if kind in {"written", "case", "probed"})
+    graded = sum(1 for kind in evidence if kind in {"graded", "case", "probed"})
     expected = outcome.score / written * (1 / 3 if graded else 1.0)
     [saved] = [r for r in store.loop_rounds(loop.session_id) if r["position"] == 0]
     assert saved["score"] == pytest.approx(expected) and saved["status"] == "timed_out"

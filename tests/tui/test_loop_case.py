@@ -18,6 +18,7 @@ from engine.bank import ContentBank, load_content
 from engine.clock import FakeClock
 from tests.cases.helpers import core_case
 from tests.tui._layout import static_text
+from tests.tui._probes import answer_probes
 from tui.app import TpmDrillApp
 from tui.screens.case import CaseScreen
 from tui.screens.loop import DebriefScreen, LoopScreen, RoundIntroScreen
@@ -28,6 +29,8 @@ JUSTIFY = ("MFU is the assumption to benchmark first: the bill scales with 1/MFU
            "buy calendar time, not a cheaper run. Restarts and checkpoint stalls cost "
            "goodput, so I add a contingency buffer.")
 ROUND_MINUTES = 10
+#: How many follow-up probes each open question asked on screen (filled as the loop plays).
+PROBES_ASKED: dict[str, int] = {}
 
 
 def _bank() -> ContentBank:
@@ -58,7 +61,8 @@ async def _answer(pilot, screen: CaseScreen, text: str) -> None:
 
 
 async def _answer_question(pilot, screen: LoopScreen) -> None:
-    """An open question with its model answer (the self-check as detected), a number with
+    """An open question with its model answer (the self-check as detected) and its
+    follow-ups, if any, right in technical depth and revealed ("?") elsewhere; a number with
     "?"; then Enter moves on."""
     question = screen.session.question
     assert question is not None
@@ -67,6 +71,9 @@ async def _answer_question(pilot, screen: LoopScreen) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        PROBES_ASKED[question.item_id] = await answer_probes(
+            pilot, screen, right=screen.loop.current.plan.name == "technical_depth")
     else:
         screen.query_one("#drill-answer", Input).value = "?"
         await pilot.press("enter")
@@ -128,6 +135,8 @@ def _oracle(state, bank: ContentBank, reviews: dict[str, dict]) -> float:
         elif kind == "open":  # the self-checked score once given, as Feedback.score
             written.append((review["self_score"] if review["self_score"] is not None
                             else review["auto_score"]) if review else 0.0)
+            if bank.items[item_id].probes:  # its follow-ups' mean credit, 0 unanswered
+                graded.append(review["chain"] if review else 0.0)
         else:
             graded.append({"exact": 1.0, "close": 0.5}.get(review["band"], 0.0)
                           if review else 0.0)
@@ -179,6 +188,12 @@ async def test_a_loop_with_cases_in_three_rounds_through_the_screens(
         steps = [dict(r) for r in conn.execute(
             "SELECT review_id, status, credit FROM graded_steps ORDER BY review_id, position")]
         saved = {r["round"]: r["score"] for r in conn.execute("SELECT * FROM loop_rounds")}
+    # Follow-ups were asked (seed 5: in technical depth), answered right.
+    by_id = {r["id"]: r["card_id"] for r in rows}
+    probe_rows = [(by_id[s["review_id"]], s["status"]) for s in steps
+                  if by_id[s["review_id"]].startswith("open.")]
+    assert sum(PROBES_ASKED.values()) == len(probe_rows) > 0
+    assert {status for _, status in probe_rows} == {"exact"}, probe_rows
     cut = [r for r in rows if r["card_id"] == "case.system_tradeoffs"]
     assert len(cut) == 1 and cut[0]["cut_off"] == 1
     assert [s["status"] for s in steps if s["review_id"] == cut[0]["id"]] == \

@@ -9,6 +9,7 @@ from textual.widgets import Input, Static, TextArea
 
 from engine.clock import FakeClock
 from engine.loop.rules import ONSITE_ROUNDS
+from tests.tui._probes import answer_probes
 from tui.app import build_app
 from tui.screens.case import CaseScreen
 from tui.screens.home import HomeScreen
@@ -26,6 +27,8 @@ async def _answer_well(pilot, screen: LoopScreen) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("ctrl+s")  # confirm the self-check as detected
+        await pilot.pause()
+        await answer_probes(pilot, screen)
     else:
         value = convert(question.reference_value, question.reference_unit,
                         question.display_unit)
@@ -87,6 +90,9 @@ async def test_full_loop_answered_well_advances_and_promotes(db_path: Path,
         assert all(r["status"] == "finished" and r["rating"] for r in rounds)
         reviews = app.store.reviews(session["id"])
         assert reviews and all(r["mode"] == "loop" and r["loop_round"] for r in reviews)
+        # (seed 3 asks follow-ups in a round: answered right, stored as graded steps)
+        probes = [r for r in app.store.graded_steps() if r["kind"] == "probe"]
+        assert probes and {r["status"] for r in probes} == {"exact"}
         assert outcome.verdict.advance, outcome  # model answers and references throughout
         cited = [line for line in outcome.verdict.evidence if "steps right; chain held" in line]
         assert cited and cited[0].startswith("Program design: ")  # the case's chain held

@@ -711,6 +711,10 @@ class DrillScreen(Screen[None]):
         the drill, not (yet) in a loop's timed rounds."""
         return self.session.mode != "loop"
 
+    def probes_skippable(self) -> bool:
+        """Whether Esc skips the follow-ups (the drill: the written rating stands)."""
+        return True
+
     def after_self_check(self, feedback: Feedback) -> None:
         """The self-check is in: draw the verdict with its rating, then ask the question's
         follow-up probes if it has any (the rating keys wait until they are answered or
@@ -743,10 +747,12 @@ class DrillScreen(Screen[None]):
         answer.display = True
         answer.disabled = False
         answer.value = ""
-        answer.placeholder = "a number with its unit  ·  ? reveals  ·  esc skips"
+        skippable = self.probes_skippable()
+        answer.placeholder = "a number with its unit  ·  ? reveals" + \
+            ("  ·  esc skips" if skippable else "")
         answer.focus()
         self.query_one("#feedback-tail", Static).update(
-            render_probe_hint(index, len(run.posed.steps)))
+            render_probe_hint(index, len(run.posed.steps), skippable))
         if index == 0:
             self.query_one("#verdict-head", Static).update(
                 "[b]The interviewer has follow-up questions.[/b]")
@@ -928,6 +934,9 @@ class ProbeRun:
         self.posed = posed
         self.answers: list[str | None] = []
         self.chain: ChainGrade | None = None
+        #: Cut off by the end of a loop's round: the rest revealed, the round ends once
+        #: they are stored (``LoopScreen.probes_cut_off``).
+        self.cut_off = False
 
 
 class _PromptBox(VerticalScroll, can_focus=False):

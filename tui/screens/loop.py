@@ -23,7 +23,7 @@ from engine.loop.rules import ROUND_TITLES, LoopRun
 from engine.loop.session import LoopOutcome, LoopSession, loop_number
 from engine.questions import Question
 from engine.store.db import Store, StoreError
-from engine.study.session import Feedback
+from engine.study.session import Feedback, Retry
 from tui.safe import safe
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.drill import DrillScreen
@@ -217,6 +217,9 @@ class LoopScreen(DrillScreen):
         if ended and self.confirm is not None:  # "leave?" / "end the round?" is moot now
             confirm, self.confirm = self.confirm, None
             confirm.dismiss(None)
+        if ended and self.probing is not None and self.app.screen is self:
+            self.probes_cut_off()  # the follow-ups as they stand, then the next round
+            return
         own_screen = self.app.screen
         if ended and self.answering and own_screen is not self and \
                 callable(getattr(own_screen, "time_up", None)):
@@ -248,11 +251,45 @@ class LoopScreen(DrillScreen):
         return self.countdown_line
 
     def offers_probes(self) -> bool:
-        """An open answer's follow-up probes in a timed round: as the loop plans them
-        (``engine.loop.session.ASKS_PROBES``: not yet, so a round counts them nowhere)."""
+        """An open answer's follow-up probes in a timed round, as the loop plans them
+        (``engine.loop.session.ASKS_PROBES``: a probed question's probes are a graded part
+        of its round, 0 when not answered) — unless the round's time ran out during the
+        self-check: the interviewer has moved on, and the probes count 0."""
         from engine.loop.session import ASKS_PROBES
 
-        return ASKS_PROBES
+        return ASKS_PROBES and not self.loop.round_over
+
+    def probes_skippable(self) -> bool:
+        """In a loop Esc means "leave the loop", and an interviewer's follow-up is not
+        optional: ``?`` gives one up (it counts 0); the clock cuts off the rest."""
+        return False
+
+    def probes_cut_off(self) -> None:
+        """The round ended (time, or F3) during the follow-ups: record them as they stand —
+        the answered ones as graded, the one in the box if it reads, the rest revealed
+        (counted 0) — re-count the open answer with them, then end the round
+        (``probes_recorded``). If the write fails, Enter tries it again."""
+        run = self.probing
+        assert run is not None
+        answers: list[str | None] = list(run.answers)
+        total = len(run.posed.steps)
+        typed = self.query_one("#drill-answer", Input).value.strip()
+        if len(answers) < total and typed and typed != "?":
+            tried = self.session.grade_probes([*answers, typed])
+            answers.append(None if isinstance(tried, Retry) else typed)
+        run.answers = answers + [None] * (total - len(answers))
+        run.cut_off = True
+        self.record_probes()
+
+    def probes_recorded(self, outcome: Feedback | Retry) -> None:
+        """The follow-ups are stored (and re-counted by ``show_feedback``); cut off by the
+        round's end, the loop goes on to the next round."""
+        run = self.probing
+        super().probes_recorded(outcome)
+        if run is not None and run.cut_off and self.probing is None:
+            self.notify("Round over: the follow-ups not answered count 0.",
+                        severity="warning", timeout=4)
+            self.round_end()
 
     def case_answered(self, feedback: Feedback) -> None:
         """A case recorded on its screen counts toward the round: its chain as the round's
@@ -332,7 +369,9 @@ class LoopScreen(DrillScreen):
                 return
             self.loop.finish_round()
             self.notify("Round ended early.", timeout=2)
-            if not self.checking:
+            if self.probing is not None:  # the follow-ups as they stand count
+                self.probes_cut_off()
+            elif not self.checking:
                 self.round_end()
 
         self.ask(ConfirmScreen(END_ROUND_QUESTION, "end the round", "keep going",

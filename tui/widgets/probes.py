@@ -78,8 +78,14 @@ def render_probe_chain(posed: PosedCase, chain: ChainGrade) -> str:
     return "\n\n".join(parts)
 
 
-def render_probe_hint(index: int, total: int) -> str:
-    """The line under a probe: what the keys do."""
+def render_probe_hint(index: int, total: int, skippable: bool = True) -> str:
+    """The line under a probe: what the keys do. In the drill Esc skips the follow-ups
+    (the written answer's rating stands); in a loop's timed round they cannot be skipped —
+    Esc there means "leave the loop" — and a revealed one counts as not answered, as an
+    interviewer would count "I don't know"."""
+    if not skippable:
+        return ("[b]Enter[/b] grades · [b]?[/b] reveals (counts 0) · "
+                "unanswered follow-ups count 0 when time runs out")
     left = "it" if total - index == 1 else f"the {total - index} left"
     return f"[b]Enter[/b] grades · [b]?[/b] reveals · [b]Esc[/b] skips {left}"
 
