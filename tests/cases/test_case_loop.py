@@ -340,7 +340,8 @@ def test_open_questions_with_probes_plan_as_probed_and_the_loop_asks_them(
         bank: ContentBank) -> None:
     """The loop's rounds ask an open answer's follow-up probes (the LoopScreen offers them):
     an open question carrying probes plans as probed (its probes a graded part, 0 when not
-    answered), one without as written."""
+    answered; the screen asks them, ``tests/tui/test_loop_probes.py``), one without as
+    written."""
     from content.loader import OpenQuestion
     from engine.loop.rules import PROBED, WRITTEN
     from engine.loop.session import ASKS_PROBES, evidence_kind
@@ -352,4 +353,4 @@ def test_open_questions_with_probes_plan_as_probed_and_the_loop_asks_them(
     assert {evidence_kind(i) for i in probed} == {PROBED}
     assert {evidence_kind(i) for i in opens if not i.probes} == {WRITTEN}
     assert {evidence_kind(i, asks_probes=False) for i in probed} == {WRITTEN}
-    assert LoopScreen.offers_probes(object.__new__(LoopScreen)) is True
+    assert LoopScreen.probes_skippable(object.__new__(LoopScreen)) is False
