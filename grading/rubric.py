@@ -77,6 +77,9 @@ WRONG_NUMBER_PENALTY = 0.1
 MAX_POINTS_PER_SENTENCE = 2
 #: Whether naming a key point only to deny it ("it isn't memory-bound") contradicts it.
 DENIALS_CONTRADICT = True
+#: Whether an overclaim (``OVERCLAIM_FLAGS``) in the sentence that earns a key point
+#: contradicts the point.
+OVERCLAIMS_CONTRADICT = True
 #: The most an answer can score with 0, 1, 2, 3 or more errors (contradictions and wrong
 #: figures together): what an answer gets wrong caps it, whatever else it matched. A strict
 #: interviewer who hears one wrong mechanism or figure hears at best a partial answer (0.5);
@@ -136,7 +139,7 @@ class Contradiction:
     claim: str
     found: str
     sentence: str
-    kind: Literal["misconception", "denial", "inversion"] = "misconception"
+    kind: Literal["misconception", "denial", "inversion", "overclaim"] = "misconception"
 
 
 @dataclass(frozen=True)
@@ -602,6 +605,8 @@ def score_open(
     all_figures: list[Any] = list(figures)
     all_phrasings: list[str] = []
     used: dict[int, int] = {}  # sentence index -> key points it is the evidence for
+    evidence_index: dict[int, int] = {}  # covered point's position -> its sentence index
+    point_phrasings: list[tuple[str, ...]] = []  # each point's phrasings as heard
     for item in key_points:
         point = str(_field(item, "point", 0, ""))
         phrasings = _phrasings(_field(item, "phrasings", 1)) or (point,)
@@ -610,6 +615,7 @@ def score_open(
         _check_weights([weight])
         misconceptions = _phrasings(getattr(item, "misconceptions", ()))
         heard = tuple(expand_phrasing(p) for p in phrasings) if SYNONYMS_COUNT else phrasings
+        point_phrasings.append(heard)
         all_phrasings.extend(heard)
         all_figures.extend(getattr(item, "figures", ()) or ())
         full = frozenset(index for index, count in used.items()
@@ -634,9 +640,26 @@ def score_open(
             continue
         listed = dict(zip(heard, phrasings, strict=True)).get(evidence.phrasing,
                                                               evidence.phrasing)
+        evidence_index[len(coverage)] = evidence.index
         coverage.append(KeyPointCoverage(point, True, listed, float(weight),
                                          evidence.typed, evidence.sentence))
 
+    if OVERCLAIMS_CONTRADICT:
+        overclaimed = _overclaim_sentences(reader, process_flags)
+        for position, point_coverage in enumerate(coverage):
+            index = evidence_index.get(position)
+            if index is None:  # not earned: dismissed in an overclaim ("X isn't needed")?
+                if point_coverage.contradicted:
+                    continue
+                index = next((i for i in sorted(overclaimed)
+                              if _said_in(reader, point_phrasings[position], i)), None)
+            if index is None or index not in overclaimed:
+                continue
+            found, phrase = overclaimed[index]
+            contradictions.append(Contradiction(point_coverage.point, phrase, found,
+                                                reader.sentences[index].text, "overclaim"))
+            coverage[position] = KeyPointCoverage(point_coverage.point, False, None,
+                                                  point_coverage.weight, contradicted=True)
     hits = _red_flag_hits(reader, red_flags, process_flags)
     wrong_numbers = check_figures(reader.analysed, reader.sentences, quantities, all_figures,
                                   CLAUSE_NEGATION_WINDOW, known)
@@ -655,6 +678,84 @@ def score_open(
         contradictions=tuple(contradictions),
         wrong_numbers=wrong_numbers,
     )
+
+
+#: The process flags that are overclaims (a dismissal, a free lunch, an absolute, a denied
+#: dependency): said in the very sentence that earns a key point, they turn the point into a
+#: confident wrong claim ("a Poisson percentile isn't needed", "goodput will be essentially
+#: 100%") — a contradiction, not a covered point.
+OVERCLAIM_FLAGS = frozenset({"dismissal", "free-lunch", "absolute", "no-dependence"})
+
+
+def _overclaim_sentences(reader: Reader,
+                         process_flags: Iterable[Any]) -> dict[int, tuple[str, str]]:
+    """Sentence index -> (words as typed, flag phrase) of every overclaim said there (not
+    negated, not excused by a number in the sentence where the flag allows it)."""
+    said: dict[int, tuple[str, str]] = {}
+    for flag in process_flags:
+        if getattr(flag, "id", None) not in OVERCLAIM_FLAGS:
+            continue
+        unless_number = bool(getattr(flag, "unless_number", False))
+        for phrasing in _phrasings(_field(flag, "phrasings", 0)):
+            for found in find_all(reader.analysed, phrasing, fuzzy=False,
+                                  negation_window=CLAUSE_NEGATION_WINDOW):
+                start = reader.analysed.words[found.first].start
+                if unless_number and _number_near(reader, found, OVERCLAIM_NUMBER_WINDOW):
+                    continue
+                if _hedged(reader.analysed, found.first):
+                    continue  # "almost for free — until …": a claim with its limit
+                index = reader.sentence_of(start)
+                if index >= 0:
+                    said.setdefault(index, (found.typed, phrasing))
+    return said
+
+
+def _said_in(reader: Reader, phrasings: Iterable[str], sentence: int) -> bool:
+    """Whether every part of one of ``phrasings`` is said in sentence ``sentence``, negated
+    or not (a point dismissed there: "a Poisson percentile isn't needed")."""
+    from grading._evidence import parse_phrasing
+
+    for phrasing in phrasings:
+        try:
+            parts = parse_phrasing(phrasing)
+        except ValueError:
+            continue
+        if parts and all(any(o.sentence == sentence
+                             for alternative in part.alternatives
+                             for o in reader.occurrences(alternative, False))
+                         for part in parts if not part.negated):
+            return True
+    return False
+
+
+#: How many words from an overclaim a number excuses it as a quantified judgement ("the
+#: all-reduce is 2% of the step, so it doesn't matter"); a number further off in the same
+#: sentence is about something else ("at 181 TFLOP/s it's slow, so the all-reduce is hidden
+#: under compute automatically").
+OVERCLAIM_NUMBER_WINDOW = 10
+
+
+def _number_near(reader: Reader, found: Any, window: int) -> bool:
+    """Whether a quantity the answer states starts within ``window`` words of ``found``, in
+    its sentence."""
+    words = reader.analysed.words
+    sentence = reader.sentence_of(words[found.first].start)
+    low = words[max(0, found.first - window)].start
+    high = words[min(len(words) - 1, found.last + window)].end
+    return any(low <= start <= high and reader.sentence_of(start) == sentence
+               for start, _end, _typed in reader._quantities)
+
+
+#: Words that, just before an overclaim, make it a hedged estimate ("almost for free",
+#: "nearly negligible").
+_HEDGES = frozenset({"almost", "nearly", "practically", "virtually", "roughly", "largely",
+                     "mostly", "close", "near"})
+
+
+def _hedged(analysed: Any, first_word: int) -> bool:
+    """Whether one of the two words before word ``first_word`` is a hedge."""
+    before = analysed.words[max(0, first_word - 2):first_word]
+    return any(word.norm in _HEDGES for word in before)
 
 
 def _red_flag_hits(reader: Reader, red_flags: Iterable[Any],

@@ -145,3 +145,47 @@ def test_a_flag_penalty_outside_its_range_is_a_bug(monkeypatch: pytest.MonkeyPat
             rubric.default_process_flags()
     finally:
         rubric.default_process_flags.cache_clear()
+
+
+SPARES = KeyPoint("size the spares to a Poisson percentile",
+                  ("poisson & percentile|99th",), 1.0)
+GOODPUT = KeyPoint("goodput is lowered by failures", ("goodput",), 1.0)
+
+
+@pytest.mark.parametrize(("answer", "found"), [
+    # A dismissal, an absolute, a free lunch in the very sentence that earns the point.
+    ("A Poisson percentile isn't needed, because failures are evenly spaced.",
+     "isn't needed"),
+    ("Goodput will be essentially 100% with checkpoints, since no work is lost.",
+     "essentially 100"),
+    ("Goodput losses are handled automatically by the scheduler.", "handled automatically"),
+    # A number in the sentence but 11 words from the dismissal does not excuse it.
+    ("At a failure rate of 8 per day across the whole fleet of nodes, a Poisson percentile "
+     "isn't needed.", "isn't needed"),
+])
+def test_an_overclaim_in_the_sentence_that_earns_a_point_contradicts_it(
+        answer: str, found: str) -> None:
+    result = score_open(answer, [SPARES, GOODPUT])
+    [contradiction] = result.contradictions
+    assert contradiction.kind == "overclaim" and contradiction.found.startswith(found)
+    assert not any(point.covered for point in result.key_points)
+    assert result.auto_score <= ERROR_CAPS[1]
+    rubric.OVERCLAIMS_CONTRADICT = False
+    try:
+        assert score_open(answer, [SPARES, GOODPUT]).contradictions == ()
+    finally:
+        rubric.OVERCLAIMS_CONTRADICT = True
+
+
+@pytest.mark.parametrize("answer", [
+    # Hedged: a claim with its limit.
+    "Goodput stays almost negligible to lose at 2k GPUs, until failures pile up at 16k.",
+    # Quantified within ten words: a judgement, not an overclaim.
+    "Goodput loss is 2% of the run at this scale, so it doesn't matter here.",
+    # The overclaim is in another sentence than the point's evidence.
+    "Size the spares to the 99th Poisson percentile: 21 nodes. A burn-in is unnecessary.",
+])
+def test_a_hedged_quantified_or_separate_overclaim_does_not_contradict(answer: str) -> None:
+    result = score_open(answer, [SPARES, GOODPUT])
+    assert result.contradictions == ()
+    assert any(point.covered for point in result.key_points)
