@@ -91,6 +91,14 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
      "checkpoint period"),
     ("overlap", "hide behind compute", "hidden behind compute", "overlapped with compute"),
     ("watchdog", "hang detector", "collective timeout"),
+    ("gradient norm", "grad norm", "gradient-norm", "grad-norm"),
+    ("continuous batching", "in-flight batching", "inflight batching", "iteration-level batching",
+     "iteration-level scheduling"),
+    ("prefix caching", "prefix sharing", "prompt caching", "prefix cache"),
+    ("hybrid sharding", "hsdp", "hybrid sharded data parallel", "hybrid shard"),
+    ("optimizer state", "optimiser state", "optimizer states", "optimiser states"),
+    ("all-to-all", "alltoall", "all to all"),
+    ("context parallelism", "context parallel", "context-parallel"),
 )
 
 #: Most variants one alternative gains (a long group times several terms adds up).
