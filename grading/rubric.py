@@ -294,6 +294,7 @@ _UNIT = r"""(?:
   | ns|us|µs|μs|ms|sec|secs|seconds?|s|mins?|minutes?|hrs?|hours?|h|days?|d|wks?|weeks?
   | months?|mos|years?|yrs?
   | [kMG]?Wh|[kMG]?W|[kMG]?J|[kMG]?Hz
+  | (?:GPU|gpu|node)[-·\ ](?:hours?|hrs?|days?|weeks?|months?|years?) | (?:GPU|gpu|node)·?h
   | GPUs?|gpus?|nodes?|racks?|hosts?|chips?|servers?|tokens?|toks?|params?|parameters?
   | layers?|steps?|samples?|experts?|replicas?|shards?|engineers?|people|requests?|queries
   | USD|dollars?|EUR|euros?
