@@ -34,7 +34,13 @@ from grading._evidence import CLAUSE_NEGATION_WINDOW, Reader
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
 from grading._synonyms import expand_phrasing
-from grading.figures import Figure, WrongNumber, check_figures, known_figures
+from grading.figures import (
+    Figure,
+    WrongNumber,
+    bit_byte_slips,
+    check_figures,
+    known_figures,
+)
 
 __all__ = [
     "CALIBRATION_KNOT",
@@ -77,6 +83,9 @@ WRONG_NUMBER_PENALTY = 0.1
 MAX_POINTS_PER_SENTENCE = 2
 #: Whether naming a key point only to deny it ("it isn't memory-bound") contradicts it.
 DENIALS_CONTRADICT = True
+#: Whether a rate said in bits and again in bytes with the same number ("400 Gb/s, so
+#: 400 GB/s") is a wrong number (:func:`grading.figures.bit_byte_slips`).
+BIT_BYTE_SLIPS = True
 #: Whether an overclaim (``OVERCLAIM_FLAGS``) in the sentence that earns a key point
 #: contradicts the point.
 OVERCLAIMS_CONTRADICT = True
@@ -664,6 +673,14 @@ def score_open(
     hits = _red_flag_hits(reader, red_flags, process_flags)
     wrong_numbers = check_figures(reader.analysed, reader.sentences, quantities, all_figures,
                                   CLAUSE_NEGATION_WINDOW, known)
+    if BIT_BYTE_SLIPS:
+        def sentence_of(offset: int) -> tuple[int, str]:
+            index = reader.sentence_of(offset)
+            return index, reader.sentences[index].text if index >= 0 else ""
+
+        said = {wrong.typed for wrong in wrong_numbers}
+        wrong_numbers = wrong_numbers + tuple(
+            slip for slip in bit_byte_slips(quantities, sentence_of) if slip.typed not in said)
     substance = _substance(reader, quantities, reader.topical(all_phrasings))
     covered = [point.covered for point in coverage]
     weights = [point.weight for point in coverage]

@@ -17,8 +17,14 @@ STEPS = KeyPoint("a bigger batch needs fewer steps", ("batch & fewer steps",), 1
 
 
 def test_inversions_swap_the_polar_part_and_keep_the_subject() -> None:
+    # A whole bound is swapped for every way an answer says the other side.
     assert inverted_phrasings(["decode & memory bound|memory-bound"]) == (
-        "compute bound|compute-bound & decode",)
+        "compute bound|flops bound|math bound|compute limited|compute-bound|flops-bound|"
+        "math-bound|compute-limited & decode",)
+    assert inverted_phrasings(["prefill & compute bound"]) == (
+        "memory bound|bandwidth bound|memory bandwidth bound|io bound & prefill",)
+    assert inverted_phrasings(["gathers & on the critical path"]) == (
+        "off the critical path & gathers",)
     assert inverted_phrasings(["batch & fewer steps"]) == ("more steps & batch",)
     # Every part polar: no part is left to pin the subject, so nothing is inverted.
     assert inverted_phrasings(["bigger batch & fewer steps"]) == ()
@@ -37,6 +43,10 @@ def test_an_inverted_claim_contradicts_the_point() -> None:
     right = score_open("Decode is memory-bound: each token reads all the weights from HBM.",
                        [DECODE], process_flags=())
     assert right.contradictions == () and right.key_points[0].covered
+    wrong = score_open("Prefill is memory-bandwidth-bound: it streams the weights once.",
+                       [KeyPoint("prefill is compute-bound", ("prefill & compute bound",))],
+                       process_flags=())
+    assert [c.kind for c in wrong.contradictions] == ["inversion"]
     # The inverted words in another clause do not contradict: prefill is compute-bound.
     both = score_open("Prefill is compute-bound, while decode is memory-bound at batch 1.",
                       [DECODE], process_flags=())
@@ -189,3 +199,37 @@ def test_a_hedged_quantified_or_separate_overclaim_does_not_contradict(answer: s
     result = score_open(answer, [SPARES, GOODPUT])
     assert result.contradictions == ()
     assert any(point.covered for point in result.key_points)
+
+
+@pytest.mark.parametrize(("answer", "slip"), [
+    ("Each node has a 400 Gb/s NIC, which gives 400 GB/s per node.", "400 GB/s"),
+    ("A 200 Gbps link moves 200 GB/s of checkpoints.", "200 GB/s"),
+])
+def test_a_rate_in_bits_said_again_in_bytes_is_a_wrong_number(answer: str, slip: str) -> None:
+    [wrong] = score_open(answer, [], process_flags=()).wrong_numbers
+    assert wrong.typed == slip and wrong.expected == f"{int(slip.split()[0]) // 8} GB/s"
+
+
+@pytest.mark.parametrize("answer", [
+    "A 400 Gb/s NIC is 50 GB/s, so the node's eight give 400 GB/s.",  # converted right
+    "The 400 Gb/s NIC feeds a node. Its 400 GB/s of NVLink is another link.",  # apart
+])
+def test_a_rate_converted_or_in_another_sentence_is_not_a_slip(answer: str) -> None:
+    assert score_open(answer, [], process_flags=()).wrong_numbers == ()
+
+
+H100_PEAK = KeyPoint("peak is the dense figure", ("dense peak",), 1.0)
+
+
+def test_the_answers_only_gpu_is_the_figures_subject_in_every_sentence() -> None:
+    """"On H100 …" then "8 × 1,979 TFLOP/s of BF16": the sparse figure quoted as BF16 is
+    caught though the sentence does not name the GPU; with two GPUs named it is not bound."""
+    one = score_open("We serve on H100. The node has 8 × 1,979 TFLOP/s of BF16 for decode.",
+                     [H100_PEAK], process_flags=())
+    assert [w.typed for w in one.wrong_numbers] == ["1,979 TFLOP/s"]
+    two = score_open("We serve on H100 and A100. The node has 8 × 1,979 TFLOP/s of BF16.",
+                     [H100_PEAK], process_flags=())
+    assert two.wrong_numbers == ()
+    right = score_open("We serve on H100. The node has 8 × 989 TFLOP/s of BF16 for decode.",
+                       [H100_PEAK], process_flags=())
+    assert right.wrong_numbers == ()
