@@ -233,3 +233,43 @@ def test_the_answers_only_gpu_is_the_figures_subject_in_every_sentence() -> None
     right = score_open("We serve on H100. The node has 8 × 989 TFLOP/s of BF16 for decode.",
                        [H100_PEAK], process_flags=())
     assert right.wrong_numbers == ()
+
+
+@pytest.mark.parametrize(("answer", "claim_id"), [
+    ("We moved to BF16, but BF16 has a smaller exponent range than FP16, so it overflowed.",
+     "bf16-range"),
+    ("Like all inference, prefill is memory-bandwidth-bound on the weights.",
+     "prefill-memory-bound"),
+    ("An MoE is cheap to host because only the active experts need to be in memory.",
+     "moe-active-in-memory"),
+    ("ZeRO-1 shards the parameters, so stage 1 saves the most.", "zero1-shards-parameters"),
+])
+def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: str) -> None:
+    """The field's traps (grading/known_misconceptions.toml) count as errors whatever the
+    question's own key points: the verdict says what is true."""
+    claim = next(c for c in rubric.known_misconceptions() if c.id == claim_id)
+    result = score_open(answer, [DECODE], process_flags=())
+    [contradiction] = result.contradictions
+    assert contradiction.kind == "known" and contradiction.point == claim.why
+    assert result.auto_score <= ERROR_CAPS[1]
+
+
+@pytest.mark.parametrize("answer", [
+    "FP16 has a smaller exponent range than BF16, so FP16 needs loss scaling.",  # the right way
+    "Prefill is compute-bound; decode is memory-bandwidth-bound.",
+    "A common myth is that only the active experts need to be in memory.",  # refuted
+    "It is not true that ZeRO-1 shards the parameters: it shards the optimizer state.",
+])
+def test_the_right_claim_or_a_refuted_trap_is_not_held_against_the_answer(answer: str) -> None:
+    assert score_open(answer, [DECODE], process_flags=()).contradictions == ()
+
+
+def test_every_known_trap_names_its_truth_and_no_model_answer_states_one() -> None:
+    from content.loader import load_bank
+
+    claims = rubric.known_misconceptions()
+    assert len({c.id for c in claims}) == len(claims) >= 10
+    for item in load_bank().open_questions():
+        said = [c for c in score_open(item.model_answer, [], process_flags=()).contradictions
+                if c.kind == "known"]
+        assert said == [], (item.id, said)

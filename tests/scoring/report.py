@@ -104,7 +104,8 @@ def format_report(figures: Mapping[str, Figures], scorer_name: str = SCORER_NAME
             continue
         checks = target_checks(figures[split])
         met = sum(check[4] for check in checks)
-        lines += ["", f"{split} targets met: {met} of {len(checks)}"]
+        name = "held-out" if split == "heldout" else f"held-out, {split}"
+        lines += ["", f"{name} targets met: {met} of {len(checks)}"]
         for name, comparison, bound, value, ok in checks:
             lines.append(f"  {'met ' if ok else 'MISS'}  {name} {comparison} {bound:g}: "
                          f"{_number(value)}")
