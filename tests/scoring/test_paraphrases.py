@@ -34,8 +34,8 @@ WRONG_CEILING = 0.5
 TERM_LIST_CEILING = 0.35
 #: Least share of its key points' weight a strong paraphrase earns. The score leans on the
 #: numbers an answer states, so a numeric answer can pass the floor with narrow phrasings; this
-#: holds the pass's actual change, key points heard in other words (before it, one strong
-#: paraphrases in six earned less than that share of their key points' weight).
+#: holds the pass's actual change, key points heard in other words (before it, six of the sixty
+#: strong paraphrases earned less than that share of their key points' weight).
 STRONG_COVERAGE_FLOOR = 0.6
 KINDS = ("strong", "wrong", "term_list")
 #: Answers of each kind every covered question needs.
