@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["OPPOSITES", "inverted_phrasings"]
+__all__ = ["OPPOSITES", "WHOLE_OPPOSITES", "inverted_phrasings"]
 
 #: Pairs of opposite words or phrases (each maps both ways). Chosen for the claims AI-infra
 #: answers make: what bounds a kernel, which way a quantity moves, sync vs async, how a cost
@@ -57,7 +57,22 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("overlapped", "serialized"),
     ("hides", "exposes"),
     ("hidden", "exposed"),
+    ("on the critical path", "off the critical path"),
+    ("reduces", "increases"),
+    ("reduce", "increase"),
+    ("cheap", "expensive"),
 )
+
+#: A whole alternative that is one side of a bound, and every way an answer says the other
+#: side ("prefill is memory-bandwidth-bound" inverts "prefill & compute bound").
+WHOLE_OPPOSITES: dict[str, str] = {
+    "compute bound": "memory bound|bandwidth bound|memory bandwidth bound|io bound",
+    "compute-bound": "memory-bound|bandwidth-bound|memory-bandwidth-bound|io-bound",
+    "memory bound": "compute bound|flops bound|math bound|compute limited",
+    "memory-bound": "compute-bound|flops-bound|math-bound|compute-limited",
+    "bandwidth bound": "compute bound|flops bound|math bound|compute limited",
+    "bandwidth-bound": "compute-bound|flops-bound|math-bound|compute-limited",
+}
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +97,8 @@ def _invert_alternative(alternative: str) -> str | None:
     text = alternative.strip()
     if not text or text.endswith("*") or text.startswith("!"):
         return None
+    if text.casefold() in WHOLE_OPPOSITES:
+        return WHOLE_OPPOSITES[text.casefold()]
     swapped, count = _polar_re().subn(lambda m: _table()[m.group(1).lower()], text)
     return swapped if count else None
 

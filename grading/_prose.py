@@ -283,8 +283,8 @@ def _is_claim(text: str) -> tuple[bool, int]:
         return False, len(words)
     if len(words) >= RUN_ON_WORDS and not _INNER_PUNCTUATION_RE.search(text.rstrip(".!?;")):
         return False, len(words)  # a long run without a comma is pasted terms, not a sentence
-    if _WORKED_RE.search(text) and not _is_list(text):
-        return True, len(words)
+    if _WORKED_RE.search(text) and not _is_list(text) and len(words) < RUN_ON_WORDS:
+        return True, len(words)  # a worked step is short; a long one must read as prose
     if sum(1 for token in _TOKEN_RE.findall(text) if token[:1].isalnum()) < MIN_CLAIM_WORDS:
         return False, len(words)
     function_share = sum(1 for word in words if word in _FUNCTION_WORDS) / max(1, len(words))

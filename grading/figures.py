@@ -38,6 +38,7 @@ __all__ = [
     "MAX_SLIP_FACTOR",
     "Figure",
     "WrongNumber",
+    "bit_byte_slips",
     "check_figures",
     "known_figures",
     "parse_tolerance",
@@ -219,7 +220,10 @@ def check_figures(
     starts = [word.start for word in analysed.words]
     if not starts:
         return ()
-    stated = [(start, typed, _word_at(starts, start)) for start, _end, typed in quantities]
+    # Each quantity with its first and last word ("1,979 TFLOP/s" is words 1 … s): a cue is
+    # near it when near either end ("1,979 TFLOP/s of BF16").
+    stated = [(start, typed, (_word_at(starts, start), _word_at(starts, max(start, end - 1))))
+              for start, end, typed in quantities]
     readings: dict[tuple[str, str], float | None] = {}
 
     def reading(typed: str, figure: Figure) -> float | None:
@@ -234,19 +238,36 @@ def check_figures(
                 for found in find_all(analysed, alternative, fuzzy=False, negation=True,
                                       negation_window=negation_window)]
 
+    sole_gpu = _sole_gpu(analysed.text)
+
+    def implied(part: Any) -> bool:
+        """Whether ``part`` names the one accelerator the whole answer is about: then every
+        sentence is about it ("On H100 … The node has 8 × 1,979 TFLOP/s of BF16")."""
+        return sole_gpu is not None and all(
+            _gpu_name(alternative) is not None for alternative in part.alternatives) and any(
+            _gpu_name(alternative) == sole_gpu for alternative in part.alternatives)
+
     def anchors(phrasing: str) -> Iterator[tuple[Any, Any]]:
         """Where the first part of a cue is said, in a claim sentence that holds its other
-        parts too ("nvlink & each direction"): (found, sentence)."""
+        parts too ("nvlink & each direction"): (found, sentence). A part naming the answer's
+        only accelerator holds in every sentence (``implied``)."""
         try:
             parts = parse_phrasing(phrasing)
         except ValueError:
             return
-        others = [{_sentence_of(sentences, starts[f.first]) for f in places(part.alternatives)}
-                  for part in parts[1:]]
-        for found in places(parts[0].alternatives):
-            sentence = _sentence_of(sentences, starts[found.first])
-            if sentence is not None and sentence.claim and all(sentence in o for o in others):
-                yield found, sentence
+        orders = [parts]
+        if len(parts) > 1 and implied(parts[0]):  # also anchor on the claim words
+            orders.append([*parts[1:], parts[0]])
+        for order in orders:
+            others = [None if implied(part) else
+                      {_sentence_of(sentences, starts[f.first])
+                       for f in places(part.alternatives)}
+                      for part in order[1:]]
+            for found in places(order[0].alternatives):
+                sentence = _sentence_of(sentences, starts[found.first])
+                if sentence is not None and sentence.claim and \
+                        all(o is None or sentence in o for o in others):
+                    yield found, sentence
 
     known_ids = {id(figure) for figure in usable[len(own):]}
     bound: dict[int, list[Figure]] = {}  # quantity index -> the figures whose cues bound it
@@ -258,7 +279,8 @@ def check_figures(
                 for index, (start, typed, word) in enumerate(stated):
                     if not sentence.start <= start < sentence.end:
                         continue
-                    distance = min(abs(word - found.first), abs(word - found.last))
+                    distance = min(abs(end_word - cue_word) for end_word in word
+                                   for cue_word in (found.first, found.last))
                     if distance > window or reading(typed, figure) is None \
                             or _a_change(analysed.text, start):
                         continue
@@ -284,6 +306,63 @@ def check_figures(
         wrong.append(WrongNumber(typed, figure.name, _format_expected(figure),
                                  sentence.text if sentence is not None else ""))
     return tuple(wrong)
+
+
+#: Accelerator model names as answers write them ("H100", "h100s", "MI300X", "B200", "TPU v5e").
+_GPU_RE = re.compile(r"(?<![\w-])((?:gb|[abhlv])[0-9]{2,3}|mi[0-9]{3}x?|l40s?"
+                     r"|tpu(?:\s?v[0-9]+\w*)?)s?(?![\w-])", re.IGNORECASE)
+
+
+def _gpu_name(word: str) -> str | None:
+    """The accelerator ``word`` names, normalised ("H100s" -> "h100"), or None."""
+    match = _GPU_RE.fullmatch(word.strip())
+    if match is None:
+        return None
+    name = match.group(1).lower().replace(" ", "")
+    return name[:-1] if name.endswith("s") and name != "l40s" else name
+
+
+def _sole_gpu(text: str) -> str | None:
+    """The one accelerator ``text`` names (however often), or None when it names none or
+    several (then each figure's cue must name its GPU in the number's own sentence)."""
+    names = {_gpu_name(m.group(0)) for m in _GPU_RE.finditer(text)}
+    names.discard(None)
+    return names.pop() if len(names) == 1 else None  # type: ignore[return-value]
+
+
+#: A rate in bits per second ("400 Gb/s", "400 Gbps", "400 Gbit/s") and in bytes ("400 GB/s").
+_BIT_RATE_RE = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s?([kKMGTP])(?:b/s|bps|bit/s|bits/s)$")
+_BYTE_RATE_RE = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s?([kKMGTP])B(?:/s|ps)$")
+
+
+def bit_byte_slips(quantities: Iterable[tuple[int, int, str]],
+                   sentence_of: Any) -> tuple[WrongNumber, ...]:
+    """Rates said in bits and then again in bytes with the same number, in one sentence:
+    "a 400 Gb/s NIC, which gives 400 GB/s" reads bits as bytes (8× too high), the trap of a
+    link's speed. ``sentence_of(offset)`` gives a sentence's index and text for an offset."""
+    bits: dict[tuple[str, str], list[int]] = {}
+    stated = list(quantities)
+    for start, _end, typed in stated:
+        match = _BIT_RATE_RE.match(typed.strip())
+        if match:
+            key = (match.group(1).replace(",", ""), match.group(2).upper())
+            bits.setdefault(key, []).append(sentence_of(start)[0])
+    slips: list[WrongNumber] = []
+    for start, _end, typed in stated:
+        match = _BYTE_RATE_RE.match(typed.strip())
+        if not match:
+            continue
+        number, prefix = match.group(1).replace(",", ""), match.group(2).upper()
+        index, sentence = sentence_of(start)
+        converted = {(m.group(1).replace(",", ""), m.group(2).upper())
+                     for s_start, _e, t in stated if sentence_of(s_start)[0] == index
+                     and (m := _BYTE_RATE_RE.match(t.strip()))}
+        if index in bits.get((number, prefix), []) and \
+                (f"{float(number) / 8:g}", prefix) not in converted:
+            expected = f"{float(number) / 8:g} {prefix}B/s"
+            slips.append(WrongNumber(typed.strip(), f"{number} {prefix}b/s in bytes",
+                                     expected, sentence))
+    return tuple(slips)
 
 
 def _too_far(value: float, figures: Sequence[Figure], reading: Any, typed: str) -> bool:

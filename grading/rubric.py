@@ -34,7 +34,13 @@ from grading._evidence import CLAUSE_NEGATION_WINDOW, Reader
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
 from grading._synonyms import expand_phrasing
-from grading.figures import Figure, WrongNumber, check_figures, known_figures
+from grading.figures import (
+    Figure,
+    WrongNumber,
+    bit_byte_slips,
+    check_figures,
+    known_figures,
+)
 
 __all__ = [
     "CALIBRATION_KNOT",
@@ -52,6 +58,7 @@ __all__ = [
     "WRONG_NUMBER_PENALTY",
     "Contradiction",
     "KeyPointCoverage",
+    "KnownClaim",
     "ProcessFlag",
     "RedFlagHit",
     "RubricResult",
@@ -61,6 +68,7 @@ __all__ = [
     "find_mechanisms",
     "find_numbers",
     "find_tradeoffs",
+    "known_misconceptions",
     "open_score",
     "score_open",
     "self_score",
@@ -77,6 +85,13 @@ WRONG_NUMBER_PENALTY = 0.1
 MAX_POINTS_PER_SENTENCE = 2
 #: Whether naming a key point only to deny it ("it isn't memory-bound") contradicts it.
 DENIALS_CONTRADICT = True
+#: Whether a rate said in bits and again in bytes with the same number ("400 Gb/s, so
+#: 400 GB/s") is a wrong number (:func:`grading.figures.bit_byte_slips`).
+BIT_BYTE_SLIPS = True
+#: Whether a claim wrong in any answer (``grading/known_misconceptions.toml``: "prefill is
+#: memory-bound", "BF16 has less range than FP16") is a contradiction, as a key point's
+#: misconception is.
+KNOWN_MISCONCEPTIONS_CONTRADICT = True
 #: Whether an overclaim (``OVERCLAIM_FLAGS``) in the sentence that earns a key point
 #: contradicts the point.
 OVERCLAIMS_CONTRADICT = True
@@ -139,7 +154,8 @@ class Contradiction:
     claim: str
     found: str
     sentence: str
-    kind: Literal["misconception", "denial", "inversion", "overclaim"] = "misconception"
+    kind: Literal["misconception", "denial", "inversion", "overclaim", "known"] = \
+        "misconception"
 
 
 @dataclass(frozen=True)
@@ -276,6 +292,40 @@ class _KnownFigures(Sequence[Figure]):
         return "DEFAULT_KNOWN_FIGURES"
 
 
+@dataclass(frozen=True)
+class KnownClaim:
+    """A claim wrong in any answer (``grading/known_misconceptions.toml``): its ``id``, the
+    wrong ``claim``, the ``phrasings`` that state it and ``why`` (what is true)."""
+
+    id: str
+    claim: str
+    phrasings: tuple[str, ...]
+    why: str
+
+
+@cache
+def known_misconceptions() -> tuple[KnownClaim, ...]:
+    """The claims in ``grading/known_misconceptions.toml``, read once (on the first open
+    answer scored). A malformed file is a bug in this package and raises ValueError."""
+    import importlib.resources
+    import tomllib
+
+    text = importlib.resources.files("grading").joinpath(
+        "known_misconceptions.toml").read_text("utf-8")
+    claims: list[KnownClaim] = []
+    for index, entry in enumerate(tomllib.loads(text).get("claims", [])):
+        phrasings = entry.get("phrasings")
+        fields_ok = all(isinstance(entry.get(key), str) and entry[key].strip()
+                        for key in ("id", "claim", "why"))
+        if not fields_ok or not isinstance(phrasings, list) or not phrasings or not all(
+                isinstance(p, str) and p.strip() and "&" not in p for p in phrasings):
+            raise ValueError(f"grading/known_misconceptions.toml, claim #{index + 1}: needs id, "
+                             "claim, why and contiguous phrasings (no '&')")
+        claims.append(KnownClaim(entry["id"], entry["claim"], tuple(phrasings),
+                                 " ".join(entry["why"].split())))
+    return tuple(claims)
+
+
 #: The ``known_figures`` default of :func:`score_open`: the hardware figures every answer may
 #: cite (``grading/known_figures.toml``). Pass ``()`` to check only the question's own.
 DEFAULT_KNOWN_FIGURES: Sequence[Figure] = _KnownFigures()
@@ -294,6 +344,7 @@ _UNIT = r"""(?:
   | ns|us|µs|μs|ms|sec|secs|seconds?|s|mins?|minutes?|hrs?|hours?|h|days?|d|wks?|weeks?
   | months?|mos|years?|yrs?
   | [kMG]?Wh|[kMG]?W|[kMG]?J|[kMG]?Hz
+  | (?:GPU|gpu|node)[-·\ ](?:hours?|hrs?|days?|weeks?|months?|years?) | (?:GPU|gpu|node)·?h
   | GPUs?|gpus?|nodes?|racks?|hosts?|chips?|servers?|tokens?|toks?|params?|parameters?
   | layers?|steps?|samples?|experts?|replicas?|shards?|engineers?|people|requests?|queries
   | USD|dollars?|EUR|euros?
@@ -660,9 +711,25 @@ def score_open(
                                                 reader.sentences[index].text, "overclaim"))
             coverage[position] = KeyPointCoverage(point_coverage.point, False, None,
                                                   point_coverage.weight, contradicted=True)
+    if KNOWN_MISCONCEPTIONS_CONTRADICT:
+        said_wrong = {c.sentence for c in contradictions}
+        for known_claim in known_misconceptions():
+            wrong = reader.misconception(known_claim.phrasings)
+            if wrong is not None and wrong.sentence not in said_wrong:
+                said_wrong.add(wrong.sentence)
+                contradictions.append(Contradiction(known_claim.why, wrong.phrasing,
+                                                    wrong.typed, wrong.sentence, "known"))
     hits = _red_flag_hits(reader, red_flags, process_flags)
     wrong_numbers = check_figures(reader.analysed, reader.sentences, quantities, all_figures,
                                   CLAUSE_NEGATION_WINDOW, known)
+    if BIT_BYTE_SLIPS:
+        def sentence_of(offset: int) -> tuple[int, str]:
+            index = reader.sentence_of(offset)
+            return index, reader.sentences[index].text if index >= 0 else ""
+
+        said = {wrong.typed for wrong in wrong_numbers}
+        wrong_numbers = wrong_numbers + tuple(
+            slip for slip in bit_byte_slips(quantities, sentence_of) if slip.typed not in said)
     substance = _substance(reader, quantities, reader.topical(all_phrasings))
     covered = [point.covered for point in coverage]
     weights = [point.weight for point in coverage]

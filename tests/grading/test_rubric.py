@@ -111,6 +111,10 @@ NUMBERS = [
     ("30-50 days, 700 W, 12 ms p99", ("30-50 days", "700 W", "12 ms")),
     ("1,000,000 tokens/s and 5,000 GPUs", ("1,000,000 tokens/s", "5,000 GPUs")),
     ("a 2-week sprint", ("2-week",)),
+    # GPU-time is one unit, not a count of GPUs ("40,000 GPU-hours" was read "40,000 GPU").
+    ("40,000 GPU-hours, 1,200 GPU·h, 3 GPU-days, 12 GPU hours, 5 node-hours",
+     ("40,000 GPU-hours", "1,200 GPU·h", "3 GPU-days", "12 GPU hours", "5 node-hours")),
+    ("4 GPU home labs", ("4 GPU",)),
     # Not quantities: bare numbers, digits inside names, percentiles.
     ("In 2023 the H100 and MI300X shipped; p99 matters.", ()),
     ("We had 3 options.", ()),

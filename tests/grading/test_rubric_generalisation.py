@@ -17,8 +17,14 @@ STEPS = KeyPoint("a bigger batch needs fewer steps", ("batch & fewer steps",), 1
 
 
 def test_inversions_swap_the_polar_part_and_keep_the_subject() -> None:
+    # A whole bound is swapped for every way an answer says the other side.
     assert inverted_phrasings(["decode & memory bound|memory-bound"]) == (
-        "compute bound|compute-bound & decode",)
+        "compute bound|flops bound|math bound|compute limited|compute-bound|flops-bound|"
+        "math-bound|compute-limited & decode",)
+    assert inverted_phrasings(["prefill & compute bound"]) == (
+        "memory bound|bandwidth bound|memory bandwidth bound|io bound & prefill",)
+    assert inverted_phrasings(["gathers & on the critical path"]) == (
+        "off the critical path & gathers",)
     assert inverted_phrasings(["batch & fewer steps"]) == ("more steps & batch",)
     # Every part polar: no part is left to pin the subject, so nothing is inverted.
     assert inverted_phrasings(["bigger batch & fewer steps"]) == ()
@@ -37,6 +43,10 @@ def test_an_inverted_claim_contradicts_the_point() -> None:
     right = score_open("Decode is memory-bound: each token reads all the weights from HBM.",
                        [DECODE], process_flags=())
     assert right.contradictions == () and right.key_points[0].covered
+    wrong = score_open("Prefill is memory-bandwidth-bound: it streams the weights once.",
+                       [KeyPoint("prefill is compute-bound", ("prefill & compute bound",))],
+                       process_flags=())
+    assert [c.kind for c in wrong.contradictions] == ["inversion"]
     # The inverted words in another clause do not contradict: prefill is compute-bound.
     both = score_open("Prefill is compute-bound, while decode is memory-bound at batch 1.",
                       [DECODE], process_flags=())
@@ -189,3 +199,77 @@ def test_a_hedged_quantified_or_separate_overclaim_does_not_contradict(answer: s
     result = score_open(answer, [SPARES, GOODPUT])
     assert result.contradictions == ()
     assert any(point.covered for point in result.key_points)
+
+
+@pytest.mark.parametrize(("answer", "slip"), [
+    ("Each node has a 400 Gb/s NIC, which gives 400 GB/s per node.", "400 GB/s"),
+    ("A 200 Gbps link moves 200 GB/s of checkpoints.", "200 GB/s"),
+])
+def test_a_rate_in_bits_said_again_in_bytes_is_a_wrong_number(answer: str, slip: str) -> None:
+    [wrong] = score_open(answer, [], process_flags=()).wrong_numbers
+    assert wrong.typed == slip and wrong.expected == f"{int(slip.split()[0]) // 8} GB/s"
+
+
+@pytest.mark.parametrize("answer", [
+    "A 400 Gb/s NIC is 50 GB/s, so the node's eight give 400 GB/s.",  # converted right
+    "The 400 Gb/s NIC feeds a node. Its 400 GB/s of NVLink is another link.",  # apart
+])
+def test_a_rate_converted_or_in_another_sentence_is_not_a_slip(answer: str) -> None:
+    assert score_open(answer, [], process_flags=()).wrong_numbers == ()
+
+
+H100_PEAK = KeyPoint("peak is the dense figure", ("dense peak",), 1.0)
+
+
+def test_the_answers_only_gpu_is_the_figures_subject_in_every_sentence() -> None:
+    """"On H100 …" then "8 × 1,979 TFLOP/s of BF16": the sparse figure quoted as BF16 is
+    caught though the sentence does not name the GPU; with two GPUs named it is not bound."""
+    one = score_open("We serve on H100. The node has 8 × 1,979 TFLOP/s of BF16 for decode.",
+                     [H100_PEAK], process_flags=())
+    assert [w.typed for w in one.wrong_numbers] == ["1,979 TFLOP/s"]
+    two = score_open("We serve on H100 and A100. The node has 8 × 1,979 TFLOP/s of BF16.",
+                     [H100_PEAK], process_flags=())
+    assert two.wrong_numbers == ()
+    right = score_open("We serve on H100. The node has 8 × 989 TFLOP/s of BF16 for decode.",
+                       [H100_PEAK], process_flags=())
+    assert right.wrong_numbers == ()
+
+
+@pytest.mark.parametrize(("answer", "claim_id"), [
+    ("We moved to BF16, but BF16 has a smaller exponent range than FP16, so it overflowed.",
+     "bf16-range"),
+    ("Like all inference, prefill is memory-bandwidth-bound on the weights.",
+     "prefill-memory-bound"),
+    ("An MoE is cheap to host because only the active experts need to be in memory.",
+     "moe-active-in-memory"),
+    ("ZeRO-1 shards the parameters, so stage 1 saves the most.", "zero1-shards-parameters"),
+])
+def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: str) -> None:
+    """The field's traps (grading/known_misconceptions.toml) count as errors whatever the
+    question's own key points: the verdict says what is true."""
+    claim = next(c for c in rubric.known_misconceptions() if c.id == claim_id)
+    result = score_open(answer, [DECODE], process_flags=())
+    [contradiction] = result.contradictions
+    assert contradiction.kind == "known" and contradiction.point == claim.why
+    assert result.auto_score <= ERROR_CAPS[1]
+
+
+@pytest.mark.parametrize("answer", [
+    "FP16 has a smaller exponent range than BF16, so FP16 needs loss scaling.",  # the right way
+    "Prefill is compute-bound; decode is memory-bandwidth-bound.",
+    "A common myth is that only the active experts need to be in memory.",  # refuted
+    "It is not true that ZeRO-1 shards the parameters: it shards the optimizer state.",
+])
+def test_the_right_claim_or_a_refuted_trap_is_not_held_against_the_answer(answer: str) -> None:
+    assert score_open(answer, [DECODE], process_flags=()).contradictions == ()
+
+
+def test_every_known_trap_names_its_truth_and_no_model_answer_states_one() -> None:
+    from content.loader import load_bank
+
+    claims = rubric.known_misconceptions()
+    assert len({c.id for c in claims}) == len(claims) >= 10
+    for item in load_bank().open_questions():
+        said = [c for c in score_open(item.model_answer, [], process_flags=()).contradictions
+                if c.kind == "known"]
+        assert said == [], (item.id, said)

@@ -38,6 +38,7 @@ from content.loader import Bank, OpenQuestion, load_bank
 
 __all__ = [
     "CATEGORIES",
+    "FRESH_HELDOUT",
     "HELDOUT_FRACTION_DENOMINATOR",
     "LABELLED_DIR",
     "LABEL_RANGES",
@@ -51,6 +52,7 @@ __all__ = [
     "STRONG_CATEGORIES",
     "STRONG_PASS_SCORE",
     "TARGETS",
+    "TUNED_THEN_HELDOUT",
     "WATCHED_CATEGORIES",
     "CategoryFigures",
     "Figures",
@@ -107,6 +109,15 @@ LABEL_RANGES: Mapping[str, tuple[float, float]] = {
 }
 
 SPLITS = ("tune", "heldout")
+#: Held-out questions, as the rule draws them after the second batch (2026-12-05), that had
+#: been in the tune split and looked at answer by answer while tuning: not clean held-out.
+TUNED_THEN_HELDOUT = ("open.recruiter.training_vs_inference", "open.tradeoffs.more_gpus_vs_time")
+#: Held-out questions of the second batch, never scored before their one measurement.
+FRESH_HELDOUT = (
+    "open.screen.train_memory_70b", "open.screen.pipeline_bubble",
+    "open.design.h100_to_b200_migration", "open.depth.silent_data_corruption",
+    "open.behavioral.killed_project_cost_model",
+)
 #: One question in this many, per round, is held out (rounded down; see heldout_by_rule).
 HELDOUT_FRACTION_DENOMINATOR = 3
 
@@ -186,6 +197,12 @@ class LabelledSet:
         _check_split(split)
         return tuple(a for a in self.answers
                      if split == "all" or self.questions[a.item].split == split)
+
+    def only(self, item_ids: Iterable[str]) -> LabelledSet:
+        """The set restricted to the questions ``item_ids`` (their splits kept)."""
+        keep = set(item_ids)
+        return LabelledSet({k: q for k, q in self.questions.items() if k in keep},
+                           tuple(a for a in self.answers if a.item in keep))
 
     def split_questions(self, split: str) -> tuple[LabelledQuestion, ...]:
         """The questions of ``split`` (``"tune"``, ``"heldout"`` or ``"all"``)."""

@@ -5,6 +5,7 @@
     python -m tests.scoring.report --answers  # plus every *tune* answer: label, score, text
     python -m tests.scoring.report --split tune  # the tune split only (for tuning: the
                                                   # held-out figures are not even computed)
+    python -m tests.scoring.report --subsets     # held-out as drawn, clean, and fresh
 
 Today's scorer is :func:`grading.rubric.score_open` called the way
 ``engine.study.session.StudySession.submit`` calls it for an open question: the item posed by
@@ -28,10 +29,13 @@ from typing import Any
 from content.loader import OpenQuestion
 from tests.scoring.labelled import (
     CATEGORIES,
+    FRESH_HELDOUT,
     SPLITS,
     STRONG_CATEGORIES,
     STRONG_PASS_SCORE,
+    TUNED_THEN_HELDOUT,
     Figures,
+    LabelledSet,
     LabelledSetError,
     compute_figures,
     load_labelled,
@@ -95,14 +99,28 @@ def format_report(figures: Mapping[str, Figures], scorer_name: str = SCORER_NAME
             [f"{_number(figures[s].categories[category].mean)} "
              f"({_number(figures[s].categories[category].minimum)}–"
              f"{_number(figures[s].categories[category].maximum)})" for s in splits], "")
-    if "heldout" in figures:
-        checks = target_checks(figures["heldout"])
+    for split in splits:
+        if split == "tune":
+            continue
+        checks = target_checks(figures[split])
         met = sum(check[4] for check in checks)
-        lines += ["", f"held-out targets met: {met} of {len(checks)}"]
+        name = "held-out" if split == "heldout" else f"held-out, {split}"
+        lines += ["", f"{name} targets met: {met} of {len(checks)}"]
         for name, comparison, bound, value, ok in checks:
             lines.append(f"  {'met ' if ok else 'MISS'}  {name} {comparison} {bound:g}: "
                          f"{_number(value)}")
     return "\n".join(lines)
+
+
+def subset_figures(labelled: LabelledSet) -> dict[str, Figures]:
+    """The held-out split three ways (tests/scoring/labelled/README.md, "the split"): as the
+    rule draws it; ``clean``, without the questions tuned on before they moved into it; and
+    ``fresh``, the second batch's held-out questions only."""
+    heldout = [q.item.id for q in labelled.split_questions("heldout")]
+    clean = [i for i in heldout if i not in TUNED_THEN_HELDOUT]
+    return {"heldout": compute_figures(labelled, session_scorer, "heldout"),
+            "clean": compute_figures(labelled.only(clean), session_scorer, "heldout"),
+            "fresh": compute_figures(labelled.only(FRESH_HELDOUT), session_scorer, "heldout")}
 
 
 def format_answers(figures: Figures) -> str:
@@ -144,12 +162,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also list every tune-split answer with its label and score")
     parser.add_argument("--split", choices=SPLITS,
                         help="compute and print one split only (tune while tuning)")
+    parser.add_argument("--subsets", action="store_true",
+                        help="the held-out split as drawn, clean (without questions tuned "
+                             "on before they moved into it) and fresh (second batch only)")
     options = parser.parse_args(argv)
     try:
         labelled = load_labelled()
     except LabelledSetError as error:
         print(error, file=sys.stderr)
         return 1
+    if options.subsets:
+        print(format_report(subset_figures(labelled)))
+        return 0
     splits = (options.split,) if options.split else SPLITS
     figures = {split: compute_figures(labelled, session_scorer, split) for split in splits}
     if options.json and "heldout" not in figures:

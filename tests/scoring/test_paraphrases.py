@@ -1,22 +1,27 @@
-"""A regression guard for issue #15's content pass: its tuning examples still grade as tuned.
+"""A regression guard for issue #15's content pass (item 3): the pass's own tuning examples.
 
-``tests/scoring/paraphrases/<deck file stem>.toml`` holds, per open question the pass widened,
-answers written by the pass itself while widening the key points' phrasings: ``strong`` ones in
-another good candidate's words (synonyms, plain-English paraphrases of the jargon, a different
-valid story or framing, a terse numeric version), a confidently ``wrong`` one that uses the
-right terms, and a bare ``term_list``. These are the content pass's tuning examples, NOT a
-measure of the scorer: the phrasings were widened until they passed, so they say nothing about
-answers nobody has seen. The held-out measure is the labelled set (tests/scoring/labelled/),
-which the content pass never reads.
+``tests/scoring/paraphrases/<deck file stem>.toml`` holds, for each open question the pass
+widened, answers written for the pass: two strong answers a different good candidate would give
+(one in other words — synonyms, plain-English paraphrases of the jargon, another story — and
+one terse and numeric), one confidently wrong answer and one bare list of the terms; for a few
+questions also a ``prose`` answer, strong in plain words with almost no numbers. The key
+points' phrasings were widened until the strong ones scored well, and checked so the wrong ones
+and the lists did not rise with them.
 
-What the guard catches: a phrasing narrowed again (a strong paraphrase drops below 0.7), or
-widened so far that a wrong claim or a pasted term list earns points (above 0.5 / 0.35).
+These are tuning examples, not a measure: the phrasings were fitted to them, so passing here
+says nothing about unseen answers (the labelled set's held-out split is the measure). What the
+test guards is that a later edit of phrasings, synonyms or the scorer does not silently undo the
+pass: a strong paraphrase stays at or above :data:`STRONG_FLOOR` and earns at least
+:data:`STRONG_COVERAGE_FLOOR` of its key points, a prose answer earns at least
+:data:`PROSE_COVERAGE_FLOOR` of them (its score is not bounded here: with few numbers it rests on
+the scorer's weighting of substance, not on phrasings), a confidently wrong answer stays at or
+below :data:`WRONG_CEILING`, a bare term list at or below :data:`TERM_LIST_CEILING`.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -26,79 +31,89 @@ from content.loader import OpenQuestion, load_bank
 from grading.rubric import score_open
 
 PARAPHRASES = Path(__file__).parent / "paraphrases"
-#: Bounds per kind, as issue #15 sets them for the labelled set: (floor, ceiling).
-BOUNDS: dict[str, tuple[float, float]] = {
-    "strong": (0.7, 1.0),
-    "wrong": (0.0, 0.5),
-    "term_list": (0.0, 0.35),
-}
+#: Issue #15's targets for the labelled set, applied to the content pass's own examples.
+STRONG_FLOOR = 0.7
+WRONG_CEILING = 0.5
+TERM_LIST_CEILING = 0.35
+#: Least share of its key points' weight a strong paraphrase earns. The score leans on the
+#: numbers an answer states, so a numeric answer can pass the floor with narrow phrasings; this
+#: holds the pass's actual change, key points heard in other words (before it, six of the sixty
+#: strong paraphrases earned less than that share of their key points' weight).
+STRONG_COVERAGE_FLOOR = 0.6
+#: Least share of its key points' weight a prose answer (strong, in plain words, few numbers)
+#: earns: with no numbers to lean on, its phrasings are all that hears it.
+PROSE_COVERAGE_FLOOR = 0.8
+KINDS = ("strong", "prose", "wrong", "term_list")
+#: Answers of each kind every covered question needs.
+NEEDED = {"strong": 2, "wrong": 1, "term_list": 1}
 
 
-@dataclass(frozen=True)
-class Paraphrase:
-    """One tuning answer: the deck file it belongs to, the item, its kind and text."""
-
-    deck_stem: str
-    item: str
-    kind: str
-    text: str
-    position: int  # its place among that item's answers of that kind (for test ids)
-
-    @property
-    def id(self) -> str:
-        return f"{self.item}-{self.kind}{self.position}"
-
-
-@cache
-def _paraphrases() -> tuple[Paraphrase, ...]:
-    found: list[Paraphrase] = []
+def _load() -> list[tuple[str, dict]]:
+    """(file stem, answer table) for every ``[[answer]]`` of every paraphrase file."""
+    answers: list[tuple[str, dict]] = []
     for path in sorted(PARAPHRASES.glob("*.toml")):
-        counts: dict[tuple[str, str], int] = {}
-        for raw in tomllib.loads(path.read_text(encoding="utf-8"))["answer"]:
-            key = (raw["item"], raw["kind"])
-            counts[key] = counts.get(key, 0) + 1
-            found.append(Paraphrase(path.stem, raw["item"], raw["kind"], raw["text"],
-                                    counts[key]))
-    return tuple(found)
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        answers += [(path.stem, answer) for answer in data.get("answer", [])]
+    return answers
+
+
+ANSWERS = _load()
 
 
 @cache
-def _items() -> dict[str, OpenQuestion]:
+def _bank() -> dict[str, OpenQuestion]:
     return {item.id: item for item in load_bank().open_questions()}
 
 
+def _ids() -> list[str]:
+    seen: Counter[str] = Counter()
+    ids = []
+    for _stem, answer in ANSWERS:
+        key = f"{answer.get('item')}-{answer.get('kind')}"
+        seen[key] += 1
+        ids.append(f"{key}-{seen[key]}")
+    return ids
+
+
 def test_every_paraphrase_names_an_open_question_of_its_deck_and_a_known_kind() -> None:
-    assert _paraphrases(), "no paraphrase files found"
-    problems = []
-    for answer in _paraphrases():
-        item = _items().get(answer.item)
-        if item is None:
-            problems.append(f"{answer.id}: no open question {answer.item!r}")
-            continue
-        deck_file = Path(str(item.file)).stem
-        if deck_file != answer.deck_stem:
-            problems.append(f"{answer.id}: filed under {answer.deck_stem}, item is in {deck_file}")
-        if answer.kind not in BOUNDS:
-            problems.append(f"{answer.id}: unknown kind {answer.kind!r}")
-        if not answer.text.strip():
-            problems.append(f"{answer.id}: empty text")
-    assert not problems, problems
+    assert ANSWERS, f"no [[answer]] tables under {PARAPHRASES}"
+    bank = _bank()
+    for stem, answer in ANSWERS:
+        assert set(answer) == {"item", "kind", "text"}, (stem, answer.get("item"), set(answer))
+        assert answer["kind"] in KINDS, (stem, answer["item"], answer["kind"])
+        assert answer["item"] in bank, f"{stem}: {answer['item']} is no open question"
+        assert answer["text"].strip(), (stem, answer["item"])
+        deck = Path(bank[answer["item"]].file).stem
+        assert deck == stem, f"{answer['item']} is in {deck}.toml, not in {stem}.toml"
 
 
 def test_every_covered_question_has_two_strong_one_wrong_and_one_term_list() -> None:
-    kinds: dict[str, list[str]] = {}
-    for answer in _paraphrases():
-        kinds.setdefault(answer.item, []).append(answer.kind)
-    short = {item: sorted(found) for item, found in kinds.items()
-             if found.count("strong") < 2 or "wrong" not in found or "term_list" not in found}
+    counts: dict[str, Counter[str]] = {}
+    for _stem, answer in ANSWERS:
+        counts.setdefault(answer["item"], Counter())[answer["kind"]] += 1
+    short = {item: dict(count) for item, count in counts.items()
+             if any(count[kind] < needed for kind, needed in NEEDED.items())}
     assert not short, short
 
 
-@pytest.mark.parametrize("answer", _paraphrases(), ids=lambda answer: answer.id)
-def test_the_paraphrase_scores_within_its_kinds_bounds(answer: Paraphrase) -> None:
-    item = _items()[answer.item]
-    result = score_open(answer.text, item.key_points, item.red_flags, figures=item.figures)
-    floor, ceiling = BOUNDS[answer.kind]
-    detail = [(point.point, point.covered, point.found) for point in result.key_points]
-    assert floor <= result.auto_score <= ceiling, (answer.kind, result.auto_score, detail,
-                                                   result.contradictions)
+@pytest.mark.parametrize(("stem", "answer"), ANSWERS, ids=_ids())
+def test_paraphrase_scores_on_its_side_of_the_bar(stem: str, answer: dict) -> None:
+    item = _bank()[answer["item"]]
+    result = score_open(answer["text"], item.key_points, item.red_flags, figures=item.figures)
+    total = sum(p.weight for p in result.key_points)
+    earned = sum(p.weight for p in result.key_points if p.covered)
+    why = ([p.point for p in result.key_points if not p.covered]
+           if answer["kind"] in ("strong", "prose")
+           else [(p.point, p.evidence) for p in result.key_points if p.covered])
+    if answer["kind"] == "strong":
+        assert result.auto_score >= STRONG_FLOOR, (stem, result.auto_score, "missed:", why,
+                                                   result.contradictions, result.red_flags)
+        assert earned / total >= STRONG_COVERAGE_FLOOR, (stem, earned, total, "missed:", why)
+    elif answer["kind"] == "prose":
+        assert earned / total >= PROSE_COVERAGE_FLOOR, (stem, earned, total, "missed:", why,
+                                                         result.contradictions)
+    elif answer["kind"] == "wrong":
+        assert result.auto_score <= WRONG_CEILING, (stem, result.auto_score, "earned:", why)
+    else:
+        assert result.auto_score <= TERM_LIST_CEILING, (stem, result.auto_score, "earned:", why)
