@@ -387,8 +387,14 @@ class CaseScreen(Screen[Feedback | None]):
         if not self.justifying:
             self.say("Answer every step first (? reveals one); then justify it and ctrl+s.")
             return
-        text = self.query_one("#case-justify", TextArea).text
-        self.record(text)
+        # ctrl+s is a priority binding: read the justification once the keys typed just
+        # before it have reached the text box (see DrillScreen.action_submit_long).
+        self.query_one("#case-justify", TextArea).call_later(self.record_justification)
+
+    def record_justification(self) -> None:
+        """Record the case with the justification as it stands now."""
+        if self.feedback is None and self.justifying:
+            self.record(self.query_one("#case-justify", TextArea).text)
 
     def record(self, justify_text: str) -> None:
         """``submit_case`` records the review and one row per step; then the verdict."""

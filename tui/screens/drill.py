@@ -638,11 +638,20 @@ class DrillScreen(Screen[None]):
                        then=checked, failed="Rating not changed")
             return
         if self.answering and self.long_form:
-            text = self.long_form_widgets()[0].text
-            if not text.strip():
-                self.say("Write your answer first, or press ? for don't know.")
-                return
-            self.submit(text)
+            # ctrl+s is a priority binding: it runs as soon as it is read, while keys typed
+            # (or pasted without bracketed paste) just before it may still wait in the essay's
+            # queue. Read the essay once that queue has drained, so none of them is lost.
+            self.long_form_widgets()[0].call_later(self.submit_essay)
+
+    def submit_essay(self) -> None:
+        """Submit the essay as it stands now (see ``action_submit_long``)."""
+        if not (self.answering and self.long_form) or self.saving:
+            return
+        text = self.long_form_widgets()[0].text
+        if not text.strip():
+            self.say("Write your answer first, or press ? for don't know.")
+            return
+        self.submit(text)
 
     def action_dont_know(self) -> None:
         if self.answering and not self.saving:
