@@ -20,30 +20,42 @@ from engine.models.base import ModelError
 CHECK_SEEDS = 8
 
 
+def inputs_problem(where: str, reference: str, names: set[str],
+                   require_all: bool = False) -> str | None:
+    """Why a step (or a probe) named ``where`` cannot call ``reference`` with inputs
+    ``names``, or ``None``: the reference is unknown, an input is not one of its parameters,
+    or a required parameter is not given — checked for a composition, whose inputs are all
+    its own, and for every reference when ``require_all`` (a probe has no scenario to draw
+    the rest from)."""
+    from engine.cases.references import reference_spec
+
+    try:
+        spec = reference_spec(reference)
+    except ModelError as error:
+        return f"{where}: {error}"
+    unknown = sorted(names - set(spec.param_units))
+    if unknown:
+        return (f"{where}: {reference} has no parameter {unknown[0]!r}; its "
+                f"parameters: {', '.join(spec.param_units)}")
+    if require_all or spec.kind == "composition":
+        missing = sorted(spec.required - names)
+        if missing:
+            return f"{where}: {reference} needs {', '.join(missing)}; give each under inputs"
+    return None
+
+
 def case_problem(case: Case, catalog: Catalog, seeds: int = CHECK_SEEDS) -> str | None:
     """Why ``case`` cannot be served, or ``None``. The message names the step."""
     from engine.cases.pose import pose_case
-    from engine.cases.references import reference_spec
     from engine.questions import PoseError
 
     for index, step in enumerate(case.steps):
-        where = f"step {index + 1} ({step.id})"
         if not isinstance(step, CaseStep):
             continue
-        try:
-            spec = reference_spec(step.reference)
-        except ModelError as error:
-            return f"{where}: {error}"
-        names = {i.name for i in step.inputs}
-        unknown = sorted(names - set(spec.param_units))
-        if unknown:
-            return (f"{where}: {step.reference} has no parameter {unknown[0]!r}; its "
-                    f"parameters: {', '.join(spec.param_units)}")
-        if spec.kind == "composition":
-            missing = sorted(spec.required - names)
-            if missing:
-                return (f"{where}: {step.reference} needs {', '.join(missing)}; give each "
-                        f"under inputs")
+        problem = inputs_problem(f"step {index + 1} ({step.id})", step.reference,
+                                 {i.name for i in step.inputs})
+        if problem is not None:
+            return problem
     for seed in range(seeds):
         try:
             pose_case(case, catalog, seed)

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 from content.catalog import Catalog
 from content.loader import OpenQuestion
-from engine.models.base import ModelError
 
 if TYPE_CHECKING:
     from engine.cases.grade import ChainGrade
@@ -106,26 +105,17 @@ def probe_problem(question: OpenQuestion, catalog: Catalog) -> str | None:
     written in the probe's prompt (as written, with a multiplier word such as "70B" or
     "3.35 TB/s", or as a percentage), so the number the player is graded on is the number
     they were told. The question's own prompt counts too: a probe may lean on its numbers."""
-    from engine.cases.references import reference_spec
+    from engine.cases.check import inputs_problem
     from engine.questions import PoseError
 
     if not question.probes:
         return None
     for index, probe in enumerate(question.probes):
         where = f"probe {index + 1} ({probe.id})"
-        try:
-            spec = reference_spec(probe.reference)
-        except ModelError as error:
-            return f"{where}: {error}"
-        names = {i.name for i in probe.inputs}
-        unknown = sorted(names - set(spec.param_units))
-        if unknown:
-            return (f"{where}: {probe.reference} has no parameter {unknown[0]!r}; its "
-                    f"parameters: {', '.join(spec.param_units)}")
-        missing = sorted(spec.required - names)
-        if missing:
-            return f"{where}: {probe.reference} needs {', '.join(missing)}; give each " \
-                   f"under inputs"
+        problem = inputs_problem(where, probe.reference, {i.name for i in probe.inputs},
+                                 require_all=True)
+        if problem is not None:
+            return problem
         written = prompt_numbers(probe.prompt) + prompt_numbers(question.prompt)
         for spec_input in probe.inputs:
             value = spec_input.value
