@@ -21,9 +21,11 @@ from content.loader import Item, OpenQuestion, Problem
 from engine.bank import ContentBank
 from engine.loop.evidence import (
     CaseChain,
+    ChainStep,
     case_chains,
     planned_rounds,
     probe_chains,
+    steps_by_review,
     verdict_evidence,
 )
 from engine.loop.rules import PROBED, ROUND_TITLES, committee_verdict
@@ -182,20 +184,8 @@ def _case_lines(review: dict[str, Any], chain: CaseChain | None,
     lines += [f"{_label('Chain', review)} {chain.summary()} — steps {chain.chain_score:.0%}",
               ""]
     broke = chain.breaks[0].position if chain.breaks else None
-    for step in chain.steps:
-        status = step.status
-        if status == "consistent":
-            status = f"consistent with your earlier numbers ({step.credit:.0%} credit)"
-        said = (f"{step.position + 1}. **{step.step_id}** — yours {step.yours} · "
-                f"reference {step.reference}")
-        if step.from_yours is not None:
-            said += f" · from your numbers {step.from_yours}"
-        said += f" · {status}"
-        if step.position == broke:
-            said += " · **the chain broke here**" + (f" (slip: {step.slip})" if step.slip else "")
-        elif step.slip:
-            said += f" (slip: {step.slip})"
-        lines.append(said)
+    lines += [_step_line(step, f"**{step.step_id}**", "numbers", step.position == broke)
+              for step in chain.steps]
     lines += ["", f"*Justification ({chain.justify_score:.0%}):*", ""]
     lines += _answer_block(chain.justify_text) if chain.justify_text else \
         ["> (none written)"]
@@ -223,15 +213,23 @@ def _probe_lines(chain: CaseChain | None, asked: bool) -> list[str]:
             if asked else []
     lines = ["", f"*Follow-ups:* {chain.right} of {len(chain.steps)} right — "
                  f"{chain.chain_score:.0%} (the round's graded part for this question)", ""]
-    for step in chain.steps:
-        status = f"consistent with your earlier follow-up ({step.credit:.0%} credit)" \
-            if step.status == "consistent" else step.status
-        said = f"{step.position + 1}. {step.prompt} — yours {step.yours} · " \
-               f"reference {step.reference}"
-        if step.from_yours is not None:
-            said += f" · from your numbers {step.from_yours}"
-        lines.append(said + f" · {status}" + (f" (slip: {step.slip})" if step.slip else ""))
+    lines += [_step_line(step, step.prompt, "follow-up") for step in chain.steps]
     return lines
+
+
+def _step_line(step: ChainStep, label: str, earlier: str, broke_here: bool = False) -> str:
+    """One graded step (a case's, or a follow-up probe) as a numbered line: what was typed,
+    the reference, what the player's own earlier ``earlier`` give where it differs, the
+    status, where the chain broke and the slip."""
+    status = f"consistent with your earlier {earlier} ({step.credit:.0%} credit)" \
+        if step.status == "consistent" else step.status
+    said = f"{step.position + 1}. {label} — yours {step.yours} · reference {step.reference}"
+    if step.from_yours is not None:
+        said += f" · from your numbers {step.from_yours}"
+    said += f" · {status}"
+    if broke_here:
+        said += " · **the chain broke here**"
+    return said + (f" (slip: {step.slip})" if step.slip else "")
 
 
 def _review_lines(review: dict[str, Any], bank: ContentBank,
@@ -376,8 +374,9 @@ def loop_debrief(store: Store, bank: ContentBank, session_id: int,
                      f" | {_minutes(r['seconds_used'])} | {_minutes(r['seconds_planned'])} "
                      f"| {score} |")
     planned = {p["name"]: p["items"] for p in config.get("rounds", [])}
-    chains = case_chains(store, bank, session_id, reviews)
-    probes = probe_chains(store, bank, session_id, reviews)
+    steps = steps_by_review(store, session_id)
+    chains = case_chains(store, bank, session_id, reviews, steps)
+    probes = probe_chains(store, bank, session_id, reviews, steps)
     probed = frozenset(item_id for kinds in planned_rounds(config, bank).values()
                        for item_id, kind in kinds if kind == PROBED)
     for r in rounds:

@@ -223,23 +223,35 @@ def case_chain(review: Mapping[str, Any], rows: Sequence[Mapping[str, Any]],
         justify_text=justification_of(str(review["answer_text"] or ""), len(steps)))
 
 
+def steps_by_review(store: Store, session_id: int) -> dict[int, list[dict[str, Any]]]:
+    """Every ``graded_steps`` row of session ``session_id`` (case steps and probes), by
+    review id, in one read."""
+    rows_by_review: dict[int, list[dict[str, Any]]] = {}
+    for row in store.graded_steps(session_id=session_id):
+        rows_by_review.setdefault(int(row["review_id"]), []).append(row)
+    return rows_by_review
+
+
 def case_chains(store: Store, bank: ContentBank, session_id: int,
-                reviews: Sequence[Mapping[str, Any]] | None = None) -> dict[int, CaseChain]:
-    """Every case recorded in session ``session_id``, by review id."""
+                reviews: Sequence[Mapping[str, Any]] | None = None,
+                steps: Mapping[int, Sequence[Mapping[str, Any]]] | None = None
+                ) -> dict[int, CaseChain]:
+    """Every case recorded in session ``session_id``, by review id (``steps``: the
+    session's ``steps_by_review``, read here when not given)."""
     if reviews is None:
         reviews = store.reviews(session_id)
     cases = [r for r in reviews if r["kind"] == "case"]
     if not cases:
         return {}
-    rows_by_review: dict[int, list[dict[str, Any]]] = {}
-    for row in store.graded_steps(session_id=session_id):
-        rows_by_review.setdefault(int(row["review_id"]), []).append(row)
-    return {int(r["id"]): case_chain(r, rows_by_review.get(int(r["id"]), []), bank)
-            for r in cases}
+    if steps is None:
+        steps = steps_by_review(store, session_id)
+    return {int(r["id"]): case_chain(r, steps.get(int(r["id"]), []), bank) for r in cases}
 
 
 def probe_chains(store: Store, bank: ContentBank, session_id: int,
-                 reviews: Sequence[Mapping[str, Any]] | None = None) -> dict[int, CaseChain]:
+                 reviews: Sequence[Mapping[str, Any]] | None = None,
+                 steps: Mapping[int, Sequence[Mapping[str, Any]]] | None = None
+                 ) -> dict[int, CaseChain]:
     """The follow-up probes answered after each open answer of session ``session_id``, as
     chains (``case_chain``: each probe's answer, reference and status), by review id; an
     open answer whose probes were not answered has none."""
@@ -248,12 +260,14 @@ def probe_chains(store: Store, bank: ContentBank, session_id: int,
     opens = {int(r["id"]): r for r in reviews if r["kind"] == "open"}
     if not opens:
         return {}
-    rows_by_review: dict[int, list[dict[str, Any]]] = {}
-    for row in store.graded_steps(session_id=session_id):
-        if row["kind"] == "probe" and int(row["review_id"]) in opens:
-            rows_by_review.setdefault(int(row["review_id"]), []).append(row)
-    return {review_id: case_chain(opens[review_id], rows, bank)
-            for review_id, rows in rows_by_review.items()}
+    if steps is None:
+        steps = steps_by_review(store, session_id)
+    chains = {}
+    for review_id, review in opens.items():
+        probes = [row for row in steps.get(review_id, []) if row["kind"] == "probe"]
+        if probes:
+            chains[review_id] = case_chain(review, probes, bank)
+    return chains
 
 
 def planned_rounds(config: Mapping[str, Any], bank: ContentBank
@@ -327,10 +341,8 @@ def verdict_evidence(store: Store, bank: ContentBank, session_id: int) -> list[s
         config = {}
     planned = planned_rounds(config if isinstance(config, dict) else {}, bank)
     reviews = store.reviews(session_id)
-    chains = case_chains(store, bank, session_id, reviews)
-    steps_of: dict[int, list[dict[str, Any]]] = {}
-    for row in store.graded_steps(session_id=session_id):
-        steps_of.setdefault(int(row["review_id"]), []).append(row)
+    steps_of = steps_by_review(store, session_id)
+    chains = case_chains(store, bank, session_id, reviews, steps_of)
     lines = []
     for row in store.loop_rounds(session_id):
         name = row["round"]
