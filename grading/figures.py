@@ -340,29 +340,30 @@ def bit_byte_slips(quantities: Iterable[tuple[int, int, str]],
     """Rates said in bits and then again in bytes with the same number, in one sentence:
     "a 400 Gb/s NIC, which gives 400 GB/s" reads bits as bytes (8× too high), the trap of a
     link's speed. ``sentence_of(offset)`` gives a sentence's index and text for an offset."""
-    bits: dict[tuple[str, str], list[int]] = {}
-    stated = list(quantities)
-    for start, _end, typed in stated:
-        match = _BIT_RATE_RE.match(typed.strip())
-        if match:
-            key = (match.group(1).replace(",", ""), match.group(2).upper())
-            bits.setdefault(key, []).append(sentence_of(start)[0])
-    slips: list[WrongNumber] = []
-    for start, _end, typed in stated:
-        match = _BYTE_RATE_RE.match(typed.strip())
-        if not match:
-            continue
-        number, prefix = match.group(1).replace(",", ""), match.group(2).upper()
+    # Each sentence's rates in bits and in bytes, as (number as written, prefix) pairs.
+    bits: dict[int, set[tuple[str, str]]] = {}
+    byte_rates: list[tuple[int, str, str, str, str]] = []
+    for start, _end, typed in quantities:
         index, sentence = sentence_of(start)
-        converted = {(m.group(1).replace(",", ""), m.group(2).upper())
-                     for s_start, _e, t in stated if sentence_of(s_start)[0] == index
-                     and (m := _BYTE_RATE_RE.match(t.strip()))}
-        if index in bits.get((number, prefix), []) and \
-                (f"{float(number) / 8:g}", prefix) not in converted:
-            expected = f"{float(number) / 8:g} {prefix}B/s"
-            slips.append(WrongNumber(typed.strip(), f"{number} {prefix}b/s in bytes",
-                                     expected, sentence))
+        if match := _BIT_RATE_RE.match(typed.strip()):
+            bits.setdefault(index, set()).add(_rate_key(match))
+        elif match := _BYTE_RATE_RE.match(typed.strip()):
+            byte_rates.append((index, sentence, typed.strip(), *_rate_key(match)))
+    in_bytes: dict[int, set[tuple[str, str]]] = {}
+    for index, _sentence, _typed, number, prefix in byte_rates:
+        in_bytes.setdefault(index, set()).add((number, prefix))
+    slips: list[WrongNumber] = []
+    for index, sentence, typed, number, prefix in byte_rates:
+        converted = (f"{float(number) / 8:g}", prefix) in in_bytes[index]
+        if (number, prefix) in bits.get(index, set()) and not converted:
+            slips.append(WrongNumber(typed, f"{number} {prefix}b/s in bytes",
+                                     f"{float(number) / 8:g} {prefix}B/s", sentence))
     return tuple(slips)
+
+
+def _rate_key(match: re.Match[str]) -> tuple[str, str]:
+    """A rate's number as written (without thousands commas) and its SI prefix."""
+    return match.group(1).replace(",", ""), match.group(2).upper()
 
 
 def _too_far(value: float, figures: Sequence[Figure], reading: Any, typed: str) -> bool:

@@ -535,19 +535,25 @@ def _flag_hit(
 ) -> tuple[str, Found] | None:
     """The first occurrence of a red flag that counts: not negated, not excused by a number in
     its sentence (when ``unless_number``), not on words or a phrase another flag already took."""
-    for phrasing in _phrasings(_field(flag, "phrasings", 0)):
+    for phrasing, found in _flag_occurrences(analysed, flag):
         if "".join(normalise_words(phrasing)) in taken_phrases:
             continue
+        if unless_number and _has_number(
+            _sentence_at(sentences, analysed.words[found.first].start)
+        ):
+            continue
+        if any(found.first <= last and first <= found.last for first, last in taken):
+            continue
+        return phrasing, found
+    return None
+
+
+def _flag_occurrences(analysed: Analysed, flag: Any) -> Iterator[tuple[str, Found]]:
+    """Every un-negated place one of ``flag``'s phrasings is said, phrasing by phrasing."""
+    for phrasing in _phrasings(_field(flag, "phrasings", 0)):
         for found in find_all(analysed, phrasing, fuzzy=False,
                               negation_window=CLAUSE_NEGATION_WINDOW):
-            if unless_number and _has_number(
-                _sentence_at(sentences, analysed.words[found.first].start)
-            ):
-                continue
-            if any(found.first <= last and first <= found.last for first, last in taken):
-                continue
-            return phrasing, found
-    return None
+            yield phrasing, found
 
 
 # --------------------------------------------------------------------------------------------
@@ -696,7 +702,7 @@ def score_open(
                                          evidence.typed, evidence.sentence))
 
     if OVERCLAIMS_CONTRADICT:
-        overclaimed = _overclaim_sentences(reader, process_flags)
+        overclaimed = _overclaim_sentences(reader, process_flags, quantities)
         for position, point_coverage in enumerate(coverage):
             index = evidence_index.get(position)
             if index is None:  # not earned: dismissed in an overclaim ("X isn't needed")?
@@ -754,26 +760,26 @@ def score_open(
 OVERCLAIM_FLAGS = frozenset({"dismissal", "free-lunch", "absolute", "no-dependence"})
 
 
-def _overclaim_sentences(reader: Reader,
-                         process_flags: Iterable[Any]) -> dict[int, tuple[str, str]]:
-    """Sentence index -> (words as typed, flag phrase) of every overclaim said there (not
-    negated, not excused by a number in the sentence where the flag allows it)."""
+def _overclaim_sentences(reader: Reader, process_flags: Iterable[Any],
+                         quantities: Sequence[tuple[int, int, str]]
+                         ) -> dict[int, tuple[str, str]]:
+    """Sentence index -> (words as typed, flag phrase) of every overclaim said there: not
+    negated, not hedged, and — where the flag allows it — not quantified by one of
+    ``quantities`` within :data:`OVERCLAIM_NUMBER_WINDOW` words."""
     said: dict[int, tuple[str, str]] = {}
     for flag in process_flags:
         if getattr(flag, "id", None) not in OVERCLAIM_FLAGS:
             continue
         unless_number = bool(getattr(flag, "unless_number", False))
-        for phrasing in _phrasings(_field(flag, "phrasings", 0)):
-            for found in find_all(reader.analysed, phrasing, fuzzy=False,
-                                  negation_window=CLAUSE_NEGATION_WINDOW):
-                start = reader.analysed.words[found.first].start
-                if unless_number and _number_near(reader, found, OVERCLAIM_NUMBER_WINDOW):
-                    continue
-                if _hedged(reader.analysed, found.first):
-                    continue  # "almost for free — until …": a claim with its limit
-                index = reader.sentence_of(start)
-                if index >= 0:
-                    said.setdefault(index, (found.typed, phrasing))
+        for phrasing, found in _flag_occurrences(reader.analysed, flag):
+            if unless_number and _number_near(reader, quantities, found,
+                                              OVERCLAIM_NUMBER_WINDOW):
+                continue
+            if _hedged(reader.analysed, found.first):
+                continue  # "almost for free — until …": a claim with its limit
+            index = reader.sentence_of(reader.analysed.words[found.first].start)
+            if index >= 0:
+                said.setdefault(index, (found.typed, phrasing))
     return said
 
 
@@ -802,15 +808,16 @@ def _said_in(reader: Reader, phrasings: Iterable[str], sentence: int) -> bool:
 OVERCLAIM_NUMBER_WINDOW = 10
 
 
-def _number_near(reader: Reader, found: Any, window: int) -> bool:
-    """Whether a quantity the answer states starts within ``window`` words of ``found``, in
-    its sentence."""
+def _number_near(reader: Reader, quantities: Sequence[tuple[int, int, str]], found: Any,
+                 window: int) -> bool:
+    """Whether one of ``quantities`` (the answer's) starts within ``window`` words of
+    ``found``, in its sentence."""
     words = reader.analysed.words
     sentence = reader.sentence_of(words[found.first].start)
     low = words[max(0, found.first - window)].start
     high = words[min(len(words) - 1, found.last + window)].end
     return any(low <= start <= high and reader.sentence_of(start) == sentence
-               for start, _end, _typed in reader._quantities)
+               for start, _end, _typed in quantities)
 
 
 #: Words that, just before an overclaim, make it a hedged estimate ("almost for free",

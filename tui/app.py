@@ -362,9 +362,9 @@ def known_binding_ids() -> set[str]:
 
 
 def _warm_grading() -> None:
-    """Build the unit registry (pint, ~0.2 s), import the graders (~15 ms), read the open-answer
-    scorer's flags and known figures (~10 ms) and import numpy (~0.15 s) off the UI thread,
-    before the first answer or the first problem needs them."""
+    """Build the unit registry (pint, ~0.2 s), import the graders (~15 ms), read the
+    open-answer scorer's flags, known traps and known figures (~10 ms) and import numpy
+    (~0.15 s) off the UI thread, before the first answer or the first problem needs them."""
     import grading.numeric
     import grading.rubric
     import grading.text  # imported lazily by the session (see engine.study.session)
@@ -373,6 +373,7 @@ def _warm_grading() -> None:
 
     registry()
     grading.rubric.default_process_flags()
+    grading.rubric.known_misconceptions()
     known_figures()
     import numpy  # noqa: F401  (posing a problem draws its parameters with numpy)
 
