@@ -46,19 +46,26 @@ PROSE_COVERAGE_FLOOR = 0.8
 KINDS = ("strong", "prose", "wrong", "term_list")
 #: Answers of each kind every covered question needs.
 NEEDED = {"strong": 2, "wrong": 1, "term_list": 1}
+#: The misconception pass (``paraphrases/misconceptions/<deck stem>.toml``): confidently wrong
+#: answers of several kinds per question, and a strong answer that states the right claims near
+#: the words the misconceptions use, so a misconception firing on a correct sentence shows.
+MISCONCEPTION_NEEDED = {"strong": 1, "wrong": 3}
 
 
-def _load() -> list[tuple[str, dict]]:
-    """(file stem, answer table) for every ``[[answer]]`` of every paraphrase file."""
+def _load(folder: Path) -> list[tuple[str, dict]]:
+    """(file stem, answer table) for every ``[[answer]]`` of every paraphrase file in
+    ``folder``."""
     answers: list[tuple[str, dict]] = []
-    for path in sorted(PARAPHRASES.glob("*.toml")):
+    for path in sorted(folder.glob("*.toml")):
         with path.open("rb") as handle:
             data = tomllib.load(handle)
         answers += [(path.stem, answer) for answer in data.get("answer", [])]
     return answers
 
 
-ANSWERS = _load()
+CONTENT_PASS = _load(PARAPHRASES)
+MISCONCEPTION_PASS = _load(PARAPHRASES / "misconceptions")
+ANSWERS = CONTENT_PASS + MISCONCEPTION_PASS
 
 
 @cache
@@ -88,12 +95,16 @@ def test_every_paraphrase_names_an_open_question_of_its_deck_and_a_known_kind() 
         assert deck == stem, f"{answer['item']} is in {deck}.toml, not in {stem}.toml"
 
 
-def test_every_covered_question_has_two_strong_one_wrong_and_one_term_list() -> None:
+@pytest.mark.parametrize(("answers", "needed"), [(CONTENT_PASS, NEEDED),
+                                                  (MISCONCEPTION_PASS, MISCONCEPTION_NEEDED)],
+                         ids=["content-pass", "misconception-pass"])
+def test_every_covered_question_has_the_kinds_its_pass_needs(
+        answers: list[tuple[str, dict]], needed: dict[str, int]) -> None:
     counts: dict[str, Counter[str]] = {}
-    for _stem, answer in ANSWERS:
+    for _stem, answer in answers:
         counts.setdefault(answer["item"], Counter())[answer["kind"]] += 1
     short = {item: dict(count) for item, count in counts.items()
-             if any(count[kind] < needed for kind, needed in NEEDED.items())}
+             if any(count[kind] < least for kind, least in needed.items())}
     assert not short, short
 
 
