@@ -182,6 +182,9 @@ understood woke won wrote written
 """.split())
 
 
+_BASE_VERBS = frozenset(_VERBS.split())
+
+
 @cache
 def _inflected_forms() -> frozenset[str]:
     """The verb forms that are not a bare base form ("runs", "stalled", "took"): between two
@@ -289,6 +292,10 @@ def has_verb(text: str) -> bool:
         takes_object = bool(following) and (
             following[:1].isdigit() or following in _OBJECT_WORDS
             or following in ("$", "~", "≈"))
+        if following[:1].isdigit() and token in _BASE_VERBS and (
+                not previous[:1].isalpha() or previous in _DETERMINERS
+                or previous in _PREPOSITIONS or previous in ("and", "or")):
+            takes_object = False  # "batch 64", "step 3", "stage 2": a noun and its figure
         past = token.endswith("ed") or token in _PAST
         takes_preposition = past and following in _PREPOSITIONS
         if token in forms:
@@ -296,7 +303,8 @@ def has_verb(text: str) -> bool:
                     or takes_preposition:
                 return True
             if token in _inflected_forms() and previous[:1].isalpha() \
-                    and following[:1].isalnum() and (
+                    and following[:1].isalnum() and not {previous, following} & {"and", "or"} \
+                    and (
                         following not in _NOUN_PREPOSITIONS
                         or (index > 1 and tokens[index - 2] in _DETERMINERS)):
                 return True  # "setup runs alongside", "MTBF falls as", "the tree wins for"
@@ -328,7 +336,7 @@ class Sentence:
 def _is_list(text: str) -> bool:
     """A list of terms: at least three comma pieces, half of them short and verbless and none
     with a verb — or a long list (five pieces or more, 70 % short) with one verb slipped in."""
-    pieces = [piece for piece in _ENUMERATION_SPLIT_RE.split(text) if _words(piece)]
+    pieces = [piece for piece in _PIECE_SPLIT_RE.split(text) if _words(piece)]
     if len(pieces) < _LIST_MIN_PIECES:
         return False
     verbs = [has_verb(piece) for piece in pieces]

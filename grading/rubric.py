@@ -538,14 +538,34 @@ def _flag_hit(
     for phrasing, found in _flag_occurrences(analysed, flag):
         if "".join(normalise_words(phrasing)) in taken_phrases:
             continue
-        if unless_number and _has_number(
+        if unless_number and (_has_number(
             _sentence_at(sentences, analysed.words[found.first].start)
-        ):
+        ) or _conditioned(analysed, found.last)):
             continue
         if any(found.first <= last and first <= found.last for first, last in taken):
             continue
         return phrasing, found
     return None
+
+
+#: Words that bound a dismissal to a regime, right after it: "negligible while B is much
+#: smaller than D", "doesn't matter until 10k GPUs" is a condition stated, not a wave-away.
+_CONDITIONS = frozenset("while when whenever until unless if below above under beyond once "
+                        "provided compared relative versus vs".split())
+#: How many words after a dismissal its condition may start ("negligible here while…").
+_CONDITION_GAP = 2
+
+
+def _conditioned(analysed: Analysed, last_word: int) -> bool:
+    """Whether a condition word follows word ``last_word`` closely, in its clause."""
+    words = analysed.words
+    clause = words[last_word].clause
+    for index in range(last_word + 1, min(len(words), last_word + 2 + _CONDITION_GAP)):
+        if words[index].clause != clause and words[index].norm not in _CONDITIONS:
+            return False
+        if words[index].norm in _CONDITIONS:
+            return True
+    return False
 
 
 def _flag_occurrences(analysed: Analysed, flag: Any) -> Iterator[tuple[str, Found]]:
@@ -683,6 +703,10 @@ def score_open(
         if wrong is None and INVERSIONS_CONTRADICT:
             wrong = reader.misconception(inverted_phrasings(phrasings))
             kind = "inversion"
+            if wrong is not None and reader.states_in(heard, wrong.index):
+                # The clause also states the point itself: both sides are said, of two
+                # subjects ("prefill is compute-bound and decode is bandwidth-bound").
+                wrong = None
         if wrong is None and DENIALS_CONTRADICT:
             wrong = reader.denial(phrasings)
             kind = "denial"

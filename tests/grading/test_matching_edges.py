@@ -1,0 +1,81 @@
+"""Edges of matching found on the third labelled batch's tune split (issue #15): a separator
+never glues an article onto a word ("a synchronous" is not "asynchronous"), a typo never adds a
+negating prefix, an inversion said beside the point's own claim is about another subject, a
+dismissal bound to a regime is not a wave-away, and process talk beyond alignment is flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.loader import KeyPoint
+from grading._phrases import analyse, find_phrase
+from grading.rubric import default_process_flags, score_open
+
+
+@pytest.mark.parametrize(("text", "phrasing", "found"), [
+    ("in a synchronous run one GPU halts", "asynchronous", None),
+    ("an asynchronous save", "asynchronous", "asynchronous"),
+    ("we use all reduce here", "allreduce", "all reduce"),
+    ("an async save", "an async", "an async"),
+    ("the job is in flight", "inflight", None),
+    ("the in flight batch", "in flight", "in flight"),
+])
+def test_a_separator_never_glues_an_article_or_preposition_on(text: str, phrasing: str,
+                                                              found: str | None) -> None:
+    match = find_phrase(analyse(text), phrasing)
+    assert (match.typed if match else None) == found
+
+
+@pytest.mark.parametrize(("typed", "phrasing", "heard"), [
+    ("a synchronous save", "asynchronous", False),
+    ("an unbounded queue", "bounded", False),
+    ("an asynchronus save", "asynchronous", True),  # a real typo is still forgiven
+])
+def test_a_typo_never_adds_or_drops_a_negating_prefix(typed: str, phrasing: str,
+                                                      heard: bool) -> None:
+    assert (find_phrase(analyse(typed), phrasing) is not None) is heard
+
+
+SPLIT = KeyPoint("prefill is compute-bound, decode bandwidth-bound",
+                 ("prefill & compute bound|compute-bound",), 1.0)
+
+
+def test_an_inversion_beside_the_points_own_claim_is_about_another_subject() -> None:
+    both = score_open("Split the fleet, because prefill is compute-bound and decode is "
+                      "bandwidth-bound.", [SPLIT], process_flags=())
+    assert both.contradictions == ()
+    assert both.key_points[0].covered
+    wrong = score_open("Split the fleet, because prefill is bandwidth-bound like decode.",
+                       [SPLIT], process_flags=())
+    assert [c.kind for c in wrong.contradictions] == ["inversion"]
+
+
+@pytest.mark.parametrize(("answer", "flagged"), [
+    ("Activations are negligible while the batch is much smaller than the hidden size.", False),
+    ("The bubble doesn't matter until the pipeline is deeper than eight stages.", False),
+    ("Activations are negligible here, unless the context is long.", False),
+    ("Activations are negligible.", True),
+    ("The bubble doesn't matter for this plan at all.", True),
+])
+def test_a_dismissal_bound_to_a_regime_is_not_a_wave_away(answer: str, flagged: bool) -> None:
+    result = score_open(answer, [SPLIT])
+    assert any(hit.phrase in ("negligible", "doesn't matter") for hit in result.red_flags) \
+        is flagged
+
+
+@pytest.mark.parametrize(("answer", "flag"), [
+    ("Once we reached consensus I would document it.", "consensus"),
+    ("I'd take it to a steering committee with engineering leadership.", "meetings"),
+    ("First I'd gather requirements from the research teams.", "requirements-gathering"),
+    ("Then I'd communicate it broadly and set up milestones.", "communication-plan"),
+])
+def test_process_talk_beyond_alignment_is_flagged(answer: str, flag: str) -> None:
+    phrasings = {f.id: f.phrasings for f in default_process_flags()}
+    hits = score_open(answer, [SPLIT]).red_flags
+    assert any(hit.phrase in phrasings[flag] for hit in hits), hits
+
+
+def test_process_talk_with_a_number_in_its_sentence_is_not_flagged() -> None:
+    hits = score_open("We reached consensus once the replay showed 5 points of utilisation "
+                      "were worth $4.5M a year.", [SPLIT]).red_flags
+    assert hits == ()
