@@ -568,6 +568,22 @@ def _conditioned(analysed: Analysed, last_word: int) -> bool:
     return False
 
 
+def _trap_conditioned(reader: Reader, phrasings: Iterable[str]) -> bool:
+    """Whether every un-negated occurrence of a known trap in a claim sentence is bound to a
+    regime by a condition right after it ("decode is compute-bound once the batch passes
+    300"): the trap is the unconditional claim."""
+    seen = False
+    for phrasing in phrasings:
+        for occurrence in reader.occurrences(phrasing, fuzzy=False):
+            if occurrence.negated or occurrence.sentence < 0 \
+                    or not reader.sentences[occurrence.sentence].claim:
+                continue
+            seen = True
+            if not _conditioned(reader.analysed, occurrence.found.last):
+                return False
+    return seen
+
+
 def _flag_occurrences(analysed: Analysed, flag: Any) -> Iterator[tuple[str, Found]]:
     """Every un-negated place one of ``flag``'s phrasings is said, phrasing by phrasing."""
     for phrasing in _phrasings(_field(flag, "phrasings", 0)):
@@ -745,6 +761,8 @@ def score_open(
         said_wrong = {c.sentence for c in contradictions}
         for known_claim in known_misconceptions():
             wrong = reader.misconception(known_claim.phrasings)
+            if wrong is not None and _trap_conditioned(reader, known_claim.phrasings):
+                wrong = None  # "decode is compute-bound above batch ~300" is right
             if wrong is not None and wrong.sentence not in said_wrong:
                 said_wrong.add(wrong.sentence)
                 contradictions.append(Contradiction(known_claim.why, wrong.phrasing,

@@ -9,7 +9,7 @@ import pytest
 
 from content.loader import KeyPoint
 from grading._phrases import analyse, find_phrase
-from grading.rubric import default_process_flags, score_open
+from grading.rubric import default_process_flags, known_misconceptions, score_open
 
 
 @pytest.mark.parametrize(("text", "phrasing", "found"), [
@@ -79,3 +79,30 @@ def test_process_talk_with_a_number_in_its_sentence_is_not_flagged() -> None:
     hits = score_open("We reached consensus once the replay showed 5 points of utilisation "
                       "were worth $4.5M a year.", [SPLIT]).red_flags
     assert hits == ()
+
+
+@pytest.mark.parametrize(("answer", "claim_id"), [
+    ("For decode speed, what matters is compute, so the H200 gives nothing.",
+     "decode-compute-bound"),
+    ("Decode is compute-bound, so buy the chip with the most FLOPs.", "decode-compute-bound"),
+    ("I'd pull nvidia-smi GPU utilisation from every node — that's effectively the MFU.",
+     "gpu-util-is-mfu"),
+    ("Inside a node expect about 900 GB/s of busbw, NVLink 4's rated speed.",
+     "nvlink-900-per-direction"),
+])
+def test_the_third_batchs_field_traps_are_known(answer: str, claim_id: str) -> None:
+    [contradiction] = score_open(answer, [SPLIT], process_flags=()).contradictions
+    claim = next(c for c in known_misconceptions() if c.id == claim_id)
+    assert contradiction.kind == "known" and contradiction.point == claim.why
+
+
+@pytest.mark.parametrize("answer", [
+    "Decode is compute-bound above a batch of about 300 sequences.",
+    "Decode is compute-bound once the batch passes 300 sequences.",
+    "Decode is not compute-bound at batch 1: it streams the weights.",
+    "NVLink 4 is 900 GB/s in total, 450 GB/s per direction.",
+    "MFU is tokens/s × 6N over the dense peak, not the utilisation nvidia-smi shows.",
+])
+def test_a_trap_bound_to_its_regime_or_denied_is_not_held_against_the_answer(
+        answer: str) -> None:
+    assert score_open(answer, [SPLIT], process_flags=()).contradictions == ()
