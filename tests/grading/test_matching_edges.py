@@ -106,3 +106,14 @@ def test_the_third_batchs_field_traps_are_known(answer: str, claim_id: str) -> N
 def test_a_trap_bound_to_its_regime_or_denied_is_not_held_against_the_answer(
         answer: str) -> None:
     assert score_open(answer, [SPLIT], process_flags=()).contradictions == ()
+
+
+@pytest.mark.parametrize(("answer", "slips"), [
+    ("Each GPU has one 400G NIC, so 400 GB/s of scale-out bandwidth today.", ["400 GB/s"]),
+    ("Moving to 800G ports gives each GPU 800 GB/s.", ["800 GB/s"]),
+    ("Each GPU has one 400G NIC, so 50 GB/s of scale-out bandwidth.", []),
+    ("A 400G NIC gives 50 GB/s, not 400 GB/s.", []),  # the conversion is said
+])
+def test_a_link_named_by_its_gigabits_is_in_bits(answer: str, slips: list[str]) -> None:
+    result = score_open(answer, [SPLIT], process_flags=())
+    assert [wrong.typed for wrong in result.wrong_numbers] == slips
