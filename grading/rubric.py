@@ -55,6 +55,7 @@ __all__ = [
     "RED_FLAG_PENALTY",
     "SUBSTANCE_SATURATION",
     "SUBSTANCE_WEIGHTS",
+    "WORD_QUANTITIES_COUNT",
     "WRONG_NUMBER_PENALTY",
     "Contradiction",
     "KeyPointCoverage",
@@ -106,6 +107,10 @@ SYNONYMS_COUNT = True
 #: Whether a key point's phrasing said with its polar word swapped ("decode & compute bound"
 #: for "decode & memory bound": :mod:`grading._inversion`) contradicts it.
 INVERSIONS_CONTRADICT = True
+#: Whether quantities written in words ("two to three days", "four engineers") count as
+#: numbers the answer states (substance, and a phrasing's ``#``); they are never checked
+#: against a figure.
+WORD_QUANTITIES_COUNT = True
 #: The evidence score's share from key-point coverage; the rest is substance.
 COVERAGE_SHARE = 0.4
 #: Substance: weights of (quantities, mechanism sentences, quantified tradeoffs) and the
@@ -602,6 +607,33 @@ def _quantities(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group().strip()) for m in _quantity_re().finditer(text)]
 
 
+_NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+                 r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred|"
+                 r"a\s+thousand|a\s+million|a\s+dozen)")
+_COUNTED = (r"(?:gpus?|accelerators?|cards?|nodes?|racks?|hosts?|chips?|servers?|tokens?|"
+            r"layers?|steps?|stages?|micro-?batch(?:es)?|experts?|replicas?|engineers?|people|"
+            r"requests?|jobs?|runs?|links?|copies|restarts?|failures?|crashes|interruptions?|"
+            r"seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|percent|points?|"
+            r"times|bytes?|gigabytes?|terabytes?|petabytes?|megawatts?|kilowatts?|watts?|"
+            r"dollars?|million|billion|thousand|hundred)")
+
+
+@cache
+def _word_quantity_re() -> re.Pattern[str]:
+    number = rf"{_NUMBER_WORDS}(?:[\s-]+(?:{_NUMBER_WORDS}|one|two|three|four|five|six|seven|"\
+             rf"eight|nine|hundred|thousand|million|billion|and))*"
+    return re.compile(rf"(?<![\w-]){number}(?:\s+to\s+{number})?[\s-]+(?:[a-z]+[\s-]+)?"
+                      rf"{_COUNTED}(?![\w-])", re.IGNORECASE)
+
+
+def _word_quantities(text: str) -> list[tuple[int, int, str]]:
+    """Quantities written in words, as an answer spoken aloud says them ("two to three days",
+    "four engineers", "three more hours"). They count as numbers
+    the answer states (substance, a phrasing's ``#``) but are never checked against a figure:
+    only a written number is read for its value."""
+    return [(m.start(), m.end(), m.group().strip()) for m in _word_quantity_re().finditer(text)]
+
+
 @dataclass(frozen=True)
 class _Substance:
     """What the claim sentences carry: distinct quantities, mechanism sentences, quantified
@@ -691,7 +723,9 @@ def score_open(
     """
     text = answer[:MAX_OPEN_CHARS] if isinstance(answer, str) else ""
     quantities = _quantities(text)
-    reader = Reader(text, quantities)
+    stated = sorted(quantities + _word_quantities(text)) if WORD_QUANTITIES_COUNT \
+        else quantities
+    reader = Reader(text, stated)
 
     coverage: list[KeyPointCoverage] = []
     contradictions: list[Contradiction] = []
@@ -778,7 +812,7 @@ def score_open(
         said = {wrong.typed for wrong in wrong_numbers}
         wrong_numbers = wrong_numbers + tuple(
             slip for slip in bit_byte_slips(quantities, sentence_of) if slip.typed not in said)
-    substance = _substance(reader, quantities, reader.topical(all_phrasings))
+    substance = _substance(reader, stated, reader.topical(all_phrasings))
     covered = [point.covered for point in coverage]
     weights = [point.weight for point in coverage]
     auto = _combine(_coverage(covered, weights), substance.score, _flag_penalty(hits),

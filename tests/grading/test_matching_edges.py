@@ -9,6 +9,7 @@ import pytest
 
 from content.loader import KeyPoint
 from grading._phrases import analyse, find_phrase
+from grading.rubric import _word_quantities as rubric_word_quantities
 from grading.rubric import default_process_flags, known_misconceptions, score_open
 
 
@@ -117,3 +118,33 @@ def test_a_trap_bound_to_its_regime_or_denied_is_not_held_against_the_answer(
 def test_a_link_named_by_its_gigabits_is_in_bits(answer: str, slips: list[str]) -> None:
     result = score_open(answer, [SPLIT], process_flags=())
     assert [wrong.typed for wrong in result.wrong_numbers] == slips
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("I would soak every server for two to three days.", ["two to three days"]),
+    ("It needs four engineers for a year and a half.", ["four engineers"]),
+    ("A restart takes twenty-four hours.", ["twenty-four hours"]),
+    ("We bought a hundred GPUs.", ["a hundred GPUs"]),
+    ("One of the teams asked again.", []),  # a number word with no counted noun
+    ("It is a two-part plan.", []),
+])
+def test_quantities_in_words_are_read(text: str, said: list[str]) -> None:
+    assert [typed for _start, _end, typed in rubric_word_quantities(text)] == said
+
+
+def test_a_quantity_in_words_counts_as_stated_but_is_never_checked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Two to three days" is a number the answer states (substance), and "eighty gigabytes"
+    is never read as a wrong figure for the H100's 80 GB (only written numbers are)."""
+    from grading import rubric
+
+    answer = ("A burn-in soaks every server for two to three days, and a node that logs one "
+              "uncorrectable error in that time is drained; we'd onboard four racks a week.")
+    with_words = score_open(answer, [SPLIT], process_flags=())
+    monkeypatch.setattr(rubric, "WORD_QUANTITIES_COUNT", False)
+    without = score_open(answer, [SPLIT], process_flags=())
+    assert with_words.auto_score > without.auto_score
+    monkeypatch.setattr(rubric, "WORD_QUANTITIES_COUNT", True)
+    checked = score_open("The H100 has eighty gigabytes of HBM, so the model fits.", [SPLIT],
+                         process_flags=())
+    assert checked.wrong_numbers == ()
