@@ -108,8 +108,8 @@ SYNONYMS_COUNT = True
 #: for "decode & memory bound": :mod:`grading._inversion`) contradicts it.
 INVERSIONS_CONTRADICT = True
 #: Whether quantities written in words ("two to three days", "four engineers") count as
-#: numbers the answer states (substance, and a phrasing's ``#``); they are never checked
-#: against a figure.
+#: numbers the answer states (substance); they neither stand for a phrasing's ``#`` ("took
+#: three months, a lot of power" quantifies no power) nor are checked against a figure.
 WORD_QUANTITIES_COUNT = True
 #: The evidence score's share from key-point coverage; the rest is substance.
 COVERAGE_SHARE = 0.4
@@ -629,8 +629,8 @@ def _word_quantity_re() -> re.Pattern[str]:
 def _word_quantities(text: str) -> list[tuple[int, int, str]]:
     """Quantities written in words, as an answer spoken aloud says them ("two to three days",
     "four engineers", "three more hours"). They count as numbers
-    the answer states (substance, a phrasing's ``#``) but are never checked against a figure:
-    only a written number is read for its value."""
+    the answer states (substance) but are never a phrasing's ``#`` nor checked against a
+    figure: only a written number is read for its value."""
     return [(m.start(), m.end(), m.group().strip()) for m in _word_quantity_re().finditer(text)]
 
 
@@ -725,7 +725,7 @@ def score_open(
     quantities = _quantities(text)
     stated = sorted(quantities + _word_quantities(text)) if WORD_QUANTITIES_COUNT \
         else quantities
-    reader = Reader(text, stated)
+    reader = Reader(text, quantities)
 
     coverage: list[KeyPointCoverage] = []
     contradictions: list[Contradiction] = []
