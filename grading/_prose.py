@@ -270,8 +270,12 @@ def _words(text: str) -> list[str]:
 _TOKEN_RE = re.compile(r"[^\W\d_][^\W_]*(?:['’ʼ][^\W_]+)*|[0-9][0-9.,]*[^\W_]*|[^\w\s]")
 
 
-def has_verb(text: str) -> bool:
+def has_verb(text: str, weak: bool = True) -> bool:
     """Whether ``text`` holds a verb used as one.
+
+    With ``weak`` False, a lexicon verb form that only stands between two words ("utility
+    queues lead", "lead times in") is not enough: inside a comma list such a word is a plural
+    noun far more often than a verb.
 
     An auxiliary, modal or contraction ("is", "can", "doesn't", "that's") always counts; a
     relation symbol too ("= 112 GB"). A lexicon verb form ("writes", "costs", "took") counts
@@ -302,7 +306,7 @@ def has_verb(text: str) -> bool:
             if previous in _SUBJECTS or previous in _AUXILIARIES or takes_object \
                     or takes_preposition:
                 return True
-            if token in _inflected_forms() and previous[:1].isalpha() \
+            if weak and token in _inflected_forms() and previous[:1].isalpha() \
                     and following[:1].isalnum() and not {previous, following} & {"and", "or"} \
                     and (
                         following not in _NOUN_PREPOSITIONS
@@ -310,7 +314,7 @@ def has_verb(text: str) -> bool:
                 return True  # "setup runs alongside", "MTBF falls as", "the tree wins for"
         elif token.endswith("ed") and len(token) > 4 and (takes_object or takes_preposition):
             return True  # "averaged 6,000", "throttled by": a past tense not in the lexicon
-        elif token.endswith("s") and not token.endswith("ss") and len(token) > 4 \
+        elif weak and token.endswith("s") and not token.endswith("ss") and len(token) > 4 \
                 and previous[:1].isalpha() and previous not in _FUNCTION_WORDS \
                 and following in _DETERMINERS:
             return True  # "softmax rescales the sum": a present tense not in the lexicon
@@ -339,7 +343,7 @@ def _is_list(text: str) -> bool:
     pieces = [piece for piece in _PIECE_SPLIT_RE.split(text) if _words(piece)]
     if len(pieces) < _LIST_MIN_PIECES:
         return False
-    verbs = [has_verb(piece) for piece in pieces]
+    verbs = [has_verb(piece, weak=False) for piece in pieces]
     short = sum(1 for piece, verb in zip(pieces, verbs, strict=True)
                 if len(_words(piece)) <= _LIST_PIECE_WORDS and not verb) / len(pieces)
     if not any(verbs):
