@@ -9,7 +9,7 @@ into sentences (and bullet lines) and marks each one a **claim** when it
   auxiliaries, modals and contractions), a word right after a subject pronoun ("it streams",
   "we measured"), or a relation written as a symbol (``=``, ``≈``, ``→``, ``<``);
 - says something about its terms: a verb left once the **hollow frames** are taken out
-  (:data:`HOLLOW_FRAME_RE`) — "we would look at tiling, SRAM and recompute", "tiling is key",
+  (:data:`HOLLOW_FRAME_PATTERN`) — "we would look at tiling, SRAM and recompute", "tiling is key",
   "NCCL is run", "stragglers matter" name topics without claiming anything of them, the way a
   term list disguised as sentences does;
 - reads as prose, not a list: at least :data:`MIN_CLAIM_WORDS` words and at most
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 
 __all__ = [
-    "HOLLOW_FRAME_RE",
+    "HOLLOW_FRAME_PATTERN",
     "MIN_CLAIM_WORDS",
     "MIN_FUNCTION_SHARE",
     "Sentence",
@@ -215,7 +215,7 @@ _CLAUSE_END = r"\s*(?=[,.;:!?)\]]|\s[-–—]\s|\s(?:and|or|but|because|since|so
 #: is a closed class of words that claim nothing on their own: talking about a topic ("look
 #: at", "consider", "focus on"), rating its importance ("is key", "is a big factor", "plays a
 #: role"), or a bare passive at the end of a clause ("is used", "are tracked").
-HOLLOW_FRAME_RE = re.compile(
+HOLLOW_FRAME_PATTERN = (
     # A subject and (modal) verb of talking about a topic: "we would look at", "I'd consider".
     r"\b(?:i|we|you|they|one|ill|id|wed|well|youd)\s+(?:(?:would|will|should|could|can|might|"
     r"must|need\s+to|have\s+to|want\s+to|ll|d|also|then|first|next|always|probably)\s+)*"
@@ -251,15 +251,20 @@ HOLLOW_FRAME_RE = re.compile(
     # A vague effect ending the clause: "it affects performance", "drives the outcome".
     r"|\b(?:affects?|impacts?|drives?|influences?|shapes?)\s+(?:the\s+|overall\s+)*"
     r"(?:result|results|outcome|outcomes|answer|performance|things|everything|picture)"
-    + _CLAUSE_END,
-    re.IGNORECASE,
+    + _CLAUSE_END
 )
+
+
+@cache
+def hollow_frame_re() -> re.Pattern[str]:
+    """:data:`HOLLOW_FRAME_PATTERN` compiled on first use (it costs ~30 ms: not at import)."""
+    return re.compile(HOLLOW_FRAME_PATTERN, re.IGNORECASE)
 
 
 def _without_hollow_frames(text: str) -> str:
     """``text`` with every hollow frame replaced by a comma (so what is left reads as the
     list it is): "Tiling is key" → "Tiling ,"."""
-    return HOLLOW_FRAME_RE.sub(" , ", _APOSTROPHES.sub("", text))
+    return hollow_frame_re().sub(" , ", _APOSTROPHES.sub("", text))
 
 
 def _words(text: str) -> list[str]:
