@@ -282,7 +282,8 @@ def check_figures(
                     distance = min(abs(end_word - cue_word) for end_word in word
                                    for cue_word in (found.first, found.last))
                     if distance > window or reading(typed, figure) is None \
-                            or _a_change(analysed.text, start):
+                            or _a_change(analysed.text, start) \
+                            or _REFUSED_RE.search(analysed.text, max(0, start - 30), start):
                         continue
                     if nearest is None or distance < nearest[0]:
                         nearest = (distance, index)
@@ -384,6 +385,13 @@ def _too_far(value: float, figures: Sequence[Figure], reading: Any, typed: str) 
         if abs(math.log(read / figure.value)) <= math.log(MAX_SLIP_FACTOR):
             return False
     return True
+
+
+#: A value named to be refused ("35–45% MFU, not 90%", "450 GB/s rather than 900 GB/s"):
+#: the answer says it is wrong, so it is not the answer's figure.
+_REFUSED_RE = re.compile(r"(?:\bnot|\bnever|\brather\s+than|\binstead\s+of|\bno)\s+"
+                         r"(?:(?:the|a|an|about|around|roughly|some|~)\s*)?[$€£~≈]?\s*$",
+                         re.IGNORECASE)
 
 
 _CHANGE_RE = re.compile(

@@ -148,3 +148,17 @@ def test_a_quantity_in_words_counts_as_stated_but_is_never_checked(
     checked = score_open("The H100 has eighty gigabytes of HBM, so the model fits.", [SPLIT],
                          process_flags=())
     assert checked.wrong_numbers == ()
+
+
+@pytest.mark.parametrize(("answer", "wrong"), [
+    ("Good runs sit at 35–45% MFU, not 90%.", []),
+    ("The H100's dense BF16 peak is 989 TFLOP/s rather than 1,979 TFLOP/s.", []),
+    ("Good runs sit at 90% MFU.", ["90%"]),
+])
+def test_a_value_named_to_be_refused_is_not_the_answers_figure(answer: str,
+                                                               wrong: list[str]) -> None:
+    from content.loader import load_bank
+
+    item = next(q for q in load_bank().open_questions() if q.id == "open.recruiter.mfu_explain")
+    result = score_open(answer, item.key_points, item.red_flags, figures=item.figures)
+    assert [number.typed for number in result.wrong_numbers] == wrong
