@@ -300,12 +300,15 @@ class _KnownFigures(Sequence[Figure]):
 @dataclass(frozen=True)
 class KnownClaim:
     """A claim wrong in any answer (``grading/known_misconceptions.toml``): its ``id``, the
-    wrong ``claim``, the ``phrasings`` that state it and ``why`` (what is true)."""
+    wrong ``claim``, the ``phrasings`` that state it and ``why`` (what is true). ``unless``
+    is a regular expression for the regime in which the claim is right: found in the same
+    sentence ("at batch 512 decode is compute-bound"), it excuses the claim."""
 
     id: str
     claim: str
     phrasings: tuple[str, ...]
     why: str
+    unless: str = ""
 
 
 @cache
@@ -326,8 +329,14 @@ def known_misconceptions() -> tuple[KnownClaim, ...]:
                 isinstance(p, str) and p.strip() and "&" not in p for p in phrasings):
             raise ValueError(f"grading/known_misconceptions.toml, claim #{index + 1}: needs id, "
                              "claim, why and contiguous phrasings (no '&')")
+        unless = entry.get("unless", "")
+        try:
+            re.compile(unless)
+        except (re.error, TypeError) as error:
+            raise ValueError(f"grading/known_misconceptions.toml, claim #{index + 1}: "
+                             f"unless is no regular expression ({error})") from None
         claims.append(KnownClaim(entry["id"], entry["claim"], tuple(phrasings),
-                                 " ".join(entry["why"].split())))
+                                 " ".join(entry["why"].split()), unless))
     return tuple(claims)
 
 
@@ -795,7 +804,10 @@ def score_open(
         said_wrong = {c.sentence for c in contradictions}
         for known_claim in known_misconceptions():
             wrong = reader.misconception(known_claim.phrasings)
-            if wrong is not None and _trap_conditioned(reader, known_claim.phrasings):
+            if wrong is not None and (
+                    _trap_conditioned(reader, known_claim.phrasings)
+                    or known_claim.unless and re.search(known_claim.unless, wrong.sentence,
+                                                        re.IGNORECASE)):
                 wrong = None  # "decode is compute-bound above batch ~300" is right
             if wrong is not None and wrong.sentence not in said_wrong:
                 said_wrong.add(wrong.sentence)

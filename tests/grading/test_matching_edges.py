@@ -86,6 +86,7 @@ def test_process_talk_with_a_number_in_its_sentence_is_not_flagged() -> None:
     ("For decode speed, what matters is compute, so the H200 gives nothing.",
      "decode-compute-bound"),
     ("Decode is compute-bound, so buy the chip with the most FLOPs.", "decode-compute-bound"),
+    ("At batch 64 decode is compute-bound, so buy FLOPs.", "decode-compute-bound"),
     ("I'd pull nvidia-smi GPU utilisation from every node — that's effectively the MFU.",
      "gpu-util-is-mfu"),
     ("Inside a node expect about 900 GB/s of busbw, NVLink 4's rated speed.",
@@ -101,6 +102,8 @@ def test_the_third_batchs_field_traps_are_known(answer: str, claim_id: str) -> N
     "Decode is compute-bound above a batch of about 300 sequences.",
     "Decode is compute-bound once the batch passes 300 sequences.",
     "Decode is not compute-bound at batch 1: it streams the weights.",
+    "At batch 512 decode is compute-bound, so the 4-bit gain shrinks.",
+    "With a large batch, decode is compute-bound and FLOPs matter again.",
     "NVLink 4 is 900 GB/s in total, 450 GB/s per direction.",
     "MFU is tokens/s × 6N over the dense peak, not the utilisation nvidia-smi shows.",
 ])
