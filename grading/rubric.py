@@ -806,8 +806,8 @@ def score_open(
             wrong = reader.misconception(known_claim.phrasings)
             if wrong is not None and (
                     _trap_conditioned(reader, known_claim.phrasings)
-                    or known_claim.unless and re.search(known_claim.unless, wrong.sentence,
-                                                        re.IGNORECASE)):
+                    or (known_claim.unless and re.search(known_claim.unless, wrong.sentence,
+                                                        re.IGNORECASE))):
                 wrong = None  # "decode is compute-bound above batch ~300" is right
             if wrong is not None and wrong.sentence not in said_wrong:
                 said_wrong.add(wrong.sentence)
