@@ -337,6 +337,19 @@ class Reader:
                                  if not o.negated and o.sentence >= 0)
         return found
 
+    def states_in(self, phrasings: Iterable[str], sentence: int) -> bool:
+        """Whether sentence ``sentence`` states one of ``phrasings`` of two or more parts, all
+        in one clause and un-negated (exact spellings): a claim, not just its topic word."""
+        for phrasing in phrasings:
+            try:
+                parts = parse_phrasing(phrasing)
+            except ValueError:
+                continue
+            if len(parts) > 1 and not any(part.negated for part in parts) \
+                    and self._in_one_clause(parts, sentence) is not None:
+                return True
+        return False
+
     def misconception(self, phrasings: Iterable[str]) -> Evidence | None:
         """The first misconception of ``phrasings`` the answer states (exact spellings only:
         a penalty needs the words as written)."""

@@ -63,6 +63,10 @@ NEGATION_WINDOW = 3
 MIN_PREFIX_CHARS = 4
 #: Extra words a match may span beyond the phrasing's own word count ("h b m 3" for "HBM3").
 _EXTRA_SPAN_WORDS = 2
+#: Words that are never half of a word split by a separator: a span wider than the phrasing may
+#: not begin or end with one ("a synchronous" is not "asynchronous", "in flight" may be
+#: "inflight" only when the phrasing itself has "in").
+_WHOLE_WORDS = frozenset("a an the in on at to of is be by as or and no not".split())
 
 #: Words that, shortly before a phrase in the same clause, deny it (apostrophes already dropped).
 NEGATIONS = frozenset(
@@ -206,6 +210,16 @@ def analyse(text: str) -> Analysed:
     return Analysed(text)
 
 
+#: Prefixes that turn a word into its opposite: a typo never adds or drops one.
+_OPPOSITE_PREFIXES = ("a", "an", "un", "in", "im", "non", "dis", "de")
+
+
+def _opposite_by_prefix(one: str, other: str) -> bool:
+    """Whether one word is the other with a negating prefix ("asynchronous", "unbounded")."""
+    short, long = sorted((one, other), key=len)
+    return any(long == prefix + short for prefix in _OPPOSITE_PREFIXES)
+
+
 def _runs_agree(typed: str, accepted: str) -> bool:
     """Letter/digit runs agree: digits and short letter runs exactly, long ones by ratio."""
     typed_runs = _RUN_RE.findall(typed)
@@ -221,6 +235,8 @@ def _runs_agree(typed: str, accepted: str) -> bool:
             return False
         if min(len(typed_run), len(accepted_run)) < MIN_FUZZY_RUN:
             return False
+        if _opposite_by_prefix(typed_run, accepted_run):
+            return False  # "synchronous" is no typo of "asynchronous"
         if fuzz.ratio(typed_run, accepted_run) < FUZZY_CUTOFF:
             return False
     return True
@@ -334,6 +350,12 @@ def find_all(
             exact.extend((start, length) for start in answer.exact_starts(length, joined))
     for start, length in sorted(exact):
         last = start + length - 1
+        if length > len(phrase_words) and (
+                (answer.words[start].norm in _WHOLE_WORDS
+                and answer.words[start].norm != phrase_words[0])
+                or (answer.words[last].norm in _WHOLE_WORDS
+                and answer.words[last].norm != phrase_words[-1])):
+            continue  # "a synchronous" glued into "asynchronous"
         if not (negation and answer.negated(start, negation_window)) \
                 and _numbers_agree(answer, start, last, phrasing):
             yield Found(start, last, answer.typed(start, last), fuzzy=False)

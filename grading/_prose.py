@@ -8,6 +8,10 @@ into sentences (and bullet lines) and marks each one a **claim** when it
 - has a verb: a finite form from a small lexicon of the verbs technical prose uses (with
   auxiliaries, modals and contractions), a word right after a subject pronoun ("it streams",
   "we measured"), or a relation written as a symbol (``=``, ``≈``, ``→``, ``<``);
+- says something about its terms: a verb left once the **hollow frames** are taken out
+  (:data:`HOLLOW_FRAME_RE`) — "we would look at tiling, SRAM and recompute", "tiling is key",
+  "NCCL is run", "stragglers matter" name topics without claiming anything of them, the way a
+  term list disguised as sentences does;
 - reads as prose, not a list: at least :data:`MIN_CLAIM_WORDS` words and at most
   :data:`MAX_CLAIM_WORDS` (and punctuated inside past :data:`RUN_ON_WORDS`), fewer than
   :data:`MAX_CLAIM_PIECES` comma pieces, at least
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 
 __all__ = [
+    "HOLLOW_FRAME_RE",
     "MIN_CLAIM_WORDS",
     "MIN_FUNCTION_SHARE",
     "Sentence",
@@ -177,6 +182,9 @@ understood woke won wrote written
 """.split())
 
 
+_BASE_VERBS = frozenset(_VERBS.split())
+
+
 @cache
 def _inflected_forms() -> frozenset[str]:
     """The verb forms that are not a bare base form ("runs", "stalled", "took"): between two
@@ -197,6 +205,61 @@ _PIECE_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—")
 _INNER_PUNCTUATION_RE = re.compile(r"[,;:()\[\]—–]|\s-\s")
 _ENUMERATION_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—|\s(?:and|or)\s",
                                    re.IGNORECASE)
+
+
+_CLAUSE_END = r"\s*(?=[,.;:!?)\]]|\s[-–—]\s|\s(?:and|or|but|because|since|so|given|when|if)\s|$)"
+#: Verbs and predicates that name a topic without saying anything about it. Taken out of a
+#: sentence before its verb is looked for, so "We would look at tiling, SRAM and recompute" and
+#: "Tiling is key. SRAM matters. NCCL is run." (a term list dressed as sentences) hold no claim,
+#: while "Tiling matters because the score matrix never leaves SRAM" keeps "leaves". Each frame
+#: is a closed class of words that claim nothing on their own: talking about a topic ("look
+#: at", "consider", "focus on"), rating its importance ("is key", "is a big factor", "plays a
+#: role"), or a bare passive at the end of a clause ("is used", "are tracked").
+HOLLOW_FRAME_RE = re.compile(
+    # A subject and (modal) verb of talking about a topic: "we would look at", "I'd consider".
+    r"\b(?:i|we|you|they|one|ill|id|wed|well|youd)\s+(?:(?:would|will|should|could|can|might|"
+    r"must|need\s+to|have\s+to|want\s+to|ll|d|also|then|first|next|always|probably)\s+)*"
+    r"(?:look(?:s|ed|ing)?\s+(?:at|into)|consider(?:s|ed|ing)?|think(?:s|ing)?\s+about|"
+    r"discuss(?:es|ed|ing)?|talk(?:s|ed|ing)?\s+about|cover(?:s|ed|ing)?|mention(?:s|ed|ing)?|"
+    r"focus(?:es|ed|ing)?\s+on|touch(?:es|ed)?\s+on|bring\s+up|keep\s+in\s+mind|"
+    r"care\s+about|list)\b"
+    # The same verbs opening a sentence as an imperative: "Consider tiling, SRAM, recompute."
+    r"|^(?:also\s+|then\s+|next\s+|first\s+)?(?:look\s+at|consider|think\s+about|mention|"
+    r"focus\s+on|remember|keep\s+in\s+mind)\b"
+    # A copula and an importance word ending its clause: "is key", "are the main factors here".
+    r"|\b(?:is|are|was|were|be|remains?|becomes?|s)\s+(?:(?:really|also|very|especially|"
+    r"particularly|super|quite|so|the|a|an|most|all|another|one|of|always|definitely|"
+    r"clearly|obviously|absolutely|hugely|extremely)\s+)*(?:(?:key|important|critical|crucial|"
+    r"essential|relevant|central|vital|fundamental|significant|big|major|main|primary|huge|"
+    r"core|top|biggest|notable)\s*)*(?:factors?|considerations?|things?|points?|parts?|"
+    r"levers?|drivers?|issues?|concerns?|topics?|areas?|aspects?|pieces?|elements?|"
+    r"components?|ingredients?|themes?|questions?|key|important|critical|crucial|essential|"
+    r"relevant|central|vital|fundamental|significant|worth\s+(?:mentioning|noting|"
+    r"considering|watching|tracking)|involved|in\s+play|at\s+play|on\s+the\s+list)"
+    r"(?:\s+(?:here|too|as\s+well|to\s+(?:consider|watch|mention|track|note|think\s+about)|"
+    r"for\s+(?:this|us|sure)|overall|again))*" + _CLAUSE_END +
+    # A bare passive ending its clause: "NCCL is run", "goodput is tracked", "X gets used".
+    r"|\b(?:is|are|was|were|gets?|got|be|been|being)\s+(?:also\s+|then\s+|always\s+)?"
+    r"(?:run|used|tracked|monitored|measured|considered|done|applied|checked|reviewed|"
+    r"handled|needed|required|involved|included|mentioned|noted|covered|discussed|watched|"
+    r"looked\s+at|taken\s+into\s+account|factored\s+in|accounted\s+for)"
+    r"(?:\s+(?:here|too|as\s+well|regularly|closely|carefully|everywhere|always))?" + _CLAUSE_END +
+    # Mattering, counting, playing a role, ending the clause: "stragglers matter here".
+    r"|\b(?:matters?|counts?|plays?\s+(?:a\s+)?(?:big\s+|key\s+|major\s+|central\s+|huge\s+|"
+    r"important\s+|critical\s+)?(?:role|part)|comes?\s+into\s+play|(?:is|are)\s+what\s+"
+    r"matters?)(?:\s+(?:here|too|a\s+lot|as\s+well|most|the\s+most))?" + _CLAUSE_END +
+    # A vague effect ending the clause: "it affects performance", "drives the outcome".
+    r"|\b(?:affects?|impacts?|drives?|influences?|shapes?)\s+(?:the\s+|overall\s+)*"
+    r"(?:result|results|outcome|outcomes|answer|performance|things|everything|picture)"
+    + _CLAUSE_END,
+    re.IGNORECASE,
+)
+
+
+def _without_hollow_frames(text: str) -> str:
+    """``text`` with every hollow frame replaced by a comma (so what is left reads as the
+    list it is): "Tiling is key" → "Tiling ,"."""
+    return HOLLOW_FRAME_RE.sub(" , ", _APOSTROPHES.sub("", text))
 
 
 def _words(text: str) -> list[str]:
@@ -229,6 +292,10 @@ def has_verb(text: str) -> bool:
         takes_object = bool(following) and (
             following[:1].isdigit() or following in _OBJECT_WORDS
             or following in ("$", "~", "≈"))
+        if following[:1].isdigit() and token in _BASE_VERBS and (
+                not previous[:1].isalpha() or previous in _DETERMINERS
+                or previous in _PREPOSITIONS or previous in ("and", "or")):
+            takes_object = False  # "batch 64", "step 3", "stage 2": a noun and its figure
         past = token.endswith("ed") or token in _PAST
         takes_preposition = past and following in _PREPOSITIONS
         if token in forms:
@@ -236,12 +303,17 @@ def has_verb(text: str) -> bool:
                     or takes_preposition:
                 return True
             if token in _inflected_forms() and previous[:1].isalpha() \
-                    and following[:1].isalnum() and (
+                    and following[:1].isalnum() and not {previous, following} & {"and", "or"} \
+                    and (
                         following not in _NOUN_PREPOSITIONS
                         or (index > 1 and tokens[index - 2] in _DETERMINERS)):
                 return True  # "setup runs alongside", "MTBF falls as", "the tree wins for"
         elif token.endswith("ed") and len(token) > 4 and (takes_object or takes_preposition):
             return True  # "averaged 6,000", "throttled by": a past tense not in the lexicon
+        elif token.endswith("s") and not token.endswith("ss") and len(token) > 4 \
+                and previous[:1].isalpha() and previous not in _FUNCTION_WORDS \
+                and following in _DETERMINERS:
+            return True  # "softmax rescales the sum": a present tense not in the lexicon
         elif previous in _PERSONAL and token[:1].isalpha() and token not in _FUNCTION_WORDS:
             return True
         elif previous in _SUBJECTS and token.endswith(("s", "ed")) and len(token) > 3:
@@ -289,8 +361,12 @@ def _is_claim(text: str) -> tuple[bool, int]:
         return False, len(words)
     function_share = sum(1 for word in words if word in _FUNCTION_WORDS) / max(1, len(words))
     prose = len(words) < _SHARE_MIN_WORDS or function_share >= MIN_FUNCTION_SHARE
-    claim = prose and has_verb(text) and not _is_list(text)
-    return claim, len(words)
+    if not (prose and has_verb(text) and not _is_list(text)):
+        return False, len(words)
+    bare = _without_hollow_frames(text)
+    if bare != text and (not has_verb(bare) or _is_list(bare)):
+        return False, len(words)  # only hollow frames made it look like a claim
+    return True, len(words)
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:

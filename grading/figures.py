@@ -355,10 +355,18 @@ def bit_byte_slips(quantities: Iterable[tuple[int, int, str]],
     slips: list[WrongNumber] = []
     for index, sentence, typed, number, prefix in byte_rates:
         converted = (f"{float(number) / 8:g}", prefix) in in_bytes[index]
-        if (number, prefix) in bits.get(index, set()) and not converted:
+        named = {(m.group(1), "G") for m in _LINK_NAME_RE.finditer(sentence)}
+        if (number, prefix) in bits.get(index, set()) | named and not converted:
             slips.append(WrongNumber(typed, f"{number} {prefix}b/s in bytes",
                                      f"{float(number) / 8:g} {prefix}B/s", sentence))
     return tuple(slips)
+
+
+#: A link named by its speed in gigabits: "a 400G NIC", "800G ports", "400G InfiniBand" are
+#: 400 and 800 Gb/s whatever unit the sentence goes on to use.
+_LINK_NAME_RE = re.compile(
+    r"(?<![\w.])(\d{2,4})\s?G(?:bE)?(?:\s+|-)(?:NICs?|ports?|links?|InfiniBand|IB|Ethernet|"
+    r"optics?|transceivers?|network(?:ing)?|adapters?|cards?|HCAs?)\b", re.IGNORECASE)
 
 
 def _rate_key(match: re.Match[str]) -> tuple[str, str]:

@@ -55,6 +55,7 @@ __all__ = [
     "RED_FLAG_PENALTY",
     "SUBSTANCE_SATURATION",
     "SUBSTANCE_WEIGHTS",
+    "WORD_QUANTITIES_COUNT",
     "WRONG_NUMBER_PENALTY",
     "Contradiction",
     "KeyPointCoverage",
@@ -106,6 +107,10 @@ SYNONYMS_COUNT = True
 #: Whether a key point's phrasing said with its polar word swapped ("decode & compute bound"
 #: for "decode & memory bound": :mod:`grading._inversion`) contradicts it.
 INVERSIONS_CONTRADICT = True
+#: Whether quantities written in words ("two to three days", "four engineers") count as
+#: numbers the answer states (substance); they neither stand for a phrasing's ``#`` ("took
+#: three months, a lot of power" quantifies no power) nor are checked against a figure.
+WORD_QUANTITIES_COUNT = True
 #: The evidence score's share from key-point coverage; the rest is substance.
 COVERAGE_SHARE = 0.4
 #: Substance: weights of (quantities, mechanism sentences, quantified tradeoffs) and the
@@ -538,14 +543,50 @@ def _flag_hit(
     for phrasing, found in _flag_occurrences(analysed, flag):
         if "".join(normalise_words(phrasing)) in taken_phrases:
             continue
-        if unless_number and _has_number(
+        if unless_number and (_has_number(
             _sentence_at(sentences, analysed.words[found.first].start)
-        ):
+        ) or _conditioned(analysed, found.last)):
             continue
         if any(found.first <= last and first <= found.last for first, last in taken):
             continue
         return phrasing, found
     return None
+
+
+#: Words that bound a dismissal to a regime, right after it: "negligible while B is much
+#: smaller than D", "doesn't matter until 10k GPUs" is a condition stated, not a wave-away.
+_CONDITIONS = frozenset("while when whenever until unless if below above under beyond once "
+                        "provided compared relative versus vs".split())
+#: How many words after a dismissal its condition may start ("negligible here while…").
+_CONDITION_GAP = 2
+
+
+def _conditioned(analysed: Analysed, last_word: int) -> bool:
+    """Whether a condition word follows word ``last_word`` closely, in its clause."""
+    words = analysed.words
+    clause = words[last_word].clause
+    for index in range(last_word + 1, min(len(words), last_word + 2 + _CONDITION_GAP)):
+        if words[index].clause != clause and words[index].norm not in _CONDITIONS:
+            return False
+        if words[index].norm in _CONDITIONS:
+            return True
+    return False
+
+
+def _trap_conditioned(reader: Reader, phrasings: Iterable[str]) -> bool:
+    """Whether every un-negated occurrence of a known trap in a claim sentence is bound to a
+    regime by a condition right after it ("decode is compute-bound once the batch passes
+    300"): the trap is the unconditional claim."""
+    seen = False
+    for phrasing in phrasings:
+        for occurrence in reader.occurrences(phrasing, fuzzy=False):
+            if occurrence.negated or occurrence.sentence < 0 \
+                    or not reader.sentences[occurrence.sentence].claim:
+                continue
+            seen = True
+            if not _conditioned(reader.analysed, occurrence.found.last):
+                return False
+    return seen
 
 
 def _flag_occurrences(analysed: Analysed, flag: Any) -> Iterator[tuple[str, Found]]:
@@ -564,6 +605,33 @@ def _flag_occurrences(analysed: Analysed, flag: Any) -> Iterator[tuple[str, Foun
 def _quantities(text: str) -> list[tuple[int, int, str]]:
     """(start, end, typed) of each quantity in ``text`` (see :func:`find_numbers`)."""
     return [(m.start(), m.end(), m.group().strip()) for m in _quantity_re().finditer(text)]
+
+
+_NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+                 r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred|"
+                 r"a\s+thousand|a\s+million|a\s+dozen)")
+_COUNTED = (r"(?:gpus?|accelerators?|cards?|nodes?|racks?|hosts?|chips?|servers?|tokens?|"
+            r"layers?|steps?|stages?|micro-?batch(?:es)?|experts?|replicas?|engineers?|people|"
+            r"requests?|jobs?|runs?|links?|copies|restarts?|failures?|crashes|interruptions?|"
+            r"seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|percent|points?|"
+            r"times|bytes?|gigabytes?|terabytes?|petabytes?|megawatts?|kilowatts?|watts?|"
+            r"dollars?|million|billion|thousand|hundred)")
+
+
+@cache
+def _word_quantity_re() -> re.Pattern[str]:
+    number = rf"{_NUMBER_WORDS}(?:[\s-]+(?:{_NUMBER_WORDS}|one|two|three|four|five|six|seven|"\
+             rf"eight|nine|hundred|thousand|million|billion|and))*"
+    return re.compile(rf"(?<![\w-]){number}(?:\s+to\s+{number})?[\s-]+(?:[a-z]+[\s-]+)?"
+                      rf"{_COUNTED}(?![\w-])", re.IGNORECASE)
+
+
+def _word_quantities(text: str) -> list[tuple[int, int, str]]:
+    """Quantities written in words, as an answer spoken aloud says them ("two to three days",
+    "four engineers", "three more hours"). They count as numbers
+    the answer states (substance) but are never a phrasing's ``#`` nor checked against a
+    figure: only a written number is read for its value."""
+    return [(m.start(), m.end(), m.group().strip()) for m in _word_quantity_re().finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -655,6 +723,8 @@ def score_open(
     """
     text = answer[:MAX_OPEN_CHARS] if isinstance(answer, str) else ""
     quantities = _quantities(text)
+    stated = sorted(quantities + _word_quantities(text)) if WORD_QUANTITIES_COUNT \
+        else quantities
     reader = Reader(text, quantities)
 
     coverage: list[KeyPointCoverage] = []
@@ -683,6 +753,10 @@ def score_open(
         if wrong is None and INVERSIONS_CONTRADICT:
             wrong = reader.misconception(inverted_phrasings(phrasings))
             kind = "inversion"
+            if wrong is not None and reader.states_in(heard, wrong.index):
+                # The clause also states the point itself: both sides are said, of two
+                # subjects ("prefill is compute-bound and decode is bandwidth-bound").
+                wrong = None
         if wrong is None and DENIALS_CONTRADICT:
             wrong = reader.denial(phrasings)
             kind = "denial"
@@ -721,6 +795,8 @@ def score_open(
         said_wrong = {c.sentence for c in contradictions}
         for known_claim in known_misconceptions():
             wrong = reader.misconception(known_claim.phrasings)
+            if wrong is not None and _trap_conditioned(reader, known_claim.phrasings):
+                wrong = None  # "decode is compute-bound above batch ~300" is right
             if wrong is not None and wrong.sentence not in said_wrong:
                 said_wrong.add(wrong.sentence)
                 contradictions.append(Contradiction(known_claim.why, wrong.phrasing,
@@ -736,7 +812,7 @@ def score_open(
         said = {wrong.typed for wrong in wrong_numbers}
         wrong_numbers = wrong_numbers + tuple(
             slip for slip in bit_byte_slips(quantities, sentence_of) if slip.typed not in said)
-    substance = _substance(reader, quantities, reader.topical(all_phrasings))
+    substance = _substance(reader, stated, reader.topical(all_phrasings))
     covered = [point.covered for point in coverage]
     weights = [point.weight for point in coverage]
     auto = _combine(_coverage(covered, weights), substance.score, _flag_penalty(hits),

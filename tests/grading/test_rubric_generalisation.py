@@ -55,6 +55,7 @@ def test_an_inverted_claim_contradicts_the_point() -> None:
 
 def test_inversions_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rubric, "INVERSIONS_CONTRADICT", False)
+    monkeypatch.setattr(rubric, "KNOWN_MISCONCEPTIONS_CONTRADICT", False)  # it is a trap too
     result = score_open("Decode is compute-bound because every token multiplies the weights.",
                         [DECODE], process_flags=())
     assert result.contradictions == ()

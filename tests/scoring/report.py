@@ -5,7 +5,7 @@
     python -m tests.scoring.report --answers  # plus every *tune* answer: label, score, text
     python -m tests.scoring.report --split tune  # the tune split only (for tuning: the
                                                   # held-out figures are not even computed)
-    python -m tests.scoring.report --subsets     # held-out as drawn, clean, and fresh
+    python -m tests.scoring.report --subsets     # held-out as drawn, clean, batch 2+3, unseen
 
 Today's scorer is :func:`grading.rubric.score_open` called the way
 ``engine.study.session.StudySession.submit`` calls it for an open question: the item posed by
@@ -34,6 +34,7 @@ from tests.scoring.labelled import (
     STRONG_CATEGORIES,
     STRONG_PASS_SCORE,
     TUNED_THEN_HELDOUT,
+    UNSEEN_HELDOUT,
     Figures,
     LabelledSet,
     LabelledSetError,
@@ -113,14 +114,18 @@ def format_report(figures: Mapping[str, Figures], scorer_name: str = SCORER_NAME
 
 
 def subset_figures(labelled: LabelledSet) -> dict[str, Figures]:
-    """The held-out split three ways (tests/scoring/labelled/README.md, "the split"): as the
-    rule draws it; ``clean``, without the questions tuned on before they moved into it; and
-    ``fresh``, the second batch's held-out questions only."""
+    """The held-out split four ways (tests/scoring/labelled/README.md, "the split"): as the
+    rule draws it; ``clean``, without the questions tuned on before they moved into it;
+    ``batch 2+3``, the held-out questions of the two later batches, written after the scorer's
+    first tuning; and ``unseen``, the third batch's, never scored before this measurement."""
     heldout = [q.item.id for q in labelled.split_questions("heldout")]
     clean = [i for i in heldout if i not in TUNED_THEN_HELDOUT]
+    later = [*FRESH_HELDOUT, *UNSEEN_HELDOUT]
     return {"heldout": compute_figures(labelled, session_scorer, "heldout"),
             "clean": compute_figures(labelled.only(clean), session_scorer, "heldout"),
-            "fresh": compute_figures(labelled.only(FRESH_HELDOUT), session_scorer, "heldout")}
+            "batch 2+3": compute_figures(labelled.only(later), session_scorer, "heldout"),
+            "unseen": compute_figures(labelled.only(UNSEEN_HELDOUT), session_scorer,
+                                      "heldout")}
 
 
 def format_answers(figures: Figures) -> str:
@@ -164,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="compute and print one split only (tune while tuning)")
     parser.add_argument("--subsets", action="store_true",
                         help="the held-out split as drawn, clean (without questions tuned "
-                             "on before they moved into it) and fresh (second batch only)")
+                             "on before they moved into it), batch 2+3 (written after the "
+                             "first tuning) and unseen (third batch)")
     options = parser.parse_args(argv)
     try:
         labelled = load_labelled()

@@ -1,0 +1,77 @@
+"""Term lists dressed as sentences (issue #15): a hollow frame — talking about a topic ("we
+would look at"), rating its importance ("is key", "plays a role"), a bare passive ("is run"),
+a vague effect ("drives the result") — makes no claim, so the key point it names is not heard.
+A frame followed by content ("matters because the score matrix never leaves SRAM") still is."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.loader import KeyPoint
+from grading._prose import sentences
+from grading.rubric import score_open
+
+
+def _claim(text: str) -> bool:
+    (sentence,) = sentences(text)
+    return sentence.claim
+
+
+@pytest.mark.parametrize("text", [
+    "Tiling is key.",
+    "Online softmax is really important here.",
+    "The bubble is one of the main factors.",
+    "Recompute is a big consideration too.",
+    "We would look at tiling, SRAM and recompute.",
+    "I'd consider stragglers, jitter and the ring.",
+    "Consider the bubble, the microbatches and the stages.",
+    "NCCL is run.",
+    "Goodput is tracked closely.",
+    "Stragglers matter here.",
+    "Checkpointing plays a big role.",
+    "Tail latency affects performance.",
+    "Tiling matters because it drives the result.",
+    # A list joined with "and" holds no claim even when one of its nouns is also a verb form.
+    "Wall time and goodput and restarts and hot spares.",
+    # A noun that is also a verb, before its figure, is a list item: "batch 64", "TP 8".
+    "800k output tokens per second, 5,300 tokens/s per replica, TP 8, batch 64, 150 replicas.",
+])
+def test_a_hollow_frame_makes_no_claim(text: str) -> None:
+    assert not _claim(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Decode is memory-bound.",
+    "Tiling matters because the score matrix never leaves SRAM.",
+    "We consider the bubble fraction, which shrinks as microbatches grow.",
+    "I would look at per-rank step times to find the slow node.",
+    "Async checkpointing is used to hide the save.",
+    "FlashAttention is critical for long context because it avoids writing the score matrix.",
+    "The bubble is the key factor: (p-1)/m = 3/32.",
+    "Goodput is tracked per job and falls to 85% when restarts take an hour.",
+    "We batch 64 requests per replica.",
+    "We need to batch 64 requests.",
+    "The bubble and the exposed all-reduce both shrink as microbatches grow.",
+])
+def test_a_frame_with_something_said_after_it_is_still_a_claim(text: str) -> None:
+    assert _claim(text)
+
+
+TILING = KeyPoint("tiling keeps the score matrix in SRAM", ("tiling & sram", "tiling"), 1.0)
+SOFTMAX = KeyPoint("online softmax rescales as blocks arrive", ("online softmax",), 1.0)
+RECOMPUTE = KeyPoint("recompute instead of storing the matrix", ("recompute*",), 1.0)
+
+
+def test_a_list_dressed_as_sentences_earns_no_point_that_prose_does() -> None:
+    points = [TILING, SOFTMAX, RECOMPUTE]
+    dressed = ("Tiling is key. SRAM is important. Online softmax matters here. "
+               "Recomputation plays a big role. We would look at tiling, SRAM and recompute.")
+    prose = ("Tiling keeps each block of the score matrix in SRAM, so it is never written to "
+             "HBM. Online softmax rescales the running sum as each block arrives. The "
+             "backward pass recomputes the blocks instead of reading a stored matrix.")
+    dressed_result = score_open(dressed, points, process_flags=())
+    prose_result = score_open(prose, points, process_flags=())
+    assert [point.covered for point in dressed_result.key_points] == [False, False, False]
+    assert dressed_result.auto_score <= 0.35
+    assert [point.covered for point in prose_result.key_points] == [True, True, True]
+    assert prose_result.auto_score > dressed_result.auto_score

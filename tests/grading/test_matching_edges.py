@@ -1,0 +1,150 @@
+"""Edges of matching found on the third labelled batch's tune split (issue #15): a separator
+never glues an article onto a word ("a synchronous" is not "asynchronous"), a typo never adds a
+negating prefix, an inversion said beside the point's own claim is about another subject, a
+dismissal bound to a regime is not a wave-away, and process talk beyond alignment is flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.loader import KeyPoint
+from grading._phrases import analyse, find_phrase
+from grading.rubric import _word_quantities as rubric_word_quantities
+from grading.rubric import default_process_flags, known_misconceptions, score_open
+
+
+@pytest.mark.parametrize(("text", "phrasing", "found"), [
+    ("in a synchronous run one GPU halts", "asynchronous", None),
+    ("an asynchronous save", "asynchronous", "asynchronous"),
+    ("we use all reduce here", "allreduce", "all reduce"),
+    ("an async save", "an async", "an async"),
+    ("the job is in flight", "inflight", None),
+    ("the in flight batch", "in flight", "in flight"),
+])
+def test_a_separator_never_glues_an_article_or_preposition_on(text: str, phrasing: str,
+                                                              found: str | None) -> None:
+    match = find_phrase(analyse(text), phrasing)
+    assert (match.typed if match else None) == found
+
+
+@pytest.mark.parametrize(("typed", "phrasing", "heard"), [
+    ("a synchronous save", "asynchronous", False),
+    ("an unbounded queue", "bounded", False),
+    ("an asynchronus save", "asynchronous", True),  # a real typo is still forgiven
+])
+def test_a_typo_never_adds_or_drops_a_negating_prefix(typed: str, phrasing: str,
+                                                      heard: bool) -> None:
+    assert (find_phrase(analyse(typed), phrasing) is not None) is heard
+
+
+SPLIT = KeyPoint("prefill is compute-bound, decode bandwidth-bound",
+                 ("prefill & compute bound|compute-bound",), 1.0)
+
+
+def test_an_inversion_beside_the_points_own_claim_is_about_another_subject() -> None:
+    both = score_open("Split the fleet, because prefill is compute-bound and decode is "
+                      "bandwidth-bound.", [SPLIT], process_flags=())
+    assert both.contradictions == ()
+    assert both.key_points[0].covered
+    wrong = score_open("Split the fleet, because prefill is bandwidth-bound like decode.",
+                       [SPLIT], process_flags=())
+    assert [c.kind for c in wrong.contradictions] == ["inversion"]
+
+
+@pytest.mark.parametrize(("answer", "flagged"), [
+    ("Activations are negligible while the batch is much smaller than the hidden size.", False),
+    ("The bubble doesn't matter until the pipeline is deeper than eight stages.", False),
+    ("Activations are negligible here, unless the context is long.", False),
+    ("Activations are negligible.", True),
+    ("The bubble doesn't matter for this plan at all.", True),
+])
+def test_a_dismissal_bound_to_a_regime_is_not_a_wave_away(answer: str, flagged: bool) -> None:
+    result = score_open(answer, [SPLIT])
+    assert any(hit.phrase in ("negligible", "doesn't matter") for hit in result.red_flags) \
+        is flagged
+
+
+@pytest.mark.parametrize(("answer", "flag"), [
+    ("Once we reached consensus I would document it.", "consensus"),
+    ("I'd take it to a steering committee with engineering leadership.", "meetings"),
+    ("First I'd gather requirements from the research teams.", "requirements-gathering"),
+    ("Then I'd communicate it broadly and set up milestones.", "communication-plan"),
+])
+def test_process_talk_beyond_alignment_is_flagged(answer: str, flag: str) -> None:
+    phrasings = {f.id: f.phrasings for f in default_process_flags()}
+    hits = score_open(answer, [SPLIT]).red_flags
+    assert any(hit.phrase in phrasings[flag] for hit in hits), hits
+
+
+def test_process_talk_with_a_number_in_its_sentence_is_not_flagged() -> None:
+    hits = score_open("We reached consensus once the replay showed 5 points of utilisation "
+                      "were worth $4.5M a year.", [SPLIT]).red_flags
+    assert hits == ()
+
+
+@pytest.mark.parametrize(("answer", "claim_id"), [
+    ("For decode speed, what matters is compute, so the H200 gives nothing.",
+     "decode-compute-bound"),
+    ("Decode is compute-bound, so buy the chip with the most FLOPs.", "decode-compute-bound"),
+    ("I'd pull nvidia-smi GPU utilisation from every node — that's effectively the MFU.",
+     "gpu-util-is-mfu"),
+    ("Inside a node expect about 900 GB/s of busbw, NVLink 4's rated speed.",
+     "nvlink-900-per-direction"),
+])
+def test_the_third_batchs_field_traps_are_known(answer: str, claim_id: str) -> None:
+    [contradiction] = score_open(answer, [SPLIT], process_flags=()).contradictions
+    claim = next(c for c in known_misconceptions() if c.id == claim_id)
+    assert contradiction.kind == "known" and contradiction.point == claim.why
+
+
+@pytest.mark.parametrize("answer", [
+    "Decode is compute-bound above a batch of about 300 sequences.",
+    "Decode is compute-bound once the batch passes 300 sequences.",
+    "Decode is not compute-bound at batch 1: it streams the weights.",
+    "NVLink 4 is 900 GB/s in total, 450 GB/s per direction.",
+    "MFU is tokens/s × 6N over the dense peak, not the utilisation nvidia-smi shows.",
+])
+def test_a_trap_bound_to_its_regime_or_denied_is_not_held_against_the_answer(
+        answer: str) -> None:
+    assert score_open(answer, [SPLIT], process_flags=()).contradictions == ()
+
+
+@pytest.mark.parametrize(("answer", "slips"), [
+    ("Each GPU has one 400G NIC, so 400 GB/s of scale-out bandwidth today.", ["400 GB/s"]),
+    ("Moving to 800G ports gives each GPU 800 GB/s.", ["800 GB/s"]),
+    ("Each GPU has one 400G NIC, so 50 GB/s of scale-out bandwidth.", []),
+    ("A 400G NIC gives 50 GB/s, not 400 GB/s.", []),  # the conversion is said
+])
+def test_a_link_named_by_its_gigabits_is_in_bits(answer: str, slips: list[str]) -> None:
+    result = score_open(answer, [SPLIT], process_flags=())
+    assert [wrong.typed for wrong in result.wrong_numbers] == slips
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("I would soak every server for two to three days.", ["two to three days"]),
+    ("It needs four engineers for a year and a half.", ["four engineers"]),
+    ("A restart takes twenty-four hours.", ["twenty-four hours"]),
+    ("We bought a hundred GPUs.", ["a hundred GPUs"]),
+    ("One of the teams asked again.", []),  # a number word with no counted noun
+    ("It is a two-part plan.", []),
+])
+def test_quantities_in_words_are_read(text: str, said: list[str]) -> None:
+    assert [typed for _start, _end, typed in rubric_word_quantities(text)] == said
+
+
+def test_a_quantity_in_words_counts_as_stated_but_is_never_checked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Two to three days" is a number the answer states (substance), and "eighty gigabytes"
+    is never read as a wrong figure for the H100's 80 GB (only written numbers are)."""
+    from grading import rubric
+
+    answer = ("A burn-in soaks every server for two to three days, and a node that logs one "
+              "uncorrectable error in that time is drained; we'd onboard four racks a week.")
+    with_words = score_open(answer, [SPLIT], process_flags=())
+    monkeypatch.setattr(rubric, "WORD_QUANTITIES_COUNT", False)
+    without = score_open(answer, [SPLIT], process_flags=())
+    assert with_words.auto_score > without.auto_score
+    monkeypatch.setattr(rubric, "WORD_QUANTITIES_COUNT", True)
+    checked = score_open("The H100 has eighty gigabytes of HBM, so the model fits.", [SPLIT],
+                         process_flags=())
+    assert checked.wrong_numbers == ()
