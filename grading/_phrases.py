@@ -23,8 +23,8 @@ open answers). The rules, in order:
 4. **Negation.** A match is cancelled when one of the :data:`NEGATION_WINDOW` (3) words before it,
    in the same clause, is a negation word ("not HBM3", "isn't HBM3", "never used ZeRO-3"). A
    clause ends at ``, ; : ! ? ( ) —``, at a full stop, and at "but", "however", "though",
-   "although", "whereas", so "no, HBM3e" and "not sure, but HBM3e" still say HBM3e. Callers
-   reading prose (:mod:`grading.rubric`) pass a wider window: a whole clause's worth.
+   "while", "although", "whereas", "unlike", so "no, HBM3e" and "not sure, but HBM3e" still say
+   HBM3e. Callers reading prose (:mod:`grading.rubric`) pass a wider window: a whole clause's worth.
 """
 
 from __future__ import annotations
@@ -80,7 +80,8 @@ NEGATIONS = frozenset(
 #: instead of recomputing them", "rather than loading a stored copy", "the L40S lacks NVLink".
 PROSE_NEGATIONS = NEGATIONS | {"instead", "lacks", "lack", "lacking"}
 #: Words that start a new clause: negation before them does not reach past them.
-_CLAUSE_WORDS = frozenset({"but", "however", "though", "although", "whereas", "yet"})
+_CLAUSE_WORDS = frozenset({"but", "however", "though", "although", "whereas", "yet", "while",
+                           "unlike"})
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 _STOP_RE = re.compile(r"[,;:!?()\[\]{}\n—–]|\.(?![^\W_])|\s-\s")
@@ -268,6 +269,25 @@ def _phrase_numbers(phrasing: str) -> tuple[tuple[float | None, ...], bool, bool
     return numbers, stripped.endswith("%"), stripped.startswith("$")
 
 
+#: Arithmetic between two figures: "68 × 0.9" and "68 / 0.9" are different claims, though
+#: their words ("68", "0", "9") are the same.
+#: A hyphen or dash is left out: it writes ranges and compounds ("35-45%", "35–45%") as often
+#: as a minus.
+_OPERATOR_RE = re.compile(r"[0-9a-zA-Z)]\s*([×*/÷+=≈])\s*[0-9(]")
+_OPERATOR_CLASSES = {"×": "×", "*": "×", "/": "/", "÷": "/", "+": "+", "=": "=", "≈": "="}
+
+
+def _operators_agree(answer: Analysed, first: int, last: int, phrasing: str) -> bool:
+    """Whether the match from word ``first`` to ``last`` holds the arithmetic operators the
+    phrasing writes between figures, in order ("68 × 0.9" is not "68 / 0.9"). A phrasing
+    with no operator between figures always agrees."""
+    wanted = [_OPERATOR_CLASSES[m.group(1)] for m in _OPERATOR_RE.finditer(phrasing)]
+    if not wanted:
+        return True
+    typed = answer.text[answer.words[first].start:answer.words[last].end]
+    return [_OPERATOR_CLASSES[m.group(1)] for m in _OPERATOR_RE.finditer(typed)] == wanted
+
+
 def _numbers_agree(answer: Analysed, first: int, last: int, phrasing: str) -> bool:
     """Whether the match from word ``first`` to ``last`` states the phrasing's numbers whole.
 
@@ -357,7 +377,8 @@ def find_all(
                 and answer.words[last].norm != phrase_words[-1])):
             continue  # "a synchronous" glued into "asynchronous"
         if not (negation and answer.negated(start, negation_window)) \
-                and _numbers_agree(answer, start, last, phrasing):
+                and _numbers_agree(answer, start, last, phrasing) \
+                and _operators_agree(answer, start, last, phrasing):
             yield Found(start, last, answer.typed(start, last), fuzzy=False)
     if not fuzzy or prefix or len(joined) < MIN_FUZZY_RUN:
         return

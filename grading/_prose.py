@@ -357,8 +357,11 @@ def _is_list(text: str) -> bool:
 
 
 def _is_claim(text: str) -> tuple[bool, int]:
-    """A claim: prose with a verb that is not a list, or a worked step ("= 112 GB")."""
+    """A claim: prose with a verb that is not a list, or a worked step ("= 112 GB"). A
+    question asks, it does not claim ("Is BF16 faster than FP16? No.")."""
     words = _words(text)
+    if text.rstrip().endswith("?"):
+        return False, len(words)
     if len(words) > MAX_CLAIM_WORDS or sum(
             1 for piece in _ENUMERATION_SPLIT_RE.split(text) if _words(piece)) >= MAX_CLAIM_PIECES:
         return False, len(words)

@@ -165,3 +165,39 @@ def test_a_value_named_to_be_refused_is_not_the_answers_figure(answer: str,
     item = next(q for q in load_bank().open_questions() if q.id == "open.recruiter.mfu_explain")
     result = score_open(answer, item.key_points, item.red_flags, figures=item.figures)
     assert [number.typed for number in result.wrong_numbers] == wrong
+
+
+def test_a_question_asks_and_claims_nothing() -> None:
+    from grading._prose import sentences
+
+    assert [s.claim for s in sentences("Is BF16 faster than FP16? No, it has the same rate.")] \
+        == [False, True]
+
+
+def test_while_starts_a_clause_so_an_inversion_does_not_reach_across_it() -> None:
+    point = KeyPoint("attention memory is linear in s", ("memory & linear",), 1.0)
+    both = score_open("With FlashAttention, memory becomes linear in s while FLOPs stay "
+                      "quadratic.", [point], process_flags=())
+    assert both.contradictions == ()
+    assert both.key_points[0].covered
+
+
+@pytest.mark.parametrize(("typed", "heard"), [
+    ("It takes 68 × 0.9 = 61 days.", True),
+    ("It takes 68 / 0.9 = 75 days.", False),  # another claim with the same figures
+    ("Good runs sit at 35–45% MFU.", True),   # a dash is a range, not an operator
+])
+def test_arithmetic_operators_in_a_phrasing_must_be_the_typed_ones(typed: str,
+                                                                   heard: bool) -> None:
+    phrasing = "35-45%" if "MFU" in typed else "68 × 0.9"
+    assert (find_phrase(analyse(typed), phrasing) is not None) is heard
+
+
+@pytest.mark.parametrize(("answer", "wrong"), [
+    ("We compared H100 and MI300X: MI300X 1,307 TFLOP/s dense BF16 against H100 989.", []),
+    ("On MI300X the dense BF16 peak is 2,615 TFLOP/s, double the H100.", ["2,615 TFLOP/s"]),
+    ("TPU v5p gives 459 TFLOP/s of BF16 per chip and 2.77 TB/s of HBM.", []),
+])
+def test_other_vendors_figures_are_their_own(answer: str, wrong: list[str]) -> None:
+    result = score_open(answer, [SPLIT], process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == wrong
