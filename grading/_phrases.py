@@ -32,7 +32,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -221,6 +221,16 @@ def _opposite_by_prefix(one: str, other: str) -> bool:
     return any(long == prefix + short for prefix in _OPPOSITE_PREFIXES)
 
 
+def _words_agree(typed: Sequence[str], accepted: Sequence[str]) -> bool:
+    """Word by word, a short word is never a typo of another ("the decision in" is no typo of
+    "the decision hinges", though the joined texts are 87 % alike); long words are left to
+    the joined text's ratio."""
+    if len(typed) != len(accepted):
+        return False
+    return all(one == other for one, other in zip(typed, accepted, strict=True)
+               if min(len(one), len(other)) < MIN_FUZZY_RUN)
+
+
 def _runs_agree(typed: str, accepted: str) -> bool:
     """Letter/digit runs agree: digits and short letter runs exactly, long ones by ratio."""
     typed_runs = _RUN_RE.findall(typed)
@@ -391,7 +401,8 @@ def find_all(
         for span, score, start in process.extract(
             joined, answer.spans(length), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
         ):
-            if span != joined and _runs_agree(span, joined):
+            if span != joined and _runs_agree(span, joined) and _words_agree(
+                    [word.norm for word in answer.words[start:start + length]], phrase_words):
                 candidates.append((-score, start, length))
     # A typo match must not swallow a neighbouring word: "not memory-bound" scores 88 against
     # "memory-bound" as one span, which would hide the "not". Keep only the innermost spans.

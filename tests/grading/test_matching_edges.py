@@ -201,3 +201,13 @@ def test_arithmetic_operators_in_a_phrasing_must_be_the_typed_ones(typed: str,
 def test_other_vendors_figures_are_their_own(answer: str, wrong: list[str]) -> None:
     result = score_open(answer, [SPLIT], process_flags=())
     assert [number.typed for number in result.wrong_numbers] == wrong
+
+
+@pytest.mark.parametrize(("typed", "phrasing", "heard"), [
+    ("I'd document the decision in the wiki.", "the decision hinges", False),
+    ("The decision hinjes on the failure rate.", "the decision hinges", True),
+    ("We use a ring all-reduse here.", "ring all-reduce", True),
+])
+def test_a_typo_never_turns_one_short_word_into_another(typed: str, phrasing: str,
+                                                        heard: bool) -> None:
+    assert (find_phrase(analyse(typed), phrasing) is not None) is heard
