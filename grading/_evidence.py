@@ -142,6 +142,28 @@ _DISMISSED = frozenset("unnecessary irrelevant negligible pointless overkill unn
 _DISMISSAL_GAP = 3
 
 
+@lru_cache(maxsize=8192)
+def _vocabulary(parts: tuple[Part, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The content words of every alternative of ``parts``: (whole words, stems of the prefix
+    alternatives' last words). Function words ("the", "to") are left out: they say nothing of
+    the point, so a sentence's own ones still count as words beside it."""
+    from grading._prose import FUNCTION_WORDS
+
+    whole: set[str] = set()
+    stems: set[str] = set()
+    for part in parts:
+        for alternative in part.alternatives:
+            if alternative in ANY_QUANTITY:
+                continue
+            words = normalise_words(alternative.rstrip("*"))
+            if alternative.rstrip().endswith("*") and words:
+                stems.add(words[-1])
+                words = words[:-1]
+            whole.update(words)
+    return (frozenset(w for w in whole if w not in FUNCTION_WORDS),
+            frozenset(w for w in stems if w not in FUNCTION_WORDS and len(w) >= 3))
+
+
 @dataclass(frozen=True)
 class _Occurrence:
     found: Found
@@ -284,15 +306,26 @@ class Reader:
                 continue
             founds = [self._part_in(part, index, fuzzy) for part in parts]
             if all(found is not None for found in founds) \
-                    and self._says_more(sentence, founds):  # type: ignore[arg-type]
+                    and self._says_more(sentence, founds, parts):  # type: ignore[arg-type]
                 return Evidence(phrasing, founds[0].typed,  # type: ignore[union-attr]
                                 sentence.text, index)
         return None
 
-    def _says_more(self, sentence: Sentence, founds: list[Found]) -> bool:
-        """Whether ``sentence`` holds :data:`MIN_WORDS_BESIDE` words beyond the matched ones."""
+    def _says_more(self, sentence: Sentence, founds: list[Found],
+                   parts: tuple[Part, ...] = ()) -> bool:
+        """Whether ``sentence`` holds :data:`MIN_WORDS_BESIDE` words beyond the matched ones
+        and beyond every other word of the phrasing's own alternatives (a pasted piece of
+        phrasings, "hand finished blocks smaller job", says nothing beside them)."""
         matched = sum(len(normalise_words(found.typed)) for found in founds)
-        return sentence.words - matched >= MIN_WORDS_BESIDE
+        if sentence.words - matched < MIN_WORDS_BESIDE:
+            return False
+        whole, stems = _vocabulary(parts)
+        if not whole and not stems:
+            return True
+        beside = [word for word in normalise_words(sentence.text)
+                  if not word.isdigit() and word not in whole
+                  and not any(word.startswith(stem) for stem in stems)]
+        return len(beside) >= MIN_WORDS_BESIDE
 
     def _in_one_clause(self, parts: tuple[Part, ...], sentence: int) -> str | None:
         """The first part's words as typed, when every part occurs (exactly, with its

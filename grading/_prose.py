@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 
 __all__ = [
+    "FUNCTION_WORDS",
     "HOLLOW_FRAME_PATTERN",
     "MIN_CLAIM_WORDS",
     "MIN_FUNCTION_SHARE",
@@ -73,6 +74,8 @@ neither some such more most less least much many few very too once again around 
 roughly approximately nearly almost about same other another own anything everything
 nothing something alongside back
 """.split())
+#: The function words, for other modules (articles, prepositions, pronouns, auxiliaries).
+FUNCTION_WORDS = _FUNCTION_WORDS
 #: Below this many words the function-word share is not asked: a short sentence with a verb
 #: ("Good runs sit around 35–45%") is prose, and a run-on list is long.
 _SHARE_MIN_WORDS = 10

@@ -302,8 +302,10 @@ def check_figures(
         if agrees or typed in seen or value is None \
                 or _too_far(value, bound[index], reading, typed):
             continue
-        seen.add(typed)
         sentence = _sentence_of(sentences, start)
+        if sentence is not None and _an_aggregate(value, figure, sentence.text):
+            continue  # "an 8×H100 node has 7.9 PFLOP/s": eight of the figure, not a slip
+        seen.add(typed)
         wrong.append(WrongNumber(typed, figure.name, _format_expected(figure),
                                  sentence.text if sentence is not None else ""))
     return tuple(wrong)
@@ -373,6 +375,19 @@ _LINK_NAME_RE = re.compile(
 def _rate_key(match: re.Match[str]) -> tuple[str, str]:
     """A rate's number as written (without thousands commas) and its SI prefix."""
     return match.group(1).replace(",", ""), match.group(2).upper()
+
+
+def _an_aggregate(value: float, figure: Figure, sentence: str) -> bool:
+    """Whether ``value`` is a whole number k ≥ 2 of ``figure`` (within its tolerance) and the
+    sentence counts k of something ("8×H100", "8 GPUs", "an 8-GPU node", "a node of 8"): the
+    figure summed over a node or a pod, not a slip of it."""
+    if figure.value <= 0:
+        return False
+    count = round(value / figure.value)
+    if count < 2 or not within(value / count, figure.value, figure.tolerance):
+        return False
+    return re.search(rf"(?<![\d.,]){count}\s?(?:[×x*]|-?(?:gpus?|accelerators?|chips?|cards?|"
+                     rf"devices?|ranks?|[a-z]+[0-9]+s?)\b)", sentence, re.IGNORECASE) is not None
 
 
 def _too_far(value: float, figures: Sequence[Figure], reading: Any, typed: str) -> bool:

@@ -211,3 +211,25 @@ def test_other_vendors_figures_are_their_own(answer: str, wrong: list[str]) -> N
 def test_a_typo_never_turns_one_short_word_into_another(typed: str, phrasing: str,
                                                         heard: bool) -> None:
     assert (find_phrase(analyse(typed), phrasing) is not None) is heard
+
+
+@pytest.mark.parametrize(("answer", "wrong"), [
+    ("On H100: an 8×H100 node has about 7.9 PFLOP/s of dense BF16.", []),
+    ("On H100: 8 GPUs give 7.9 PFLOP/s of dense BF16.", []),
+    ("On H100: the node has 7.9 PFLOP/s of dense BF16 per GPU.", ["7.9 PFLOP/s"]),
+    ("On H100 the dense BF16 peak is 1,979 TFLOP/s.", ["1,979 TFLOP/s"]),
+])
+def test_a_figure_summed_over_a_counted_node_is_not_a_slip(answer: str,
+                                                           wrong: list[str]) -> None:
+    result = score_open(answer, [SPLIT], process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == wrong
+
+
+def test_a_sentence_of_pasted_phrasing_words_earns_nothing() -> None:
+    point = KeyPoint("accepted blocks go to smaller jobs early",
+                     ("smaller job* & accepted|finished|block*",), 1.0)
+    pasted = score_open("Hand finished blocks smaller job.", [point], process_flags=())
+    said = score_open("We hand each finished block to the smaller jobs at once.", [point],
+                      process_flags=())
+    assert not pasted.key_points[0].covered
+    assert said.key_points[0].covered
