@@ -966,7 +966,11 @@ class Store:
         """The file's schema version (0 when new), refusing foreign and newer databases.
 
         Only reads: reading ``sqlite_master`` is also what fails on a file that is not SQLite.
+        The version is read before the tables: another instance may be migrating the file
+        (each step commits its tables with its version), and tables read first could be a
+        step older than the version read after them — a sound file taken for a damaged one.
         """
+        read_version = self.schema_version()
         tables = self._table_names()
         if tables and "meta" not in tables:
             raise StoreError(
@@ -974,7 +978,7 @@ class Store:
                 f"(it has tables {_shown(', '.join(sorted(tables)))}); the file was left "
                 "untouched. Pass another path with --db.", "foreign"
             )
-        current = self.schema_version() if tables else 0
+        current = read_version if tables else 0
         if current > SCHEMA_VERSION:
             raise StoreError(
                 f"{_shown(self.path)}: made by a newer tpm-drill (schema {current}, this one "

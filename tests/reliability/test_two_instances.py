@@ -164,3 +164,40 @@ def test_two_instances_migrating_an_old_file_at_once(tmp_path: Path) -> None:
     store = Store(path)
     assert len(store.reviews()) == 6
     store.close()
+
+
+def test_opening_while_another_instance_migrates_is_no_damage(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """The interleaving a loaded CI machine produced in the test above: one instance reads the
+    file's tables, another commits the next migration step (its tables and its version), and
+    the first then reads the new version and finds that step's tables "missing". The version
+    is read first now; this test forces the interleaving with a file left at schema 1."""
+    import sqlite3
+
+    from engine.store import db as store_db
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in store_db._split_sql(store_db._MIGRATIONS[1]):
+        conn.execute(statement)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1') "
+                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    conn.close()
+    original = Store.schema_version
+    migrated: list[int] = []
+
+    def another_instance_migrates_first(self: Store) -> int:
+        if not migrated:
+            migrated.append(1)
+            other = Store(path)
+            migrated.append(other.schema_version())
+            other.close()
+        return original(self)
+
+    monkeypatch.setattr(Store, "schema_version", another_instance_migrates_first)
+    store = Store(path)
+    try:
+        assert migrated == [1, SCHEMA_VERSION]
+        assert original(store) == SCHEMA_VERSION
+    finally:
+        store.close()
