@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from grading._phrases import Analysed, Found, analyse, find_all, normalise_words
-from grading._prose import Sentence, sentences
+from grading._prose import FUNCTION_WORDS, Sentence, sentences
 
 __all__ = [
     "ANY_QUANTITY",
@@ -147,8 +147,6 @@ def _vocabulary(parts: tuple[Part, ...]) -> tuple[frozenset[str], frozenset[str]
     """The content words of every alternative of ``parts``: (whole words, stems of the prefix
     alternatives' last words). Function words ("the", "to") are left out: they say nothing of
     the point, so a sentence's own ones still count as words beside it."""
-    from grading._prose import FUNCTION_WORDS
-
     whole: set[str] = set()
     stems: set[str] = set()
     for part in parts:

@@ -291,11 +291,16 @@ def _operators_agree(answer: Analysed, first: int, last: int, phrasing: str) -> 
     """Whether the match from word ``first`` to ``last`` holds the arithmetic operators the
     phrasing writes between figures, in order ("68 × 0.9" is not "68 / 0.9"). A phrasing
     with no operator between figures always agrees."""
-    wanted = [_OPERATOR_CLASSES[m.group(1)] for m in _OPERATOR_RE.finditer(phrasing)]
+    wanted = _operators(phrasing)
     if not wanted:
         return True
-    typed = answer.text[answer.words[first].start:answer.words[last].end]
-    return [_OPERATOR_CLASSES[m.group(1)] for m in _OPERATOR_RE.finditer(typed)] == wanted
+    return _operators(answer.text[answer.words[first].start:answer.words[last].end]) == wanted
+
+
+@lru_cache(maxsize=8192)
+def _operators(text: str) -> tuple[str, ...]:
+    """The arithmetic operators ``text`` writes between figures, in order, by class."""
+    return tuple(_OPERATOR_CLASSES[m.group(1)] for m in _OPERATOR_RE.finditer(text))
 
 
 def _numbers_agree(answer: Analysed, first: int, last: int, phrasing: str) -> bool:

@@ -192,8 +192,8 @@ _BASE_VERBS = frozenset(_VERBS.split())
 def _inflected_forms() -> frozenset[str]:
     """The verb forms that are not a bare base form ("runs", "stalled", "took"): between two
     words they are verbs ("setup runs alongside"), where a base form may be a noun ("cost")."""
-    bases = set(_VERBS.split())
-    return frozenset(form for form in _verb_forms() - set(_AUXILIARIES) if form not in bases)
+    return frozenset(form for form in _verb_forms() - set(_AUXILIARIES)
+                     if form not in _BASE_VERBS)
 
 
 #: A word: letters and digits, starting with a letter ("H100s" is one word; "6ND", "1.62e19"
@@ -264,10 +264,11 @@ def hollow_frame_re() -> re.Pattern[str]:
     return re.compile(HOLLOW_FRAME_PATTERN, re.IGNORECASE)
 
 
-def _without_hollow_frames(text: str) -> str:
+def _without_hollow_frames(text: str) -> str | None:
     """``text`` with every hollow frame replaced by a comma (so what is left reads as the
-    list it is): "Tiling is key" → "Tiling ,"."""
-    return hollow_frame_re().sub(" , ", _APOSTROPHES.sub("", text))
+    list it is): "Tiling is key" → "Tiling ,"; None when it holds no hollow frame."""
+    bare, frames = hollow_frame_re().subn(" , ", _APOSTROPHES.sub("", text))
+    return bare if frames else None
 
 
 def _words(text: str) -> list[str]:
@@ -379,7 +380,7 @@ def _is_claim(text: str) -> tuple[bool, int]:
     if not (prose and has_verb(text) and not _is_list(text)):
         return False, len(words)
     bare = _without_hollow_frames(text)
-    if bare != text and (not has_verb(bare) or _is_list(bare)):
+    if bare is not None and (not has_verb(bare) or _is_list(bare)):
         return False, len(words)  # only hollow frames made it look like a claim
     return True, len(words)
 

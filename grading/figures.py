@@ -283,7 +283,7 @@ def check_figures(
                                    for cue_word in (found.first, found.last))
                     if distance > window or reading(typed, figure) is None \
                             or _a_change(analysed.text, start) \
-                            or _REFUSED_RE.search(analysed.text, max(0, start - 30), start):
+                            or analysed.negated(word[0], REFUSAL_WINDOW, prose=True):
                         continue
                     if nearest is None or distance < nearest[0]:
                         nearest = (distance, index)
@@ -402,11 +402,10 @@ def _too_far(value: float, figures: Sequence[Figure], reading: Any, typed: str) 
     return True
 
 
-#: A value named to be refused ("35–45% MFU, not 90%", "450 GB/s rather than 900 GB/s"):
-#: the answer says it is wrong, so it is not the answer's figure.
-_REFUSED_RE = re.compile(r"(?:\bnot|\bnever|\brather\s+than|\binstead\s+of|\bno)\s+"
-                         r"(?:(?:the|a|an|about|around|roughly|some|~)\s*)?[$€£~≈]?\s*$",
-                         re.IGNORECASE)
+#: How many words before a number a negation refuses it ("35–45% MFU, not 90%", "rather than
+#: 1,979 TFLOP/s", "not about 90%"): the answer says the value is wrong, so it is not the
+#: answer's figure.
+REFUSAL_WINDOW = 2
 
 
 _CHANGE_RE = re.compile(

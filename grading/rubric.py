@@ -300,15 +300,16 @@ class _KnownFigures(Sequence[Figure]):
 @dataclass(frozen=True)
 class KnownClaim:
     """A claim wrong in any answer (``grading/known_misconceptions.toml``): its ``id``, the
-    wrong ``claim``, the ``phrasings`` that state it and ``why`` (what is true). ``unless``
-    is a regular expression for the regime in which the claim is right: found in the same
-    sentence ("at batch 512 decode is compute-bound"), it excuses the claim."""
+    wrong ``claim``, the ``phrasings`` that state it and ``why`` (what is true). ``unless``,
+    compiled from the file's regular expression (None when it has none), finds the regime in
+    which the claim is right: found in the same sentence ("at batch 512 decode is
+    compute-bound"), it excuses the claim."""
 
     id: str
     claim: str
     phrasings: tuple[str, ...]
     why: str
-    unless: str = ""
+    unless: re.Pattern[str] | None = None
 
 
 @cache
@@ -329,9 +330,8 @@ def known_misconceptions() -> tuple[KnownClaim, ...]:
                 isinstance(p, str) and p.strip() and "&" not in p for p in phrasings):
             raise ValueError(f"grading/known_misconceptions.toml, claim #{index + 1}: needs id, "
                              "claim, why and contiguous phrasings (no '&')")
-        unless = entry.get("unless", "")
         try:
-            re.compile(unless)
+            unless = re.compile(entry["unless"], re.IGNORECASE) if "unless" in entry else None
         except (re.error, TypeError) as error:
             raise ValueError(f"grading/known_misconceptions.toml, claim #{index + 1}: "
                              f"unless is no regular expression ({error})") from None
@@ -629,17 +629,16 @@ _COUNTED = (r"(?:gpus?|accelerators?|cards?|nodes?|racks?|hosts?|chips?|servers?
 
 @cache
 def _word_quantity_re() -> re.Pattern[str]:
-    number = rf"{_NUMBER_WORDS}(?:[\s-]+(?:{_NUMBER_WORDS}|one|two|three|four|five|six|seven|"\
-             rf"eight|nine|hundred|thousand|million|billion|and))*"
+    number = rf"{_NUMBER_WORDS}(?:[\s-]+(?:{_NUMBER_WORDS}|hundred|thousand|million|billion|and))*"
     return re.compile(rf"(?<![\w-]){number}(?:\s+to\s+{number})?[\s-]+(?:[a-z]+[\s-]+)?"
                       rf"{_COUNTED}(?![\w-])", re.IGNORECASE)
 
 
 def _word_quantities(text: str) -> list[tuple[int, int, str]]:
     """Quantities written in words, as an answer spoken aloud says them ("two to three days",
-    "four engineers", "three more hours"). They count as numbers
-    the answer states (substance) but are never a phrasing's ``#`` nor checked against a
-    figure: only a written number is read for its value."""
+    "four engineers", "three more hours"). They count as numbers the answer states
+    (substance) but are never a phrasing's ``#`` nor checked against a figure: only a written
+    number is read for its value."""
     return [(m.start(), m.end(), m.group().strip()) for m in _word_quantity_re().finditer(text)]
 
 
@@ -806,8 +805,8 @@ def score_open(
             wrong = reader.misconception(known_claim.phrasings)
             if wrong is not None and (
                     _trap_conditioned(reader, known_claim.phrasings)
-                    or (known_claim.unless and re.search(known_claim.unless, wrong.sentence,
-                                                        re.IGNORECASE))):
+                    or (known_claim.unless is not None
+                        and known_claim.unless.search(wrong.sentence))):
                 wrong = None  # "decode is compute-bound above batch ~300" is right
             if wrong is not None and wrong.sentence not in said_wrong:
                 said_wrong.add(wrong.sentence)
