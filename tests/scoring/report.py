@@ -5,7 +5,7 @@
     python -m tests.scoring.report --answers  # plus every *tune* answer: label, score, text
     python -m tests.scoring.report --split tune  # the tune split only (for tuning: the
                                                   # held-out figures are not even computed)
-    python -m tests.scoring.report --subsets     # held-out as drawn, clean, batch 2+3, unseen
+    python -m tests.scoring.report --subsets     # held-out as drawn, clean, later, unseen
 
 Today's scorer is :func:`grading.rubric.score_open` called the way
 ``engine.study.session.StudySession.submit`` calls it for an open question: the item posed by
@@ -116,14 +116,14 @@ def format_report(figures: Mapping[str, Figures], scorer_name: str = SCORER_NAME
 def subset_figures(labelled: LabelledSet) -> dict[str, Figures]:
     """The held-out split four ways (tests/scoring/labelled/README.md, "the split"): as the
     rule draws it; ``clean``, without the questions tuned on before they moved into it;
-    ``batch 2+3``, the held-out questions of the two later batches, written after the scorer's
-    first tuning; and ``unseen``, the third batch's, never scored before this measurement."""
+    ``later``, the held-out questions of the three later batches, written after the scorer's
+    first tuning; and ``unseen``, the fourth batch's, never scored before this measurement."""
     heldout = [q.item.id for q in labelled.split_questions("heldout")]
     clean = [i for i in heldout if i not in TUNED_THEN_HELDOUT]
     later = [*FRESH_HELDOUT, *UNSEEN_HELDOUT]
     return {"heldout": compute_figures(labelled, session_scorer, "heldout"),
             "clean": compute_figures(labelled.only(clean), session_scorer, "heldout"),
-            "batch 2+3": compute_figures(labelled.only(later), session_scorer, "heldout"),
+            "later": compute_figures(labelled.only(later), session_scorer, "heldout"),
             "unseen": compute_figures(labelled.only(UNSEEN_HELDOUT), session_scorer,
                                       "heldout")}
 
@@ -169,8 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="compute and print one split only (tune while tuning)")
     parser.add_argument("--subsets", action="store_true",
                         help="the held-out split as drawn, clean (without questions tuned "
-                             "on before they moved into it), batch 2+3 (written after the "
-                             "first tuning) and unseen (third batch)")
+                             "on before they moved into it), later (batches 2-4, written "
+                             "after the first tuning) and unseen (fourth batch)")
     options = parser.parse_args(argv)
     try:
         labelled = load_labelled()
