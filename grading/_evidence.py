@@ -30,7 +30,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from grading._phrases import Analysed, Found, analyse, find_all, normalise_words
+from grading._phrases import (
+    Analysed,
+    Found,
+    analyse,
+    find_all,
+    normalise_words,
+    operand_of_arithmetic,
+)
 from grading._prose import FUNCTION_WORDS, Sentence, sentences
 
 __all__ = [
@@ -169,6 +176,7 @@ class _Occurrence:
     negated: bool
     dismissed: bool
     clause: int = -1
+    operand: bool = False  # its closing figure feeds arithmetic that goes on ("50,000 / N")
 
 
 class Reader:
@@ -202,8 +210,9 @@ class Reader:
                 negated = dismissed or self.analysed.negated(
                     found.first, CLAUSE_NEGATION_WINDOW, prose=True)
                 sentence = self.sentence_of(self.analysed.words[found.first].start)
-                found_all.append(_Occurrence(found, sentence, negated, dismissed,
-                                             self.analysed.words[found.first].clause))
+                found_all.append(_Occurrence(
+                    found, sentence, negated, dismissed, self.analysed.words[found.first].clause,
+                    operand_of_arithmetic(self.analysed, found, alternative)))
             self._occurrences[key] = found_all
         return self._occurrences[key]
 
@@ -261,20 +270,25 @@ class Reader:
             index += 1
         return False
 
-    def _part_in(self, part: Part, sentence: int, fuzzy: bool) -> Found | None:
+    def _part_in(self, part: Part, sentence: int, fuzzy: bool,
+                 operands: bool = True) -> Found | None:
         for alternative in part.alternatives:
             for occurrence in self.occurrences(alternative, fuzzy):
-                if occurrence.sentence == sentence and occurrence.negated == part.negated:
+                if occurrence.sentence == sentence and occurrence.negated == part.negated \
+                        and (operands or not occurrence.operand):
                     return occurrence.found
         return None
 
-    def _candidate_sentences(self, parts: tuple[Part, ...], fuzzy: bool) -> list[int]:
-        """Sentences where the first part occurs with the right polarity, in order."""
+    def _candidate_sentences(self, parts: tuple[Part, ...], fuzzy: bool,
+                             operands: bool = True) -> list[int]:
+        """Sentences where the first part occurs with the right polarity, in order (with
+        ``operands`` False, not as an operand of arithmetic that goes on)."""
         first = parts[0]
         found = {occurrence.sentence
                  for alternative in first.alternatives
                  for occurrence in self.occurrences(alternative, fuzzy)
-                 if occurrence.negated == first.negated and occurrence.sentence >= 0}
+                 if occurrence.negated == first.negated and occurrence.sentence >= 0
+                 and (operands or not occurrence.operand)}
         return sorted(found)
 
     def find(self, phrasing: str, fuzzy: bool, refuted_ok: bool = False,
@@ -283,13 +297,14 @@ class Reader:
         or None.
 
         With ``refuted_ok`` False (misconceptions), a sentence that calls the claim a myth or
-        a mistake does not count.
+        a mistake does not count, nor a closing figure used as an operand ("job MTBF is 50,000"
+        in "job MTBF is 50,000 / 16,384 ≈ 3 hours" states an input, not the wrong result).
         """
         try:
             parts = parse_phrasing(phrasing)
         except ValueError:
             return None
-        for index in self._candidate_sentences(parts, fuzzy):
+        for index in self._candidate_sentences(parts, fuzzy, operands=refuted_ok):
             sentence = self.sentences[index]
             if not sentence.claim or index in skip:
                 continue
@@ -302,7 +317,7 @@ class Reader:
                 if typed is not None:
                     return Evidence(phrasing, typed, sentence.text, index)
                 continue
-            founds = [self._part_in(part, index, fuzzy) for part in parts]
+            founds = [self._part_in(part, index, fuzzy, operands=refuted_ok) for part in parts]
             if all(found is not None for found in founds) \
                     and self._says_more(sentence, founds, parts):  # type: ignore[arg-type]
                 return Evidence(phrasing, founds[0].typed,  # type: ignore[union-attr]
@@ -333,7 +348,8 @@ class Reader:
             found: dict[int, str] = {}
             for alternative in part.alternatives:
                 for occurrence in self.occurrences(alternative, fuzzy=False):
-                    if occurrence.sentence == sentence and occurrence.negated == part.negated:
+                    if occurrence.sentence == sentence and occurrence.negated == part.negated \
+                            and not occurrence.operand:
                         found.setdefault(occurrence.clause, occurrence.found.typed)
             clauses.append(found)
         shared = set.intersection(*(set(found) for found in clauses))

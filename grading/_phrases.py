@@ -49,6 +49,7 @@ __all__ = [
     "find_all",
     "find_phrase",
     "normalise_words",
+    "operand_of_arithmetic",
 ]
 
 #: rapidfuzz ``fuzz.ratio`` (0–100) a misspelt letter run needs to count as the accepted one.
@@ -285,6 +286,10 @@ def _phrase_numbers(phrasing: str) -> tuple[tuple[float | None, ...], bool, bool
 #: as a minus.
 _OPERATOR_RE = re.compile(r"[0-9a-zA-Z)]\s*([×*/÷+=≈])\s*[0-9(]")
 _OPERATOR_CLASSES = {"×": "×", "*": "×", "/": "/", "÷": "/", "+": "+", "=": "=", "≈": "="}
+#: A phrasing's figure at its end (or start) is not said by the same figure used as an operand
+#: of arithmetic that goes on ("50,000 / 16,384", "2 × 70e9"): the claim is the result.
+_OPERAND_AFTER = re.compile(r"\s*[×*/÷]\s*[0-9(]")
+_OPERAND_BEFORE = re.compile(r"[0-9)]\s*[×*/÷]\s*$")
 
 
 def _operators_agree(answer: Analysed, first: int, last: int, phrasing: str) -> bool:
@@ -327,6 +332,25 @@ def _numbers_agree(answer: Analysed, first: int, last: int, phrasing: str) -> bo
     if percent and not _PERCENT_AFTER.match(text, end):
         return False
     return not (dollar and not _DOLLAR_BEFORE.search(text, 0, start))
+
+
+def operand_of_arithmetic(answer: Analysed, found: Found, phrasing: str) -> bool:
+    """Whether the figure that ends (or starts) ``phrasing`` is, where it was ``found``, an
+    operand of arithmetic that goes on: "job MTBF is 50,000" in "job MTBF is 50,000 / 16,384
+    ≈ 3 hours". Such a match states an input, not the phrasing's claim about the result."""
+    stripped = phrasing.strip()
+    text = answer.text
+    if stripped[-1:].isdigit():
+        end = answer.words[found.last].end
+        while end < len(text) and (text[end].isdigit() or (
+                text[end] in ".," and end + 1 < len(text) and text[end + 1].isdigit())):
+            end += 1
+        if _OPERAND_AFTER.match(text, end):
+            return True
+    if stripped[:1].isdigit():
+        start = answer.words[found.first].start
+        return _OPERAND_BEFORE.search(text, 0, start) is not None
+    return False
 
 
 def _contains_another(span: tuple[int, int], spans: set[tuple[int, int]]) -> bool:

@@ -105,6 +105,8 @@ _PREPOSITIONS = frozenset("""
 of to in on at by for with from into onto over under per via within across through after
 before during against between among above below than as
 """.split())
+#: Words ending in "-ed" that are no past tense ("speed of light", "a hundred of them").
+_ED_NOUNS = frozenset("speed seed feed hundred shed infrared embed bed red".split())
 #: After these, any word that is not a function word is a verb ("we got", "they wanted").
 _PERSONAL = frozenset("i we you they he she".split())
 
@@ -309,7 +311,7 @@ def has_verb(text: str, weak: bool = True) -> bool:
                 not previous[:1].isalpha() or previous in _DETERMINERS
                 or previous in _PREPOSITIONS or previous in ("and", "or")):
             takes_object = False  # "batch 64", "step 3", "stage 2": a noun and its figure
-        past = token.endswith("ed") or token in _PAST
+        past = (token.endswith("ed") and token not in _ED_NOUNS) or token in _PAST
         takes_preposition = past and following in _PREPOSITIONS
         if token in forms:
             if previous in _SUBJECTS or previous in _AUXILIARIES or takes_object \
@@ -321,7 +323,7 @@ def has_verb(text: str, weak: bool = True) -> bool:
                         following not in _NOUN_PREPOSITIONS
                         or (index > 1 and tokens[index - 2] in _DETERMINERS)):
                 return True  # "setup runs alongside", "MTBF falls as", "the tree wins for"
-        elif token.endswith("ed") and len(token) > 4 and (takes_object or takes_preposition):
+        elif past and len(token) > 4 and (takes_object or takes_preposition):
             return True  # "averaged 6,000", "throttled by": a past tense not in the lexicon
         elif weak and token.endswith("s") and not token.endswith("ss") and len(token) > 4 \
                 and previous[:1].isalpha() and previous not in _FUNCTION_WORDS \
@@ -351,7 +353,14 @@ def _is_list(text: str) -> bool:
     with a verb — or a long list (five pieces or more, 70 % short) with one verb slipped in."""
     pieces = [piece for piece in _PIECE_SPLIT_RE.split(text) if _words(piece)]
     if len(pieces) < _LIST_MIN_PIECES:
-        return False
+        # "X and Y and Z": terms strung on "and" instead of commas, none with a verb.
+        joined = [piece for piece in _ENUMERATION_SPLIT_RE.split(text) if _words(piece)]
+        if len(re.findall(r"\s(?:and|or)\s", text)) < _LIST_MIN_PIECES - 1:
+            return False
+        verbs = sum(has_verb(piece, weak=False) for piece in joined)
+        short = sum(1 for piece in joined if len(_words(piece)) <= _LIST_PIECE_WORDS)
+        return verbs == 0 and \
+            short >= _LIST_PIECE_SHARE * len(joined)
     verbs = [has_verb(piece, weak=False) for piece in pieces]
     short = sum(1 for piece, verb in zip(pieces, verbs, strict=True)
                 if len(_words(piece)) <= _LIST_PIECE_WORDS and not verb) / len(pieces)

@@ -9,6 +9,7 @@ import pytest
 
 from content.loader import KeyPoint
 from grading._phrases import analyse, find_phrase
+from grading._prose import _is_list, has_verb, sentences
 from grading.rubric import _word_quantities as rubric_word_quantities
 from grading.rubric import default_process_flags, known_misconceptions, score_open
 
@@ -233,3 +234,43 @@ def test_a_sentence_of_pasted_phrasing_words_earns_nothing() -> None:
                       process_flags=())
     assert not pasted.key_points[0].covered
     assert said.key_points[0].covered
+
+
+# Found on the fourth labelled batch's tune split (2026-12-05).
+MTBF = KeyPoint("Job MTBF = per-GPU MTBF / N ~ 3 h at 16k GPUs", ("job mtbf & hours|h",), 1.0,
+                misconceptions=("job mtbf is 50,000",))
+
+
+@pytest.mark.parametrize(("answer", "contradicted"), [
+    ("The job MTBF is 50,000 / 16,384 ≈ 3 hours at this scale.", False),
+    ("The job MTBF is 50,000 × 1 / 16,384 hours, about 3.", False),
+    ("The job MTBF is 50,000 hours, so failures are rare.", True),
+    ("The job MTBF is 50,000 and that is why it never fails.", True),
+])
+def test_a_misconceptions_figure_used_as_an_operand_is_not_the_claim(
+        answer: str, contradicted: bool) -> None:
+    result = score_open(answer, [MTBF], process_flags=())
+    assert bool(result.contradictions) is contradicted
+
+
+@pytest.mark.parametrize(("text", "is_list"), [
+    ("16,384 H100s and 2 bytes per parameter and 140 GB per step.", True),
+    ("DiLoCo and convergence risk and fibre cut.", True),
+    ("Tensor and pipeline parallelism stay inside each site and DP crosses it.", False),
+    ("We shard weights and gradients and optimizer state across 64 GPUs.", False),
+    ("Local SGD and compression.", False),  # two terms: too short to call a list
+])
+def test_terms_strung_on_and_are_a_list_not_a_claim(text: str, is_list: bool) -> None:
+    assert _is_list(text) is is_list
+    if is_list:
+        assert not sentences(text)[0].claim
+
+
+@pytest.mark.parametrize(("text", "verb"), [
+    ("speed of light in fibre", False),
+    ("a hundred of them", False),
+    ("we agreed to the date", True),
+    ("throttled by power", True),
+])
+def test_a_noun_ending_in_ed_is_no_past_tense(text: str, verb: bool) -> None:
+    assert has_verb(text, weak=False) is verb
