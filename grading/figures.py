@@ -271,10 +271,12 @@ def check_figures(
 
     known_ids = {id(figure) for figure in usable[len(own):]}
     bound: dict[int, list[Figure]] = {}  # quantity index -> the figures whose cues bound it
+    said: dict[int, list[Figure]] = {}  # sentence start -> the figures all of a cue names
     for figure in usable:
         window = KNOWN_CUE_WINDOW if id(figure) in known_ids else CUE_WINDOW
         for phrasing in figure.phrasings:
             for found, sentence in anchors(phrasing):
+                said.setdefault(sentence.start, []).append(figure)
                 nearest: tuple[int, int] | None = None
                 for index, (start, typed, word) in enumerate(stated):
                     if not sentence.start <= start < sentence.end:
@@ -293,16 +295,20 @@ def check_figures(
     seen: set[str] = set()
     for index in sorted(bound):
         start, typed, _word = stated[index]
+        sentence = _sentence_of(sentences, start)
+        # Right when it agrees with a figure that bound it, with one of the question's own, or
+        # with a figure whose cue the same sentence says in full: "3,958 TFLOP/s of FP8, but
+        # only with 2:4 sparsity" is the sparse figure though "FP8" is the nearer cue.
+        named = said.get(sentence.start, []) if sentence is not None else []
         agrees = any(
             (value := reading(typed, figure)) is not None
             and within(value, figure.value, figure.tolerance)
-            for figure in bound[index] + own)
+            for figure in bound[index] + own + named)
         figure = bound[index][0]
         value = reading(typed, figure)
         if agrees or typed in seen or value is None \
                 or _too_far(value, bound[index], reading, typed):
             continue
-        sentence = _sentence_of(sentences, start)
         if sentence is not None and _an_aggregate(value, figure, sentence.text):
             continue  # "an 8×H100 node has 7.9 PFLOP/s": eight of the figure, not a slip
         seen.add(typed)

@@ -50,3 +50,27 @@ def test_every_known_figure_is_sourced_or_a_rule_of_thumb() -> None:
     sourced = {n for n in names if any(n.startswith(prefix) for prefix in SOURCES)}
     assert names - sourced == {n for n in names if n.startswith(("MFU", "H100 NVLink "
                                                                  "bandwidth, both"))}
+
+
+@pytest.mark.parametrize(("answer", "wrong"), [
+    # Right: the sparse headline named as such, though "FP8" is the nearer cue.
+    ("The H100 does 3,958 TFLOP/s of FP8, but only with 2:4 structured sparsity, so plan on "
+     "1,979 dense.", []),
+    ("H100's FP8 peak is 3,958 TFLOP/s with sparsity and 1,979 TFLOP/s dense.", []),
+    ("An H100 is 1,979 TFLOP/s at FP8 dense; the 3,958 TFLOP/s headline assumes sparsity.", []),
+    # Wrong: the sparse figure taken for dense, with no sparsity said in the sentence.
+    ("The H100 delivers 3,958 TFLOP/s of dense FP8.", ["3,958 TFLOP/s"]),
+    ("The H100 delivers 1,979 TFLOP/s of BF16, so 2,048 of them give 4 EFLOP/s.",
+     ["1,979 TFLOP/s"]),
+])
+def test_a_figure_the_sentence_names_in_full_is_right_beyond_the_cue_window(
+        answer: str, wrong: list[str]) -> None:
+    """A number agrees with any figure whose cue the same sentence says in full, not only
+    with the nearest cue's: a strong answer that teaches the sparse trap is not flagged by it
+    (a helper found "3,958 … with sparsity" flagged when the cue was more than four words
+    away)."""
+    from content.loader import KeyPoint
+    from grading.rubric import score_open
+
+    result = score_open(answer, [KeyPoint("peak", ("h100",), 1.0)], process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == wrong
