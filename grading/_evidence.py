@@ -69,7 +69,21 @@ _MONEY_RE = re.compile(r"[$€£]|\b(?:usd|dollars?|eur|euros?)\b", re.IGNORECAS
 _REFUTED_RE = re.compile(
     r"\b(?:myths?|misconceptions?|mistaken(?:ly)?|wrongly|fallac(?:y|ies)|common\s+(?:error|mistake)s?"
     r"|people\s+(?:often\s+)?(?:think|assume|believe|claim)|it'?s\s+tempting|naive(?:ly)?\s+"
-    r"(?:assume|think|expect))",
+    r"(?:assume|think|expect)"
+    # a belief put in someone else's mouth: "you might think", "some say", "the intuition that"
+    r"|(?:you|one|we)\s+(?:might|may|could|would)\s+(?:think|assume|expect|guess)"
+    r"|some(?:one|\s+people)?\s+(?:say|says|think|thinks|claim|claims|argue|argues)"
+    r"|the\s+(?:intuition|assumption|belief|naive\s+view|folk\s+wisdom)\s+that"
+    # the sentence itself calls it wrong: "…, which is wrong", "… is backwards"
+    r"|which\s+is\s+(?:wrong|false|incorrect|untrue|backwards|not\s+true)"
+    r"|\bis\s+backwards)",
+    re.IGNORECASE,
+)
+#: A sentence that opens by refuting the one before: "Some say X. That's wrong: …".
+_REFUTES_PREVIOUS_RE = re.compile(
+    r"^\W*(?:that(?:'s|\s+is|\s+was)\s+(?:wrong|false|incorrect|untrue|backwards|a\s+myth"
+    r"|not\s+(?:true|right|so|the\s+case))|not\s+(?:so|true|quite)\b|wrong\b"
+    r"|(?:in\s+fact|actually),?\s+(?:no|the\s+opposite)\b)",
     re.IGNORECASE,
 )
 
@@ -308,7 +322,9 @@ class Reader:
             sentence = self.sentences[index]
             if not sentence.claim or index in skip:
                 continue
-            if not refuted_ok and _REFUTED_RE.search(sentence.text):
+            if not refuted_ok and (_REFUTED_RE.search(sentence.text) or (
+                    index + 1 < len(self.sentences)
+                    and _REFUTES_PREVIOUS_RE.match(self.sentences[index + 1].text))):
                 continue
             if not refuted_ok and len(parts) > 1:
                 # A misconception's parts must be said in one clause: "standard attention is

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from grading._evidence import CLAUSE_NEGATION_WINDOW, Reader
+from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_phrasing
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
 from grading._synonyms import expand_phrasing
@@ -566,6 +566,9 @@ def _flag_hit(
 #: smaller than D", "doesn't matter until 10k GPUs" is a condition stated, not a wave-away.
 _CONDITIONS = frozenset("while when whenever until unless if below above under beyond once "
                         "provided compared relative versus vs".split())
+#: After "only", the words that make it a regime ("only at batch 512", "only for long
+#: prompts"): "only a little" is no condition.
+_ONLY_REGIMES = _CONDITIONS | frozenset("at for in with on beyond past after".split())
 #: How many words after a dismissal its condition may start ("negligible here while…").
 _CONDITION_GAP = 2
 
@@ -579,6 +582,10 @@ def _conditioned(analysed: Analysed, last_word: int) -> bool:
             return False
         if words[index].norm in _CONDITIONS:
             return True
+        if words[index].norm == "only" and words[index].clause == clause \
+                and index + 1 < len(words) and words[index + 1].clause == clause \
+                and words[index + 1].norm in _ONLY_REGIMES:
+            return True  # "compute-bound only at large batch", "only when", "only above"
     return False
 
 
@@ -596,6 +603,23 @@ def _trap_conditioned(reader: Reader, phrasings: Iterable[str]) -> bool:
             if not _conditioned(reader.analysed, occurrence.found.last):
                 return False
     return seen
+
+
+def _claim_conditioned(reader: Reader, claim: Evidence) -> bool:
+    """Whether the claim found (a misconception or an inversion, every part in one sentence)
+    is bound to a regime by a condition right after its last word: "decode is compute-bound
+    only above batch ~300" is right; the misconception is the unconditional claim."""
+    try:
+        parts = parse_phrasing(claim.phrasing)
+    except ValueError:
+        return False
+    last = -1
+    for part in parts:
+        for alternative in part.alternatives:
+            for occurrence in reader.occurrences(alternative, fuzzy=False):
+                if occurrence.sentence == claim.index and occurrence.negated == part.negated:
+                    last = max(last, occurrence.found.last)
+    return last >= 0 and _conditioned(reader.analysed, last)
 
 
 def _flag_occurrences(analysed: Analysed, flag: Any) -> Iterator[tuple[str, Found]]:
@@ -761,9 +785,11 @@ def score_open(
         if wrong is None and INVERSIONS_CONTRADICT:
             wrong = reader.misconception(inverted_phrasings(phrasings))
             kind = "inversion"
-            if wrong is not None and reader.states_in(heard, wrong.index):
+            if wrong is not None and (reader.states_in(heard, wrong.index)
+                                      or _claim_conditioned(reader, wrong)):
                 # The clause also states the point itself: both sides are said, of two
-                # subjects ("prefill is compute-bound and decode is bandwidth-bound").
+                # subjects ("prefill is compute-bound and decode is bandwidth-bound"); or the
+                # inversion is bound to its regime ("compute-bound only above batch 300").
                 wrong = None
         if wrong is None and DENIALS_CONTRADICT:
             wrong = reader.denial(phrasings)

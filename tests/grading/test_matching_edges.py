@@ -274,3 +274,36 @@ def test_terms_strung_on_and_are_a_list_not_a_claim(text: str, is_list: bool) ->
 ])
 def test_a_noun_ending_in_ed_is_no_past_tense(text: str, verb: bool) -> None:
     assert has_verb(text, weak=False) is verb
+
+
+DECODE = KeyPoint("decode is memory-bound", ("decode & memory-bound|bandwidth-bound",), 1.0,
+                  misconceptions=("decode is compute-bound",))
+
+
+@pytest.mark.parametrize(("answer", "contradicted"), [
+    # A misconception put in someone else's mouth, or called wrong, is taught, not claimed.
+    ("Some say decode is compute-bound. That's wrong: at batch 1 decode is memory-bound.", False),
+    ("You might think decode is compute-bound, yet at batch 1 decode is memory-bound.", False),
+    ("The intuition that decode is compute-bound is backwards; decode is memory-bound.", False),
+    ("Decode is compute-bound, which is wrong; decode is memory-bound.", False),
+    # Claimed: the next sentence goes on with it, it does not refute it.
+    ("Decode is compute-bound. It isn't memory that limits it.", True),
+    ("Decode is compute-bound. We should buy more FLOP/s.", True),
+])
+def test_a_misconception_taught_as_wrong_is_not_claimed(answer: str,
+                                                        contradicted: bool) -> None:
+    result = score_open(answer, [DECODE], process_flags=())
+    assert bool(result.contradictions) is contradicted
+
+
+@pytest.mark.parametrize(("answer", "contradicted"), [
+    ("Decode is compute-bound only at batch sizes above ~300, and below that it is "
+     "limited by HBM.", False),
+    ("Decode is compute-bound when the batch passes ~300, not before.", False),
+    ("Decode is compute-bound, only a little memory traffic matters.", True),
+])
+def test_an_inversion_bound_to_its_regime_is_no_contradiction(answer: str,
+                                                              contradicted: bool) -> None:
+    point = KeyPoint("decode is memory-bound", ("decode & memory-bound|bandwidth-bound",), 1.0)
+    result = score_open(answer, [point], process_flags=())
+    assert bool(result.contradictions) is contradicted
