@@ -203,6 +203,11 @@ def _inflected_forms() -> frozenset[str]:
 _WORD_RE = re.compile(r"(?<![^\W_])[^\W\d_][^\W_]*(?:['’ʼ][^\W_]+)*")
 _APOSTROPHES = re.compile(r"['’ʼ]")
 _RELATION_RE = re.compile(r"(?<![<>=!~])(?:=|≈|≃|→|⇒|->|=>|<|>|≤|≥)(?![=])")
+#: A sentence opening by presenting what follows ("It's …", "There was …"): when the rest is
+#: a list of terms, the opening claims nothing.
+_PRESENTATIVE_RE = re.compile(
+    r"^(?:it\s+is|its|it's|it’s|there\s+(?:is|are|was|were)|theres|there's|there’s|"
+    r"we\s+have|you\s+have|we've\s+got)\s+", re.IGNORECASE)
 #: A worked step: a figure, a relation, a figure ("16 × 7e9 = 112 GB", "47 / 0.85 ≈ 55").
 _WORKED_RE = re.compile(r"[0-9][^=≈≃]*(?:=|≈|≃)\s*[~$]?[0-9]")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s*\n+\s*|(?<=:)\s+(?=[-*•])")
@@ -236,13 +241,20 @@ HOLLOW_FRAME_PATTERN = (
     r"particularly|super|quite|so|the|a|an|most|all|another|one|of|always|definitely|"
     r"clearly|obviously|absolutely|hugely|extremely)\s+)*(?:(?:key|important|critical|crucial|"
     r"essential|relevant|central|vital|fundamental|significant|big|major|main|primary|huge|"
-    r"core|top|biggest|notable)\s*)*(?:factors?|considerations?|things?|points?|parts?|"
-    r"levers?|drivers?|issues?|concerns?|topics?|areas?|aspects?|pieces?|elements?|"
-    r"components?|ingredients?|themes?|questions?|key|important|critical|crucial|essential|"
+    r"core|top|biggest|notable|useful|good|interesting)\s*)*(?:factors?|considerations?|"
+    r"things?|points?|parts?|levers?|drivers?|issues?|concerns?|topics?|areas?|aspects?|"
+    r"pieces?|elements?|components?|ingredients?|themes?|questions?|options?|concepts?|ideas?|"
+    r"techniques?|metrics?|numbers?|decisions?|references?|reference\s+points?|principles?|"
+    r"ways?\s+to\s+(?:look\s+at|think\s+about)\s+it|something|key|important|critical|crucial|essential|"
     r"relevant|central|vital|fundamental|significant|worth\s+(?:mentioning|noting|"
-    r"considering|watching|tracking)|involved|in\s+play|at\s+play|on\s+the\s+list)"
-    r"(?:\s+(?:here|too|as\s+well|to\s+(?:consider|watch|mention|track|note|think\s+about)|"
-    r"for\s+(?:this|us|sure)|overall|again))*" + _CLAUSE_END +
+    r"considering|watching|tracking|thinking\s+about|keeping\s+in\s+mind|looking\s+at)|"
+    r"involved|in\s+play|at\s+play|on\s+the\s+list)"
+    r"(?:\s+(?:here|too|as\s+well|to\s+(?:consider|watch|mention|track|note|think\s+about|"
+    r"keep\s+in\s+mind|remember)|for\s+(?:this|us|sure)|overall|again|in\s+practice"
+    # "… we'd consider", "… I care about a lot", "… I'd want them to remember"
+    r"|(?:i|we|you|they|id|wed|youd|ill|well|leadership|people|everyone)\s+(?:would\s+|should\s+|"
+    r"d\s+|ll\s+)?(?:think\s+about|consider|care\s+about|keep\s+in\s+mind|watch|"
+    r"believe\s+in|relates?\s+to|want\s+\w+\s+to\s+remember)(?:\s+a\s+lot)?))*" + _CLAUSE_END +
     # A bare passive ending its clause: "NCCL is run", "goodput is tracked", "X gets used".
     r"|\b(?:is|are|was|were|gets?|got|be|been|being)\s+(?:also\s+|then\s+|always\s+)?"
     r"(?:run|used|tracked|monitored|measured|considered|done|applied|checked|reviewed|"
@@ -251,8 +263,9 @@ HOLLOW_FRAME_PATTERN = (
     r"(?:\s+(?:here|too|as\s+well|regularly|closely|carefully|everywhere|always))?" + _CLAUSE_END +
     # Mattering, counting, playing a role, ending the clause: "stragglers matter here".
     r"|\b(?:matters?|counts?|plays?\s+(?:a\s+)?(?:big\s+|key\s+|major\s+|central\s+|huge\s+|"
-    r"important\s+|critical\s+)?(?:role|part)|comes?\s+into\s+play|(?:is|are)\s+what\s+"
-    r"matters?)(?:\s+(?:here|too|a\s+lot|as\s+well|most|the\s+most))?" + _CLAUSE_END +
+    r"important\s+|critical\s+)?(?:role|part)|comes?\s+into\s+(?:play|it)|came\s+into\s+it|"
+    r"factors?\s+in|(?:comes?|came)\s+up|(?:is|are)\s+what\s+matters?)"
+    r"(?:\s+(?:here|too|a\s+lot|as\s+well|most|the\s+most))?" + _CLAUSE_END +
     # A vague effect ending the clause: "it affects performance", "drives the outcome".
     r"|\b(?:affects?|impacts?|drives?|influences?|shapes?)\s+(?:the\s+|overall\s+)*"
     r"(?:result|results|outcome|outcomes|answer|performance|things|everything|picture)"
@@ -388,6 +401,10 @@ def _is_claim(text: str) -> tuple[bool, int]:
     prose = len(words) < _SHARE_MIN_WORDS or function_share >= MIN_FUNCTION_SHARE
     if not (prose and has_verb(text) and not _is_list(text)):
         return False, len(words)
+    opening = _PRESENTATIVE_RE.match(text)
+    if opening is not None and not re.match(r"(?:not|no|never)\b", text[opening.end():],
+                                            re.IGNORECASE) and _is_list(text[opening.end():]):
+        return False, len(words)  # "It's 405B and 15.6T tokens and 6ND and MFU."
     bare = _without_hollow_frames(text)
     if bare is not None and (not has_verb(bare) or _is_list(bare)):
         return False, len(words)  # only hollow frames made it look like a claim

@@ -38,6 +38,18 @@ def _claim(text: str) -> bool:
     # Plural nouns between two words ("utility queues lead", "lead times in") are no verbs
     # inside a comma list.
     "Substations, grid interconnects, utility queues, lead times in years.",
+    # Found by the term-list probes on the tune questions (2026-12-05, fourth session).
+    "Continuous batching is a really important technique.",
+    "The block table is a key concept, and virtual memory is worth thinking about here.",
+    "Throughput per GPU and weight amortisation are things we'd consider.",
+    "Latency at high batch is something to keep in mind.",
+    "Retention policy factors in.",
+    "Preemption and swapping to host memory come into it.",
+    "Scaling efficiency is the number I'd want them to remember.",
+    "Measurement before action is a principle I believe in.",
+    "Slurm and Kubernetes are relevant options.",
+    "It's 405B and 15.6T tokens and 16k H100s and 6ND and 989 TFLOP/s and MFU.",
+    "There was the 2,048-GPU cluster and the 10-week commitment and the 14-week delivery.",
 ])
 def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     assert not _claim(text)
@@ -55,6 +67,13 @@ def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     "We batch 64 requests per replica.",
     "We need to batch 64 requests.",
     "The bubble and the exposed all-reduce both shrink as microbatches grow.",
+    "FP8 is the technique we used to double throughput.",
+    "The KV cache is the number that decides the batch.",
+    "It is a good option because it halves the memory.",
+    "It's 17.5 GB per GPU.",
+    "There are 8 GPUs per node, 4 NICs and 2 CPUs.",
+    "MFU > 40% on this job.",
+    "Use the tree for <1 MB messages and the ring above.",
 ])
 def test_a_frame_with_something_said_after_it_is_still_a_claim(text: str) -> None:
     assert _claim(text)
