@@ -68,12 +68,14 @@ _MONEY_RE = re.compile(r"[$€£]|\b(?:usd|dollars?|eur|euros?)\b", re.IGNORECAS
 
 _REFUTED_RE = re.compile(
     r"\b(?:myths?|misconceptions?|mistaken(?:ly)?|wrongly|fallac(?:y|ies)|common\s+(?:error|mistake)s?"
-    r"|people\s+(?:often\s+)?(?:think|assume|believe|claim)|it'?s\s+tempting|naive(?:ly)?\s+"
+    r"|people\s+(?:often\s+|sometimes\s+|usually\s+)?(?:think|assume|believe|claim|write|say|"
+    r"quote|use)|it'?s\s+tempting|naive(?:ly)?\s+"
     r"(?:assume|think|expect)"
     # a belief put in someone else's mouth: "you might think", "some say", "the intuition that"
     r"|(?:you|one|we)\s+(?:might|may|could|would)\s+(?:think|assume|expect|guess)"
     r"|some(?:one|\s+people)?\s+(?:say|says|think|thinks|claim|claims|argue|argues)"
-    r"|the\s+(?:intuition|assumption|belief|naive\s+view|folk\s+wisdom)\s+that"
+    r"|the\s+(?:intuition|assumption|belief|idea|notion|naive\s+view|folk\s+wisdom)\s+that"
+    r"|some(?:one|body)\b[^.;:\"“]{0,30}\b(?:said|says|argued|claimed|suggested|insisted)"
     # the sentence itself calls it wrong: "…, which is wrong", "… is backwards"
     r"|which\s+is\s+(?:wrong|false|incorrect|untrue|backwards|not\s+true)"
     r"|\bis\s+backwards)",
@@ -191,6 +193,18 @@ class _Occurrence:
     dismissed: bool
     clause: int = -1
     operand: bool = False  # its closing figure feeds arithmetic that goes on ("50,000 / N")
+    quoted: bool = False  # inside quotation marks: words reported or mentioned, not claimed
+
+    def mention(self) -> bool:
+        """Whether the words are mentioned rather than claimed by the answer (quoted, or an
+        operand): a misconception said so is not the answer's claim."""
+        return self.operand or self.quoted
+
+
+#: Quoted passages: "…", “…”, and '…' (an apostrophe inside a word does not close it).
+_QUOTED_RE = re.compile(
+    r"\"[^\"\n]{2,400}\"|“[^”\n]{2,400}”|‘(?:[^’\n]|(?<=\w)’(?=\w)){2,400}’"
+    r"|(?<!\w)'(?:[^'\n]|(?<=\w)'(?=\w)){2,400}'(?!\w)")
 
 
 class Reader:
@@ -203,6 +217,10 @@ class Reader:
         self._sentence_starts = [s.start for s in self.sentences]
         self._occurrences: dict[tuple[str, bool], list[_Occurrence]] = {}
         self._quantities = tuple(quantities)
+        self._quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
+
+    def _in_quotes(self, offset: int) -> bool:
+        return any(start < offset < end for start, end in self._quoted)
 
     def sentence_of(self, offset: int) -> int:
         """The index of the sentence holding character ``offset`` (-1 before the first)."""
@@ -226,7 +244,8 @@ class Reader:
                 sentence = self.sentence_of(self.analysed.words[found.first].start)
                 found_all.append(_Occurrence(
                     found, sentence, negated, dismissed, self.analysed.words[found.first].clause,
-                    operand_of_arithmetic(self.analysed, found, alternative)))
+                    operand_of_arithmetic(self.analysed, found, alternative),
+                    self._in_quotes(self.analysed.words[found.first].start)))
             self._occurrences[key] = found_all
         return self._occurrences[key]
 
@@ -289,7 +308,7 @@ class Reader:
         for alternative in part.alternatives:
             for occurrence in self.occurrences(alternative, fuzzy):
                 if occurrence.sentence == sentence and occurrence.negated == part.negated \
-                        and (operands or not occurrence.operand):
+                        and (operands or not occurrence.mention()):
                     return occurrence.found
         return None
 
@@ -302,7 +321,7 @@ class Reader:
                  for alternative in first.alternatives
                  for occurrence in self.occurrences(alternative, fuzzy)
                  if occurrence.negated == first.negated and occurrence.sentence >= 0
-                 and (operands or not occurrence.operand)}
+                 and (operands or not occurrence.mention())}
         return sorted(found)
 
     def find(self, phrasing: str, fuzzy: bool, refuted_ok: bool = False,
@@ -311,8 +330,9 @@ class Reader:
         or None.
 
         With ``refuted_ok`` False (misconceptions), a sentence that calls the claim a myth or
-        a mistake does not count, nor a closing figure used as an operand ("job MTBF is 50,000"
-        in "job MTBF is 50,000 / 16,384 ≈ 3 hours" states an input, not the wrong result).
+        a mistake does not count, nor words only mentioned: quoted ('"It's one all-to-all per
+        layer." No: …') or a closing figure used as an operand ("job MTBF is 50,000" in "job
+        MTBF is 50,000 / 16,384 ≈ 3 hours" states an input, not the wrong result).
         """
         try:
             parts = parse_phrasing(phrasing)
@@ -365,7 +385,7 @@ class Reader:
             for alternative in part.alternatives:
                 for occurrence in self.occurrences(alternative, fuzzy=False):
                     if occurrence.sentence == sentence and occurrence.negated == part.negated \
-                            and not occurrence.operand:
+                            and not occurrence.mention():
                         found.setdefault(occurrence.clause, occurrence.found.typed)
             clauses.append(found)
         shared = set.intersection(*(set(found) for found in clauses))

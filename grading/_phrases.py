@@ -288,7 +288,7 @@ _OPERATOR_RE = re.compile(r"[0-9a-zA-Z)]\s*([×*/÷+=≈])\s*[0-9(]")
 _OPERATOR_CLASSES = {"×": "×", "*": "×", "/": "/", "÷": "/", "+": "+", "=": "=", "≈": "="}
 #: A phrasing's figure at its end (or start) is not said by the same figure used as an operand
 #: of arithmetic that goes on ("50,000 / 16,384", "2 × 70e9"): the claim is the result.
-_OPERAND_AFTER = re.compile(r"\s*[×*/÷]\s*[0-9(]")
+_OPERAND_AFTER = re.compile(r"\s*[×*/÷]\s*[0-9(A-Za-z]")
 _OPERAND_BEFORE = re.compile(r"[0-9)]\s*[×*/÷]\s*$")
 
 
@@ -353,6 +353,27 @@ def operand_of_arithmetic(answer: Analysed, found: Found, phrasing: str) -> bool
     return False
 
 
+def _crosses_sentence_end(answer: Analysed, first: int, last: int) -> bool:
+    """Whether a sentence ends between word ``first`` and word ``last`` (a full stop, "!",
+    "?" or ";" before a space, or a line break): a phrase is said inside one sentence."""
+    text = answer.text
+    for index in range(first, last):
+        gap_start, gap_end = answer.words[index].end, answer.words[index + 1].start
+        gap = text[gap_start:gap_end]
+        if "\n" in gap or any(
+                mark in ".!?;" and gap_start + offset + 1 < len(text)
+                and text[gap_start + offset + 1].isspace()
+                and not _ABBREVIATION_END_RE.search(text, 0, gap_start + offset + 1)
+                for offset, mark in enumerate(gap)):
+            return True
+    return False
+
+
+#: A full stop that ends an abbreviation, not a sentence ("e.g. tiling", "vs. FP16").
+_ABBREVIATION_END_RE = re.compile(r"(?:\be\.g|\bi\.e|\bvs|\betc|\bapprox|\bcf|\bincl)\.$",
+                                  re.IGNORECASE)
+
+
 def _contains_another(span: tuple[int, int], spans: set[tuple[int, int]]) -> bool:
     """Whether (start, length) ``span`` strictly contains another of ``spans``."""
     start, length = span
@@ -409,6 +430,8 @@ def find_all(
             exact.extend((start, length) for start in answer.exact_starts(length, joined))
     for start, length in sorted(exact):
         last = start + length - 1
+        if _crosses_sentence_end(answer, start, last):
+            continue  # "for an ablation, no.\n\nRisk: …" does not say "no risk"
         if length > len(phrase_words) and (
                 (answer.words[start].norm in _WHOLE_WORDS
                 and answer.words[start].norm != phrase_words[0])
@@ -442,6 +465,8 @@ def find_all(
     ]
     for _score, start, length in sorted(candidates):
         last = start + length - 1
+        if _crosses_sentence_end(answer, start, last):
+            continue
         if not (negation and answer.negated(start, negation_window)) \
                 and _numbers_agree(answer, start, last, phrasing):
             yield Found(start, last, answer.typed(start, last), fuzzy=True)

@@ -275,8 +275,11 @@ def check_figures(
     for figure in usable:
         window = KNOWN_CUE_WINDOW if id(figure) in known_ids else CUE_WINDOW
         for phrasing in figure.phrasings:
-            for found, sentence in anchors(phrasing):
+            # A sentence that says the cue's words, its GPU aside, names the figure for the
+            # rescue below: "The 1,979 TFLOP/s headline is BF16 with 2:4 sparsity".
+            for _found, sentence in anchors(_without_gpu_parts(phrasing)):
                 said.setdefault(sentence.start, []).append(figure)
+            for found, sentence in anchors(phrasing):
                 nearest: tuple[int, int] | None = None
                 for index, (start, typed, word) in enumerate(stated):
                     if not sentence.start <= start < sentence.end:
@@ -320,6 +323,15 @@ def check_figures(
 #: Accelerator model names as answers write them ("H100", "h100s", "MI300X", "B200", "TPU v5e").
 _GPU_RE = re.compile(r"(?<![\w-])((?:gb|[abhlv])[0-9]{2,3}|mi[0-9]{3}x?|l40s?"
                      r"|tpu(?:\s?v[0-9]+\w*)?)s?(?![\w-])", re.IGNORECASE)
+
+
+def _without_gpu_parts(phrasing: str) -> str:
+    """``phrasing`` without its parts that only name accelerators ("sparsity & h100|h100s"
+    → "sparsity"); the phrasing itself when every part does."""
+    parts = [part for part in phrasing.split("&")
+             if not all(_gpu_name(alternative) is not None
+                        for alternative in part.split("|") if alternative.strip())]
+    return " & ".join(part.strip() for part in parts) if parts else phrasing
 
 
 def _gpu_name(word: str) -> str | None:
@@ -416,7 +428,11 @@ REFUSAL_WINDOW = 2
 
 _CHANGE_RE = re.compile(
     r"(?:[±+]|\bby|\bplus or minus|\bup|\bdown"
-    r"|[0-9][0-9.,]*\s*(?:vs\.?|versus|against|and|or|to))\s*[~≈]?\s*$", re.IGNORECASE)
+    r"|[0-9][0-9.,]*\s*(?:vs\.?|versus|against|and|or|to)"
+    # a verb of change or a count of points just before: "gains two MFU points, 5%"
+    r"|\b(?:rose|rises?|fell|falls?|grew|grows?|dropped|drops?|gain(?:s|ed)?|improved?|improves"
+    r"|add(?:s|ed)?|sav(?:es|ed)|lost|loses?|extra|another|points?)\b[^.;0-9]{0,12}"
+    r")\s*[~≈]?\s*$", re.IGNORECASE)
 
 
 def _a_change(text: str, start: int) -> bool:

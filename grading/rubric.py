@@ -214,14 +214,17 @@ class RubricResult:
 
 @dataclass(frozen=True)
 class ProcessFlag:
-    """One kind of process talk: the phrasings that count, why it hurts, and whether a number
-    in the same sentence excuses it (``unless_number``: "a 2-week sprint cut p99 by 3×")."""
+    """One kind of process talk: the phrasings that count, why it hurts, whether a number in
+    the same sentence excuses it (``unless_number``: "a 2-week sprint cut p99 by 3×"), and
+    whether a contrast naming the dependence that does hold excuses it (``unless_contrast``:
+    "matmul FLOPs per token don't depend on context, but attention FLOPs grow with T")."""
 
     id: str
     phrasings: tuple[str, ...]
     why: str
     unless_number: bool = False
     penalty: float = 0.1
+    unless_contrast: bool = False
 
 
 @cache
@@ -240,6 +243,7 @@ def default_process_flags() -> tuple[ProcessFlag, ...]:
         phrasings = entry.get("phrasings")
         why = entry.get("why")
         unless_number = entry.get("unless_number", False)
+        unless_contrast = entry.get("unless_contrast", False)
         penalty = entry.get("penalty", RED_FLAG_PENALTY)
         if not isinstance(penalty, int | float) or isinstance(penalty, bool) \
                 or not 0 < penalty <= MAX_RED_FLAG_PENALTY:
@@ -252,10 +256,11 @@ def default_process_flags() -> tuple[ProcessFlag, ...]:
             or not isinstance(why, str)
             or not why.strip()
             or not isinstance(unless_number, bool)
+            or not isinstance(unless_contrast, bool)
         ):
             raise ValueError(f"grading/process_flags.toml, flag {name}: bad phrasings/why")
         flags.append(ProcessFlag(str(name), tuple(phrasings), why.strip(), unless_number,
-                                 float(penalty)))
+                                 float(penalty), unless_contrast))
     return tuple(flags)
 
 
@@ -556,10 +561,21 @@ def _flag_hit(
             _sentence_at(sentences, analysed.words[found.first].start)
         ) or _conditioned(analysed, found.last)):
             continue
+        if getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(
+                _sentence_at(sentences, analysed.words[found.first].start)):
+            continue
         if any(found.first <= last and first <= found.last for first, last in taken):
             continue
         return phrasing, found
     return None
+
+
+#: A contrast that names the dependence which does hold: "…, but attention FLOPs grow with T",
+#: "while the bubble scales with p".
+_CONTRAST_RE = re.compile(
+    r"\b(?:but|while|whereas|unlike)\b[^.;]*\b(?:grows?|grew|scales?|scaled|depends?|rises?|"
+    r"rose|falls?|fell|varies|increases?|decreases?|shrinks?|goes\s+(?:up|down))\b",
+    re.IGNORECASE)
 
 
 #: Words that bound a dismissal to a regime, right after it: "negligible while B is much
@@ -891,6 +907,9 @@ def _overclaim_sentences(reader: Reader, process_flags: Iterable[Any],
             if _hedged(reader.analysed, found.first):
                 continue  # "almost for free — until …": a claim with its limit
             index = reader.sentence_of(reader.analysed.words[found.first].start)
+            if index >= 0 and getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(
+                    reader.sentences[index].text):
+                continue  # "… don't depend on context, but attention FLOPs grow with T"
             if index >= 0:
                 said.setdefault(index, (found.typed, phrasing))
     return said

@@ -307,3 +307,71 @@ def test_an_inversion_bound_to_its_regime_is_no_contradiction(answer: str,
     point = KeyPoint("decode is memory-bound", ("decode & memory-bound|bandwidth-bound",), 1.0)
     result = score_open(answer, [point], process_flags=())
     assert bool(result.contradictions) is contradicted
+
+
+# Found by 120 probe strong answers on the tune questions (2026-12-05): each had capped a
+# right answer at 0.5 or below.
+@pytest.mark.parametrize(("text", "phrasing", "found"), [
+    ("For an ablation, no.\n\nRisk is low either way.", "no risk", None),
+    ("For an ablation, no. Risk is low either way.", "no risk", None),
+    ("There is no risk here.", "no risk", "no risk"),
+    ("Tiles stay on chip, e.g. tiling keeps them in SRAM.", "e.g. tiling", "e.g. tiling"),
+])
+def test_a_phrase_is_said_inside_one_sentence(text: str, phrasing: str,
+                                              found: str | None) -> None:
+    match = find_phrase(analyse(text), phrasing)
+    assert (match.typed if match else None) == found
+
+
+@pytest.mark.parametrize(("answer", "contradicted"), [
+    ('"Decode is compute-bound." No: at batch 1 decode is memory-bound.', False),
+    ("Second trap: 'decode is compute-bound.' At batch 1 decode is memory-bound.", False),
+    ("Some people write decode is compute-bound; at batch 1 decode is memory-bound.", False),
+    ("The idea that decode is compute-bound is backwards: decode is memory-bound.", False),
+    ("Someone on my team then said decode is compute-bound, and the profile showed "
+     "decode is memory-bound.", False),
+    ("Decode is compute-bound, as the 'roofline' shows.", True),
+])
+def test_a_quoted_or_reported_misconception_is_not_claimed(answer: str,
+                                                           contradicted: bool) -> None:
+    result = score_open(answer, [DECODE], process_flags=())
+    assert bool(result.contradictions) is contradicted
+
+
+@pytest.mark.parametrize(("answer", "contradicted"), [
+    ("Job MTBF is 50,000/N, about 3 hours at 16,384 GPUs.", False),
+    ("Job MTBF is 50,000 hours at any scale.", True),
+])
+def test_a_figure_divided_by_a_variable_is_an_operand(answer: str, contradicted: bool) -> None:
+    assert bool(score_open(answer, [MTBF], process_flags=()).contradictions) is contradicted
+
+
+@pytest.mark.parametrize(("answer", "flagged"), [
+    ("Matmul FLOPs per token don't depend on context, but attention FLOPs per token grow "
+     "linearly with T.", False),
+    ("The all-reduce time doesn't depend on the number of GPUs.", True),
+    ("Step time doesn't depend on N, but it's fine.", True),  # the contrast names no dependence
+])
+def test_a_denied_dependence_beside_the_one_that_holds_is_no_overclaim(answer: str,
+                                                                       flagged: bool) -> None:
+    point = KeyPoint("attention grows with context", ("context",), 1.0)
+    result = score_open(answer, [point], process_flags=default_process_flags())
+    assert any(hit.found.startswith(("don't depend", "doesn't depend"))
+               for hit in result.red_flags) is flagged
+
+
+@pytest.mark.parametrize(("answer", "wrong"), [
+    ("So a team that gains two MFU points, 5% throughput, is worth ~$18M a year.", []),
+    ("MFU rose 5% after the fix.", []),
+    ("Our MFU is 5% on this job.", ["5%"]),
+])
+def test_a_change_in_mfu_is_not_an_mfu(answer: str, wrong: list[str]) -> None:
+    result = score_open(answer, [KeyPoint("x", ("mfu",), 1.0)], process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == wrong
+
+
+def test_a_sentence_naming_the_cue_without_its_gpu_rescues_the_right_figure() -> None:
+    answer = ("On the H100 the dense BF16 peak is 989 TFLOP/s. The 1,979 TFLOP/s headline is "
+              "BF16 with 2:4 sparsity; plan on the dense one.")
+    result = score_open(answer, [KeyPoint("x", ("h100",), 1.0)], process_flags=())
+    assert result.wrong_numbers == ()
