@@ -49,6 +49,7 @@ __all__ = [
     "Reader",
     "parse_phrasing",
     "phrasing_problem",
+    "quoted_spans",
 ]
 
 #: How many words before a phrase, in its clause, a negation word denies it. A clause rarely
@@ -207,6 +208,12 @@ _QUOTED_RE = re.compile(
     r"|(?<!\w)'(?:[^'\n]|(?<=\w)'(?=\w)){2,400}'(?!\w)")
 
 
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every quoted passage of ``text``: words in quotation marks are
+    mentioned (a trap named to correct it, a colleague's words), not the answer's claim."""
+    return [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
+
+
 class Reader:
     """An answer read once: words, sentences, and every phrasing's occurrences (cached)."""
 
@@ -217,7 +224,7 @@ class Reader:
         self._sentence_starts = [s.start for s in self.sentences]
         self._occurrences: dict[tuple[str, bool], list[_Occurrence]] = {}
         self._quantities = tuple(quantities)
-        self._quoted = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
+        self._quoted = quoted_spans(text)
 
     def _in_quotes(self, offset: int) -> bool:
         return any(start < offset < end for start, end in self._quoted)

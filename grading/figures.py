@@ -208,9 +208,11 @@ def check_figures(
 
     ``analysed`` is the answer as :func:`grading._phrases.analyse` cut it, ``sentences`` its
     :class:`grading._prose.Sentence` list, ``quantities`` the (start, end, typed) of each
-    quantity stated. One wrong number per distinct typed text; never raises on the answer.
+    quantity stated; a quantity in quotation marks is mentioned ('"PCIe Gen4 x16 is 64 GB/s."
+    That's both directions.'), not stated. One wrong number per distinct typed text; never
+    raises on the answer.
     """
-    from grading._evidence import parse_phrasing
+    from grading._evidence import parse_phrasing, quoted_spans
     from grading._phrases import find_all
 
     own = [figure for figure in map(as_figure, figures) if figure is not None]
@@ -222,8 +224,10 @@ def check_figures(
         return ()
     # Each quantity with its first and last word ("1,979 TFLOP/s" is words 1 … s): a cue is
     # near it when near either end ("1,979 TFLOP/s of BF16").
+    quoted = quoted_spans(analysed.text)
     stated = [(start, typed, (_word_at(starts, start), _word_at(starts, max(start, end - 1))))
-              for start, end, typed in quantities]
+              for start, end, typed in quantities
+              if not any(q_start < start < q_end for q_start, q_end in quoted)]
     readings: dict[tuple[str, str], float | None] = {}
 
     def reading(typed: str, figure: Figure) -> float | None:
@@ -303,10 +307,14 @@ def check_figures(
         # with a figure whose cue the same sentence says in full: "3,958 TFLOP/s of FP8, but
         # only with 2:4 sparsity" is the sparse figure though "FP8" is the nearer cue.
         named = said.get(sentence.start, []) if sentence is not None else []
+        # The question's own figures excuse a number only when no known figure's cue bound
+        # it: "dense BF16 is about 1,979 TFLOP/s" is the sparse figure said as dense even in
+        # a question that knows 1,979 as the sparse headline.
+        by_known = any(id(figure) in known_ids for figure in bound[index])
         agrees = any(
             (value := reading(typed, figure)) is not None
             and within(value, figure.value, figure.tolerance)
-            for figure in bound[index] + own + named)
+            for figure in bound[index] + named + ([] if by_known else own))
         figure = bound[index][0]
         value = reading(typed, figure)
         if agrees or typed in seen or value is None \

@@ -74,3 +74,32 @@ def test_a_figure_the_sentence_names_in_full_is_right_beyond_the_cue_window(
 
     result = score_open(answer, [KeyPoint("peak", ("h100",), 1.0)], process_flags=())
     assert [number.typed for number in result.wrong_numbers] == wrong
+
+
+@pytest.mark.parametrize(("answer", "wrong"), [
+    # A quoted figure is mentioned, not stated: the trap named to correct it.
+    ('"PCIe Gen4 x16 is 64 GB/s." That is both directions; per direction it is 31.5.', []),
+    ("PCIe Gen4 x16 is 64 GB/s per direction.", ["64 GB/s"]),
+])
+def test_a_quoted_figure_is_mentioned_not_stated(answer: str, wrong: list[str]) -> None:
+    from content.loader import KeyPoint
+    from grading.rubric import score_open
+
+    result = score_open(answer, [KeyPoint("x", ("pcie",), 1.0)], process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == wrong
+
+
+def test_the_questions_own_figures_do_not_excuse_a_known_figures_slip() -> None:
+    """A question that knows 1,979 TFLOP/s as the sparse headline does not make "dense BF16
+    is 1,979" right: the known dense figure's cue bound the number (a probe wrong answer had
+    scored 0.88 with it)."""
+    from content.loader import Figure as ContentFigure
+    from content.loader import KeyPoint
+    from grading.rubric import score_open
+
+    headline = ContentFigure("H100 BF16 with sparsity", 1979.0, "TFLOP/s", "rel:5%",
+                             ("sparse|sparsity|headline",))
+    point = KeyPoint("the headline is sparse", ("sparse",), 1.0, figures=(headline,))
+    result = score_open("For the H100 SXM, dense BF16 is about 1,979 TFLOP/s.", [point],
+                        process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == ["1,979 TFLOP/s"]
