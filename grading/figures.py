@@ -13,8 +13,9 @@ with a unit: "1,979 TFLOP/s", "64 GB/s", "90%") is checked against a figure when
 - it measures the same kind of thing (it converts to the figure's unit; a percentage only for
   a "%" figure, a factor only for an "x" one).
 
-It is **right** when it agrees, within tolerance, with any of the question's figures of its kind
-(a sentence comparing 1,979 and 989 TFLOP/s states two right figures), and **wrong** otherwise —
+It is **right** when it agrees, within tolerance, with a figure whose cue bound it or whose cue
+its sentence says in full (a sentence comparing 1,979 sparse and 989 dense TFLOP/s states two
+right figures), and **wrong** otherwise —
 then it is named with the figure it should have been, as a numeric slip would be. Numbers that
 no figure's phrasing is near are not judged: a story's own numbers are the candidate's to
 choose.
@@ -200,11 +201,11 @@ def check_figures(
     quantity of the figure's kind in the same sentence, at most :data:`CUE_WINDOW` words away:
     in "2,048 × 989 TFLOP/s dense is 2.0e18 FLOP/s" the cue "dense" binds 989 TFLOP/s, not
     the cluster's total. A bound quantity is wrong when it agrees with none of the figures that
-    bound it nor with any of the question's own figures of its kind (a right number said near
-    the wrong cue is still right), and is within :data:`MAX_SLIP_FACTOR` of a figure that bound
-    it (further off, it is some other quantity). ``known`` figures (the hardware every answer
-    may cite, :func:`known_figures`) bind like the question's but are no such safety net:
-    "NVLink is 900 GB/s each way" disagrees with the per-direction figure its cue binds.
+    bound it nor with any figure whose cue its sentence says in full (a right number said a
+    little far from its own cue is still right), and is within :data:`MAX_SLIP_FACTOR` of a
+    figure that bound it (further off, it is some other quantity). ``known`` figures (the
+    hardware every answer may cite, :func:`known_figures`) bind like the question's: "NVLink is
+    900 GB/s each way" disagrees with the per-direction figure its cue binds.
 
     ``analysed`` is the answer as :func:`grading._phrases.analyse` cut it, ``sentences`` its
     :class:`grading._prose.Sentence` list, ``quantities`` the (start, end, typed) of each
@@ -303,18 +304,16 @@ def check_figures(
     for index in sorted(bound):
         start, typed, _word = stated[index]
         sentence = _sentence_of(sentences, start)
-        # Right when it agrees with a figure that bound it, with one of the question's own, or
-        # with a figure whose cue the same sentence says in full: "3,958 TFLOP/s of FP8, but
-        # only with 2:4 sparsity" is the sparse figure though "FP8" is the nearer cue.
+        # Right when it agrees with a figure that bound it or with a figure whose cue the same
+        # sentence says in full: "3,958 TFLOP/s of FP8, but only with 2:4 sparsity" is the
+        # sparse figure though "FP8" is the nearer cue. Another figure the question knows
+        # excuses nothing unless its cue is said: "about 2.6 MB per token" is the KV cache
+        # without GQA, wrong for a GQA model even in a question that knows both.
         named = said.get(sentence.start, []) if sentence is not None else []
-        # The question's own figures excuse a number only when no known figure's cue bound
-        # it: "dense BF16 is about 1,979 TFLOP/s" is the sparse figure said as dense even in
-        # a question that knows 1,979 as the sparse headline.
-        by_known = any(id(figure) in known_ids for figure in bound[index])
         agrees = any(
             (value := reading(typed, figure)) is not None
             and within(value, figure.value, figure.tolerance)
-            for figure in bound[index] + named + ([] if by_known else own))
+            for figure in bound[index] + named)
         figure = bound[index][0]
         value = reading(typed, figure)
         if agrees or typed in seen or value is None \

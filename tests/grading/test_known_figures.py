@@ -103,3 +103,22 @@ def test_the_questions_own_figures_do_not_excuse_a_known_figures_slip() -> None:
     result = score_open("For the H100 SXM, dense BF16 is about 1,979 TFLOP/s.", [point],
                         process_flags=())
     assert [number.typed for number in result.wrong_numbers] == ["1,979 TFLOP/s"]
+
+
+def test_another_figure_of_the_question_excuses_nothing_unless_its_cue_is_said() -> None:
+    """The KV question knows 0.33 MB per token (GQA) and 2.6 MB (without GQA): "2.6 MB per
+    token" for the GQA model is wrong; said with "64 KV heads" it is the other figure."""
+    from content.loader import Figure as ContentFigure
+    from content.loader import KeyPoint
+    from grading.rubric import score_open
+
+    gqa = ContentFigure("KV per token (8 KV heads)", 0.33, "MB", "rel:15%",
+                        ("per token & kv|cache",))
+    full = ContentFigure("KV per token (64 KV heads)", 2.6, "MB", "rel:15%", ("64 kv heads",))
+    point = KeyPoint("kv per token", ("kv",), 1.0, figures=(gqa, full))
+    wrong = score_open("The KV cache is about 2.6 MB per token for this model.", [point],
+                       process_flags=())
+    named = score_open("With 64 KV heads the KV cache would be 2.6 MB per token.", [point],
+                       process_flags=())
+    assert [number.typed for number in wrong.wrong_numbers] == ["2.6 MB"]
+    assert named.wrong_numbers == ()
