@@ -244,6 +244,15 @@ def test_the_answers_only_gpu_is_the_figures_subject_in_every_sentence() -> None
     ("An MoE is cheap to host because only the active experts need to be in memory.",
      "moe-active-in-memory"),
     ("ZeRO-1 shards the parameters, so stage 1 saves the most.", "zero1-shards-parameters"),
+    # Read in tune-split and probe answers on 2026-12-05 (fourth session).
+    ("Borrow 512 GPUs: 50% more GPUs is 50% less time, so 39 days becomes 20.",
+     "more-gpus-same-percent-less-time"),
+    ("A 34B model is Chinchilla-optimal at 700B tokens, so past that the loss is essentially "
+     "flat.", "tokens-past-chinchilla-wasted"),
+    ("When failures are this frequent you should checkpoint less often and write less.",
+     "checkpoint-less-when-failures-frequent"),
+    ("Doubling it to 1,024 GPUs halves the time, two weeks instead of four.",
+     "doubling-gpus-halves-time"),
 ])
 def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: str) -> None:
     """The field's traps (grading/known_misconceptions.toml) count as errors whatever the
@@ -260,6 +269,8 @@ def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: 
     "Prefill is compute-bound; decode is memory-bandwidth-bound.",
     "A common myth is that only the active experts need to be in memory.",  # refuted
     "It is not true that ZeRO-1 shards the parameters: it shards the optimizer state.",
+    "Ideally doubling the GPUs halves the time; at 80% efficiency it is 1.6x.",  # its regime
+    "Checkpoint more often when failures are frequent: Young's interval is sqrt(2δM).",
 ])
 def test_the_right_claim_or_a_refuted_trap_is_not_held_against_the_answer(answer: str) -> None:
     assert score_open(answer, [DECODE], process_flags=()).contradictions == ()
