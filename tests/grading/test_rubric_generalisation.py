@@ -253,6 +253,19 @@ def test_the_answers_only_gpu_is_the_figures_subject_in_every_sentence() -> None
      "checkpoint-less-when-failures-frequent"),
     ("Doubling it to 1,024 GPUs halves the time, two weeks instead of four.",
      "doubling-gpus-halves-time"),
+    ("We went from 8 to 32 micro-batches, and the bubble grows with m.",
+     "microbatches-grow-bubble"),
+    ("Failure rates are lowest when the hardware is new, so start the flagship run at once.",
+     "new-hardware-most-reliable"),
+    ("At 1,024 GPUs the tree wins on both terms.", "ring-bandwidth-grows-with-p"),
+    ("Once the batch is large, the KV reads are shared across the batch.",
+     "kv-reads-shared-across-batch"),
+    ("With FlashAttention, activation memory no longer grows with sequence length.",
+     "flash-activation-memory-flat"),
+    ("Paging means the higher concurrency lowers throughput per GPU.",
+     "concurrency-lowers-throughput"),
+    ("Batch 64 on 8 H100s is compute-bound, so size it by FLOPs.",
+     "small-batch-decode-compute-bound"),
 ])
 def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: str) -> None:
     """The field's traps (grading/known_misconceptions.toml) count as errors whatever the
