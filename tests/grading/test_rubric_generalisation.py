@@ -266,6 +266,9 @@ def test_the_answers_only_gpu_is_the_figures_subject_in_every_sentence() -> None
      "concurrency-lowers-throughput"),
     ("Batch 64 on 8 H100s is compute-bound, so size it by FLOPs.",
      "small-batch-decode-compute-bound"),
+    ("On communication, ZeRO lowers traffic at each stage.", "zero-lowers-traffic"),
+    ("Per-token latency also improves with batch, since the GPU is busier.",
+     "batch-improves-latency"),
 ])
 def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: str) -> None:
     """The field's traps (grading/known_misconceptions.toml) count as errors whatever the
