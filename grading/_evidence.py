@@ -195,11 +195,21 @@ class _Occurrence:
     clause: int = -1
     operand: bool = False  # its closing figure feeds arithmetic that goes on ("50,000 / N")
     quoted: bool = False  # inside quotation marks: words reported or mentioned, not claimed
+    hypothetical: bool = False  # inside an "if" clause: "the spares cost $3.7M if they sit idle"
 
     def mention(self) -> bool:
-        """Whether the words are mentioned rather than claimed by the answer (quoted, or an
-        operand): a misconception said so is not the answer's claim."""
-        return self.operand or self.quoted
+        """Whether the words are mentioned rather than claimed by the answer (quoted, an
+        operand, or the condition of an "if"): a misconception said so is not the answer's
+        claim."""
+        return self.operand or self.quoted or self.hypothetical
+
+
+#: Verbs of assuming: a negation right after them states an assumption, not a dismissal.
+_ASSUMING = frozenset("assume assumes assumed assuming excludes excluding ignores ignoring".split())
+#: Words that open a condition: what follows them in their clause is supposed, not claimed.
+_CONDITION_OPENERS = frozenset("if unless whether suppose supposing assuming".split())
+#: How far back in its clause a condition's opener may be.
+_CONDITION_REACH = 6
 
 
 #: Quoted passages: "…", “…”, and '…' (an apostrophe inside a word does not close it).
@@ -229,6 +239,18 @@ class Reader:
     def _in_quotes(self, offset: int) -> bool:
         return any(start < offset < end for start, end in self._quoted)
 
+    def _in_condition(self, first: int) -> bool:
+        """Whether word ``first`` follows a condition's opener in its clause ("if they sit
+        idle")."""
+        words = self.analysed.words
+        clause = words[first].clause
+        for index in range(first - 1, max(-1, first - 1 - _CONDITION_REACH), -1):
+            if words[index].clause != clause:
+                return False
+            if words[index].norm in _CONDITION_OPENERS:
+                return True
+        return False
+
     def sentence_of(self, offset: int) -> int:
         """The index of the sentence holding character ``offset`` (-1 before the first)."""
         return bisect.bisect_right(self._sentence_starts, offset) - 1
@@ -252,7 +274,8 @@ class Reader:
                 found_all.append(_Occurrence(
                     found, sentence, negated, dismissed, self.analysed.words[found.first].clause,
                     operand_of_arithmetic(self.analysed, found, alternative),
-                    self._in_quotes(self.analysed.words[found.first].start)))
+                    self._in_quotes(self.analysed.words[found.first].start),
+                    self._in_condition(found.first)))
             self._occurrences[key] = found_all
         return self._occurrences[key]
 
@@ -283,7 +306,8 @@ class Reader:
         while index >= 0 and found.first - index <= CLAUSE_NEGATION_WINDOW \
                 and words[index].clause == clause:
             if self.analysed.negates(index, prose=True):
-                return True
+                # "the prefill figure assumes no prefix caching" states an assumption
+                return not (index > 0 and words[index - 1].norm in _ASSUMING)
             if words[index].norm not in _LIGHT_WORDS:
                 break
             index -= 1

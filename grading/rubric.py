@@ -217,7 +217,9 @@ class ProcessFlag:
     """One kind of process talk: the phrasings that count, why it hurts, whether a number in
     the same sentence excuses it (``unless_number``: "a 2-week sprint cut p99 by 3×"), and
     whether a contrast naming the dependence that does hold excuses it (``unless_contrast``:
-    "matmul FLOPs per token don't depend on context, but attention FLOPs grow with T")."""
+    "matmul FLOPs per token don't depend on context, but attention FLOPs grow with T"), and
+    whether a requirement excuses it (``unless_required``: "busbw must be at least the old
+    version's at every size" is an acceptance gate, not a claim)."""
 
     id: str
     phrasings: tuple[str, ...]
@@ -225,6 +227,7 @@ class ProcessFlag:
     unless_number: bool = False
     penalty: float = 0.1
     unless_contrast: bool = False
+    unless_required: bool = False
 
 
 @cache
@@ -244,6 +247,7 @@ def default_process_flags() -> tuple[ProcessFlag, ...]:
         why = entry.get("why")
         unless_number = entry.get("unless_number", False)
         unless_contrast = entry.get("unless_contrast", False)
+        unless_required = entry.get("unless_required", False)
         penalty = entry.get("penalty", RED_FLAG_PENALTY)
         if not isinstance(penalty, int | float) or isinstance(penalty, bool) \
                 or not 0 < penalty <= MAX_RED_FLAG_PENALTY:
@@ -257,10 +261,11 @@ def default_process_flags() -> tuple[ProcessFlag, ...]:
             or not why.strip()
             or not isinstance(unless_number, bool)
             or not isinstance(unless_contrast, bool)
+            or not isinstance(unless_required, bool)
         ):
             raise ValueError(f"grading/process_flags.toml, flag {name}: bad phrasings/why")
         flags.append(ProcessFlag(str(name), tuple(phrasings), why.strip(), unless_number,
-                                 float(penalty), unless_contrast))
+                                 float(penalty), unless_contrast, unless_required))
     return tuple(flags)
 
 
@@ -564,10 +569,29 @@ def _flag_hit(
         if getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(
                 _sentence_at(sentences, analysed.words[found.first].start)):
             continue
+        if getattr(flag, "unless_required", False) and _required(analysed, found.first):
+            continue
         if any(found.first <= last and first <= found.last for first, last in taken):
             continue
         return phrasing, found
     return None
+
+
+#: Words of obligation: an absolute after one in its clause is a requirement, a gate to pass
+#: ("must be at least the old version's at every size"), not a claim about the system.
+_OBLIGATIONS = frozenset("must should shall require requires required gate".split())
+
+
+def _required(analysed: Analysed, first_word: int) -> bool:
+    """Whether an obligation word stands before word ``first_word`` in its clause."""
+    words = analysed.words
+    clause = words[first_word].clause
+    index = first_word - 1
+    while index >= 0 and words[index].clause == clause:
+        if words[index].norm in _OBLIGATIONS:
+            return True
+        index -= 1
+    return False
 
 
 #: A contrast that names the dependence which does hold: "…, but attention FLOPs grow with T",
@@ -910,6 +934,9 @@ def _overclaim_sentences(reader: Reader, process_flags: Iterable[Any],
             if index >= 0 and getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(
                     reader.sentences[index].text):
                 continue  # "… don't depend on context, but attention FLOPs grow with T"
+            if getattr(flag, "unless_required", False) and _required(reader.analysed,
+                                                                     found.first):
+                continue  # "must be at least the old version's at every size": a gate
             if index >= 0:
                 said.setdefault(index, (found.typed, phrasing))
     return said

@@ -375,3 +375,35 @@ def test_a_sentence_naming_the_cue_without_its_gpu_rescues_the_right_figure() ->
               "BF16 with 2:4 sparsity; plan on the dense one.")
     result = score_open(answer, [KeyPoint("x", ("h100",), 1.0)], process_flags=())
     assert result.wrong_numbers == ()
+
+
+# Found by the second probe round's strong answers (2026-12-05).
+def test_a_misconception_inside_an_if_clause_is_supposed_not_claimed() -> None:
+    idle = KeyPoint("hot spares pay for themselves", ("spares",), 1.0,
+                    misconceptions=("sit idle",))
+    supposed = score_open("The spares cost about $3.7M a year if they sit idle.", [idle],
+                          process_flags=())
+    claimed = score_open("The spares sit idle and cost about $3.7M a year.", [idle],
+                         process_flags=())
+    assert supposed.contradictions == ()
+    assert len(claimed.contradictions) == 1
+
+
+def test_a_negation_after_assuming_states_an_assumption_not_a_dismissal() -> None:
+    caching = KeyPoint("prefix caching cuts prefill", ("prefix caching",), 1.0)
+    assumed = score_open("The prefill figure assumes no prefix caching, so it is an upper "
+                         "bound.", [caching], process_flags=())
+    dismissed = score_open("We need no prefix caching at all for this launch.", [caching],
+                           process_flags=())
+    assert assumed.contradictions == ()
+    assert [c.kind for c in dismissed.contradictions] == ["denial"]
+
+
+@pytest.mark.parametrize(("answer", "flagged"), [
+    ("Busbw must be at least the old version's at every size before the rollout.", False),
+    ("The new version wins at every size, so roll it out.", True),
+])
+def test_an_absolute_as_a_requirement_is_a_gate_not_a_claim(answer: str, flagged: bool) -> None:
+    result = score_open(answer, [KeyPoint("x", ("busbw",), 1.0)],
+                        process_flags=default_process_flags())
+    assert any(hit.found == "at every size" for hit in result.red_flags) is flagged
