@@ -646,9 +646,10 @@ def _trap_conditioned(reader: Reader, phrasings: Iterable[str]) -> bool:
 
 
 def _claim_conditioned(reader: Reader, claim: Evidence) -> bool:
-    """Whether the claim found (a misconception or an inversion, every part in one sentence)
-    is bound to a regime by a condition right after its last word: "decode is compute-bound
-    only above batch ~300" is right; the misconception is the unconditional claim."""
+    """Whether the claim found (an inversion of a key point, every part in one sentence) is
+    bound to a regime by a condition right after its last word: "decode is compute-bound only
+    above batch ~300" is right; the inversion is the unconditional claim. (Deck misconceptions
+    are not excused so: measured on the tune split, that let 14 wrong answers escape.)"""
     try:
         parts = parse_phrasing(claim.phrasing)
     except ValueError:
