@@ -335,24 +335,24 @@ class Reader:
         return False
 
     def _part_in(self, part: Part, sentence: int, fuzzy: bool,
-                 operands: bool = True) -> Found | None:
+                 mentions: bool = True) -> Found | None:
         for alternative in part.alternatives:
             for occurrence in self.occurrences(alternative, fuzzy):
                 if occurrence.sentence == sentence and occurrence.negated == part.negated \
-                        and (operands or not occurrence.mention()):
+                        and (mentions or not occurrence.mention()):
                     return occurrence.found
         return None
 
     def _candidate_sentences(self, parts: tuple[Part, ...], fuzzy: bool,
-                             operands: bool = True) -> list[int]:
+                             mentions: bool = True) -> list[int]:
         """Sentences where the first part occurs with the right polarity, in order (with
-        ``operands`` False, not as an operand of arithmetic that goes on)."""
+        ``mentions`` False, only where it is claimed: see :meth:`_Occurrence.mention`)."""
         first = parts[0]
         found = {occurrence.sentence
                  for alternative in first.alternatives
                  for occurrence in self.occurrences(alternative, fuzzy)
                  if occurrence.negated == first.negated and occurrence.sentence >= 0
-                 and (operands or not occurrence.mention())}
+                 and (mentions or not occurrence.mention())}
         return sorted(found)
 
     def find(self, phrasing: str, fuzzy: bool, refuted_ok: bool = False,
@@ -361,15 +361,16 @@ class Reader:
         or None.
 
         With ``refuted_ok`` False (misconceptions), a sentence that calls the claim a myth or
-        a mistake does not count, nor words only mentioned: quoted ('"It's one all-to-all per
-        layer." No: …') or a closing figure used as an operand ("job MTBF is 50,000" in "job
-        MTBF is 50,000 / 16,384 ≈ 3 hours" states an input, not the wrong result).
+        a mistake (or is refuted by the next) does not count, nor words only mentioned: quoted
+        ('"It's one all-to-all per layer." No: …'), supposed in an "if" clause, or a closing
+        figure used as an operand ("job MTBF is 50,000" in "job MTBF is 50,000 / 16,384 ≈ 3
+        hours" states an input, not the wrong result).
         """
         try:
             parts = parse_phrasing(phrasing)
         except ValueError:
             return None
-        for index in self._candidate_sentences(parts, fuzzy, operands=refuted_ok):
+        for index in self._candidate_sentences(parts, fuzzy, mentions=refuted_ok):
             sentence = self.sentences[index]
             if not sentence.claim or index in skip:
                 continue
@@ -384,7 +385,7 @@ class Reader:
                 if typed is not None:
                     return Evidence(phrasing, typed, sentence.text, index)
                 continue
-            founds = [self._part_in(part, index, fuzzy, operands=refuted_ok) for part in parts]
+            founds = [self._part_in(part, index, fuzzy, mentions=refuted_ok) for part in parts]
             if all(found is not None for found in founds) \
                     and self._says_more(sentence, founds, parts):  # type: ignore[arg-type]
                 return Evidence(phrasing, founds[0].typed,  # type: ignore[union-attr]
