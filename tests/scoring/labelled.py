@@ -48,6 +48,8 @@ __all__ = [
     "MIN_QUESTIONS_PER_ROUND",
     "MIN_WORDS",
     "ROUNDS",
+    "SEALED_CATEGORIES",
+    "SEALED_DIR",
     "SPLITS",
     "STRONG_CATEGORIES",
     "STRONG_PASS_SCORE",
@@ -66,6 +68,7 @@ __all__ = [
     "compute_figures",
     "heldout_by_rule",
     "load_labelled",
+    "load_sealed",
     "spearman",
     "target_checks",
     "word_count",
@@ -73,6 +76,12 @@ __all__ = [
 
 #: Where the set lives: one TOML file per round.
 LABELLED_DIR = Path(__file__).resolve().with_name("labelled")
+#: Sealed answers to the held-out questions (tests/scoring/labelled_sealed/README.md): written
+#: after every open question was labelled, validated here but scored by nothing until the
+#: session that measures them, once.
+SEALED_DIR = Path(__file__).resolve().with_name("labelled_sealed")
+#: The categories each held-out question has in the sealed set.
+SEALED_CATEGORIES = ("strong_other_words", "wrong", "term_list")
 
 #: The interview rounds, as content's ``rounds`` names them.
 ROUNDS = (
@@ -359,6 +368,57 @@ def load_labelled(directory: Path = LABELLED_DIR, bank: Bank | None = None) -> L
     if problems:
         raise LabelledSetError(problems)
     return LabelledSet(questions, tuple(answers))
+
+
+def load_sealed(labelled: LabelledSet | None = None,
+                directory: Path = SEALED_DIR) -> tuple[LabelledAnswer, ...]:
+    """Read and validate the sealed answers without scoring them; raise
+    :class:`LabelledSetError` naming every problem.
+
+    Checked as for the labelled set (keys, categories, label ranges, 60–250 words, ``why``, no
+    pasted model-answer run or phrasing list, distinct from every labelled answer), and: every
+    answer is to a held-out question of ``labelled`` (the set as it loads by default), and
+    every held-out question has one answer of each of :data:`SEALED_CATEGORIES`.
+    """
+    labelled = labelled if labelled is not None else load_labelled()
+    problems: list[str] = []
+    answers: list[LabelledAnswer] = []
+    for path in sorted(directory.glob("*.toml")):
+        data = _read_file(path, problems)
+        if data is None:
+            continue
+        unknown = sorted(set(data) - {"answer"})
+        if unknown:
+            problems.append(f"{path.name}: unknown top-level keys {unknown}")
+        _read_answers(path.name, data.get("answer", []), answers, problems)
+    labelled_texts = {" ".join(_words(answer.text)) for answer in labelled.answers}
+    held_out = {q.item.id: q for q in labelled.split_questions("heldout")}
+    seen: set[tuple[str, str]] = set()
+    for answer in answers:
+        where = f"{answer.file}, {answer.item}, {answer.category}"
+        question = held_out.get(answer.item)
+        if question is None:
+            problems.append(f"{where}: not a held-out question of the labelled set")
+            continue
+        if answer.category not in SEALED_CATEGORIES:
+            problems.append(f"{where}: the sealed set holds only {list(SEALED_CATEGORIES)}")
+        if (answer.item, answer.category) in seen:
+            problems.append(f"{where}: a second answer of this category")
+        seen.add((answer.item, answer.category))
+        if " ".join(_words(answer.text)) in labelled_texts:
+            problems.append(f"{where}: the same text as a labelled answer")
+        pasted = _pasted_run(answer.text, question.item.model_answer)
+        if pasted is not None:
+            problems.append(f"{where}: repeats the model answer (\"{pasted}\")")
+        if _pasted_phrasings(answer.text, question.item) is not None:
+            problems.append(f"{where}: lists the item's phrasings as the deck has them")
+    missing = sorted(f"{item} {category}" for item in held_out for category in SEALED_CATEGORIES
+                     if (item, category) not in seen)
+    if missing:
+        problems.append(f"sealed set: missing {', '.join(missing)}")
+    if problems:
+        raise LabelledSetError(problems)
+    return tuple(answers)
 
 
 def _read_questions(file: str, round_name: str, entries: Any, bank: Bank,

@@ -440,3 +440,29 @@ def test_report_can_leave_the_heldout_split_out(capsys: pytest.CaptureFixture[st
     assert report.main(["--split", "tune"]) == 0
     text = capsys.readouterr().out
     assert "heldout" not in text and "held-out targets" not in text
+
+
+def test_the_sealed_answers_validate_without_being_scored(labelled: LabelledSet) -> None:
+    """tests/scoring/labelled_sealed/: one strong-in-other-words, wrong and term-list answer
+    per held-out question, validated like the labelled set; nothing here scores them."""
+    from tests.scoring.labelled import SEALED_CATEGORIES, load_sealed
+
+    sealed = load_sealed(labelled)
+    held_out = {q.item.id for q in labelled.split_questions("heldout")}
+    assert {(a.item, a.category) for a in sealed} == {
+        (item, category) for item in held_out for category in SEALED_CATEGORIES}
+
+
+def test_a_sealed_answer_off_the_rules_is_named(labelled: LabelledSet, tmp_path: Path) -> None:
+    from tests.scoring.labelled import load_sealed
+
+    tune_item = next(q.item.id for q in labelled.split_questions("tune"))
+    text = " ".join(["word"] * 70)
+    (tmp_path / "bad.toml").write_text(
+        "[[answer]]\n"
+        f'item = "{tune_item}"\ncategory = "wrong"\nlabel = 0.1\nwhy = "w"\n'
+        f"text = '''{text}'''\n", "utf-8")
+    with pytest.raises(LabelledSetError) as raised:
+        load_sealed(labelled, tmp_path)
+    problems = "\n".join(raised.value.problems)
+    assert "not a held-out question" in problems and "missing" in problems
