@@ -242,14 +242,7 @@ class Reader:
     def _in_condition(self, first: int) -> bool:
         """Whether word ``first`` follows a condition's opener in its clause ("if they sit
         idle")."""
-        words = self.analysed.words
-        clause = words[first].clause
-        for index in range(first - 1, max(-1, first - 1 - _CONDITION_REACH), -1):
-            if words[index].clause != clause:
-                return False
-            if words[index].norm in _CONDITION_OPENERS:
-                return True
-        return False
+        return self.analysed.said_before(first, _CONDITION_OPENERS, _CONDITION_REACH)
 
     def sentence_of(self, offset: int) -> int:
         """The index of the sentence holding character ``offset`` (-1 before the first)."""

@@ -190,6 +190,19 @@ class Analysed:
                 return True
         return False
 
+    def said_before(self, first: int, words: frozenset[str], window: int | None = None) -> bool:
+        """Whether one of ``words`` stands before word ``first`` in its clause (within
+        ``window`` words, or anywhere in the clause): "if they sit idle", "must be … at every
+        size"."""
+        clause = self.words[first].clause
+        stop = -1 if window is None else max(-1, first - 1 - window)
+        for index in range(first - 1, stop, -1):
+            if self.words[index].clause != clause:
+                return False
+            if self.words[index].norm in words:
+                return True
+        return False
+
     def denied_after(self, last: int, window: int) -> bool:
         """Whether a negation word sits in the ``window`` words after word ``last``, in the same
         clause: "stragglers are not a factor", "the pilot isn't needed"."""
@@ -353,25 +366,18 @@ def operand_of_arithmetic(answer: Analysed, found: Found, phrasing: str) -> bool
     return False
 
 
+#: A sentence ending between two words of a match: a line break, or "!", "?", ";" or a full
+#: stop before a space — not the stop of an abbreviation ("e.g. tiling", "vs. FP16").
+_SENTENCE_END_RE = re.compile(
+    r"\n|[!?;](?=\s)|(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\betc)(?<!\bapprox)(?<!\bcf)"
+    r"(?<!\bincl)\.(?=\s)", re.IGNORECASE)
+
+
 def _crosses_sentence_end(answer: Analysed, first: int, last: int) -> bool:
-    """Whether a sentence ends between word ``first`` and word ``last`` (a full stop, "!",
-    "?" or ";" before a space, or a line break): a phrase is said inside one sentence."""
-    text = answer.text
-    for index in range(first, last):
-        gap_start, gap_end = answer.words[index].end, answer.words[index + 1].start
-        gap = text[gap_start:gap_end]
-        if "\n" in gap or any(
-                mark in ".!?;" and gap_start + offset + 1 < len(text)
-                and text[gap_start + offset + 1].isspace()
-                and not _ABBREVIATION_END_RE.search(text, 0, gap_start + offset + 1)
-                for offset, mark in enumerate(gap)):
-            return True
-    return False
-
-
-#: A full stop that ends an abbreviation, not a sentence ("e.g. tiling", "vs. FP16").
-_ABBREVIATION_END_RE = re.compile(r"(?:\be\.g|\bi\.e|\bvs|\betc|\bapprox|\bcf|\bincl)\.$",
-                                  re.IGNORECASE)
+    """Whether a sentence ends between word ``first`` and word ``last``: a phrase is said
+    inside one sentence."""
+    return first != last and _SENTENCE_END_RE.search(
+        answer.text, answer.words[first].end, answer.words[last].start) is not None
 
 
 def _contains_another(span: tuple[int, int], spans: set[tuple[int, int]]) -> bool:

@@ -282,9 +282,11 @@ def check_figures(
         for phrasing in figure.phrasings:
             # A sentence that says the cue's words, its GPU aside, names the figure for the
             # rescue below: "The 1,979 TFLOP/s headline is BF16 with 2:4 sparsity".
-            for _found, sentence in anchors(_without_gpu_parts(phrasing)):
+            anchored = list(anchors(phrasing))
+            cue = _without_gpu_parts(phrasing)
+            for _found, sentence in anchored if cue == phrasing else anchors(cue):
                 said.setdefault(sentence.start, []).append(figure)
-            for found, sentence in anchors(phrasing):
+            for found, sentence in anchored:
                 nearest: tuple[int, int] | None = None
                 for index, (start, typed, word) in enumerate(stated):
                     if not sentence.start <= start < sentence.end:

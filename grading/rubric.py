@@ -566,10 +566,8 @@ def _flag_hit(
             _sentence_at(sentences, analysed.words[found.first].start)
         ) or _conditioned(analysed, found.last)):
             continue
-        if getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(
-                _sentence_at(sentences, analysed.words[found.first].start)):
-            continue
-        if getattr(flag, "unless_required", False) and _required(analysed, found.first):
+        if _excused_in_context(flag, analysed, found,
+                               _sentence_at(sentences, analysed.words[found.first].start)):
             continue
         if any(found.first <= last and first <= found.last for first, last in taken):
             continue
@@ -582,16 +580,13 @@ def _flag_hit(
 _OBLIGATIONS = frozenset("must should shall require requires required gate".split())
 
 
-def _required(analysed: Analysed, first_word: int) -> bool:
-    """Whether an obligation word stands before word ``first_word`` in its clause."""
-    words = analysed.words
-    clause = words[first_word].clause
-    index = first_word - 1
-    while index >= 0 and words[index].clause == clause:
-        if words[index].norm in _OBLIGATIONS:
-            return True
-        index -= 1
-    return False
+def _excused_in_context(flag: Any, analysed: Analysed, found: Found, sentence: str) -> bool:
+    """Whether the flag's own exceptions excuse it where it was ``found``: a contrast naming
+    the dependence that holds (``unless_contrast``) or an obligation before it in its clause
+    (``unless_required``)."""
+    return (getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(sentence) is not None) \
+        or (getattr(flag, "unless_required", False)
+            and analysed.said_before(found.first, _OBLIGATIONS))
 
 
 #: A contrast that names the dependence which does hold: "…, but attention FLOPs grow with T",
@@ -932,12 +927,9 @@ def _overclaim_sentences(reader: Reader, process_flags: Iterable[Any],
             if _hedged(reader.analysed, found.first):
                 continue  # "almost for free — until …": a claim with its limit
             index = reader.sentence_of(reader.analysed.words[found.first].start)
-            if index >= 0 and getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(
-                    reader.sentences[index].text):
-                continue  # "… don't depend on context, but attention FLOPs grow with T"
-            if getattr(flag, "unless_required", False) and _required(reader.analysed,
-                                                                     found.first):
-                continue  # "must be at least the old version's at every size": a gate
+            if _excused_in_context(flag, reader.analysed, found,
+                                   reader.sentences[index].text if index >= 0 else ""):
+                continue  # "…, but attention FLOPs grow with T"; "must be … at every size"
             if index >= 0:
                 said.setdefault(index, (found.typed, phrasing))
     return said

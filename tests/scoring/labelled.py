@@ -320,6 +320,20 @@ _ANSWER_KEYS = {"item", "category", "text", "label", "why"}
 _FILE_KEYS = {"round", "question", "answer"}
 
 
+def _copy_problems(where: str, text: str, item: OpenQuestion) -> list[str]:
+    """What ``text`` copies from the bank: a run of the item's model answer, or a key point's
+    phrasings listed in the deck's order (an answer must be written fresh)."""
+    problems: list[str] = []
+    pasted = _pasted_run(text, item.model_answer)
+    if pasted is not None:
+        problems.append(f"{where}: repeats the model answer (\"{pasted}\")")
+    listed = _pasted_phrasings(text, item)
+    if listed is not None:
+        problems.append(f"{where}: lists the item's phrasings as the deck has them "
+                        f"(\"{listed}\")")
+    return problems
+
+
 def _read_file(path: Path, problems: list[str]) -> dict[str, Any] | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -407,11 +421,7 @@ def load_sealed(labelled: LabelledSet | None = None,
         seen.add((answer.item, answer.category))
         if " ".join(_words(answer.text)) in labelled_texts:
             problems.append(f"{where}: the same text as a labelled answer")
-        pasted = _pasted_run(answer.text, question.item.model_answer)
-        if pasted is not None:
-            problems.append(f"{where}: repeats the model answer (\"{pasted}\")")
-        if _pasted_phrasings(answer.text, question.item) is not None:
-            problems.append(f"{where}: lists the item's phrasings as the deck has them")
+        problems.extend(_copy_problems(where, answer.text, question.item))
     missing = sorted(f"{item} {category}" for item in held_out for category in SEALED_CATEGORIES
                      if (item, category) not in seen)
     if missing:
@@ -509,13 +519,7 @@ def _check_answers(questions: Mapping[str, LabelledQuestion],
         if key in seen:
             problems.append(f"{where}: same text as an answer of {seen[key].item}")
         seen[key] = answer
-        pasted = _pasted_run(answer.text, question.item.model_answer)
-        if pasted is not None:
-            problems.append(f"{where}: repeats the model answer (\"{pasted}\")")
-        listed = _pasted_phrasings(answer.text, question.item)
-        if listed is not None:
-            problems.append(f"{where}: lists the item's phrasings as the deck has them "
-                            f"(\"{listed}\")")
+        problems.extend(_copy_problems(where, answer.text, question.item))
 
 
 def _check_shape(questions: Mapping[str, LabelledQuestion], answers: Sequence[LabelledAnswer],
