@@ -68,7 +68,7 @@ _PERCENT_RE = re.compile(r"%|percent", re.IGNORECASE)
 _MONEY_RE = re.compile(r"[$€£]|\b(?:usd|dollars?|eur|euros?)\b", re.IGNORECASE)
 
 _REFUTED_RE = re.compile(
-    r"\b(?:myths?|misconceptions?|mistaken(?:ly)?|wrongly|fallac(?:y|ies)|common\s+(?:error|mistake)s?"
+    r"\b(?:myths?|misconceptions?|mistaken(?:ly)?|wrongly|fallac(?:y|ies)|common\s+(?:error|mistake|slip|trap)s?"
     r"|people\s+(?:often\s+|sometimes\s+|usually\s+)?(?:think|assume|believe|claim|write|say|"
     r"quote|use)|it'?s\s+tempting|naive(?:ly)?\s+"
     r"(?:assume|think|expect)"
@@ -379,8 +379,11 @@ class Reader:
                     return Evidence(phrasing, typed, sentence.text, index)
                 continue
             founds = [self._part_in(part, index, fuzzy, mentions=refuted_ok) for part in parts]
-            if all(found is not None for found in founds) \
-                    and self._says_more(sentence, founds, parts):  # type: ignore[arg-type]
+            # Evidence must say more than the phrase; a wrong claim said bare ("Adding stages
+            # shrinks the bubble.") is still claimed.
+            if all(found is not None for found in founds) and (
+                    not refuted_ok
+                    or self._says_more(sentence, founds, parts)):  # type: ignore[arg-type]
                 return Evidence(phrasing, founds[0].typed,  # type: ignore[union-attr]
                                 sentence.text, index)
         return None

@@ -301,7 +301,8 @@ _OPERATOR_RE = re.compile(r"[0-9a-zA-Z)]\s*([×*/÷+=≈])\s*[0-9(]")
 _OPERATOR_CLASSES = {"×": "×", "*": "×", "/": "/", "÷": "/", "+": "+", "=": "=", "≈": "="}
 #: A phrasing's figure at its end (or start) is not said by the same figure used as an operand
 #: of arithmetic that goes on ("50,000 / 16,384", "2 × 70e9"): the claim is the result.
-_OPERAND_AFTER = re.compile(r"\s*[×*/÷]\s*[0-9(A-Za-z]")
+#: (A unit may stand between, set off by spaces: "50,000 h ÷ 16,384"; "3.35 TB/s" is a rate.)
+_OPERAND_AFTER = re.compile(r"(?:\s+[A-Za-z]{1,5}\s+|\s*)[×*/÷]\s*[0-9(A-Za-z]")
 _OPERAND_BEFORE = re.compile(r"[0-9)]\s*[×*/÷]\s*$")
 
 

@@ -407,3 +407,27 @@ def test_an_absolute_as_a_requirement_is_a_gate_not_a_claim(answer: str, flagged
     result = score_open(answer, [KeyPoint("x", ("busbw",), 1.0)],
                         process_flags=default_process_flags())
     assert any(hit.found == "at every size" for hit in result.red_flags) is flagged
+
+
+# Found in the final play (2026-12-05): a wrong claim that is its whole sentence had escaped,
+# because the rule that evidence says more than its phrase was applied to misconceptions too.
+STAGES = KeyPoint("more stages grow the bubble", ("bubble & stages",), 1.0,
+                  misconceptions=("adding stages shrinks the bubble",))
+
+
+@pytest.mark.parametrize(("answer", "contradicted"), [
+    ("Full recompute costs 8ND, 33% more. Adding stages shrinks the bubble.", True),
+    ("Full recompute costs 8ND, 33% more. Adding stages shrinks the bubble anyway.", True),
+    ("The common slip: adding stages shrinks the bubble. It grows as (p-1)/m.", False),
+])
+def test_a_misconception_said_bare_is_still_claimed(answer: str, contradicted: bool) -> None:
+    assert bool(score_open(answer, [STAGES], process_flags=()).contradictions) is contradicted
+
+
+@pytest.mark.parametrize(("answer", "contradicted"), [
+    ("Job MTBF is 50,000 h ÷ 16,384 ≈ 3.05 h.", False),
+    ("Job MTBF is 50,000 h at any scale.", True),
+])
+def test_a_figure_with_its_unit_before_the_operator_is_an_operand(answer: str,
+                                                                  contradicted: bool) -> None:
+    assert bool(score_open(answer, [MTBF], process_flags=()).contradictions) is contradicted
