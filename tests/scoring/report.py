@@ -6,6 +6,8 @@
     python -m tests.scoring.report --split tune  # the tune split only (for tuning: the
                                                   # held-out figures are not even computed)
     python -m tests.scoring.report --subsets     # held-out as drawn, clean, later, unseen
+    python -m tests.scoring.report --sealed      # held-out, the sealed answers to its
+                                                  # questions, and both together
 
 Today's scorer is :func:`grading.rubric.score_open` called the way
 ``engine.study.session.StudySession.submit`` calls it for an open question: the item posed by
@@ -40,6 +42,7 @@ from tests.scoring.labelled import (
     LabelledSetError,
     compute_figures,
     load_labelled,
+    load_sealed,
     target_checks,
 )
 
@@ -105,9 +108,13 @@ def format_report(figures: Mapping[str, Figures], scorer_name: str = SCORER_NAME
             continue
         checks = target_checks(figures[split])
         met = sum(check[4] for check in checks)
+        measurable = sum(not math.isnan(check[3]) for check in checks)
         name = "held-out" if split == "heldout" else f"held-out, {split}"
-        lines += ["", f"{name} targets met: {met} of {len(checks)}"]
+        lines += ["", f"{name} targets met: {met} of {measurable}"]
         for name, comparison, bound, value, ok in checks:
+            if math.isnan(value):
+                lines.append(f"  n/a   {name} {comparison} {bound:g}: no answers to measure")
+                continue
             lines.append(f"  {'met ' if ok else 'MISS'}  {name} {comparison} {bound:g}: "
                          f"{_number(value)}")
     return "\n".join(lines)
@@ -126,6 +133,23 @@ def subset_figures(labelled: LabelledSet) -> dict[str, Figures]:
             "later": compute_figures(labelled.only(later), session_scorer, "heldout"),
             "unseen": compute_figures(labelled.only(UNSEEN_HELDOUT), session_scorer,
                                       "heldout")}
+
+
+def sealed_figures(labelled: LabelledSet) -> dict[str, Figures]:
+    """The held-out split beside the sealed answers to its questions
+    (``tests/scoring/labelled_sealed/``: one strong-in-other-words, one wrong and one term-list
+    answer per held-out question, written after the held-out measurement), and both together.
+    The sealed answers carry no process, own-terms or partial answers, so those figures are
+    n/a in their column."""
+    heldout = {q.item.id: q for q in labelled.split_questions("heldout")}
+    heldout_answers = labelled.split_answers("heldout")
+    sealed_answers = load_sealed(labelled)
+    return {"heldout": compute_figures(LabelledSet(heldout, heldout_answers),
+                                       session_scorer, "heldout"),
+            "sealed": compute_figures(LabelledSet(heldout, sealed_answers),
+                                      session_scorer, "heldout"),
+            "both": compute_figures(LabelledSet(heldout, (*heldout_answers, *sealed_answers)),
+                                    session_scorer, "heldout")}
 
 
 def format_answers(figures: Figures) -> str:
@@ -171,12 +195,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the held-out split as drawn, clean (without questions tuned "
                              "on before they moved into it), later (batches 2-4, written "
                              "after the first tuning) and unseen (fourth batch)")
+    parser.add_argument("--sealed", action="store_true",
+                        help="the held-out split beside the sealed answers to its questions "
+                             "(tests/scoring/labelled_sealed/) and both together")
     options = parser.parse_args(argv)
     try:
         labelled = load_labelled()
+        sealed = sealed_figures(labelled) if options.sealed else None
     except LabelledSetError as error:
         print(error, file=sys.stderr)
         return 1
+    if sealed is not None:
+        print(format_report(sealed))
+        return 0
     if options.subsets:
         print(format_report(subset_figures(labelled)))
         return 0
