@@ -598,8 +598,10 @@ class Figures:
         if name in ("strong_share", "spearman"):
             return float(getattr(self, name))
         category, _, statistic = name.rpartition("_")
-        if category in self.categories and statistic in ("max", "mean"):
-            figures = self.categories[category]
+        if category in CATEGORIES and statistic in ("max", "mean"):
+            figures = self.categories.get(category)
+            if figures is None:  # no answer of this kind was scored: undefined, not zero
+                return math.nan
             return figures.maximum if statistic == "max" else figures.mean
         raise KeyError(name)
 

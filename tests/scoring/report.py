@@ -68,6 +68,12 @@ def _number(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:.2f}"
 
 
+def _category(figures: Figures, category: str, statistic: str) -> str:
+    """One statistic of one category, or n/a when the split scored no answer of that kind."""
+    found = figures.categories.get(category)
+    return "n/a" if found is None else _number(getattr(found, statistic))
+
+
 def _strong_counts(figures: Figures) -> str:
     strong = [s.score for s in figures.scored if s.answer.category in STRONG_CATEGORIES]
     passed = sum(score >= STRONG_PASS_SCORE for score in strong)
@@ -94,15 +100,15 @@ def format_report(figures: Mapping[str, Figures], scorer_name: str = SCORER_NAME
     bounds = {"process": "max ≤ 0.20", "term_list": "max ≤ 0.35", "wrong": "max ≤ 0.50"}
     for category, bound in bounds.items():
         row(f"{category}: max / mean",
-            [f"{_number(figures[s].categories[category].maximum)} / "
-             f"{_number(figures[s].categories[category].mean)}" for s in splits], bound)
+            [f"{_category(figures[s], category, 'maximum')} / "
+             f"{_category(figures[s], category, 'mean')}" for s in splits], bound)
     row("Spearman ρ with the labels", [_number(figures[s].spearman) for s in splits], "≥ 0.80")
     lines += ["", "mean score (min–max) by category:"]
     for category in CATEGORIES:
         row(f"  {category}",
-            [f"{_number(figures[s].categories[category].mean)} "
-             f"({_number(figures[s].categories[category].minimum)}–"
-             f"{_number(figures[s].categories[category].maximum)})" for s in splits], "")
+            [f"{_category(figures[s], category, 'mean')} "
+             f"({_category(figures[s], category, 'minimum')}–"
+             f"{_category(figures[s], category, 'maximum')})" for s in splits], "")
     for split in splits:
         if split == "tune":
             continue
