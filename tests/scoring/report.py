@@ -40,6 +40,7 @@ from tests.scoring.labelled import (
     Figures,
     LabelledSet,
     LabelledSetError,
+    Scorer,
     compute_figures,
     load_labelled,
     load_sealed,
@@ -141,7 +142,8 @@ def subset_figures(labelled: LabelledSet) -> dict[str, Figures]:
                                       "heldout")}
 
 
-def sealed_figures(labelled: LabelledSet) -> dict[str, Figures]:
+def sealed_figures(labelled: LabelledSet,
+                   scorer: Scorer = session_scorer) -> dict[str, Figures]:
     """The held-out split beside the sealed answers to its questions
     (``tests/scoring/labelled_sealed/``: one strong-in-other-words, one wrong and one term-list
     answer per held-out question, written after the held-out measurement), and both together.
@@ -150,12 +152,11 @@ def sealed_figures(labelled: LabelledSet) -> dict[str, Figures]:
     heldout = {q.item.id: q for q in labelled.split_questions("heldout")}
     heldout_answers = labelled.split_answers("heldout")
     sealed_answers = load_sealed(labelled)
-    return {"heldout": compute_figures(LabelledSet(heldout, heldout_answers),
-                                       session_scorer, "heldout"),
-            "sealed": compute_figures(LabelledSet(heldout, sealed_answers),
-                                      session_scorer, "heldout"),
+    return {"heldout": compute_figures(LabelledSet(heldout, heldout_answers), scorer,
+                                       "heldout"),
+            "sealed": compute_figures(LabelledSet(heldout, sealed_answers), scorer, "heldout"),
             "both": compute_figures(LabelledSet(heldout, (*heldout_answers, *sealed_answers)),
-                                    session_scorer, "heldout")}
+                                    scorer, "heldout")}
 
 
 def format_answers(figures: Figures) -> str:

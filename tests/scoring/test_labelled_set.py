@@ -442,15 +442,37 @@ def test_report_can_leave_the_heldout_split_out(capsys: pytest.CaptureFixture[st
     assert "heldout" not in text and "held-out targets" not in text
 
 
-def test_the_sealed_answers_validate_without_being_scored(labelled: LabelledSet) -> None:
+def test_the_sealed_answers_validate(labelled: LabelledSet) -> None:
     """tests/scoring/labelled_sealed/: one strong-in-other-words, wrong and term-list answer
-    per held-out question, validated like the labelled set; nothing here scores them."""
+    per held-out question, validated like the labelled set."""
     from tests.scoring.labelled import SEALED_CATEGORIES, load_sealed
 
     sealed = load_sealed(labelled)
     held_out = {q.item.id for q in labelled.split_questions("heldout")}
     assert {(a.item, a.category) for a in sealed} == {
         (item, category) for item in held_out for category in SEALED_CATEGORIES}
+
+
+def test_report_sealed_sets_the_sealed_answers_beside_the_heldout_split(
+        labelled: LabelledSet) -> None:
+    """``report --sealed``: held-out, sealed and both columns over the held-out questions; the
+    sealed answers have no process answer, so that target is n/a there, not a miss."""
+    from tests.scoring.labelled import SEALED_CATEGORIES, load_sealed
+
+    labels = {(a.item, a.text): a.label for a in (*labelled.answers, *load_sealed(labelled))}
+
+    def oracle(item: OpenQuestion, text: str) -> float:
+        return labels[(item.id, text)]
+
+    figures = report.sealed_figures(labelled, oracle)
+    assert [figures[s].answers for s in ("heldout", "sealed", "both")] == [144, 72, 216]
+    assert {s.answer.category for s in figures["sealed"].scored} == set(SEALED_CATEGORIES)
+    assert "process" not in figures["sealed"].categories
+    text = report.format_report(figures, "oracle")
+    assert "held-out targets met: 5 of 5" in text
+    assert "held-out, sealed targets met: 4 of 4" in text
+    assert "n/a   process_max <= 0.2: no answers to measure" in text
+    assert "held-out, both targets met: 5 of 5" in text
 
 
 def test_a_sealed_answer_off_the_rules_is_named(labelled: LabelledSet, tmp_path: Path) -> None:
