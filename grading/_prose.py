@@ -382,6 +382,28 @@ def _is_list(text: str) -> bool:
     return sum(verbs) == 1 and len(pieces) >= _LONG_LIST_PIECES and short >= _LONG_LIST_SHARE
 
 
+#: A figure in a formula's sentence: two digits or more, a decimal or a thousands group ("2"
+#: in "√(2δM)" is a coefficient, not a figure plugged in).
+_FIGURE_RE = re.compile(r"(?<![\w.])(?:[0-9]{2,}|[0-9]*\.[0-9]+|[0-9](?:,[0-9]{3})+)")
+#: The relations a formula is written with (an arrow maps, a comparison compares: neither
+#: defines).
+_FORMULA_RELATION_RE = re.compile(r"(?<![<>=!~])(?:=|≈|≃)(?![=>])")
+#: A word that reasons from the formula ("so intensity ≈ B"): the sentence says what it gives.
+_REASONING_RE = re.compile(r"\b(?:so|because|since|therefore|thus|hence|which|means)\b",
+                           re.IGNORECASE)
+
+
+def _is_bare_formula(text: str) -> bool:
+    """A formula with nothing plugged in ("P(no failure) = exp(−N·T/MTBF)", "Cost per failure
+    = R + τ/2"): its only verb is an equals sign, the sentence holds no figure and does not
+    reason from it, so it names a model without saying what the model gives here."""
+    if _FORMULA_RELATION_RE.search(text) is None or _REASONING_RE.search(text):
+        return False
+    if has_verb(_RELATION_RE.sub(" ", text)):
+        return False
+    return _FIGURE_RE.search(text) is None
+
+
 def _is_claim(text: str) -> tuple[bool, int]:
     """A claim: prose with a verb that is not a list, or a worked step ("= 112 GB"). A
     question asks, it does not claim ("Is BF16 faster than FP16? No.")."""
@@ -396,6 +418,8 @@ def _is_claim(text: str) -> tuple[bool, int]:
     if _WORKED_RE.search(text) and not _is_list(text) and len(words) < RUN_ON_WORDS:
         return True, len(words)  # a worked step is short; a long one must read as prose
     if sum(1 for token in _TOKEN_RE.findall(text) if token[:1].isalnum()) < MIN_CLAIM_WORDS:
+        return False, len(words)
+    if _is_bare_formula(text):
         return False, len(words)
     function_share = sum(1 for word in words if word in _FUNCTION_WORDS) / max(1, len(words))
     prose = len(words) < _SHARE_MIN_WORDS or function_share >= MIN_FUNCTION_SHARE

@@ -97,3 +97,34 @@ def test_a_list_dressed_as_sentences_earns_no_point_that_prose_does() -> None:
     assert dressed_result.auto_score <= 0.35
     assert [point.covered for point in prose_result.key_points] == [True, True, True]
     assert prose_result.auto_score > dressed_result.auto_score
+
+
+# A formula with nothing plugged in names a model without saying what it gives here (found by
+# the formula-dump term-list probes on the tune questions, 2026-12-05, sixth session).
+@pytest.mark.parametrize("text", [
+    "P(no failure) = exp(−N·T/MTBF).",
+    "Cost per failure = R + τ/2.",
+    "τ = √(2δM).",
+    "t(B) = W/BW + B·KV/BW.",
+    "Per-user tokens/s = 1 / t(B).",
+    "Bubble ≈ (p − 1)/m.",
+])
+def test_a_bare_formula_makes_no_claim(text: str) -> None:
+    assert not _claim(text)
+
+
+@pytest.mark.parametrize("text", [
+    # Figures plugged in: a worked step, or a figure with its unit on one side.
+    "M_job = 50,000 h / 2,048.",
+    "Bubble = 3/64 ≈ 4.7%.",
+    "P(no failure) = exp(−29.5), effectively zero.",
+    "KV ≈ 0.17 GB per GPU per request.",
+    # Reasoning from the formula, or a word verb beside it.
+    "Decode GEMM: 2·B FLOPs per 2-byte weight, so intensity ≈ B.",
+    "The bubble fraction is (p − 1)/m, so more micro-batches shrink it.",
+    # An arrow maps and a comparison compares: neither is a formula.
+    "Preemptible queue with checkpoint on SIGTERM → (b), (c).",
+    "Prefill intensity > decode intensity.",
+])
+def test_a_formula_with_figures_or_reasoning_is_still_a_claim(text: str) -> None:
+    assert _claim(text)

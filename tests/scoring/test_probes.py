@@ -27,8 +27,6 @@ WRONG_CEILING = 0.5
 #: (file stem, index) -> the score a formula-dump term list has now, above the ceiling: a
 #: formula stated without numbers still reads as a claim ("P(no failure) = exp(−N·T/MTBF)").
 TERM_LIST_MISSES = {
-    ("term_lists", 57): 0.44,
-    ("term_lists", 102): 0.37,
     ("term_lists_2", 5): 0.36,
 }
 #: Wrong probes per file scoring above WRONG_CEILING now: the number may fall, never rise.
