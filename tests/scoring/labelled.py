@@ -50,6 +50,7 @@ __all__ = [
     "ROUNDS",
     "SEALED_CATEGORIES",
     "SEALED_DIR",
+    "SEALED_DIRS",
     "SPLITS",
     "STRONG_CATEGORIES",
     "STRONG_PASS_SCORE",
@@ -77,9 +78,13 @@ __all__ = [
 #: Where the set lives: one TOML file per round.
 LABELLED_DIR = Path(__file__).resolve().with_name("labelled")
 #: Sealed answers to the held-out questions (tests/scoring/labelled_sealed/README.md): written
-#: after every open question was labelled, validated here but scored by nothing until the
-#: session that measures them, once.
+#: after every open question was labelled, validated here and scored once, by the session
+#: that opens them, beside the held-out split (``report --sealed``).
 SEALED_DIR = Path(__file__).resolve().with_name("labelled_sealed")
+#: Every sealed set of fresh answers to the held-out questions, by number: the first was
+#: written after the held-out measurement of 2026-12-05 and scored once at 6f49e6b; the second
+#: was written on 2026-12-05 (sixth session) before that session's scorer changes.
+SEALED_DIRS = {1: SEALED_DIR, 2: SEALED_DIR.with_name("labelled_sealed_2")}
 #: The categories each held-out question has in the sealed set.
 SEALED_CATEGORIES = ("strong_other_words", "wrong", "term_list")
 
@@ -390,7 +395,8 @@ def load_sealed(labelled: LabelledSet | None = None,
     :class:`LabelledSetError` naming every problem.
 
     Checked as for the labelled set (keys, categories, label ranges, 60–250 words, ``why``, no
-    pasted model-answer run or phrasing list, distinct from every labelled answer), and: every
+    pasted model-answer run or phrasing list, distinct from every labelled answer and every
+    other sealed set's), and: every
     answer is to a held-out question of ``labelled`` (the set as it loads by default), and
     every held-out question has one answer of each of :data:`SEALED_CATEGORIES`.
     """
@@ -406,6 +412,12 @@ def load_sealed(labelled: LabelledSet | None = None,
             problems.append(f"{path.name}: unknown top-level keys {unknown}")
         _read_answers(path.name, data.get("answer", []), answers, problems)
     labelled_texts = {" ".join(_words(answer.text)) for answer in labelled.answers}
+    for other in SEALED_DIRS.values():  # nor the same as another sealed set's answer
+        if other.resolve() != directory.resolve():
+            labelled_texts |= {" ".join(_words(str(entry.get("text", ""))))
+                               for path in sorted(other.glob("*.toml"))
+                               for entry in (_read_file(path, []) or {}).get("answer", [])
+                               if isinstance(entry, dict)}
     held_out = {q.item.id: q for q in labelled.split_questions("heldout")}
     seen: set[tuple[str, str]] = set()
     for answer in answers:
@@ -420,7 +432,7 @@ def load_sealed(labelled: LabelledSet | None = None,
             problems.append(f"{where}: a second answer of this category")
         seen.add((answer.item, answer.category))
         if " ".join(_words(answer.text)) in labelled_texts:
-            problems.append(f"{where}: the same text as a labelled answer")
+            problems.append(f"{where}: the same text as a labelled or another sealed answer")
         problems.extend(_copy_problems(where, answer.text, question.item))
     missing = sorted(f"{item} {category}" for item in held_out for category in SEALED_CATEGORIES
                      if (item, category) not in seen)

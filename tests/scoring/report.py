@@ -8,6 +8,7 @@
     python -m tests.scoring.report --subsets     # held-out as drawn, clean, later, unseen
     python -m tests.scoring.report --sealed      # held-out, the sealed answers to its
                                                   # questions, and both together
+    python -m tests.scoring.report --sealed 2    # the same with the second sealed set
 
 Today's scorer is :func:`grading.rubric.score_open` called the way
 ``engine.study.session.StudySession.submit`` calls it for an open question: the item posed by
@@ -26,12 +27,15 @@ import json
 import math
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from content.loader import OpenQuestion
 from tests.scoring.labelled import (
     CATEGORIES,
     FRESH_HELDOUT,
+    SEALED_DIR,
+    SEALED_DIRS,
     SPLITS,
     STRONG_CATEGORIES,
     STRONG_PASS_SCORE,
@@ -142,8 +146,8 @@ def subset_figures(labelled: LabelledSet) -> dict[str, Figures]:
                                       "heldout")}
 
 
-def sealed_figures(labelled: LabelledSet,
-                   scorer: Scorer = session_scorer) -> dict[str, Figures]:
+def sealed_figures(labelled: LabelledSet, scorer: Scorer = session_scorer,
+                   directory: Path = SEALED_DIR) -> dict[str, Figures]:
     """The held-out split beside the sealed answers to its questions
     (``tests/scoring/labelled_sealed/``: one strong-in-other-words, one wrong and one term-list
     answer per held-out question, written after the held-out measurement), and both together.
@@ -151,7 +155,7 @@ def sealed_figures(labelled: LabelledSet,
     n/a in their column."""
     heldout = {q.item.id: q for q in labelled.split_questions("heldout")}
     heldout_answers = labelled.split_answers("heldout")
-    sealed_answers = load_sealed(labelled)
+    sealed_answers = load_sealed(labelled, directory)
     return {"heldout": compute_figures(LabelledSet(heldout, heldout_answers), scorer,
                                        "heldout"),
             "sealed": compute_figures(LabelledSet(heldout, sealed_answers), scorer, "heldout"),
@@ -202,13 +206,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the held-out split as drawn, clean (without questions tuned "
                              "on before they moved into it), later (batches 2-4, written "
                              "after the first tuning) and unseen (fourth batch)")
-    parser.add_argument("--sealed", action="store_true",
-                        help="the held-out split beside the sealed answers to its questions "
-                             "(tests/scoring/labelled_sealed/) and both together")
+    parser.add_argument("--sealed", type=int, nargs="?", const=1, choices=sorted(SEALED_DIRS),
+                        help="the held-out split beside a sealed set of answers to its "
+                             "questions (1: tests/scoring/labelled_sealed/, 2: "
+                             "labelled_sealed_2/) and both together")
     options = parser.parse_args(argv)
     try:
         labelled = load_labelled()
-        sealed = sealed_figures(labelled) if options.sealed else None
+        sealed = (sealed_figures(labelled, directory=SEALED_DIRS[options.sealed])
+                  if options.sealed else None)
     except LabelledSetError as error:
         print(error, file=sys.stderr)
         return 1

@@ -442,12 +442,13 @@ def test_report_can_leave_the_heldout_split_out(capsys: pytest.CaptureFixture[st
     assert "heldout" not in text and "held-out targets" not in text
 
 
-def test_the_sealed_answers_validate(labelled: LabelledSet) -> None:
-    """tests/scoring/labelled_sealed/: one strong-in-other-words, wrong and term-list answer
+@pytest.mark.parametrize("number", [1, 2])
+def test_the_sealed_answers_validate(labelled: LabelledSet, number: int) -> None:
+    """tests/scoring/labelled_sealed*/: one strong-in-other-words, wrong and term-list answer
     per held-out question, validated like the labelled set."""
-    from tests.scoring.labelled import SEALED_CATEGORIES, load_sealed
+    from tests.scoring.labelled import SEALED_CATEGORIES, SEALED_DIRS, load_sealed
 
-    sealed = load_sealed(labelled)
+    sealed = load_sealed(labelled, SEALED_DIRS[number])
     held_out = {q.item.id for q in labelled.split_questions("heldout")}
     assert {(a.item, a.category) for a in sealed} == {
         (item, category) for item in held_out for category in SEALED_CATEGORIES}
