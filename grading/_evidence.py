@@ -388,6 +388,23 @@ class Reader:
                                 sentence.text, index)
         return None
 
+    def named(self, phrasings: Iterable[str]) -> Evidence | None:
+        """Where one of ``phrasings`` is said in full but earns nothing: in a sentence that
+        makes no claim (a list, a hollow frame, a bare formula) or says nothing beside the
+        phrase. Exact spellings only. It tells the player why a term they used was not heard;
+        it never scores."""
+        for phrasing in phrasings:
+            try:
+                parts = parse_phrasing(phrasing)
+            except ValueError:
+                continue
+            for index in self._candidate_sentences(parts, False):
+                founds = [self._part_in(part, index, False) for part in parts]
+                if all(found is not None for found in founds):
+                    return Evidence(phrasing, founds[0].typed,  # type: ignore[union-attr]
+                                    self.sentences[index].text, index)
+        return None
+
     def _says_more(self, sentence: Sentence, founds: list[Found],
                    parts: tuple[Part, ...] = ()) -> bool:
         """Whether ``sentence`` holds :data:`MIN_WORDS_BESIDE` words beyond the matched ones

@@ -138,7 +138,10 @@ class KeyPointCoverage:
     """Whether one key point was covered: ``matched`` is the phrasing found (as listed in
     content), ``found`` the words as the player typed them and ``evidence`` the sentence that
     earned it; all None when not covered. ``contradicted``: the answer also stated a
-    misconception of this point (see :attr:`RubricResult.contradictions`), which cancels it."""
+    misconception of this point (see :attr:`RubricResult.contradictions`), which cancels it.
+    ``named_in``: for a point neither covered nor contradicted, the sentence that names it
+    without claiming anything of it (a list, a hollow frame, a bare formula), so the verdict
+    can say why the term earned nothing; None otherwise."""
 
     point: str
     covered: bool
@@ -147,6 +150,7 @@ class KeyPointCoverage:
     found: str | None = None
     evidence: str | None = None
     contradicted: bool = False
+    named_in: str | None = None
 
 
 @dataclass(frozen=True)
@@ -836,8 +840,10 @@ def score_open(
             contradictions.append(Contradiction(point, wrong.phrasing, wrong.typed,
                                                 wrong.sentence, kind))  # type: ignore[arg-type]
         if evidence is None or wrong is not None:
+            named = reader.named(heard) if wrong is None else None
             coverage.append(KeyPointCoverage(point, False, None, float(weight),
-                                             contradicted=wrong is not None))
+                                             contradicted=wrong is not None,
+                                             named_in=named.sentence if named else None))
             continue
         listed = dict(zip(heard, phrasings, strict=True)).get(evidence.phrasing,
                                                               evidence.phrasing)

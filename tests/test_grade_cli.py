@@ -94,8 +94,9 @@ def test_open_item_gives_the_rubric_verdict_key_by_key() -> None:
 
     assert 0.7 <= strong["auto_score"] <= 1
     assert strong["rating"] == rating_for_open(strong["auto_score"])
-    assert all(set(point) == {"point", "covered", "evidence", "contradicted"}
+    assert all(set(point) == {"point", "covered", "evidence", "contradicted", "named_in"}
                for point in strong["key_points"])
+    assert all(point["named_in"] is None for point in strong["key_points"] if point["covered"])
     covered = [point for point in strong["key_points"] if point["covered"]]
     assert covered and all(point["evidence"] in FLASH_STRONG for point in covered)
     assert strong["contradictions"] == [] and strong["wrong_numbers"] == []
@@ -184,3 +185,13 @@ def test_grade_item_records_nothing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert not db.exists()
     assert "heard:" in done.stdout and "score" in done.stdout.splitlines()[0]
+
+
+def test_open_item_says_where_a_term_was_named_without_a_claim() -> None:
+    term_list = "Memory bound, score matrix, HBM traffic. Tiling, SRAM, online softmax."
+    verdict = _item_json("--item", "open.depth.flash_attention", term_list)
+    named = [point["named_in"] for point in verdict["key_points"] if point["named_in"]]
+    assert named and all(sentence in term_list for sentence in named)
+    assert not any(point["covered"] for point in verdict["key_points"])
+    done = _run("grade", "--item", "open.depth.flash_attention", term_list)
+    assert done.returncode == 0 and "named, not claimed:" in done.stdout

@@ -11,7 +11,7 @@
     "rating", "message"}``;
   - an open question by ``grading.rubric.score_open`` (as the session calls it):
     ``{"item", "kind", "auto_score", "rating", "key_points": [{"point", "covered",
-    "evidence", "contradicted"}], "contradictions", "wrong_numbers", "red_flags",
+    "evidence", "contradicted", "named_in"}], "contradictions", "wrong_numbers", "red_flags",
     "numbers", "mechanisms", "tradeoffs"}``;
   - a case or a kata is refused (exit 2) with the command that grades it
     (``tpm-drill case grade`` / ``tpm-drill kata check``).
@@ -105,7 +105,8 @@ def rubric_json(item_id: str, result: RubricResult) -> dict[str, Any]:
         "auto_score": result.auto_score,
         "rating": rating_for_open(result.auto_score),
         "key_points": [{"point": p.point, "covered": p.covered, "evidence": p.evidence,
-                        "contradicted": p.contradicted} for p in result.key_points],
+                        "contradicted": p.contradicted, "named_in": p.named_in}
+                       for p in result.key_points],
         "contradictions": [{"point": c.point, "claim": c.claim, "found": c.found,
                             "sentence": c.sentence, "kind": c.kind}
                            for c in result.contradictions],
@@ -134,6 +135,9 @@ def _print_rubric(data: Mapping[str, Any]) -> None:
         _say(f"{mark} {point['point']}")
         if point["evidence"]:
             _say(f"heard: \"{point['evidence'].strip()}\"", "      ", "        ")
+        elif point.get("named_in"):
+            _say(f"named, not claimed: \"{point['named_in'].strip()}\" — say what it does "
+                 f"here", "      ", "        ")
     for contradiction in data["contradictions"]:
         _say(f"✗ \"{contradiction['found']}\" contradicts \"{contradiction['point']}\" "
              f"({contradiction['kind']}): \"{contradiction['sentence'].strip()}\"")

@@ -97,6 +97,23 @@ def test_a_list_dressed_as_sentences_earns_no_point_that_prose_does() -> None:
     assert dressed_result.auto_score <= 0.35
     assert [point.covered for point in prose_result.key_points] == [True, True, True]
     assert prose_result.auto_score > dressed_result.auto_score
+    # The verdict says where each point was named without a claim, so the player sees why.
+    # (the first phrasing said in full: "tiling & sram" before "tiling").
+    assert [point.named_in for point in dressed_result.key_points] == [
+        "We would look at tiling, SRAM and recompute.", "Online softmax matters here.",
+        "We would look at tiling, SRAM and recompute."]
+    assert [point.named_in for point in prose_result.key_points] == [None, None, None]
+
+
+def test_a_point_never_named_or_contradicted_has_no_named_sentence() -> None:
+    result = score_open("Tiling is key. Online softmax is an approximation, so it is not "
+                        "exact.", [TILING, RECOMPUTE,
+                                   KeyPoint("online softmax is exact", ("online softmax",),
+                                            1.0, misconceptions=("online softmax is an "
+                                                                 "approximation",))],
+                        process_flags=())
+    assert [point.named_in for point in result.key_points] == ["Tiling is key.", None, None]
+    assert [point.contradicted for point in result.key_points] == [False, False, True]
 
 
 # A formula with nothing plugged in names a model without saying what it gives here (found by

@@ -65,3 +65,26 @@ async def test_the_verdict_names_evidence_contradictions_and_wrong_numbers(
         assert "1,979 TFLOP/s — H100 BF16 dense peak is 989 TFLOP/s" in body
         [row] = app.store.reviews()
         assert row["auto_score"] < 0.5
+
+
+async def test_the_verdict_says_where_a_point_was_named_but_not_claimed(
+        tmp_path: Path, clock: FakeClock) -> None:
+    """A term list earns nothing; the verdict shows the line that named each point and why it
+    did not count, so the player learns what to say instead (deck text and the answer's markup
+    escaped)."""
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "open.toml").write_text(DECK)
+    bank = load_content([tmp_path / "decks"], include_builtin=False)
+    app = TpmDrillApp(tmp_path / "p.db", clock=clock, bank=bank, start="drill")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        essay = app.screen.query_one("#drill-essay", TextArea)
+        essay.text = "Memory bound, [i]tiles[/i], SRAM, HBM traffic, online softmax, recompute."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        body = " ".join(_plain(app, "#feedback-body").split())
+        assert ('✗ Standard attention is memory-bound — named, not claimed: "Memory bound, '
+                '[i]tiles[/i], SRAM, HBM traffic, online softmax, recompute."') in body
+        assert "Named, not claimed: a term in a list" in body
+        [row] = app.store.reviews()
+        assert row["auto_score"] <= 0.35

@@ -1103,7 +1103,13 @@ def _render_open(feedback: Feedback) -> str:
                 if point.covered and point.evidence else ""
             if point.contradicted:
                 said = " [$error](contradicted, below)[/]"
+            elif not point.covered and point.named_in:
+                said = f' [dim]— named, not claimed: "{safe(_clip(point.named_in))}"[/dim]'
             lines.append(f" {mark} {safe(point.point)}{said}")
+        if any(not p.covered and not p.contradicted and p.named_in for p in result.key_points):
+            lines.append("[dim]Named, not claimed: a term in a list, a formula with nothing "
+                         "plugged in, or \"X is key\" earns nothing — say what it does here, "
+                         "with a verb and a number.[/dim]")
         for wrong in result.contradictions:
             lines.append(f'[$error]✗ "{safe(wrong.found)}"[/] contradicts: {safe(wrong.point)} '
                          f'[dim]— "{safe(_clip(wrong.sentence))}"[/dim]')
