@@ -225,6 +225,35 @@ _CLAUSE_END = r"\s*(?=[,.;:!?)\]]|\s[-–—]\s|\s(?:and|or|but|because|since|so
 #: is a closed class of words that claim nothing on their own: talking about a topic ("look
 #: at", "consider", "focus on"), rating its importance ("is key", "is a big factor", "plays a
 #: role"), or a bare passive at the end of a clause ("is used", "are tracked").
+#: Importance words of a hollow predicate ("key", "important", "a big part").
+_IMPORTANCE = (r"(?:key|important|critical|crucial|essential|relevant|central|vital|fundamental|"
+               r"significant|big|major|main|primary|huge|core|top|biggest|notable|useful|good|"
+               r"interesting|necessary|valuable|helpful)")
+#: Nouns that rate or file a topic without saying anything of it ("a key factor", "part of the
+#: picture", "the lens to keep in mind").
+_META_NOUNS = (r"(?:factors?|considerations?|things?|points?|parts?|levers?|drivers?|issues?|"
+               r"concerns?|topics?|areas?|aspects?|pieces?|elements?|components?|ingredients?|"
+               r"themes?|questions?|options?|concepts?|ideas?|techniques?|metrics?|numbers?|"
+               r"decisions?|references?|reference\s+points?|principles?|lens(?:es)?|dimensions?|"
+               r"angles?|signals?|inputs?|capabilit(?:y|ies)|risks?|tensions?|tools?|pillars?|"
+               r"priorit(?:y|ies))")
+#: What may follow a hollow predicate before its clause ends: "here", "to keep in mind",
+#: "of the picture", "we'd want to keep an eye on", "carefully".
+_HOLLOW_TAIL = (
+    r"(?:\s+(?:here|too|as\s+well|overall|again|in\s+practice|carefully|closely|a\s+lot|"
+    r"in\s+the\s+end|for\s+(?:this|us|sure)|"
+    r"to\s+(?:consider|watch|mention|track|note|think\s+about|keep\s+in\s+mind|remember|"
+    r"look\s+at|look\s+into|keep\s+an\s+eye\s+on|get\s+right|watch\s+out\s+for|be\s+aware\s+of)|"
+    r"of\s+(?:the|any|a|an|every|our|this|that)\s+(?:(?:good|solid|overall|sizing|whole|"
+    r"bigger|full)\s+)?(?:picture|story|puzzle|discussion|equation|conversation|approach|plan|"
+    r"analysis|design|rollout|answer|problem|process|program|system|decision|framework|"
+    r"strategy)|"
+    # "… we'd consider", "… I care about a lot", "… we'd want to keep an eye on", "… we looked at"
+    r"(?:i|we|you|they|id|wed|youd|ill|well|leadership|people|everyone)\s+(?:would\s+|should\s+|"
+    r"d\s+|ll\s+)?(?:want\s+to\s+)?(?:think\s+about|thought\s+about|consider(?:ed)?|"
+    r"care\s+about|keep\s+in\s+mind|keep\s+an\s+eye\s+on|watch(?:ed)?|track(?:ed)?|"
+    r"look(?:ed)?\s+(?:at|into)|discussed|believe\s+in|relates?\s+to|"
+    r"want\s+\w+\s+to\s+remember)))*")
 HOLLOW_FRAME_PATTERN = (
     # A subject and (modal) verb of talking about a topic: "we would look at", "I'd consider".
     r"\b(?:i|we|you|they|one|ill|id|wed|well|youd)\s+(?:(?:would|will|should|could|can|might|"
@@ -232,45 +261,64 @@ HOLLOW_FRAME_PATTERN = (
     r"(?:look(?:s|ed|ing)?\s+(?:at|into)|consider(?:s|ed|ing)?|think(?:s|ing)?\s+about|"
     r"discuss(?:es|ed|ing)?|talk(?:s|ed|ing)?\s+about|cover(?:s|ed|ing)?|mention(?:s|ed|ing)?|"
     r"focus(?:es|ed|ing)?\s+on|touch(?:es|ed)?\s+on|bring\s+up|keep\s+in\s+mind|"
-    r"care\s+about|list)\b"
+    r"keep\s+an\s+eye\s+on|care\s+about|list)\b"
     # The same verbs opening a sentence as an imperative: "Consider tiling, SRAM, recompute."
     r"|^(?:also\s+|then\s+|next\s+|first\s+)?(?:look\s+at|consider|think\s+about|mention|"
-    r"focus\s+on|remember|keep\s+in\s+mind)\b"
-    # A copula and an importance word ending its clause: "is key", "are the main factors here".
+    r"focus\s+on|remember|keep\s+in\s+mind|keep\s+an\s+eye\s+on)\b"
+    # A copula and an importance word ending its clause: "is key", "are the main factors here",
+    # "is a key risk area", "is an important part of the picture".
     r"|\b(?:is|are|was|were|be|remains?|becomes?|s)\s+(?:(?:really|also|very|especially|"
     r"particularly|super|quite|so|the|a|an|most|all|another|one|of|always|definitely|"
-    r"clearly|obviously|absolutely|hugely|extremely)\s+)*(?:(?:key|important|critical|crucial|"
-    r"essential|relevant|central|vital|fundamental|significant|big|major|main|primary|huge|"
-    r"core|top|biggest|notable|useful|good|interesting)\s*)*(?:factors?|considerations?|"
-    r"things?|points?|parts?|levers?|drivers?|issues?|concerns?|topics?|areas?|aspects?|"
-    r"pieces?|elements?|components?|ingredients?|themes?|questions?|options?|concepts?|ideas?|"
-    r"techniques?|metrics?|numbers?|decisions?|references?|reference\s+points?|principles?|"
-    r"ways?\s+to\s+(?:look\s+at|think\s+about)\s+it|something|key|important|critical|crucial|essential|"
-    r"relevant|central|vital|fundamental|significant|worth\s+(?:mentioning|noting|"
+    r"clearly|obviously|absolutely|hugely|extremely|certainly|probably|likely)\s+)*"
+    r"(?:(?:" + _IMPORTANCE + r"\s*)*(?:" + _META_NOUNS + r"|something|key|important|critical|"
+    r"crucial|essential|relevant|central|vital|fundamental|significant|necessary|"
+    r"ways?\s+to\s+(?:look\s+at|think\s+about)\s+it|worth\s+(?:mentioning|noting|"
     r"considering|watching|tracking|thinking\s+about|keeping\s+in\s+mind|looking\s+at)|"
-    r"involved|in\s+play|at\s+play|on\s+the\s+list)"
-    r"(?:\s+(?:here|too|as\s+well|to\s+(?:consider|watch|mention|track|note|think\s+about|"
-    r"keep\s+in\s+mind|remember)|for\s+(?:this|us|sure)|overall|again|in\s+practice"
-    # "… we'd consider", "… I care about a lot", "… I'd want them to remember"
-    r"|(?:i|we|you|they|id|wed|youd|ill|well|leadership|people|everyone)\s+(?:would\s+|should\s+|"
-    r"d\s+|ll\s+)?(?:think\s+about|consider|care\s+about|keep\s+in\s+mind|watch|"
-    r"believe\s+in|relates?\s+to|want\s+\w+\s+to\s+remember)(?:\s+a\s+lot)?))*" + _CLAUSE_END +
-    # A bare passive ending its clause: "NCCL is run", "goodput is tracked", "X gets used".
-    r"|\b(?:is|are|was|were|gets?|got|be|been|being)\s+(?:also\s+|then\s+|always\s+)?"
+    r"involved|in\s+play|at\s+play|on\s+the\s+(?:list|radar|table)|in\s+the\s+mix)"
+    r"|(?:" + _IMPORTANCE + r"\s+)+[a-z][a-z-]*\s+" + _META_NOUNS + r")"
+    + _HOLLOW_TAIL + _CLAUSE_END +
+    # A bare passive ending its clause: "NCCL is run", "goodput is tracked", "X gets used",
+    # "should all be looked at".
+    r"|\b(?:(?:should|must|would|could|can|will|might|needs?\s+to|have\s+to)\s+)?"
+    r"(?:(?:all|both|also|then|always)\s+)*(?:is|are|was|were|gets?|got|be|been|being)\s+"
+    r"(?:(?:also|then|always|all|both|carefully)\s+)?"
     r"(?:run|used|tracked|monitored|measured|considered|done|applied|checked|reviewed|"
     r"handled|needed|required|involved|included|mentioned|noted|covered|discussed|watched|"
-    r"looked\s+at|taken\s+into\s+account|factored\s+in|accounted\s+for)"
-    r"(?:\s+(?:here|too|as\s+well|regularly|closely|carefully|everywhere|always))?" + _CLAUSE_END +
-    # Mattering, counting, playing a role, ending the clause: "stragglers matter here".
-    r"|\b(?:matters?|counts?|plays?\s+(?:a\s+)?(?:big\s+|key\s+|major\s+|central\s+|huge\s+|"
-    r"important\s+|critical\s+)?(?:role|part)|comes?\s+into\s+(?:play|it)|came\s+into\s+it|"
-    r"factors?\s+in|(?:comes?|came)\s+up|(?:is|are)\s+what\s+matters?)"
-    r"(?:\s+(?:here|too|a\s+lot|as\s+well|most|the\s+most))?" + _CLAUSE_END +
+    r"looked\s+at|looked\s+into|taken\s+into\s+account|factored\s+in|accounted\s+for|weighed|"
+    r"evaluated|assessed|explored|examined|addressed|prioriti[sz]ed|kept\s+in\s+mind)"
+    r"(?:\s+(?:here|too|as\s+well|regularly|closely|carefully|thoroughly|everywhere|always))?"
+    + _CLAUSE_END +
+    # Mattering, counting, playing a role, ending the clause: "stragglers matter here",
+    # "… all play a role", "statistics mattered", "deserve serious consideration".
+    r"|\b(?:(?:all|both)\s+)?(?:matters?|mattered|counts?|counted|plays?\s+(?:a\s+)?"
+    r"(?:big\s+|key\s+|major\s+|central\s+|huge\s+|important\s+|critical\s+)?(?:role|part)|"
+    r"played\s+(?:a\s+)?(?:big\s+|key\s+|major\s+|central\s+|huge\s+|important\s+)?(?:role|part)|"
+    r"comes?\s+into\s+(?:play|it)|came\s+into\s+it|factors?\s+in|(?:comes?|came)\s+up|"
+    r"(?:is|are)\s+what\s+matters?|belongs?\s+in\s+the\s+(?:discussion|picture|conversation|"
+    r"analysis|mix|model)|deserves?\s+(?:(?:serious|careful|real|close|some)\s+)?"
+    r"(?:consideration|attention|thought|a\s+(?:careful\s+|close\s+|hard\s+)?look)|"
+    r"(?:gets?|got)\s+(?:a\s+(?:careful\s+|close\s+)?look|(?:the\s+)?attention(?:\s+(?:they|it)\s+"
+    r"deserves?)?))"
+    r"(?:\s+(?:here|too|a\s+lot|a\s+great\s+deal|so\s+much|as\s+well|most|the\s+most|"
+    r"hugely|enormously))*" + _CLAUSE_END +
     # A vague effect ending the clause: "it affects performance", "drives the outcome".
     r"|\b(?:affects?|impacts?|drives?|influences?|shapes?)\s+(?:the\s+|overall\s+)*"
     r"(?:result|results|outcome|outcomes|answer|performance|things|everything|picture)"
-    + _CLAUSE_END
+    + _CLAUSE_END +
+    # A verdict with nothing in it: "these give a holistic view", "gives a solid number".
+    r"|\b(?:gives?|yields?|provides?)\s+(?:us\s+)?(?:a|an|the)\s+(?:(?:holistic|full|complete|"
+    r"clear|good|solid|better|right|overall|final|sound)\s+)*(?:capacity\s+)?(?:view|picture|"
+    r"answer|decision|number|result|framework|understanding)\b"
+    # The hollow predicate repeated for the next topic: "…, and so was the cost of delay",
+    # "…, as are the interruption rate and its root-cause mix".
+    r"|(?:,\s*|\band\s+)(?:so|as)\s+(?:is|are|was|were|does|do|did)\b"
+    # "It's really about understanding the workload": what it is about, not what it is.
+    r"|\b(?:its|it\s+is|it\s+was|this\s+is|that\s+is|thats)\s+(?:(?:really|all|mostly|"
+    r"ultimately|just|simply)\s+)*about\s+(?=[a-z]+ing\b)"
 )
+
+
+_IT_IS_RE = re.compile(r"\bit['’ʼ]s\b", re.IGNORECASE)
 
 
 @cache
@@ -282,6 +330,7 @@ def hollow_frame_re() -> re.Pattern[str]:
 def _without_hollow_frames(text: str) -> str | None:
     """``text`` with every hollow frame replaced by a comma (so what is left reads as the
     list it is): "Tiling is key" → "Tiling ,"; None when it holds no hollow frame."""
+    text = _IT_IS_RE.sub("it is", text)  # so the possessive "its" left is no verb
     bare, frames = hollow_frame_re().subn(" , ", _APOSTROPHES.sub("", text))
     return bare if frames else None
 
@@ -294,8 +343,11 @@ def _words(text: str) -> list[str]:
 _TOKEN_RE = re.compile(r"[^\W\d_][^\W_]*(?:['’ʼ][^\W_]+)*|[0-9][0-9.,]*[^\W_]*|[^\w\s]")
 
 
-def has_verb(text: str, weak: bool = True) -> bool:
+def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool:
     """Whether ``text`` holds a verb used as one.
+
+    With ``possessive_its``, "its" typed without an apostrophe is a possessive, not "it's"
+    (for what is left once hollow frames are out: "…, as are the rate and its mix").
 
     With ``weak`` False, a lexicon verb form that only stands between two words ("utility
     queues lead", "lead times in") is not enough: inside a comma list such a word is a plural
@@ -310,10 +362,12 @@ def has_verb(text: str, weak: bool = True) -> bool:
     """
     if _RELATION_RE.search(text):
         return True
-    tokens = [_APOSTROPHES.sub("", token.casefold()) for token in _TOKEN_RE.findall(text)]
+    typed = _TOKEN_RE.findall(text)
+    tokens = [_APOSTROPHES.sub("", token.casefold()) for token in typed]
     forms = _verb_forms()
     for index, token in enumerate(tokens):
-        if token in _AUXILIARIES:
+        if token in _AUXILIARIES and (token != "its" or not possessive_its
+                                      or _APOSTROPHES.search(typed[index])):
             return True
         previous = tokens[index - 1] if index else ""
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
@@ -327,7 +381,8 @@ def has_verb(text: str, weak: bool = True) -> bool:
         past = (token.endswith("ed") and token not in _ED_NOUNS) or token in _PAST
         takes_preposition = past and following in _PREPOSITIONS
         if token in forms:
-            if previous in _SUBJECTS or previous in _AUXILIARIES or takes_object \
+            subject = previous in _SUBJECTS and typed[index - 1] != "IT"  # "IT load": a noun
+            if subject or previous in _AUXILIARIES or takes_object \
                     or takes_preposition:
                 return True
             if weak and token in _inflected_forms() and previous[:1].isalpha() \
@@ -430,7 +485,7 @@ def _is_claim(text: str) -> tuple[bool, int]:
                                             re.IGNORECASE) and _is_list(text[opening.end():]):
         return False, len(words)  # "It's 405B and 15.6T tokens and 6ND and MFU."
     bare = _without_hollow_frames(text)
-    if bare is not None and (not has_verb(bare) or _is_list(bare)):
+    if bare is not None and (not has_verb(bare, possessive_its=True) or _is_list(bare)):
         return False, len(words)  # only hollow frames made it look like a claim
     return True, len(words)
 

@@ -50,6 +50,26 @@ def _claim(text: str) -> bool:
     "Slurm and Kubernetes are relevant options.",
     "It's 405B and 15.6T tokens and 16k H100s and 6ND and 989 TFLOP/s and MFU.",
     "There was the 2,048-GPU cluster and the 10-week commitment and the 14-week delivery.",
+    # Found by the round-3 term-list probes ("buzzword prose") on the tune questions
+    # (2026-12-05, sixth session).
+    "The 8% all-reduce improvement is definitely something to look at.",
+    "Exposed communication is an important part of the picture.",
+    "Correlated failure is a key risk area, and hangs are something we'd want to keep an eye on.",
+    "Benchmarks, soak testing, workload canaries and loss-curve checks all play a role.",
+    "Progressive waves and automatic rollback are essential elements of any good rollout.",
+    "Statistics mattered: sample size, confidence bounds and crash rates were all things we "
+    "looked at.",
+    "De-risking is critical: load testing, prefix caching and admission control should all be "
+    "looked at.",
+    "Goodput is a key metric, as are the interruption rate and its root-cause mix.",
+    "The blast radius was an important consideration, and so was the cost of delay.",
+    "Engineering cost and operational risk deserve serious consideration.",
+    "Availability and network topology also belong in the discussion.",
+    "Bringing these together gives a solid capacity number.",
+    "Sizing a launch like this is really about understanding the workload.",
+    "GPU-equivalents and dollars are the lens to keep in mind.",
+    "Activation memory matters a lot here.",
+    "~21 MW of IT load.",
 ])
 def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     assert not _claim(text)
@@ -74,6 +94,14 @@ def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     "There are 8 GPUs per node, 4 NICs and 2 CPUs.",
     "MFU > 40% on this job.",
     "Use the tree for <1 MB messages and the ring above.",
+    # Near the round-3 frames: "about" a figure, a real predicate repeated with "so is", "it's"
+    # with its apostrophe, "IT" the pronoun.
+    "The bubble is about 5% at m = 64.",
+    "It's about three hours between failures at this scale.",
+    "The ring is bandwidth-optimal, and so is the tree at this size.",
+    "Goodput is a key metric, and it's the rate that falls first.",
+    "IT load is 41 MW and it loads the grid evenly.",
+    "Fabric health matters because one bad link slows every all-reduce.",
 ])
 def test_a_frame_with_something_said_after_it_is_still_a_claim(text: str) -> None:
     assert _claim(text)
