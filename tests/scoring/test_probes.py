@@ -24,13 +24,14 @@ PROBES = Path(__file__).parent / "paraphrases" / "probes"
 STRONG_FLOOR = 0.7
 TERM_LIST_CEILING = 0.35
 WRONG_CEILING = 0.5
-#: (file stem, index) -> the score a formula-dump term list has now, above the ceiling: a
-#: formula stated without numbers still reads as a claim ("P(no failure) = exp(−N·T/MTBF)").
+#: (file stem, index) -> the score a formula-dump term list has now, above the ceiling: its
+#: formulas carry the question's constants ("BW per stack = pin rate x 1,024 bits / 8",
+#: "70B x 2 bytes = 140 GB"), so they read as worked steps.
 TERM_LIST_MISSES = {
     ("term_lists_2", 5): 0.36,
 }
 #: Wrong probes per file scoring above WRONG_CEILING now: the number may fall, never rise.
-WRONG_ABOVE = {"wrong": 24, "wrong_2": 33}
+WRONG_ABOVE = {"wrong": 24, "wrong_2": 33, "wrong_3a": 19, "wrong_3b": 15}
 
 
 @cache
@@ -56,13 +57,14 @@ def _scored() -> dict[str, list[tuple[dict, float]]]:
 
 
 def test_the_probe_files_are_whole() -> None:
-    """Seven files, every answer of a known kind on a tune question of the labelled set."""
+    """Eleven files, every answer of a known kind on a tune question of the labelled set."""
     from tests.scoring.labelled import load_labelled
 
     tune = {q.item.id for q in load_labelled().split_questions("tune")}
     scored = _scored()
     assert sorted(scored) == ["strong_2", "strong_a", "strong_b", "term_lists",
-                              "term_lists_2", "wrong", "wrong_2"]
+                              "term_lists_2", "term_lists_3a", "term_lists_3b", "wrong",
+                              "wrong_2", "wrong_3a", "wrong_3b"]
     for stem, rows in scored.items():
         kind = "strong" if stem.startswith("strong") else \
             "term_list" if stem.startswith("term") else "wrong"
@@ -77,7 +79,8 @@ def test_every_strong_probe_reaches_the_bar(stem: str) -> None:
     assert low == []
 
 
-@pytest.mark.parametrize("stem", ["term_lists", "term_lists_2"])
+@pytest.mark.parametrize("stem", ["term_lists", "term_lists_2", "term_lists_3a",
+                                  "term_lists_3b"])
 def test_term_lists_stay_low_and_the_known_misses_do_not_rise(stem: str) -> None:
     for index, (answer, score) in enumerate(_scored()[stem]):
         known = TERM_LIST_MISSES.get((stem, index))
@@ -87,7 +90,7 @@ def test_term_lists_stay_low_and_the_known_misses_do_not_rise(stem: str) -> None
             assert TERM_LIST_CEILING < score <= known + 0.005, (index, answer["item"], score)
 
 
-@pytest.mark.parametrize("stem", ["wrong", "wrong_2"])
+@pytest.mark.parametrize("stem", ["wrong", "wrong_2", "wrong_3a", "wrong_3b"])
 def test_wrong_probes_above_the_ceiling_do_not_grow(stem: str) -> None:
     above = sum(score > WRONG_CEILING for _answer, score in _scored()[stem])
     assert above <= WRONG_ABOVE[stem], (stem, above)
