@@ -96,10 +96,51 @@ def bench_grading() -> dict[str, float]:
             "ratio_to_pint": graded_s / pint_s}
 
 
+def bench_open_scoring() -> dict[str, float]:
+    """One open answer scored for substance (:func:`grading.rubric.score_open`, as a session
+    calls it) against a keyword-coverage pass over the same answer (each phrasing's words
+    searched in the lowercased text, the way the first release scored): what reading claims,
+    contradictions, figures and flags costs. Answers: the 120 strong probes (~200 words)."""
+    import tomllib
+
+    from content.catalog import builtin_catalog
+    from content.loader import load_bank
+    from engine.questions import pose
+    from grading.rubric import score_open
+
+    bank = {item.id: item for item in load_bank().open_questions()}
+    catalog = builtin_catalog()
+    probes = Path(__file__).resolve().parents[1] / "scoring" / "paraphrases" / "probes"
+    answers = [answer for name in ("strong_a.toml", "strong_b.toml")
+               for answer in tomllib.loads((probes / name).read_text("utf-8"))["answer"]]
+    posed = [(pose(bank[a["item"]], None, catalog, 0), a["text"].strip()) for a in answers]
+    question, text = posed[0]
+    score_open(text, question.key_points, question.red_flags, figures=question.figures)
+
+    def score_all() -> None:
+        for question, text in posed:
+            score_open(text, question.key_points, question.red_flags, figures=question.figures)
+
+    def keywords_all() -> None:
+        for question, text in posed:
+            lowered = text.casefold()
+            for point in question.key_points:
+                any(all(word in lowered for word in phrasing.casefold().split())
+                    for phrasing in point.phrasings)
+
+    scored_s = best_of(score_all) / len(posed)
+    keywords_s = best_of(keywords_all) / len(posed)
+    words = sum(len(text.split()) for _question, text in posed) / len(posed)
+    return {"answers": float(len(posed)), "mean_words": words,
+            "score_open_ms": scored_s * 1e3, "keyword_coverage_ms": keywords_s * 1e3,
+            "ratio_to_keywords": scored_s / keywords_s}
+
+
 BENCHMARKS: dict[str, Callable[[], dict[str, float]]] = {
     "montecarlo": bench_montecarlo,
     "straggler": bench_straggler,
     "grading": bench_grading,
+    "open_scoring": bench_open_scoring,
 }
 
 
