@@ -77,6 +77,11 @@ _REFUTED_RE = re.compile(
     r"|some(?:one|\s+people)?\s+(?:say|says|think|thinks|claim|claims|argue|argues)"
     r"|the\s+(?:intuition|assumption|belief|idea|notion|naive\s+view|folk\s+wisdom)\s+that"
     r"|some(?:one|body)\b[^.;:\"“]{0,30}\b(?:said|says|argued|claimed|suggested|insisted)"
+    # someone's wish or proposal that was turned down: "I overruled the tech lead's wish to
+    # promise we'd catch up", "resisted the temptation to…"
+    r"|(?:overruled|overrode|refused|rejected|resisted|pushed\s+back\s+on|declined|"
+    r"turned\s+down|vetoed|said\s+no\s+to)\b[^.;:]{0,40}?\b(?:wish|request|proposal|plan|"
+    r"push|pressure|suggestion|idea|instinct|temptation|urge|ask|offer)s?\s+(?:to|that)\b"
     # the sentence itself calls it wrong: "…, which is wrong", "… is backwards"
     r"|which\s+is\s+(?:wrong|false|incorrect|untrue|backwards|not\s+true)"
     r"|\bis\s+backwards)",

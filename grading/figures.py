@@ -316,6 +316,15 @@ def check_figures(
             (value := reading(typed, figure)) is not None
             and within(value, figure.value, figure.tolerance)
             for figure in bound[index] + named)
+        # A figure the same sentence also states right is said: the number its cue bound is
+        # another quantity ("400 Gb/s is 50 GB/s, but a Gen4 x16 slot moves … 31.5 GB/s").
+        agrees = agrees or all(
+            any(other != index and sentence is not None
+                and sentence.start <= other_start < sentence.end
+                and (other_value := reading(other_typed, figure)) is not None
+                and within(other_value, figure.value, figure.tolerance)
+                for other, (other_start, other_typed, _w) in enumerate(stated))
+            for figure in bound[index])
         figure = bound[index][0]
         value = reading(typed, figure)
         if agrees or typed in seen or value is None \
@@ -413,8 +422,16 @@ def _an_aggregate(value: float, figure: Figure, sentence: str) -> bool:
     count = round(value / figure.value)
     if count < 2 or not within(value / count, figure.value, figure.tolerance):
         return False
-    return re.search(rf"(?<![\d.,]){count}\s?(?:[×x*]|-?(?:gpus?|accelerators?|chips?|cards?|"
+    written = _COUNT_WORDS.get(count)
+    said = rf"(?:(?<![\d.,]){count}\s?" + (rf"|\b{written}\s" if written else "") + ")"
+    return re.search(rf"{said}(?:[×x*]|-?(?:gpus?|accelerators?|chips?|cards?|"
                      rf"devices?|ranks?|[a-z]+[0-9]+s?)\b)", sentence, re.IGNORECASE) is not None
+
+
+#: Counts written as words ("Eight H100s give 7.9 PFLOP/s").
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+                9: "nine", 10: "ten", 12: "twelve", 16: "sixteen", 32: "thirty-two",
+                64: "sixty-four"}
 
 
 def _too_far(value: float, figures: Sequence[Figure], reading: Any, typed: str) -> bool:

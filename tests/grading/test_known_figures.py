@@ -80,6 +80,11 @@ def test_a_figure_the_sentence_names_in_full_is_right_beyond_the_cue_window(
     # A quoted figure is mentioned, not stated: the trap named to correct it.
     ('"PCIe Gen4 x16 is 64 GB/s." That is both directions; per direction it is 31.5.', []),
     ("PCIe Gen4 x16 is 64 GB/s per direction.", ["64 GB/s"]),
+    # The figure said right in the same sentence: the number its cue bound is another
+    # quantity (round-3 strong probes, sixth session).
+    ("A 400 Gb/s NIC is 50 GB/s, but a PCIe Gen4 x16 slot moves about 31.5 GB/s each way.", []),
+    ("A 400 Gb/s NIC is 50 GB/s, but a PCIe Gen4 x16 slot moves about 50 GB/s each way.",
+     ["50 GB/s"]),
 ])
 def test_a_quoted_figure_is_mentioned_not_stated(answer: str, wrong: list[str]) -> None:
     from content.loader import KeyPoint

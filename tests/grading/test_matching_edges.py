@@ -217,6 +217,8 @@ def test_a_typo_never_turns_one_short_word_into_another(typed: str, phrasing: st
 @pytest.mark.parametrize(("answer", "wrong"), [
     ("On H100: an 8×H100 node has about 7.9 PFLOP/s of dense BF16.", []),
     ("On H100: 8 GPUs give 7.9 PFLOP/s of dense BF16.", []),
+    ("Eight H100s give 7.9 PFLOP/s dense BF16.", []),  # the count in words
+    ("Two H100s give 7.9 PFLOP/s dense BF16.", ["7.9 PFLOP/s"]),
     ("On H100: the node has 7.9 PFLOP/s of dense BF16 per GPU.", ["7.9 PFLOP/s"]),
     ("On H100 the dense BF16 peak is 1,979 TFLOP/s.", ["1,979 TFLOP/s"]),
 ])
@@ -331,6 +333,11 @@ def test_a_phrase_is_said_inside_one_sentence(text: str, phrasing: str,
     ("Someone on my team then said decode is compute-bound, and the profile showed "
      "decode is memory-bound.", False),
     ("Decode is compute-bound, as the 'roofline' shows.", True),
+    # Someone's wish or proposal turned down (round-3 strong probes, sixth session).
+    ("I overruled the tech lead's wish to say decode is compute-bound; at batch 1 it is "
+     "memory-bound.", False),
+    ("We resisted the temptation to claim decode is compute-bound at batch 1.", False),
+    ("The tech lead wished decode is compute-bound at batch 1, and it is.", True),
 ])
 def test_a_quoted_or_reported_misconception_is_not_claimed(answer: str,
                                                            contradicted: bool) -> None:
