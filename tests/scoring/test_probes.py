@@ -57,12 +57,13 @@ def _scored() -> dict[str, list[tuple[dict, float]]]:
 
 
 def test_the_probe_files_are_whole() -> None:
-    """Eleven files, every answer of a known kind on a tune question of the labelled set."""
+    """Thirteen files, every answer of a known kind on a tune question of the labelled set."""
     from tests.scoring.labelled import load_labelled
 
     tune = {q.item.id for q in load_labelled().split_questions("tune")}
     scored = _scored()
-    assert sorted(scored) == ["strong_2", "strong_a", "strong_b", "term_lists",
+    assert sorted(scored) == ["strong_2", "strong_3a", "strong_3b", "strong_a", "strong_b",
+                              "term_lists",
                               "term_lists_2", "term_lists_3a", "term_lists_3b", "wrong",
                               "wrong_2", "wrong_3a", "wrong_3b"]
     for stem, rows in scored.items():
@@ -72,7 +73,8 @@ def test_the_probe_files_are_whole() -> None:
         assert {answer["item"] for answer, _score in rows} <= tune, stem
 
 
-@pytest.mark.parametrize("stem", ["strong_a", "strong_b", "strong_2"])
+@pytest.mark.parametrize("stem", ["strong_a", "strong_b", "strong_2", "strong_3a",
+                                  "strong_3b"])
 def test_every_strong_probe_reaches_the_bar(stem: str) -> None:
     low = [(index, answer["item"], answer["style"], round(score, 2))
            for index, (answer, score) in enumerate(_scored()[stem]) if score < STRONG_FLOOR]
