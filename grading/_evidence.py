@@ -82,6 +82,9 @@ _REFUTED_RE = re.compile(
     r"|(?:overruled|overrode|refused|rejected|resisted|pushed\s+back\s+on|declined|"
     r"turned\s+down|vetoed|said\s+no\s+to)\b[^.;:]{0,40}?\b(?:wish|request|proposal|plan|"
     r"push|pressure|suggestion|idea|instinct|temptation|urge|ask|offer)s?\s+(?:to|that)\b"
+    # a caution about it: "I'd be careful with nvidia-smi 'utilization': it only says…"
+    r"|\b(?:be\s+careful\s+with|beware\s+(?:of\s+)?|watch\s+out\s+for|don'?t\s+trust|"
+    r"do\s+not\s+trust|never\s+trust|is\s+misleading|are\s+misleading)"
     # the sentence itself calls it wrong: "…, which is wrong", "… is backwards"
     r"|which\s+is\s+(?:wrong|false|incorrect|untrue|backwards|not\s+true)"
     r"|\bis\s+backwards)",

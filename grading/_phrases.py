@@ -75,6 +75,7 @@ NEGATIONS = frozenset(
         "not", "no", "never", "without", "nor", "neither", "none", "non", "nothing",
         "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt", "cant", "cannot",
         "couldnt", "wont", "wouldnt", "shouldnt", "hasnt", "havent", "hadnt", "aint",
+        "neednt", "mustnt", "mightnt",
     }
 )  # fmt: skip
 #: In prose (``negated(..., prose=True)``) these deny what follows too: "it stores the scores

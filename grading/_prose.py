@@ -205,6 +205,16 @@ _APOSTROPHES = re.compile(r"['’ʼ]")
 _RELATION_RE = re.compile(r"(?<![<>=!~])(?:=|≈|≃|→|⇒|->|=>|<|>|≤|≥)(?![=])")
 #: A sentence opening by presenting what follows ("It's …", "There was …"): when the rest is
 #: a list of terms, the opening claims nothing.
+#: A figure that counts or measures something ("8 GPUs", "2.5 ms", "40%"): a presentative
+#: sentence with one states a fact ("There are 8 GPUs per node").
+_COUNTED_FIGURE_RE = re.compile(
+    r"(?<![\w.])(?:[0-9][0-9,.]*(?:\s*%|\s+[^\W\d_]{2,}\b|(?:[kKMBTG]|ms|us|µs|ns|[KMGTP]i?B|"
+    r"[kMG]?W|h|s|x)\b)|[$€£]\s?[0-9]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|twenty|fifty|hundred|dozens?|hundreds|thousands?|millions?|billions?|"
+    r"tens\s+of)\b)", re.IGNORECASE)
+#: A presentative that only introduces ("There's …"), unlike "It is", whose rest is a predicate.
+_THERE_IS_RE = re.compile(r"^(?:there\s+(?:is|are|was|were)|theres|there's|there’s)\s+",
+                          re.IGNORECASE)
 _PRESENTATIVE_RE = re.compile(
     r"^(?:it\s+is|its|it's|it’s|there\s+(?:is|are|was|were)|theres|there's|there’s|"
     r"we\s+have|you\s+have|we've\s+got)\s+", re.IGNORECASE)
@@ -261,10 +271,29 @@ HOLLOW_FRAME_PATTERN = (
     r"(?:look(?:s|ed|ing)?\s+(?:at|into)|consider(?:s|ed|ing)?|think(?:s|ing)?\s+about|"
     r"discuss(?:es|ed|ing)?|talk(?:s|ed|ing)?\s+about|cover(?:s|ed|ing)?|mention(?:s|ed|ing)?|"
     r"focus(?:es|ed|ing)?\s+on|touch(?:es|ed)?\s+on|bring\s+up|keep\s+in\s+mind|"
-    r"keep\s+an\s+eye\s+on|care\s+about|list)\b"
-    # The same verbs opening a sentence as an imperative: "Consider tiling, SRAM, recompute."
-    r"|^(?:also\s+|then\s+|next\s+|first\s+)?(?:look\s+at|consider|think\s+about|mention|"
-    r"focus\s+on|remember|keep\s+in\s+mind|keep\s+an\s+eye\s+on)\b"
+    r"keep\s+an\s+eye\s+on|care\s+about|list|go\s+through|work\s+through|work\s+out|"
+    r"figure\s+out|bring\s+(?:all\s+)?(?:of\s+)?(?:that|this|these|those|them|it)\s+together|"
+    r"combine\s+(?:them|these|those|it|all\s+of\s+(?:them|that)))\b"
+    # The same verbs opening a sentence as an imperative, or a plan's step naming what it
+    # would work out without working it out: "Consider tiling, SRAM, recompute.", "Step two:
+    # get the number of interruptions over the 30 days." (a step with its result keeps it:
+    # "First, compute the job MTBF: 50,000 / 2,048 ≈ 24 h").
+    r"|^(?:(?:also|then|next|first|second|third|fourth|fifth|sixth|finally|after\s+that|"
+    r"step\s+\w+)\s*[:,.)-]?\s+)?(?:look\s+at|consider|think\s+about|mention|"
+    r"focus\s+on|remember|keep\s+in\s+mind|keep\s+an\s+eye\s+on|"
+    r"(?:get|take|pick|convert|compare|total|check|work\s+out|figure\s+out|go\s+through|"
+    r"work\s+through|estimate|calculate|compute|combine|bring\s+together|sum\s+up|turn)"
+    r"(?![^.;]*[0-9]))\b"
+    r"|\bto\s+answer\s+(?:it|this|that|the\s+question)(?:\s+(?:properly|well|fully|here))?\b"
+    # Restating the question or presenting what it involves: "The question is how long …",
+    # "The mechanism involves a draft model, …", "the areas involved are …", "That means X, Y".
+    r"|\b(?:the|this|that)\s+question\s+is\s+(?:really\s+)?(?:about|how|what|whether|why|"
+    r"which|asking)\b"
+    r"|\b(?:involves?|involved|involving|encompass(?:es)?|comprises?|spans?|touches\s+on)\b"
+    r"|\b(?:areas?|things?|concepts?|pieces?|parts?|factors?|topics?|inputs?|ingredients?|"
+    r"considerations?)\s+(?:involved|at\s+play|in\s+play|that\s+matter|to\s+consider)"
+    r"(?:\s+here)?\s+(?:are|is|include)\b"
+    r"|\b(?:that|this|it)\s+means\b"
     # A copula and an importance word ending its clause: "is key", "are the main factors here",
     # "is a key risk area", "is an important part of the picture".
     r"|\b(?:is|are|was|were|be|remains?|becomes?|s)\s+(?:(?:really|also|very|especially|"
@@ -482,8 +511,13 @@ def _is_claim(text: str) -> tuple[bool, int]:
         return False, len(words)
     opening = _PRESENTATIVE_RE.match(text)
     if opening is not None and not re.match(r"(?:not|no|never)\b", text[opening.end():],
-                                            re.IGNORECASE) and _is_list(text[opening.end():]):
-        return False, len(words)  # "It's 405B and 15.6T tokens and 6ND and MFU."
+                                            re.IGNORECASE):
+        rest = text[opening.end():]
+        if _is_list(rest):
+            return False, len(words)  # "It's 405B and 15.6T tokens and 6ND and MFU."
+        if _THERE_IS_RE.match(text) and not has_verb(rest) \
+                and not _COUNTED_FIGURE_RE.search(rest):
+            return False, len(words)  # "There's the compute formula, 6ND." names a topic
     bare = _without_hollow_frames(text)
     if bare is not None and (not has_verb(bare, possessive_its=True) or _is_list(bare)):
         return False, len(words)  # only hollow frames made it look like a claim

@@ -37,9 +37,13 @@ from grading._synonyms import expand_phrasing
 from grading.figures import (
     Figure,
     WrongNumber,
+    _read,
+    _same_kind,
+    as_figure,
     bit_byte_slips,
     check_figures,
     known_figures,
+    within,
 )
 
 __all__ = [
@@ -123,6 +127,15 @@ SUBSTANCE_SATURATION = (10, 3, 1)
 #: piecewise-linear map through this knot: half the evidence of a full answer reads as 0.7,
 #: the bar of a strong answer; 0 stays 0 and 1 stays 1. Penalties are taken after it.
 CALIBRATION_KNOT = (0.5, 0.7)
+#: An answer that states fewer than this many numbers of its own — values not given in the
+#: question and not a recited hardware figure ("989 TFLOP/s", "80 GB") — works nothing out:
+#: it names what to compute (a plan, the question restated, definitions, papers cited) without
+#: computing it. Every strong answer of the labelled set's tune split and of the probes
+#: states at least this many; most term lists dressed as prose state none.
+MIN_OWN_NUMBERS = 2
+#: The most such an answer scores when the question gives a prompt to measure against: the
+#: bare-term-list bar.
+NO_OWN_NUMBERS_CAP = 0.35
 #: Longest answer read; beyond it the text is cut (an onsite answer is minutes of speech,
 #: a few thousand characters).
 MAX_OPEN_CHARS = 20_000
@@ -196,6 +209,15 @@ class RubricResult:
     auto_score: float
     contradictions: tuple[Contradiction, ...] = ()
     wrong_numbers: tuple[WrongNumber, ...] = ()
+    #: How many numbers of its own the answer states (see :data:`MIN_OWN_NUMBERS`); None when
+    #: scored without the question's prompt (nothing to tell given numbers from its own).
+    own_numbers: int | None = None
+
+    @property
+    def worked_nothing_out(self) -> bool:
+        """Whether the answer was capped at :data:`NO_OWN_NUMBERS_CAP` for stating fewer than
+        :data:`MIN_OWN_NUMBERS` numbers of its own."""
+        return self.own_numbers is not None and self.own_numbers < MIN_OWN_NUMBERS
 
     @property
     def coverage(self) -> float:
@@ -776,6 +798,7 @@ def score_open(
     process_flags: Iterable[Any] = DEFAULT_PROCESS_FLAGS,
     figures: Iterable[Any] = (),
     known: Iterable[Any] = DEFAULT_KNOWN_FIGURES,
+    prompt: str | None = None,
 ) -> RubricResult:
     """Score an open answer: key points with their evidence, contradictions, wrong numbers,
     numbers, mechanisms, tradeoffs, red flags, and the automatic score.
@@ -790,8 +813,10 @@ def score_open(
     ``known`` hardware figures (:data:`DEFAULT_KNOWN_FIGURES`).
     Words or a phrase already taken by one flag (item flags first) do not count for another,
     so "RACI" listed by the item and by the defaults costs 0.1, not 0.2, however often it is
-    said. Never raises on the answer text; a negative or non-finite weight is a content bug
-    and raises ValueError.
+    said. With the question's ``prompt``, an answer stating fewer than
+    :data:`MIN_OWN_NUMBERS` numbers of its own is capped at :data:`NO_OWN_NUMBERS_CAP`
+    (:func:`own_numbers`). Never raises on the answer text; a negative or non-finite weight is
+    a content bug and raises ValueError.
     """
     text = answer[:MAX_OPEN_CHARS] if isinstance(answer, str) else ""
     quantities = _quantities(text)
@@ -896,6 +921,9 @@ def score_open(
     weights = [point.weight for point in coverage]
     auto = _combine(_coverage(covered, weights), substance.score, _flag_penalty(hits),
                     len(contradictions), len(wrong_numbers))
+    own = own_numbers(text, prompt, quantities, known) if prompt is not None else None
+    if own is not None and own < MIN_OWN_NUMBERS:
+        auto = min(auto, NO_OWN_NUMBERS_CAP)
     return RubricResult(
         key_points=tuple(coverage),
         numbers=tuple(typed for _start, _end, typed in quantities),
@@ -905,7 +933,57 @@ def score_open(
         auto_score=auto,
         contradictions=tuple(contradictions),
         wrong_numbers=wrong_numbers,
+        own_numbers=own,
     )
+
+
+#: A number as typed: digits with thousands commas, a decimal part, an exponent.
+_TYPED_NUMBER_RE = re.compile(r"(?<![\w.])[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+#: A number that is part of a name, not a value: "Llama 3", "TPU v5", "Gen5", "ZeRO-3",
+#: "step 2", "stage 3", "H100" (a letter right before it).
+_NAMED_NUMBER_RE = re.compile(
+    r"(?:\b(?:llama|gpt|gen|hbm|nvlink|pcie|zero|stage|step|phase|tier|round|version|"
+    r"part|option|level)[\s-]*|[A-Za-z]-?)$", re.IGNORECASE)
+
+
+def own_numbers(text: str, prompt: str, quantities: Sequence[tuple[int, int, str]] | None = None,
+                known: Iterable[Any] = DEFAULT_KNOWN_FIGURES) -> int:
+    """How many distinct numbers ``text`` states of its own: typed numbers (and quantities in
+    words) whose value the ``prompt`` does not give, that are not part of a name ("Llama 3",
+    "ZeRO-3") and not a hardware figure recited with its unit ("989 TFLOP/s", "80 GB": known
+    cold, not worked out). An answer that computes anything states results the question did
+    not give; a plan, a restatement or a list of definitions does not."""
+    given = {_number_value(match.group()) for match in _TYPED_NUMBER_RE.finditer(prompt)}
+    hardware = [figure for figure in map(as_figure, known) if figure is not None]
+    recited: set[int] = set()
+    for start, _end, typed in quantities if quantities is not None else _quantities(text):
+        if any(_agrees(typed, figure) for figure in hardware):
+            recited.add(start)
+    values: set[float | str] = set()
+    for match in _TYPED_NUMBER_RE.finditer(text):
+        if match.start() in recited or _NAMED_NUMBER_RE.search(
+                text[max(0, match.start() - 10):match.start()]):
+            continue
+        value = _number_value(match.group())
+        if value is not None and value not in given:
+            values.add(value)
+    values |= {" ".join(typed.casefold().split()) for _s, _e, typed in _word_quantities(text)}
+    return len(values)
+
+
+def _number_value(typed: str) -> float | None:
+    try:
+        return float(typed.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _agrees(typed: str, figure: Any) -> bool:
+    """Whether the quantity ``typed`` is ``figure``'s value in a unit of its kind."""
+    if not _same_kind(typed, figure.unit):
+        return False
+    value = _read(typed, figure.unit)
+    return value is not None and within(value, figure.value, figure.tolerance)
 
 
 #: The process flags that are overclaims (a dismissal, a free lunch, an absolute, a denied

@@ -72,7 +72,7 @@ FLASH_STRONG = (
     "tiles, which costs more FLOPs but far fewer bytes, so it is faster.")
 
 OPEN_KEYS = {"item", "kind", "auto_score", "rating", "key_points", "contradictions",
-             "wrong_numbers", "red_flags", "numbers", "mechanisms", "tradeoffs"}
+             "wrong_numbers", "red_flags", "numbers", "mechanisms", "tradeoffs", "own_numbers"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -101,6 +101,7 @@ def test_open_item_gives_the_rubric_verdict_key_by_key() -> None:
     assert covered and all(point["evidence"] in FLASH_STRONG for point in covered)
     assert strong["contradictions"] == [] and strong["wrong_numbers"] == []
     assert "134 MB" in strong["numbers"]
+    assert strong["own_numbers"] >= 2  # it works numbers out, so it is not capped
     assert all(isinstance(sentence, str) for sentence in strong["mechanisms"])
     assert isinstance(strong["tradeoffs"], list)
 

@@ -12,7 +12,7 @@
   - an open question by ``grading.rubric.score_open`` (as the session calls it):
     ``{"item", "kind", "auto_score", "rating", "key_points": [{"point", "covered",
     "evidence", "contradicted", "named_in"}], "contradictions", "wrong_numbers", "red_flags",
-    "numbers", "mechanisms", "tradeoffs"}``;
+    "numbers", "mechanisms", "tradeoffs", "own_numbers"}``;
   - a case or a kata is refused (exit 2) with the command that grades it
     (``tpm-drill case grade`` / ``tpm-drill kata check``).
 
@@ -117,6 +117,7 @@ def rubric_json(item_id: str, result: RubricResult) -> dict[str, Any]:
         "numbers": list(result.numbers),
         "mechanisms": list(result.mechanisms),
         "tradeoffs": list(result.tradeoffs),
+        "own_numbers": result.own_numbers,
     }
 
 
@@ -146,6 +147,11 @@ def _print_rubric(data: Mapping[str, Any]) -> None:
     for flag in data["red_flags"]:
         _say(f"⚑ \"{flag['found']}\" — {flag['why']}")
     _say(f"numbers: {', '.join(data['numbers']) or '-'}")
+    from grading.rubric import MIN_OWN_NUMBERS
+
+    if data.get("own_numbers") is not None and data["own_numbers"] < MIN_OWN_NUMBERS:
+        _say("capped at 0.35: no number of your own — only the question's numbers and "
+             "datasheet figures, nothing worked out")
     print(f"  mechanisms: {len(data['mechanisms'])}, quantified tradeoffs: "
           f"{len(data['tradeoffs'])}")
 
@@ -171,7 +177,7 @@ def grade_item(bank: ContentBank, item: Item, answer: str, seed: int) -> tuple[i
         from grading.rubric import score_open
 
         result = score_open(text, question.key_points, question.red_flags,
-                            figures=question.figures)
+                            figures=question.figures, prompt=question.prompt)
         return 0, rubric_json(item.id, result)
     if question.kind == "text":
         from grading.rating import suggest_rating

@@ -266,7 +266,7 @@ def _review_lines(review: dict[str, Any], bank: ContentBank,
             from grading.rubric import score_open
 
             result = score_open(review["answer_text"], item.key_points, item.red_flags,
-                                figures=item.figures)
+                                figures=item.figures, prompt=item.prompt)
             heard = [p for p in result.key_points if p.covered]
             if heard:
                 lines += ["", "*Heard:*",

@@ -508,7 +508,7 @@ class StudySession:
                 return self._record(question, text, told, retell_rating(told.auto_score),
                                     self._elapsed(), cut_off=cut_off)
             result = score_open(text, question.key_points, question.red_flags,
-                                figures=question.figures)
+                                figures=question.figures, prompt=question.prompt)
             return self._record(question, text, result, rating_for_open(result.auto_score),
                                 self._elapsed(), cut_off=cut_off)
         try:

@@ -70,6 +70,15 @@ def _claim(text: str) -> bool:
     "GPU-equivalents and dollars are the lens to keep in mind.",
     "Activation memory matters a lot here.",
     "~21 MW of IT load.",
+    # Round-4 term-list probes (plans, restatements; sixth session).
+    "Step two: get the number of interruptions over the run.",
+    "Fifth, compare it with goodput as another lever.",
+    "The mechanism involves a draft model, a target model, drafted tokens and verification.",
+    "So the areas involved are prefill and decode, tokens per second and headroom.",
+    "On the impact side it means MTBF, restarts and the share of wall time lost.",
+    "To answer it properly you'd go through the tokens, the compute and the goodput.",
+    "There's goodput, so failures and checkpoints.",
+    "There's the compute formula, 6ND.",
 ])
 def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     assert not _claim(text)
@@ -102,6 +111,12 @@ def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     "Goodput is a key metric, and it's the rate that falls first.",
     "IT load is 41 MW and it loads the grid evenly.",
     "Fabric health matters because one bad link slows every all-reduce.",
+    # A plan step with its result, and presentatives that state a counted fact.
+    "First, compute the job MTBF: 50,000 / 2,048 ≈ 24 h.",
+    "Step two: get the interruptions, 720 h / 24 h = 30.",
+    "There are tens of thousands of cables and optical transceivers.",
+    "There is a 10% chance of a failure-free run.",
+    "That means the bubble is 8.6% of the step.",
 ])
 def test_a_frame_with_something_said_after_it_is_still_a_claim(text: str) -> None:
     assert _claim(text)

@@ -62,7 +62,7 @@ def session_scorer(item: OpenQuestion, text: str) -> float:
 
     question = pose(item, None, builtin_catalog(), 0)
     return score_open(text.strip(), question.key_points, question.red_flags,
-                      figures=question.figures).auto_score
+                      figures=question.figures, prompt=question.prompt).auto_score
 
 
 def _share(value: float) -> str:

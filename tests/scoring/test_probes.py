@@ -50,8 +50,8 @@ def _scored() -> dict[str, list[tuple[dict, float]]]:
         for answer in answers:
             question = pose(bank[answer["item"]], None, catalog, 0)
             rows.append((answer, score_open(answer["text"].strip(), question.key_points,
-                                            question.red_flags,
-                                            figures=question.figures).auto_score))
+                                            question.red_flags, figures=question.figures,
+                                            prompt=question.prompt).auto_score))
         scored[path.stem] = rows
     return scored
 

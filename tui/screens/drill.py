@@ -1118,6 +1118,10 @@ def _render_open(feedback: Feedback) -> str:
                          f'{safe(number.expected)}')
         numbers = ", ".join(result.numbers[:8]) or "none — put numbers with units on it"
         lines.append(f"Numbers you used: {safe(numbers)}")
+        if result.worked_nothing_out:
+            lines.append("[$warning]Capped at 35%: no number of your own[/] — only the "
+                         "question's numbers and datasheet figures; a modelling loop wants "
+                         "them worked through to a result (GB, hours, $, %).")
         lines.append(f"Mechanisms (cause → effect): {len(result.mechanisms)} · "
                      f"quantified tradeoffs: {len(result.tradeoffs)}")
         for flag in result.red_flags:
