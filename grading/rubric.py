@@ -128,7 +128,7 @@ SUBSTANCE_SATURATION = (10, 3, 1)
 #: the bar of a strong answer; 0 stays 0 and 1 stays 1. Penalties are taken after it.
 CALIBRATION_KNOT = (0.5, 0.7)
 #: An answer that states fewer than this many numbers of its own — values not given in the
-#: question and not a recited hardware figure ("989 TFLOP/s", "80 GB") — works nothing out:
+#: question and not a recited hardware figure ("989 TFLOP/s", "3.35 TB/s") — works nothing out:
 #: it names what to compute (a plan, the question restated, definitions, papers cited) without
 #: computing it. Every strong answer of the labelled set's tune split and of the probes
 #: states at least this many; most term lists dressed as prose state none.
@@ -950,9 +950,11 @@ def own_numbers(text: str, prompt: str, quantities: Sequence[tuple[int, int, str
                 known: Iterable[Any] = DEFAULT_KNOWN_FIGURES) -> int:
     """How many distinct numbers ``text`` states of its own: typed numbers (and quantities in
     words) whose value the ``prompt`` does not give, that are not part of a name ("Llama 3",
-    "ZeRO-3") and not a hardware figure recited with its unit ("989 TFLOP/s", "80 GB": known
-    cold, not worked out). An answer that computes anything states results the question did
-    not give; a plan, a restatement or a list of definitions does not."""
+    "ZeRO-3") and not a known hardware figure (:data:`DEFAULT_KNOWN_FIGURES`) recited with its
+    unit ("989 TFLOP/s", "3.35 TB/s": known cold, not worked out). Values are compared without
+    their units, so "30 min" is the question's if it says "30 days". An answer that computes
+    anything states results the question did not give; a plan, a restatement or a list of
+    definitions does not."""
     given = {_number_value(match.group()) for match in _TYPED_NUMBER_RE.finditer(prompt)}
     hardware = [figure for figure in map(as_figure, known) if figure is not None]
     recited: set[int] = set()
