@@ -472,6 +472,15 @@ _PERCENT_UNITS = ("%", "percent", "pct")
 _FACTOR_UNITS = ("x", "×")
 
 
+def states(typed: str, figure: Figure) -> bool:
+    """Whether the quantity ``typed`` is ``figure``'s value, in a unit of its kind, within its
+    tolerance ("3.35 TB/s" and "3350 GB/s" both state the H100's HBM bandwidth)."""
+    if not _same_kind(typed, figure.unit):
+        return False
+    value = _read(typed, figure.unit)
+    return value is not None and within(value, figure.value, figure.tolerance)
+
+
 def _same_kind(typed: str, unit: str) -> bool:
     """Whether ``typed`` can be the figure's kind of number at all: a percentage only for a
     "%" figure, a factor ("3x") only for an "x" figure, and a number with a unit for a figure

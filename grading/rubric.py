@@ -37,13 +37,11 @@ from grading._synonyms import expand_phrasing
 from grading.figures import (
     Figure,
     WrongNumber,
-    _read,
-    _same_kind,
     as_figure,
     bit_byte_slips,
     check_figures,
     known_figures,
-    within,
+    states,
 )
 
 __all__ = [
@@ -937,8 +935,8 @@ def score_open(
     )
 
 
-#: A number as typed: digits with thousands commas, a decimal part, an exponent.
-_TYPED_NUMBER_RE = re.compile(r"(?<![\w.])[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+#: A number as typed (:data:`_NUM`: thousands commas, a decimal part, an exponent).
+_TYPED_NUMBER_RE = re.compile(rf"(?<![\w.]){_NUM}")
 #: A number that is part of a name, not a value: "Llama 3", "TPU v5", "Gen5", "ZeRO-3",
 #: "step 2", "stage 3", "H100" (a letter right before it).
 _NAMED_NUMBER_RE = re.compile(
@@ -959,7 +957,7 @@ def own_numbers(text: str, prompt: str, quantities: Sequence[tuple[int, int, str
     hardware = [figure for figure in map(as_figure, known) if figure is not None]
     recited: set[int] = set()
     for start, _end, typed in quantities if quantities is not None else _quantities(text):
-        if any(_agrees(typed, figure) for figure in hardware):
+        if any(states(typed, figure) for figure in hardware):
             recited.add(start)
     values: set[float | str] = set()
     for match in _TYPED_NUMBER_RE.finditer(text):
@@ -978,14 +976,6 @@ def _number_value(typed: str) -> float | None:
         return float(typed.replace(",", ""))
     except ValueError:
         return None
-
-
-def _agrees(typed: str, figure: Any) -> bool:
-    """Whether the quantity ``typed`` is ``figure``'s value in a unit of its kind."""
-    if not _same_kind(typed, figure.unit):
-        return False
-    value = _read(typed, figure.unit)
-    return value is not None and within(value, figure.value, figure.tolerance)
 
 
 #: The process flags that are overclaims (a dismissal, a free lunch, an absolute, a denied
