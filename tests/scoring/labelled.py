@@ -396,28 +396,17 @@ def load_sealed(labelled: LabelledSet | None = None,
 
     Checked as for the labelled set (keys, categories, label ranges, 60–250 words, ``why``, no
     pasted model-answer run or phrasing list, distinct from every labelled answer and every
-    other sealed set's), and: every
-    answer is to a held-out question of ``labelled`` (the set as it loads by default), and
-    every held-out question has one answer of each of :data:`SEALED_CATEGORIES`.
+    other sealed set's), and: every answer is to a held-out question of ``labelled`` (the set
+    as it loads by default), and every held-out question has one answer of each of
+    :data:`SEALED_CATEGORIES`.
     """
     labelled = labelled if labelled is not None else load_labelled()
     problems: list[str] = []
-    answers: list[LabelledAnswer] = []
-    for path in sorted(directory.glob("*.toml")):
-        data = _read_file(path, problems)
-        if data is None:
-            continue
-        unknown = sorted(set(data) - {"answer"})
-        if unknown:
-            problems.append(f"{path.name}: unknown top-level keys {unknown}")
-        _read_answers(path.name, data.get("answer", []), answers, problems)
-    labelled_texts = {" ".join(_words(answer.text)) for answer in labelled.answers}
+    answers = _read_sealed(directory, problems)
+    taken = {_text_key(answer.text) for answer in labelled.answers}
     for other in SEALED_DIRS.values():  # nor the same as another sealed set's answer
         if other.resolve() != directory.resolve():
-            labelled_texts |= {" ".join(_words(str(entry.get("text", ""))))
-                               for path in sorted(other.glob("*.toml"))
-                               for entry in (_read_file(path, []) or {}).get("answer", [])
-                               if isinstance(entry, dict)}
+            taken |= {_text_key(answer.text) for answer in _read_sealed(other, [])}
     held_out = {q.item.id: q for q in labelled.split_questions("heldout")}
     seen: set[tuple[str, str]] = set()
     for answer in answers:
@@ -431,7 +420,7 @@ def load_sealed(labelled: LabelledSet | None = None,
         if (answer.item, answer.category) in seen:
             problems.append(f"{where}: a second answer of this category")
         seen.add((answer.item, answer.category))
-        if " ".join(_words(answer.text)) in labelled_texts:
+        if _text_key(answer.text) in taken:
             problems.append(f"{where}: the same text as a labelled or another sealed answer")
         problems.extend(_copy_problems(where, answer.text, question.item))
     missing = sorted(f"{item} {category}" for item in held_out for category in SEALED_CATEGORIES
@@ -474,6 +463,26 @@ def _read_questions(file: str, round_name: str, entries: Any, bank: Bank,
             problems.append(f"{where}: listed twice (also in {questions[item_id].file})")
             continue
         questions[item_id] = LabelledQuestion(item, round_name, str(split), file)
+
+
+def _read_sealed(directory: Path, problems: list[str]) -> list[LabelledAnswer]:
+    """The ``[[answer]]`` tables of every ``*.toml`` in a sealed set's ``directory``, each
+    problem with their shape added to ``problems``."""
+    answers: list[LabelledAnswer] = []
+    for path in sorted(directory.glob("*.toml")):
+        data = _read_file(path, problems)
+        if data is None:
+            continue
+        unknown = sorted(set(data) - {"answer"})
+        if unknown:
+            problems.append(f"{path.name}: unknown top-level keys {unknown}")
+        _read_answers(path.name, data.get("answer", []), answers, problems)
+    return answers
+
+
+def _text_key(text: str) -> str:
+    """An answer's words, casefolded, for telling two answers' texts apart."""
+    return " ".join(_words(text))
 
 
 def _read_answers(file: str, entries: Any, answers: list[LabelledAnswer],
@@ -527,7 +536,7 @@ def _check_answers(questions: Mapping[str, LabelledQuestion],
             continue
         if question.file != answer.file:
             problems.append(f"{where}: its question is listed in {question.file}")
-        key = " ".join(_words(answer.text))
+        key = _text_key(answer.text)
         if key in seen:
             problems.append(f"{where}: same text as an answer of {seen[key].item}")
         seen[key] = answer

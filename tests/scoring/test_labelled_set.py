@@ -476,6 +476,17 @@ def test_report_sealed_sets_the_sealed_answers_beside_the_heldout_split(
     assert "held-out, both targets met: 5 of 5" in text
 
 
+def test_a_sealed_answer_copied_from_another_sealed_set_is_named(
+        labelled: LabelledSet, tmp_path: Path) -> None:
+    from tests.scoring.labelled import SEALED_DIRS, load_sealed
+
+    shutil.copy(SEALED_DIRS[1] / "screens.toml", tmp_path / "screens.toml")
+    with pytest.raises(LabelledSetError) as raised:
+        load_sealed(labelled, tmp_path)
+    copied = [p for p in raised.value.problems if "another sealed answer" in p]
+    assert len(copied) == 24  # every answer of the copied file, each named once
+
+
 def test_a_sealed_answer_off_the_rules_is_named(labelled: LabelledSet, tmp_path: Path) -> None:
     from tests.scoring.labelled import load_sealed
 
