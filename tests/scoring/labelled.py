@@ -83,8 +83,11 @@ LABELLED_DIR = Path(__file__).resolve().with_name("labelled")
 SEALED_DIR = Path(__file__).resolve().with_name("labelled_sealed")
 #: Every sealed set of fresh answers to the held-out questions, by number: the first was
 #: written after the held-out measurement of 2026-12-05 and scored once at 6f49e6b; the second
-#: was written on 2026-12-05 (sixth session) before that session's scorer changes.
-SEALED_DIRS = {1: SEALED_DIR, 2: SEALED_DIR.with_name("labelled_sealed_2")}
+#: was written on 2026-12-05 (sixth session) before that session's scorer changes; the third
+#: on 2026-12-05 (seventh session), by writers who read the items with their phrasings,
+#: misconceptions and figures hidden.
+SEALED_DIRS = {1: SEALED_DIR, 2: SEALED_DIR.with_name("labelled_sealed_2"),
+               3: SEALED_DIR.with_name("labelled_sealed_3")}
 #: The categories each held-out question has in the sealed set.
 SEALED_CATEGORIES = ("strong_other_words", "wrong", "term_list")
 

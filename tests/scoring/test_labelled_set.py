@@ -442,7 +442,7 @@ def test_report_can_leave_the_heldout_split_out(capsys: pytest.CaptureFixture[st
     assert "heldout" not in text and "held-out targets" not in text
 
 
-@pytest.mark.parametrize("number", [1, 2])
+@pytest.mark.parametrize("number", [1, 2, 3])
 def test_the_sealed_answers_validate(labelled: LabelledSet, number: int) -> None:
     """tests/scoring/labelled_sealed*/: one strong-in-other-words, wrong and term-list answer
     per held-out question, validated like the labelled set."""
