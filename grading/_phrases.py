@@ -79,8 +79,10 @@ NEGATIONS = frozenset(
     }
 )  # fmt: skip
 #: In prose (``negated(..., prose=True)``) these deny what follows too: "it stores the scores
-#: instead of recomputing them", "rather than loading a stored copy", "the L40S lacks NVLink".
-PROSE_NEGATIONS = NEGATIONS | {"instead", "lacks", "lack", "lacking"}
+#: instead of recomputing them", "rather than loading a stored copy", "the L40S lacks NVLink",
+#: and an option turned down: "I'd skip speculative decoding", "forgo the twin runs".
+PROSE_NEGATIONS = NEGATIONS | {"instead", "lacks", "lack", "lacking",
+                               "skip", "skipping", "skipped", "forgo", "forgoing"}
 #: Words that start a new clause: negation before them does not reach past them.
 _CLAUSE_WORDS = frozenset({"but", "however", "though", "although", "whereas", "yet", "while",
                            "unlike"})

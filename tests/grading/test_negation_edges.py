@@ -77,6 +77,11 @@ KEY_POINT_CASES = [
     ("The step is not really set by the raw peak HBM bandwidth here.", True),  # 7: past it
     ("The step is not compute, but HBM bandwidth sets it here.", True),
     ("It reads the weights instead of HBM bandwidth here.", False),  # "instead" denies too
+    # a rejected option: "skip" and "forgo" deny what follows as "instead" does
+    ("I'd skip the HBM bandwidth upgrade here, it costs too much.", False),
+    ("We could forgo the HBM bandwidth gain here for capacity.", False),
+    ("Skipping the HBM bandwidth upgrade saved money here.", False),
+    ("The step skips nothing, so HBM bandwidth sets it here.", True),  # the comma ends it
 ]
 
 
