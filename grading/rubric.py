@@ -944,12 +944,18 @@ _NAMED_NUMBER_RE = re.compile(
     r"part|option|level)[\s-]*|[A-Za-z]-?)$", re.IGNORECASE)
 
 
+#: What follows a number that names a format or a rank, not a value worked out: "8-bit",
+#: "4 bit", "99th percentile".
+_FORMAT_NUMBER_RE = re.compile(r"(?:[\s-]?(?i:bits?)\b|(?:st|nd|rd|th)\b)")
+
+
 def own_numbers(text: str, prompt: str, quantities: Sequence[tuple[int, int, str]] | None = None,
                 known: Iterable[Any] = DEFAULT_KNOWN_FIGURES) -> int:
     """How many distinct numbers ``text`` states of its own: typed numbers (and quantities in
     words) whose value the ``prompt`` does not give, that are not part of a name ("Llama 3",
     "ZeRO-3") and not a known hardware figure (:data:`DEFAULT_KNOWN_FIGURES`) recited with its
-    unit ("989 TFLOP/s", "3.35 TB/s": known cold, not worked out). Values are compared without
+    unit ("989 TFLOP/s", "3.35 TB/s": known cold, not worked out), nor a format's width or a
+    rank ("8-bit", "the 99th percentile": a definition's). Values are compared without
     their units, so "30 min" is the question's if it says "30 days". An answer that computes
     anything states results the question did not give; a plan, a restatement or a list of
     definitions does not."""
@@ -962,7 +968,8 @@ def own_numbers(text: str, prompt: str, quantities: Sequence[tuple[int, int, str
     values: set[float | str] = set()
     for match in _TYPED_NUMBER_RE.finditer(text):
         if match.start() in recited or _NAMED_NUMBER_RE.search(
-                text[max(0, match.start() - 10):match.start()]):
+                text[max(0, match.start() - 10):match.start()]) or _FORMAT_NUMBER_RE.match(
+                text, match.end()):
             continue
         value = _number_value(match.group())
         if value is not None and value not in given:

@@ -35,6 +35,11 @@ POINTS = [
     ("Each costs 15 min of restart plus 30 min of lost work.", 1),
     # A quantity in words counts once.
     ("It takes two to three days to burn in a rack.", 1),
+    # A format's width or a rank names something; it is no value worked out (definitions).
+    ("FP8 is an 8-bit format; 4-bit weights use 4 bits each; p99 is the 99th percentile.", 0),
+    ("The 1st and 2nd stages idle at the 3rd step.", 0),
+    # ...but "8ND" is no ordinal: the letters after a number must be a lower-case suffix.
+    ("Full recompute does 8ND instead of 6ND, so a step takes 1.3 s longer.", 3),
 ])
 def test_own_numbers_counts_what_the_answer_works_out(answer: str, own: int) -> None:
     assert own_numbers(answer, PROMPT) == own

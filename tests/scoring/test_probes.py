@@ -33,7 +33,7 @@ TERM_LIST_MISSES = {
 #: Round-4 term lists (plans, restatements, definitions, citations) above TERM_LIST_CEILING
 #: now: their sentences are true general claims, so only the own-numbers cap holds most of
 #: them; the number may fall, never rise.
-TERM_LIST_ABOVE = {"term_lists_4a": 7, "term_lists_4b": 7}
+TERM_LIST_ABOVE = {"term_lists_4a": 6, "term_lists_4b": 6}
 #: Wrong probes per file scoring above WRONG_CEILING now: the number may fall, never rise.
 WRONG_ABOVE = {"wrong": 24, "wrong_2": 33, "wrong_3a": 19, "wrong_3b": 15}
 
