@@ -70,7 +70,11 @@ def _wrong(item_id: str, text: str) -> list[str]:
     (HEALTH, "An NDR NIC should show about 100 GB/s, both directions added.", ["100 GB/s"]),
     # A degraded node's reading is the candidate's own, not the NIC's rate: not judged.
     (HEALTH, "A node whose NDR NICs show 30 GB/s in nccl-tests gets drained.", []),
+    # Another link generation, said beside NDR, is its own figure, not an NDR slip.
     (HEALTH, "An HDR NIC should carry about 23 GB/s.", []),
+    (HEALTH, "An XDR NIC at 800 Gb/s should carry 100 GB/s, twice an NDR NIC.", []),
+    (HEALTH, "An NDR NIC should carry 50 GB/s, twice an HDR NIC's 25 GB/s.", []),
+    (HEALTH, "An HDR NIC should carry 50 GB/s.", ["50 GB/s"]),
     # --- bringup_risk: the same NDR NIC ---
     (BRINGUP, "With one 400 Gb/s NIC per GPU, each link should run at 50 GB/s.", []),
     (BRINGUP, "Each NDR NIC is expected to reach 42 GB/s in the all-reduce test.", []),
