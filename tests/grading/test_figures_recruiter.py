@@ -67,6 +67,8 @@ def _wrong(item_id: str, text: str) -> list[str]:
     (HEALTH, "At 400 Gb/s line rate a NIC is 50 GB/s.", []),
     (HEALTH, "An H100 node with 8 NDR NICs should show about 370 GB/s of busbw.", []),
     (HEALTH, "Each NDR NIC should deliver 400 GB/s of bus bandwidth.", ["400 GB/s"]),
+    # "400 GB/s" names the 400 Gb/s part itself (cues match without case): caught unnamed.
+    (HEALTH, "Each NIC should carry 400 GB/s.", ["400 GB/s"]),
     (HEALTH, "An NDR NIC should show about 100 GB/s, both directions added.", ["100 GB/s"]),
     # A degraded node's reading is the candidate's own, not the NIC's rate: not judged.
     (HEALTH, "A node whose NDR NICs show 30 GB/s in nccl-tests gets drained.", []),
