@@ -187,6 +187,31 @@ def _read(typed: str, unit: str) -> float | None:
         return None
 
 
+#: A range stated with one unit: "46–48 GB/s", "2-4x", "3 to 5 days".
+_RANGE_RE = re.compile(r"^\s*([0-9][0-9,.]*)\s*(?:–|—|-|to)\s*([0-9][0-9,.]*)(.*)$")
+
+
+def _read_range(typed: str, unit: str, expected: float) -> float | None:
+    """``typed`` in ``unit`` when it is that kind of number (see :func:`_same_kind`). A range
+    ("46–48 GB/s", "from 989 to 1,979 TFLOP/s") reads as whichever of its ends or its middle is
+    nearest the ``expected`` value: it is stated, so a cue near it binds it rather than a
+    number further off, and it is right when any of them is ("989–1,979 TFLOP/s" holds the
+    dense peak)."""
+    match = _RANGE_RE.match(typed)
+    if match is None:
+        return _read(typed, unit) if _same_kind(typed, unit) else None
+    low_typed, high_typed = match.group(1) + match.group(3), match.group(2) + match.group(3)
+    if not (_same_kind(low_typed, unit) and _same_kind(high_typed, unit)):
+        return None
+    low, high = _read(low_typed, unit), _read(high_typed, unit)
+    if low is None or high is None:
+        return None
+    candidates = (low, high, (low + high) / 2)
+    if expected <= 0 or any(value <= 0 for value in candidates):
+        return candidates[2]
+    return min(candidates, key=lambda value: abs(math.log(value / expected)))
+
+
 def check_figures(
     analysed: Any,
     sentences: Sequence[Any],
@@ -232,10 +257,9 @@ def check_figures(
     readings: dict[tuple[str, str], float | None] = {}
 
     def reading(typed: str, figure: Figure) -> float | None:
-        key = (typed, figure.unit)
+        key = (typed, figure.unit, figure.value)
         if key not in readings:
-            readings[key] = _read(typed, figure.unit) if _same_kind(typed, figure.unit) \
-                else None
+            readings[key] = _read_range(typed, figure.unit, figure.value)
         return readings[key]
 
     def places(alternatives: Iterable[str]) -> list[Any]:

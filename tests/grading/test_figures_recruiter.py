@@ -17,6 +17,7 @@ import pytest
 BINDING = "open.recruiter.binding_constraint_industry"
 HEALTH = "open.recruiter.cluster_health_30_days"
 BRINGUP = "open.recruiter.bringup_risk"
+SPARSE = "open.recruiter.dense_vs_sparse_flops"
 
 
 @cache
@@ -46,6 +47,18 @@ def _wrong(item_id: str, text: str) -> list[str]:
     (BINDING, "A B200 is 1,000 W per GPU at the meter.", ["1,000 W"]),
     # A node's power at the wall is a node's, not a GPU's: not judged.
     (BINDING, "A DGX H100 node is 10.2 kW, about 12 kW at the wall.", []),
+    # Found on a tune strong answer: a node-level figure in a sentence naming a B200.
+    (BINDING, "A B200 is 1,000 W for 2.25 PFLOP/s, about 1.6x better perf per watt, and a "
+              "DGX B200 at 14.3 kW gives the same ratio at node level.", []),
+    # A range binds its cue as its middle, so the cue does not reach past it for another
+    # number (found on a tune strong answer: the NVLink bus bandwidth beside it).
+    (HEALTH, "Inside an H100 node I expect ~370 GB/s, and each 400G NIC should carry "
+             "46–48 GB/s.", []),
+    (HEALTH, "Each 400G NIC should carry 380-400 GB/s.", ["380-400 GB/s"]),
+    # A range is right when an end or its middle is: a change "from X to Y" holds X.
+    (SPARSE, "Dense peak goes from 989 to 1,979 TFLOP/s with sparsity on H100.", []),
+    (SPARSE, "The dense BF16 peak is 950–1,000 TFLOP/s on H100.", []),
+    (SPARSE, "The dense BF16 peak is 1,800–2,000 TFLOP/s on H100.", ["1,800–2,000 TFLOP/s"]),
     # --- H100 TDP (700 W, rel:10%) and B200 TDP (1,000 W, rel:20%) ---
     (BINDING, "The H100 TDP is 700 W and the B200 TDP is 1,000 W.", []),
     (BINDING, "A B200 in a GB200 rack has a TDP of up to 1,200 W.", []),
@@ -93,3 +106,18 @@ def test_model_answer_states_no_wrong_number(item_id: str) -> None:
     """The question's own model answer passes its figures."""
     item = _questions()[item_id]
     assert _wrong(item_id, item.model_answer) == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("item_id", "text"), [
+    (HEALTH, "Each NIC should carry 400 Gb/s, about 47 GB/s in practice, so I run nccl-tests."),
+    (SPARSE, "A 400 Gb/s NIC gives 400 Gb/s, which is 50 GB/s per GPU."),
+])
+def test_a_right_line_rate_in_bits_is_no_misconception(item_id: str, text: str) -> None:
+    """Phrasings are matched without case, so a misconception written "400 gb/s per nic" also
+    heard the right "400 Gb/s per NIC": the bytes slip is left to the NIC figure's unit."""
+    from grading.rubric import score_open
+
+    item = _questions()[item_id]
+    result = score_open(text, item.key_points, item.red_flags,  # type: ignore[attr-defined]
+                        figures=item.figures)  # type: ignore[attr-defined]
+    assert result.contradictions == () and result.wrong_numbers == ()
