@@ -33,6 +33,9 @@ CASES: list[tuple[str, str, str, list[str]]] = [
      "output tokens/s.", ["3.8M"]),
     (LAUNCH, "output tokens/s", "At 2,000 req/s we must generate 800,000 tokens/s of output "
      "tokens.", []),
+    # Headroom over the demand is the candidate's plan, not a slip.
+    (LAUNCH, "output tokens per second", "With N+1 across two regions we plan for 1.6M output "
+     "tokens/s at peak.", []),
     (LAUNCH, "output tokens/s", "At 2,000 req/s we must generate 80,000 tokens/s of output "
      "tokens.", ["80,000 tokens/s"]),
     (LAUNCH, "prompt tokens per second", "2,000 req/s × 1,500 = 3M prompt tokens/s.", []),
@@ -50,6 +53,10 @@ CASES: list[tuple[str, str, str, list[str]]] = [
      "FLOP/s.", ["1.26e18 FLOP/s"]),
     (LAUNCH, "prefill compute", "Prefill: 3M prompt tokens/s × 6 × 70e9 = 1.26e18 FLOPS.",
      ["1.26e18 FLOPS"]),
+    (LAUNCH, "prefill compute", "Prefill at 3M prompt tokens/s × 70e9 is 2.1e17 FLOP/s.",
+     ["2.1e17 FLOP/s"]),
+    (LAUNCH, "prefill compute", "With 30% headroom prefill must sustain 5.5e17 FLOP/s for "
+     "3M prompt tokens/s.", []),
     # A strong answer's own prefix-caching assumption is not judged.
     (LAUNCH, "prefill compute", "If 1,000 of the 1,500 tokens are a shared prefix, prefill "
      "drops to 1.4e17 FLOP/s.", []),
@@ -63,6 +70,8 @@ CASES: list[tuple[str, str, str, list[str]]] = [
      "capacity.", []),
     (GOODPUT, "GPU-equivalents", "Ten points is worth 1,640 GPU-equivalents out of 16,384 "
      "GPUs.", []),
+    (GOODPUT, "GPU-equivalents", "At 85% we would have to buy 16,384 × (95/85 − 1) ≈ 1,930 "
+     "GPUs' worth to match it.", []),
     (GOODPUT, "GPU-equivalents", "Ten points at 16k GPUs is about 2,450 GPU-equivalents.",
      ["2,450 GPU"]),
     # Two sites 500 km apart: light in fibre, and BF16 gradients of 70B.
