@@ -67,6 +67,10 @@ CASES = [
     (ALLREDUCE, "The NIC does 50 GB/s each way, 100 GB/s bidirectional.", []),
     (ALLREDUCE, "Each GPU's NIC gives 400 GB/s.", ["400 GB/s"]),
     (ALLREDUCE, "The NIC is 100 GB/s.", ["100 GB/s"]),
+    # achieved rates and a PCIe cap are not slips of the line rate
+    (ALLREDUCE, "Expect about 40 GB/s effective per NIC.", []),
+    (ALLREDUCE, "NCCL gets 46 to 48 GB/s per NDR NIC.", []),
+    (ALLREDUCE, "A Gen4 x16 slot would cap each NIC at about 31.5 GB/s.", []),
     (ALLREDUCE, "The node's eight NICs give 400 GB/s of egress.", []),
     (ALLREDUCE, "Node egress is 8 × 50 = 400 GB/s.", []),
     (ALLREDUCE, "Node egress is 3.2 TB/s.", ["3.2 TB/s"]),
@@ -83,6 +87,8 @@ CASES = [
     (ALLREDUCE, "With FP32 gradients at 70% of line rate, the all-reduce takes about 230 ms.",
      []),
     (ALLREDUCE, "In total the all-reduce is about 115 ms at line rate.", []),
+    (ALLREDUCE, "With SHARP the cross-node all-reduce takes about 35 ms.", []),
+    (ALLREDUCE, "The NVLink all-reduce inside the node takes 54 ms.", []),
     # a flat ring through one NIC said as such is not judged; said as the answer, it is
     (ALLREDUCE, "A naive flat ring through one 50 GB/s NIC would need 0.55 s.", []),
     (ALLREDUCE, "The all-reduce takes 0.55 s.", ["0.55 s"]),
@@ -109,6 +115,8 @@ CASES = [
     # the slips: the sparse peak taken as dense, and a factor of ten
     (ROOFLINE, "The crossover is around 600 tokens.", ["600 tokens"]),
     (ROOFLINE, "Decode turns compute-bound above 30 tokens.", ["30 tokens"]),
+    # prefill's prompt length is another quantity
+    (ROOFLINE, "Prefill is compute-bound at 2,000 tokens of prompt.", []),
     # --- tp_across_nodes: the same link figures -----------------------------------------------
     (TP, "Across nodes each GPU has one NDR NIC at 50 GB/s instead of 450 GB/s NVLink: a 9x "
          "cliff.", []),
