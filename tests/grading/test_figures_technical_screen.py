@@ -20,6 +20,8 @@ BUBBLE = "open.screen.pipeline_bubble"
 ROOFLINE = "open.screen.decode_roofline_batch"
 TP = "open.screen.tp_across_nodes"
 PREFILL = "open.screen.prefill_ttft"
+FAILURES = "open.screen.failure_probability_run"
+MOE = "open.screen.moe_compute"
 
 
 @cache
@@ -137,6 +139,28 @@ CASES = [
     (PREFILL, "At 50% MFU of the sparse peak the TTFT is about 35 ms.", ["35 ms"]),
     # a longer prompt's TTFT is another quantity
     (PREFILL, "An 8k prompt pushes TTFT to about 300 ms.", []),
+    # --- failure_probability_run: a failure-free day (37.4%), at least one failure (62.6%) ----
+    (FAILURES, "A given day is failure-free with probability 1/e, about 37%.", []),
+    (FAILURES, "There is a 63% chance of at least one failure on any given day.", []),
+    (FAILURES, "A failure-free hour is 96% likely, but a clean day only 37%.", []),
+    # the slip: exp(-720 / 50,000), one GPU's month instead of the job's day
+    (FAILURES, "The probability of getting through a day without a failure is about 98.6%.",
+     ["98.6%"]),
+    (FAILURES, "The chance of at least one failure in a day is about 37%.", ["37%"]),
+    # --- moe_compute: 6ND on active (3.29e24), dense (5.96e25), memory (1.34 / 10.7 TB) -------
+    (MOE, "Counting only the active parameters, that is about 3e24 FLOPs plus a little for "
+          "attention.", []),
+    (MOE, "Compared with a dense model, the MoE needs only 3.3e24 FLOPs.", []),
+    (MOE, "A dense 671B would need 6e25 FLOPs, 18x more.", []),
+    # the slips: 2ND for training, and a decimal slip in the dense comparison
+    (MOE, "Training compute is 2 × 37e9 × 14.8e12 ≈ 1.1e24 FLOPs.", ["1.1e24 FLOPs"]),
+    (MOE, "A dense model of the same size needs 6e24 FLOPs.", ["6e24 FLOPs"]),
+    (MOE, "All 671B parameters in BF16 are 1.34 TB and must be resident.", []),
+    (MOE, "With 18 bytes per parameter the training state is about 12 TB.", []),
+    # the slips: one byte per BF16 weight, and the weights taken for the whole training state
+    (MOE, "The weights of all 671B parameters are 671 GB in BF16.", ["671 GB"]),
+    (MOE, "The model states are 1.34 TB.", ["1.34 TB"]),
+    (MOE, "Each GPU holds 1.34 TB / 256 = 5.2 GB of BF16 weights for all experts.", []),
 ]
 
 
@@ -146,7 +170,8 @@ def test_a_slip_is_named_and_a_strong_variant_is_not(item_id: str, text: str,
     assert _wrong(item_id, text) == wrong
 
 
-@pytest.mark.parametrize("item_id", [MEMORY, ALLREDUCE, BUBBLE, ROOFLINE, TP, PREFILL])
+@pytest.mark.parametrize("item_id", [MEMORY, ALLREDUCE, BUBBLE, ROOFLINE, TP, PREFILL,
+                                     FAILURES, MOE])
 def test_the_model_answer_states_no_wrong_number(item_id: str) -> None:
     item = _item(item_id)
     assert item.figures or any(point.figures for point in item.key_points)
