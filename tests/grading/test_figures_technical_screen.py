@@ -124,7 +124,10 @@ CASES = [
          "cliff.", []),
     (TP, "The node still has 400 GB/s of egress across all 8 NICs.", []),
     (TP, "Each GPU has a NIC with 400 GB/s.", ["400 GB/s"]),
-    (TP, "NVLink is 18x faster than the NIC.", ["18x"]),
+    (TP, "Node egress is 3.2 TB/s.", ["3.2 TB/s"]),
+    # the prompt leaves the NICs open: a cloud node's 200 Gb/s NICs are a fair assumption
+    (TP, "On a cloud node with 200 Gb/s NICs, each GPU's NIC gives 25 GB/s and the node's "
+         "egress is 200 GB/s.", []),
     # --- prefill_ttft: FLOPs (2.8e14, rel:15%) and per GPU (3.5e13) ---------------------------
     (PREFILL, "Prefill is 2 × 70e9 × 2,048 ≈ 2.9e14 FLOPs.", []),
     (PREFILL, "The 2,000-token prompt costs about 280 TFLOP, 3.5e13 FLOPs per GPU.", []),
