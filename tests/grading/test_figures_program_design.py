@@ -105,6 +105,11 @@ CASES: list[tuple[str, str, str, list[str]]] = [
      ["1.76×"]),
     (HALVE, "H200/H100 HBM bandwidth ratio", "H200 doubles it: 2x the bandwidth of H100.",
      ["2x"]),
+    # A realised gain in an answer that names only the H200 is another quantity (found on a
+    # tune strong answer): the ratio is judged where the sentence names both GPUs.
+    (HALVE, "H200/H100 HBM bandwidth ratio", "Moving decode to H200 helps. Big for latency, "
+     "but at large batch decode is less bandwidth-bound, so I'd bank about 1.15x "
+     "throughput.", []),
     # Capacity plan: GPU-hours of a 4e25-FLOP run on H100.
     (CAPACITY, "H100 GPU-hours", "4e25 FLOPs on H100 at 35% MFU and 85% goodput comes to "
      "38M GPU-hours.", []),
