@@ -43,6 +43,7 @@ PEER = "MI300X Infinity Fabric to one peer"
 FP8_END = "realised end-to-end FP8 speed-up"
 INT4_GB = "70B weights at 4 bits"
 INT4_RATIO = "weight bytes at 4 bits vs BF16"
+INT4_BF16 = "70B weights in BF16"
 KV_128K = "KV cache of one 128k-token request"
 KV_4K = "KV cache of one 4k-token request"
 KV_TOKEN = "KV cache per token (70B, GQA"
@@ -82,6 +83,8 @@ CASES = [
     (INT4, "With 4-bit weights and group scales the 70B model is about 40 GB.", None),
     (INT4, "4-bit weights are 4× smaller than BF16 and 2× smaller than FP8.", None),
     (INT4, "In 4-bit the 70B weights are 70 GB, half of BF16.", INT4_GB),
+    (INT4, "A 70B model is 140 GB in BF16 and 70 GB in FP8; 4-bit is next.", None),
+    (INT4, "The 70B model in BF16 is 70 GB.", INT4_BF16),
     (INT4, "4-bit weights are 2× smaller than BF16.", INT4_RATIO),
     # Long context: 0.33 MB/token, 43 GB per 128k request; the slip drops GQA (8x).
     (LONG, "Each token needs about 0.33 MB of KV cache, so a 128k request holds about 43 GB "
