@@ -76,6 +76,9 @@ CASES = [
     (FP8, "Realistically the end-to-end gain is 1.7x once scaling overhead is counted.", None),
     (FP8, "FP8 is 2× on the matmuls, and they are 70% of the step, so overall about 1.5×.",
      None),
+    (FP8, "FP8's sparse peak is 4× the BF16 dense peak, which is why the datasheet looks good.",
+     None),
+    (FP8, "With sparsity FP8 is 2× FP8 dense.", None),
     (FP8, "FP8 gives a 2× end-to-end speedup, so the run finishes in half the time.", FP8_END),
     (FP8, "In practice you get about 2x throughput from FP8.", FP8_END),
     # 4-bit weights: 35 GB and a quarter of BF16's bytes; the slip halves instead of quarters.
@@ -92,6 +95,8 @@ CASES = [
     (LONG, "At 128k context each request needs about 40 GB of KV; ten of them take 430 GB.",
      None),
     (LONG, "FP8 KV halves that to about 21 GB per 128k request.", None),
+    (LONG, "With FP8 KV the 128k request is 21 GB and a 4k request 0.67 GB.", None),
+    (LONG, "FP8 KV is 0.16 MB per token.", None),
     (LONG, "Without GQA, with 64 KV heads, it would be 2.6 MB per token and 344 GB per 128k "
            "request.", None),
     (LONG, "A 128k request holds 344 GB of KV, more than a node.", KV_128K),
