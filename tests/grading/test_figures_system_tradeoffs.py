@@ -37,6 +37,7 @@ LONG = "open.tradeoffs.long_context_pricing"
 MORE = "open.tradeoffs.more_gpus_vs_time"
 MOE = "open.tradeoffs.dense_vs_moe_serving"
 RECOMPUTE = "open.tradeoffs.recompute_vs_parallelism"
+BUILD = "open.tradeoffs.build_vs_buy_datacenter"
 
 MTBF = "job MTBF at 16,384 GPUs"
 PEER = "MI300X Infinity Fabric to one peer"
@@ -53,6 +54,7 @@ DENSE_FLOP = "dense 70B forward FLOPs per token"
 RC_COMPUTE = "extra compute of full activation recompute"
 RC_THROUGHPUT = "throughput loss of full recompute"
 FSDP = "FSDP/ZeRO-3 communication vs plain DP"
+BREAKEVEN = "breakeven utilisation"
 
 CASES = [
     # Job MTBF: ~3 h at 16k GPUs; the slip divides by nodes (24 h) or says "days".
@@ -127,6 +129,14 @@ CASES = [
     (RECOMPUTE, "Full recompute means a 50% throughput loss.", RC_THROUGHPUT),
     (RECOMPUTE, "FSDP's communication is about 1.5× plain DP's.", None),
     (RECOMPUTE, "FSDP triples the communication: 3× the traffic of DP.", FSDP),
+    # Breakeven utilisation: own cost / rent price; prices vary, the $0.10/GPU-h slip does not.
+    (BUILD, "Against a reserved price of $3, owning at $1.50 breaks even at 50% utilisation.",
+     None),
+    (BUILD, "Owning pays off above about 75% sustained utilisation.", None),
+    (BUILD, "At only 50% busy, owning costs $3.10 per GPU-hour, more than renting.", None),
+    (BUILD, "If the cluster is busy 40% of the time, rent.", None),
+    (BUILD, "Amortised over 4 years it's $0.10 per GPU-hour, so breakeven is 30% utilisation.",
+     BREAKEVEN),
 ]
 
 
