@@ -176,6 +176,10 @@ def _format_expected(figure: Figure) -> str:
         return f"{figure.value:g} {figure.unit}".strip()
 
 
+#: The hyphen of a compound adjective between a number and its unit ("3-hour", "60-day").
+_HYPHENATED_UNIT_RE = re.compile(r"(?<=[0-9])-(?=[A-Za-z])")
+
+
 def _read(typed: str, unit: str) -> float | None:
     """``typed`` in ``unit``, or None when it does not read or measures something else."""
     from grading.quantity import AnswerError, parse_answer
@@ -197,6 +201,7 @@ def _read_range(typed: str, unit: str, expected: float) -> float | None:
     nearest the ``expected`` value: it is stated, so a cue near it binds it rather than a
     number further off, and it is right when any of them is ("989–1,979 TFLOP/s" holds the
     dense peak)."""
+    typed = _HYPHENATED_UNIT_RE.sub(" ", typed)  # "a 3-hour MTBF" states 3 hours
     match = _RANGE_RE.match(typed)
     if match is None:
         return _read(typed, unit) if _same_kind(typed, unit) else None
@@ -312,12 +317,17 @@ def check_figures(
                 said.setdefault(sentence.start, []).append(figure)
             for found, sentence in anchored:
                 nearest: tuple[int, int] | None = None
+                cue_start = analysed.words[found.first].start
+                cue_end = analysed.words[found.last].end
                 for index, (start, typed, word) in enumerate(stated):
                     if not sentence.start <= start < sentence.end:
                         continue
                     distance = min(abs(end_word - cue_word) for end_word in word
                                    for cue_word in (found.first, found.last))
+                    # A cue that holds a quantity's number ("the 60-day run") does not bind
+                    # it; a cue that is its unit ("2,450 GPU-equivalents") does.
                     if distance > window or reading(typed, figure) is None \
+                            or cue_start <= start < cue_end \
                             or _a_change(analysed.text, start) \
                             or analysed.negated(word[0], REFUSAL_WINDOW, prose=True):
                         continue

@@ -128,6 +128,14 @@ CASES = [
     (RECOMPUTE, "Compared with full recompute, going from PP 4 to PP 8 is only about 10% slower.",
      None),
     (RECOMPUTE, "Full recompute doubles the work: 100% more compute.", RC_COMPUTE),
+    # Found on tune strong answers: the throughput loss beside "a third more" compute.
+    (RECOMPUTE, "Full recompute turns 6ND into ~8ND: a third more compute, ~25% lower "
+                "throughput.", None),
+    # A hyphenated quantity is read ("a 3-hour job MTBF"), so the cue binds it rather than
+    # the 30 min said before it; a cue holding a number ("the 60-day run") never binds it.
+    (CHECKPOINT, "With δ = 30 s, τ = 30 min and a 3-hour job MTBF that is 1.7% + 8.3% = 10%.",
+     None),
+    (CHECKPOINT, "We see a 30-hour job MTBF at this scale.", MTBF),
     (RECOMPUTE, "Full recompute costs about 5% more compute.", RC_COMPUTE),
     (RECOMPUTE, "FSDP's communication is about 1.5× plain DP's.", None),
     (RECOMPUTE, "FSDP triples the communication: 3× the traffic of DP.", FSDP),
