@@ -95,8 +95,9 @@ CASES = [
                 "as a share of the step.", []),
     (RECOMPUTE, "With communication exposed, full recompute ends up about 20% slower.", []),
     (RECOMPUTE, "Full recompute costs 50% more compute.", ["50%"]),
-    # Selective recompute: 2.7% (GPT-3) or 1.6% (530B) more FLOPs.
+    # Selective recompute: about s/(6h) more FLOPs, 1.6% (530B) to 14% (s = h).
     (RECOMPUTE, "Selective recompute has only about 1.6% overhead.", []),
+    (RECOMPUTE, "At s = h = 8,192, selective recompute's overhead is about 14%.", []),
     (RECOMPUTE, "Selective recompute costs 20% more compute.", ["20%"]),
     # Score matrix at 8k: 8,192² x 2 B = 134 MB a head; in bits, 17 MB is the slip.
     (FLASH, "At 8k context the FP32 scores are about 268 MB per head.", []),
