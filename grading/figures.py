@@ -256,7 +256,8 @@ def check_figures(
     # Each quantity with its first and last word ("1,979 TFLOP/s" is words 1 … s): a cue is
     # near it when near either end ("1,979 TFLOP/s of BF16").
     quoted = quoted_spans(analysed.text)
-    stated = [(start, typed, (_word_at(starts, start), _word_at(starts, max(start, end - 1))))
+    stated = [(start, typed, (_word_at(starts, start),
+                              max(_word_at(starts, start), _word_before(starts, end))))
               for start, end, typed in quantities
               if not any(q_start < start < q_end for q_start, q_end in quoted)]
     readings: dict[tuple[str, str], float | None] = {}
@@ -535,6 +536,14 @@ def _same_kind(typed: str, unit: str) -> bool:
 
 def _sentence_of(sentences: Sequence[Any], offset: int) -> Any:
     return next((s for s in sentences if s.start <= offset < s.end), None)
+
+
+def _word_before(starts: Sequence[int], offset: int) -> int:
+    """The index of the last word that starts before character ``offset`` (0 if none): the
+    last word of a quantity that ends there."""
+    import bisect
+
+    return max(0, bisect.bisect_left(starts, offset) - 1)
 
 
 def _word_at(starts: Sequence[int], offset: int) -> int:

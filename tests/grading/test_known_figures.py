@@ -127,3 +127,19 @@ def test_another_figure_of_the_question_excuses_nothing_unless_its_cue_is_said()
                        process_flags=())
     assert [number.typed for number in wrong.wrong_numbers] == ["2.6 MB"]
     assert named.wrong_numbers == ()
+
+
+@pytest.mark.parametrize(("gap_words", "named"), [(7, True), (8, False)])
+def test_a_cue_binds_within_its_window_counted_from_the_quantitys_last_word(
+        gap_words: int, named: bool) -> None:
+    """CUE_WINDOW (8) words from the quantity's own last word: "5 GB" ends at "GB", not at the
+    word after it (which had made every cue after a quantity one word nearer)."""
+    from grading.figures import CUE_WINDOW, Figure
+    from grading.rubric import score_open
+
+    assert CUE_WINDOW == 8
+    figure = Figure("widget size", 1.0, "GB", "rel:10%", ("widget",))
+    filler = " ".join(["very"] * gap_words)
+    text = f"It is 5 GB {filler} widget."
+    result = score_open(text, [("p", ("zzz",))], figures=[figure], process_flags=())
+    assert bool(result.wrong_numbers) is named, (text, result.wrong_numbers)
