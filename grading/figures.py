@@ -430,12 +430,21 @@ def bit_byte_slips(quantities: Iterable[tuple[int, int, str]],
     for index, sentence, typed, number, prefix in byte_rates:
         converted = (f"{float(number) / 8:g}", prefix) in in_bytes[index]
         named = {(m.group(1), "G") for m in _LINK_NAME_RE.finditer(sentence)}
-        if (number, prefix) in bits.get(index, set()) | named and not converted:
+        # Eight links of N Gb/s carry N GB/s together: "eight 400 Gb/s NICs give each node
+        # 400 GB/s of egress" is right.
+        eight_links = _EIGHT_LINKS_RE.search(sentence) is not None
+        if (number, prefix) in bits.get(index, set()) | named and not converted \
+                and not eight_links:
             slips.append(WrongNumber(typed, f"{number} {prefix}b/s in bytes",
                                      f"{float(number) / 8:g} {prefix}B/s", sentence))
     return tuple(slips)
 
 
+#: Eight of something that carries a rate, counted in the sentence: "8 NICs", "eight 400 Gb/s
+#: NICs", "8 × 50 GB/s", "8 GPUs each with a NIC".
+_EIGHT_LINKS_RE = re.compile(
+    r"(?<![\w.,])(?:8|eight)(?!\d|[.,]\d)\s*(?:[×x*]|(?:[0-9]+\s?G(?:b/s|bps|bit/s)?\s+)?"
+    r"(?:NICs?|ports?|links?|GPUs?|HCAs?|adapters?|cards?|rails?)\b)", re.IGNORECASE)
 #: A link named by its speed in gigabits: "a 400G NIC", "800G ports", "400G InfiniBand" are
 #: 400 and 800 Gb/s whatever unit the sentence goes on to use.
 _LINK_NAME_RE = re.compile(

@@ -118,6 +118,10 @@ def test_a_trap_bound_to_its_regime_or_denied_is_not_held_against_the_answer(
     ("Moving to 800G ports gives each GPU 800 GB/s.", ["800 GB/s"]),
     ("Each GPU has one 400G NIC, so 50 GB/s of scale-out bandwidth.", []),
     ("A 400G NIC gives 50 GB/s, not 400 GB/s.", []),  # the conversion is said
+    # Eight links of 400 Gb/s carry 400 GB/s together (found by the figure pass's helpers).
+    ("Eight 400 Gb/s NICs give each node 400 GB/s of egress.", []),
+    ("The node has 8 NICs at 400 Gb/s, so 400 GB/s out of the node.", []),
+    ("Four 400 Gb/s NICs give each node 400 GB/s of egress.", ["400 GB/s"]),
 ])
 def test_a_link_named_by_its_gigabits_is_in_bits(answer: str, slips: list[str]) -> None:
     result = score_open(answer, [SPLIT], process_flags=())
