@@ -430,21 +430,40 @@ def bit_byte_slips(quantities: Iterable[tuple[int, int, str]],
     for index, sentence, typed, number, prefix in byte_rates:
         converted = (f"{float(number) / 8:g}", prefix) in in_bytes[index]
         named = {(m.group(1), "G") for m in _LINK_NAME_RE.finditer(sentence)}
-        # Eight links of N Gb/s carry N GB/s together: "eight 400 Gb/s NICs give each node
-        # 400 GB/s of egress" is right.
-        eight_links = _EIGHT_LINKS_RE.search(sentence) is not None
         if (number, prefix) in bits.get(index, set()) | named and not converted \
-                and not eight_links:
+                and not _eight_links_per_node(sentence, typed, number, prefix):
             slips.append(WrongNumber(typed, f"{number} {prefix}b/s in bytes",
                                      f"{float(number) / 8:g} {prefix}B/s", sentence))
     return tuple(slips)
 
 
-#: Eight of something that carries a rate, counted in the sentence: "8 NICs", "eight 400 Gb/s
-#: NICs", "8 × 50 GB/s", "8 GPUs each with a NIC".
+#: Eight links of one rate, counted in the sentence: "eight 400 Gb/s NICs", "8 × 400 Gb/s",
+#: "8 NICs at 400 Gb/s" (the rate's number and prefix are the groups).
 _EIGHT_LINKS_RE = re.compile(
-    r"(?<![\w.,])(?:8|eight)(?!\d|[.,]\d)\s*(?:[×x*]|(?:[0-9]+\s?G(?:b/s|bps|bit/s)?\s+)?"
-    r"(?:NICs?|ports?|links?|GPUs?|HCAs?|adapters?|cards?|rails?)\b)", re.IGNORECASE)
+    r"(?<![\w.,])(?:8|eight)(?!\d|[.,]\d)\s*(?:[×x*]\s*|(?:NICs?|ports?|links?|HCAs?|"
+    r"adapters?|cards?|rails?)\s+(?:at|of)\s+)?([0-9]+)\s?([kKMGT])(?:b/s|bps|bit/s|b\b)",
+    re.IGNORECASE)
+#: Words that make a rate a node's (or the whole box's) rather than one GPU's.
+_NODE_WORDS_RE = re.compile(r"\b(?:nodes?|egress|servers?|box|in total|together|combined|"
+                            r"aggregate)\b", re.IGNORECASE)
+#: Words that make a rate one GPU's or one link's.
+_ONE_LINK_RE = re.compile(r"\b(?:a|each|per|one|every)\s+(?:gpu|nic|port|link|hca)\b",
+                          re.IGNORECASE)
+
+
+def _eight_links_per_node(sentence: str, typed: str, number: str, prefix: str) -> bool:
+    """Whether ``typed`` (``number`` in bytes) is what eight links of ``number`` bits carry
+    together, said of a node: "eight 400 Gb/s NICs give each node 400 GB/s of egress" is right,
+    "a node has eight 400 Gb/s NICs, so a GPU gets 400 GB/s" is the slip. The clause holding
+    ``typed`` must name the node (or a total) and not one GPU or link."""
+    rates = {(m.group(1), m.group(2).upper()) for m in _EIGHT_LINKS_RE.finditer(sentence)}
+    if (number, prefix) not in rates:
+        return False
+    at = sentence.find(typed)
+    clause = re.split(r"[,;:]", sentence[:at])[-1] + re.split(r"[,;:]", sentence[at:])[0]
+    return _NODE_WORDS_RE.search(clause) is not None and _ONE_LINK_RE.search(clause) is None
+
+
 #: A link named by its speed in gigabits: "a 400G NIC", "800G ports", "400G InfiniBand" are
 #: 400 and 800 Gb/s whatever unit the sentence goes on to use.
 _LINK_NAME_RE = re.compile(

@@ -397,7 +397,7 @@ _UNIT = r"""(?:
   | layers?|steps?|samples?|experts?|replicas?|shards?|engineers?|people|requests?|queries
   | USD|dollars?|EUR|euros?
   | [A-Z]{1,3}[0-9]{2,4}[A-Za-z]?s
-)(?:/(?:s|sec|GPU|gpu|node|hour|hr|h|day|month|year|token|step|request|W))?"""
+)(?:/(?:s|sec|GPU|gpu|node|hour|hr|h|day|month|year|token|step|request|W|byte|B)\b)?"""
 
 
 @cache

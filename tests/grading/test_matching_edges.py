@@ -122,6 +122,11 @@ def test_a_trap_bound_to_its_regime_or_denied_is_not_held_against_the_answer(
     ("Eight 400 Gb/s NICs give each node 400 GB/s of egress.", []),
     ("The node has 8 NICs at 400 Gb/s, so 400 GB/s out of the node.", []),
     ("Four 400 Gb/s NICs give each node 400 GB/s of egress.", ["400 GB/s"]),
+    # ...but not one GPU's share of them, nor the eight links' total read as bytes.
+    ("Each H100 node has eight 400 Gb/s NICs, so a GPU gets 400 GB/s to the network.",
+     ["400 GB/s"]),
+    ("Each node has 8 × 400 Gb/s = 3.2 Tb/s of NICs, so the inter-node all-reduce moves "
+     "14 GB at 3.2 TB/s.", ["3.2 TB/s"]),
 ])
 def test_a_link_named_by_its_gigabits_is_in_bits(answer: str, slips: list[str]) -> None:
     result = score_open(answer, [SPLIT], process_flags=())
@@ -442,3 +447,16 @@ def test_a_misconception_said_bare_is_still_claimed(answer: str, contradicted: b
 def test_a_figure_with_its_unit_before_the_operator_is_an_operand(answer: str,
                                                                   contradicted: bool) -> None:
     assert bool(score_open(answer, [MTBF], process_flags=()).contradictions) is contradicted
+
+
+@pytest.mark.parametrize(("text", "typed"), [
+    ("The H100's ridge point is about 295 FLOP/byte.", "295 FLOP/byte"),
+    ("Decode runs at about 2 FLOPs/B of intensity.", "2 FLOPs/B"),
+    ("It streams 50 GB/s per NIC.", "50 GB/s"),
+])
+def test_an_arithmetic_intensity_is_read_with_its_per_byte(text: str, typed: str) -> None:
+    """A figure-pass helper found "295 FLOP/byte" read as "295 FLOP", so no FLOP/byte figure
+    could ever be judged."""
+    from grading.rubric import find_numbers
+
+    assert typed in find_numbers(text)
