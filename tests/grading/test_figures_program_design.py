@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.grading.figure_cases import wrong_numbers
+
 LAUNCH = "open.design.launch_capacity_plan"
 GOODPUT = "open.design.goodput_program_16k"
 MULTI_DC = "open.design.multi_dc_training"
@@ -152,12 +154,7 @@ def _figures(question: Any) -> list[Any]:
 
 
 def _wrong(question_id: str, text: str) -> list[Any]:
-    from grading.rubric import score_open
-
-    question = _questions()[question_id]
-    result = score_open(text, question.key_points, question.red_flags,
-                        figures=question.figures)
-    return list(result.wrong_numbers)
+    return list(wrong_numbers(question_id, text))
 
 
 @pytest.mark.parametrize(("question_id", "figure", "text", "wrong"), CASES,

@@ -10,9 +10,9 @@ per-chip speed-up taken for FLOP/s per watt, gigabits read as gigabytes, both di
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
+
+from tests.grading.figure_cases import open_question, wrong_typed
 
 BINDING = "open.recruiter.binding_constraint_industry"
 HEALTH = "open.recruiter.cluster_health_30_days"
@@ -20,21 +20,7 @@ BRINGUP = "open.recruiter.bringup_risk"
 SPARSE = "open.recruiter.dense_vs_sparse_flops"
 
 
-@cache
-def _questions() -> dict[str, object]:
-    from content.loader import load_bank
-
-    return {q.id: q for q in load_bank().open_questions()}
-
-
-def _wrong(item_id: str, text: str) -> list[str]:
-    """The numbers the scorer names as wrong when ``text`` answers ``item_id``."""
-    from grading.rubric import score_open
-
-    item = _questions()[item_id]
-    result = score_open(text, item.key_points, item.red_flags,  # type: ignore[attr-defined]
-                        figures=item.figures)  # type: ignore[attr-defined]
-    return [number.typed for number in result.wrong_numbers]
+_wrong = wrong_typed
 
 
 @pytest.mark.parametrize(("item_id", "text", "wrong"), [
@@ -104,7 +90,7 @@ def test_recruiter_figures(item_id: str, text: str, wrong: list[str]) -> None:
 @pytest.mark.parametrize("item_id", [BINDING, HEALTH, BRINGUP])
 def test_model_answer_states_no_wrong_number(item_id: str) -> None:
     """The question's own model answer passes its figures."""
-    item = _questions()[item_id]
+    item = open_question(item_id)
     assert _wrong(item_id, item.model_answer) == []  # type: ignore[attr-defined]
 
 
@@ -117,7 +103,7 @@ def test_a_right_line_rate_in_bits_is_no_misconception(item_id: str, text: str) 
     heard the right "400 Gb/s per NIC": the bytes slip is left to the NIC figure's unit."""
     from grading.rubric import score_open
 
-    item = _questions()[item_id]
+    item = open_question(item_id)
     result = score_open(text, item.key_points, item.red_flags,  # type: ignore[attr-defined]
                         figures=item.figures)  # type: ignore[attr-defined]
     assert result.contradictions == () and result.wrong_numbers == ()

@@ -8,24 +8,16 @@ named against (a prefix of the figure's name), or None when no number in it may 
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
-from content.loader import OpenQuestion, load_bank
-from grading.rubric import score_open
+from tests.grading.figure_cases import open_question, wrong_numbers
 
-
-@cache
-def _question(item_id: str) -> OpenQuestion:
-    return next(item for item in load_bank().open_questions() if item.id == item_id)
+_question = open_question
 
 
 def _wrong(item_id: str, text: str) -> list[str]:
     """The names of the figures ``text`` is named as a wrong number against."""
-    item = _question(item_id)
-    result = score_open(text, item.key_points, item.red_flags, figures=item.figures)
-    return [number.name for number in result.wrong_numbers]
+    return [number.name for number in wrong_numbers(item_id, text)]
 
 
 CHECKPOINT = "open.tradeoffs.batch_vs_checkpoint"

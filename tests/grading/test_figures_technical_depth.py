@@ -11,9 +11,9 @@ bandwidth time) pin the cues' reach.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
+
+from tests.grading.figure_cases import open_question, wrong_typed
 
 ZERO = "open.depth.zero_stages_comm"
 MOE = "open.depth.moe_all_to_all"
@@ -24,19 +24,8 @@ STRAGGLER = "open.depth.straggler_diagnosis"
 LONG = "open.depth.long_context_training"
 
 
-@cache
-def _item(question: str) -> object:
-    from content.loader import load_bank
-
-    return next(q for q in load_bank().open_questions() if q.id == question)
-
-
-def _wrong(question: str, answer: str) -> list[str]:
-    from grading.rubric import score_open
-
-    item = _item(question)
-    result = score_open(answer, item.key_points, item.red_flags, figures=item.figures)
-    return [number.typed for number in result.wrong_numbers]
+_item = open_question
+_wrong = wrong_typed
 
 
 CASES = [

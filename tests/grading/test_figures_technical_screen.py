@@ -9,10 +9,9 @@ sentences are written from the prompts, not from any labelled answer.
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
 import pytest
+
+from tests.grading.figure_cases import open_question, wrong_typed
 
 MEMORY = "open.screen.train_memory_70b"
 ALLREDUCE = "open.screen.allreduce_7b_64_h100"
@@ -24,19 +23,8 @@ FAILURES = "open.screen.failure_probability_run"
 MOE = "open.screen.moe_compute"
 
 
-@cache
-def _item(item_id: str) -> Any:
-    from content.loader import load_bank
-
-    return next(item for item in load_bank().open_questions() if item.id == item_id)
-
-
-def _wrong(item_id: str, text: str) -> list[str]:
-    from grading.rubric import score_open
-
-    item = _item(item_id)
-    result = score_open(text, item.key_points, item.red_flags, figures=item.figures)
-    return [number.typed for number in result.wrong_numbers]
+_item = open_question
+_wrong = wrong_typed
 
 
 CASES = [
