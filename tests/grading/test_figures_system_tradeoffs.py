@@ -79,6 +79,8 @@ CASES = [
     (INT4, "With 4-bit weights and group scales the 70B model is about 40 GB.", None),
     (INT4, "4-bit weights are 4× smaller than BF16 and 2× smaller than FP8.", None),
     (INT4, "In 4-bit the 70B weights are 70 GB, half of BF16.", INT4_GB),
+    # The cue "4 bits" holds a quantity of its own: it binds the weights' size, not itself.
+    (INT4, "At 4 bits, the 70B weights are 70 GB.", INT4_GB),
     (INT4, "A 70B model is 140 GB in BF16 and 70 GB in FP8; 4-bit is next.", None),
     (INT4, "The 70B model in BF16 is 70 GB.", INT4_BF16),
     (INT4, "4-bit weights are 2× smaller than BF16.", INT4_RATIO),
