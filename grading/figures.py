@@ -191,6 +191,11 @@ def _read(typed: str, unit: str) -> float | None:
         return None
 
 
+#: A count that multiplies the number after it ("3 × 14 GB", "8 x 400 Gb/s"): an operand, not
+#: a factor the answer claims ("a 3× speed-up").
+_MULTIPLIER_RE = re.compile(r"[0-9][0-9,.]*\s*[×x*]\s*[0-9]")
+
+
 #: A range stated with one unit: "46–48 GB/s", "2-4x", "3 to 5 days".
 _RANGE_RE = re.compile(r"^\s*([0-9][0-9,.]*)\s*(?:–|—|-|to)\s*([0-9][0-9,.]*)(.*)$")
 
@@ -259,7 +264,8 @@ def check_figures(
     stated = [(start, typed, (_word_at(starts, start),
                               max(_word_at(starts, start), _word_before(starts, end))))
               for start, end, typed in quantities
-              if not any(q_start < start < q_end for q_start, q_end in quoted)]
+              if not any(q_start < start < q_end for q_start, q_end in quoted)
+              and not _MULTIPLIER_RE.match(analysed.text, start, end + 3)]
     readings: dict[tuple[str, str], float | None] = {}
 
     def reading(typed: str, figure: Figure) -> float | None:

@@ -143,3 +143,20 @@ def test_a_cue_binds_within_its_window_counted_from_the_quantitys_last_word(
     text = f"It is 5 GB {filler} widget."
     result = score_open(text, [("p", ("zzz",))], figures=[figure], process_flags=())
     assert bool(result.wrong_numbers) is named, (text, result.wrong_numbers)
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("ZeRO-3 traffic is 3 × 14 GB = 42 GB per GPU per step.", []),  # "3 ×" multiplies
+    ("ZeRO-3 traffic is 8 x 400 Gb/s over the NICs.", []),
+    ("ZeRO-3 traffic is 3x that of plain DP.", ["3x"]),  # a factor claimed
+    ("ZeRO-3 traffic is 1.5× that of plain DP.", []),
+])
+def test_a_count_that_multiplies_a_number_is_no_factor(text: str, named: list[str]) -> None:
+    """Found by the figure review: "3 × 14 GB" was read as the factor "3 ×" beside a
+    "traffic" cue and named against a 1.5x figure."""
+    from grading.figures import Figure
+    from grading.rubric import score_open
+
+    figure = Figure("ZeRO-3 traffic over plain DP", 1.5, "x", "rel:10%", ("traffic",))
+    result = score_open(text, [("p", ("zzz",))], figures=[figure], process_flags=())
+    assert [wrong.typed for wrong in result.wrong_numbers] == named
