@@ -113,32 +113,33 @@ _PERSONAL = frozenset("i we you they he she".split())
 #: Verbs technical answers use, in the base form; finite forms (-s, -ed) are derived.
 _VERBS = """
 accept account achieve add adjust affect allocate allow amortise amortize answer apply
-approve argue arrive ask assign assume attach avoid back balance base become begin believe
-benchmark block blow boost bound break bring buffer build burn buy calculate call cap carry
-catch cause change charge check choose claim climb collapse collect combine come commit
-compare compensate complete compress compute conclude confirm connect consume contain
-continue contribute control convert cost count cover crash create cross cut decide decline
-decode define delay deliver deny depend deploy derive describe design determine detect
-diagnose die differ divide do double drain draw drift drive drop earn eat eliminate enable
-end ensure equal escalate estimate evaluate exceed exchange expand expect explain expose
-extend fail fall fetch fill find finish fit fix flag flip flow follow force forget form
-free gain gate gather get give go grow guarantee halve hand handle hang happen have help
-hide hit hold hurt identify ignore imply improve include increase inflate insist isolate
-keep kill know land last launch lead learn leave let lift limit link live load locate lock
-look lose lower make manage map mask match matter mean measure meet merge miss model move
-multiply need negotiate note offer offload open operate outweigh overlap override overrule
-own pack page pass pause pay perform pick pin place plan play point pool predict prefer
-prefetch prepare present prevent price produce profile project promote prove provide pull
-push put queue quantify quantise quantize raise reach read realise realize rebuild receive
-recommend recompute record recover reduce refuse reject release rely remain remove rent
-repair replace replay report request require rerun reserve reset resolve restart restore
-result retire return reuse rise roll round run save scale schedule score see seem select
-sell send serve set settle shard share shift ship show shrink shut sit size skip slip slow
-solve sort spend spike split spread stall stand start state stay step stop store stream
-stretch succeed suffer suggest sum supply support swap switch take talk target tell tend
-test think throttle tie time track trade train transfer treat trigger trim trust try tune
-turn understand unlock update upgrade use validate vary verify wait want warm waste watch
-win work worsen write yield tile fuse scatter batch chunk interleave stage exchange
+approve argue arrive ask assign assume attach attain avoid back balance base batch become
+begin believe benchmark block blow boost bound break bring buffer build burn buy calculate
+call cap carry catch cause change charge check choose chunk claim climb collapse collect
+combine come commit compare compensate complete compress compute conclude confirm connect
+consume contain continue contribute control converge convert cost count cover crash create
+cross cut decide decline decode define degrade delay deliver deny depend deploy derive
+describe design detect determine diagnose die differ diverge divide do dominate double drain
+draw drift drive drop earn eat eliminate enable end ensure equal escalate estimate evaluate
+exceed exchange expand expect explain expose extend fail fall fetch fill find finish fit fix
+flag flip flow follow force forget form free fuse gain gate gather get give go grow
+guarantee halve hand handle hang happen have help hide hit hold hurt identify ignore imply
+improve include increase inflate insist interleave isolate keep kill know land last launch
+lead learn leave let lift limit link live load locate lock look lose lower make manage map
+mask match matter mean measure meet merge miss model move multiply need negotiate note offer
+offload open operate outweigh overlap override overrule own pack page pass pause pay perform
+pick pin place plan play point pool predict prefer prefetch prepare present prevent price
+produce profile project promote prove provide pull push put quantify quantise quantize queue
+raise reach read realise realize rebuild receive recommend recompute record recover reduce
+refuse reject release rely remain remove rent repair replace replay report request require
+rerun reserve reset resolve restart restore result retire return reuse rise roll round run
+saturate save scale scatter schedule score see seem select sell send serve set settle shard
+share shift ship show shrink shut sit size skip slip slow solve sort spend spike split
+spread stage stall stand start starve state stay step stop store stream stretch succeed
+suffer suggest sum supply support sustain swap switch take talk target tell tend test think
+throttle tie tile time track trade train transfer treat trigger trim trust try tune turn
+understand unlock update upgrade use validate vary verify wait want warm waste watch win
+work worsen write yield
 """
 
 _IRREGULAR = """

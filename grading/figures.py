@@ -336,6 +336,7 @@ def check_figures(
                     if distance > window or reading(typed, figure) is None \
                             or cue_start <= start < cue_end \
                             or _a_change(analysed.text, start) \
+                            or _the_ideal(typed, figure, analysed.text, start) \
                             or analysed.negated(word[0], REFUSAL_WINDOW, prose=True):
                         continue
                     if nearest is None or distance < nearest[0]:
@@ -528,6 +529,24 @@ _CHANGE_RE = re.compile(
     r"|\b(?:rose|rises?|fell|falls?|grew|grows?|dropped|drops?|gain(?:s|ed)?|improved?|improves"
     r"|add(?:s|ed)?|sav(?:es|ed)|lost|loses?|extra|another|points?)\b[^.;0-9]{0,12}"
     r")\s*[~≈]?\s*$", re.IGNORECASE)
+
+
+def _the_ideal(typed: str, figure: Figure, text: str, start: int) -> bool:
+    """Whether ``typed`` (at ``start`` of ``text``) is 100% said as a level beside a share the
+    figure puts below it: the ideal named ("at 100% MFU the run would need 11M GPU-hours, which
+    nobody achieves", "why isn't it 100%?"), not a value claimed for it. "100% more compute" is
+    an increase, and is judged."""
+    if figure.unit.strip() not in _PERCENT_UNITS or figure.value >= 100 \
+            or re.fullmatch(r"100(?:\.0+)?\s*(?:%|percent|pct)", typed.strip()) is None:
+        return False
+    after = text[start + len(typed):start + len(typed) + 24]
+    return _INCREASE_AFTER_RE.match(after) is None
+
+
+#: Words after a percentage that make it an increase or a cost, not a level.
+_INCREASE_AFTER_RE = re.compile(
+    r"\s*(?:more|extra|faster|slower|higher|lower|longer|shorter|overhead|increase|penalty|"
+    r"additional|of extra)\b", re.IGNORECASE)
 
 
 def _a_change(text: str, start: int) -> bool:

@@ -160,3 +160,20 @@ def test_a_count_that_multiplies_a_number_is_no_factor(text: str, named: list[st
     figure = Figure("ZeRO-3 traffic over plain DP", 1.5, "x", "rel:10%", ("traffic",))
     result = score_open(text, [("p", ("zzz",))], figures=[figure], process_flags=())
     assert [wrong.typed for wrong in result.wrong_numbers] == named
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    # the ideal named beside a share below it (found by the figure review)
+    ("At 100% MFU the run would need 11.2M GPU-hours, which nobody achieves.", []),
+    ("A large run sustains 40% MFU, never 100% MFU.", []),
+    # a value claimed for the share is judged; so is 100% said as an increase
+    ("MFU is 90% on a large run.", ["90%"]),
+    ("Full recompute costs 100% more MFU points.", ["100%"]),
+])
+def test_100_percent_beside_a_share_is_the_ideal(text: str, named: list[str]) -> None:
+    from grading.figures import Figure
+    from grading.rubric import score_open
+
+    figure = Figure("MFU of a large run", 40, "%", "log:1.5", ("mfu",))
+    result = score_open(text, [("p", ("zzz",))], figures=[figure], known=(), process_flags=())
+    assert [wrong.typed for wrong in result.wrong_numbers] == named
