@@ -106,8 +106,12 @@ CASES = [
     (ROOFLINE, "Using the 1,979 TFLOP/s sparse figure would put the crossover at 590 tokens.",
      []),
     # the slips: the sparse peak taken as dense, and a factor of ten
-    (ROOFLINE, "The crossover is around 600 tokens.", ["600 tokens"]),
-    (ROOFLINE, "Decode turns compute-bound above 30 tokens.", ["30 tokens"]),
+    # (an answer naming only the H100 is about it in every sentence; a sentence beside other
+    # GPUs' crossovers must name it, row 24 below)
+    (ROOFLINE, "On an H100 the crossover is around 600 tokens.", ["600 tokens"]),
+    (ROOFLINE, "Decode on an H100 is memory-bound at small batch. The crossover is around 600 "
+               "tokens.", ["600 tokens"]),
+    (ROOFLINE, "H100 decode turns compute-bound above 30 tokens.", ["30 tokens"]),
     # prefill's prompt length is another quantity
     (ROOFLINE, "Prefill is compute-bound at 2,000 tokens of prompt.", []),
     # --- tp_across_nodes: the same link figures -----------------------------------------------
@@ -155,6 +159,69 @@ CASES = [
     (MOE, "The weights of all 671B parameters are 671 GB in BF16.", ["671 GB"]),
     (MOE, "The model states are 1.34 TB.", ["1.34 TB"]),
     (MOE, "Each GPU holds 1.34 TB / 256 = 5.2 GB of BF16 weights for all experts.", []),
+    # --- an independent review's correct sentences, which the first cues flagged -------------
+    # row 3: a component of the 16 B (and the scaling book's 10 B) is not the total
+    (MEMORY, "Adam keeps 12 bytes per parameter of optimizer state.", []),
+    (MEMORY, "For training, each parameter costs 2 bytes of BF16 weights and 2 bytes of "
+             "gradients, plus 12 bytes of Adam state.", []),
+    (MEMORY, "The scaling book counts only 10 bytes per parameter for training, dropping the "
+             "FP32 master copy.", []),
+    (MEMORY, "In mixed precision each parameter has 2 bytes of BF16 weights, 2 of gradients and "
+             "12 of Adam state.", []),
+    # row 4: the components of the model states listed after "in total"
+    (MEMORY, "The model states in total: 140 GB of weights, 140 GB of gradients and 840 GB of "
+             "optimizer state.", []),
+    # row 5: interleaving's bubble at m = 32
+    (BUBBLE, "Interleaving with v = 2 halves the bubble to 11% at m = 32.", []),
+    (BUBBLE, "With m = 32 and v = 4 interleaved chunks, the bubble is 7/128, about 5.5%.", []),
+    # row 9: a shard of the gradients, and the FP32 contrast
+    (ALLREDUCE, "After the intra-node reduce-scatter each GPU holds a 1.75 GB shard of the BF16 "
+                "gradients.", []),
+    (ALLREDUCE, "FP32 gradients would be 28 GB, twice the BF16 gradients.", []),
+    # row 10: one phase's time, and the flat-ring counterfactual
+    (ALLREDUCE, "The intra-node reduce-scatter of the hierarchical all-reduce takes 27 ms.", []),
+    (ALLREDUCE, "A flat ring through one NIC per GPU would be far worse: the all-reduce takes "
+                "550 ms that way.", []),
+    # row 11: the node's NVLink fabric is not its egress
+    (ALLREDUCE, "Inside the box, the node's NVLink fabric moves 3.6 TB/s.", []),
+    (ALLREDUCE, "Inside the box, the node's NVSwitch fabric gives 3.6 TB/s.", []),
+    (TP, "Inside the box, the node's NVLink fabric moves 3.6 TB/s.", []),
+    (TP, "Inside the box, the node's NVSwitch fabric gives 3.6 TB/s.", []),
+    # row 12: the node's total over its NICs is not one NIC's rate
+    (ALLREDUCE, "Across the 8 NDR NICs a DGX has 400 GB/s in total.", []),
+    (TP, "Across the 8 NDR NICs a DGX has 400 GB/s in total.", []),
+    # row 13: NVLink's 450 said beside the NIC
+    (TP, "A per-GPU NIC gives a ninth of the 450 GB/s a GPU gets inside the node.", []),
+    # row 14: one GPU's survival is not the day's
+    (FAILURES, "For a clean day every one of the 2,048 GPUs must survive 24 hours, each with a "
+               "99.95% chance.", []),
+    # row 15: TTFT under load is not the idle node's
+    (PREFILL, "If eight other 2k prompts are queued ahead of it, TTFT becomes about 600 ms.", []),
+    (PREFILL, "Under load, p99 TTFT for a 2k prompt can reach 500 ms.", []),
+    # row 16: another dense model
+    (MOE, "For scale, Llama 3 405B, a dense model, used 3.8e25 FLOP.", []),
+    # row 17: FP8 storage, and one GPU's share of the BF16 weights
+    (MOE, "In FP8, as DeepSeek stores them, all 671B weights are 671 GB.", []),
+    (MOE, "Across one 8-GPU node, all 671B BF16 weights would be 168 GB per GPU, more than "
+          "80 GB.", []),
+    # row 18: the weights said beside "model states"
+    (MOE, "Of those model states, the BF16 weights alone are 1.34 TB.", []),
+    # row 23: FP8 weights with FP8 math
+    (ROOFLINE, "With FP8 weights and FP8 math it is still about 300 tokens.", []),
+    # row 24: other GPUs' crossovers
+    (ROOFLINE, "On an H200 with 4.8 TB/s the crossover is about 206 tokens.", []),
+    (ROOFLINE, "On an A100 the crossover is about 150 tokens, since its ridge is 312 / 2.04.",
+     []),
+    # the figures added for those rows still catch their own slips
+    (ALLREDUCE, "FP32 gradients are 56 GB.", ["56 GB"]),
+    (ALLREDUCE, "The inter-node phase takes 490 ms.", ["490 ms"]),
+    (ALLREDUCE, "A flat ring through one NIC would take about 70 ms.", ["70 ms"]),
+    (ALLREDUCE, "The DGX's eight NICs give 3.2 TB/s in total.", ["3.2 TB/s"]),
+    (TP, "Each GPU's NDR NIC gives 400 GB/s each way.", ["400 GB/s"]),
+    (PREFILL, "On an idle node the TTFT is about 600 ms.", ["600 ms"]),
+    (MOE, "Across one 8-GPU node each GPU holds 21 GB of BF16 weights.", ["21 GB"]),
+    (ROOFLINE, "With FP8 weights and FP8 math the crossover is about 600 tokens.",
+     ["600 tokens"]),
 ]
 
 
