@@ -288,10 +288,19 @@ def check_figures(
             _gpu_name(alternative) is not None for alternative in part.alternatives) and any(
             _gpu_name(alternative) == sole_gpu for alternative in part.alternatives)
 
+    def said_in(alternatives: Iterable[str], negation: bool = True) -> set[int]:
+        """The starts of the sentences where one of ``alternatives`` is said."""
+        found = (f for alternative in alternatives
+                 for f in find_all(analysed, alternative, fuzzy=False, negation=negation,
+                                   negation_window=negation_window))
+        return {sentence.start for f in found
+                if (sentence := _sentence_of(sentences, starts[f.first])) is not None}
+
     def anchors(phrasing: str) -> Iterator[tuple[Any, Any]]:
         """Where the first part of a cue is said, in a claim sentence that holds its other
-        parts too ("nvlink & each direction"): (found, sentence). A part naming the answer's
-        only accelerator holds in every sentence (``implied``)."""
+        parts too ("nvlink & each direction") and none of its ``!`` parts ("bubble &
+        !interleav*": not a sentence about the interleaved schedule): (found, sentence). A part
+        naming the answer's only accelerator holds in every sentence (``implied``)."""
         try:
             parts = parse_phrasing(phrasing)
         except ValueError:
@@ -300,14 +309,17 @@ def check_figures(
         if len(parts) > 1 and implied(parts[0]):  # also anchor on the claim words
             orders.append([*parts[1:], parts[0]])
         for order in orders:
-            others = [None if implied(part) else
-                      {_sentence_of(sentences, starts[f.first])
-                       for f in places(part.alternatives)}
-                      for part in order[1:]]
+            if order[0].negated:
+                continue
+            others = [None if implied(part) else said_in(part.alternatives)
+                      for part in order[1:] if not part.negated]
+            excluded = set().union(*(said_in(part.alternatives, negation=False)
+                                     for part in order[1:] if part.negated))
             for found in places(order[0].alternatives):
                 sentence = _sentence_of(sentences, starts[found.first])
-                if sentence is not None and sentence.claim and \
-                        all(o is None or sentence in o for o in others):
+                if sentence is not None and sentence.claim \
+                        and sentence.start not in excluded \
+                        and all(o is None or sentence.start in o for o in others):
                     yield found, sentence
 
     known_ids = {id(figure) for figure in usable[len(own):]}

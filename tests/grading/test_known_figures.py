@@ -177,3 +177,20 @@ def test_100_percent_beside_a_share_is_the_ideal(text: str, named: list[str]) ->
     figure = Figure("MFU of a large run", 40, "%", "log:1.5", ("mfu",))
     result = score_open(text, [("p", ("zzz",))], figures=[figure], known=(), process_flags=())
     assert [wrong.typed for wrong in result.wrong_numbers] == named
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("The bubble is 3% here.", ["3%"]),
+    ("Interleaving with v = 2 halves the bubble to 11%.", []),  # the "!" part is said
+    ("The bubble is 20%.", []),
+])
+def test_a_cue_part_marked_with_a_bang_must_not_be_in_the_sentence(
+        text: str, named: list[str]) -> None:
+    """Figure helpers found "!" parts read as required ones, so no cue could leave out a
+    neighbouring quantity's sentence; "bubble & !interleav*" skips the interleaved schedule."""
+    from grading.figures import Figure
+    from grading.rubric import score_open
+
+    figure = Figure("bubble at p=8, m=32", 20, "%", "rel:12%", ("bubble & !interleav*",))
+    result = score_open(text, [("p", ("zzz",))], figures=[figure], known=(), process_flags=())
+    assert [wrong.typed for wrong in result.wrong_numbers] == named
