@@ -24,10 +24,11 @@ _wrong = wrong_typed
 
 
 @pytest.mark.parametrize(("item_id", "text", "wrong"), [
-    # --- binding_constraint_industry: power per GPU all-in (1.7 kW, log:1.4) ---
+    # --- binding_constraint_industry: power per GPU all-in (1.7 kW, log:1.5) ---
     (BINDING, "Add a PUE of 1.2 for cooling and a GPU costs about 1.5 kW at the meter.", []),
     (BINDING, "At the node level each GPU is about 1.28 kW before any cooling.", []),
     (BINDING, "With a PUE of 1.3 a B200 is about 2.3 kW per GPU at the wall.", []),
+    (BINDING, "With PUE 1.4 each B200 costs about 2.5 kW at the wall.", []),
     # The slip: GPU TDP taken for the power at the meter.
     (BINDING, "Each GPU is 700 W at the wall, so 100,000 GPUs are 70 MW.", ["700 W"]),
     (BINDING, "A B200 is 1,000 W per GPU at the meter.", ["1,000 W"]),
@@ -54,10 +55,17 @@ _wrong = wrong_typed
     (BINDING, "The H100 TDP is 400 W, like the A100.", ["400 W"]),
     (BINDING, "The H100 TDP is 350 W.", ["350 W"]),
     (BINDING, "The B200 TDP is 2,700 W.", ["2,700 W"]),
+    # Another Blackwell part's TDP, said beside the B200 (independent review).
+    (BINDING, "B300's TDP is about 1,400 W, up from B200s.", []),
+    (BINDING, "A B200 has a TDP of 2,700 W.", ["2,700 W"]),
     # --- B200 vs H100 FLOP/s per watt (1.59x, rel:25%) ---
     (BINDING, "The B200 gives about 1.6x the FLOPs per watt of an H100.", []),
     (BINDING, "A GB200 at 1,200 W is only about 1.5x better in FLOPs per watt than an H100.", []),
     (BINDING, "B200 is 2.3x the FLOPs of an H100 per chip but only 1.6x per watt.", []),
+    # Another precision's ratio is not the BF16 one (independent review).
+    (BINDING, "Per watt, FP4 on a B200 is about 3.2x FP8 on an H100.", []),
+    # FP4 over FP8 per watt is a figure of its own (3.18x), with its own slip (sparse FP4).
+    (BINDING, "Per watt, FP4 on a B200 is about 6.4x FP8 on an H100.", ["6.4x"]),
     # The slip: the per-chip speed-up (2.25 PF / 989 TF) taken for the per-watt gain.
     (BINDING, "The B200 gives about 2.3x the FLOPs per watt of an H100.", ["2.3x"]),
     # --- cluster_health_30_days: an NDR NIC (47 GB/s, rel:20%) ---
@@ -71,6 +79,8 @@ _wrong = wrong_typed
     (HEALTH, "An NDR NIC should show about 100 GB/s, both directions added.", ["100 GB/s"]),
     # A degraded node's reading is the candidate's own, not the NIC's rate: not judged.
     (HEALTH, "A node whose NDR NICs show 30 GB/s in nccl-tests gets drained.", []),
+    (HEALTH, "Any NDR NIC below 35 GB/s busbw should be drained.", []),
+    (HEALTH, "An NDR NIC should be about 400 GB/s.", ["400 GB/s"]),
     # Another link generation, said beside NDR, is its own figure, not an NDR slip.
     (HEALTH, "An HDR NIC should carry about 23 GB/s.", []),
     (HEALTH, "An XDR NIC at 800 Gb/s should carry 100 GB/s, twice an NDR NIC.", []),
