@@ -170,6 +170,9 @@ CASES = [
     (FP8, "FP8 gives 2x throughput on the GEMMs.", None),
     (FP8, "Sparsity is a further 2x that training cannot use.", None),
     (FP8, "Moving to B200 instead would give 2.25x the dense BF16 peak of an H100.", None),
+    # From the reviewer's sentence set (/tmp/rv7): a memory-bound op's 2x is half the bytes.
+    (FP8, "FP8 also halves activation memory traffic, so the memory-bound ops see up to 2x in "
+          "practice.", None),
     # 4-bit serving: memory left for KV, the KV itself, a per-GPU share.
     (INT4, "At 4 bits the 70B model fits on a single 80 GB H100 with about 45 GB left for KV.",
      None),
