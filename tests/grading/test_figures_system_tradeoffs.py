@@ -46,6 +46,9 @@ DENSE_FLOP = "dense 70B forward FLOPs per token"
 RC_COMPUTE = "extra compute of full activation recompute"
 FSDP = "FSDP/ZeRO-3 communication vs plain DP"
 BREAKEVEN = "breakeven utilisation"
+H100_PEER = "H100 through NVSwitch to any one peer"
+FP8_PEAK = "FP8 tensor-core peak over BF16"
+INT4_FP8 = "70B weights in FP8"
 
 CASES = [
     # Job MTBF: ~3 h at 16k GPUs; the slip divides by nodes (24 h) or says "days".
@@ -141,6 +144,59 @@ CASES = [
     (BUILD, "If the cluster is busy 40% of the time, rent.", None),
     (BUILD, "Amortised over 4 years it's $0.10 per GPU-hour, so breakeven is 30% utilisation.",
      BREAKEVEN),
+    # Correct sentences an independent review found named (review of the tradeoffs figures):
+    # another GPU count, a burn-in rate, a hang interval are not the 16k job's MTBF.
+    (CHECKPOINT, "Halving the job to 4,096 GPUs would stretch the job MTBF to about 12 hours, "
+                 "so this is a 16k problem.", None),
+    (CHECKPOINT, "During the first weeks of a new cluster expect a failure every 60 minutes, "
+                 "three times the steady rate.", None),
+    (CHECKPOINT, "NCCL hangs are the other big bucket: roughly a crash every 12 hours that the "
+                 "watchdog takes 30 minutes to notice.", None),
+    (SPARES, "Halving the job to 4,096 GPUs would stretch the job MTBF to about 12 hours, so "
+             "this is a 16k problem.", None),
+    (SPARES, "During the first weeks of a new cluster expect a failure every 60 minutes, three "
+             "times the steady rate.", None),
+    (SPARES, "NCCL hangs are the other big bucket: roughly a crash every 12 hours that the "
+             "watchdog takes 30 minutes to notice.", None),
+    # Breakeven: other prices give other breakevens; an idle-time cost is not a breakeven.
+    (BUILD, "Owning at $1.30 an hour breaks even with $3 on-demand at 43% utilisation.", None),
+    (BUILD, "Against on-demand at $3, owning at $1.30 breaks even at 43% utilisation.", None),
+    (BUILD, "Below the break-even, every 10% of idle time adds about $0.15 to each useful "
+            "GPU-hour.", None),
+    # H100's NVSwitch per-peer bandwidth in a sentence that mentions MI300X.
+    (VENDORS, "An H100 reaches each peer at 450 GB/s per direction through NVSwitch, several "
+              "times what an MI300X gets.", None),
+    # FP8: the kernel-level 2x, sparsity's own 2x, another GPU's dense BF16 peak.
+    (FP8, "FP8 gives 2x throughput on the GEMMs.", None),
+    (FP8, "Sparsity is a further 2x that training cannot use.", None),
+    (FP8, "Moving to B200 instead would give 2.25x the dense BF16 peak of an H100.", None),
+    # From the reviewer's sentence set (/tmp/rv7): a memory-bound op's 2x is half the bytes.
+    (FP8, "FP8 also halves activation memory traffic, so the memory-bound ops see up to 2x in "
+          "practice.", None),
+    # 4-bit serving: memory left for KV, the KV itself, a per-GPU share.
+    (INT4, "At 4 bits the 70B model fits on a single 80 GB H100 with about 45 GB left for KV.",
+     None),
+    (INT4, "At batch 64 with 4k contexts, the 70B with 4-bit weights still moves 86 GB of KV "
+           "per step.", None),
+    (INT4, "A 70B model in FP8 needs 8.75 GB per GPU at TP 8.", None),
+    # FP8 KV worded other than "fp8 kv".
+    (LONG, "Quantising the KV to FP8 halves it to 0.16 MB per token.", None),
+    (LONG, "At FP8 the KV per token is 0.16 MB, so a 128k request holds 21 GB.", None),
+    # Selective recompute's cost beside "full recompute"; FSDP multiples of other things.
+    (RECOMPUTE, "Selective recompute needs only about 5% more compute, far cheaper than a full "
+                "recompute.", None),
+    (RECOMPUTE, "FSDP traffic per step is about 3x the parameter bytes.", None),
+    (RECOMPUTE, "With FSDP inside the node the communication runs over NVLink, about 9x the "
+                "bandwidth of the IB NIC.", None),
+    # The narrowed cues still name the slips, at and just past their edges.
+    (BUILD, "Owning at $1.20 against $3 breaks even at 40% utilisation.", None),
+    (BUILD, "Owning breaks even at about 38% utilisation.", BREAKEVEN),
+    (VENDORS, "An H100 reaches each peer at 900 GB/s per direction through NVSwitch.", H100_PEER),
+    (FP8, "FP8's dense peak is 4x BF16's.", FP8_PEAK),
+    (INT4, "At 4 bits the 70B weights are 35 GB, leaving 45 GB for KV on one 80 GB GPU.", None),
+    (INT4, "The 70B model's weights are 70 GB at 4 bits.", INT4_GB),
+    (INT4, "In FP8 the 70B weights are 140 GB.", INT4_FP8),
+    (RECOMPUTE, "FSDP needs 3x the communication of plain DP.", FSDP),
 ]
 
 
