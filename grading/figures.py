@@ -265,7 +265,7 @@ def check_figures(
                               max(_word_at(starts, start), _word_before(starts, end))))
               for start, end, typed in quantities
               if not any(q_start < start < q_end for q_start, q_end in quoted)
-              and not _MULTIPLIER_RE.match(analysed.text, start, end + 3)]
+              and not _MULTIPLIER_RE.match(analysed.text, start)]
     readings: dict[tuple[str, str], float | None] = {}
 
     def reading(typed: str, figure: Figure) -> float | None:
@@ -274,9 +274,10 @@ def check_figures(
             readings[key] = _read_range(typed, figure.unit, figure.value)
         return readings[key]
 
-    def places(alternatives: Iterable[str]) -> list[Any]:
+    def places(alternatives: Iterable[str], negation: bool = True) -> list[Any]:
+        """Where one of ``alternatives`` is said (with ``negation``, un-negated only)."""
         return [found for alternative in alternatives
-                for found in find_all(analysed, alternative, fuzzy=False, negation=True,
+                for found in find_all(analysed, alternative, fuzzy=False, negation=negation,
                                       negation_window=negation_window)]
 
     sole_gpu = _sole_gpu(analysed.text)
@@ -290,10 +291,7 @@ def check_figures(
 
     def said_in(alternatives: Iterable[str], negation: bool = True) -> set[int]:
         """The starts of the sentences where one of ``alternatives`` is said."""
-        found = (f for alternative in alternatives
-                 for f in find_all(analysed, alternative, fuzzy=False, negation=negation,
-                                   negation_window=negation_window))
-        return {sentence.start for f in found
+        return {sentence.start for f in places(alternatives, negation)
                 if (sentence := _sentence_of(sentences, starts[f.first])) is not None}
 
     def anchors(phrasing: str) -> Iterator[tuple[Any, Any]]:

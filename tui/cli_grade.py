@@ -147,11 +147,11 @@ def _print_rubric(data: Mapping[str, Any]) -> None:
     for flag in data["red_flags"]:
         _say(f"⚑ \"{flag['found']}\" — {flag['why']}")
     _say(f"numbers: {', '.join(data['numbers']) or '-'}")
-    from grading.rubric import MIN_OWN_NUMBERS
+    from grading.rubric import MIN_OWN_NUMBERS, NO_OWN_NUMBERS_CAP
 
     if data.get("own_numbers") is not None and data["own_numbers"] < MIN_OWN_NUMBERS:
-        _say("capped at 0.35: no number of your own — only the question's numbers and "
-             "datasheet figures, nothing worked out")
+        _say(f"capped at {NO_OWN_NUMBERS_CAP:.2f}: no number of your own — only the question's "
+             "numbers and datasheet figures, nothing worked out")
     print(f"  mechanisms: {len(data['mechanisms'])}, quantified tradeoffs: "
           f"{len(data['tradeoffs'])}")
 

@@ -27,3 +27,13 @@ def wrong_numbers(item_id: str, text: str) -> tuple[Any, ...]:
 def wrong_typed(item_id: str, text: str) -> list[str]:
     """The wrong numbers as the sentence typed them."""
     return [number.typed for number in wrong_numbers(item_id, text)]
+
+
+def wrong_against(figure: Any, text: str) -> list[str]:
+    """The numbers ``text`` is named wrong for against ``figure`` alone (no key point worth
+    hearing, no known hardware figure, no process flag): one mechanism of the figure check
+    tried on a made-up figure."""
+    from grading.rubric import score_open
+
+    result = score_open(text, [("p", ("zzz",))], figures=[figure], known=(), process_flags=())
+    return [number.typed for number in result.wrong_numbers]

@@ -9,12 +9,11 @@ forward pass, the all-reduce's gain taken for the job's, vacuum light for fibre 
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import pytest
 
-from tests.grading.figure_cases import wrong_numbers
+from tests.grading.figure_cases import open_question, wrong_numbers
 
 LAUNCH = "open.design.launch_capacity_plan"
 GOODPUT = "open.design.goodput_program_16k"
@@ -197,13 +196,6 @@ CASES: list[tuple[str, str, str, list[str]]] = [
 ]
 
 
-@cache
-def _questions() -> dict[str, Any]:
-    from content.loader import load_bank
-
-    return {question.id: question for question in load_bank().open_questions()}
-
-
 def _figures(question: Any) -> list[Any]:
     """Every figure the question knows: its own and its key points'."""
     return [*question.figures, *(f for point in question.key_points for f in point.figures)]
@@ -226,7 +218,7 @@ def test_a_figure_names_the_slip_and_spares_a_reasonable_value(
 def test_every_figure_has_a_right_and_a_wrong_case(question_id: str) -> None:
     """Each figure of these questions is tried with a sentence it must spare and one whose
     number it must name."""
-    names = [figure.name for figure in _figures(_questions()[question_id])]
+    names = [figure.name for figure in _figures(open_question(question_id))]
     assert names
     for name in names:
         rows = [case for case in CASES if case[0] == question_id and name.startswith(case[1])]
@@ -236,5 +228,5 @@ def test_every_figure_has_a_right_and_a_wrong_case(question_id: str) -> None:
 
 @pytest.mark.parametrize("question_id", sorted({case[0] for case in CASES}))
 def test_the_model_answer_states_no_wrong_number(question_id: str) -> None:
-    question = _questions()[question_id]
+    question = open_question(question_id)
     assert _wrong(question_id, question.model_answer) == []

@@ -8,6 +8,7 @@ import pytest
 from content.catalog import builtin_catalog
 from grading.figures import known_figures
 from grading.units import convert
+from tests.grading.figure_cases import wrong_against
 
 # figure name (a prefix) -> the catalog reference that must hold the same value
 SOURCES = {
@@ -135,14 +136,12 @@ def test_a_cue_binds_within_its_window_counted_from_the_quantitys_last_word(
     """CUE_WINDOW (8) words from the quantity's own last word: "5 GB" ends at "GB", not at the
     word after it (which had made every cue after a quantity one word nearer)."""
     from grading.figures import CUE_WINDOW, Figure
-    from grading.rubric import score_open
 
     assert CUE_WINDOW == 8
     figure = Figure("widget size", 1.0, "GB", "rel:10%", ("widget",))
     filler = " ".join(["very"] * gap_words)
     text = f"It is 5 GB {filler} widget."
-    result = score_open(text, [("p", ("zzz",))], figures=[figure], process_flags=())
-    assert bool(result.wrong_numbers) is named, (text, result.wrong_numbers)
+    assert bool(wrong_against(figure, text)) is named, text
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -155,11 +154,9 @@ def test_a_count_that_multiplies_a_number_is_no_factor(text: str, named: list[st
     """Found by the figure review: "3 × 14 GB" was read as the factor "3 ×" beside a
     "traffic" cue and named against a 1.5x figure."""
     from grading.figures import Figure
-    from grading.rubric import score_open
 
     figure = Figure("ZeRO-3 traffic over plain DP", 1.5, "x", "rel:10%", ("traffic",))
-    result = score_open(text, [("p", ("zzz",))], figures=[figure], process_flags=())
-    assert [wrong.typed for wrong in result.wrong_numbers] == named
+    assert wrong_against(figure, text) == named
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -172,11 +169,9 @@ def test_a_count_that_multiplies_a_number_is_no_factor(text: str, named: list[st
 ])
 def test_100_percent_beside_a_share_is_the_ideal(text: str, named: list[str]) -> None:
     from grading.figures import Figure
-    from grading.rubric import score_open
 
     figure = Figure("MFU of a large run", 40, "%", "log:1.5", ("mfu",))
-    result = score_open(text, [("p", ("zzz",))], figures=[figure], known=(), process_flags=())
-    assert [wrong.typed for wrong in result.wrong_numbers] == named
+    assert wrong_against(figure, text) == named
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -189,8 +184,6 @@ def test_a_cue_part_marked_with_a_bang_must_not_be_in_the_sentence(
     """Figure helpers found "!" parts read as required ones, so no cue could leave out a
     neighbouring quantity's sentence; "bubble & !interleav*" skips the interleaved schedule."""
     from grading.figures import Figure
-    from grading.rubric import score_open
 
     figure = Figure("bubble at p=8, m=32", 20, "%", "rel:12%", ("bubble & !interleav*",))
-    result = score_open(text, [("p", ("zzz",))], figures=[figure], known=(), process_flags=())
-    assert [wrong.typed for wrong in result.wrong_numbers] == named
+    assert wrong_against(figure, text) == named

@@ -1091,7 +1091,7 @@ def _clip(sentence: str | None, width: int = 90) -> str:
 
 
 def _render_open(feedback: Feedback) -> str:
-    from grading.rubric import RubricResult
+    from grading.rubric import NO_OWN_NUMBERS_CAP, RubricResult
 
     question, result = feedback.question, feedback.grade
     lines: list[str] = []
@@ -1119,9 +1119,10 @@ def _render_open(feedback: Feedback) -> str:
         numbers = ", ".join(result.numbers[:8]) or "none — put numbers with units on it"
         lines.append(f"Numbers you used: {safe(numbers)}")
         if result.worked_nothing_out:
-            lines.append("[$warning]Capped at 35%: no number of your own[/] — only the "
-                         "question's numbers and datasheet figures; a modelling loop wants "
-                         "them worked through to a result (GB, hours, $, %).")
+            lines.append(f"[$warning]Capped at {NO_OWN_NUMBERS_CAP:.0%}: no number of your "
+                         "own[/] — only the question's numbers and datasheet figures; a "
+                         "modelling loop wants them worked through to a result (GB, hours, "
+                         "$, %).")
         lines.append(f"Mechanisms (cause → effect): {len(result.mechanisms)} · "
                      f"quantified tradeoffs: {len(result.tradeoffs)}")
         for flag in result.red_flags:
