@@ -85,9 +85,11 @@ SEALED_DIR = Path(__file__).resolve().with_name("labelled_sealed")
 #: written after the held-out measurement of 2026-12-05 and scored once at 6f49e6b; the second
 #: was written on 2026-12-05 (sixth session) before that session's scorer changes; the third
 #: on 2026-12-05 (seventh session), by writers who read the items with their phrasings,
-#: misconceptions and figures hidden.
+#: misconceptions and figures hidden; the fourth the same way at the start of the eighth
+#: session (2026-12-05), before any of its changes.
 SEALED_DIRS = {1: SEALED_DIR, 2: SEALED_DIR.with_name("labelled_sealed_2"),
-               3: SEALED_DIR.with_name("labelled_sealed_3")}
+               3: SEALED_DIR.with_name("labelled_sealed_3"),
+               4: SEALED_DIR.with_name("labelled_sealed_4")}
 #: The categories each held-out question has in the sealed set.
 SEALED_CATEGORIES = ("strong_other_words", "wrong", "term_list")
 

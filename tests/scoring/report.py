@@ -209,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sealed", type=int, nargs="?", const=1, choices=sorted(SEALED_DIRS),
                         help="the held-out split beside a sealed set of answers to its "
                              "questions (1: tests/scoring/labelled_sealed/, 2: "
-                             "labelled_sealed_2/) and both together")
+                             "labelled_sealed_2/, 3 and 4 likewise) and both together")
     options = parser.parse_args(argv)
     try:
         labelled = load_labelled()

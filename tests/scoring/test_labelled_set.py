@@ -28,6 +28,7 @@ from tests.scoring.labelled import (
     MIN_QUESTIONS,
     MIN_QUESTIONS_PER_ROUND,
     ROUNDS,
+    SEALED_DIRS,
     STRONG_PASS_SCORE,
     TARGETS,
     LabelledAnswer,
@@ -442,7 +443,7 @@ def test_report_can_leave_the_heldout_split_out(capsys: pytest.CaptureFixture[st
     assert "heldout" not in text and "held-out targets" not in text
 
 
-@pytest.mark.parametrize("number", [1, 2, 3])
+@pytest.mark.parametrize("number", sorted(SEALED_DIRS))
 def test_the_sealed_answers_validate(labelled: LabelledSet, number: int) -> None:
     """tests/scoring/labelled_sealed*/: one strong-in-other-words, wrong and term-list answer
     per held-out question, validated like the labelled set."""
