@@ -25,6 +25,8 @@ Pure standard library; nothing here raises on any text.
 from __future__ import annotations
 
 import re
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -34,9 +36,33 @@ __all__ = [
     "MIN_CLAIM_WORDS",
     "MIN_FUNCTION_SHARE",
     "Sentence",
+    "clipped_assertions",
     "has_verb",
     "sentences",
 ]
+
+#: An answer whose claims run to a median of this many words or fewer is clipped assertions
+#: when it also works out at most :data:`CLIPPED_MAX_WORKED` steps and reasons in at most
+#: :data:`CLIPPED_MAX_REASONED` sentences ("Prefill is compute-bound. Decode is memory-bound.
+#: 989 TFLOP/s dense. MFU is 50%. So it's 100 ms-ish."): terms dressed as sentences. Strong
+#: answers' claims run to a median of 13 words (10th percentile 8); on the tune split and the
+#: probes, the nearest strong answer to all three bounds is a bullet-line story whose claims
+#: have a median of 7 words.
+CLIPPED_MEDIAN_WORDS = 6
+#: Most worked steps (a "=", "≈", "×", "→", "÷" or "N x M", "times", "divided by") the claims of
+#: a clipped answer hold.
+CLIPPED_MAX_WORKED = 2
+#: Most claims of a clipped answer that reason ("because", "so", "since", "means", "if",
+#: "but", "which", "when", …).
+CLIPPED_MAX_REASONED = 3
+#: Fewest claims for the test to apply: two short claims are a short answer, not a list.
+_CLIPPED_MIN_CLAIMS = 4
+_WORKED_STEP_RE = re.compile(
+    r"[=≈≃×÷→]|\d\s*[x*/]\s*\d|\bx\s*\d|\d\s*x\b|\btimes\b|\bdivided\s+by\b|"
+    r"\bover\s+\d|\bmultipl", re.IGNORECASE)
+_REASONING_WORD_RE = re.compile(
+    r"\b(?:because|since|so|therefore|thus|hence|means|if|while|but|whereas|until|unless|which|"
+    r"when)\b", re.IGNORECASE)
 
 #: Fewest words and figures a claim has: "I assumed 95%" is three, "It is memory-bound" four.
 MIN_CLAIM_WORDS = 3
@@ -253,6 +279,8 @@ _META_NOUNS = (r"(?:factors?|considerations?|things?|points?|parts?|levers?|driv
 _HOLLOW_TAIL = (
     r"(?:\s+(?:here|too|as\s+well|overall|again|in\s+practice|carefully|closely|a\s+lot|"
     r"in\s+the\s+end|for\s+(?:this|us|sure)|"
+    r"to\s+(?:this|the|that)\s+(?:discussion|question|topic|conversation|problem|analysis)|"
+    r"to\s+how\s+(?:i|we)\s+(?:framed|approached|thought\s+about)\s+(?:it|this|that)|"
     r"to\s+(?:consider|watch|mention|track|note|think\s+about|keep\s+in\s+mind|remember|"
     r"look\s+at|look\s+into|keep\s+an\s+eye\s+on|get\s+right|watch\s+out\s+for|be\s+aware\s+of)|"
     r"of\s+(?:the|any|a|an|every|our|this|that)\s+(?:(?:good|solid|overall|sizing|whole|"
@@ -265,6 +293,12 @@ _HOLLOW_TAIL = (
     r"care\s+about|keep\s+in\s+mind|keep\s+an\s+eye\s+on|watch(?:ed)?|track(?:ed)?|"
     r"look(?:ed)?\s+(?:at|into)|discussed|believe\s+in|relates?\s+to|"
     r"want\s+\w+\s+to\s+remember)))*")
+#: A document a term is cited from: "the PaLM paper", "the NVIDIA Ampere and Hopper
+#: whitepapers", "Korthikanti et al.", "that literature", "the Megatron-LM work".
+_DOCUMENT = (r"(?:(?:the|a|an|that|this|their|its|his|her|our)\s+)?(?:[\w.&:'-]+\s+){0,5}?"
+             r"(?:papers?|reports?|whitepapers?|datasheets?|specs?|specifications?|docs|"
+             r"documentation|literature|work|blog|blog\s+posts?|posts?|books?|surveys?|slides|"
+             r"talks?|logbooks?|articles?|readme|et\s+al\.?)")
 HOLLOW_FRAME_PATTERN = (
     # A subject and (modal) verb of talking about a topic: "we would look at", "I'd consider".
     r"\b(?:i|we|you|they|one|ill|id|wed|well|youd)\s+(?:(?:would|will|should|could|can|might|"
@@ -342,6 +376,38 @@ HOLLOW_FRAME_PATTERN = (
     # The hollow predicate repeated for the next topic: "…, and so was the cost of delay",
     # "…, as are the interruption rate and its root-cause mix".
     r"|(?:,\s*|\band\s+)(?:so|as)\s+(?:is|are|was|were|does|do|did)\b"
+    # Where a term is written down, not what it says: "MFU comes from the PaLM paper", "2:4
+    # sparsity is in the Hopper whitepaper", "which the PaLM paper defined", "is the one
+    # everyone cites", "are the usual examples in that paper" (name-dropping: a source cited
+    # in place of a claim). A number or a second clause keeps its claim ("…, and with m = 4p
+    # it is 25%"); "comes from fewer HBM bytes" names no document and is a claim.
+    r"|\b(?:comes?|came|is|are|was|were)\s+(?:originally\s+|again\s+|also\s+|first\s+)?"
+    r"(?:from|in|on)\s+" + _DOCUMENT + _HOLLOW_TAIL + _CLAUSE_END +
+    r"|\b(?:shows?|showed|turns?|turned)\s+up\s+(?:again\s+|also\s+|first\s+)?(?:in|on)\s+"
+    + _DOCUMENT + r"(?:\s+and\s+" + _DOCUMENT + r")?" + _HOLLOW_TAIL + _CLAUSE_END +
+    r"|\b(?:(?:is|are|was|were|been|be)\s+)?(?:first\s+|originally\s+)?"
+    r"(?:introduced|defined|proposed|coined|popularised|popularized|described|documented|"
+    r"published|cited|formalised|formalized)\s+(?:in|by)\s+" + _DOCUMENT + _HOLLOW_TAIL
+    + _CLAUSE_END +
+    r"|\b(?:which|that|as)\s+" + _DOCUMENT + r"\s+(?:first\s+)?(?:defined|introduced|coined|"
+    r"proposed|describes|described|discusses|discussed|covers|covered|mentions|mentioned|"
+    r"cites|cited|popularised|popularized|uses|used)" + _CLAUSE_END +
+    r"|\b(?:is|are|was|were)\s+(?:also\s+)?(?:(?:the|a|an)\s+)?(?:(?:one|ones|thing|things|"
+    r"formula|formulas|figure|figures|number|numbers|terms?|names?)\s+(?:that\s+)?|"
+    r"something\s+(?:else\s+)?)(?:(?:everyone|everybody|people|folks|they|papers)\s+"
+    r"(?:cites?|quotes?|brings?\s+up|mentions?|references?|points?\s+to|talks?\s+about)|"
+    r"(?:comes?|came)\s+up|gets?\s+(?:cited|quoted|mentioned))" + _HOLLOW_TAIL + _CLAUSE_END +
+    # A document said to report what it reports, with nothing of it given: "the Llama 3 paper
+    # reports MFU figures for its 16k-GPU run".
+    r"|\b" + _DOCUMENT + r"\s+(?:also\s+)?(?:reports?|reported|gives?|gave|lists?|listed|has|"
+    r"had|includes?|included|publishes|published)\s+(?:(?:its|their|the|some|own)\s+)*"
+    r"(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|data|results?|measurements?|benchmarks?|"
+    r"discussions?|sections?|tables?)(?:\s+(?:for|on|about|from|of)\s+[^,.;:!?0-9]{0,40}?)?"
+    + _CLAUSE_END +
+    r"|\b(?:is|are|was|were)\s+(?:also\s+)?(?:the|a|an)\s+(?:(?:usual|classic|standard|"
+    r"canonical|original|main|key|go-to|best|first|primary)\s+)*(?:references?|sources?|"
+    r"original|examples?|citations?|papers?|specs?|data\s+points?)"
+    r"(?:\s+(?:on|for|in|about|of|behind)\s+[^,.;:!?]{0,40}?)?" + _CLAUSE_END +
     # "It's really about understanding the workload": what it is about, not what it is.
     r"|\b(?:its|it\s+is|it\s+was|this\s+is|that\s+is|thats)\s+(?:(?:really|all|mostly|"
     r"ultimately|just|simply)\s+)*about\s+(?=[a-z]+ing\b)"
@@ -523,6 +589,23 @@ def _is_claim(text: str) -> tuple[bool, int]:
     if bare is not None and (not has_verb(bare, possessive_its=True) or _is_list(bare)):
         return False, len(words)  # only hollow frames made it look like a claim
     return True, len(words)
+
+
+def clipped_assertions(found: Sequence[Sentence]) -> bool:
+    """Whether an answer's claims (``found``: :func:`sentences`) are clipped assertions: at
+    least four, a median of :data:`CLIPPED_MEDIAN_WORDS` words or fewer, at most
+    :data:`CLIPPED_MAX_WORKED` worked steps and at most :data:`CLIPPED_MAX_REASONED` reasoning
+    claims. Each short claim may be true ("Decode is memory-bound."); strung together without a
+    step worked or a "because", they are the vocabulary recited, not a model reasoned through,
+    which a strict interviewer scores as a term list."""
+    claims = [sentence for sentence in found if sentence.claim]
+    if len(claims) < _CLIPPED_MIN_CLAIMS:
+        return False
+    if statistics.median(sentence.words for sentence in claims) > CLIPPED_MEDIAN_WORDS:
+        return False
+    worked = sum(len(_WORKED_STEP_RE.findall(sentence.text)) for sentence in claims)
+    reasoned = sum(1 for sentence in claims if _REASONING_WORD_RE.search(sentence.text))
+    return worked <= CLIPPED_MAX_WORKED and reasoned <= CLIPPED_MAX_REASONED
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:

@@ -33,6 +33,7 @@ from typing import Any, Literal
 from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_phrasing
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
+from grading._prose import clipped_assertions
 from grading._synonyms import expand_phrasing
 from grading.figures import (
     Figure,
@@ -134,6 +135,9 @@ MIN_OWN_NUMBERS = 2
 #: The most such an answer scores when the question gives a prompt to measure against: the
 #: bare-term-list bar.
 NO_OWN_NUMBERS_CAP = 0.35
+#: The most an answer of clipped assertions scores (:func:`grading._prose.clipped_assertions`:
+#: short claims with no step worked and little reasoning): the bare-term-list bar too.
+CLIPPED_CAP = NO_OWN_NUMBERS_CAP
 #: Longest answer read; beyond it the text is cut (an onsite answer is minutes of speech,
 #: a few thousand characters).
 MAX_OPEN_CHARS = 20_000
@@ -210,6 +214,8 @@ class RubricResult:
     #: How many numbers of its own the answer states (see :data:`MIN_OWN_NUMBERS`); None when
     #: scored without the question's prompt (nothing to tell given numbers from its own).
     own_numbers: int | None = None
+    #: Whether its claims are clipped assertions (capped at :data:`CLIPPED_CAP`).
+    clipped: bool = False
 
     @property
     def worked_nothing_out(self) -> bool:
@@ -602,15 +608,22 @@ def _flag_hit(
 #: Words of obligation: an absolute after one in its clause is a requirement, a gate to pass
 #: ("must be at least the old version's at every size"), not a claim about the system.
 _OBLIGATIONS = frozenset("must should shall require requires required gate".split())
+#: Actions done on purpose: an absolute right after one is a policy the answer sets ("evals on
+#: the spares, killed instantly when a spare is claimed"), not a claim that something is free.
+_POLICY_ACTIONS = frozenset("killed preempted evicted drained cancelled canceled stopped "
+                            "paused suspended".split())
 
 
 def _excused_in_context(flag: Any, analysed: Analysed, found: Found, sentence: str) -> bool:
     """Whether the flag's own exceptions excuse it where it was ``found``: a contrast naming
     the dependence that holds (``unless_contrast``) or an obligation before it in its clause
-    (``unless_required``)."""
+    (``unless_required``), or right after an action done on purpose (also
+    ``unless_required``: "killed instantly when a spare is claimed" is a policy)."""
+    required = getattr(flag, "unless_required", False)
     return (getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(sentence) is not None) \
-        or (getattr(flag, "unless_required", False)
-            and analysed.said_before(found.first, _OBLIGATIONS))
+        or (required and analysed.said_before(found.first, _OBLIGATIONS)) \
+        or (required and found.first > 0
+            and analysed.words[found.first - 1].norm in _POLICY_ACTIONS)
 
 
 #: A contrast that names the dependence which does hold: "…, but attention FLOPs grow with T",
@@ -922,6 +935,9 @@ def score_open(
     own = own_numbers(text, prompt, quantities, known) if prompt is not None else None
     if own is not None and own < MIN_OWN_NUMBERS:
         auto = min(auto, NO_OWN_NUMBERS_CAP)
+    clipped = clipped_assertions(reader.sentences)
+    if clipped:
+        auto = min(auto, CLIPPED_CAP)
     return RubricResult(
         key_points=tuple(coverage),
         numbers=tuple(typed for _start, _end, typed in quantities),
@@ -932,6 +948,7 @@ def score_open(
         contradictions=tuple(contradictions),
         wrong_numbers=wrong_numbers,
         own_numbers=own,
+        clipped=clipped,
     )
 
 

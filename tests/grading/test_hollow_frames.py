@@ -79,6 +79,20 @@ def _claim(text: str) -> bool:
     "To answer it properly you'd go through the tokens, the compute and the goodput.",
     "There's goodput, so failures and checkpoints.",
     "There's the compute formula, 6ND.",
+    # Name-dropping (round-4 term-list probes, eighth session): where a term is written down,
+    # not what it says.
+    "2:4 structured sparsity is in the NVIDIA Ampere and Hopper whitepapers.",
+    "The 6N-per-token rule comes from the Kaplan scaling-laws paper.",
+    "The formula sbh(34 + 5as/h) is the one everyone cites.",
+    "6ND and 8ND are the figures that come up, as do MFU and HFU, which the PaLM paper defined.",
+    "nvidia-smi utilisation is something else people bring up.",
+    "FlashAttention is also relevant to this discussion.",
+    "The JEDEC specs are the reference for the pin rates.",
+    "Chen et al.'s gradient checkpointing paper is the original on recomputation.",
+    "The GPT-3 175B and Megatron-Turing 530B configurations are the usual examples in that paper.",
+    "The Chinchilla paper and 6ND were central to how I framed it.",
+    "Selective recompute was introduced in the Megatron-LM paper.",
+    "MFU shows up again in the Megatron-LM work and the Llama 3 paper.",
 ])
 def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     assert not _claim(text)
@@ -117,6 +131,16 @@ def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     "There are tens of thousands of cables and optical transceivers.",
     "There is a 10% chance of a failure-free run.",
     "That means the bubble is 8.6% of the step.",
+    # Near the name-dropping frames: a source with its figure, a cause that names no document.
+    "The speedup comes from fewer HBM bytes, not fewer FLOPs.",
+    "Most of the saving comes from the smaller KV cache.",
+    "PaLM reported 46% MFU on 6,144 TPU v4 chips.",
+    "The Llama 3 paper reports 419 interruptions in 54 days.",
+    "The bubble formula (p-1)/m is in the GPipe paper, and with m = 4p it is 25%.",
+    "Selective recompute is described in Korthikanti et al.: it keeps the cheap activations "
+    "and recomputes the attention scores.",
+    "The waste is in the pipeline bubble, which is 3/19 of the step.",
+    "Half the gap is from exposed all-reduce time, measured in the profiler.",
 ])
 def test_a_frame_with_something_said_after_it_is_still_a_claim(text: str) -> None:
     assert _claim(text)

@@ -425,6 +425,20 @@ def test_an_absolute_as_a_requirement_is_a_gate_not_a_claim(answer: str, flagged
     assert any(hit.found == "at every size" for hit in result.red_flags) is flagged
 
 
+@pytest.mark.parametrize(("answer", "flagged"), [
+    # Found by the round-5 strong probes (eighth session): a policy the answer sets.
+    ("Run preemptible evals on the spares, killed instantly when a spare is claimed.", False),
+    ("Evals on the spares are preempted instantly when the job needs a node.", False),
+    ("After a failure the job restarts instantly from the last checkpoint.", True),
+    ("The spare is swapped in instantly, so nothing is lost.", True),
+])
+def test_an_absolute_right_after_a_deliberate_action_is_a_policy(answer: str,
+                                                                  flagged: bool) -> None:
+    result = score_open(answer, [KeyPoint("x", ("spare*",), 1.0)],
+                        process_flags=default_process_flags())
+    assert any(hit.found == "instantly" for hit in result.red_flags) is flagged
+
+
 # Found in the final play (2026-12-05): a wrong claim that is its whole sentence had escaped,
 # because the rule that evidence says more than its phrase was applied to misconceptions too.
 STAGES = KeyPoint("more stages grow the bubble", ("bubble & stages",), 1.0,
