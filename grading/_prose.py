@@ -243,7 +243,7 @@ _COUNTED_FIGURE_RE = re.compile(
 _THERE_IS_RE = re.compile(r"^(?:there\s+(?:is|are|was|were)|theres|there's|there’s)\s+",
                           re.IGNORECASE)
 _PRESENTATIVE_RE = re.compile(
-    r"^(?:it\s+is|its|it's|it’s|there\s+(?:is|are|was|were)|theres|there's|there’s|"
+    r"^(?:it\s+(?:is|was)|its|it's|it’s|there\s+(?:is|are|was|were)|theres|there's|there’s|"
     r"we\s+have|you\s+have|we've\s+got)\s+", re.IGNORECASE)
 #: A worked step: a figure, a relation, a figure ("16 × 7e9 = 112 GB", "47 / 0.85 ≈ 55").
 _WORKED_RE = re.compile(r"[0-9][^=≈≃]*(?:=|≈|≃)\s*[~$]?[0-9]")

@@ -50,6 +50,8 @@ def _claim(text: str) -> bool:
     "Slurm and Kubernetes are relevant options.",
     "It's 405B and 15.6T tokens and 16k H100s and 6ND and 989 TFLOP/s and MFU.",
     "There was the 2,048-GPU cluster and the 10-week commitment and the 14-week delivery.",
+    "It was the tokenizer mismatch and the ablation sweep and the 1,024 GPUs and the 74,000 "
+    "GPU-hours and the three-day delay.",
     # Found by the round-3 term-list probes ("buzzword prose") on the tune questions
     # (2026-12-05, sixth session).
     "The 8% all-reduce improvement is definitely something to look at.",
@@ -114,6 +116,7 @@ def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     "The KV cache is the number that decides the batch.",
     "It is a good option because it halves the memory.",
     "It's 17.5 GB per GPU.",
+    "It was the tokenizer mismatch that cost 74,000 GPU-hours.",
     "There are 8 GPUs per node, 4 NICs and 2 CPUs.",
     "MFU > 40% on this job.",
     "Use the tree for <1 MB messages and the ring above.",
