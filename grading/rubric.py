@@ -33,7 +33,6 @@ from typing import Any, Literal
 from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_phrasing
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
-from grading._prose import clipped_assertions
 from grading._synonyms import expand_phrasing
 from grading.figures import (
     Figure,
@@ -135,9 +134,6 @@ MIN_OWN_NUMBERS = 2
 #: The most such an answer scores when the question gives a prompt to measure against: the
 #: bare-term-list bar.
 NO_OWN_NUMBERS_CAP = 0.35
-#: The most an answer of clipped assertions scores (:func:`grading._prose.clipped_assertions`:
-#: short claims with no step worked and little reasoning): the bare-term-list bar too.
-CLIPPED_CAP = NO_OWN_NUMBERS_CAP
 #: Longest answer read; beyond it the text is cut (an onsite answer is minutes of speech,
 #: a few thousand characters).
 MAX_OPEN_CHARS = 20_000
@@ -214,8 +210,6 @@ class RubricResult:
     #: How many numbers of its own the answer states (see :data:`MIN_OWN_NUMBERS`); None when
     #: scored without the question's prompt (nothing to tell given numbers from its own).
     own_numbers: int | None = None
-    #: Whether its claims are clipped assertions (capped at :data:`CLIPPED_CAP`).
-    clipped: bool = False
 
     @property
     def worked_nothing_out(self) -> bool:
@@ -608,22 +602,41 @@ def _flag_hit(
 #: Words of obligation: an absolute after one in its clause is a requirement, a gate to pass
 #: ("must be at least the old version's at every size"), not a claim about the system.
 _OBLIGATIONS = frozenset("must should shall require requires required gate".split())
-#: Actions done on purpose: an absolute right after one is a policy the answer sets ("evals on
-#: the spares, killed instantly when a spare is claimed"), not a claim that something is free.
-_POLICY_ACTIONS = frozenset("killed preempted evicted drained cancelled canceled stopped "
-                            "paused suspended".split())
+#: Actions done on purpose, as word stems: "instantly" beside one and before a trigger is a
+#: policy the answer sets ("evals on the spares, killed instantly when a spare is claimed").
+_POLICY_ACTIONS = ("kill", "preempt", "evict", "drain", "cancel", "suspend")
+#: The absolutes a policy may carry.
+_POLICY_ABSOLUTES = frozenset({"instantly"})
+#: Words that start a policy's trigger, and how far after the absolute one may start.
+_TRIGGERS = frozenset("when whenever once if".split())
+_POLICY_TRIGGER_GAP = 3
 
 
 def _excused_in_context(flag: Any, analysed: Analysed, found: Found, sentence: str) -> bool:
     """Whether the flag's own exceptions excuse it where it was ``found``: a contrast naming
     the dependence that holds (``unless_contrast``) or an obligation before it in its clause
-    (``unless_required``), or right after an action done on purpose (also
-    ``unless_required``: "killed instantly when a spare is claimed" is a policy)."""
+    (``unless_required``), or a policy it sets (also ``unless_required``: :func:`_a_policy`)."""
     required = getattr(flag, "unless_required", False)
     return (getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(sentence) is not None) \
         or (required and analysed.said_before(found.first, _OBLIGATIONS)) \
-        or (required and found.first > 0
-            and analysed.words[found.first - 1].norm in _POLICY_ACTIONS)
+        or (required and _a_policy(analysed, found))
+
+
+def _a_policy(analysed: Analysed, found: Found) -> bool:
+    """Whether the absolute at ``found`` is a policy the answer sets: "instantly" beside an
+    action done on purpose (kill, preempt, evict, drain, cancel) within three words, and a
+    trigger after it in its clause ("killed instantly when a spare is claimed"). "A hung rank
+    is killed instantly by the watchdog" names no trigger: it is a claim about the system."""
+    words = analysed.words
+    if found.first != found.last or words[found.first].norm not in _POLICY_ABSOLUTES:
+        return False
+    clause = words[found.first].clause
+    near = range(max(0, found.first - 3), min(len(words), found.last + 4))
+    if not any(words[i].clause == clause and words[i].norm.startswith(_POLICY_ACTIONS)
+               for i in near):
+        return False
+    after = range(found.last + 1, min(len(words), found.last + 1 + _POLICY_TRIGGER_GAP))
+    return any(words[i].clause == clause and words[i].norm in _TRIGGERS for i in after)
 
 
 #: A contrast that names the dependence which does hold: "…, but attention FLOPs grow with T",
@@ -935,9 +948,6 @@ def score_open(
     own = own_numbers(text, prompt, quantities, known) if prompt is not None else None
     if own is not None and own < MIN_OWN_NUMBERS:
         auto = min(auto, NO_OWN_NUMBERS_CAP)
-    clipped = clipped_assertions(reader.sentences)
-    if clipped:
-        auto = min(auto, CLIPPED_CAP)
     return RubricResult(
         key_points=tuple(coverage),
         numbers=tuple(typed for _start, _end, typed in quantities),
@@ -948,7 +958,6 @@ def score_open(
         contradictions=tuple(contradictions),
         wrong_numbers=wrong_numbers,
         own_numbers=own,
-        clipped=clipped,
     )
 
 

@@ -12,7 +12,7 @@
   - an open question by ``grading.rubric.score_open`` (as the session calls it):
     ``{"item", "kind", "auto_score", "rating", "key_points": [{"point", "covered",
     "evidence", "contradicted", "named_in"}], "contradictions", "wrong_numbers", "red_flags",
-    "numbers", "mechanisms", "tradeoffs", "own_numbers", "clipped"}``;
+    "numbers", "mechanisms", "tradeoffs", "own_numbers"}``;
   - a case or a kata is refused (exit 2) with the command that grades it
     (``tpm-drill case grade`` / ``tpm-drill kata check``).
 
@@ -118,7 +118,6 @@ def rubric_json(item_id: str, result: RubricResult) -> dict[str, Any]:
         "mechanisms": list(result.mechanisms),
         "tradeoffs": list(result.tradeoffs),
         "own_numbers": result.own_numbers,
-        "clipped": result.clipped,
     }
 
 
@@ -148,14 +147,11 @@ def _print_rubric(data: Mapping[str, Any]) -> None:
     for flag in data["red_flags"]:
         _say(f"⚑ \"{flag['found']}\" — {flag['why']}")
     _say(f"numbers: {', '.join(data['numbers']) or '-'}")
-    from grading.rubric import CLIPPED_CAP, MIN_OWN_NUMBERS, NO_OWN_NUMBERS_CAP
+    from grading.rubric import MIN_OWN_NUMBERS, NO_OWN_NUMBERS_CAP
 
     if data.get("own_numbers") is not None and data["own_numbers"] < MIN_OWN_NUMBERS:
         _say(f"capped at {NO_OWN_NUMBERS_CAP:.2f}: no number of your own — only the question's "
              "numbers and datasheet figures, nothing worked out")
-    if data.get("clipped"):
-        _say(f"capped at {CLIPPED_CAP:.2f}: clipped assertions — short claims with no step "
-             "worked and no \"because\": the terms recited, not a model reasoned through")
     print(f"  mechanisms: {len(data['mechanisms'])}, quantified tradeoffs: "
           f"{len(data['tradeoffs'])}")
 

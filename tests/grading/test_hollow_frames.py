@@ -91,10 +91,9 @@ def _claim(text: str) -> bool:
     "FlashAttention is also relevant to this discussion.",
     "The JEDEC specs are the reference for the pin rates.",
     "Chen et al.'s gradient checkpointing paper is the original on recomputation.",
-    "The GPT-3 175B and Megatron-Turing 530B configurations are the usual examples in that paper.",
     "The Chinchilla paper and 6ND were central to how I framed it.",
     "Selective recompute was introduced in the Megatron-LM paper.",
-    "MFU shows up again in the Megatron-LM work and the Llama 3 paper.",
+    "MFU shows up again in the Megatron-LM paper and the Llama 3 paper.",
 ])
 def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     assert not _claim(text)
@@ -117,6 +116,11 @@ def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     "It is a good option because it halves the memory.",
     "It's 17.5 GB per GPU.",
     "It was the tokenizer mismatch that cost 74,000 GPU-hours.",
+    # A cause strung on two "and"s is a claim; four pieces on three are the list above.
+    "It was a flaky optic and a 30-minute watchdog and no per-port counters.",
+    "It was 40 minutes to detect and 2 hours to restart and 9 hours of lost work.",
+    "It was memory-bound and latency-bound and never compute-bound.",
+    "Selective recompute was introduced by Korthikanti et al. and cuts activation memory 5x.",
     "There are 8 GPUs per node, 4 NICs and 2 CPUs.",
     "MFU > 40% on this job.",
     "Use the tree for <1 MB messages and the ring above.",
@@ -144,6 +148,17 @@ def test_a_hollow_frame_makes_no_claim(text: str) -> None:
     "and recomputes the attention scores.",
     "The waste is in the pipeline bubble, which is 3/19 of the step.",
     "Half the gap is from exposed all-reduce time, measured in the profiler.",
+    # Found by the eighth session's review: a figure, or a place that is no document.
+    "The MTBF came from the vendor's reliability report, 50k hours per GPU.",
+    "MFU comes from the PaLM paper: 46% on 6,144 chips.",
+    "The 20 tokens per parameter figure comes from the Chinchilla paper.",
+    "The fix was in the NCCL work, a 2x busbw gain.",
+    "The extra hour comes from the checkpoint work, not the restart.",
+    "Prefill throughput is on the dashboard slides, about 40k tokens/s per node.",
+    "Our 38% MFU is in the quarterly report, which the CFO reads.",
+    "Stragglers are the main source of jitter at 128 GPUs.",
+    "HBM bandwidth is the key spec for decode.",
+    "The H100 is the standard example of a memory-bound decode target.",
 ])
 def test_a_frame_with_something_said_after_it_is_still_a_claim(text: str) -> None:
     assert _claim(text)

@@ -429,14 +429,30 @@ def test_an_absolute_as_a_requirement_is_a_gate_not_a_claim(answer: str, flagged
     # Found by the round-5 strong probes (eighth session): a policy the answer sets.
     ("Run preemptible evals on the spares, killed instantly when a spare is claimed.", False),
     ("Evals on the spares are preempted instantly when the job needs a node.", False),
+    ("We kill eval jobs instantly when a spare is claimed.", False),
+    ("Evals on the spares are instantly killed once one is claimed.", False),
     ("After a failure the job restarts instantly from the last checkpoint.", True),
     ("The spare is swapped in instantly, so nothing is lost.", True),
+    # The eighth session's review: a claim about the system, not a policy it sets.
+    ("A hung rank is killed instantly by the NCCL watchdog.", True),
+    ("A failed node is drained instantly and the job resumes.", True),
+    ("The run is stopped instantly when a GPU fails.", True),
 ])
 def test_an_absolute_right_after_a_deliberate_action_is_a_policy(answer: str,
                                                                   flagged: bool) -> None:
     result = score_open(answer, [KeyPoint("x", ("spare*",), 1.0)],
                         process_flags=default_process_flags())
     assert any(hit.found == "instantly" for hit in result.red_flags) is flagged
+
+
+@pytest.mark.parametrize("answer", [
+    "Low-priority jobs are evicted without any cost to the run.",
+    "The job can be killed at no cost when a spare is claimed.",
+])
+def test_only_instantly_can_be_a_policy(answer: str) -> None:
+    result = score_open(answer, [KeyPoint("x", ("job*",), 1.0)],
+                        process_flags=default_process_flags())
+    assert result.red_flags
 
 
 # Found in the final play (2026-12-05): a wrong claim that is its whole sentence had escaped,

@@ -109,17 +109,3 @@ async def test_the_verdict_says_when_an_answer_worked_nothing_out(
         "chip.")
     assert "Capped at 35%: no number of your own" in body
     assert score == 0.35
-
-
-async def test_the_verdict_says_when_an_answer_is_clipped_assertions(
-        tmp_path: Path, clock: FakeClock) -> None:
-    """Terms dressed as short sentences, with numbers of their own, are capped at the term-list
-    bar, and the verdict says why and what to do instead, at 80×24."""
-    body, score = await _verdict_of(
-        tmp_path, clock,
-        "Standard attention is memory bound. The scores are 134 MB per head. HBM traffic is "
-        "the cost. FlashAttention tiles into SRAM. Online softmax keeps a running max. It runs "
-        "2 to 4 times faster.")
-    assert "Capped at 35%: clipped assertions" in body
-    assert "join them into a chain" in body
-    assert score <= 0.35

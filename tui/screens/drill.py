@@ -1091,7 +1091,7 @@ def _clip(sentence: str | None, width: int = 90) -> str:
 
 
 def _render_open(feedback: Feedback) -> str:
-    from grading.rubric import CLIPPED_CAP, NO_OWN_NUMBERS_CAP, RubricResult
+    from grading.rubric import NO_OWN_NUMBERS_CAP, RubricResult
 
     question, result = feedback.question, feedback.grade
     lines: list[str] = []
@@ -1123,10 +1123,6 @@ def _render_open(feedback: Feedback) -> str:
                          "own[/] — only the question's numbers and datasheet figures; a "
                          "modelling loop wants them worked through to a result (GB, hours, "
                          "$, %).")
-        if result.clipped:
-            lines.append(f"[$warning]Capped at {CLIPPED_CAP:.0%}: clipped assertions[/] — short "
-                         "claims with no step worked and no \"because\" recite the terms; "
-                         "join them into a chain: this, so that, which costs N.")
         lines.append(f"Mechanisms (cause → effect): {len(result.mechanisms)} · "
                      f"quantified tradeoffs: {len(result.tradeoffs)}")
         for flag in result.red_flags:
