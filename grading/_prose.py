@@ -275,14 +275,21 @@ _HOLLOW_TAIL = (
 _DOCUMENT = (r"(?:(?:the|a|an|that|this|their|its|his|her|our)\s+)?(?:[\w.&:'-]+\s+){0,5}?"
              r"(?:papers?|whitepapers?|datasheets?|literature|technical\s+reports?|"
              r"blog\s+posts?|et\s+al\.?)")
-#: A figure the sentence states: a number with a unit, a share or a factor ("50k hours",
-#: "38%", "2x", "$3M"), not one in a name ("Llama 3", "GPT-3", "H100") or a formula's constant.
-_FIGURE_RE_SOURCE = re.compile(
+#: A figure a sentence states: a number with a unit, a share or a factor ("50k hours", "38%",
+#: "2x", "$3M"), not a formula's constant ("sbh(34 + 5as/h)", "6ND") nor a ratio's term ("2:4").
+#: Narrower than :data:`_COUNTED_FIGURE_RE`, which also counts number words and "2:4 sparsity"
+#: for the presentatives.
+_STATED_FIGURE_RE = re.compile(
     r"(?<![\w.:/(-])[$€£]?[0-9][0-9,.]*[kKMBT]?(?:\s*(?:%|×)|x\b|\s+[A-Za-z]{2,}\b|"
     r"(?:[KMGTP]i?B|[kMG]?W|ms|s|h|min)\b)")
-_NAME_BEFORE_NUMBER_RE = re.compile(
-    r"(?:\b(?:llama|gpt|gen|hbm|nvlink|pcie|zero|stage|step|phase|tier|round|version|top|v)"
-    r"[\s-]*)$", re.IGNORECASE)
+#: What before a number makes it part of a name, not a value: "Llama 3", "TPU v5", "Gen5",
+#: "ZeRO-3", "step 2", "stage 3", "H100" (a letter right before it). Matched against the text
+#: that ends where the number starts.
+NAMED_NUMBER_RE = re.compile(
+    r"(?:\b(?:llama|gpt|gen|hbm|nvlink|pcie|zero|stage|step|phase|tier|round|version|"
+    r"part|option|level)[\s-]*|[A-Za-z]-?)$", re.IGNORECASE)
+#: The words that string terms into a list ("X and Y and Z").
+_JOINER_RE = re.compile(r"\s(?:and|or)\s")
 HOLLOW_FRAME_PATTERN = (
     # A subject and (modal) verb of talking about a topic: "we would look at", "I'd consider".
     r"\b(?:i|we|you|they|one|ill|id|wed|well|youd)\s+(?:(?:would|will|should|could|can|might|"
@@ -377,7 +384,7 @@ HOLLOW_FRAME_PATTERN = (
 #: Where a term is written down, not what it says: "MFU comes from the PaLM paper", "sparsity
 #: is in the Hopper whitepaper", "which the PaLM paper defined", "is the one everyone cites",
 #: "the Llama 3 paper reports MFU figures" (name-dropping: a source cited in place of a claim).
-#: Taken out only from a sentence that states no figure of its own (:data:`_FIGURE_RE_SOURCE`):
+#: Taken out only from a sentence that states no figure of its own (:data:`_STATED_FIGURE_RE`):
 #: "the MTBF came from the vendor's report, 50k hours per GPU" keeps its claim, and so does a
 #: second clause ("…, and with m = 4p it is 25%"); "comes from fewer HBM bytes" names no
 #: document and is a claim.
@@ -428,10 +435,10 @@ def provenance_frame_re() -> re.Pattern[str]:
 
 
 def _states_a_figure(text: str) -> bool:
-    """Whether ``text`` states a figure of its own (:data:`_FIGURE_RE_SOURCE`), not a number
-    that is part of a name ("the Llama 3 paper", "TPU v5")."""
-    return any(not _NAME_BEFORE_NUMBER_RE.search(text[max(0, match.start() - 10):match.start()])
-               for match in _FIGURE_RE_SOURCE.finditer(text))
+    """Whether ``text`` states a figure of its own (:data:`_STATED_FIGURE_RE`), not a number
+    that is part of a name (:data:`NAMED_NUMBER_RE`: "the Llama 3 paper")."""
+    return any(not NAMED_NUMBER_RE.search(text[max(0, match.start() - 10):match.start()])
+               for match in _STATED_FIGURE_RE.finditer(text))
 
 
 def _without_hollow_frames(text: str) -> str | None:
@@ -535,7 +542,7 @@ def _is_list(text: str) -> bool:
     if len(pieces) < _LIST_MIN_PIECES:
         # "X and Y and Z": terms strung on "and" instead of commas, none with a verb.
         joined = [piece for piece in _ENUMERATION_SPLIT_RE.split(text) if _words(piece)]
-        if len(re.findall(r"\s(?:and|or)\s", text)) < _LIST_MIN_PIECES - 1:
+        if len(_JOINER_RE.findall(text)) < _LIST_MIN_PIECES - 1:
             return False
         verbs = sum(has_verb(piece, weak=False) for piece in joined)
         short = sum(1 for piece in joined if len(_words(piece)) <= _LIST_PIECE_WORDS)
@@ -597,7 +604,7 @@ def _is_claim(text: str) -> tuple[bool, int]:
                                             re.IGNORECASE):
         rest = text[opening.end():]
         if _is_list(rest) and (not _IT_WAS_RE.match(text)
-                               or len(re.findall(r"\s(?:and|or)\s", rest)) >= 3):
+                               or len(_JOINER_RE.findall(rest)) >= 3):
             # "It's 405B and 15.6T tokens and 6ND and MFU."; "It was" strings a cause on two
             # "and"s ("It was a flaky optic and a 30-minute watchdog and no counters") and a
             # list on more.

@@ -33,6 +33,7 @@ from typing import Any, Literal
 from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_phrasing
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
+from grading._prose import NAMED_NUMBER_RE
 from grading._synonyms import expand_phrasing
 from grading.figures import (
     Figure,
@@ -963,12 +964,6 @@ def score_open(
 
 #: A number as typed (:data:`_NUM`: thousands commas, a decimal part, an exponent).
 _TYPED_NUMBER_RE = re.compile(rf"(?<![\w.]){_NUM}")
-#: A number that is part of a name, not a value: "Llama 3", "TPU v5", "Gen5", "ZeRO-3",
-#: "step 2", "stage 3", "H100" (a letter right before it).
-_NAMED_NUMBER_RE = re.compile(
-    r"(?:\b(?:llama|gpt|gen|hbm|nvlink|pcie|zero|stage|step|phase|tier|round|version|"
-    r"part|option|level)[\s-]*|[A-Za-z]-?)$", re.IGNORECASE)
-
 
 #: What follows a number that names a format or a rank, not a value worked out: "8-bit",
 #: "4 bit", "99th percentile".
@@ -993,7 +988,7 @@ def own_numbers(text: str, prompt: str, quantities: Sequence[tuple[int, int, str
             recited.add(start)
     values: set[float | str] = set()
     for match in _TYPED_NUMBER_RE.finditer(text):
-        if match.start() in recited or _NAMED_NUMBER_RE.search(
+        if match.start() in recited or NAMED_NUMBER_RE.search(
                 text[max(0, match.start() - 10):match.start()]) or _FORMAT_NUMBER_RE.match(
                 text, match.end()):
             continue
