@@ -34,6 +34,7 @@ from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_ph
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
 from grading._prose import NAMED_NUMBER_RE
+from grading._scaling import linear_scaling_spans
 from grading._synonyms import expand_phrasing
 from grading.figures import (
     Figure,
@@ -96,6 +97,13 @@ BIT_BYTE_SLIPS = True
 #: memory-bound", "BF16 has less range than FP16") is a contradiction, as a key point's
 #: misconception is.
 KNOWN_MISCONCEPTIONS_CONTRADICT = True
+#: Whether the linear-scaling trap is heard in any wording of its shape ("twice the GPUs gives
+#: twice the throughput", "8× the GPUs, 8× the throughput": :mod:`grading._scaling`), beside
+#: the wordings its known claim lists.
+LINEAR_SCALING_SHAPE = True
+#: The known claim (``grading/known_misconceptions.toml``) whose ``why`` a linear-scaling
+#: claim heard by its shape is answered with.
+LINEAR_SCALING_CLAIM_ID = "doubling-gpus-halves-time"
 #: Whether an overclaim (``OVERCLAIM_FLAGS``) in the sentence that earns a key point
 #: contradicts the point.
 OVERCLAIMS_CONTRADICT = True
@@ -793,6 +801,27 @@ def _substance(reader: Reader, quantities: list[tuple[int, int, str]],
     return _Substance(len(numbers), mechanisms, tradeoffs)
 
 
+def _linear_scaling_claim(reader: Reader) -> Evidence | None:
+    """The first sentence claiming hardware buys speed in proportion, in any wording of the
+    shape :func:`grading._scaling.linear_scaling_spans` finds, confirmed through
+    :meth:`Reader.misconception` (the span as a contiguous phrasing), so that a span negated,
+    quoted, attributed, supposed or called a myth is not a claim."""
+    for sentence in reader.sentences:
+        if not sentence.claim:
+            continue
+        for span in linear_scaling_spans(sentence.text):
+            phrasing = " ".join(_PHRASING_SYNTAX_RE.sub(" ", span).lower().split())
+            wrong = reader.misconception([phrasing])
+            if wrong is not None:
+                return wrong
+    return None
+
+
+#: Characters with a meaning in a phrasing (alternatives, parts, prefixes, quantities,
+#: negation): dropped from an answer's own words before they are matched as one.
+_PHRASING_SYNTAX_RE = re.compile(r"[|&*#!$]")
+
+
 def _combine(coverage: float, substance: float, red_flags: int | float, contradictions: int,
              wrong_numbers: int) -> float:
     """The automatic score from its parts (see the module docstring), in [0, 1].
@@ -921,6 +950,9 @@ def score_open(
         said_wrong = {c.sentence for c in contradictions}
         for known_claim in known_misconceptions():
             wrong = reader.misconception(known_claim.phrasings)
+            if wrong is None and LINEAR_SCALING_SHAPE \
+                    and known_claim.id == LINEAR_SCALING_CLAIM_ID:
+                wrong = _linear_scaling_claim(reader)
             if wrong is not None and (
                     _trap_conditioned(reader, known_claim.phrasings)
                     or (known_claim.unless is not None

@@ -1,0 +1,132 @@
+"""Hear the linear-scaling fallacy however it is worded.
+
+"Doubling the GPUs halves the time" is the field's best-known trap (large jobs measure 70–90 %
+scaling efficiency), and ``grading/known_misconceptions.toml`` lists its common wordings. But a
+confident candidate words it freshly each time: "twice the GPUs gives twice the throughput",
+"with 8× the GPUs you get 8× the throughput at the same MFU", "fifty percent more GPUs is fifty
+percent more throughput", "throughput scales with GPU count". What every wording shares is a
+shape: a factor on the hardware and *the same* factor on what it delivers (or its inverse on
+the time). :func:`linear_scaling_spans` finds that shape; the caller confirms each span through
+:meth:`grading._evidence.Reader.misconception`, so a span that is negated, quoted, put in
+someone else's mouth, supposed in an "if" clause or called a myth is not a claim.
+
+A factor that differs ("2× the GPUs for 1.8× the throughput") is a measured scaling efficiency,
+the right answer; a hedge in the sentence ("ideally", "at best", "in theory", "upper bound")
+names the ideal as an ideal.
+
+Pure standard library; nothing here raises on any text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+__all__ = ["linear_scaling_spans"]
+
+_NUMBER_WORDS = {"two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "eight": 8.0,
+                 "ten": 10.0, "sixteen": 16.0, "twenty": 20.0, "twenty-five": 25.0,
+                 "thirty": 30.0, "forty": 40.0, "fifty": 50.0, "hundred": 100.0}
+
+#: A multiplier as an answer says it: "twice", "double(s|d)", "triple", "8×", "8x", "8 times",
+#: "4-fold", "50% more", "fifty percent more", "half". Group ``factor`` holds it.
+_FACTOR = (r"(?P<{name}>twice|double[sd]?|doubling|triple[sd]?|tripling|quadruple[sd]?|"
+           r"quadrupling|half|halve[sd]?|halving|"
+           r"\d+(?:\.\d+)?\s*(?:×|x\b|times\b|-fold\b)|"
+           r"(?:two|three|four|five|six|eight|ten|sixteen)\s+times\b|"
+           r"(?:\d+(?:\.\d+)?\s*%|(?:\d+|ten|twenty|twenty-five|thirty|forty|fifty|a hundred)"
+           r"\s+percent)\s+more)")
+
+#: The hardware a job is given more of.
+_HARDWARE = (r"(?:(?:the\s+|as\s+many\s+|more\s+|the\s+number\s+of\s+)?"
+             r"(?:gpus?|gpu\s+count|nodes?|node\s+count|accelerators?|chips?|h100s|a100s|b200s|"
+             r"machines|servers|workers|data[- ]parallel\s+(?:replicas|ranks|workers))\b|"
+             r"the\s+cluster\b|the\s+hardware\b)")
+
+#: What the hardware delivers, scaling *with* it.
+_DELIVERED = (r"(?:the\s+|more\s+)?(?:throughput|speed|training\s+speed|tokens\s+per\s+second|"
+              r"tokens/s|flop/s|work\s+per\s+(?:day|second|hour)|progress|performance|"
+              r"step\s+rate|steps\s+per\s+second)\b|faster\b")
+
+#: The time it takes, scaling *against* it.
+_TIME = (r"(?:the\s+)?(?:time|training\s+time|wall[- ]clock(?:\s+time)?|run\s+time|runtime|"
+         r"duration|schedule|days|weeks)\b")
+
+#: Words between the two halves that make the claim something else: a negation, a contrast,
+#: a bound, a hedge or a measured shortfall ("won't give", "rarely means", "but only", "at
+#: most", "less than", "close to", "might").
+_BREAK_RE = re.compile(
+    r"\b(?:not|no|never|n't|won't|doesn't|don't|isn't|aren't|wouldn't|can't|cannot|but|yet|"
+    r"although|though|only|less|fewer|at\s+most|short\s+of|instead|rather|nowhere|unless|"
+    r"except|while|whereas|rarely|seldom|hardly|barely|scarcely|almost|nearly|close\s+to|"
+    r"up\s+to|approach(?:es|ing)?|roughly|about|around|maybe|might|may|could)\b|n't\b|[;:(]")
+
+#: A hedge anywhere in the sentence: the ideal named as an ideal.
+_HEDGE_RE = re.compile(
+    r"\b(?:ideal(?:ly)?|at\s+best|in\s+theory|theoretical(?:ly)?|upper\s+bound|best\s+case|"
+    r"on\s+paper|na[iï]ve(?:ly)?|perfect\s+world|if\s+(?:it|scaling|the\s+job)\s+scaled|"
+    r"efficiency|efficient)\b", re.IGNORECASE)
+
+_GAP = r"[^.;:!?\n]{0,60}?"
+_HARDWARE_THEN_DELIVERED_RE = re.compile(
+    rf"\b{_FACTOR.format(name='given')}\s+{_HARDWARE}(?P<between>{_GAP})"
+    rf"\b{_FACTOR.format(name='got')}\s+(?:{_DELIVERED})", re.IGNORECASE)
+_HARDWARE_THEN_TIME_RE = re.compile(
+    rf"\b{_FACTOR.format(name='given')}\s+{_HARDWARE}(?P<between>{_GAP})"
+    rf"(?:\b(?P<got>half|halves|halve|halving|cuts?\s+(?:it\s+)?in\s+half)\s+(?:{_TIME})|"
+    rf"\b(?:{_TIME})\s+(?:is\s+|gets\s+|goes\s+)?(?P<got2>halves|halved|in\s+half))",
+    re.IGNORECASE)
+#: "throughput scales (linearly) with the GPU count", "data parallelism scales linearly".
+_SCALES_WITH_RE = re.compile(
+    r"\b(?:throughput|speed|training\s+speed|tokens\s+per\s+second|performance|step\s+rate)\s+"
+    r"(?:will\s+|would\s+|just\s+)?(?:scales?|grows?|increases?|goes\s+up)\s+"
+    r"(?:linearly\s+|proportionally\s+|in\s+proportion\s+)?with\s+"
+    r"(?:the\s+)?(?:gpu\s+count|number\s+of\s+(?:gpus|nodes|accelerators|chips)|gpus|nodes|"
+    r"node\s+count|cluster\s+size|size\s+of\s+the\s+cluster)\b|"
+    r"\bdata[- ]parallel(?:ism)?\s+(?:training\s+)?(?:will\s+|would\s+|just\s+)?"
+    r"scales?\s+(?:linearly|perfectly)\b",
+    re.IGNORECASE)
+
+
+def _factor(said: str) -> float | None:
+    """The multiplier ``said`` names: 2.0 for "twice", 8.0 for "8×", 1.5 for "50% more"."""
+    said = " ".join(said.lower().split())
+    if said.startswith(("twice", "doubl")):
+        return 2.0
+    if said.startswith("tripl"):
+        return 3.0
+    if said.startswith("quadrupl"):
+        return 4.0
+    if said.startswith(("half", "halv")):
+        return 0.5
+    number = re.match(r"(\d+(?:\.\d+)?|[a-z-]+)", said)
+    if number is None:
+        return None
+    token = number.group(1)
+    try:
+        value = float(token)
+    except ValueError:
+        value = _NUMBER_WORDS.get(token, 100.0 if token == "a" else -1.0)
+    if value <= 0:
+        return None
+    return 1.0 + value / 100.0 if said.endswith("more") else value
+
+
+def linear_scaling_spans(sentence: str) -> Iterator[str]:
+    """The spans of ``sentence`` that claim hardware buys delivered speed in proportion: the
+    same factor on the hardware and on the throughput, its inverse on the time, or throughput
+    said to scale with the GPU count. Yields nothing when the sentence hedges the claim as an
+    ideal."""
+    if _HEDGE_RE.search(sentence):
+        return
+    for found in _HARDWARE_THEN_DELIVERED_RE.finditer(sentence):
+        given, got = _factor(found.group("given")), _factor(found.group("got"))
+        if given is not None and given > 1.0 and given == got \
+                and not _BREAK_RE.search(found.group("between")):
+            yield found.group(0)
+    for found in _HARDWARE_THEN_TIME_RE.finditer(sentence):
+        if _factor(found.group("given")) == 2.0 \
+                and not _BREAK_RE.search(found.group("between")):
+            yield found.group(0)
+    for found in _SCALES_WITH_RE.finditer(sentence):
+        yield found.group(0)
