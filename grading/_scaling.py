@@ -88,6 +88,13 @@ _SCALES_WITH_RE = re.compile(
     re.IGNORECASE)
 
 
+#: A cheap first look: every shape names the hardware, so a sentence without any of these
+#: words is skipped before the patterns run.
+_HARDWARE_HINT_RE = re.compile(
+    r"gpu|node|accelerator|chip|h100|a100|b200|machine|server|worker|cluster|hardware|"
+    r"parallel", re.IGNORECASE)
+
+
 def _factor(said: str) -> float | None:
     """The multiplier ``said`` names: 2.0 for "twice", 8.0 for "8×", 1.5 for "50% more"."""
     said = " ".join(said.lower().split())
@@ -117,7 +124,7 @@ def linear_scaling_spans(sentence: str) -> Iterator[str]:
     same factor on the hardware and on the throughput, its inverse on the time, or throughput
     said to scale with the GPU count. Yields nothing when the sentence hedges the claim as an
     ideal."""
-    if _HEDGE_RE.search(sentence):
+    if not _HARDWARE_HINT_RE.search(sentence) or _HEDGE_RE.search(sentence):
         return
     for found in _HARDWARE_THEN_DELIVERED_RE.finditer(sentence):
         given, got = _factor(found.group("given")), _factor(found.group("got"))
