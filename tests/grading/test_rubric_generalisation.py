@@ -269,6 +269,7 @@ def test_the_answers_only_gpu_is_the_figures_subject_in_every_sentence() -> None
     ("On communication, ZeRO lowers traffic at each stage.", "zero-lowers-traffic"),
     ("Per-token latency also improves with batch, since the GPU is busier.",
      "batch-improves-latency"),
+    ("One point of MFU is 1% of throughput, so it is worth $3.6M.", "mfu-point-one-percent"),
 ])
 def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: str) -> None:
     """The field's traps (grading/known_misconceptions.toml) count as errors whatever the
@@ -287,6 +288,8 @@ def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: 
     "It is not true that ZeRO-1 shards the parameters: it shards the optimizer state.",
     "Ideally doubling the GPUs halves the time; at 80% efficiency it is 1.6x.",  # its regime
     "Checkpoint more often when failures are frequent: Young's interval is sqrt(2δM).",
+    # Read in the ninth session's right sentences: 1% of peak is what a point is.
+    "One point of MFU is 1% of peak FLOPs but 2.5% of throughput at a 40% baseline.",
 ])
 def test_the_right_claim_or_a_refuted_trap_is_not_held_against_the_answer(answer: str) -> None:
     assert score_open(answer, [DECODE], process_flags=()).contradictions == ()
