@@ -30,7 +30,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_phrasing
+from grading._arithmetic import arithmetic_slips
+from grading._evidence import (
+    _REFUTED_RE,
+    CLAUSE_NEGATION_WINDOW,
+    Evidence,
+    Reader,
+    parse_phrasing,
+)
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
 from grading._prose import NAMED_NUMBER_RE
@@ -93,6 +100,12 @@ DENIALS_CONTRADICT = True
 #: Whether a rate said in bits and again in bytes with the same number ("400 Gb/s, so
 #: 400 GB/s") is a wrong number (:func:`grading.figures.bit_byte_slips`).
 BIT_BYTE_SLIPS = True
+#: Whether plain arithmetic written out with a result off by more than rounding ("40/300 ≈
+#: 1.3%": :mod:`grading._arithmetic`) is a wrong number.
+ARITHMETIC_SLIPS = True
+#: How the verdict names what a slipped sum should have come to ("✗ 40/300 ≈ 1.3% — that
+#: arithmetic done right is 13.3%").
+ARITHMETIC_SLIP_NAME = "that arithmetic done right"
 #: Whether a claim wrong in any answer (``grading/known_misconceptions.toml``: "prefill is
 #: memory-bound", "BF16 has less range than FP16") is a contradiction, as a key point's
 #: misconception is.
@@ -801,6 +814,16 @@ def _substance(reader: Reader, quantities: list[tuple[int, int, str]],
     return _Substance(len(numbers), mechanisms, tradeoffs)
 
 
+def _arithmetic_slips(reader: Reader) -> Iterator[WrongNumber]:
+    """Each sum an answer writes out wrong (:func:`grading._arithmetic.arithmetic_slips`) in a
+    claim sentence not called a mistake, as a wrong number the verdict names."""
+    for sentence in reader.sentences:
+        if not sentence.claim or _REFUTED_RE.search(sentence.text):
+            continue
+        for slip in arithmetic_slips(sentence.text):
+            yield WrongNumber(slip.typed, ARITHMETIC_SLIP_NAME, slip.expected, sentence.text)
+
+
 def _linear_scaling_claim(reader: Reader) -> Evidence | None:
     """The first sentence claiming hardware buys speed in proportion, in any wording of the
     shape :func:`grading._scaling.linear_scaling_spans` finds, confirmed through
@@ -973,6 +996,8 @@ def score_open(
         said = {wrong.typed for wrong in wrong_numbers}
         wrong_numbers = wrong_numbers + tuple(
             slip for slip in bit_byte_slips(quantities, sentence_of) if slip.typed not in said)
+    if ARITHMETIC_SLIPS:
+        wrong_numbers = wrong_numbers + tuple(_arithmetic_slips(reader))
     substance = _substance(reader, stated, reader.topical(all_phrasings))
     covered = [point.covered for point in coverage]
     weights = [point.weight for point in coverage]

@@ -1,0 +1,69 @@
+"""Plain arithmetic written out wrong is a wrong number (grading/_arithmetic.py): "40/300 ≈
+1.3%" is named with what it comes to, and nothing that is right as rounded, said in another
+duration unit, part of a longer sum or carrying a prefixed unit is read as a slip."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.loader import KeyPoint
+from grading import rubric
+from grading._arithmetic import arithmetic_slips
+from grading.rubric import ERROR_CAPS, score_open
+
+DECODE = KeyPoint("decode is memory-bound", ("decode & memory bound|memory-bound",), 1.0)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The stall costs 40/300 ≈ 1.3% of the step.", "13.3%"),  # a factor of ten off
+    ("Young's interval is √(1.25e6) ≈ 11,200 seconds.", "1,118"),
+    ("That is 2,048 × 60 = 12,288 GPU-hours a day.", None),  # a unit with no reading: skipped
+    ("So 6 × 70 = 4,200 steps.", "420"),
+    # The rounding band's edges: 0.6–1.67× of the true value stands.
+    ("So 20/2 = 6.1 steps.", None),
+    ("So 20/2 = 5.9 steps.", "10"),
+    ("So 20/2 = 16.6 steps.", None),
+    ("So 20/2 = 16.8 steps.", "10"),
+])
+def test_a_written_out_sum_is_checked(sentence: str, expected: str | None) -> None:
+    slips = list(arithmetic_slips(sentence))
+    assert [slip.expected for slip in slips] == ([] if expected is None else [expected])
+
+
+@pytest.mark.parametrize("sentence", [
+    "The bubble is 7/32 ≈ 22% of the ideal time and 7/39 ≈ 18% of the step.",
+    "Job MTBF is 50,000 / 16,384 ≈ 3 hours.",  # rounded
+    "That is 6.3e24 / 8.1e17 ≈ 90 days of training.",  # seconds said in days
+    "Scaling to 1/0.85 ≈ 17.6% more GPUs covers it.",  # the increase over 1
+    "The slow rank sets the step: 1/1.1 ≈ 9.1% slower.",  # the shortfall from 1
+    "The ring pays 2 × 1,023 = 2,046 hops.",
+    "For 5.9e23 FLOPs over 2,048 × 989e12 is about 3.4 days.",  # part of a longer sum
+    "A step is 1 + 3 × 0.04 = 1.12 of the baseline.",  # part of a longer sum
+    "The state is 405e9 × 14 ≈ 5.7 TB.",  # a prefixed unit: not read
+    "That's 16,384 × 6 ≈ 98k GPU-hours.",  # a suffix glued to the result
+    "Then 2 × 70 = 140 × 2 bytes = 280 GB.",  # the arithmetic goes on
+])
+def test_right_or_unreadable_sums_are_not_slips(sentence: str) -> None:
+    assert list(arithmetic_slips(sentence)) == []
+
+
+def test_a_slip_is_a_wrong_number_that_caps_the_answer() -> None:
+    answer = ("Decode is memory-bound. Checkpoint stalls cost 40/300 ≈ 1.3% of the step, "
+              "so keep the synchronous write.")
+    result = score_open(answer, [DECODE], process_flags=())
+    [wrong] = result.wrong_numbers
+    assert (wrong.typed, wrong.name, wrong.expected) == (
+        "40/300 ≈ 1.3%", rubric.ARITHMETIC_SLIP_NAME, "13.3%")
+    assert result.auto_score <= ERROR_CAPS[1]
+
+
+def test_a_slip_called_wrong_is_not_held_against_the_answer() -> None:
+    answer = "Decode is memory-bound. Some write 40/300 ≈ 1.3%, which is wrong: it is 13%."
+    assert score_open(answer, [DECODE], process_flags=()).wrong_numbers == ()
+
+
+def test_the_switch_turns_the_check_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = "Decode is memory-bound. The stall costs 40/300 ≈ 1.3% of the step."
+    assert score_open(answer, [DECODE], process_flags=()).wrong_numbers
+    monkeypatch.setattr(rubric, "ARITHMETIC_SLIPS", False)
+    assert score_open(answer, [DECODE], process_flags=()).wrong_numbers == ()
