@@ -42,7 +42,7 @@ _ROOT_RE = re.compile(
 _OPERATOR_SPLIT_RE = re.compile(r"\s*([×x*/÷])\s*", re.IGNORECASE)
 
 #: Just before the first operand: a symbol or word that makes it part of a longer expression.
-_LONGER_SYMBOL_RE = re.compile(r"[\d.,+\-−/×*^$(]\s*$")
+_LONGER_SYMBOL_RE = re.compile(r"(?:[\d.,+\-−/×*^$]|(?:√|sqrt)\s*\()\s*$", re.IGNORECASE)
 _LONGER_WORD_RE = re.compile(r"\b(?:over|by|into|divided|times|of|from|minus|plus)\s*$",
                              re.IGNORECASE)
 #: Just after the result: the arithmetic goes on, or the number does.
@@ -126,7 +126,7 @@ def arithmetic_slips(sentence: str) -> Iterator[ArithmeticSlip]:
     for pattern in (_PRODUCT_RE, _ROOT_RE):
         for found in pattern.finditer(sentence):
             before = sentence[max(0, found.start() - 12):found.start()]
-            if _LONGER_SYMBOL_RE.search(before[-3:]) or _LONGER_WORD_RE.search(before):
+            if _LONGER_SYMBOL_RE.search(before[-6:]) or _LONGER_WORD_RE.search(before):
                 continue
             kind = _result_kind(sentence, found.end())
             if kind is None:

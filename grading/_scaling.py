@@ -79,8 +79,8 @@ _HARDWARE_THEN_TIME_RE = re.compile(
 #: "throughput scales (linearly) with the GPU count", "data parallelism scales linearly".
 _SCALES_WITH_RE = re.compile(
     r"\b(?:throughput|speed|training\s+speed|tokens\s+per\s+second|performance|step\s+rate)\s+"
-    r"(?:will\s+|would\s+|just\s+)?(?:scales?|grows?|increases?|goes\s+up)\s+"
-    r"(?:linearly\s+|proportionally\s+|in\s+proportion\s+)?with\s+"
+    r"(?:will\s+|would\s+|just\s+)?(?:scales?\s+(?:linearly\s+|proportionally\s+)?|"
+    r"(?:grows?|increases?|goes\s+up)\s+(?:linearly|proportionally|in\s+proportion)\s+)with\s+"
     r"(?:the\s+)?(?:gpu\s+count|number\s+of\s+(?:gpus|nodes|accelerators|chips)|gpus|nodes|"
     r"node\s+count|cluster\s+size|size\s+of\s+the\s+cluster)\b|"
     r"\bdata[- ]parallel(?:ism)?\s+(?:training\s+)?(?:will\s+|would\s+|just\s+)?"

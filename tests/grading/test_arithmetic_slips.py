@@ -19,6 +19,8 @@ DECODE = KeyPoint("decode is memory-bound", ("decode & memory bound|memory-bound
     ("Young's interval is √(1.25e6) ≈ 11,200 seconds.", "1,118"),
     ("That is 2,048 × 60 = 12,288 GPU-hours a day.", None),  # a unit with no reading: skipped
     ("So 6 × 70 = 4,200 steps.", "420"),
+    ("The stall (40/300 ≈ 1.3%) is small.", "13.3%"),  # in brackets
+    ("Young: √(2 × 57 × 11,000) = √(1.25e6) ≈ 1,118 s.", None),  # inside the root: not read
     # The rounding band's edges: 0.6–1.67× of the true value stands.
     ("So 20/2 = 6.1 steps.", None),
     ("So 20/2 = 5.9 steps.", "10"),

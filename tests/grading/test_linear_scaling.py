@@ -25,6 +25,7 @@ CLAIM = next(c for c in rubric.known_misconceptions() if c.id == rubric.LINEAR_S
     "Fifty percent more GPUs is fifty percent more throughput, so 40 days fit into about 27.",
     "We added 50% more GPUs, and 50% more GPUs means 50% more throughput.",
     "On 1,024 it needs two weeks: throughput scales with GPU count.",
+    "Throughput grows linearly with the number of GPUs, so 16k is 8x the 2k run.",
     "Data parallelism scales linearly, so the 4,096-GPU run takes half as long.",
     "Doubling the nodes doubles the tokens per second.",
     "Three times the accelerators buys three times the speed.",
@@ -52,6 +53,7 @@ def test_a_proportional_scaling_claim_is_the_known_trap(answer: str) -> None:
     "Activations scale linearly with sequence length, so 16x at 128k.",
     "Twice the batch gives twice the throughput until the FLOP ridge.",  # not hardware
     "Doubling the GPUs halves the job MTBF.",  # right: failures scale with count
+    "Throughput goes up with the number of GPUs until the critical batch.",  # monotone only
 ])
 def test_other_claims_are_not_the_trap(answer: str) -> None:
     assert [c for c in score_open(answer, [DECODE], process_flags=()).contradictions
