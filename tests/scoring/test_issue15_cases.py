@@ -110,3 +110,13 @@ def test_a_common_word_story_earns_nothing(bank) -> None:
                     "open.design.goodput_program_16k", "open.tradeoffs.build_vs_buy_datacenter"):
         result = _score(bank, item_id, story)
         assert not any(point.covered for point in result.key_points), item_id
+
+
+@pytest.mark.parametrize("said", ["38-43%", "38–43%", "38 to 43%"])
+def test_a_typical_mfu_range_is_heard_however_it_is_joined(bank, said: str) -> None:
+    """Played at 80×24 on 2026-12-05: "Large runs reach 38-43%" missed the typical-values
+    point, which listed only "38 to 43"."""
+    result = _score(bank, "open.recruiter.mfu_explain",
+                    f"Large runs reach {said} on H100s because of exposed communication.")
+    typical = next(p for p in result.key_points if p.point.startswith("Typical good values"))
+    assert typical.covered
