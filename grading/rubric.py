@@ -996,8 +996,11 @@ def score_open(
         said = {wrong.typed for wrong in wrong_numbers}
         wrong_numbers = wrong_numbers + tuple(
             slip for slip in bit_byte_slips(quantities, sentence_of) if slip.typed not in said)
-    if ARITHMETIC_SLIPS:
-        wrong_numbers = wrong_numbers + tuple(_arithmetic_slips(reader))
+    if ARITHMETIC_SLIPS:  # a result already named against its figure is one slip, not two
+        wrong_numbers = wrong_numbers + tuple(
+            slip for slip in _arithmetic_slips(reader)
+            if not any(named.sentence == slip.sentence and named.typed in slip.typed
+                       for named in wrong_numbers))
     substance = _substance(reader, stated, reader.topical(all_phrasings))
     covered = [point.covered for point in coverage]
     weights = [point.weight for point in coverage]

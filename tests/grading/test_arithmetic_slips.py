@@ -59,6 +59,15 @@ def test_a_slip_is_a_wrong_number_that_caps_the_answer() -> None:
     assert result.auto_score <= ERROR_CAPS[1]
 
 
+def test_a_result_named_against_its_figure_is_one_slip_not_two() -> None:
+    from content.loader import load_bank
+
+    item = load_bank().items["open.screen.pipeline_bubble"]
+    result = score_open("With m = 32 the bubble is 7/32 ≈ 2.2%.", item.key_points,
+                        figures=item.figures, process_flags=())
+    assert [wrong.typed for wrong in result.wrong_numbers] == ["2.2%"]
+
+
 def test_a_slip_called_wrong_is_not_held_against_the_answer() -> None:
     answer = "Decode is memory-bound. Some write 40/300 ≈ 1.3%, which is wrong: it is 13%."
     assert score_open(answer, [DECODE], process_flags=()).wrong_numbers == ()
