@@ -121,7 +121,9 @@ consume contain continue contribute control converge convert cost count cover cr
 cross cut decide decline decode define degrade delay deliver deny depend deploy derive
 describe design detect determine diagnose die differ diverge divide do dominate double drain
 draw drift drive drop earn eat eliminate enable end ensure equal escalate estimate evaluate
-exceed exchange expand expect explain expose extend fail fall fetch fill find finish fit fix
+exceed exchange expand expect explain expose extend accelerate communicate download upload
+shorten lengthen outperform underperform parallelise parallelize synchronise synchronize fail
+fall fetch fill find finish fit fix
 flag flip flow follow force forget form free fuse gain gate gather get give go grow
 guarantee halve hand handle hang happen have help hide hit hold hurt identify ignore imply
 improve include increase inflate insist interleave isolate keep kill know land last launch
@@ -158,7 +160,7 @@ def _inflections(verb: str) -> set[str]:
     forms = {verb}
     if verb.endswith("y") and verb[-2:-1] not in set("aeiou"):
         forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
-    elif verb.endswith(("s", "sh", "ch", "x", "z")):
+    elif verb.endswith(("s", "sh", "ch", "x", "z", "o")):  # "goes", "vetoes"
         forms |= {verb + "es", verb + "ed"}
     elif verb.endswith("e"):
         forms |= {verb + "s", verb + "d"}
