@@ -75,6 +75,9 @@ CLAIMS = [
     ("Two weeks of engineering.", False),  # no verb
     ("The job MTBF falls as GPUs grow, so checkpoint often.", True),  # "falls as"
     ("Crashes per day, hangs at scale, costs of delay.", False),  # nouns before prepositions
+    ("The weight read goes from 5 ms to 1.3 ms.", True),  # "go" takes -es
+    ("Each replica downloads the weights from the store.", True),
+    ("The draft model accelerates decode.", True),
 ]
 
 
