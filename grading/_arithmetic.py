@@ -42,11 +42,20 @@ _ROOT_RE = re.compile(
 _OPERATOR_SPLIT_RE = re.compile(r"\s*([×x*/÷])\s*", re.IGNORECASE)
 
 #: Just before the first operand: a symbol or word that makes it part of a longer expression.
-_LONGER_SYMBOL_RE = re.compile(r"(?:[\d.,+\-−/×*^$]|(?:√|sqrt)\s*\()\s*$", re.IGNORECASE)
-_LONGER_WORD_RE = re.compile(r"\b(?:over|by|into|divided|times|of|from|minus|plus)\s*$",
-                             re.IGNORECASE)
-#: Just after the result: the arithmetic goes on, or the number does.
-_GOES_ON_RE = re.compile(r"[\d,.]|\s*[×x*/÷+−\-^(]", re.IGNORECASE)
+_LONGER_SYMBOL_RE = re.compile(r"(?:[\d.,+\-−–—/×*^$]|(?:√|sqrt)\s*\()\s*$", re.IGNORECASE)
+_LONGER_WORD_RE = re.compile(
+    r"\b(?:over|by|into|divided|times|of|from|minus|plus|to|and|or)\s*$", re.IGNORECASE)
+#: Just after the result: the arithmetic goes on, the number does, or a range does ("= 80 to
+#: 320", "= 80–320").
+_GOES_ON_RE = re.compile(r"\d|[,.]\d|\s*[×x*/÷+−\-–—^(]|\s*to\s+\d", re.IGNORECASE)
+#: Words after a percentage that make it a change: the shortfall from 1 ("9.1% slower") or the
+#: increase over it ("17.6% more").
+_SHORTFALL_RE = re.compile(
+    r"^\s*%?\s*(?:\w+\s+){0,2}?(?:slower|less|lower|short|loss|lost|overhead|drop|fewer|below|"
+    r"down|idle|waste\w*|smaller|cheaper|saving|saved|cut|reduction)\b", re.IGNORECASE)
+_INCREASE_RE = re.compile(
+    r"^\s*%?\s*(?:\w+\s+){0,2}?(?:more|longer|extra|higher|faster|up|above|over|larger|"
+    r"bigger|increase|gain|speed-?up|costlier)\b", re.IGNORECASE)
 
 _DURATION_WORDS = frozenset(
     "seconds second sec secs s hours hour h hrs days day weeks week minutes minute min mins "
@@ -99,16 +108,29 @@ def _result_kind(text: str, end: int) -> str | None:
     return "bare" if said in _COUNT_WORDS or said in _PLAIN_WORDS else None
 
 
-def _fits(true_value: float, result: float, kind: str) -> bool:
-    """Whether ``result`` is ``true_value`` as rounded, in the reading ``kind`` allows."""
+def _fits(true_value: float, result: float, kind: str, after: str = "",
+          by_hundred: bool = False) -> bool:
+    """Whether ``result`` is ``true_value`` as rounded, in the reading ``kind`` allows: a
+    duration in any unit (the same unit rounded as loosely as a bare number), a percentage as
+    the share, as the shortfall or increase the words ``after`` it name, or as the value itself
+    when the operands already are percentages (``by_hundred``: a "× 100", or a value of 1 or
+    more)."""
+    low, high = _ROUNDING
     if kind == "duration":
+        if low < true_value / result < high:
+            return True
         low, high = _DURATION_ROUNDING
         return any(low < true_value / (result * factor) < high or
                    low < true_value * factor / result < high for factor in _DURATION_FACTORS)
     readings = [true_value]
     if kind == "percent":
-        readings = [true_value * 100, true_value * 100 - 100, 100 - true_value * 100]
-    low, high = _ROUNDING
+        readings = [true_value * 100]
+        if by_hundred:
+            readings.append(true_value)
+        if _SHORTFALL_RE.match(after):
+            readings.append(100 - true_value * 100)
+        if _INCREASE_RE.match(after):
+            readings.append(true_value * 100 - 100)
     return any(reading > 0 and low < reading / result < high for reading in readings)
 
 
@@ -145,6 +167,9 @@ def arithmetic_slips(sentence: str) -> Iterator[ArithmeticSlip]:
                 continue
             if not (math.isfinite(true_value) and true_value > 0 and result > 0):
                 continue
-            if not _fits(true_value, result, kind):
+            operands = _OPERATOR_SPLIT_RE.split(found.group("operands"))[::2]
+            by_hundred = true_value >= 1 or any(_value(o) == 100 for o in operands)
+            if not _fits(true_value, result, kind, sentence[found.end():found.end() + 40],
+                         by_hundred):
                 typed = found.group(0) + ("%" if kind == "percent" else "")
                 yield ArithmeticSlip(typed, _formatted(true_value, kind))

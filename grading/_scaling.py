@@ -45,12 +45,14 @@ _HARDWARE = (r"(?:(?:the\s+|as\s+many\s+|more\s+|the\s+number\s+of\s+)?"
 
 #: What the hardware delivers, scaling *with* it.
 _DELIVERED = (r"(?:the\s+|more\s+)?(?:throughput|speed|training\s+speed|tokens\s+per\s+second|"
-              r"tokens/s|flop/s|work\s+per\s+(?:day|second|hour)|progress|performance|"
+              r"tokens/s|work\s+per\s+(?:day|second|hour)|progress|performance|"
               r"step\s+rate|steps\s+per\s+second)\b|faster\b")
 
 #: The time it takes, scaling *against* it.
 _TIME = (r"(?:the\s+)?(?:time|training\s+time|wall[- ]clock(?:\s+time)?|run\s+time|runtime|"
-         r"duration|schedule|days|weeks)\b")
+         r"duration|schedule|days|weeks)\b"
+         # the time of a part, not of the job: "the time between failures", "each GPU spends"
+         r"(?!-)(?!\s*(?:between|each|per|spent|spends|on\s+compute))")
 
 #: Words between the two halves that make the claim something else: a negation, a contrast,
 #: a bound, a hedge or a measured shortfall ("won't give", "rarely means", "but only", "at
@@ -65,7 +67,30 @@ _BREAK_RE = re.compile(
 _HEDGE_RE = re.compile(
     r"\b(?:ideal(?:ly)?|at\s+best|in\s+theory|theoretical(?:ly)?|upper\s+bound|best\s+case|"
     r"on\s+paper|na[iï]ve(?:ly)?|perfect\s+world|if\s+(?:it|scaling|the\s+job)\s+scaled|"
-    r"efficiency|efficient)\b", re.IGNORECASE)
+    r"at\s+(?:perfect|100\s*%)\s+(?:scaling\s+)?efficiency|assuming\s+perfect|"
+    # called wrong: "double the GPUs, double the speed, is wrong"
+    r"(?:is|are|was|were)\s+(?:wrong|false|incorrect|untrue|a\s+myth|a\s+fallacy)|"
+    r"intuition|myth|fallacy)\b", re.IGNORECASE)
+
+#: Work whose units share nothing, where proportional scaling is right: sweeps, independent
+#: runs, serving replicas, data preparation, evaluation shards ("a sweep is embarrassingly
+#: parallel: twice the GPUs, twice the throughput").
+_INDEPENDENT_WORK_RE = re.compile(
+    r"\b(?:embarrassingly\s+parallel|independent(?:ly)?|share\s+nothing|sweeps?|ablations?|"
+    r"trials|hyper-?parameters?|inference|serving|serve|stateless|requests|replicas?|"
+    r"shards?|weak\s+scaling|evals?|evaluations?|data[- ]prep\w*|tokeni[sz]\w+|"
+    r"peak|capacity)\b", re.IGNORECASE)
+#: ... unless the sentence is about one synchronous training job after all.
+_SYNCHRONOUS_TRAINING_RE = re.compile(
+    r"\b(?:training|train|synchronous|all-?reduce|data[- ]parallel\w*|gradients?|steps?)\b",
+    re.IGNORECASE)
+#: A condition right after the claim bounds it ("… only if the all-reduce is overlapped",
+#: "… until the all-reduce dominates", "… in memory", "… times the scaling efficiency", "… for
+#: the forward and backward compute").
+_CONDITION_AFTER_RE = re.compile(
+    r"^\W*(?:only\s+(?:if|when|while)|until|unless|as\s+long\s+as|provided|when\b|while\b|"
+    r"if\b|minus|times\b|in\s+(?:memory|cost|bytes|power|peak)|"
+    r"for\s+(?:the\s+|its\s+)?(?:forward|backward|compute|math|flops|matmuls))", re.IGNORECASE)
 
 _GAP = r"[^.;:!?\n]{0,60}?"
 _HARDWARE_THEN_DELIVERED_RE = re.compile(
@@ -126,14 +151,19 @@ def linear_scaling_spans(sentence: str) -> Iterator[str]:
     ideal."""
     if not _HARDWARE_HINT_RE.search(sentence) or _HEDGE_RE.search(sentence):
         return
+    if _INDEPENDENT_WORK_RE.search(sentence) and not _SYNCHRONOUS_TRAINING_RE.search(sentence):
+        return
     for found in _HARDWARE_THEN_DELIVERED_RE.finditer(sentence):
         given, got = _factor(found.group("given")), _factor(found.group("got"))
         if given is not None and given > 1.0 and given == got \
-                and not _BREAK_RE.search(found.group("between")):
+                and not _BREAK_RE.search(found.group("between")) \
+                and not _CONDITION_AFTER_RE.search(sentence[found.end():]):
             yield found.group(0)
     for found in _HARDWARE_THEN_TIME_RE.finditer(sentence):
         if _factor(found.group("given")) == 2.0 \
-                and not _BREAK_RE.search(found.group("between")):
+                and not _BREAK_RE.search(found.group("between")) \
+                and not _CONDITION_AFTER_RE.search(sentence[found.end():]):
             yield found.group(0)
     for found in _SCALES_WITH_RE.finditer(sentence):
-        yield found.group(0)
+        if not _CONDITION_AFTER_RE.search(sentence[found.end():]):
+            yield found.group(0)

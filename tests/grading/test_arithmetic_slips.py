@@ -20,6 +20,11 @@ DECODE = KeyPoint("decode is memory-bound", ("decode & memory bound|memory-bound
     ("That is 2,048 × 60 = 12,288 GPU-hours a day.", None),  # a unit with no reading: skipped
     ("So 6 × 70 = 4,200 steps.", "420"),
     ("The stall (40/300 ≈ 1.3%) is small.", "13.3%"),  # in brackets
+    # The reviewer's misses: a result at the end of the sentence or before a comma, and a
+    # share read as its shortfall only when the words say so.
+    ("The idle share is 40/300 ≈ 0.013.", "0.1333"),
+    ("So 2,048 × 8 = 1,638, so we need more nodes.", "16,384"),
+    ("Scaling efficiency is 1.8/2 ≈ 9%.", "90%"),
     ("Young: √(2 × 57 × 11,000) = √(1.25e6) ≈ 1,118 s.", None),  # inside the root: not read
     # The rounding band's edges: 0.6–1.67× of the true value stands.
     ("So 20/2 = 6.1 steps.", None),
@@ -44,6 +49,13 @@ def test_a_written_out_sum_is_checked(sentence: str, expected: str | None) -> No
     "The state is 405e9 × 14 ≈ 5.7 TB.",  # a prefixed unit: not read
     "That's 16,384 × 6 ≈ 98k GPU-hours.",  # a suffix glued to the result
     "Then 2 × 70 = 140 × 2 bytes = 280 GB.",  # the arithmetic goes on
+    # An independent reviewer's right sentences (2026-12-05) that the first version named:
+    "40/300 × 100 ≈ 13% of the cluster.",  # the "× 100" already makes it a percentage
+    "1.8/2 × 100 = 90% scaling efficiency.",
+    "Three teams at 30 each: 3 × 30 = 90% of the cluster, leaving 10% for evals.",
+    "The sweep needs 10 to 40 × 8 = 80 to 320 GPUs.",  # a range
+    "A sweep of 10–40 × 8 = 80–320 GPUs fits in one pod.",
+    "5.9e23 / 8e17 ≈ 1e6 s, call it 9 days.",  # an order of magnitude in the same unit
 ])
 def test_right_or_unreadable_sums_are_not_slips(sentence: str) -> None:
     assert list(arithmetic_slips(sentence)) == []

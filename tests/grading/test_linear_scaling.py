@@ -31,6 +31,10 @@ CLAIM = next(c for c in rubric.known_misconceptions() if c.id == rubric.LINEAR_S
     "Three times the accelerators buys three times the speed.",
     "Double the GPUs and you halve the training time.",
     "Tripling the cluster gives 3x the throughput.",
+    # The reviewer's: a measured efficiency is no excuse when it is said to stay at 100%, and
+    # a training job's replicas are not independent work.
+    "Twice the GPUs gives twice the throughput, so scaling efficiency stays at 100%.",
+    "For training, twice the data-parallel replicas gives twice the throughput.",
 ])
 def test_a_proportional_scaling_claim_is_the_known_trap(answer: str) -> None:
     result = score_open(answer, [DECODE], process_flags=())
@@ -54,6 +58,33 @@ def test_a_proportional_scaling_claim_is_the_known_trap(answer: str) -> None:
     "Twice the batch gives twice the throughput until the FLOP ridge.",  # not hardware
     "Doubling the GPUs halves the job MTBF.",  # right: failures scale with count
     "Throughput goes up with the number of GPUs until the critical batch.",  # monotone only
+    # An independent reviewer's right sentences (2026-12-05) that the first version cancelled:
+    # work whose units share nothing scales in proportion,
+    "A hyperparameter sweep is embarrassingly parallel: twice the GPUs gives twice the "
+    "throughput, because the 64 trials share nothing.",
+    "For stateless inference, 8× the servers gives 8× the tokens per second, since requests "
+    "are independent.",
+    "With 40 independent runs, 2× the nodes gives 2× the throughput.",
+    "Doubling the workers halves the time of the tokenization job.",
+    # a condition bounds the claim,
+    "Throughput scales with GPU count until the all-reduce dominates, then it flattens.",
+    "Twice the GPUs gives twice the throughput only if the all-reduce is fully overlapped, "
+    "which it never is at 16k.",
+    "Data parallelism scales linearly in memory: every replica holds a full copy of the state.",
+    "Data parallelism scales perfectly for the forward and backward compute; it's the "
+    "all-reduce that doesn't.",
+    "Throughput scales with the number of GPUs times the scaling efficiency, about 0.85 here.",
+    # peak capacity is linear by definition,
+    "Twice the GPUs gives twice the FLOP/s of peak capacity, which is why MFU is the metric.",
+    # it is called wrong,
+    "Double the GPUs, double the speed, is wrong.",
+    "The recruiter's intuition, double the GPUs and double the speed, is wrong for synchronous "
+    "training.",
+    # the time of a part, not of the job.
+    "Doubling the GPUs halves the time between failures, so we checkpoint twice as often.",
+    "Doubling the GPUs halves the time each GPU spends on compute per step, but the all-reduce "
+    "time stays flat.",
+    "Doubling the GPUs halves the time-to-first-checkpoint-loss window.",
 ])
 def test_other_claims_are_not_the_trap(answer: str) -> None:
     assert [c for c in score_open(answer, [DECODE], process_flags=()).contradictions
