@@ -47,7 +47,8 @@ def _check(figures: dict[str, Figures], name: str) -> None:
 #: (`report --sealed 4`), is in the reasons. Measured a sixth time at 7dd5656, after the ninth
 #: session's blind misconception pass, linear-scaling shape and arithmetic check: every held-out
 #: figure unchanged but the wrong answers' mean (0.30); the fifth sealed set, written blind at
-#: that session's start and first scored then (`report --sealed 5`), is in the reasons.
+#: that session's start and first scored then (`report --sealed 5`), is in the reasons; again
+#: at df08d80 after the session's review fixes, identical.
 UNMET: dict[str, str] = {
     "strong_share": "held-out strong answers ≥ 0.7: 88% (42 of 48), target 90% (clean 86%, "
                     "unseen 88%): strong answers in other words still miss key points whose "
