@@ -44,9 +44,10 @@ _HARDWARE = (r"(?:(?:the\s+|as\s+many\s+|more\s+|the\s+number\s+of\s+)?"
              r"the\s+cluster\b|the\s+hardware\b)")
 
 #: What the hardware delivers, scaling *with* it.
-_DELIVERED = (r"(?:the\s+|more\s+)?(?:throughput|speed|training\s+speed|tokens\s+per\s+second|"
-              r"tokens/s|work\s+per\s+(?:day|second|hour)|progress|performance|"
-              r"step\s+rate|steps\s+per\s+second)\b|faster\b")
+_DELIVERED = (r"(?:the\s+|more\s+|our\s+|its\s+|their\s+|your\s+)?(?:throughput|speed|"
+              r"training\s+speed|tokens\s+per\s+second|tokens/s|"
+              r"work\s+per\s+(?:day|second|hour)|progress|performance|step\s+rate|"
+              r"steps\s+per\s+second)\b|faster\b|as\s+(?:fast|quickly)\b")
 
 #: The time it takes, scaling *against* it.
 _TIME = (r"(?:the\s+)?(?:time|training\s+time|wall[- ]clock(?:\s+time)?|run\s+time|runtime|"
@@ -99,8 +100,13 @@ _HARDWARE_THEN_DELIVERED_RE = re.compile(
 _HARDWARE_THEN_TIME_RE = re.compile(
     rf"\b{_FACTOR.format(name='given')}\s+{_HARDWARE}(?P<between>{_GAP})"
     rf"(?:\b(?P<got>half|halves|halve|halving|cuts?\s+(?:it\s+)?in\s+half)\s+(?:{_TIME})|"
-    rf"\b(?:{_TIME})\s+(?:is\s+|gets\s+|goes\s+)?(?P<got2>halves|halved|in\s+half))",
+    rf"\b(?:{_TIME})\s+(?:is\s+|gets\s+|goes\s+)?(?P<got2>halves|halved|in\s+half)|"
+    rf"\b(?:in\s+)?an?\s+(?P<share>half|third|quarter|fifth|sixth|eighth|tenth|sixteenth)\s+"
+    rf"(?:of\s+)?(?:{_TIME}))",
     re.IGNORECASE)
+#: "an eighth of the time" is the inverse of eight times the hardware.
+_SHARES = {"half": 2.0, "third": 3.0, "quarter": 4.0, "fifth": 5.0, "sixth": 6.0,
+           "eighth": 8.0, "tenth": 10.0, "sixteenth": 16.0}
 #: "throughput scales (linearly) with the GPU count", "data parallelism scales linearly".
 _SCALES_WITH_RE = re.compile(
     r"\b(?:throughput|speed|training\s+speed|tokens\s+per\s+second|performance|step\s+rate)\s+"
@@ -109,7 +115,10 @@ _SCALES_WITH_RE = re.compile(
     r"(?:the\s+)?(?:gpu\s+count|number\s+of\s+(?:gpus|nodes|accelerators|chips)|gpus|nodes|"
     r"node\s+count|cluster\s+size|size\s+of\s+the\s+cluster)\b|"
     r"\bdata[- ]parallel(?:ism)?\s+(?:training\s+)?(?:will\s+|would\s+|just\s+)?"
-    r"scales?\s+(?:linearly|perfectly)\b",
+    r"scales?\s+(?:linearly|perfectly)\b|"
+    r"\b(?:throughput|speed|training\s+speed|performance)\s+(?:is|are)\s+"
+    r"(?:linear|proportional)\s+(?:in|to)\s+(?:the\s+)?(?:gpu\s+count|number\s+of\s+gpus|"
+    r"gpus|node\s+count|number\s+of\s+nodes)\b",
     re.IGNORECASE)
 
 
@@ -160,7 +169,9 @@ def linear_scaling_spans(sentence: str) -> Iterator[str]:
                 and not _CONDITION_AFTER_RE.search(sentence[found.end():]):
             yield found.group(0)
     for found in _HARDWARE_THEN_TIME_RE.finditer(sentence):
-        if _factor(found.group("given")) == 2.0 \
+        share = found.group("share")
+        wanted = _SHARES[share.lower()] if share else 2.0
+        if _factor(found.group("given")) == wanted \
                 and not _BREAK_RE.search(found.group("between")) \
                 and not _CONDITION_AFTER_RE.search(sentence[found.end():]):
             yield found.group(0)

@@ -35,6 +35,11 @@ CLAIM = next(c for c in rubric.known_misconceptions() if c.id == rubric.LINEAR_S
     # a training job's replicas are not independent work.
     "Twice the GPUs gives twice the throughput, so scaling efficiency stays at 100%.",
     "For training, twice the data-parallel replicas gives twice the throughput.",
+    # and the reviewer's wordings the first version missed.
+    "Doubling the cluster doubles our tokens/s.",
+    "8× the GPUs will get us there in an eighth of the time.",
+    "Throughput is linear in GPU count, so plan on 8x at 16k.",
+    "With twice as many GPUs the job runs twice as fast.",
 ])
 def test_a_proportional_scaling_claim_is_the_known_trap(answer: str) -> None:
     result = score_open(answer, [DECODE], process_flags=())
@@ -58,6 +63,8 @@ def test_a_proportional_scaling_claim_is_the_known_trap(answer: str) -> None:
     "Twice the batch gives twice the throughput until the FLOP ridge.",  # not hardware
     "Doubling the GPUs halves the job MTBF.",  # right: failures scale with count
     "Throughput goes up with the number of GPUs until the critical batch.",  # monotone only
+    "8× the GPUs finish in a quarter of the time.",  # an eighth would be the trap
+    "With twice as many GPUs the job runs 1.7 times as fast.",
     # An independent reviewer's right sentences (2026-12-05) that the first version cancelled:
     # work whose units share nothing scales in proportion,
     "A hyperparameter sweep is embarrassingly parallel: twice the GPUs gives twice the "
