@@ -252,6 +252,14 @@ class Reader:
         idle")."""
         return self.analysed.said_before(first, _CONDITION_OPENERS, _CONDITION_REACH)
 
+    def refuted(self, index: int) -> bool:
+        """Whether sentence ``index`` calls what it says a myth or a mistake, or the next
+        sentence refutes it ("Some say X. That's wrong: …"): then nothing in it is a claim
+        held against the answer."""
+        return bool(_REFUTED_RE.search(self.sentences[index].text) or (
+            index + 1 < len(self.sentences)
+            and _REFUTES_PREVIOUS_RE.match(self.sentences[index + 1].text)))
+
     def sentence_of(self, offset: int) -> int:
         """The index of the sentence holding character ``offset`` (-1 before the first)."""
         return bisect.bisect_right(self._sentence_starts, offset) - 1
@@ -375,9 +383,7 @@ class Reader:
             sentence = self.sentences[index]
             if not sentence.claim or index in skip:
                 continue
-            if not refuted_ok and (_REFUTED_RE.search(sentence.text) or (
-                    index + 1 < len(self.sentences)
-                    and _REFUTES_PREVIOUS_RE.match(self.sentences[index + 1].text))):
+            if not refuted_ok and self.refuted(index):
                 continue
             if not refuted_ok and len(parts) > 1:
                 # A misconception's parts must be said in one clause: "standard attention is

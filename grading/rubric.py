@@ -31,13 +31,7 @@ from functools import cache
 from typing import Any, Literal
 
 from grading._arithmetic import arithmetic_slips
-from grading._evidence import (
-    _REFUTED_RE,
-    CLAUSE_NEGATION_WINDOW,
-    Evidence,
-    Reader,
-    parse_phrasing,
-)
+from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_phrasing
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
 from grading._prose import NAMED_NUMBER_RE
@@ -816,9 +810,9 @@ def _substance(reader: Reader, quantities: list[tuple[int, int, str]],
 
 def _arithmetic_slips(reader: Reader) -> Iterator[WrongNumber]:
     """Each sum an answer writes out wrong (:func:`grading._arithmetic.arithmetic_slips`) in a
-    claim sentence not called a mistake, as a wrong number the verdict names."""
-    for sentence in reader.sentences:
-        if not sentence.claim or _REFUTED_RE.search(sentence.text):
+    claim sentence not refuted (:meth:`Reader.refuted`), as a wrong number the verdict names."""
+    for index, sentence in enumerate(reader.sentences):
+        if not sentence.claim or reader.refuted(index):
             continue
         for slip in arithmetic_slips(sentence.text):
             yield WrongNumber(slip.typed, ARITHMETIC_SLIP_NAME, slip.expected, sentence.text)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.questions import Question
+from content.loader import OpenQuestion
 
 PAIRS = Path(__file__).with_name("misconception_pairs.txt")
 
@@ -35,23 +35,17 @@ def _pairs() -> list[tuple[str, str, str]]:
 
 
 @cache
-def _posed(item_id: str) -> Question:
-    """The open question as a drill session poses it."""
-    from content.catalog import builtin_catalog
+def _open_questions() -> dict[str, OpenQuestion]:
     from content.loader import load_bank
-    from engine.questions import pose
 
-    item = next(q for q in load_bank().open_questions() if q.id == item_id)
-    return pose(item, None, builtin_catalog(), 0)
+    return {item.id: item for item in load_bank().open_questions()}
 
 
 def _contradictions(item_id: str, sentence: str) -> tuple[str, ...]:
     """The kinds of contradiction the scorer reads in ``sentence`` answering ``item_id``."""
-    from grading.rubric import score_open
+    from tests.scoring.report import session_result
 
-    question = _posed(item_id)
-    result = score_open(sentence, question.key_points, question.red_flags,
-                        figures=question.figures, prompt=question.prompt)
+    result = session_result(_open_questions()[item_id], sentence)
     return tuple(c.kind for c in result.contradictions)
 
 

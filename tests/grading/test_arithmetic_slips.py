@@ -83,6 +83,8 @@ def test_a_result_named_against_its_figure_is_one_slip_not_two() -> None:
 def test_a_slip_called_wrong_is_not_held_against_the_answer() -> None:
     answer = "Decode is memory-bound. Some write 40/300 ≈ 1.3%, which is wrong: it is 13%."
     assert score_open(answer, [DECODE], process_flags=()).wrong_numbers == ()
+    answer = "Decode is memory-bound. The stall is 40/300 ≈ 1.3%. That's wrong: it is 13%."
+    assert score_open(answer, [DECODE], process_flags=()).wrong_numbers == ()
 
 
 def test_the_switch_turns_the_check_off(monkeypatch: pytest.MonkeyPatch) -> None:

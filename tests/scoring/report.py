@@ -28,7 +28,7 @@ import math
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from content.loader import OpenQuestion
 from tests.scoring.labelled import (
@@ -51,18 +51,28 @@ from tests.scoring.labelled import (
     target_checks,
 )
 
+if TYPE_CHECKING:
+    from grading.rubric import RubricResult
+
 SCORER_NAME = "grading.rubric.score_open, as engine.study.session scores an open answer"
 
 
-def session_scorer(item: OpenQuestion, text: str) -> float:
-    """The automatic score a drill or loop session records for ``text`` answering ``item``."""
+def session_result(item: OpenQuestion, text: str) -> RubricResult:
+    """The verdict a drill or loop session gives ``text`` answering ``item``: the item posed as
+    a session poses it, the answer stripped, scored with its key points, red flags, figures
+    and prompt."""
     from content.catalog import builtin_catalog
     from engine.questions import pose
     from grading.rubric import score_open
 
     question = pose(item, None, builtin_catalog(), 0)
     return score_open(text.strip(), question.key_points, question.red_flags,
-                      figures=question.figures, prompt=question.prompt).auto_score
+                      figures=question.figures, prompt=question.prompt)
+
+
+def session_scorer(item: OpenQuestion, text: str) -> float:
+    """The automatic score a drill or loop session records for ``text`` answering ``item``."""
+    return session_result(item, text).auto_score
 
 
 def _share(value: float) -> str:

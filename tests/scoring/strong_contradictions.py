@@ -39,25 +39,20 @@ def strong_answers() -> Iterator[tuple[str, str, str]]:
 
 
 def main(argv: list[str]) -> int:
-    from content.catalog import builtin_catalog
     from content.loader import load_bank
-    from engine.questions import pose
-    from grading.rubric import score_open
+    from tests.scoring.report import session_result
 
     items = {item.id: item for item in load_bank().open_questions()}
     wanted = set(items)
     if argv:
         with (DECKS / f"{argv[0]}.toml").open("rb") as handle:
             wanted = {entry["id"] for entry in tomllib.load(handle).get("open", [])}
-    catalog = builtin_catalog()
     read = flagged = 0
     for item_id, text, where in strong_answers():
         if item_id not in wanted:
             continue
         read += 1
-        question = pose(items[item_id], None, catalog, 0)
-        result = score_open(text.strip(), question.key_points, question.red_flags,
-                            figures=question.figures, prompt=question.prompt)
+        result = session_result(items[item_id], text)
         if result.contradictions:
             flagged += 1
             print(f"## {item_id} [{where}] score {result.auto_score:.2f}")

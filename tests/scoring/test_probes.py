@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from content.loader import load_bank
-from grading.rubric import score_open
 
 PROBES = Path(__file__).parent / "paraphrases" / "probes"
 STRONG_FLOOR = 0.7
@@ -50,22 +49,15 @@ def _stems(prefix: str) -> list[str]:
 @cache
 def _scored() -> dict[str, list[tuple[dict, float]]]:
     """Each probe file's answers with their automatic score, as a drill session records it."""
-    from content.catalog import builtin_catalog
-    from engine.questions import pose
+    from tests.scoring.report import session_scorer
 
     bank = {item.id: item for item in load_bank().open_questions()}
-    catalog = builtin_catalog()
     scored: dict[str, list[tuple[dict, float]]] = {}
     for path in sorted(PROBES.glob("*.toml")):
         with path.open("rb") as handle:
             answers = tomllib.load(handle)["answer"]
-        rows = []
-        for answer in answers:
-            question = pose(bank[answer["item"]], None, catalog, 0)
-            rows.append((answer, score_open(answer["text"].strip(), question.key_points,
-                                            question.red_flags, figures=question.figures,
-                                            prompt=question.prompt).auto_score))
-        scored[path.stem] = rows
+        scored[path.stem] = [(answer, session_scorer(bank[answer["item"]], answer["text"]))
+                             for answer in answers]
     return scored
 
 
