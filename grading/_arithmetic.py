@@ -24,6 +24,7 @@ Pure standard library; nothing here raises on any text.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -173,3 +174,173 @@ def arithmetic_slips(sentence: str) -> Iterator[ArithmeticSlip]:
                          by_hundred):
                 typed = found.group(0) + ("%" if kind == "percent" else "")
                 yield ArithmeticSlip(typed, _formatted(true_value, kind))
+
+
+# --------------------------------------------------------------------------------------------
+# Arithmetic with units: "70B × 2 bytes = 140 MB", "5.7 TB / 100 GB/s ≈ 57 s"
+# --------------------------------------------------------------------------------------------
+
+#: One operand or result with its unit: an optional currency sign, a number, a count suffix
+#: glued to it ("70B", "4k", "8.3M") and at most one unit word ("bytes", "GB/s", "GPU-hours",
+#: "%"); a unit word holds letters only between its slashes, so "h/16,384" is "h" then "/".
+_UNIT_WORD = (r"(?!(?:a|an|the|per|of|in|to|and|or|so|at|on|for|is)\b)"
+              r"[A-Za-zµ$][A-Za-zµ\-]*(?:/[A-Za-zµ][A-Za-zµ\-]*)*")
+_UNIT_OPERAND = (rf"(?:\$\s?)?(?:{_NUMBER})(?:[kKMBT]|bn)?(?!\w|[.,]\d)"
+                 rf"(?:\s?%|\s?{_UNIT_WORD}|/{_UNIT_WORD})?")
+#: After the last operand and before the result: what says "this comes to" — a symbol, "is
+#: about", or ", so about" / "which is" — and may first close a short aside ("in BF16",
+#: "(BF16)").
+_UNIT_EQUALS = (r"(?:\s+in\s+[A-Za-z0-9]+|\s*\([^()]{1,40}\))?"
+                r"(?:\s*(?:≈|~=|=|≃|→|->)\s*|\s+(?:is|comes\s+to|gives)\s+(?:about\s+|roughly\s+|"
+                r"around\s+)?|,?\s+(?:so|which\s+is|that's|that\s+is|i\.e\.)\s+(?:about\s+|"
+                r"roughly\s+|around\s+)?)~?\s*")
+#: An operator between two operands: ×, *, ÷, " x ", and a slash that is not inside a unit
+#: (spaced, or followed by a number: "50,000 h/16,384", not "GB/s").
+_UNIT_OPERATOR = r"\s*[×*÷]\s*|\s*/(?=\s*\$?\d)\s*|\s+/\s+|\s+x\s+"
+_UNIT_PRODUCT_RE = re.compile(
+    rf"(?P<operands>{_UNIT_OPERAND}(?:(?:{_UNIT_OPERATOR}){_UNIT_OPERAND})+)"
+    rf"{_UNIT_EQUALS}(?P<result>{_UNIT_OPERAND})", re.IGNORECASE)
+_UNIT_OPERATOR_RE = re.compile(_UNIT_OPERATOR, re.IGNORECASE)
+#: Bare numbers that often stand for a unit's conversion rather than a count ("× 24" hours a
+#: day, "/ 8" bits a byte, "× 3,600" seconds an hour): a result off by exactly one of them is
+#: read as that conversion said in the number, not as a slip.
+_CONVERSIONS = (7.0, 8.0, 12.0, 24.0, 30.0, 52.0, 60.0, 100.0, 168.0, 365.0, 1000.0, 1024.0,
+                1440.0, 3600.0, 86400.0, 1e6, 1e9, 1e12)
+#: A result followed by a range ("= 80 to 320", "= 80–320").
+#: Just before the first operand: an operator or an equals sign (the expression is part of a
+#: longer one), or a digit or point glued to it (a comma then a space ends a clause, not a
+#: number).
+_GLUED_BEFORE_RE = re.compile(r"(?:[\d.,]|[+\-−–—/×*^$=≈~]\s*|(?:√|sqrt)\s*\(\s*)$",
+                              re.IGNORECASE)
+_RANGE_AFTER_RE = re.compile(r"\s*(?:to\s+\d|[–—\-]\s*\d)", re.IGNORECASE)
+
+_Reading = tuple[float, tuple[tuple[str, int], ...]]
+
+
+def _readings(typed: str) -> list[_Reading]:
+    """Each way ``typed`` may be meant, as (value in base units, dimensions); empty when its
+    unit is not one the grader reads. " B" after a spaced number is both bytes and billions."""
+    from grading._syntax import scan_quantity
+    from grading.units import UnitError, unit_info
+
+    scanned = scan_quantity(typed)
+    if scanned is None:
+        return []
+    unit = scanned.unit_expression() if scanned.has_unit else ""
+    try:
+        info = unit_info(unit)
+    except (UnitError, ValueError):
+        return []
+    readings = [(scanned.value * info.scale, tuple(info.dimensions))]
+    if re.search(r"\d\s+B$", typed.strip()):  # "2 B": two bytes or two billion
+        byte = unit_info("B")
+        readings.append((scanned.number * byte.scale, tuple(byte.dimensions)))
+    return readings
+
+
+def _times(left: _Reading, right: _Reading, divide: bool) -> _Reading:
+    dims = dict(left[1])
+    for name, power in right[1]:
+        dims[name] = dims.get(name, 0) + (-power if divide else power)
+    value = left[0] / right[0] if divide else left[0] * right[0]
+    return value, tuple(sorted((name, power) for name, power in dims.items() if power))
+
+
+def _unit_expected(value: float, result_typed: str, result_value: float,
+                   result_base: float) -> str:
+    """The true value said in the result's own unit ("140,000 MB" for a stated "140 MB")."""
+    from grading.units import format_number
+
+    number = value / result_base * result_value if result_base else value
+    unit = re.sub(rf"^\s*\$?\s?(?:{_NUMBER})(?:[kKMBT]|bn)?\s?", "", result_typed,
+                  flags=re.IGNORECASE).strip()
+    dollar = "$" if result_typed.lstrip().startswith("$") else ""
+    return f"{dollar}{format_number(number)}{' ' + unit if unit else ''}".strip()
+
+
+def unit_slips(sentence: str) -> Iterator[ArithmeticSlip]:
+    """The products and quotients of quantities with units in ``sentence`` whose stated result,
+    in a unit of the same kind, is off by more than rounding: "70B × 2 bytes = 140 MB" (140 GB),
+    "1.12 TB / 2,048 ≈ 55 GB" (0.55 GB).
+
+    Read only where nothing is in doubt: every operand and the result in a unit the grader
+    knows (counts such as GPUs or tokens are plain numbers), the result's kind (bytes, time,
+    FLOP/s, dollars) the very kind the operands make — a result of another kind means a factor
+    left unsaid ("4,096 tokens × 64 ≈ 86 GB" multiplies by the bytes per token), so it is not
+    read — and the expression not part of a longer sum. A result is a slip only when no reading
+    fits: "2 B" as bytes or billions, and a bare operand that is a common conversion ("× 24"
+    hours a day, "/ 8" bits a byte) read as that conversion."""
+    for found in _UNIT_PRODUCT_RE.finditer(sentence):
+        before = sentence[max(0, found.start() - 12):found.start()]
+        if _GLUED_BEFORE_RE.search(before) or _LONGER_WORD_RE.search(before):
+            continue
+        if _RANGE_AFTER_RE.match(sentence[found.end():found.end() + 8]):
+            continue
+        operands_text = found.group("operands")
+        pieces = _UNIT_OPERATOR_RE.split(operands_text)
+        operators = [match.group(0).strip() for match in _UNIT_OPERATOR_RE.finditer(
+            operands_text)]
+        result_typed = found.group("result")
+        typed_all = [*pieces, result_typed]
+        if not any(re.search(r"[A-Za-zµ$%]", typed) for typed in typed_all):
+            continue  # bare numbers: arithmetic_slips reads those
+        try:
+            yield from _unit_slip(sentence, found, pieces, operators, result_typed)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            continue
+
+
+def _unit_slip(sentence: str, found: re.Match[str], pieces: list[str], operators: list[str],
+               result_typed: str) -> Iterator[ArithmeticSlip]:
+    """The slip of one matched expression, if no reading of it fits (see :func:`unit_slips`)."""
+    options = [_readings(piece) for piece in pieces]
+    results = _readings(result_typed)
+    if not results or not all(options):
+        return
+    totals: list[_Reading] = options[0]
+    for operator, operand in zip(operators, options[1:], strict=True):
+        totals = [_times(total, reading, operator in "/÷")
+                  for total in totals for reading in operand]
+    conversions = [value for piece in pieces
+                   if (value := _bare_value(piece)) is not None
+                   and any(abs(value / c - 1) < 0.02 for c in _CONVERSIONS)]
+    factors = {math.prod(chosen) for size in range(1, min(3, len(conversions)) + 1)
+               for chosen in itertools.combinations(conversions, size)}
+    compared = False
+    for total_value, total_dims in totals:
+        for result_value, result_dims in results:
+            if total_dims != result_dims or not total_dims or total_value <= 0 \
+                    or result_value <= 0:
+                continue
+            compared = True
+            ratio = total_value / result_value
+            low, high = _ROUNDING
+            if low < ratio < high:
+                return
+            if any(low < ratio / factor < high or low < ratio * factor < high
+                   for factor in factors):
+                return
+    if not compared:
+        return
+    total_value, total_dims = next(
+        total for total in totals if total[1] and any(total[1] == r[1] for r in results))
+    result_base = next(r[0] for r in results if r[1] == total_dims)
+    scanned_value = _typed_number(result_typed)
+    yield ArithmeticSlip(found.group(0).strip(),
+                         _unit_expected(total_value, result_typed, scanned_value, result_base))
+
+
+def _bare_value(typed: str) -> float | None:
+    """The value of a bare number (no unit, no count suffix), else None."""
+    text = typed.strip()
+    if not re.fullmatch(_NUMBER, text, re.IGNORECASE):
+        return None
+    return _value(text)
+
+
+def _typed_number(typed: str) -> float:
+    """The number of ``typed`` with its count suffix, without its unit's scale."""
+    from grading._syntax import scan_quantity
+
+    scanned = scan_quantity(typed)
+    return scanned.value if scanned is not None else float("nan")

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from grading._arithmetic import arithmetic_slips
+from grading._arithmetic import arithmetic_slips, unit_slips
 from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_phrasing
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
@@ -809,12 +809,13 @@ def _substance(reader: Reader, quantities: list[tuple[int, int, str]],
 
 
 def _arithmetic_slips(reader: Reader) -> Iterator[WrongNumber]:
-    """Each sum an answer writes out wrong (:func:`grading._arithmetic.arithmetic_slips`) in a
-    claim sentence not refuted (:meth:`Reader.refuted`), as a wrong number the verdict names."""
+    """Each sum an answer writes out wrong, of bare numbers
+    (:func:`grading._arithmetic.arithmetic_slips`) or of quantities with units
+    (:func:`grading._arithmetic.unit_slips`: "70B × 2 bytes = 140 MB"), in a claim sentence not refuted (:meth:`Reader.refuted`), as a wrong number the verdict names."""
     for index, sentence in enumerate(reader.sentences):
         if not sentence.claim or reader.refuted(index):
             continue
-        for slip in arithmetic_slips(sentence.text):
+        for slip in (*arithmetic_slips(sentence.text), *unit_slips(sentence.text)):
             yield WrongNumber(slip.typed, ARITHMETIC_SLIP_NAME, slip.expected, sentence.text)
 
 

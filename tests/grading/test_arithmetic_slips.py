@@ -92,3 +92,68 @@ def test_the_switch_turns_the_check_off(monkeypatch: pytest.MonkeyPatch) -> None
     assert score_open(answer, [DECODE], process_flags=()).wrong_numbers
     monkeypatch.setattr(rubric, "ARITHMETIC_SLIPS", False)
     assert score_open(answer, [DECODE], process_flags=()).wrong_numbers == ()
+
+
+# Arithmetic with units (grading._arithmetic.unit_slips) -------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # A prefix slipped: the classic MB-for-GB and a per-GPU share a thousand times too big.
+    ("Every step ships 70B parameters × 2 bytes in BF16, so about 140 MB.", "140,000 MB"),
+    ("That is 1.12 TB / 2,048 ≈ 55 GB per GPU.", "0.547 GB"),
+    # A time worked out from its quantities, said a factor of ten off.
+    ("Training takes 6.3e24 FLOPs / 8.1e17 FLOP/s ≈ 9 days.", "90 days"),
+    ("The read takes 5.7 TB / 100 GB/s ≈ 5.7 s.", "57 s"),
+    ("So 50,000 h/16,384 ≈ 30 h between failures.", "3.05 h"),
+    ("Achieved is 989 TFLOP/s × 40% = 39.6 TFLOP/s.", "396 TFLOP/s"),
+    # Bits read as bytes after dividing by 8 already: off by 8 twice is no conversion.
+    ("A NIC gives 400 Gb/s / 8 = 400 GB/s.", "6.25 GB/s"),
+    ("The bill is 3,100 GPU-hours × $2.50/GPU-hour = $77k.", "$7,750"),
+    # The rounding band's edges: 0.6–1.67× of the true value stands (true: 10 GB).
+    ("Each GPU holds 80 GB / 8 = 6.1 GB.", None),
+    ("Each GPU holds 80 GB / 8 = 5.9 GB.", "10 GB"),
+    ("Each GPU holds 80 GB / 8 = 16.6 GB.", None),
+    ("Each GPU holds 80 GB / 8 = 16.8 GB.", "10 GB"),
+])
+def test_arithmetic_with_units_is_checked(sentence: str, expected: str | None) -> None:
+    from grading._arithmetic import unit_slips
+
+    slips = list(unit_slips(sentence))
+    assert [slip.expected for slip in slips] == ([] if expected is None else [expected])
+
+
+@pytest.mark.parametrize("sentence", [
+    "70e9 × 2 B = 140 GB of weights.",  # "2 B" as two bytes
+    "70B × 16 bytes = 1.12 TB of state.",  # "70B" as seventy billion
+    "Reading 5.7 TB / 100 GB/s ≈ 57 s per restore.",
+    "The run is 6.3e24 FLOPs / 8.1e17 FLOP/s ≈ 90 days.",
+    "The month is 21 days × 16,384 × 24 ≈ 8.3M GPU-hours.",  # "× 24": hours a day, said
+    "A NIC gives 400 Gb/s / 8 = 50 GB/s.",  # "/ 8": bits a byte, said
+    "The cache is 0.33 MB/token × 4k ≈ 1.34 GB.",
+    "Weights per GPU are 140 GB / 8 GPUs = 17.5 GB.",
+    # A result of another kind: a factor left unsaid (bytes per token, dollars per GPU-hour).
+    "Then 4,096 tokens × 64 requests ≈ 86 GB of cache.",
+    "Spares cost 168 GPUs × $2.50 × 8,760 h ≈ $3.7M a year.",
+    # Bare numbers and shares are arithmetic_slips' to read.
+    "The stall costs 40/300 ≈ 1.3% of the step.",
+    "Sharding gives 16/64 = 0.25 B per parameter.",
+    # Part of a longer sum, a chain or a range.
+    "Then 2 × 70 = 140 × 2 bytes = 280 GB.",
+    "For 5.9e23 FLOPs over 2,048 × 989 TFLOP/s is about 3.4 days.",
+    "Shards of 10 GB × 8 = 80 to 320 GB fit.",
+    # A unit the grader does not read.
+    "That's 800k / 5,300 ≈ 151 nodes.",
+])
+def test_right_or_unreadable_unit_sums_are_not_slips(sentence: str) -> None:
+    from grading._arithmetic import unit_slips
+
+    assert list(unit_slips(sentence)) == []
+
+
+def test_a_unit_slip_is_named_in_the_verdict() -> None:
+    answer = ("Decode is memory-bound. The gradients are 70B × 2 bytes in BF16, so about "
+              "140 MB a step, which one link carries easily.")
+    result = score_open(answer, [DECODE], process_flags=())
+    [wrong] = result.wrong_numbers
+    assert (wrong.name, wrong.expected) == (rubric.ARITHMETIC_SLIP_NAME, "140,000 MB")
+    assert result.auto_score <= ERROR_CAPS[1]
