@@ -110,6 +110,11 @@ def test_a_point_is_heard_in_the_fields_other_names(monkeypatch: pytest.MonkeyPa
     ("Failure rates don't depend on how new the cluster is.", "don't depend on"),
     ("So we didn't need a control population for the test.", "didn't need"),
     ("ECC errors are corrected automatically by the hardware.", "corrected automatically"),
+    # Dismissals read in probe rounds 7 and 8 (tenth session).
+    ("I wouldn't invest in asynchronous checkpointing here.", "wouldn't invest in"),
+    ("A pre-launch load test is a nice-to-have, so I'd cut it.", "nice-to-have"),
+    ("I'd skip the pilot and start on the full cluster.", "i'd skip"),
+    ("An automated canary on every sweep is not worth it.", "not worth it"),
 ])
 def test_absolutes_dismissals_and_denied_dependencies_are_flags(answer: str,
                                                                  flag: str) -> None:
@@ -121,6 +126,9 @@ def test_absolutes_dismissals_and_denied_dependencies_are_flags(answer: str,
     "If communication is fully overlapped, the gain is about 0.",
     "Sparsity doubles the figure: dense is exactly half of the 2:4 sparse peak.",
     "The bubble shrinks as (p-1)/m, and it depends on the micro-batch count.",
+    # A dismissal with its size is a quantified judgement.
+    "I wouldn't invest in async checkpointing at 2k GPUs: the write is 30 s an hour.",
+    "I'd skip the pilot: it costs 2 days and the MFU is already measured at 41%.",
 ])
 def test_conditions_and_correct_exact_ratios_are_not_flagged(answer: str) -> None:
     assert score_open(answer, [DECODE]).red_flags == ()
@@ -270,6 +278,10 @@ def test_the_answers_only_gpu_is_the_figures_subject_in_every_sentence() -> None
     ("Per-token latency also improves with batch, since the GPU is busier.",
      "batch-improves-latency"),
     ("One point of MFU is 1% of throughput, so it is worth $3.6M.", "mfu-point-one-percent"),
+    # Read in probe round 8 (tenth session): the sparse figure as the peak of BF16 work.
+    ("H100 peak is 1,979 TFLOP/s, so at 40% MFU the cluster delivers 1.6e18 FLOP/s.",
+     "sparse-peak-as-dense"),
+    ("MFU is 6N × tokens/s divided by GPUs × 1979 TFLOPS.", "sparse-peak-as-dense"),
 ])
 def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: str) -> None:
     """The field's traps (grading/known_misconceptions.toml) count as errors whatever the
@@ -290,6 +302,12 @@ def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: 
     "Checkpoint more often when failures are frequent: Young's interval is sqrt(2δM).",
     # Read in the ninth session's right sentences: 1% of peak is what a point is.
     "One point of MFU is 1% of peak FLOPs but 2.5% of throughput at a 40% baseline.",
+    # 1,979 TFLOP/s said for what it is, or in an answer about 8-bit work, where it is the
+    # H100's FP8 dense peak.
+    "The datasheet's 1,979 TFLOP/s is with sparsity; dense BF16 is 989 TFLOP/s.",
+    "In FP8 the H100 peaks at 1,979 TFLOP/s.",
+    "Each H100 gives 1,979 TFLOP/s. We train in FP8 end to end.",
+    "Don't use 1,979 TFLOP/s as the peak.",
 ])
 def test_the_right_claim_or_a_refuted_trap_is_not_held_against_the_answer(answer: str) -> None:
     assert score_open(answer, [DECODE], process_flags=()).contradictions == ()
