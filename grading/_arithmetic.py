@@ -196,9 +196,20 @@ _UNIT_EQUALS = (r"(?:\s+in\s+[A-Za-z0-9]+|\s*\([^()]{1,40}\))?"
                 r"roughly\s+|around\s+)?)~?\s*")
 #: An operator between two operands: ×, *, ÷, " x ", and a slash that is not inside a unit
 #: (spaced, or followed by a number: "50,000 h/16,384", not "GB/s").
-_UNIT_OPERATOR = r"\s*[×*÷]\s*|\s*/(?=\s*\$?\d)\s*|\s+/\s+|\s+x\s+"
+_UNIT_OPERATOR = r"\s*[×*÷]\s*|\s*/(?=\s*\$?\d)\s*|\s+/\s+|\s+x\s+|\s+(?:for|over)\s+"
+#: Accelerators, the one count that "for"/"over" a duration multiplies ("1,024 GPUs for 3 days
+#: is 73,728 GPU-hours").
+_ACCELERATORS_RE = re.compile(r"\b(?:gpus?|h100s?|h200s?|a100s?|b200s?|mi300xs?|accelerators?|"
+                              r"chips?|tpus?)$", re.IGNORECASE)
+#: A duration counted in words after "for" or "over" ("over three days"), read as digits.
+_WORD_DURATION = (r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+                  r"(?:hours?|days?|weeks?|months?|years?)\b")
+_COUNT_WORD_VALUES = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                      "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+                      "twelve": 12}
 _UNIT_PRODUCT_RE = re.compile(
-    rf"(?P<operands>{_UNIT_OPERAND}(?:(?:{_UNIT_OPERATOR}){_UNIT_OPERAND})+)"
+    rf"(?P<operands>{_UNIT_OPERAND}(?:(?:{_UNIT_OPERATOR}){_UNIT_OPERAND}"
+    rf"|\s+(?:for|over)\s+{_WORD_DURATION})+)"
     rf"{_UNIT_EQUALS}(?P<result>{_UNIT_OPERAND})", re.IGNORECASE)
 _UNIT_OPERATOR_RE = re.compile(_UNIT_OPERATOR, re.IGNORECASE)
 #: Bare numbers that often stand for a unit's conversion rather than a count ("× 24" hours a
@@ -223,6 +234,9 @@ def _readings(typed: str) -> list[_Reading]:
     from grading._syntax import scan_quantity
     from grading.units import UnitError, unit_info
 
+    word = re.match(r"\s*([a-z]+)\s", typed, re.IGNORECASE)
+    if word is not None and word.group(1).lower() in _COUNT_WORD_VALUES:  # "three days"
+        typed = f"{_COUNT_WORD_VALUES[word.group(1).lower()]} {typed[word.end():]}"
     scanned = scan_quantity(typed)
     if scanned is None:
         return []
@@ -281,6 +295,8 @@ def unit_slips(sentence: str) -> Iterator[ArithmeticSlip]:
         operators = [match.group(0).strip() for match in _UNIT_OPERATOR_RE.finditer(
             operands_text)]
         result_typed = found.group("result")
+        if not _words_multiply(pieces, operators, sentence[found.end():found.end() + 12]):
+            continue
         typed_all = [*pieces, result_typed]
         if not any(re.search(r"[A-Za-zµ$%]", typed) for typed in typed_all):
             continue  # bare numbers: arithmetic_slips reads those
@@ -288,6 +304,21 @@ def unit_slips(sentence: str) -> Iterator[ArithmeticSlip]:
             yield from _unit_slip(sentence, found, pieces, operators, result_typed)
         except (ValueError, ZeroDivisionError, OverflowError):
             continue
+
+
+def _words_multiply(pieces: list[str], operators: list[str], after: str) -> bool:
+    """Whether each "for"/"over" joins accelerators to a duration (never "of each run": a
+    duration followed by "each" is per run, and the runs are not counted)."""
+    for index, operator in enumerate(operators):
+        if operator.lower() not in ("for", "over"):
+            continue
+        left, right = pieces[index].strip(), pieces[index + 1].strip()
+        if not _ACCELERATORS_RE.search(left) or not re.search(
+                r"(?:hours?|h|days?|weeks?|months?|years?)$", right, re.IGNORECASE):
+            return False
+        if index == len(operators) - 1 and re.match(r"\s*each\b", after, re.IGNORECASE):
+            return False
+    return True
 
 
 def _unit_slip(sentence: str, found: re.Match[str], pieces: list[str], operators: list[str],

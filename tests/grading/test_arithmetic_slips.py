@@ -109,6 +109,9 @@ def test_the_switch_turns_the_check_off(monkeypatch: pytest.MonkeyPatch) -> None
     # Bits read as bytes after dividing by 8 already: off by 8 twice is no conversion.
     ("A NIC gives 400 Gb/s / 8 = 400 GB/s.", "6.25 GB/s"),
     ("The bill is 3,100 GPU-hours × $2.50/GPU-hour = $77k.", "$7,750"),
+    # Accelerators "for" or "over" a duration, said in GPU-time (probe rounds 7 and 8).
+    ("Cost: 1,024 GPUs over three days is about 3,100 GPU-hours.", "73,700 GPU-hours"),
+    ("At 16,384 GPUs for a day is 39k GPU-hours.", "393,000 GPU-hours"),
     # The rounding band's edges: 0.6–1.67× of the true value stands (true: 10 GB).
     ("Each GPU holds 80 GB / 8 = 6.1 GB.", None),
     ("Each GPU holds 80 GB / 8 = 5.9 GB.", "10 GB"),
@@ -143,6 +146,11 @@ def test_arithmetic_with_units_is_checked(sentence: str, expected: str | None) -
     "Shards of 10 GB × 8 = 80 to 320 GB fit.",
     # A unit the grader does not read.
     "That's 800k / 5,300 ≈ 151 nodes.",
+    # "for"/"over" multiply only accelerators by a duration, and not per run ("each").
+    "1,024 GPUs for 3 days is about 74,000 GPU-hours.",
+    "Eight runs of 64 GPUs for five days each is about 61k GPU-hours.",
+    "We kept 8 nodes for a week is 1,344 node-hours.",
+    "The job ran for 3 days over 1,024 GPUs, 74k GPU-hours.",
 ])
 def test_right_or_unreadable_unit_sums_are_not_slips(sentence: str) -> None:
     from grading._arithmetic import unit_slips
