@@ -110,11 +110,6 @@ def test_a_point_is_heard_in_the_fields_other_names(monkeypatch: pytest.MonkeyPa
     ("Failure rates don't depend on how new the cluster is.", "don't depend on"),
     ("So we didn't need a control population for the test.", "didn't need"),
     ("ECC errors are corrected automatically by the hardware.", "corrected automatically"),
-    # Dismissals read in probe rounds 7 and 8 (tenth session).
-    ("I wouldn't invest in asynchronous checkpointing here.", "wouldn't invest in"),
-    ("A pre-launch load test is a nice-to-have, so I'd cut it.", "nice-to-have"),
-    ("I'd skip the pilot and start on the full cluster.", "i'd skip"),
-    ("An automated canary on every sweep is not worth it.", "not worth it"),
 ])
 def test_absolutes_dismissals_and_denied_dependencies_are_flags(answer: str,
                                                                  flag: str) -> None:
@@ -126,9 +121,6 @@ def test_absolutes_dismissals_and_denied_dependencies_are_flags(answer: str,
     "If communication is fully overlapped, the gain is about 0.",
     "Sparsity doubles the figure: dense is exactly half of the 2:4 sparse peak.",
     "The bubble shrinks as (p-1)/m, and it depends on the micro-batch count.",
-    # A dismissal with its size is a quantified judgement.
-    "I wouldn't invest in async checkpointing at 2k GPUs: the write is 30 s an hour.",
-    "I'd skip the pilot: it costs 2 days and the MFU is already measured at 41%.",
 ])
 def test_conditions_and_correct_exact_ratios_are_not_flagged(answer: str) -> None:
     assert score_open(answer, [DECODE]).red_flags == ()
