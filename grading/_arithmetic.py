@@ -191,12 +191,13 @@ _UNIT_OPERAND = (rf"(?:\$\s?)?(?:{_NUMBER})(?:[kKMBT]|bn)?(?!\w|[.,]\d)"
 #: about", or ", so about" / "which is" — and may first close a short aside ("in BF16",
 #: "(BF16)").
 _UNIT_EQUALS = (r"(?:\s+in\s+[A-Za-z0-9]+|\s*\([^()]{1,40}\))?"
-                r"(?:\s*(?:≈|~=|=|≃|→|->)\s*|\s+(?:is|comes\s+to|gives)\s+(?:about\s+|roughly\s+|"
+                r"(?:\s*(?:≈|~=|=|≃|→|->)\s*|\s+(?:is|comes\s+to|gives|equals|works\s+out\s+(?:to|at))\s+(?:about\s+|roughly\s+|"
                 r"around\s+)?|,?\s+(?:so|which\s+is|that's|that\s+is|i\.e\.)\s+(?:about\s+|"
                 r"roughly\s+|around\s+)?)~?\s*")
 #: An operator between two operands: ×, *, ÷, " x ", and a slash that is not inside a unit
 #: (spaced, or followed by a number: "50,000 h/16,384", not "GB/s").
-_UNIT_OPERATOR = r"\s*[×*÷]\s*|\s*/(?=\s*\$?\d)\s*|\s+/\s+|\s+x\s+|\s+(?:for|over)\s+"
+_UNIT_OPERATOR = (r"\s*[×*÷]\s*|\s*/(?=\s*\$?\d)\s*|\s+/\s+|\s+(?:x|times)\s+|"
+                  r"\s+(?:for|over)\s+")
 #: Accelerators, the one count that "for"/"over" a duration multiplies ("1,024 GPUs for 3 days
 #: is 73,728 GPU-hours").
 _ACCELERATORS_RE = re.compile(r"\b(?:gpus?|h100s?|h200s?|a100s?|b200s?|mi300xs?|accelerators?|"
@@ -212,11 +213,14 @@ _UNIT_PRODUCT_RE = re.compile(
     rf"|\s+(?:for|over)\s+{_WORD_DURATION})+)"
     rf"{_UNIT_EQUALS}(?P<result>{_UNIT_OPERAND})", re.IGNORECASE)
 _UNIT_OPERATOR_RE = re.compile(_UNIT_OPERATOR, re.IGNORECASE)
-#: Bare numbers that often stand for a unit's conversion rather than a count ("× 24" hours a
-#: day, "/ 8" bits a byte, "× 3,600" seconds an hour): a result off by exactly one of them is
-#: read as that conversion said in the number, not as a slip.
-_CONVERSIONS = (7.0, 8.0, 12.0, 24.0, 30.0, 52.0, 60.0, 100.0, 168.0, 365.0, 1000.0, 1024.0,
-                1440.0, 3600.0, 86400.0, 1e6, 1e9, 1e12)
+#: Bare numbers that stand for a unit's conversion rather than a count ("× 24" hours a day,
+#: "/ 8" bits a byte): a result off by exactly one of them is read as that conversion said in
+#: the number, not as a slip — but only where the units around it call for that conversion
+#: (a duration for the time factors, bits for 8, a percentage for 100), since 8 is also the
+#: GPUs of a node ("140 GB / 8 = 175 GB" is a slip).
+_TIME_CONVERSIONS = (7.0, 12.0, 24.0, 30.0, 52.0, 60.0, 168.0, 365.0, 1440.0, 3600.0, 8760.0,
+                     86400.0)
+_BITS_RE = re.compile(r"\d\s*[kKMGTP]?(?:b|bits?|bps)(?:/s|ps)?\b")
 #: A result followed by a range ("= 80 to 320", "= 80–320").
 #: Just before the first operand: an operator or an equals sign (the expression is part of a
 #: longer one), or a digit or point glued to it (a comma then a space ends a clause, not a
@@ -282,8 +286,11 @@ def unit_slips(sentence: str) -> Iterator[ArithmeticSlip]:
     FLOP/s, dollars) the very kind the operands make — a result of another kind means a factor
     left unsaid ("4,096 tokens × 64 ≈ 86 GB" multiplies by the bytes per token), so it is not
     read — and the expression not part of a longer sum. A result is a slip only when no reading
-    fits: "2 B" as bytes or billions, and a bare operand that is a common conversion ("× 24"
-    hours a day, "/ 8" bits a byte) read as that conversion."""
+    fits: "2 B" as bytes or billions, and a bare operand that is a common conversion read as
+    that conversion where the units call for it ("× 24" hours a day beside a duration, "/ 8"
+    bits a byte beside bits; a bare 8 beside bytes is a node's GPUs). "for" and "over"
+    multiply accelerators by a duration ("1,024 GPUs over three days"); "over" otherwise
+    divides ("5.7 TB over 100 GB/s")."""
     for found in _UNIT_PRODUCT_RE.finditer(sentence):
         before = sentence[max(0, found.start() - 12):found.start()]
         if _GLUED_BEFORE_RE.search(before) or _LONGER_WORD_RE.search(before):
@@ -307,14 +314,21 @@ def unit_slips(sentence: str) -> Iterator[ArithmeticSlip]:
 
 
 def _words_multiply(pieces: list[str], operators: list[str], after: str) -> bool:
-    """Whether each "for"/"over" joins accelerators to a duration (never "of each run": a
-    duration followed by "each" is per run, and the runs are not counted)."""
+    """Whether each "for" joins accelerators to a duration, and each "over" either does (1,024
+    GPUs over three days: a product) or divides one quantity with a unit by another (5.7 TB
+    over 100 GB/s: a quotient); never "of each run": a duration followed by "each" is per
+    run, and the runs are not counted."""
     for index, operator in enumerate(operators):
         if operator.lower() not in ("for", "over"):
             continue
         left, right = pieces[index].strip(), pieces[index + 1].strip()
-        if not _ACCELERATORS_RE.search(left) or not re.search(
-                r"(?:hours?|h|days?|weeks?|months?|years?)$", right, re.IGNORECASE):
+        duration = re.search(r"(?:hours?|h|days?|weeks?|months?|years?)$", right,
+                             re.IGNORECASE)
+        if operator.lower() == "over" and not duration:
+            if not (re.search(r"[A-Za-z$%]", left) and re.search(r"[A-Za-z$%]", right)):
+                return False  # "over" between bare numbers is not read
+            continue
+        if not _ACCELERATORS_RE.search(left) or not duration:
             return False
         if index == len(operators) - 1 and re.match(r"\s*each\b", after, re.IGNORECASE):
             return False
@@ -330,11 +344,21 @@ def _unit_slip(sentence: str, found: re.Match[str], pieces: list[str], operators
         return
     totals: list[_Reading] = options[0]
     for operator, operand in zip(operators, options[1:], strict=True):
-        totals = [_times(total, reading, operator in "/÷")
-                  for total in totals for reading in operand]
+        divide = operator in ("/", "÷") or (operator.lower() == "over" and not any(
+            reading[1] == (("[time]", 1),) for reading in operand))
+        totals = [_times(total, reading, divide) for total in totals for reading in operand]
+    said = [*pieces, result_typed]
+    allowed: list[float] = []
+    if any(("[time]", power) in reading[1] for readings in (*options, results)
+           for reading in readings for power in (1, -1)):
+        allowed.extend(_TIME_CONVERSIONS)
+    if any(_BITS_RE.search(typed) for typed in said):
+        allowed.append(8.0)
+    if any("%" in typed for typed in said):
+        allowed.append(100.0)
     conversions = [value for piece in pieces
                    if (value := _bare_value(piece)) is not None
-                   and any(abs(value / c - 1) < 0.02 for c in _CONVERSIONS)]
+                   and any(abs(value / c - 1) < 0.02 for c in allowed)]
     factors = {math.prod(chosen) for size in range(1, min(3, len(conversions)) + 1)
                for chosen in itertools.combinations(conversions, size)}
     compared = False

@@ -112,6 +112,15 @@ def test_the_switch_turns_the_check_off(monkeypatch: pytest.MonkeyPatch) -> None
     # Accelerators "for" or "over" a duration, said in GPU-time (probe rounds 7 and 8).
     ("Cost: 1,024 GPUs over three days is about 3,100 GPU-hours.", "73,700 GPU-hours"),
     ("At 16,384 GPUs for a day is 39k GPU-hours.", "393,000 GPU-hours"),
+    # An independent reviewer's misses (tenth session): a bare 8 is a node's GPUs unless bits
+    # are said, and "times", "over", "equals" and "works out to" are read.
+    ("Per GPU, 140 GB / 8 = 175 GB.", "17.5 GB"),
+    ("The weight term is 35 GB / 8 / 3.35 TB/s ≈ 13 ms.", "1.31 ms"),
+    ("Node memory is 8 × 80 GB = 64 GB.", "640 GB"),
+    ("Weights are 70B times 2 bytes is 140 MB.", "140,000 MB"),
+    ("The write is 5.7 TB over 100 GB/s, so about 5.7 s.", "57 s"),
+    ("Weights are 70B × 2 bytes equals 140 MB.", "140,000 MB"),
+    ("Weights are 70B × 2 bytes works out to 140 MB.", "140,000 MB"),
     # The rounding band's edges: 0.6–1.67× of the true value stands (true: 10 GB).
     ("Each GPU holds 80 GB / 8 = 6.1 GB.", None),
     ("Each GPU holds 80 GB / 8 = 5.9 GB.", "10 GB"),
@@ -150,6 +159,8 @@ def test_arithmetic_with_units_is_checked(sentence: str, expected: str | None) -
     "1,024 GPUs for 3 days is about 74,000 GPU-hours.",
     "Eight runs of 64 GPUs for five days each is about 61k GPU-hours.",
     "We kept 8 nodes for a week is 1,344 node-hours.",
+    "A NIC moves 8 × 50 Gb/s = 50 GB/s.",  # "× 8" beside bits: the byte conversion, said
+    "The run is 12 days × 16,384 × 24 ≈ 4.7M GPU-hours.",
     "The job ran for 3 days over 1,024 GPUs, 74k GPU-hours.",
 ])
 def test_right_or_unreadable_unit_sums_are_not_slips(sentence: str) -> None:
