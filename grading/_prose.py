@@ -226,6 +226,9 @@ _PRESENTATIVE_RE = re.compile(
 _WORKED_RE = re.compile(r"[0-9][^=≈≃]*(?:=|≈|≃)\s*[~$]?[0-9]")
 _SENTENCE_SPLIT_RE = re.compile(
     r"(?<=[.!?;])(?<!\bet al\.)\s+(?=\S)|\s*\n+\s*|(?<=:)\s+(?=[-*•])")
+#: A bracketed aside after a word, shorter than a clause and stating no relation ("density
+#: (60 kW+)"; not "kernels (MFU < 30%)", a claim in brackets).
+_ASIDE_RE = re.compile(r"(?<=\w)\s*\([^()<>=≈≤≥]{1,30}\)")
 _PIECE_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—")
 _INNER_PUNCTUATION_RE = re.compile(r"[,;:()\[\]—–]|\s-\s")
 _ENUMERATION_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—|\s(?:and|or)\s",
@@ -491,6 +494,8 @@ def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool
                                       or _APOSTROPHES.search(typed[index])):
             return True
         previous = tokens[index - 1] if index else ""
+        if previous in _VERB_ADVERBS and index > 1:
+            previous = tokens[index - 2]  # "density effectively requires": look past it
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
         takes_object = bool(following) and (
             following[:1].isdigit() or following in _OBJECT_WORDS
@@ -525,6 +530,15 @@ def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool
     return False
 
 
+#: Adverbs that stand between a subject and its verb ("rack density effectively requires",
+#: "the ring only pays"): the verb's subject is the word before them. Frequency adjectives
+#: ("weekly", "hourly", "early") are not here: before a plural they are a noun phrase.
+_VERB_ADVERBS = frozenset("""
+effectively typically usually generally basically essentially actually simply directly
+roughly nearly only still also often always never rarely quickly easily mostly largely
+fully partly barely already just then now""".split())
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence (or bullet line) of an answer: where it is, its text, whether it makes a
@@ -540,7 +554,9 @@ class Sentence:
 def _is_list(text: str) -> bool:
     """A list of terms: at least three comma pieces, half of them short and verbless and none
     with a verb — or a long list (five pieces or more, 70 % short) with one verb slipped in."""
-    pieces = [piece for piece in _PIECE_SPLIT_RE.split(text) if _words(piece)]
+    # A bracketed aside glosses the word before it ("density (60 kW+)"); it is not an item.
+    pieces = [piece for piece in _PIECE_SPLIT_RE.split(_ASIDE_RE.sub(" ", text))
+              if _words(piece)]
     if len(pieces) < _LIST_MIN_PIECES:
         # "X and Y and Z": terms strung on "and" instead of commas, none with a verb.
         joined = [piece for piece in _ENUMERATION_SPLIT_RE.split(text) if _words(piece)]

@@ -490,3 +490,20 @@ def test_an_arithmetic_intensity_is_read_with_its_per_byte(text: str, typed: str
     from grading.rubric import find_numbers
 
     assert typed in find_numbers(text)
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # Held-out strong probes (tenth session): an adverb between a subject and its verb, and a
+    # bracketed gloss, made a dense claim read as a list of terms.
+    ("B200 rack density (60 kW+) effectively requires direct-to-chip liquid cooling, so the "
+     "facility retrofit lands on the critical path.", True),
+    ("Rack density effectively requires liquid cooling at 60 kW.", True),
+    # Lists stay lists, glossed or not; a claim in brackets is still read.
+    ("Memory (HBM), bandwidth (3.35 TB/s), compute (989 TFLOP/s).", False),
+    ("Weekly checkpoints, hourly evals, daily reviews.", False),
+    ("Risks: kernels (MFU < 30%), throttling, infant mortality pulling goodput under 85%.",
+     True),
+])
+def test_an_adverb_or_a_gloss_does_not_make_a_claim_a_list(text: str, claim: bool) -> None:
+    [sentence] = sentences(text)
+    assert sentence.claim is claim
