@@ -323,8 +323,11 @@ def check_figures(
     known_ids = {id(figure) for figure in usable[len(own):]}
     bound: dict[int, list[Figure]] = {}  # quantity index -> the figures whose cues bound it
     said: dict[int, list[Figure]] = {}  # sentence start -> the figures all of a cue names
+    gpus_named = {name for m in _GPU_RE.finditer(analysed.text)
+                  if (name := _gpu_name(m.group(0))) is not None}
     for figure in usable:
         window = KNOWN_CUE_WINDOW if id(figure) in known_ids else CUE_WINDOW
+        figure_gpu = _gpu_name(figure.name.split()[0]) if id(figure) in known_ids else None
         for phrasing in figure.phrasings:
             # A sentence that says the cue's words, its GPU aside, names the figure for the
             # rescue below: "The 1,979 TFLOP/s headline is BF16 with 2:4 sparsity".
@@ -333,6 +336,10 @@ def check_figures(
             for _found, sentence in anchored if cue == phrasing else anchors(cue):
                 said.setdefault(sentence.start, []).append(figure)
             for found, sentence in anchored:
+                if figure_gpu is not None and len(gpus_named) > 1 and not any(
+                        _gpu_name(m.group(0)) for m in _GPU_RE.finditer(sentence.text)):
+                    continue  # "NVLink doubles to 900 GB/s each way" in a B200-vs-H100
+                    # answer: a sentence naming no accelerator is not the H100 figure's
                 nearest: tuple[int, int] | None = None
                 cue_start = analysed.words[found.first].start
                 cue_end = analysed.words[found.last].end

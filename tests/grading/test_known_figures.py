@@ -215,3 +215,20 @@ def test_a_cue_part_marked_with_a_bang_must_not_be_in_the_sentence(
 
     figure = Figure("bubble at p=8, m=32", 20, "%", "rel:12%", ("bubble & !interleav*",))
     assert wrong_against(figure, text) == named
+
+
+@pytest.mark.parametrize(("answer", "wrong"), [
+    # A blind strong answer to a held-out question (tenth session): B200's NVLink 5 is 900 GB/s
+    # each way, said in a sentence naming no accelerator in an answer naming two.
+    ("B200 doubles compute over H100. NVLink doubles to 900 GB/s each way.", []),
+    # The H100 said in the sentence, or the only accelerator of the answer: still checked.
+    ("On H100, NVLink gives 900 GB/s each way, B200 twice that.", ["900 GB/s"]),
+    ("Our H100 nodes are busy. NVLink is 900 GB/s each way.", ["900 GB/s"]),
+])
+def test_a_sentence_naming_no_accelerator_is_not_one_of_several(answer: str,
+                                                                wrong: list[str]) -> None:
+    from content.loader import KeyPoint
+    from grading.rubric import score_open
+
+    result = score_open(answer, [KeyPoint("x", ("nvlink",), 1.0)], process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == wrong
