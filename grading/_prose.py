@@ -536,7 +536,8 @@ def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool
 _VERB_ADVERBS = frozenset("""
 effectively typically usually generally basically essentially actually simply directly
 roughly nearly only still also often always never rarely quickly easily mostly largely
-fully partly barely already just then now""".split())
+fully partly barely already just then now repeatedly consistently persistently occasionally
+frequently sometimes silently slowly steadily gradually suddenly quietly""".split())
 
 
 @dataclass(frozen=True)

@@ -498,6 +498,7 @@ def test_an_arithmetic_intensity_is_read_with_its_per_byte(text: str, typed: str
     ("B200 rack density (60 kW+) effectively requires direct-to-chip liquid cooling, so the "
      "facility retrofit lands on the critical path.", True),
     ("Rack density effectively requires liquid cooling at 60 kW.", True),
+    ("Flag ranks whose local gradient norm repeatedly sits far outside their peers'.", True),
     # Lists stay lists, glossed or not; a claim in brackets is still read.
     ("Memory (HBM), bandwidth (3.35 TB/s), compute (989 TFLOP/s).", False),
     ("Weekly checkpoints, hourly evals, daily reviews.", False),
