@@ -259,9 +259,7 @@ class ProcessFlag:
     whether a contrast naming the dependence that does hold excuses it (``unless_contrast``:
     "matmul FLOPs per token don't depend on context, but attention FLOPs grow with T"), and
     whether a requirement excuses it (``unless_required``: "busbw must be at least the old
-    version's at every size" is an acceptance gate, not a claim), and whether a reason showing
-    the term flat excuses it (``unless_shown``: "the ratio doesn't depend on my overheads,
-    since it's (2,250/14.3)/(989/10.2)")."""
+    version's at every size" is an acceptance gate, not a claim)."""
 
     id: str
     phrasings: tuple[str, ...]
@@ -270,7 +268,6 @@ class ProcessFlag:
     penalty: float = 0.1
     unless_contrast: bool = False
     unless_required: bool = False
-    unless_shown: bool = False
 
 
 @cache
@@ -291,7 +288,6 @@ def default_process_flags() -> tuple[ProcessFlag, ...]:
         unless_number = entry.get("unless_number", False)
         unless_contrast = entry.get("unless_contrast", False)
         unless_required = entry.get("unless_required", False)
-        unless_shown = entry.get("unless_shown", False)
         penalty = entry.get("penalty", RED_FLAG_PENALTY)
         if not isinstance(penalty, int | float) or isinstance(penalty, bool) \
                 or not 0 < penalty <= MAX_RED_FLAG_PENALTY:
@@ -306,12 +302,10 @@ def default_process_flags() -> tuple[ProcessFlag, ...]:
             or not isinstance(unless_number, bool)
             or not isinstance(unless_contrast, bool)
             or not isinstance(unless_required, bool)
-            or not isinstance(unless_shown, bool)
         ):
             raise ValueError(f"grading/process_flags.toml, flag {name}: bad phrasings/why")
         flags.append(ProcessFlag(str(name), tuple(phrasings), why.strip(), unless_number,
-                                 float(penalty), unless_contrast, unless_required,
-                                 unless_shown))
+                                 float(penalty), unless_contrast, unless_required))
     return tuple(flags)
 
 
@@ -643,11 +637,8 @@ _POLICY_TRIGGER_GAP = 3
 def _excused_in_context(flag: Any, analysed: Analysed, found: Found, sentence: str) -> bool:
     """Whether the flag's own exceptions excuse it where it was ``found``: a contrast naming
     the dependence that holds (``unless_contrast``) or an obligation before it in its clause
-    (``unless_required``), or a policy it sets (also ``unless_required``: :func:`_a_policy`),
-    or a reason that shows the term flat (``unless_shown``: :data:`_SHOWN_FLAT_RE`)."""
+    (``unless_required``), or a policy it sets (also ``unless_required``: :func:`_a_policy`)."""
     required = getattr(flag, "unless_required", False)
-    if getattr(flag, "unless_shown", False) and _SHOWN_FLAT_RE.search(sentence) is not None:
-        return True  # "…doesn't depend on my overheads, since it's (2,250/14.3)/(989/10.2)"
     return (getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(sentence) is not None) \
         or (required and analysed.said_before(found.first, _OBLIGATIONS)) \
         or (required and _a_policy(analysed, found))
@@ -670,11 +661,6 @@ def _a_policy(analysed: Analysed, found: Found) -> bool:
     return any(words[i].clause == clause and words[i].norm in _TRIGGERS for i in after)
 
 
-#: A reason that shows the term flat: "since", "because" or "as" and then a formula or a
-#: number, or the terms said to cancel ("since it's (2,250/14.3)/(989/10.2)", "the PUE
-#: cancels").
-_SHOWN_FLAT_RE = re.compile(
-    r"\b(?:since|because|as)\b[^.;]*(?:[0-9]|[=/×÷])|\bcancels?(?:\s+out)?\b", re.IGNORECASE)
 #: A contrast that names the dependence which does hold: "…, but attention FLOPs grow with T",
 #: "while the bubble scales with p".
 _CONTRAST_RE = re.compile(

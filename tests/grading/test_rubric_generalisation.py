@@ -108,7 +108,6 @@ def test_a_point_is_heard_in_the_fields_other_names(monkeypatch: pytest.MonkeyPa
     ("The ring always wins for gradients of 2 GB.", "always wins"),
     ("Data parallel gives perfect scaling on 4,096 GPUs.", "perfect scaling"),
     ("Failure rates don't depend on how new the cluster is.", "don't depend on"),
-    ("Job MTBF doesn't depend on scale because failures are rare.", "doesn't depend on"),
     ("So we didn't need a control population for the test.", "didn't need"),
     ("ECC errors are corrected automatically by the hardware.", "corrected automatically"),
 ])
@@ -122,10 +121,6 @@ def test_absolutes_dismissals_and_denied_dependencies_are_flags(answer: str,
     "If communication is fully overlapped, the gain is about 0.",
     "Sparsity doubles the figure: dense is exactly half of the 2:4 sparse peak.",
     "The bubble shrinks as (p-1)/m, and it depends on the micro-batch count.",
-    # A denied dependence shown flat (a blind strong answer to a held-out question).
-    "The ratio is about 1.6× for B200, and it doesn't depend on my overhead guesses, since "
-    "it's (2,250/14.3)/(989/10.2).",
-    "The ratio doesn't depend on the PUE: it cancels.",
 ])
 def test_conditions_and_correct_exact_ratios_are_not_flagged(answer: str) -> None:
     assert score_open(answer, [DECODE]).red_flags == ()
