@@ -79,6 +79,8 @@ FUNCTION_WORDS = _FUNCTION_WORDS
 #: Below this many words the function-word share is not asked: a short sentence with a verb
 #: ("Good runs sit around 35–45%") is prose, and a run-on list is long.
 _SHARE_MIN_WORDS = 10
+#: Most words of an introduction before a colon and a list ("Numbers I'd bring to this:").
+_INTRO_WORDS = 6
 
 _AUXILIARIES = frozenset("""
 is are was were be been being am do does did done has have had can could will would shall
@@ -226,9 +228,10 @@ _PRESENTATIVE_RE = re.compile(
 _WORKED_RE = re.compile(r"[0-9][^=≈≃]*(?:=|≈|≃)\s*[~$]?[0-9]")
 _SENTENCE_SPLIT_RE = re.compile(
     r"(?<=[.!?;])(?<!\bet al\.)\s+(?=\S)|\s*\n+\s*|(?<=:)\s+(?=[-*•])")
-#: A bracketed aside after a word, shorter than a clause and stating no relation ("density
-#: (60 kW+)"; not "kernels (MFU < 30%)", a claim in brackets).
-_ASIDE_RE = re.compile(r"(?<=\w)\s*\([^()<>=≈≤≥]{1,30}\)")
+#: A bracketed figure after a word, shorter than a clause and stating no relation ("density
+#: (60 kW+)"; not "kernels (MFU < 30%)", a claim in brackets, nor "kernels (fused)", a list's
+#: own item).
+_ASIDE_RE = re.compile(r"(?<=\w)\s*\((?=[^()]*[0-9])[^()<>=≈≤≥]{1,30}\)")
 _PIECE_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—")
 _INNER_PUNCTUATION_RE = re.compile(r"[,;:()\[\]—–]|\s-\s")
 _ENUMERATION_SPLIT_RE = re.compile(r"[,;:](?=\s|$)|[()\[\]]|\s[-–—]\s|—|\s(?:and|or)\s",
@@ -256,10 +259,15 @@ _META_NOUNS = (r"(?:factors?|considerations?|things?|points?|parts?|levers?|driv
                r"angles?|signals?|inputs?|capabilit(?:y|ies)|risks?|tensions?|tools?|pillars?|"
                r"priorit(?:y|ies)|formulas?|interactions?|patterns?|frameworks?|collectives?|"
                r"methods?|approach(?:es)?|terms?|names?|acronyms?)")
+#: An introduction that files what follows rather than saying it: "Numbers I'd bring to this",
+#: "Key figures", "The concepts involved" (not "Targets", a spec, nor "So X was 30%
+#: efficient", a claim with its figure).
+_META_INTRO_RE = re.compile(rf"\b{_META_NOUNS}\b|\bfigures\b", re.IGNORECASE)
 #: What may follow a hollow predicate before its clause ends: "here", "to keep in mind",
 #: "of the picture", "we'd want to keep an eye on", "carefully".
 _HOLLOW_TAIL = (
     r"(?:\s+(?:here|too|as\s+well|overall|again|in\s+practice|carefully|closely|a\s+lot|"
+    r"in\s+play|at\s+play|that\s+matter|that\s+count|"
     r"in\s+the\s+end|for\s+(?:this|us|sure)|"
     r"to\s+(?:this|the|that)\s+(?:discussion|question|topic|conversation|problem|analysis)|"
     r"to\s+how\s+(?:i|we)\s+(?:framed|approached|thought\s+about)\s+(?:it|this|that)|"
@@ -336,7 +344,9 @@ HOLLOW_FRAME_PATTERN = (
     r"ways?\s+to\s+(?:look\s+at|think\s+about|talk\s+about|frame|explain)\s+it|"
     r"worth\s+(?:mentioning|noting|"
     r"considering|watching|tracking|thinking\s+about|keeping\s+in\s+mind|looking\s+at)|"
-    r"involved|in\s+play|at\s+play|on\s+the\s+(?:list|radar|table)|in\s+the\s+mix)"
+    r"involved|in\s+play|at\s+play|on\s+the\s+(?:list|radar|table)|in\s+the\s+mix|"
+    r"non-?trivial|a\s+must|must-haves?|table\s+stakes|best\s+practices?|the\s+contract|"
+    r"all\s+about\s+[a-z-]+)"
     r"|(?:" + _IMPORTANCE + r"\s+)+[a-z][a-z-]*\s+" + _META_NOUNS + r")"
     + _HOLLOW_TAIL + _CLAUSE_END +
     # A bare passive ending its clause: "NCCL is run", "goodput is tracked", "X gets used",
@@ -494,8 +504,14 @@ def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool
                                       or _APOSTROPHES.search(typed[index])):
             return True
         previous = tokens[index - 1] if index else ""
-        if previous in _VERB_ADVERBS and index > 1:
-            previous = tokens[index - 2]  # "density effectively requires": look past it
+        # "density effectively requires": the word before the adverb may be the subject.
+        before_adverb = tokens[index - 2] if previous in _VERB_ADVERBS and index > 1 else ""
+        if token in _BASE_VERBS and index > 1 and tokens[index - 2] in _SINGULAR_DETERMINERS \
+                and previous.isalpha() and previous not in _FUNCTION_WORDS \
+                and (index < 3 or (tokens[index - 3] not in _PREPOSITIONS
+                                   and tokens[index - 3] not in _PLACE_WORDS)):
+            continue  # "a ridge point around 295": a singular subject would say "points";
+            # after "inside a node" the phrase is an object, and "expect" starts a clause
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
         takes_object = bool(following) and (
             following[:1].isdigit() or following in _OBJECT_WORDS
@@ -507,8 +523,10 @@ def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool
         past = (token.endswith("ed") and token not in _ED_NOUNS) or token in _PAST
         takes_preposition = past and following in _PREPOSITIONS
         if token in forms:
-            subject = previous in _SUBJECTS and typed[index - 1] != "IT"  # "IT load": a noun
-            if subject or previous in _AUXILIARIES or takes_object \
+            subject = (previous in _SUBJECTS and typed[index - 1] != "IT"  # "IT load": a noun
+                       or before_adverb in _SUBJECTS)
+            if subject or previous in _AUXILIARIES or before_adverb in _AUXILIARIES \
+                    or takes_object \
                     or takes_preposition:
                 return True
             if weak and token in _inflected_forms() and previous[:1].isalpha() \
@@ -530,6 +548,12 @@ def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool
     return False
 
 
+#: Prepositions of place and time that open a sentence ("Inside a node expect …").
+_PLACE_WORDS = frozenset("inside outside across within between behind beyond among after before "
+                         "during through throughout across".split())
+#: Determiners of one thing: after "a ridge", a base-form word ("point") is a noun, since a
+#: verb would agree with its singular subject ("points").
+_SINGULAR_DETERMINERS = frozenset("a an each every one this".split())
 #: Adverbs that stand between a subject and its verb ("rack density effectively requires",
 #: "the ring only pays"): the verb's subject is the word before them. Frequency adjectives
 #: ("weekly", "hourly", "early") are not here: before a plural they are a noun phrase.
@@ -614,6 +638,10 @@ def _is_claim(text: str) -> tuple[bool, int]:
         return False, len(words)
     if _is_bare_formula(text):
         return False, len(words)
+    intro, colon, rest = text.partition(": ")
+    if colon and len(_words(intro)) <= _INTRO_WORDS and _META_INTRO_RE.search(intro) \
+            and not re.search(r"[0-9]", intro) and _is_list(rest) and not has_verb(rest):
+        return False, len(words)  # "Numbers I'd bring to this: 8k, 134 MB per head, 64 heads"
     function_share = sum(1 for word in words if word in _FUNCTION_WORDS) / max(1, len(words))
     prose = len(words) < _SHARE_MIN_WORDS or function_share >= MIN_FUNCTION_SHARE
     if not (prose and has_verb(text) and not _is_list(text)):

@@ -337,7 +337,8 @@ def check_figures(
                 said.setdefault(sentence.start, []).append(figure)
             for found, sentence in anchored:
                 if figure_gpu is not None and len(gpus_named) > 1 and not any(
-                        _gpu_name(m.group(0)) for m in _GPU_RE.finditer(sentence.text)):
+                        _gpu_name(m.group(0)) for m in _GPU_RE.finditer(sentence.text)) \
+                        and not _GENERATION_RE.search(sentence.text):
                     continue  # "NVLink doubles to 900 GB/s each way" in a B200-vs-H100
                     # answer: a sentence naming no accelerator is not the H100 figure's
                 nearest: tuple[int, int] | None = None
@@ -400,6 +401,12 @@ def check_figures(
 #: Accelerator model names as answers write them ("H100", "h100s", "MI300X", "B200", "TPU v5e").
 _GPU_RE = re.compile(r"(?<![\w-])((?:gb|[abhlv])[0-9]{2,3}|mi[0-9]{3}x?|l40s?"
                      r"|tpu(?:\s?v[0-9]+\w*)?)s?(?![\w-])", re.IGNORECASE)
+
+
+#: Words that name an accelerator's generation or its link without its model number ("our
+#: Hopper fleet", "NVLink 4"): a sentence saying one is about a GPU.
+_GENERATION_RE = re.compile(r"\b(?:hopper|ampere|blackwell|nvlink\s?[2-5]|pcie\s?gen\s?[3-6])\b",
+                            re.IGNORECASE)
 
 
 def _without_gpu_parts(phrasing: str) -> str:

@@ -841,6 +841,10 @@ def _linear_scaling_claim(reader: Reader) -> Evidence | None:
     return None
 
 
+#: A key point that itself says its subject is small or cheap.
+_SMALLNESS_POINT_RE = re.compile(
+    r"\b(?:cheap|small|tiny|negligible|trivial|little|minor|rounding\s+error)\b", re.IGNORECASE)
+
 #: Characters with a meaning in a phrasing (alternatives, parts, prefixes, quantities,
 #: negation): dropped from an answer's own words before they are matched as one.
 _PHRASING_SYNTAX_RE = re.compile(r"[|&*#!$]")
@@ -934,7 +938,9 @@ def score_open(
                 # subjects ("prefill is compute-bound and decode is bandwidth-bound"); or the
                 # inversion is bound to its regime ("compute-bound only above batch 300").
                 wrong = None
-        if wrong is None and DENIALS_CONTRADICT:
+        if wrong is None and DENIALS_CONTRADICT and not _SMALLNESS_POINT_RE.search(point):
+            # A point that says a thing is small is agreed with, not denied, when the answer
+            # calls the thing trivial ("PP sends one b·s·h activation per boundary — trivial").
             wrong = reader.denial(phrasings)
             kind = "denial"
         if evidence is not None and wrong is None:

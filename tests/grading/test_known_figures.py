@@ -196,6 +196,9 @@ def test_a_cue_part_marked_with_a_bang_must_not_be_in_the_sentence(
     # The H100 said in the sentence, or the only accelerator of the answer: still checked.
     ("On H100, NVLink gives 900 GB/s each way, B200 twice that.", ["900 GB/s"]),
     ("Our H100 nodes are busy. NVLink is 900 GB/s each way.", ["900 GB/s"]),
+    # A reviewer's (tenth session): a generation or a link named is an accelerator named.
+    ("B200 beats H100. Our Hopper fleet's NVLink is 900 GB/s each way.", ["900 GB/s"]),
+    ("B200 beats H100. NVLink 4 gives 900 GB/s each way.", ["900 GB/s"]),
 ])
 def test_a_sentence_naming_no_accelerator_is_not_one_of_several(answer: str,
                                                                 wrong: list[str]) -> None:

@@ -508,3 +508,49 @@ def test_an_arithmetic_intensity_is_read_with_its_per_byte(text: str, typed: str
 def test_an_adverb_or_a_gloss_does_not_make_a_claim_a_list(text: str, claim: bool) -> None:
     [sentence] = sentences(text)
     assert sentence.claim is claim
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # Held-out term-list probes (tenth session): a figures dump behind a filing introduction,
+    # a singular noun phrase read as a verb ("a ridge point around 295"), hollow predicates.
+    ("Numbers I'd bring to this: sequence length 8k, the s-squared score matrix, 2 bytes per "
+     "element, roughly 134 MB per head, 64 heads, gigabytes per layer.", False),
+    ("H100 HBM at 3.35 TB/s, 989 TFLOPS BF16 dense, a ridge point around 295 FLOP per byte.",
+     False),
+    ("Weight distribution is non-trivial.", False),
+    ("Load testing is a must.", False),
+    ("600 GB, 640 GB, eight GPUs per node and three sites are the numbers in play.", False),
+    # Claims stay claims: an introduction that states a figure, an imperative fix, plurals.
+    ("So the extra 512 were about 30% efficient: 97,000 GPU-hours, four sweep runs.", True),
+    ("Fix: normalise queries and keys, or cap scores with a tanh.", True),
+    ("Then try the cheap path: a quarter spent configuring Slurm with backfill.", True),
+])
+def test_a_filed_list_or_a_hollow_predicate_is_no_claim(text: str, claim: bool) -> None:
+    [sentence] = sentences(text)
+    assert sentence.claim is claim
+
+
+def test_a_point_that_says_its_subject_is_cheap_is_not_denied_by_calling_it_trivial() -> None:
+    """A blind strong answer to a held-out question: "PP … sends one b·s·h activation
+    (~67 MB) per stage boundary — trivial" agrees with "PP: cheap point-to-point"; the same
+    phrasings on a point that claims no smallness are denied by it."""
+    from content.loader import load_bank
+
+    item = load_bank().items["open.tradeoffs.tp_vs_pp"]
+    [cheap] = [point for point in item.key_points if point.point.startswith("PP: cheap")]
+    answer = ("PP instead sends one b·s·h activation (~67 MB) point-to-point per stage "
+              "boundary per micro-batch — trivial.")
+    assert score_open(answer, [cheap], process_flags=()).contradictions == ()
+    other = KeyPoint("PP sends activations at each stage boundary", cheap.phrasings, 1.0)
+    assert [c.kind for c in score_open(answer, [other], process_flags=()).contradictions] \
+        == ["denial"]
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("Inside a node expect about 900 GB/s of busbw.", True),  # "a node" after a preposition
+    ("MFU at 40% typically sits below peak because of communication.", True),
+    ("Kernels (fused) matter, memory (HBM), comms (NCCL), power (watts).", False),
+])
+def test_the_verb_rules_hold_at_their_edges(text: str, claim: bool) -> None:
+    [sentence] = sentences(text)
+    assert sentence.claim is claim

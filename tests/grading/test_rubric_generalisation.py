@@ -300,8 +300,10 @@ def test_a_known_trap_is_a_contradiction_on_any_question(answer: str, claim_id: 
     "In FP8 the H100 peaks at 1,979 TFLOP/s.",
     "Each H100 gives 1,979 TFLOP/s. We train in FP8 end to end.",
     "Don't use 1,979 TFLOP/s as the peak.",
-    # NVLink 5 is 900 GB/s each way: right in an answer about Blackwell.
+    "H100 peak is 1,979 TFLOP/s, which assumes half the weights are zero.",
+    # NVLink 5 is 900 GB/s each way: right in a sentence about Blackwell or the doubling.
     "B200 doubles compute over H100, and NVLink doubles to 900 GB/s each way.",
+    "On Blackwell, NVLink 5 is 900 GB/s each way.",
 ])
 def test_the_right_claim_or_a_refuted_trap_is_not_held_against_the_answer(answer: str) -> None:
     assert score_open(answer, [DECODE], process_flags=()).contradictions == ()

@@ -1,10 +1,14 @@
-"""A regression guard from the blind strong answers to the held-out questions
-(``tests/scoring/paraphrases/heldout_probes/``, see its README): tuned on after one
-measurement, so they measure nothing now; every one stays at or above the strong bar."""
+"""A regression guard from the blind probe answers to the held-out questions
+(``tests/scoring/paraphrases/heldout_probes/``, see its README): strong answers in other words
+and term lists, tuned on after one measurement each, so they measure nothing now. Every strong
+answer stays at or above :data:`STRONG_FLOOR` but the known misses, which must not fall; every
+term list stays at or below :data:`TERM_LIST_CEILING`."""
 
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -13,33 +17,59 @@ from content.loader import load_bank
 
 FOLDER = Path(__file__).parent / "paraphrases" / "heldout_probes"
 STRONG_FLOOR = 0.7
+TERM_LIST_CEILING = 0.35
+#: (file stem, index) -> the score a strong answer below the floor has now (see the README).
+STRONG_MISSES = {
+    ("strong_10a", 10): 0.50,  # a denied dependence shown flat by a formula: still flagged
+    ("strong_11a", 5): 0.61,  # verbless terse bullets: "Cost: zero difference in speed"
+}
 
 
-def _answers() -> list[tuple[str, int, dict]]:
+@cache
+def _answers() -> tuple[tuple[str, int, dict], ...]:
     rows = []
     for path in sorted(FOLDER.glob("*.toml")):
         with path.open("rb") as handle:
             rows += [(path.stem, index, answer)
                      for index, answer in enumerate(tomllib.load(handle)["answer"])]
-    return rows
+    return tuple(rows)
 
 
-def test_the_files_answer_every_held_out_question_twice() -> None:
-    from collections import Counter
+@cache
+def _score(stem: str, index: int) -> float:
+    from tests.scoring.report import session_scorer
 
+    answer = next(a for s, i, a in _answers() if (s, i) == (stem, index))
+    item = {q.id: q for q in load_bank().open_questions()}[answer["item"]]
+    return session_scorer(item, answer["text"])
+
+
+def test_each_round_answers_every_held_out_question_twice() -> None:
     from tests.scoring.labelled import load_labelled
 
     heldout = {q.item.id for q in load_labelled().split_questions("heldout")}
-    counts = Counter(answer["item"] for _stem, _index, answer in _answers())
-    assert set(counts) == heldout
-    assert set(counts.values()) == {2}
-    assert {answer["kind"] for _stem, _index, answer in _answers()} == {"strong"}
+    rounds: dict[str, Counter[str]] = {}
+    for stem, _index, answer in _answers():
+        kind = "strong" if stem.startswith("strong") else "term_list"
+        assert answer["kind"] == kind, (stem, answer["kind"])
+        rounds.setdefault(stem.rstrip("ab"), Counter())[answer["item"]] += 1
+    assert sorted(rounds) == ["strong_10", "strong_11", "term_lists_11"]
+    for stem, counts in rounds.items():
+        assert set(counts) == heldout and set(counts.values()) == {2}, stem
 
 
-@pytest.mark.parametrize(("stem", "index", "answer"), _answers(),
-                         ids=lambda value: value if isinstance(value, str | int) else "")
-def test_every_blind_strong_answer_reaches_the_bar(stem: str, index: int, answer: dict) -> None:
-    from tests.scoring.report import session_scorer
+@pytest.mark.parametrize(("stem", "index"),
+                         [(s, i) for s, i, _a in _answers() if s.startswith("strong")])
+def test_every_blind_strong_answer_reaches_the_bar(stem: str, index: int) -> None:
+    score = _score(stem, index)
+    known = STRONG_MISSES.get((stem, index))
+    if known is None:
+        assert score >= STRONG_FLOOR, (stem, index)
+    else:
+        assert known - 0.005 <= score < STRONG_FLOOR, (stem, index, score)
 
-    item = {q.id: q for q in load_bank().open_questions()}[answer["item"]]
-    assert session_scorer(item, answer["text"]) >= STRONG_FLOOR, (stem, index, answer["style"])
+
+@pytest.mark.parametrize(("stem", "index"),
+                         [(s, i) for s, i, _a in _answers() if s.startswith("term")])
+def test_every_blind_term_list_stays_low(stem: str, index: int) -> None:
+    assert _score(stem, index) <= TERM_LIST_CEILING, (stem, index)
