@@ -264,11 +264,26 @@ def _times(left: _Reading, right: _Reading, divide: bool) -> _Reading:
     return value, tuple(sorted((name, power) for name, power in dims.items() if power))
 
 
-def _unit_expected(value: float, result_typed: str, result_value: float,
-                   result_base: float) -> str:
-    """The true value said in the result's own unit ("140,000 MB" for a stated "140 MB")."""
-    from grading.units import format_number
+#: Kinds of quantity said best with their own prefix ("140 GB", not "140,000 MB"): the
+#: dimensions as :func:`grading.units.unit_info` gives them, the base unit's value per unit of
+#: those dimensions, and the unit :func:`grading.units.humanize` scales.
+_HUMANIZED = {
+    (("[information]", 1),): (8.0, "byte"),
+    (("[information]", 1), ("[time]", -1)): (8.0, "byte/s"),
+    (("[flop]", 1), ("[time]", -1)): (1.0, "FLOP/s"),
+}
 
+
+def _unit_expected(value: float, result_typed: str, result_value: float,
+                   result_base: float, dims: tuple[tuple[str, int], ...] = ()) -> str:
+    """The true value in the unit a person would say it: bytes, bandwidths and FLOP rates with
+    their best prefix ("140 GB" for a stated "140 MB"), anything else in the result's own unit
+    ("73,700 GPU-hours", "$7,750")."""
+    from grading.units import format_number, humanize
+
+    if dims in _HUMANIZED:
+        per_unit, unit_name = _HUMANIZED[dims]
+        return humanize(value / per_unit, unit_name)
     number = value / result_base * result_value if result_base else value
     unit = re.sub(rf"^\s*\$?\s?(?:{_NUMBER})(?:[kKMBT]|bn)?\s?", "", result_typed,
                   flags=re.IGNORECASE).strip()
@@ -382,7 +397,8 @@ def _unit_slip(sentence: str, found: re.Match[str], pieces: list[str], operators
     result_base = next(r[0] for r in results if r[1] == total_dims)
     scanned_value = _typed_number(result_typed)
     yield ArithmeticSlip(found.group(0).strip(),
-                         _unit_expected(total_value, result_typed, scanned_value, result_base))
+                         _unit_expected(total_value, result_typed, scanned_value, result_base,
+                                        total_dims))
 
 
 def _bare_value(typed: str) -> float | None:

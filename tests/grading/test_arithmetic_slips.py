@@ -99,8 +99,8 @@ def test_the_switch_turns_the_check_off(monkeypatch: pytest.MonkeyPatch) -> None
 
 @pytest.mark.parametrize(("sentence", "expected"), [
     # A prefix slipped: the classic MB-for-GB and a per-GPU share a thousand times too big.
-    ("Every step ships 70B parameters × 2 bytes in BF16, so about 140 MB.", "140,000 MB"),
-    ("That is 1.12 TB / 2,048 ≈ 55 GB per GPU.", "0.547 GB"),
+    ("Every step ships 70B parameters × 2 bytes in BF16, so about 140 MB.", "140 GB"),
+    ("That is 1.12 TB / 2,048 ≈ 55 GB per GPU.", "547 MB"),
     # A time worked out from its quantities, said a factor of ten off.
     ("Training takes 6.3e24 FLOPs / 8.1e17 FLOP/s ≈ 9 days.", "90 days"),
     ("The read takes 5.7 TB / 100 GB/s ≈ 5.7 s.", "57 s"),
@@ -117,10 +117,10 @@ def test_the_switch_turns_the_check_off(monkeypatch: pytest.MonkeyPatch) -> None
     ("Per GPU, 140 GB / 8 = 175 GB.", "17.5 GB"),
     ("The weight term is 35 GB / 8 / 3.35 TB/s ≈ 13 ms.", "1.31 ms"),
     ("Node memory is 8 × 80 GB = 64 GB.", "640 GB"),
-    ("Weights are 70B times 2 bytes is 140 MB.", "140,000 MB"),
+    ("Weights are 70B times 2 bytes is 140 MB.", "140 GB"),
     ("The write is 5.7 TB over 100 GB/s, so about 5.7 s.", "57 s"),
-    ("Weights are 70B × 2 bytes equals 140 MB.", "140,000 MB"),
-    ("Weights are 70B × 2 bytes works out to 140 MB.", "140,000 MB"),
+    ("Weights are 70B × 2 bytes equals 140 MB.", "140 GB"),
+    ("Weights are 70B × 2 bytes works out to 140 MB.", "140 GB"),
     # The rounding band's edges: 0.6–1.67× of the true value stands (true: 10 GB).
     ("Each GPU holds 80 GB / 8 = 6.1 GB.", None),
     ("Each GPU holds 80 GB / 8 = 5.9 GB.", "10 GB"),
@@ -174,5 +174,5 @@ def test_a_unit_slip_is_named_in_the_verdict() -> None:
               "140 MB a step, which one link carries easily.")
     result = score_open(answer, [DECODE], process_flags=())
     [wrong] = result.wrong_numbers
-    assert (wrong.name, wrong.expected) == (rubric.ARITHMETIC_SLIP_NAME, "140,000 MB")
+    assert (wrong.name, wrong.expected) == (rubric.ARITHMETIC_SLIP_NAME, "140 GB")
     assert result.auto_score <= ERROR_CAPS[1]
