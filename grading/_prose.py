@@ -263,11 +263,15 @@ _META_NOUNS = (r"(?:factors?|considerations?|things?|points?|parts?|levers?|driv
 #: "Key figures", "The concepts involved" (not "Targets", a spec, nor "So X was 30%
 #: efficient", a claim with its figure).
 _META_INTRO_RE = re.compile(rf"\b{_META_NOUNS}\b|\bfigures\b", re.IGNORECASE)
+#: An introduction's only verb when it talks about what follows ("Numbers I'd bring to this"),
+#: not when it claims ("The numbers come out as", "Things that typically cause it").
+_INTRO_FRAME_RE = re.compile(r"\b(?:i|we|you)(?:'d|’d|\s+would|\s+will|'ll|’ll)?\s+"
+                             r"(?:bring|look\s+at|consider|watch|track|check|mention|cover|use)\b",
+                             re.IGNORECASE)
 #: What may follow a hollow predicate before its clause ends: "here", "to keep in mind",
 #: "of the picture", "we'd want to keep an eye on", "carefully".
 _HOLLOW_TAIL = (
     r"(?:\s+(?:here|too|as\s+well|overall|again|in\s+practice|carefully|closely|a\s+lot|"
-    r"in\s+play|at\s+play|that\s+matter|that\s+count|"
     r"in\s+the\s+end|for\s+(?:this|us|sure)|"
     r"to\s+(?:this|the|that)\s+(?:discussion|question|topic|conversation|problem|analysis)|"
     r"to\s+how\s+(?:i|we)\s+(?:framed|approached|thought\s+about)\s+(?:it|this|that)|"
@@ -344,9 +348,7 @@ HOLLOW_FRAME_PATTERN = (
     r"ways?\s+to\s+(?:look\s+at|think\s+about|talk\s+about|frame|explain)\s+it|"
     r"worth\s+(?:mentioning|noting|"
     r"considering|watching|tracking|thinking\s+about|keeping\s+in\s+mind|looking\s+at)|"
-    r"involved|in\s+play|at\s+play|on\s+the\s+(?:list|radar|table)|in\s+the\s+mix|"
-    r"non-?trivial|a\s+must|must-haves?|table\s+stakes|best\s+practices?|the\s+contract|"
-    r"all\s+about\s+[a-z-]+)"
+    r"involved|in\s+play|at\s+play|on\s+the\s+(?:list|radar|table)|in\s+the\s+mix)"
     r"|(?:" + _IMPORTANCE + r"\s+)+[a-z][a-z-]*\s+" + _META_NOUNS + r")"
     + _HOLLOW_TAIL + _CLAUSE_END +
     # A bare passive ending its clause: "NCCL is run", "goodput is tracked", "X gets used",
@@ -506,7 +508,8 @@ def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool
         previous = tokens[index - 1] if index else ""
         # "density effectively requires": the word before the adverb may be the subject.
         before_adverb = tokens[index - 2] if previous in _VERB_ADVERBS and index > 1 else ""
-        if token in _BASE_VERBS and index > 1 and tokens[index - 2] in _SINGULAR_DETERMINERS \
+        if token in _BASE_VERBS and token not in _PAST_AS_BASE and index > 1 \
+                and tokens[index - 2] in _SINGULAR_DETERMINERS \
                 and previous.isalpha() and previous not in _FUNCTION_WORDS \
                 and (index < 3 or (tokens[index - 3] not in _PREPOSITIONS
                                    and tokens[index - 3] not in _PLACE_WORDS)):
@@ -523,7 +526,7 @@ def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool
         past = (token.endswith("ed") and token not in _ED_NOUNS) or token in _PAST
         takes_preposition = past and following in _PREPOSITIONS
         if token in forms:
-            subject = (previous in _SUBJECTS and typed[index - 1] != "IT"  # "IT load": a noun
+            subject = ((previous in _SUBJECTS and typed[index - 1] != "IT")  # "IT load"
                        or before_adverb in _SUBJECTS)
             if subject or previous in _AUXILIARIES or before_adverb in _AUXILIARIES \
                     or takes_object \
@@ -553,7 +556,10 @@ _PLACE_WORDS = frozenset("inside outside across within between behind beyond amo
                          "during through throughout across".split())
 #: Determiners of one thing: after "a ridge", a base-form word ("point") is a noun, since a
 #: verb would agree with its singular subject ("points").
-_SINGULAR_DETERMINERS = frozenset("a an each every one this".split())
+_SINGULAR_DETERMINERS = frozenset("a an each every".split())
+#: Past tenses spelled as their base form: "each flap hit 512 GPUs" is a verb.
+_PAST_AS_BASE = frozenset("cost hit put fit set cut let read run shut spread split quit hurt "
+                          "cast burst".split())
 #: Adverbs that stand between a subject and its verb ("rack density effectively requires",
 #: "the ring only pays"): the verb's subject is the word before them. Frequency adjectives
 #: ("weekly", "hourly", "early") are not here: before a plural they are a noun phrase.
@@ -640,7 +646,9 @@ def _is_claim(text: str) -> tuple[bool, int]:
         return False, len(words)
     intro, colon, rest = text.partition(": ")
     if colon and len(_words(intro)) <= _INTRO_WORDS and _META_INTRO_RE.search(intro) \
-            and not re.search(r"[0-9]", intro) and _is_list(rest) and not has_verb(rest):
+            and not re.search(r"[0-9]", intro) \
+            and (not has_verb(intro) or _INTRO_FRAME_RE.search(intro)) \
+            and _is_list(rest) and not has_verb(rest):
         return False, len(words)  # "Numbers I'd bring to this: 8k, 134 MB per head, 64 heads"
     function_share = sum(1 for word in words if word in _FUNCTION_WORDS) / max(1, len(words))
     prose = len(words) < _SHARE_MIN_WORDS or function_share >= MIN_FUNCTION_SHARE

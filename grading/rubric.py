@@ -817,7 +817,8 @@ def _substance(reader: Reader, quantities: list[tuple[int, int, str]],
 def _arithmetic_slips(reader: Reader) -> Iterator[WrongNumber]:
     """Each sum an answer writes out wrong, of bare numbers
     (:func:`grading._arithmetic.arithmetic_slips`) or of quantities with units
-    (:func:`grading._arithmetic.unit_slips`: "70B × 2 bytes = 140 MB"), in a claim sentence not refuted (:meth:`Reader.refuted`), as a wrong number the verdict names."""
+    (:func:`grading._arithmetic.unit_slips`: "70B × 2 bytes = 140 MB"), in a claim sentence
+    not refuted (:meth:`Reader.refuted`), as a wrong number the verdict names."""
     for index, sentence in enumerate(reader.sentences):
         if not sentence.claim or reader.refuted(index):
             continue
@@ -842,8 +843,8 @@ def _linear_scaling_claim(reader: Reader) -> Evidence | None:
 
 
 #: A key point that itself says its subject is small or cheap.
-_SMALLNESS_POINT_RE = re.compile(
-    r"\b(?:cheap|small|tiny|negligible|trivial|little|minor|rounding\s+error)\b", re.IGNORECASE)
+_SMALLNESS_POINT_RE = re.compile(r"\b(?:cheap|tiny|negligible|trivial)\b(?![-'’])",
+                                 re.IGNORECASE)
 
 #: Characters with a meaning in a phrasing (alternatives, parts, prefixes, quantities,
 #: negation): dropped from an answer's own words before they are matched as one.

@@ -512,20 +512,22 @@ def test_an_adverb_or_a_gloss_does_not_make_a_claim_a_list(text: str, claim: boo
 
 @pytest.mark.parametrize(("text", "claim"), [
     # Held-out term-list probes (tenth session): a figures dump behind a filing introduction,
-    # a singular noun phrase read as a verb ("a ridge point around 295"), hollow predicates.
+    # a singular noun phrase read as a verb ("a ridge point around 295").
     ("Numbers I'd bring to this: sequence length 8k, the s-squared score matrix, 2 bytes per "
      "element, roughly 134 MB per head, 64 heads, gigabytes per layer.", False),
     ("H100 HBM at 3.35 TB/s, 989 TFLOPS BF16 dense, a ridge point around 295 FLOP per byte.",
      False),
-    ("Weight distribution is non-trivial.", False),
-    ("Load testing is a must.", False),
-    ("600 GB, 640 GB, eight GPUs per node and three sites are the numbers in play.", False),
     # Claims stay claims: an introduction that states a figure, an imperative fix, plurals.
     ("So the extra 512 were about 30% efficient: 97,000 GPU-hours, four sweep runs.", True),
     ("Fix: normalise queries and keys, or cap scores with a tanh.", True),
     ("Then try the cheap path: a quarter spent configuring Slurm with backfill.", True),
+    # A reviewer's (tenth session): an introduction that claims, a past tense spelled as its
+    # base form, "this" before a verb.
+    ("The numbers come out as: 62k H100s, 44k B200s, 1.6x per MW.", True),
+    ("Each flap hit 512 GPUs for about ten minutes.", True),
+    ("This mistake cost us about 6,000 GPU-hours.", True),
 ])
-def test_a_filed_list_or_a_hollow_predicate_is_no_claim(text: str, claim: bool) -> None:
+def test_a_filed_list_is_no_claim(text: str, claim: bool) -> None:
     [sentence] = sentences(text)
     assert sentence.claim is claim
 
