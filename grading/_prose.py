@@ -553,7 +553,7 @@ def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool
 
 #: Prepositions of place and time that open a sentence ("Inside a node expect …").
 _PLACE_WORDS = frozenset("inside outside across within between behind beyond among after before "
-                         "during through throughout across".split())
+                         "during through throughout".split())
 #: Determiners of one thing: after "a ridge", a base-form word ("point") is a noun, since a
 #: verb would agree with its singular subject ("points").
 _SINGULAR_DETERMINERS = frozenset("a an each every".split())
@@ -585,7 +585,7 @@ class Sentence:
 def _is_list(text: str) -> bool:
     """A list of terms: at least three comma pieces, half of them short and verbless and none
     with a verb — or a long list (five pieces or more, 70 % short) with one verb slipped in."""
-    # A bracketed aside glosses the word before it ("density (60 kW+)"); it is not an item.
+    # A bracketed figure glosses the word before it ("density (60 kW+)"); it is not an item.
     pieces = [piece for piece in _PIECE_SPLIT_RE.split(_ASIDE_RE.sub(" ", text))
               if _words(piece)]
     if len(pieces) < _LIST_MIN_PIECES:

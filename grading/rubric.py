@@ -842,7 +842,8 @@ def _linear_scaling_claim(reader: Reader) -> Evidence | None:
     return None
 
 
-#: A key point that itself says its subject is small or cheap.
+#: A key point that itself says its subject is cheap, tiny, negligible or trivial (whole words:
+#: not "small-scale" or "Little's law").
 _SMALLNESS_POINT_RE = re.compile(r"\b(?:cheap|tiny|negligible|trivial)\b(?![-'’])",
                                  re.IGNORECASE)
 
