@@ -318,3 +318,16 @@ def test_every_known_trap_names_its_truth_and_no_model_answer_states_one() -> No
         said = [c for c in score_open(item.model_answer, [], process_flags=()).contradictions
                 if c.kind == "known"]
         assert said == [], (item.id, said)
+
+
+def test_a_trap_said_as_a_number_the_figure_check_names_is_one_error() -> None:
+    """"H100 peak is 1,979 TFLOP/s" is the sparse-peak trap and a wrong number against the
+    dense figure: one error (the cap for one), named once as the wrong number."""
+    answer = "Decode is memory-bound. H100 BF16 peak is 1,979 TFLOP/s, so MFU is about 34%."
+    result = score_open(answer, [DECODE], process_flags=())
+    assert [wrong.typed for wrong in result.wrong_numbers] == ["1,979 TFLOP/s"]
+    assert result.contradictions == ()
+    # Said without a figure's cue, the trap alone is the one error.
+    alone = score_open("Decode is memory-bound. Our peak is 1,979 TFLOP/s per GPU.", [DECODE],
+                       process_flags=())
+    assert (len(alone.contradictions), len(alone.wrong_numbers)) == (1, 0)
