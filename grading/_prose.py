@@ -616,13 +616,35 @@ _REASONING_RE = re.compile(r"\b(?:so|because|since|therefore|thus|hence|which|me
                            re.IGNORECASE)
 
 
+#: A formula's legend after it: ", where G is the GPU count", ", with R the restart time and
+#: tau the interval", "(delta being the stall)" — it names symbols, it claims nothing.
+_LEGEND_TEXT = (r"(?:(?!\b(?:so|because|since|therefore|thus|hence|which|means|and\s+it|"
+                r"and\s+the)\b)[^.;:0-9])*[.;)]?\s*$")
+_SYMBOL_DEFINITIONS_RE = re.compile(
+    r"(?:,\s*|\s+\(|\s+)(?:where|with)\s+(?:[A-Za-zτδΨαβ]{1,5}|the\s+\w+)\s+"
+    r"(?:is|are|=|being|the|as)\b" + _LEGEND_TEXT
+    + r"|,\s*[A-Za-zτδΨαβ]{1,5}\s+being\s+" + _LEGEND_TEXT, re.IGNORECASE)
+
+
+#: A participle inside a quantity's name on a formula's left side: "Work lost per failure",
+#: "Delivered compute", "Expected loss".
+_NAME_PARTICIPLE_RE = re.compile(r"^\s*(?:\w+\s+){0,3}?\w*(?:ed|lost|spent|paid|kept|held)\b",
+                                 re.IGNORECASE)
+
+
 def _is_bare_formula(text: str) -> bool:
     """A formula with nothing plugged in ("P(no failure) = exp(−N·T/MTBF)", "Cost per failure
     = R + τ/2"): its only verb is an equals sign, the sentence holds no figure and does not
     reason from it, so it names a model without saying what the model gives here."""
-    if _FORMULA_RELATION_RE.search(text) is None or _REASONING_RE.search(text):
+    text = _SYMBOL_DEFINITIONS_RE.sub("", text)  # "…, where G is the GPU count": a legend
+    relation = _FORMULA_RELATION_RE.search(text)
+    if relation is None or _REASONING_RE.search(text):
         return False
-    if has_verb(_RELATION_RE.sub(" ", text)):
+    # The left side names the quantity ("Work lost per failure", "Delivered compute"): a
+    # participle there is part of the name; the right side must hold no verb.
+    if has_verb(_RELATION_RE.sub(" ", text[relation.end():])) or (
+            has_verb(text[:relation.start()]) and not _NAME_PARTICIPLE_RE.search(
+                text[:relation.start()])):
         return False
     return _FIGURE_RE.search(text) is None
 

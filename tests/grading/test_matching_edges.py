@@ -556,3 +556,21 @@ def test_a_point_that_says_its_subject_is_cheap_is_not_denied_by_calling_it_triv
 def test_the_verb_rules_hold_at_their_edges(text: str, claim: bool) -> None:
     [sentence] = sentences(text)
     assert sentence.claim is claim
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # Held-out term-list probes, round 12 (tenth session): a formula with its legend names
+    # symbols and claims nothing; a participle in the quantity's name is part of the name.
+    ("Delivered compute = G x peak x MFU x goodput, where G is the GPU count.", False),
+    ("Work lost per failure = R + tau/2, with R the restart time and tau the checkpoint "
+     "interval.", False),
+    ("Goodput = 1 - [delta/tau + (tau/2 + R) / job MTBF], delta being the checkpoint stall.",
+     False),
+    # A formula that goes on to reason, or has a figure plugged in, stays a claim.
+    ("MFU = 6ND / (G x peak), where G is the GPU count, so at 40% we need 8,000 GPUs.", True),
+    ("The bubble = (p-1)/m, where m is the micro-batch count, and it shrinks with m.", True),
+    ("Job MTBF = 50,000 h / G, where G is 16,384, so about 3 h.", True),
+])
+def test_a_formula_with_its_legend_is_no_claim(text: str, claim: bool) -> None:
+    [sentence] = sentences(text)
+    assert sentence.claim is claim
