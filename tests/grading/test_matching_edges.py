@@ -574,3 +574,16 @@ def test_the_verb_rules_hold_at_their_edges(text: str, claim: bool) -> None:
 def test_a_formula_with_its_legend_is_no_claim(text: str, claim: bool) -> None:
     [sentence] = sentences(text)
     assert sentence.claim is claim
+
+
+def test_a_figure_said_after_instead_of_is_compared_not_denied() -> None:
+    """Held-out strong probes, round 12: "4.2 MB per head instead of ~134 MB" compares with the
+    134 MB the point asks for, it does not deny it ("50 GB/s NICs instead of 450 GB/s NVLink"
+    likewise)."""
+    point = KeyPoint("Quantifies the score tensor (~134 MB per head at 8k)", ("134 mb",), 1.0)
+    answer = ("Traffic becomes Q, K, V in and the output out: about 4.2 MB per head instead of "
+              "~134 MB of score-matrix traffic.")
+    assert score_open(answer, [point], process_flags=()).contradictions == ()
+    word = KeyPoint("Knows the ring", ("tree",), 1.0)  # a term, not a figure, is still denied
+    assert [c.kind for c in score_open("We use the ring instead of a tree.", [word],
+                                       process_flags=()).contradictions] == ["denial"]

@@ -62,7 +62,8 @@ def test_each_round_answers_every_held_out_question_twice() -> None:
         kind = "strong" if stem.startswith("strong") else "term_list"
         assert answer["kind"] == kind, (stem, answer["kind"])
         rounds.setdefault(stem.rstrip("ab"), Counter())[answer["item"]] += 1
-    assert sorted(rounds) == ["strong_10", "strong_11", "term_lists_11"]
+    assert sorted(rounds) == ["strong_10", "strong_11", "strong_12", "term_lists_11",
+                              "term_lists_12"]
     for stem, counts in rounds.items():
         assert set(counts) == heldout and set(counts.values()) == {2}, stem
 
