@@ -172,6 +172,11 @@ bottleneck cause significant affect affects count counts hurt hurts exist exists
 #: unnecessary", "the bubble is negligible").
 _DISMISSED = frozenset("unnecessary irrelevant negligible pointless overkill unneeded".split())
 _DISMISSAL_GAP = 3
+#: Just before a figure: a word that compares it with another ("instead of ~134 MB").
+_COMPARISON_BEFORE_RE = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|versus|vs\.?|down\s+from|up\s+from|compared\s+"
+    r"(?:with|to)|against)\s*(?:the\s+|a\s+|an\s+)?[~≈]?\s*(?:about\s+|roughly\s+)?$",
+    re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
@@ -303,6 +308,14 @@ class Reader:
             occurrences.append(_Occurrence(Found(0, 0, typed, False), sentence, False, False,
                                            clause))
         return occurrences
+
+    def _compared(self, occurrence: _Occurrence) -> bool:
+        """Whether a figure at ``occurrence`` follows a comparison marker ("instead of ~134
+        MB", "rather than 450 GB/s", "down from 40%"): compared with, not denied."""
+        start = self.analysed.words[occurrence.found.first].start \
+            if occurrence.found.last >= occurrence.found.first and self.analysed.words else 0
+        return _COMPARISON_BEFORE_RE.search(self.analysed.text[max(0, start - 24):start]) \
+            is not None
 
     def _dismissed(self, found: Found) -> bool:
         """Whether the phrase at ``found`` is dismissed: a negation before it with only light
@@ -513,9 +526,10 @@ class Reader:
             if len(parts) != 1 or parts[0].negated:
                 continue
             for alternative in parts[0].alternatives:
-                if any(character.isdigit() for character in alternative):
-                    continue  # "4.2 MB instead of ~134 MB" compares a figure, it denies nothing
+                figure = any(character.isdigit() for character in alternative)
                 said = self.occurrences(alternative, fuzzy=False)
+                if figure:  # "4.2 MB instead of ~134 MB" compares a figure, it denies nothing
+                    said = [o for o in said if not self._compared(o)]
                 if any(not o.negated and o.sentence >= 0 and self.sentences[o.sentence].claim
                        for o in said):
                     continue  # affirmed too: "we timed crashes, not hangs" has the gap right

@@ -570,6 +570,8 @@ def test_the_verb_rules_hold_at_their_edges(text: str, claim: bool) -> None:
     ("MFU = 6ND / (G x peak), where G is the GPU count, so at 40% we need 8,000 GPUs.", True),
     ("The bubble = (p-1)/m, where m is the micro-batch count, and it shrinks with m.", True),
     ("Job MTBF = 50,000 h / G, where G is 16,384, so about 3 h.", True),
+    # A reviewer's (tenth session): a "legend" that makes a claim is no legend.
+    ("Bubble = (p-1)/m, where m is the micro-batches and more stages reduce the bubble.", True),
 ])
 def test_a_formula_with_its_legend_is_no_claim(text: str, claim: bool) -> None:
     [sentence] = sentences(text)
@@ -584,6 +586,9 @@ def test_a_figure_said_after_instead_of_is_compared_not_denied() -> None:
     answer = ("Traffic becomes Q, K, V in and the output out: about 4.2 MB per head instead of "
               "~134 MB of score-matrix traffic.")
     assert score_open(answer, [point], process_flags=()).contradictions == ()
+    # A reviewer's (tenth session): the right figure rejected outright is still a denial.
+    assert [c.kind for c in score_open("The score matrix is not 134 MB per head; it is 8 MB.",
+                                       [point], process_flags=()).contradictions] == ["denial"]
     word = KeyPoint("Knows the ring", ("tree",), 1.0)  # a term, not a figure, is still denied
     assert [c.kind for c in score_open("We use the ring instead of a tree.", [word],
                                        process_flags=()).contradictions] == ["denial"]
