@@ -39,7 +39,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["ArithmeticSlip", "arithmetic_slips"]
+__all__ = ["ArithmeticSlip", "arithmetic_slips", "unit_slips"]
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 _EQUALS = r"\s*(?:≈|~=|=|is\s+about|is\s+roughly|comes\s+to)\s*~?\s*"
@@ -199,10 +199,12 @@ _UNIT_OPERAND = (rf"(?:\$\s?)?(?:{_NUMBER})(?:[kKMBT]|bn)?(?!\w|[.,]\d)"
 #: After the last operand and before the result: what says "this comes to" — a symbol, "is
 #: about", or ", so about" / "which is" — and may first close a short aside ("in BF16",
 #: "(BF16)").
+_APPROXIMATELY = r"(?:about\s+|roughly\s+|around\s+)?"
 _UNIT_EQUALS = (r"(?:\s+in\s+[A-Za-z0-9]+|\s*\([^()]{1,40}\))?"
-                r"(?:\s*(?:≈|~=|=|≃|→|->)\s*|\s+(?:is|comes\s+to|gives|equals|works\s+out\s+(?:to|at))\s+(?:about\s+|roughly\s+|"
-                r"around\s+)?|,?\s+(?:so|which\s+is|that's|that\s+is|i\.e\.)\s+(?:about\s+|"
-                r"roughly\s+|around\s+)?)~?\s*")
+                r"(?:\s*(?:≈|~=|=|≃|→|->)\s*"
+                r"|\s+(?:is|comes\s+to|gives|equals|works\s+out\s+(?:to|at))\s+" + _APPROXIMATELY
+                + r"|,?\s+(?:so|which\s+is|that's|that\s+is|i\.e\.)\s+" + _APPROXIMATELY
+                + r")~?\s*")
 #: An operator between two operands: ×, *, ÷, " x ", and a slash that is not inside a unit
 #: (spaced, or followed by a number: "50,000 h/16,384", not "GB/s").
 _UNIT_OPERATOR = (r"\s*[×*÷]\s*|\s*/(?=\s*\$?\d)\s*|\s+/\s+|\s+(?:x|times)\s+|"
@@ -230,12 +232,12 @@ _UNIT_OPERATOR_RE = re.compile(_UNIT_OPERATOR, re.IGNORECASE)
 _TIME_CONVERSIONS = (7.0, 12.0, 24.0, 30.0, 52.0, 60.0, 168.0, 365.0, 1440.0, 3600.0, 8760.0,
                      86400.0)
 _BITS_RE = re.compile(r"\d\s*[kKMGTP]?(?:b|bits?|bps)(?:/s|ps)?\b")
-#: A result followed by a range ("= 80 to 320", "= 80–320").
 #: Just before the first operand: an operator or an equals sign (the expression is part of a
 #: longer one), or a digit or point glued to it (a comma then a space ends a clause, not a
 #: number).
 _GLUED_BEFORE_RE = re.compile(r"(?:[\d.,]|[+\-−–—/×*^$=≈~]\s*|(?:√|sqrt)\s*\(\s*)$",
                               re.IGNORECASE)
+#: A result followed by a range ("= 80 to 320", "= 80–320").
 _RANGE_AFTER_RE = re.compile(r"\s*(?:to\s+\d|[–—\-]\s*\d)", re.IGNORECASE)
 
 _Reading = tuple[float, tuple[tuple[str, int], ...]]
@@ -283,8 +285,8 @@ _HUMANIZED = {
 }
 
 
-def _unit_expected(value: float, result_typed: str, result_value: float,
-                   result_base: float, dims: tuple[tuple[str, int], ...] = ()) -> str:
+def _unit_expected(value: float, dims: tuple[tuple[str, int], ...], result_typed: str,
+                   result_base: float) -> str:
     """The true value in the unit a person would say it: bytes, bandwidths and FLOP rates with
     their best prefix ("140 GB" for a stated "140 MB"), anything else in the result's own unit
     ("73,700 GPU-hours", "$7,750")."""
@@ -293,7 +295,7 @@ def _unit_expected(value: float, result_typed: str, result_value: float,
     if dims in _HUMANIZED:
         per_unit, unit_name = _HUMANIZED[dims]
         return humanize(value / per_unit, unit_name)
-    number = value / result_base * result_value if result_base else value
+    number = value / result_base * _typed_number(result_typed) if result_base else value
     unit = re.sub(rf"^\s*\$?\s?(?:{_NUMBER})(?:[kKMBT]|bn)?\s?", "", result_typed,
                   flags=re.IGNORECASE).strip()
     dollar = "$" if result_typed.lstrip().startswith("$") else ""
@@ -326,7 +328,7 @@ def unit_slips(sentence: str) -> Iterator[ArithmeticSlip]:
         operators = [match.group(0).strip() for match in _UNIT_OPERATOR_RE.finditer(
             operands_text)]
         result_typed = found.group("result")
-        if not _words_multiply(pieces, operators, sentence[found.end():found.end() + 12]):
+        if not _worded_operators_fit(pieces, operators, sentence[found.end():found.end() + 12]):
             continue
         typed_all = [*pieces, result_typed]
         if not any(re.search(r"[A-Za-zµ$%]", typed) for typed in typed_all):
@@ -337,7 +339,7 @@ def unit_slips(sentence: str) -> Iterator[ArithmeticSlip]:
             continue
 
 
-def _words_multiply(pieces: list[str], operators: list[str], after: str) -> bool:
+def _worded_operators_fit(pieces: list[str], operators: list[str], after: str) -> bool:
     """Whether each "for" joins accelerators to a duration, and each "over" either does (1,024
     GPUs over three days: a product) or divides one quantity with a unit by another (5.7 TB
     over 100 GB/s: a quotient); never "of each run": a duration followed by "each" is per
@@ -404,10 +406,8 @@ def _unit_slip(found: re.Match[str], pieces: list[str], operators: list[str],
     total_value, total_dims = next(
         total for total in totals if total[1] and any(total[1] == r[1] for r in results))
     result_base = next(r[0] for r in results if r[1] == total_dims)
-    scanned_value = _typed_number(result_typed)
     yield ArithmeticSlip(found.group(0).strip(),
-                         _unit_expected(total_value, result_typed, scanned_value, result_base,
-                                        total_dims))
+                         _unit_expected(total_value, total_dims, result_typed, result_base))
 
 
 def _bare_value(typed: str) -> float | None:

@@ -312,8 +312,7 @@ class Reader:
     def _compared(self, occurrence: _Occurrence) -> bool:
         """Whether a figure at ``occurrence`` follows a comparison marker ("instead of ~134
         MB", "rather than 450 GB/s", "down from 40%"): compared with, not denied."""
-        start = self.analysed.words[occurrence.found.first].start \
-            if occurrence.found.last >= occurrence.found.first and self.analysed.words else 0
+        start = self.analysed.words[occurrence.found.first].start if self.analysed.words else 0
         return _COMPARISON_BEFORE_RE.search(self.analysed.text[max(0, start - 24):start]) \
             is not None
 
@@ -516,8 +515,9 @@ class Reader:
 
     def denial(self, phrasings: Iterable[str]) -> Evidence | None:
         """The first single-part phrasing the answer dismisses in a claim sentence ("it isn't
-        memory-bound at all", "a pilot isn't necessary") and never affirms in one. A figure is
-        never denied: "4.2 MB per head instead of ~134 MB" states the 134 MB it compares."""
+        memory-bound at all", "a pilot isn't necessary") and never affirms in one. A figure said
+        after a comparison marker is not dismissed there: "4.2 MB per head instead of ~134 MB"
+        compares with the 134 MB ("it is not 134 MB" still denies it)."""
         for phrasing in phrasings:
             try:
                 parts = parse_phrasing(phrasing)
@@ -526,10 +526,9 @@ class Reader:
             if len(parts) != 1 or parts[0].negated:
                 continue
             for alternative in parts[0].alternatives:
-                figure = any(character.isdigit() for character in alternative)
                 said = self.occurrences(alternative, fuzzy=False)
-                if figure:  # "4.2 MB instead of ~134 MB" compares a figure, it denies nothing
-                    said = [o for o in said if not self._compared(o)]
+                if any(character.isdigit() for character in alternative):
+                    said = [o for o in said if not self._compared(o)]  # "instead of ~134 MB"
                 if any(not o.negated and o.sentence >= 0 and self.sentences[o.sentence].claim
                        for o in said):
                     continue  # affirmed too: "we timed crashes, not hangs" has the gap right

@@ -617,26 +617,19 @@ _REASONING_RE = re.compile(r"\b(?:so|because|since|therefore|thus|hence|which|me
 
 
 #: A formula's legend after it: ", where G is the GPU count", ", with R the restart time and
-#: tau the interval", "(delta being the stall)" — it names symbols, it claims nothing.
-_LEGEND_TEXT = r"[^.;:0-9]*[.;)]?\s*$"
+#: tau the interval", "(delta being the stall)" — it names symbols; its ``body``, what follows
+#: the "is", "=", "being" or "the", must hold no verb ("… and more stages reduce the bubble" is
+#: a claim, not a legend).
 _SYMBOL_DEFINITIONS_RE = re.compile(
-    r"(?:,\s*|\s+\(|\s+)(?:where|with)\s+(?:[A-Za-zτδΨαβ]{1,5}|the\s+\w+)\s+"
-    r"(?:is|are|=|being|the|as)\b" + _LEGEND_TEXT
-    + r"|,\s*[A-Za-zτδΨαβ]{1,5}\s+being\s+" + _LEGEND_TEXT, re.IGNORECASE)
-
-
+    r"(?:(?:,\s*|\s+\(|\s+)(?:where|with)\s+(?:[A-Za-zτδΨαβ]{1,5}|the\s+\w+)\s+"
+    r"(?:is|are|=|being|the|as)|,\s*[A-Za-zτδΨαβ]{1,5}\s+being)\b"
+    r"(?P<body>[^.;:0-9]*)[.;)]?\s*$", re.IGNORECASE)
 #: A participle inside a quantity's name on a formula's left side: "Work lost per failure",
 #: "Delivered compute", "Expected loss".
 _NAME_PARTICIPLE_RE = re.compile(
     r"^\s*(?:(?:delivered|expected|required|achieved|sustained|realised|realized|wasted|"
     r"allocated|effective)\s+\w+|\w+\s+(?:lost|spent|wasted|redone)\s+per)\b",
     re.IGNORECASE)
-#: The start of a legend, up to and including its "is", "=", "being" or "the": what follows
-#: must be a verbless noun phrase ("the GPU count"), not a claim ("… and more stages reduce
-#: the bubble").
-_LEGEND_HEAD_RE = re.compile(
-    r"^(?:,\s*|\s+\(|\s+)?(?:(?:where|with)\s+)?(?:[A-Za-zτδΨαβ]{1,5}|the\s+\w+)\s+"
-    r"(?:is|are|=|being|the|as)\b", re.IGNORECASE)
 
 
 def _is_bare_formula(text: str) -> bool:
@@ -644,7 +637,7 @@ def _is_bare_formula(text: str) -> bool:
     = R + τ/2"): its only verb is an equals sign, the sentence holds no figure and does not
     reason from it, so it names a model without saying what the model gives here."""
     legend = _SYMBOL_DEFINITIONS_RE.search(text)
-    if legend is not None and not has_verb(_LEGEND_HEAD_RE.sub("", legend.group(0))):
+    if legend is not None and not has_verb(legend.group("body")):
         text = text[:legend.start()]  # "…, where G is the GPU count": a legend, no claim
     relation = _FORMULA_RELATION_RE.search(text)
     if relation is None or _REASONING_RE.search(text):

@@ -323,8 +323,7 @@ def check_figures(
     known_ids = {id(figure) for figure in usable[len(own):]}
     bound: dict[int, list[Figure]] = {}  # quantity index -> the figures whose cues bound it
     said: dict[int, list[Figure]] = {}  # sentence start -> the figures all of a cue names
-    gpus_named = {name for m in _GPU_RE.finditer(analysed.text)
-                  if (name := _gpu_name(m.group(0))) is not None}
+    gpus_named = _gpus_named(analysed.text)
     for figure in usable:
         window = KNOWN_CUE_WINDOW if id(figure) in known_ids else CUE_WINDOW
         figure_gpu = _gpu_name(figure.name.split()[0]) if id(figure) in known_ids else None
@@ -336,8 +335,8 @@ def check_figures(
             for _found, sentence in anchored if cue == phrasing else anchors(cue):
                 said.setdefault(sentence.start, []).append(figure)
             for found, sentence in anchored:
-                if figure_gpu is not None and len(gpus_named) > 1 and not any(
-                        _gpu_name(m.group(0)) for m in _GPU_RE.finditer(sentence.text)) \
+                if figure_gpu is not None and len(gpus_named) > 1 \
+                        and not _gpus_named(sentence.text) \
                         and not _GENERATION_RE.search(sentence.text):
                     continue  # "NVLink doubles to 900 GB/s each way" in a B200-vs-H100
                     # answer: a sentence naming no accelerator is not the H100 figure's
@@ -427,12 +426,16 @@ def _gpu_name(word: str) -> str | None:
     return name[:-1] if name.endswith("s") and name != "l40s" else name
 
 
+def _gpus_named(text: str) -> set[str]:
+    """The accelerators ``text`` names, normalised ("H100s" -> "h100")."""
+    return {name for m in _GPU_RE.finditer(text) if (name := _gpu_name(m.group(0))) is not None}
+
+
 def _sole_gpu(text: str) -> str | None:
     """The one accelerator ``text`` names (however often), or None when it names none or
     several (then each figure's cue must name its GPU in the number's own sentence)."""
-    names = {_gpu_name(m.group(0)) for m in _GPU_RE.finditer(text)}
-    names.discard(None)
-    return names.pop() if len(names) == 1 else None  # type: ignore[return-value]
+    names = _gpus_named(text)
+    return names.pop() if len(names) == 1 else None
 
 
 #: A rate in bits per second ("400 Gb/s", "400 Gbps", "400 Gbit/s") and in bytes ("400 GB/s").
