@@ -26,6 +26,7 @@ Units are read by :mod:`grading.quantity` (pint, loaded on the first figure chec
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,8 +42,10 @@ __all__ = [
     "WrongNumber",
     "bit_byte_slips",
     "check_figures",
+    "datasheet_values",
     "known_figures",
     "parse_tolerance",
+    "recites_datasheet",
     "tolerance_problem",
     "within",
 ]
@@ -165,6 +168,54 @@ def known_figures() -> tuple[Figure, ...]:
                              f"phrasings")
         figures.append(figure)
     return tuple(figures)
+
+
+@cache
+def datasheet_values() -> dict[str, tuple[float, ...]]:
+    """Every unit-bearing number of the hardware catalog, per unit (as ``grading.units`` reads
+    it), sorted: ``grading/datasheet_values.toml``, a copy of content/hardware.toml's numbers
+    that a test keeps equal. Read once."""
+    import importlib.resources
+    import tomllib
+
+    text = importlib.resources.files("grading").joinpath("datasheet_values.toml").read_text(
+        "utf-8")
+    return {unit: tuple(sorted(float(value) for value in values))
+            for unit, values in tomllib.loads(text).get("values", {}).items()}
+
+
+#: How near a stated number must be to a datasheet value to be that value, rounded as people
+#: say it ("2.0 TB/s" for the A100's 2.039).
+DATASHEET_TOLERANCE = 0.02
+
+#: Words naming a part the catalog holds beside the accelerators themselves (links, ports,
+#: memory, systems): "NVLink 4", "an NDR port", "HBM3e", "a DGX node", "400GbE".
+_PART_RE = re.compile(
+    r"\b(?:nvlink|nvswitch|pcie|infiniband|ndr|xdr|hdr|edr|hbm[0-9]?e?|gddr[0-9]|dgx|hgx|"
+    r"nvl72|superpod|infinity\s+fabric|xgmi|ethernet|[0-9]+\s?gbe|connectx(?:-[0-9])?)\b",
+    re.IGNORECASE)
+
+
+def recites_datasheet(typed: str, sentence: str) -> bool:
+    """Whether the quantity ``typed``, said in ``sentence``, is a datasheet value recited: it
+    equals (within :data:`DATASHEET_TOLERANCE`) a number of the catalog in a unit of its kind,
+    and the sentence names a part ("the H200 is 4.8 TB/s with 141 GB"). Such a number is known
+    cold, not worked out; the same value in a sentence naming no part ("70B at 2 bytes is
+    140 GB") is the answer's own."""
+    if not (_GPU_RE.search(sentence) or _GENERATION_RE.search(sentence)
+            or _PART_RE.search(sentence)):
+        return False
+    for unit, values in datasheet_values().items():
+        if not _same_kind(typed, unit):
+            continue
+        value = _read(typed, unit)
+        if value is None or not value > 0:
+            continue
+        position = bisect.bisect_left(values, value)
+        if any(abs(values[index] / value - 1) <= DATASHEET_TOLERANCE
+               for index in (position - 1, position) if 0 <= index < len(values)):
+            return True
+    return False
 
 
 def _format_expected(figure: Figure) -> str:

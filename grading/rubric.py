@@ -44,6 +44,7 @@ from grading.figures import (
     bit_byte_slips,
     check_figures,
     known_figures,
+    recites_datasheet,
     states,
 )
 
@@ -150,6 +151,10 @@ MIN_OWN_NUMBERS = 2
 #: The most such an answer scores when the question gives a prompt to measure against: the
 #: bare-term-list bar.
 NO_OWN_NUMBERS_CAP = 0.35
+#: Whether a datasheet value said beside its part ("the H200 is 4.8 TB/s with 141 GB":
+#: :func:`grading.figures.recites_datasheet`) is recited, not one of the answer's own numbers,
+#: as the known hardware figures are: a list of specs works nothing out.
+DATASHEET_VALUES_RECITED = True
 #: Longest answer read; beyond it the text is cut (an onsite answer is minutes of speech,
 #: a few thousand characters).
 MAX_OPEN_CHARS = 20_000
@@ -1047,25 +1052,43 @@ _TYPED_NUMBER_RE = re.compile(rf"(?<![\w.]){_NUM}")
 _FORMAT_NUMBER_RE = re.compile(r"(?:[\s-]?(?i:bits?)\b|(?:st|nd|rd|th)\b)")
 
 
+#: Numbers that are part of a name, not values: a formula's (6ND, 2N), a topology's (3D torus),
+#: a schedule's (1F1B), a citation's year ("Chen et al. 2016", "(2022)"), the 2:4 sparsity
+#: pattern and error codes ("XID 48 and 79").
+_NAMED_SPAN_RE = re.compile(
+    r"\b[0-9]+(?-i:ND|N)\b|\b[0-9]D\b|\b[0-9]F[0-9]B\b"
+    r"|\bet\s+al\.?,?\s*\(?(?:19|20)[0-9]{2}\b|\((?:19|20)[0-9]{2}\)"
+    r"|\b2:4(?=[\s-]*(?:structured|sparsity|sparse|pattern))"
+    r"|\bxids?\s+[0-9]+(?:\s*(?:,|and|or)\s*[0-9]+)*",
+    re.IGNORECASE)
+
+
 def own_numbers(text: str, prompt: str, quantities: Sequence[tuple[int, int, str]] | None = None,
                 known: Iterable[Any] = DEFAULT_KNOWN_FIGURES) -> int:
     """How many distinct numbers ``text`` states of its own: typed numbers (and quantities in
     words) whose value the ``prompt`` does not give, that are not part of a name ("Llama 3",
-    "ZeRO-3") and not a known hardware figure (:data:`DEFAULT_KNOWN_FIGURES`) recited with its
-    unit ("989 TFLOP/s", "3.35 TB/s": known cold, not worked out), nor a format's width or a
-    rank ("8-bit", "the 99th percentile": a definition's). Values are compared without
+    "ZeRO-3", "6ND", "1F1B", "Chen et al. 2016": :data:`_NAMED_SPAN_RE`) and not a known
+    hardware figure (:data:`DEFAULT_KNOWN_FIGURES`) recited with its unit ("989 TFLOP/s",
+    "3.35 TB/s": known cold, not worked out) nor a datasheet value said beside its part ("the
+    H200 is 4.8 TB/s with 141 GB": :data:`DATASHEET_VALUES_RECITED`), nor a format's width or
+    a rank ("8-bit", "the 99th percentile": a definition's). Values are compared without
     their units, so "30 min" is the question's if it says "30 days". An answer that computes
     anything states results the question did not give; a plan, a restatement or a list of
     definitions does not."""
     given = {_number_value(match.group()) for match in _TYPED_NUMBER_RE.finditer(prompt)}
     hardware = [figure for figure in map(as_figure, known) if figure is not None]
+    sentences = _sentences(text)
     recited: set[int] = set()
     for start, _end, typed in quantities if quantities is not None else _quantities(text):
-        if any(states(typed, figure) for figure in hardware):
+        if any(states(typed, figure) for figure in hardware) or (
+                DATASHEET_VALUES_RECITED
+                and recites_datasheet(typed, _sentence_at(sentences, start))):
             recited.add(start)
+    named = [range(match.start(), match.end()) for match in _NAMED_SPAN_RE.finditer(text)]
     values: set[float | str] = set()
     for match in _TYPED_NUMBER_RE.finditer(text):
-        if match.start() in recited or NAMED_NUMBER_RE.search(
+        if match.start() in recited or any(match.start() in span for span in named) \
+                or NAMED_NUMBER_RE.search(
                 text[max(0, match.start() - 10):match.start()]) or _FORMAT_NUMBER_RE.match(
                 text, match.end()):
             continue
