@@ -45,6 +45,7 @@ __all__ = [
     "datasheet_values",
     "known_figures",
     "parse_tolerance",
+    "parts_named",
     "recites_datasheet",
     "tolerance_problem",
     "within",
@@ -171,50 +172,104 @@ def known_figures() -> tuple[Figure, ...]:
 
 
 @cache
-def datasheet_values() -> dict[str, tuple[float, ...]]:
-    """Every unit-bearing number of the hardware catalog, per unit (as ``grading.units`` reads
-    it), sorted: ``grading/datasheet_values.toml``, a copy of content/hardware.toml's numbers
-    that a test keeps equal. Read once."""
+def datasheet_values() -> dict[str, dict[str, tuple[float, ...]]]:
+    """Every unit-bearing number of the hardware catalog, per part (the catalog's entry id)
+    and unit (as ``grading.units`` reads it), sorted: ``grading/datasheet_values.toml``, a copy
+    of content/hardware.toml's numbers that a test keeps equal. Read once."""
     import importlib.resources
     import tomllib
 
     text = importlib.resources.files("grading").joinpath("datasheet_values.toml").read_text(
         "utf-8")
-    return {unit: tuple(sorted(float(value) for value in values))
-            for unit, values in tomllib.loads(text).get("values", {}).items()}
+    return {part: {unit: tuple(sorted(float(value) for value in values))
+                   for unit, values in by_unit.items()}
+            for part, by_unit in tomllib.loads(text).get("parts", {}).items()}
 
 
 #: How near a stated number must be to a datasheet value to be that value, rounded as people
 #: say it ("2.0 TB/s" for the A100's 2.039).
 DATASHEET_TOLERANCE = 0.02
 
-#: Words naming a part the catalog holds beside the accelerators themselves (links, ports,
-#: memory, systems): "NVLink 4", "an NDR port", "HBM3e", "a DGX node", "400GbE".
-_PART_RE = re.compile(
-    r"\b(?:nvlink|nvswitch|pcie|infiniband|ndr|xdr|hdr|edr|hbm[0-9]?e?|gddr[0-9]|dgx|hgx|"
-    r"nvl72|superpod|infinity\s+fabric|xgmi|ethernet|[0-9]+\s?gbe|connectx(?:-[0-9])?)\b",
-    re.IGNORECASE)
+#: The words that name a part, and the catalog entries (id prefixes) whose numbers are then
+#: that part's: a GPU brings its own links and memory (its entry holds them) and the nodes
+#: built of it; "NVLink", "PCIe", "InfiniBand" or "NIC" bring every generation of the link.
+#: A bare "HBM" names no part (its generation does).
+PART_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"a100s?|ampere", ("a100_", "dgx_a100")),
+    (r"h100s?|hopper", ("h100_", "h200", "dgx_h100", "superpod_h100")),
+    (r"h200s?", ("h200",)),
+    (r"gb200s?|nvl72", ("gb200",)),
+    (r"b200s?|blackwell", ("b200", "gb200", "dgx_b200")),
+    (r"mi300x?s?", ("mi300x", "infinity_fabric_mi300")),
+    (r"mi325x?s?", ("mi325x",)),
+    (r"l40s?", ("l40s", "gddr6")),
+    (r"tpus?", ("tpu_",)),
+    (r"v5e", ("tpu_v5e",)),
+    (r"v5p", ("tpu_v5p",)),
+    (r"v6e|trillium", ("tpu_v6e",)),
+    (r"nvlink", ("nvlink",)),
+    (r"nvswitch(?:es)?", ("nvswitch",)),
+    (r"pcie|pci\s+express", ("pcie",)),
+    (r"infiniband|ndr|hdr|xdr|edr|connectx-?[678]|cx-?[678]", ("ib_",)),
+    (r"ethernet|[0-9]+\s?gbe|roce", ("eth_",)),
+    (r"nics?", ("ib_", "eth_")),
+    (r"hbm2", ("hbm2",)),
+    (r"hbm2e", ("hbm2e",)),
+    (r"hbm3", ("hbm3",)),
+    (r"hbm3e", ("hbm3e",)),
+    (r"hbm4", ("hbm4",)),
+    (r"gddr6", ("gddr6",)),
+    (r"dgx|hgx", ("dgx_",)),
+    (r"superpods?", ("superpod_",)),
+)
 
 
-def recites_datasheet(typed: str, sentence: str) -> bool:
-    """Whether the quantity ``typed``, said in ``sentence``, is a datasheet value recited: it
-    equals (within :data:`DATASHEET_TOLERANCE`) a number of the catalog in a unit of its kind,
-    and the sentence names a part ("the H200 is 4.8 TB/s with 141 GB"). Such a number is known
-    cold, not worked out; the same value in a sentence naming no part ("70B at 2 bytes is
-    140 GB") is the answer's own."""
-    if not (_GPU_RE.search(sentence) or _GENERATION_RE.search(sentence)
-            or _PART_RE.search(sentence)):
+@cache
+def _part_name_res() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    return tuple((re.compile(rf"(?<![\w-])(?:{names})(?![\w-])", re.IGNORECASE), prefixes)
+                 for names, prefixes in PART_NAMES)
+
+
+def parts_named(sentence: str) -> set[str]:
+    """The catalog entries (ids) whose parts ``sentence`` names (:data:`PART_NAMES`)."""
+    prefixes = {prefix for pattern, part_prefixes in _part_name_res()
+                if pattern.search(sentence) for prefix in part_prefixes}
+    return {part for part in datasheet_values()
+            if any(part.startswith(prefix) for prefix in prefixes)}
+
+
+#: What, said before a number in its sentence, works it out: a percentage or an operator
+#: ("50%, i.e. 156 TFLOP/s"; "70B × 2 bytes = 140 GB"), or words that give a result ("so",
+#: "that is", "which is", "comes to"). Not "gives": "NVLink 4 gives 900 GB/s" recites.
+_WORKED_BEFORE_RE = re.compile(
+    r"%|×|\*|=|≈|→|[0-9]\s*/\s*[0-9]|\b(?:i\.e\.|that\s+is|that's|which\s+is|so|"
+    r"comes?\s+to|works?\s+out)(?![\w-])", re.IGNORECASE)
+
+
+def recites_datasheet(typed: str, sentence: str, before: str = "") -> bool:
+    """Whether the quantity ``typed``, said in ``sentence`` after the words ``before`` (the
+    sentence up to it), is a datasheet value recited: it equals (within
+    :data:`DATASHEET_TOLERANCE`) a number of a part the sentence names, in a unit of its kind
+    ("the H200 is 4.8 TB/s with 141 GB"), and nothing before it in the sentence works it out
+    (:data:`_WORKED_BEFORE_RE`: "at 50%, i.e. 156 TFLOP/s per A100" computes). Such a number
+    is known cold, not worked out; the same value beside no part, or another part's value
+    ("MI300X's 192 GB holds a 70B model's 140 GB"), is the answer's own."""
+    parts = parts_named(sentence)
+    if not parts or _WORKED_BEFORE_RE.search(before):
         return False
-    for unit, values in datasheet_values().items():
+    values = datasheet_values()
+    for unit in {unit for part in parts for unit in values[part]}:
         if not _same_kind(typed, unit):
             continue
         value = _read(typed, unit)
         if value is None or not value > 0:
             continue
-        position = bisect.bisect_left(values, value)
-        if any(abs(values[index] / value - 1) <= DATASHEET_TOLERANCE
-               for index in (position - 1, position) if 0 <= index < len(values)):
-            return True
+        for part in parts:
+            known = values[part].get(unit, ())
+            position = bisect.bisect_left(known, value)
+            if any(abs(known[index] / value - 1) <= DATASHEET_TOLERANCE
+                   for index in (position - 1, position) if 0 <= index < len(known)):
+                return True
     return False
 
 

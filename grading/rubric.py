@@ -1052,14 +1052,34 @@ _TYPED_NUMBER_RE = re.compile(rf"(?<![\w.]){_NUM}")
 _FORMAT_NUMBER_RE = re.compile(r"(?:[\s-]?(?i:bits?)\b|(?:st|nd|rd|th)\b)")
 
 
+def _recited_in_sentence(typed: str, start: int, sentences: list[tuple[int, str]]) -> bool:
+    """Whether the quantity ``typed`` at offset ``start`` is a datasheet value its sentence
+    recites (:func:`grading.figures.recites_datasheet`)."""
+    sentence_start, sentence, previous = 0, "", ""
+    for offset, text in sentences:
+        if offset > start:
+            break
+        previous = sentence
+        sentence_start, sentence = offset, text
+    before = sentence[:max(0, start - sentence_start)]
+    if _ABBREVIATION_END_RE.search(previous):  # "~50%, i.e. 156 TFLOP/s" was split after "i.e."
+        before = previous + " " + before
+    return recites_datasheet(typed, sentence, before)
+
+
+#: A "sentence" that ends in an abbreviation ("i.e.", "e.g.") is the start of the next one.
+_ABBREVIATION_END_RE = re.compile(r"\b(?:i\.e|e\.g|viz|approx|ca|vs)\.\s*$", re.IGNORECASE)
+
+
 #: Numbers that are part of a name, not values: a formula's (6ND, 2N), a topology's (3D torus),
 #: a schedule's (1F1B), a citation's year ("Chen et al. 2016", "(2022)"), the 2:4 sparsity
 #: pattern and error codes ("XID 48 and 79").
 _NAMED_SPAN_RE = re.compile(
-    r"\b[0-9]+(?-i:ND|N)\b|\b[0-9]D\b|\b[0-9]F[0-9]B\b"
-    r"|\bet\s+al\.?,?\s*\(?(?:19|20)[0-9]{2}\b|\((?:19|20)[0-9]{2}\)"
+    r"\b[0-9]+(?-i:ND|N)\b|\b[2-5](?-i:D)\b(?=[\s-]*(?:torus|tori|mesh|grid|parallel))"
+    r"|\b[0-9]F[0-9]B\b"
+    r"|\bet\s+al\.?,?\s*\(?(?:19[5-9][0-9]|20[0-2][0-9])\b|\((?:19[5-9][0-9]|20[0-2][0-9])\)"
     r"|\b2:4(?=[\s-]*(?:structured|sparsity|sparse|pattern))"
-    r"|\bxids?\s+[0-9]+(?:\s*(?:,|and|or)\s*[0-9]+)*",
+    r"|\bxids?\s+[0-9]+",
     re.IGNORECASE)
 
 
@@ -1082,7 +1102,7 @@ def own_numbers(text: str, prompt: str, quantities: Sequence[tuple[int, int, str
     for start, _end, typed in quantities if quantities is not None else _quantities(text):
         if any(states(typed, figure) for figure in hardware) or (
                 DATASHEET_VALUES_RECITED
-                and recites_datasheet(typed, _sentence_at(sentences, start))):
+                and _recited_in_sentence(typed, start, sentences)):
             recited.add(start)
     named = [range(match.start(), match.end()) for match in _NAMED_SPAN_RE.finditer(text)]
     values: set[float | str] = set()
