@@ -38,8 +38,14 @@ POINTS = [
     # A format's width or a rank names something; it is no value worked out (definitions).
     ("FP8 is an 8-bit format; 4-bit weights use 4 bits each; p99 is the 99th percentile.", 0),
     ("The 1st and 2nd stages idle at the 3rd step.", 0),
-    # ...but "8ND" is no ordinal: the letters after a number must be a lower-case suffix.
-    ("Full recompute does 8ND instead of 6ND, so a step takes 1.3 s longer.", 3),
+    # A formula's, topology's, schedule's or citation's number is a name too (eleventh
+    # session): "8ND instead of 6ND" recites two formulas; the 1.3 s is worked out.
+    ("Full recompute does 8ND instead of 6ND, so a step takes 1.3 s longer.", 1),
+    ("A 3D torus, 1F1B and 2:4 structured sparsity (Chen et al. 2016; Dao et al. (2022)).", 0),
+    ("XID 79 fired and 14 nodes drained in 3d.", 2),      # the code is a name; 14 and 3 are not
+    ("A global batch (4096) of 8k sequences.", 2),         # 4096 is no year in brackets
+    # A datasheet value said beside its part is recited; beside another part it is worked out.
+    ("The H200 is 4.8 TB/s with 141 GB; an MI300X holds 140 GB of weights.", 1),
 ])
 def test_own_numbers_counts_what_the_answer_works_out(answer: str, own: int) -> None:
     assert own_numbers(answer, PROMPT) == own
