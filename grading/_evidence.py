@@ -77,6 +77,9 @@ _REFUTED_RE = re.compile(
     r"|some(?:one|\s+people)?\s+(?:say|says|think|thinks|claim|claims|argue|argues)"
     r"|the\s+(?:intuition|assumption|belief|idea|notion|naive\s+view|folk\s+wisdom)\s+that"
     r"|some(?:one|body)\b[^.;:\"“]{0,30}\b(?:said|says|argued|claimed|suggested|insisted)"
+    # anyone who says it: "anyone saying bf16 is cheaper is wrong", "whoever claims …"
+    r"|(?:anyone|anybody|whoever|those|vendors?)\s+(?:who\s+)?(?:says?|saying|claims?|"
+    r"claiming|tells?\s+you|telling\s+you|sells?|selling|pitch(?:es|ing)?|quotes?|quoting)\b"
     # someone's wish or proposal that was turned down: "I overruled the tech lead's wish to
     # promise we'd catch up", "resisted the temptation to…"
     r"|(?:overruled|overrode|refused|rejected|resisted|pushed\s+back\s+on|declined|"

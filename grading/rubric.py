@@ -607,6 +607,7 @@ def _flag_hit(
     unless_number: bool,
     taken: list[tuple[int, int]],
     taken_phrases: set[str],
+    needless: Sequence[str] = (),
 ) -> tuple[str, Found] | None:
     """The first occurrence of a red flag that counts: not negated, not excused by a number in
     its sentence (when ``unless_number``), not on words or a phrase another flag already took."""
@@ -620,6 +621,9 @@ def _flag_hit(
         if _excused_in_context(flag, analysed, found,
                                _sentence_at(sentences, analysed.words[found.first].start)):
             continue
+        if getattr(flag, "id", None) == "dismissal" and _says_needless(
+                needless, sentences, analysed.words[found.first].start):
+            continue  # "BF16 doesn't need loss scaling" is the question's own point
         if any(found.first <= last and first <= found.last for first, last in taken):
             continue
         return phrasing, found
@@ -637,6 +641,44 @@ _POLICY_ABSOLUTES = frozenset({"instantly"})
 #: Words that start a policy's trigger, and how far after the absolute one may start.
 _TRIGGERS = frozenset("when whenever once if".split())
 _POLICY_TRIGGER_GAP = 3
+
+
+#: A key point that itself says a thing is not needed ("BF16 has FP32's range: no loss scaling
+#: needed"): the thing, group 1.
+_NEEDLESS_POINT_RE = re.compile(r"\bno\s+([a-z][\w' -]{1,30}?)\s+(?:is\s+)?(?:needed|required)\b",
+                                re.IGNORECASE)
+#: How many sentences back a pronoun may point for :func:`_says_needless`.
+NEEDLESS_LOOKBACK = 2
+#: Words that point back to the sentence before ("BF16 simply doesn't need it").
+_PRONOUN_RE = re.compile(r"\b(?:it|this|that|them|those|these)\b", re.IGNORECASE)
+
+
+def needless_things(key_points: Iterable[Any]) -> tuple[str, ...]:
+    """What the question's key points themselves say is not needed ("loss scaling"): saying
+    so is the point, not a factor waved away."""
+    return tuple(" ".join(match.group(1).lower().split())
+                 for point in key_points
+                 for match in _NEEDLESS_POINT_RE.finditer(str(_field(point, "point", 0, ""))))
+
+
+def _says_needless(needless: Sequence[str], sentences: Sequence[tuple[int, str]],
+                   offset: int) -> bool:
+    """Whether the sentence at ``offset`` is about one of the ``needless`` things: names it, or
+    points back with a pronoun to one of the :data:`NEEDLESS_LOOKBACK` sentences before that
+    does ("FP16 needed dynamic loss scaling. … BF16 simply doesn't need it.")."""
+    if not needless:
+        return False
+    index = max((i for i, (start, _text) in enumerate(sentences) if start <= offset), default=-1)
+    if index < 0:
+        return False
+
+    def names(text: str) -> bool:
+        words = " ".join(re.sub(r"[^\w' ]", " ", text.lower()).split())
+        return any(re.search(rf"\b{re.escape(thing)}\b", words) for thing in needless)
+
+    text = sentences[index][1]
+    return names(text) or (_PRONOUN_RE.search(text) is not None and any(
+        names(sentences[back][1]) for back in range(max(0, index - NEEDLESS_LOOKBACK), index)))
 
 
 def _excused_in_context(flag: Any, analysed: Analysed, found: Found, sentence: str) -> bool:
@@ -920,6 +962,8 @@ def score_open(
     used: dict[int, int] = {}  # sentence index -> key points it is the evidence for
     evidence_index: dict[int, int] = {}  # covered point's position -> its sentence index
     point_phrasings: list[tuple[str, ...]] = []  # each point's phrasings as heard
+    key_points = tuple(key_points)
+    needless = needless_things(key_points)
     for item in key_points:
         point = str(_field(item, "point", 0, ""))
         phrasings = _phrasings(_field(item, "phrasings", 1)) or (point,)
@@ -968,7 +1012,7 @@ def score_open(
                                          evidence.typed, evidence.sentence))
 
     if OVERCLAIMS_CONTRADICT:
-        overclaimed = _overclaim_sentences(reader, process_flags, quantities)
+        overclaimed = _overclaim_sentences(reader, process_flags, quantities, needless)
         for position, point_coverage in enumerate(coverage):
             index = evidence_index.get(position)
             if index is None:  # not earned: dismissed in an overclaim ("X isn't needed")?
@@ -1001,7 +1045,7 @@ def score_open(
                 said_wrong.add(wrong.sentence)
                 contradictions.append(Contradiction(known_claim.why, wrong.phrasing,
                                                     wrong.typed, wrong.sentence, "known"))
-    hits = _red_flag_hits(reader, red_flags, process_flags)
+    hits = _red_flag_hits(reader, red_flags, process_flags, needless)
     wrong_numbers = check_figures(reader.analysed, reader.sentences, quantities, all_figures,
                                   CLAUSE_NEGATION_WINDOW, known)
     if BIT_BYTE_SLIPS:
@@ -1134,7 +1178,8 @@ OVERCLAIM_FLAGS = frozenset({"dismissal", "free-lunch", "absolute", "no-dependen
 
 
 def _overclaim_sentences(reader: Reader, process_flags: Iterable[Any],
-                         quantities: Sequence[tuple[int, int, str]]
+                         quantities: Sequence[tuple[int, int, str]],
+                         needless: Sequence[str] = ()
                          ) -> dict[int, tuple[str, str]]:
     """Sentence index -> (words as typed, flag phrase) of every overclaim said there: not
     negated, not hedged, and — where the flag allows it — not quantified by one of
@@ -1154,6 +1199,10 @@ def _overclaim_sentences(reader: Reader, process_flags: Iterable[Any],
             if _excused_in_context(flag, reader.analysed, found,
                                    reader.sentences[index].text if index >= 0 else ""):
                 continue  # "…, but attention FLOPs grow with T"; "must be … at every size"
+            if flag.id == "dismissal" and _says_needless(
+                    needless, [(sentence.start, sentence.text) for sentence in reader.sentences],
+                    reader.analysed.words[found.first].start):
+                continue  # "so loss scaling isn't needed": the point itself
             if index >= 0:
                 said.setdefault(index, (found.typed, phrasing))
     return said
@@ -1209,8 +1258,10 @@ def _hedged(analysed: Any, first_word: int) -> bool:
 
 
 def _red_flag_hits(reader: Reader, red_flags: Iterable[Any],
-                   process_flags: Iterable[Any]) -> list[RedFlagHit]:
-    """One hit per distinct red flag heard: the item's flags first, then process talk."""
+                   process_flags: Iterable[Any],
+                   needless: Sequence[str] = ()) -> list[RedFlagHit]:
+    """One hit per distinct red flag heard: the item's flags first, then process talk. A
+    dismissal of a thing the key points themselves call unneeded (``needless``) is none."""
     hits: list[RedFlagHit] = []
     flagged_spans: list[tuple[int, int]] = []
     flagged_phrases: set[str] = set()
@@ -1220,7 +1271,7 @@ def _red_flag_hits(reader: Reader, red_flags: Iterable[Any],
             why = str(_field(flag, "why", 1, ""))
             unless_number = bool(getattr(flag, "unless_number", False))
             hit = _flag_hit(reader.analysed, sentences, flag, unless_number, flagged_spans,
-                            flagged_phrases)
+                            flagged_phrases, needless)
             if hit is not None:
                 phrasing, found = hit
                 flagged_spans.append((found.first, found.last))

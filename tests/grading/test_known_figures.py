@@ -207,3 +207,21 @@ def test_a_sentence_naming_no_accelerator_is_not_one_of_several(answer: str,
 
     result = score_open(answer, [KeyPoint("x", ("nvlink",), 1.0)], process_flags=())
     assert [number.typed for number in result.wrong_numbers] == wrong
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    # A rate said as achieved, below the datasheet's peak, is no slip (eleventh session's
+    # held-out probes: "pull back over PCIe Gen5 at a realistic 50 GB/s").
+    ("The KV comes back over PCIe Gen5 at a realistic 50 GB/s per direction.", []),
+    ("PCIe Gen5 x16 gives an effective 48 GB/s each way.", []),
+    ("We measured 52 GB/s per direction on PCIe Gen5.", []),
+    # The peak said low, or a measured rate above the peak, still is.
+    ("PCIe Gen5 x16 is 50 GB/s per direction.", ["50 GB/s"]),
+    ("We measured 128 GB/s per direction on PCIe Gen5.", ["128 GB/s"]),
+])
+def test_an_achieved_rate_below_the_peak_is_no_slip(text: str, named: list[str]) -> None:
+    from grading.rubric import score_open
+
+    result = score_open(text, [("p", ("zzz",))], process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == named
+

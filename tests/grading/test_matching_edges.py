@@ -11,7 +11,7 @@ from content.loader import KeyPoint
 from grading._phrases import analyse, find_phrase
 from grading._prose import _is_list, has_verb, sentences
 from grading.rubric import _word_quantities as rubric_word_quantities
-from grading.rubric import default_process_flags, known_misconceptions, score_open
+from grading.rubric import ProcessFlag, default_process_flags, known_misconceptions, score_open
 
 
 @pytest.mark.parametrize(("text", "phrasing", "found"), [
@@ -297,6 +297,11 @@ DECODE = KeyPoint("decode is memory-bound", ("decode & memory-bound|bandwidth-bo
     ("You might think decode is compute-bound, yet at batch 1 decode is memory-bound.", False),
     ("The intuition that decode is compute-bound is backwards; decode is memory-bound.", False),
     ("Decode is compute-bound, which is wrong; decode is memory-bound.", False),
+    # Anyone who says it (eleventh session's held-out probes: "anyone saying bf16 is cheaper
+    # is wrong").
+    ("Anyone saying decode is compute-bound is wrong; at batch 1 it is memory-bound.", False),
+    ("Whoever claims decode is compute-bound never profiled it.", False),
+    ("Vendors selling decode is compute-bound as a reason to buy FLOP/s miss the HBM.", False),
     # Claimed: the next sentence goes on with it, it does not refute it.
     ("Decode is compute-bound. It isn't memory that limits it.", True),
     ("Decode is compute-bound. We should buy more FLOP/s.", True),
@@ -573,3 +578,29 @@ def test_a_figure_said_after_instead_of_is_compared_not_denied() -> None:
     word = KeyPoint("Knows the ring", ("tree",), 1.0)  # a term, not a figure, is still denied
     assert [c.kind for c in score_open("We use the ring instead of a tree.", [word],
                                        process_flags=()).contradictions] == ["denial"]
+
+
+BF16_RANGE = KeyPoint("BF16 has FP32's range: no loss scaling needed",
+                      ("fp32's range|same range as fp32",), 1.0)
+DISMISSAL = ProcessFlag("dismissal", ("doesn't need", "isn't needed", "no need"),
+                        "waved away", unless_number=True)
+
+
+@pytest.mark.parametrize(("answer", "flagged"), [
+    # What the key point itself calls unneeded, said unneeded, is the point (eleventh
+    # session's held-out probes), named or pointed back to within two sentences.
+    ("BF16 has FP32's range, so loss scaling isn't needed anymore.", False),
+    ("FP16 needed dynamic loss scaling. BF16 simply doesn't need it.", False),
+    ("FP16 needed dynamic loss scaling. That was fragile. BF16 doesn't need it.", False),
+    # Anything else waved away still is a dismissal.
+    ("BF16 doesn't need FP32 master weights.", True),
+    ("Loss scaling is fine. BF16 doesn't need master weights.", True),
+    ("FP16 needed dynamic loss scaling. It was fragile. Overflow is rare. BF16 doesn't need "
+     "it.", True),                                            # three sentences back: too far
+])
+def test_a_dismissal_of_what_a_point_calls_unneeded_is_the_point(answer: str,
+                                                                 flagged: bool) -> None:
+    result = score_open(answer, [BF16_RANGE], process_flags=(DISMISSAL,))
+    assert bool(result.red_flags) is flagged
+    assert not result.contradictions or flagged
+
