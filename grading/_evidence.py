@@ -77,9 +77,11 @@ _REFUTED_RE = re.compile(
     r"|some(?:one|\s+people)?\s+(?:say|says|think|thinks|claim|claims|argue|argues)"
     r"|the\s+(?:intuition|assumption|belief|idea|notion|naive\s+view|folk\s+wisdom)\s+that"
     r"|some(?:one|body)\b[^.;:\"“]{0,30}\b(?:said|says|argued|claimed|suggested|insisted)"
-    # anyone who says it: "anyone saying bf16 is cheaper is wrong", "whoever claims …"
-    r"|(?:anyone|anybody|whoever|those|vendors?)\s+(?:who\s+)?(?:says?|saying|claims?|"
-    r"claiming|tells?\s+you|telling\s+you|sells?|selling|pitch(?:es|ing)?|quotes?|quoting)\b"
+    # anyone who says it, and is wrong, the sentence ending there: "anyone saying bf16 is
+    # cheaper is wrong;" (not "anyone who says otherwise is wrong, prefill is memory-bound")
+    r"|(?:anyone|anybody|whoever|those)\s+(?:who\s+)?(?:says?|saying|claims?|claiming|"
+    r"tells?\s+you|telling\s+you|thinks?|thinking|believes?)\s+(?!otherwise\b|so\b|it\b)"
+    r"[^.;:,]{3,80}?\b(?:is|are|was|were)\s+(?:wrong|mistaken|misinformed|incorrect)\W*$"
     # someone's wish or proposal that was turned down: "I overruled the tech lead's wish to
     # promise we'd catch up", "resisted the temptation to…"
     r"|(?:overruled|overrode|refused|rejected|resisted|pushed\s+back\s+on|declined|"

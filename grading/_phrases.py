@@ -87,6 +87,23 @@ PROSE_NEGATIONS = NEGATIONS | {"instead", "lacks", "lack", "lacking",
 _CLAUSE_WORDS = frozenset({"but", "however", "though", "although", "whereas", "yet", "while",
                            "unlike"})
 
+#: How an answer typed fast in a terminal abbreviates the words phrasings are written in
+#: ("5 wks late", "ckpt every 30 min", "bw-bound", "teh"): each is read as the word, so a
+#: key point is heard in shorthand. Only abbreviations with one meaning in this field; "min"
+#: (minute or minimum) and "util" (two spellings in the phrasings) are left as typed.
+ABBREVIATIONS = {
+    "wk": "week", "wks": "weeks", "hr": "hour", "hrs": "hours", "mins": "minutes",
+    "secs": "seconds", "yr": "year", "yrs": "years", "mos": "months", "bw": "bandwidth",
+    "ckpt": "checkpoint", "ckpts": "checkpoints", "ckpting": "checkpointing",
+    "tput": "throughput", "xfer": "transfer", "xfers": "transfers", "req": "request",
+    "reqs": "requests", "seq": "sequence", "seqs": "sequences", "hw": "hardware",
+    "mem": "memory", "teh": "the",
+}
+#: Shorthand with a slash, as typed ("w/ backward", "w/o spares", "b/c the ring"): the word it
+#: stands for, read in place of its letters.
+_SLASH_ABBREVIATION_RE = re.compile(r"(?<![^\W_])(?:(w)/(o)|(b)/(c)|(w)/)(?![^\W_/])",
+                                    re.IGNORECASE)
+
 _WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 _STOP_RE = re.compile(r"[,;:!?()\[\]{}\n—–]|\.(?![^\W_])|\s-\s")
 _APOSTROPHES = re.compile(r"['’ʼ]")
@@ -140,6 +157,14 @@ class Analysed:
         clause = 0
         position = 0
         stops = [stop.start() for stop in _STOP_RE.finditer(text)]
+        # "w/o" is one word (without), "b/c" one (because), "w/" one (with): the letter that
+        # stands for the word, and the letter after the slash that is part of it.
+        slashed: dict[int, tuple[str, int]] = {}
+        for shorthand in _SLASH_ABBREVIATION_RE.finditer(text):
+            word = "without" if shorthand.group(1) else "because" if shorthand.group(3) else "with"
+            slashed[shorthand.start()] = (word, shorthand.end())
+            if shorthand.group(1) or shorthand.group(3):
+                slashed[shorthand.start() + 2] = ("", shorthand.end())
         for match in _WORD_RE.finditer(text):
             # Stops are found in the whole text once, so "2.5" sees its "5" (a search that
             # ended at the next word would take the decimal point for a full stop).
@@ -147,7 +172,13 @@ class Analysed:
             if at < len(stops) and stops[at] < match.start():
                 clause += 1
             position = match.end()
+            if match.start() in slashed:
+                word, end = slashed[match.start()]
+                if word:
+                    words.append(Word(word, match.start(), end, clause))
+                continue
             for part in _RUN_WORD_RE.findall(_fold(match.group())):
+                part = ABBREVIATIONS.get(part, part)
                 if part in _CLAUSE_WORDS:
                     clause += 1
                 words.append(Word(part, match.start(), match.end(), clause))

@@ -446,6 +446,9 @@ def check_figures(
                         and not _GENERATION_RE.search(sentence.text):
                     continue  # "NVLink doubles to 900 GB/s each way" in a B200-vs-H100
                     # answer: a sentence naming no accelerator is not the H100 figure's
+                if id(figure) in known_ids and "x16" in figure.name \
+                        and _NARROW_LINK_RE.search(sentence.text):
+                    continue  # "NICs trained at Gen4 x8 instead of Gen5 x16 -> ~16 GB/s"
                 nearest: tuple[int, int] | None = None
                 cue_start = analysed.words[found.first].start
                 cue_end = analysed.words[found.last].end
@@ -461,8 +464,9 @@ def check_figures(
                             or _a_change(analysed.text, start) \
                             or _the_ideal(typed, figure, analysed.text, start) \
                             or (id(figure) in known_ids
-                                and _achieved_below(typed, figure, analysed.text, start,
-                                                    reading)) \
+                                and (_achieved_below(typed, figure, analysed.text, start,
+                                                     reading)
+                                     or _a_result(analysed.text, sentence.start, start))) \
                             or analysed.negated(word[0], REFUSAL_WINDOW, prose=True):
                         continue
                     if nearest is None or distance < nearest[0]:
@@ -504,6 +508,12 @@ def check_figures(
         wrong.append(WrongNumber(typed, figure.name, _format_expected(figure),
                                  sentence.text if sentence is not None else ""))
     return tuple(wrong)
+
+
+#: A PCIe link narrower than the x16 the known PCIe figures give ("Gen4 x8"): a sentence
+#: naming one may state its rate, which no x16 figure is.
+_NARROW_LINK_RE = re.compile(r"(?<![\w-])x(?:1|2|4|8)(?![\w-])|\b(?:one|two|four|eight)\s+lanes?\b",
+                             re.IGNORECASE)
 
 
 #: Accelerator model names as answers write them ("H100", "h100s", "MI300X", "B200", "TPU v5e").
@@ -663,7 +673,8 @@ _CHANGE_RE = re.compile(
     r"|[0-9][0-9.,]*\s*(?:vs\.?|versus|against|and|or|to)"
     # a verb of change or a count of points just before: "gains two MFU points, 5%"
     r"|\b(?:rose|rises?|fell|falls?|grew|grows?|dropped|drops?|gain(?:s|ed)?|improved?|improves"
-    r"|add(?:s|ed)?|sav(?:es|ed)|lost|loses?|extra|another|points?)\b[^.;0-9]{0,12}"
+    r"|add(?:s|ed)?|sav(?:es|ed)|lost|loses?|extra|another|points?"
+    r"|swings?|swung|shifts?|moves?|varies|vary)\b[^.;0-9]{0,12}"
     r")\s*[~≈]?\s*$", re.IGNORECASE)
 
 
@@ -688,20 +699,47 @@ _INCREASE_AFTER_RE = re.compile(
 #: Words just before a number that make it what is achieved, not the datasheet's peak: "at a
 #: realistic 50 GB/s", "an effective 700 TFLOP/s", "measured 370 GB/s".
 _ACHIEVED_BEFORE_RE = re.compile(
-    r"\b(?:realistic(?:ally)?|effective(?:ly)?|achieved|achievable|attainable|sustained|"
-    r"measured|practical|usable|real-world|in\s+practice|actual(?:ly)?|delivered)"
+    r"\b(?:realistic(?:ally)?|effective|achieved|achievable|attainable|sustained|"
+    r"measured|practical|usable|real-world|in\s+practice|delivered)"
     r"(?:\s+(?:about|around|roughly|maybe|only|perhaps|call\s+it))?\s*[~≈]?\s*$",
     re.IGNORECASE)
 
 
 def _achieved_below(typed: str, figure: Figure, text: str, start: int, reading: Any) -> bool:
     """Whether ``typed`` (at ``start`` of ``text``) is said as an achieved rate ("at a realistic
-    50 GB/s") below a hardware ``figure``, a peak: what a link or chip delivers in practice is
-    less than its datasheet, so it is no slip. A rate said as achieved above the peak still is."""
-    if _ACHIEVED_BEFORE_RE.search(text[max(0, start - 32):start]) is None:
+    50 GB/s") below a hardware ``figure`` that is a rate (a peak), by no more than what real
+    work loses (:data:`ACHIEVED_FLOOR_BANDWIDTH`, :data:`ACHIEVED_FLOOR_FLOPS`): what a link or
+    chip delivers in practice is less than its datasheet, so it is no slip. A rate said as
+    achieved above the peak, or far below it, still is; so is a share (MFU)."""
+    if not figure.unit.strip().endswith("/s") \
+            or _ACHIEVED_BEFORE_RE.search(text[max(0, start - 32):start]) is None:
         return False
     value = reading(typed, figure)
-    return value is not None and 0 < value < figure.value
+    floor = ACHIEVED_FLOOR_FLOPS if "flop" in figure.unit.lower() else ACHIEVED_FLOOR_BANDWIDTH
+    return value is not None and floor * figure.value <= value < figure.value
+
+
+#: The least share of a peak an achieved rate can be and still be read as achieved, not a
+#: slip: a link delivers at least half its datasheet (PCIe ~80 %, NCCL busbw ~70-90 %), a chip
+#: at least a quarter of its FLOP/s on real work (MFU 35-45 %). "A realistic 0.5 TB/s of HBM"
+#: on an H100 is a slip.
+ACHIEVED_FLOOR_BANDWIDTH = 0.5
+ACHIEVED_FLOOR_FLOPS = 0.25
+
+
+#: An expression worked out up to a number: an operand, an operator, another operand, then
+#: "=", "≈" or an arrow ("989 TF dense * 40% mfu = ~3.96e14 flop/s"). An "x" is an operator
+#: only with a space after it: "Gen5 x16 -> 32 GB/s" names a lane count, not a product.
+_RESULT_BEFORE_RE = re.compile(
+    r"[0-9][^=≈→.;]*?(?:\s[×*/]\s*|\sx\s+)[~≈$]?[0-9][^=≈→.;]*?(?:=|≈|→|->)\s*[~≈$]?\s*$",
+    re.IGNORECASE)
+
+
+def _a_result(text: str, sentence_start: int, start: int) -> bool:
+    """Whether the number at ``start`` is the result of arithmetic written out before it in its
+    sentence ("989 TF dense * 40% mfu = ~3.96e14 flop/s"): a value derived from a hardware
+    figure, not the figure restated. The arithmetic check judges the sum instead."""
+    return _RESULT_BEFORE_RE.search(text[max(sentence_start, start - 120):start]) is not None
 
 
 def _a_change(text: str, start: int) -> bool:

@@ -622,7 +622,7 @@ def _flag_hit(
                                _sentence_at(sentences, analysed.words[found.first].start)):
             continue
         if getattr(flag, "id", None) == "dismissal" and _says_needless(
-                needless, sentences, analysed.words[found.first].start):
+                needless, sentences, analysed, found):
             continue  # "BF16 doesn't need loss scaling" is the question's own point
         if any(found.first <= last and first <= found.last for first, last in taken):
             continue
@@ -648,9 +648,7 @@ _POLICY_TRIGGER_GAP = 3
 _NEEDLESS_POINT_RE = re.compile(r"\bno\s+([a-z][\w' -]{1,30}?)\s+(?:is\s+)?(?:needed|required)\b",
                                 re.IGNORECASE)
 #: How many sentences back a pronoun may point for :func:`_says_needless`.
-NEEDLESS_LOOKBACK = 2
-#: Words that point back to the sentence before ("BF16 simply doesn't need it").
-_PRONOUN_RE = re.compile(r"\b(?:it|this|that|them|those|these)\b", re.IGNORECASE)
+NEEDLESS_LOOKBACK = 1
 
 
 def needless_things(key_points: Iterable[Any]) -> tuple[str, ...]:
@@ -662,23 +660,57 @@ def needless_things(key_points: Iterable[Any]) -> tuple[str, ...]:
 
 
 def _says_needless(needless: Sequence[str], sentences: Sequence[tuple[int, str]],
-                   offset: int) -> bool:
-    """Whether the sentence at ``offset`` is about one of the ``needless`` things: names it, or
-    points back with a pronoun to one of the :data:`NEEDLESS_LOOKBACK` sentences before that
-    does ("FP16 needed dynamic loss scaling. … BF16 simply doesn't need it.")."""
+                   analysed: Analysed, found: Found) -> bool:
+    """Whether the dismissal at ``found`` says one of the ``needless`` things is not needed,
+    and nothing else: the thing right after it ("doesn't need loss scaling", "no point in loss
+    scaling") or right before it ("loss scaling isn't needed anymore", "makes loss scaling
+    pointless"), its clause ending there or going on with a reason or a condition ("…
+    because its exponent matches FP32", "… with BF16"); or a singular pronoun in its place
+    ("BF16 simply doesn't need it.", "with BF16 that is unnecessary") with the thing named
+    before it in its sentence or in one of the :data:`NEEDLESS_LOOKBACK` sentences before.
+    Never when the sentence goes on to wave more away ("…, and so is keeping FP32 state",
+    "… unnecessary too") or lists more ("doesn't need loss scaling, FP32 master weights or
+    …"; "… an FP32 master copy. BF16 doesn't need them.")."""
     if not needless:
         return False
-    index = max((i for i, (start, _text) in enumerate(sentences) if start <= offset), default=-1)
-    if index < 0:
+    text = analysed.text
+    start, end = analysed.words[found.first].start, analysed.words[found.last].end
+    after, before = text[end:end + 80], text[max(0, start - 80):start]
+    if _MORE_WAVED_AWAY_RE.search(re.split(r"[.;!?]", after, maxsplit=1)[0]):
         return False
+    for thing in needless:
+        name = r"\s+".join(map(re.escape, thing.split()))
+        if re.match(rf"\s*(?:for\s+|of\s+|in\s+|to\s+use\s+)?(?:[\w-]+\s+){{0,2}}?{name}"
+                    rf"{_CLAUSE_END}", after, re.IGNORECASE) \
+                or (re.search(rf"\b{name}\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE)
+                    and re.match(_CLAUSE_END, after, re.IGNORECASE)):
+            return True
+    pronoun_after = re.match(rf"\s*(?:it|this|that){_CLAUSE_END}", after, re.IGNORECASE)
+    pronoun_before = re.search(r"\b(?:it|this|that)\s+(?:(?:is|was|becomes|became)\s+)?$", before,
+                               re.IGNORECASE) and re.match(_CLAUSE_END, after, re.IGNORECASE)
+    if not (pronoun_after or pronoun_before):
+        return False
+    index = max((i for i, (offset, _text) in enumerate(sentences) if offset <= start),
+                default=-1)
 
-    def names(text: str) -> bool:
-        words = " ".join(re.sub(r"[^\w' ]", " ", text.lower()).split())
+    def names(sentence: str) -> bool:
+        words = " ".join(re.sub(r"[^\w' ]", " ", sentence.lower()).split())
         return any(re.search(rf"\b{re.escape(thing)}\b", words) for thing in needless)
 
-    text = sentences[index][1]
-    return names(text) or (_PRONOUN_RE.search(text) is not None and any(
-        names(sentences[back][1]) for back in range(max(0, index - NEEDLESS_LOOKBACK), index)))
+    said_before = text[sentences[index][0]:start] if index >= 0 else ""
+    return names(said_before) or any(
+        names(sentences[back][1])
+        for back in range(max(0, index - NEEDLESS_LOOKBACK), max(0, index)))
+
+
+#: Where a needless thing's clause must end for :func:`_says_needless`: a full stop, a
+#: semicolon, a colon, a bracket or the end, after at most "anymore" / "at all"; or a reason or
+#: condition going on ("because …", ", which …", "with BF16").
+_CLAUSE_END = (r"(?:\s+(?:anymore|any\s+more|at\s+all))?\s*(?:[.;:!?)]|$|,?\s+(?:because|"
+               r"since|as|so|which|but|with|in|for|on|when|once|thanks)\b)")
+#: What, after a dismissal in its sentence, waves more away: "and so is …", "too", "either".
+_MORE_WAVED_AWAY_RE = re.compile(r"\b(?:so\s+(?:is|are|do|does)|too|either|as\s+well|neither|"
+                                 r"nor|also)\b", re.IGNORECASE)
 
 
 def _excused_in_context(flag: Any, analysed: Analysed, found: Found, sentence: str) -> bool:
@@ -1201,7 +1233,7 @@ def _overclaim_sentences(reader: Reader, process_flags: Iterable[Any],
                 continue  # "…, but attention FLOPs grow with T"; "must be … at every size"
             if flag.id == "dismissal" and _says_needless(
                     needless, [(sentence.start, sentence.text) for sentence in reader.sentences],
-                    reader.analysed.words[found.first].start):
+                    reader.analysed, found):
                 continue  # "so loss scaling isn't needed": the point itself
             if index >= 0:
                 said.setdefault(index, (found.typed, phrasing))

@@ -213,13 +213,40 @@ def test_a_sentence_naming_no_accelerator_is_not_one_of_several(answer: str,
     # A rate said as achieved, below the datasheet's peak, is no slip (eleventh session's
     # held-out probes: "pull back over PCIe Gen5 at a realistic 50 GB/s").
     ("The KV comes back over PCIe Gen5 at a realistic 50 GB/s per direction.", []),
-    ("PCIe Gen5 x16 gives an effective 48 GB/s each way.", []),
     ("We measured 52 GB/s per direction on PCIe Gen5.", []),
-    # The peak said low, or a measured rate above the peak, still is.
+    # The peak said low, or a measured rate above the peak, still is; so is "actually" (an
+    # emphasis, not an achievement) and a rate far below any real one (found by review).
     ("PCIe Gen5 x16 is 50 GB/s per direction.", ["50 GB/s"]),
     ("We measured 128 GB/s per direction on PCIe Gen5.", ["128 GB/s"]),
+    ("PCIe Gen5 x16 is actually 50 GB/s per direction.", ["50 GB/s"]),
+    ("The KV comes back over PCIe Gen5 at a realistic 8 GB/s per direction.", ["8 GB/s"]),
+    # half of the 63 GB/s peak is the edge
+    ("The KV comes back over PCIe Gen5 at a realistic 31.6 GB/s per direction.", []),
+    ("The KV comes back over PCIe Gen5 at a realistic 31 GB/s per direction.", ["31 GB/s"]),
 ])
 def test_an_achieved_rate_below_the_peak_is_no_slip(text: str, named: list[str]) -> None:
+    from grading.rubric import score_open
+
+    result = score_open(text, [("p", ("zzz",))], process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == named
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    # Arithmetic written out to a result: a value derived from the figure, not the figure
+    # (eleventh session's typed-fast probes: "989 TF dense * 40% mfu = ~3.96e14 flop/s").
+    ("h100 989 TF dense * 40% mfu = ~3.96e14 flop/s/gpu of BF16.", []),
+    ("8 x 989 = 7.9 PFLOP/s of H100 BF16 dense.", []),
+    # The figure restated is still judged, and a lane count is no operator.
+    ("The H100 BF16 dense peak = 1,979 TFLOP/s.", ["1,979 TFLOP/s"]),
+    ("PCIe Gen5 x16 -> 32 GB/s per direction.", ["32 GB/s"]),
+    # A link narrower than x16 may state its own rate, which no x16 figure is.
+    ("NICs trained at gen4 x8 instead of gen5 x16 -> ~16 GB/s per dir.", []),
+    ("PCIe Gen5 x16 gives 16 GB/s per direction.", ["16 GB/s"]),
+    # A swing or a shift is a change, not a level ("MFU swings duration ~15%").
+    ("Its inputs (MFU, goodput) swing the duration ~15%.", []),
+    ("MFU is 15% on this run.", ["15%"]),
+])
+def test_a_derived_value_or_a_change_is_not_the_figure(text: str, named: list[str]) -> None:
     from grading.rubric import score_open
 
     result = score_open(text, [("p", ("zzz",))], process_flags=())

@@ -10,8 +10,8 @@ import pytest
 from content.loader import KeyPoint
 from grading._phrases import analyse, find_phrase
 from grading._prose import _is_list, has_verb, sentences
-from grading.rubric import _word_quantities as rubric_word_quantities
 from grading.rubric import ProcessFlag, default_process_flags, known_misconceptions, score_open
+from grading.rubric import _word_quantities as rubric_word_quantities
 
 
 @pytest.mark.parametrize(("text", "phrasing", "found"), [
@@ -300,8 +300,13 @@ DECODE = KeyPoint("decode is memory-bound", ("decode & memory-bound|bandwidth-bo
     # Anyone who says it (eleventh session's held-out probes: "anyone saying bf16 is cheaper
     # is wrong").
     ("Anyone saying decode is compute-bound is wrong; at batch 1 it is memory-bound.", False),
-    ("Whoever claims decode is compute-bound never profiled it.", False),
-    ("Vendors selling decode is compute-bound as a reason to buy FLOP/s miss the HBM.", False),
+    ("Whoever claims decode is compute-bound is mistaken.", False),
+    # ...only when the sentence ends rejecting it (found by review): an endorsement, a claim
+    # after "otherwise", or a belief merely mentioned is still the answer's own.
+    ("Anyone who says decode is compute-bound is right, because decode is compute-bound.",
+     True),
+    ("Anyone who says otherwise is wrong, decode is compute-bound.", True),
+    ("Vendors quote 989 TFLOP/s, and decode is compute-bound.", True),
     # Claimed: the next sentence goes on with it, it does not refute it.
     ("Decode is compute-bound. It isn't memory that limits it.", True),
     ("Decode is compute-bound. We should buy more FLOP/s.", True),
@@ -588,19 +593,51 @@ DISMISSAL = ProcessFlag("dismissal", ("doesn't need", "isn't needed", "no need")
 
 @pytest.mark.parametrize(("answer", "flagged"), [
     # What the key point itself calls unneeded, said unneeded, is the point (eleventh
-    # session's held-out probes), named or pointed back to within two sentences.
+    # session's held-out probes), named or pointed back to from the next sentence.
     ("BF16 has FP32's range, so loss scaling isn't needed anymore.", False),
     ("FP16 needed dynamic loss scaling. BF16 simply doesn't need it.", False),
-    ("FP16 needed dynamic loss scaling. That was fragile. BF16 doesn't need it.", False),
-    # Anything else waved away still is a dismissal.
+    ("With BF16 there is no need for dynamic loss scaling.", False),
+    ("BF16 doesn't need loss scaling because its exponent matches FP32.", False),
+    ("Loss scaling isn't needed in BF16, but you keep FP32 master weights.", False),
+    ("FP16 needs loss scaling. With BF16 that isn't needed.", False),
+    ("Loss scaling: BF16 doesn't need it.", False),
+    ("BF16 removes loss scaling. We don't need it, but we keep FP32 accumulation.", False),
+    # Anything else waved away still is a dismissal (found by review: the thing must close the
+    # dismissal's clause, a pronoun be singular and end the sentence).
     ("BF16 doesn't need FP32 master weights.", True),
     ("Loss scaling is fine. BF16 doesn't need master weights.", True),
-    ("FP16 needed dynamic loss scaling. It was fragile. Overflow is rare. BF16 doesn't need "
-     "it.", True),                                            # three sentences back: too far
+    ("FP16 needed dynamic loss scaling. That was fragile. BF16 doesn't need it.", True),
+    # a pronoun two sentences from the thing may mean another (found by review)
+    ("With BF16 you skip loss scaling. Mixed precision with an FP32 master copy? That isn't "
+     "needed anymore.", True),
+    ("BF16 doesn't need loss scaling, FP32 master weights or FP32 accumulation.", True),
+    ("BF16 doesn't need loss scaling, and FP32 accumulation is unnecessary too.", True),
+    ("FP16 needed loss scaling and an FP32 master copy. BF16 doesn't need them.", True),
+    ("FP16 needed loss scaling. FP32 accumulation isn't needed with it.", True),
+    ("Loss scaling isn't needed with BF16, and so is keeping optimizer state in FP32.", True),
+    ("BF16 doesn't need loss scaling and doesn't need FP32 master weights either.", True),
 ])
 def test_a_dismissal_of_what_a_point_calls_unneeded_is_the_point(answer: str,
                                                                  flagged: bool) -> None:
     result = score_open(answer, [BF16_RANGE], process_flags=(DISMISSAL,))
     assert bool(result.red_flags) is flagged
     assert not result.contradictions or flagged
+
+
+@pytest.mark.parametrize(("typed", "words"), [
+    # Shorthand typed fast in a terminal is read as the word (eleventh session's probes).
+    ("5 wks late b/c teh ckpt", ["5", "weeks", "late", "because", "the", "checkpoint"]),
+    ("overlap w/ backward, w/o spares", ["overlap", "with", "backward", "without", "spares"]),
+    ("bw-bound, 3 hrs, tput up", ["bandwidth", "bound", "3", "hours", "throughput", "up"]),
+    # "W" is watts and "min" a minute or a minimum: left as typed.
+    ("700 W, 30 min, w / x", ["700", "w", "30", "min", "w", "x"]),
+])
+def test_abbreviations_are_read_as_their_words(typed: str, words: list[str]) -> None:
+    assert [word.norm for word in analyse(typed).words] == words
+
+
+def test_a_key_point_is_heard_in_shorthand() -> None:
+    point = KeyPoint("Quantified slip", ("weeks late",), 1.0)
+    result = score_open("We shipped 5 wks late on a 12-week plan.", [point], process_flags=())
+    assert result.key_points[0].covered
 

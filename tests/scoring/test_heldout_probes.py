@@ -23,6 +23,7 @@ STRONG_MISSES = {
     ("strong_10a", 10): 0.50,  # a denied dependence shown flat by a formula: still flagged
     ("strong_11a", 5): 0.61,  # verbless terse bullets: "Cost: zero difference in speed"
     ("strong_13a", 16): 0.50,  # "~2% of step … -> doesnt matter": 14 words from its number
+    ("strong_13b", 4): 0.67,  # "BF16 simply doesn't need it": loss scaling two sentences back
 }
 
 
