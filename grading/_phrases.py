@@ -182,6 +182,14 @@ class Analysed:
                 if part in _CLAUSE_WORDS:
                     clause += 1
                 words.append(Word(part, match.start(), match.end(), clause))
+        # "without (a) doubt / question / fail / exception" asserts what follows; it negates
+        # nothing ("W/o question rollback is free" claims rollback is free).
+        for index, word in enumerate(words):
+            if word.norm == "without":
+                following = [later.norm for later in words[index + 1:index + 3]]
+                if following[:1] in (["doubt"], ["question"], ["fail"], ["exception"]) \
+                        or following == ["a", "doubt"]:
+                    words[index] = Word("certainly", word.start, word.end, word.clause)
         self.words: tuple[Word, ...] = tuple(words)
         self._spans: dict[int, list[str]] = {}
         self._exact: dict[int, dict[str, list[int]]] = {}

@@ -446,9 +446,6 @@ def check_figures(
                         and not _GENERATION_RE.search(sentence.text):
                     continue  # "NVLink doubles to 900 GB/s each way" in a B200-vs-H100
                     # answer: a sentence naming no accelerator is not the H100 figure's
-                if id(figure) in known_ids and "x16" in figure.name \
-                        and _NARROW_LINK_RE.search(sentence.text):
-                    continue  # "NICs trained at Gen4 x8 instead of Gen5 x16 -> ~16 GB/s"
                 nearest: tuple[int, int] | None = None
                 cue_start = analysed.words[found.first].start
                 cue_end = analysed.words[found.last].end
@@ -508,12 +505,6 @@ def check_figures(
         wrong.append(WrongNumber(typed, figure.name, _format_expected(figure),
                                  sentence.text if sentence is not None else ""))
     return tuple(wrong)
-
-
-#: A PCIe link narrower than the x16 the known PCIe figures give ("Gen4 x8"): a sentence
-#: naming one may state its rate, which no x16 figure is.
-_NARROW_LINK_RE = re.compile(r"(?<![\w-])x(?:1|2|4|8)(?![\w-])|\b(?:one|two|four|eight)\s+lanes?\b",
-                             re.IGNORECASE)
 
 
 #: Accelerator model names as answers write them ("H100", "h100s", "MI300X", "B200", "TPU v5e").
@@ -673,8 +664,11 @@ _CHANGE_RE = re.compile(
     r"|[0-9][0-9.,]*\s*(?:vs\.?|versus|against|and|or|to)"
     # a verb of change or a count of points just before: "gains two MFU points, 5%"
     r"|\b(?:rose|rises?|fell|falls?|grew|grows?|dropped|drops?|gain(?:s|ed)?|improved?|improves"
-    r"|add(?:s|ed)?|sav(?:es|ed)|lost|loses?|extra|another|points?"
-    r"|swings?|swung|shifts?|moves?|varies|vary)\b[^.;0-9]{0,12}"
+    r"|add(?:s|ed)?|sav(?:es|ed)|lost|loses?|extra|another|points?)\b[^.;0-9]{0,12}"
+    # a swing of something, by some amount: "inputs swing duration ~15%" (not "MFU shifts to
+    # 90%", "varies around 90%": a level)
+    r"|\b(?:swings?|swung|shifts?|varies|vary)\s+(?:(?!to\b|around\b|at\b|near\b|about\b)"
+    r"[a-z]+\s+)?(?:by\s+)?"
     r")\s*[~≈]?\s*$", re.IGNORECASE)
 
 
@@ -735,11 +729,24 @@ _RESULT_BEFORE_RE = re.compile(
     re.IGNORECASE)
 
 
+#: A chain that opens by naming what it computes: "… peak = 2 × 989 = …", "… is 18 × 100 = …".
+_RESTATED_RE = re.compile(r"(?:=|≈|:|\bis|\bare|\bgives?|\bequals?)\s*[~≈]?\s*$", re.IGNORECASE)
+
+
 def _a_result(text: str, sentence_start: int, start: int) -> bool:
     """Whether the number at ``start`` is the result of arithmetic written out before it in its
     sentence ("989 TF dense * 40% mfu = ~3.96e14 flop/s"): a value derived from a hardware
-    figure, not the figure restated. The arithmetic check judges the sum instead."""
-    return _RESULT_BEFORE_RE.search(text[max(sentence_start, start - 120):start]) is not None
+    figure, not the figure restated. The arithmetic check judges the sum instead. A chain
+    that opens by naming the figure ("FP8 dense = 2 × 1,979 = 3,958 TFLOP/s") restates it,
+    and is judged."""
+    window_start = max(sentence_start, start - 120)
+    match = _RESULT_BEFORE_RE.search(text[window_start:start])
+    if match is None:
+        return False
+    # "H100 NVLink in total = 18 × 100 = 1,800 GB/s": the figure named, then its value worked
+    # out wrong; the chain restates the figure and is judged.
+    said_before = text[sentence_start:window_start + match.start()]
+    return _RESTATED_RE.search(said_before) is None
 
 
 def _a_change(text: str, start: int) -> bool:

@@ -636,6 +636,18 @@ def test_abbreviations_are_read_as_their_words(typed: str, words: list[str]) -> 
     assert [word.norm for word in analyse(typed).words] == words
 
 
+@pytest.mark.parametrize("answer", [
+    "W/o question decode is compute-bound.",
+    "Without a doubt decode is compute-bound.",
+    "Without fail, decode is compute-bound.",
+])
+def test_without_a_doubt_asserts(answer: str) -> None:
+    """"Without (a) doubt / question / fail" negates nothing (found by review: "w/o", read as
+    "without", had started to hide the claim after it)."""
+    result = score_open(answer, [DECODE], process_flags=())
+    assert result.contradictions
+
+
 def test_a_key_point_is_heard_in_shorthand() -> None:
     point = KeyPoint("Quantified slip", ("weeks late",), 1.0)
     result = score_open("We shipped 5 wks late on a 12-week plan.", [point], process_flags=())
