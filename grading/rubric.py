@@ -1217,6 +1217,7 @@ def _overclaim_sentences(reader: Reader, process_flags: Iterable[Any],
     negated, not hedged, and — where the flag allows it — not quantified by one of
     ``quantities`` within :data:`OVERCLAIM_NUMBER_WINDOW` words."""
     said: dict[int, tuple[str, str]] = {}
+    spans = [(sentence.start, sentence.text) for sentence in reader.sentences]
     for flag in process_flags:
         if getattr(flag, "id", None) not in OVERCLAIM_FLAGS:
             continue
@@ -1231,9 +1232,7 @@ def _overclaim_sentences(reader: Reader, process_flags: Iterable[Any],
             if _excused_in_context(flag, reader.analysed, found,
                                    reader.sentences[index].text if index >= 0 else ""):
                 continue  # "…, but attention FLOPs grow with T"; "must be … at every size"
-            if flag.id == "dismissal" and _says_needless(
-                    needless, [(sentence.start, sentence.text) for sentence in reader.sentences],
-                    reader.analysed, found):
+            if flag.id == "dismissal" and _says_needless(needless, spans, reader.analysed, found):
                 continue  # "so loss scaling isn't needed": the point itself
             if index >= 0:
                 said.setdefault(index, (found.typed, phrasing))
