@@ -460,7 +460,7 @@ def check_figures(
                             or cue_start <= start < cue_end \
                             or _a_change(analysed.text, start) \
                             or _the_ideal(typed, figure, analysed.text, start) \
-                            or (id(figure) in known_ids
+                            or ((id(figure) in known_ids or _a_datasheet_figure(figure))
                                 and (_achieved_below(typed, figure, analysed.text, start,
                                                      reading)
                                      or _a_result(analysed.text, sentence.start, start))) \
@@ -719,6 +719,24 @@ def _achieved_below(typed: str, figure: Figure, text: str, start: int, reading: 
 #: on an H100 is a slip.
 ACHIEVED_FLOOR_BANDWIDTH = 0.5
 ACHIEVED_FLOOR_FLOPS = 0.25
+
+
+@cache
+def _a_datasheet_figure(figure: Figure) -> bool:
+    """Whether a question's own ``figure`` is a hardware figure — its value a datasheet value
+    of the catalog (within 1 %: "H100 BF16 dense peak, 989 TFLOP/s") — rather than a result the
+    question works out ("90 days on 2,048 H100s"): such a figure is a peak, as the known ones
+    are, so an achieved rate or a value derived from it is not it restated."""
+    said = f"{figure.value:g} {figure.unit}"
+    for unit in {unit for by_unit in datasheet_values().values() for unit in by_unit}:
+        if not _same_kind(said, unit):
+            continue
+        value = _read(said, unit)
+        if value is not None and value > 0 and any(
+                abs(known / value - 1) <= 0.01
+                for by_unit in datasheet_values().values() for known in by_unit.get(unit, ())):
+            return True
+    return False
 
 
 #: An expression worked out up to a number: an operand, an operator, another operand, then

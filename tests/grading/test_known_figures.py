@@ -254,3 +254,18 @@ def test_a_derived_value_or_a_change_is_not_the_figure(text: str, named: list[st
     result = score_open(text, [("p", ("zzz",))], process_flags=())
     assert [number.typed for number in result.wrong_numbers] == named
 
+
+def test_a_question_s_hardware_figure_is_a_peak_its_result_figures_are_not() -> None:
+    """Found playing at 80×24 after the session's sealed set was scored: a question's own
+    figure for the H100 peak named "989 TF dense * 40% mfu = ~3.96e14 flop/s" wrong, though
+    the known figure no longer did. A question's figure whose value is a datasheet value is a
+    peak like the known ones; a result the question works out (90 days) still judges a result
+    worked out wrong."""
+    from grading.figures import Figure
+
+    peak = Figure("H100 BF16 dense peak", 989, "TFLOP/s", "rel:5%", ("dense",))
+    days = Figure("days for 15T tokens", 90, "day", "rel:30%", ("days",))
+    assert wrong_against(peak, "989 TF dense * 40% mfu = ~3.96e14 FLOP/s per GPU.") == []
+    assert wrong_against(peak, "The dense peak is 1,979 TFLOP/s.") == ["1,979 TFLOP/s"]
+    assert wrong_against(days, "6.3e24 / 2.4e18 = 30 days.") == ["30 days"]
+
