@@ -209,6 +209,15 @@ def test_a_sentence_naming_no_accelerator_is_not_one_of_several(answer: str,
     assert [number.typed for number in result.wrong_numbers] == wrong
 
 
+def named_by_known_figures(text: str) -> list[str]:
+    """The numbers ``text`` is named wrong for by the known hardware figures alone (no key point
+    worth hearing, no question figure, no process flag)."""
+    from grading.rubric import score_open
+
+    result = score_open(text, [("p", ("zzz",))], process_flags=())
+    return [number.typed for number in result.wrong_numbers]
+
+
 @pytest.mark.parametrize(("text", "named"), [
     # A rate said as achieved, below the datasheet's peak, is no slip (eleventh session's
     # held-out probes: "pull back over PCIe Gen5 at a realistic 50 GB/s").
@@ -225,10 +234,7 @@ def test_a_sentence_naming_no_accelerator_is_not_one_of_several(answer: str,
     ("The KV comes back over PCIe Gen5 at a realistic 31 GB/s per direction.", ["31 GB/s"]),
 ])
 def test_an_achieved_rate_below_the_peak_is_no_slip(text: str, named: list[str]) -> None:
-    from grading.rubric import score_open
-
-    result = score_open(text, [("p", ("zzz",))], process_flags=())
-    assert [number.typed for number in result.wrong_numbers] == named
+    assert named_by_known_figures(text) == named
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -249,10 +255,7 @@ def test_an_achieved_rate_below_the_peak_is_no_slip(text: str, named: list[str])
     ("MFU varies around 15% on this run.", ["15%"]),
 ])
 def test_a_derived_value_or_a_change_is_not_the_figure(text: str, named: list[str]) -> None:
-    from grading.rubric import score_open
-
-    result = score_open(text, [("p", ("zzz",))], process_flags=())
-    assert [number.typed for number in result.wrong_numbers] == named
+    assert named_by_known_figures(text) == named
 
 
 def test_a_question_s_hardware_figure_is_a_peak_its_result_figures_are_not() -> None:
