@@ -479,6 +479,11 @@ def _words(text: str) -> list[str]:
 _TOKEN_RE = re.compile(r"[^\W\d_][^\W_]*(?:['’ʼ][^\W_]+)*|[0-9][0-9.,]*[^\W_]*|[^\w\s]")
 
 
+#: A verb that states a premise before its figure ("assume 15T tokens", "Assume 2,048 GPUs at
+#: 40% MFU"): no noun-and-figure pair ("batch 64"), so a claim of the answer's.
+_ASSUMPTION_VERBS = frozenset({"assume"})
+
+
 def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool:
     """Whether ``text`` holds a verb used as one.
 
@@ -519,7 +524,8 @@ def has_verb(text: str, weak: bool = True, possessive_its: bool = False) -> bool
         takes_object = bool(following) and (
             following[:1].isdigit() or following in _OBJECT_WORDS
             or following in ("$", "~", "≈"))
-        if following[:1].isdigit() and token in _BASE_VERBS and (
+        if following[:1].isdigit() and token in _BASE_VERBS \
+                and token not in _ASSUMPTION_VERBS and (
                 not previous[:1].isalpha() or previous in _DETERMINERS
                 or previous in _PREPOSITIONS or previous in ("and", "or")):
             takes_object = False  # "batch 64", "step 3", "stage 2": a noun and its figure

@@ -653,3 +653,21 @@ def test_a_key_point_is_heard_in_shorthand() -> None:
     result = score_open("We shipped 5 wks late on a 12-week plan.", [point], process_flags=())
     assert result.key_points[0].covered
 
+
+@pytest.mark.parametrize(("text", "verb"), [
+    # A premise stated before its figure is a claim (found playing at 80×24: "assume 15T
+    # tokens." was "named, not claimed")...
+    ("assume 15T tokens.", True),
+    ("Assume 2,048 GPUs at 40% MFU.", True),
+    # ...where a noun before its figure is none.
+    ("batch 64 and step 3.", False),
+])
+def test_an_assumption_before_its_figure_is_a_verb(text: str, verb: bool) -> None:
+    assert has_verb(text) is verb
+
+
+def test_a_wrong_premise_stated_as_an_assumption_is_judged() -> None:
+    result = score_open("Assume 1,979 TFLOP/s dense per H100.", [("p", ("zzz",))],
+                        process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == ["1,979 TFLOP/s"]
+
