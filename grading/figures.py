@@ -257,6 +257,27 @@ def recites_datasheet(typed: str, sentence: str, before: str = "") -> bool:
     parts = parts_named(sentence)
     if not parts or _WORKED_BEFORE_RE.search(before):
         return False
+    return _a_datasheet_value(typed, parts, DATASHEET_TOLERANCE)
+
+
+def _a_datasheet_value(typed: str, parts: Iterable[str], tolerance: float) -> bool:
+    """Whether the quantity ``typed`` equals, within ``tolerance`` (a share), a number of one
+    of the catalog's ``parts`` in a unit of its kind."""
+    values = datasheet_values()
+    parts = [part for part in parts if part in values]
+    for unit in {unit for part in parts for unit in values[part]}:
+        if not _same_kind(typed, unit):
+            continue
+        value = _read(typed, unit)
+        if value is None or not value > 0:
+            continue
+        for part in parts:
+            known = values[part].get(unit, ())
+            position = bisect.bisect_left(known, value)
+            if any(abs(known[index] / value - 1) <= tolerance
+                   for index in (position - 1, position) if 0 <= index < len(known)):
+                return True
+    return False
     values = datasheet_values()
     for unit in {unit for part in parts for unit in values[part]}:
         if not _same_kind(typed, unit):
@@ -727,16 +748,7 @@ def _a_datasheet_figure(figure: Figure) -> bool:
     of the catalog (within 1 %: "H100 BF16 dense peak, 989 TFLOP/s") — rather than a result the
     question works out ("90 days on 2,048 H100s"): such a figure is a peak, as the known ones
     are, so an achieved rate or a value derived from it is not it restated."""
-    said = f"{figure.value:g} {figure.unit}"
-    for unit in {unit for by_unit in datasheet_values().values() for unit in by_unit}:
-        if not _same_kind(said, unit):
-            continue
-        value = _read(said, unit)
-        if value is not None and value > 0 and any(
-                abs(known / value - 1) <= 0.01
-                for by_unit in datasheet_values().values() for known in by_unit.get(unit, ())):
-            return True
-    return False
+    return _a_datasheet_value(f"{figure.value:g} {figure.unit}", datasheet_values(), 0.01)
 
 
 #: An expression worked out up to a number: an operand, an operator, another operand, then

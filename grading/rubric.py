@@ -591,13 +591,19 @@ def _phrasings(value: Any) -> tuple[str, ...]:
     return tuple(p for p in (value or ()) if isinstance(p, str))
 
 
-def _sentence_at(sentences: list[tuple[int, str]], offset: int) -> str:
-    current = ""
-    for start, sentence in sentences:
+def _sentence_index(sentences: Sequence[tuple[int, str]], offset: int) -> int:
+    """The index of the sentence (start, text) holding ``offset``; -1 before the first."""
+    index = -1
+    for position, (start, _sentence) in enumerate(sentences):
         if start > offset:
             break
-        current = sentence
-    return current
+        index = position
+    return index
+
+
+def _sentence_at(sentences: list[tuple[int, str]], offset: int) -> str:
+    index = _sentence_index(sentences, offset)
+    return sentences[index][1] if index >= 0 else ""
 
 
 def _flag_hit(
@@ -619,11 +625,9 @@ def _flag_hit(
         ) or _conditioned(analysed, found.last)):
             continue
         if _excused_in_context(flag, analysed, found,
-                               _sentence_at(sentences, analysed.words[found.first].start)):
+                               _sentence_at(sentences, analysed.words[found.first].start),
+                               needless, sentences):
             continue
-        if getattr(flag, "id", None) == "dismissal" and _says_needless(
-                needless, sentences, analysed, found):
-            continue  # "BF16 doesn't need loss scaling" is the question's own point
         if any(found.first <= last and first <= found.last for first, last in taken):
             continue
         return phrasing, found
@@ -690,8 +694,7 @@ def _says_needless(needless: Sequence[str], sentences: Sequence[tuple[int, str]]
                                re.IGNORECASE) and re.match(_CLAUSE_END, after, re.IGNORECASE)
     if not (pronoun_after or pronoun_before):
         return False
-    index = max((i for i, (offset, _text) in enumerate(sentences) if offset <= start),
-                default=-1)
+    index = _sentence_index(sentences, start)
 
     def names(sentence: str) -> bool:
         words = " ".join(re.sub(r"[^\w' ]", " ", sentence.lower()).split())
@@ -713,14 +716,21 @@ _MORE_WAVED_AWAY_RE = re.compile(r"\b(?:so\s+(?:is|are|do|does)|too|either|as\s+
                                  r"nor|also)\b", re.IGNORECASE)
 
 
-def _excused_in_context(flag: Any, analysed: Analysed, found: Found, sentence: str) -> bool:
+def _excused_in_context(flag: Any, analysed: Analysed, found: Found, sentence: str,
+                        needless: Sequence[str] = (),
+                        sentences: Sequence[tuple[int, str]] = ()) -> bool:
     """Whether the flag's own exceptions excuse it where it was ``found``: a contrast naming
     the dependence that holds (``unless_contrast``) or an obligation before it in its clause
-    (``unless_required``), or a policy it sets (also ``unless_required``: :func:`_a_policy`)."""
+    (``unless_required``), or a policy it sets (also ``unless_required``: :func:`_a_policy`);
+    or, for a dismissal, saying unneeded a thing the key points themselves call unneeded
+    (``needless``, :func:`_says_needless` over the answer's ``sentences``: "BF16 doesn't need
+    loss scaling" is the question's own point)."""
     required = getattr(flag, "unless_required", False)
     return (getattr(flag, "unless_contrast", False) and _CONTRAST_RE.search(sentence) is not None) \
         or (required and analysed.said_before(found.first, _OBLIGATIONS)) \
-        or (required and _a_policy(analysed, found))
+        or (required and _a_policy(analysed, found)) \
+        or (getattr(flag, "id", None) == "dismissal"
+            and _says_needless(needless, sentences, analysed, found))
 
 
 def _a_policy(analysed: Analysed, found: Found) -> bool:
@@ -1131,12 +1141,9 @@ _FORMAT_NUMBER_RE = re.compile(r"(?:[\s-]?(?i:bits?)\b|(?:st|nd|rd|th)\b)")
 def _recited_in_sentence(typed: str, start: int, sentences: list[tuple[int, str]]) -> bool:
     """Whether the quantity ``typed`` at offset ``start`` is a datasheet value its sentence
     recites (:func:`grading.figures.recites_datasheet`)."""
-    sentence_start, sentence, previous = 0, "", ""
-    for offset, text in sentences:
-        if offset > start:
-            break
-        previous = sentence
-        sentence_start, sentence = offset, text
+    index = _sentence_index(sentences, start)
+    sentence_start, sentence = sentences[index] if index >= 0 else (0, "")
+    previous = sentences[index - 1][1] if index > 0 else ""
     before = sentence[:max(0, start - sentence_start)]
     if _ABBREVIATION_END_RE.search(previous):  # "~50%, i.e. 156 TFLOP/s" was split after "i.e."
         before = previous + " " + before
@@ -1230,10 +1237,9 @@ def _overclaim_sentences(reader: Reader, process_flags: Iterable[Any],
                 continue  # "almost for free — until …": a claim with its limit
             index = reader.sentence_of(reader.analysed.words[found.first].start)
             if _excused_in_context(flag, reader.analysed, found,
-                                   reader.sentences[index].text if index >= 0 else ""):
-                continue  # "…, but attention FLOPs grow with T"; "must be … at every size"
-            if flag.id == "dismissal" and _says_needless(needless, spans, reader.analysed, found):
-                continue  # "so loss scaling isn't needed": the point itself
+                                   reader.sentences[index].text if index >= 0 else "",
+                                   needless, spans):
+                continue  # "…, but attention FLOPs grow with T"; "so loss scaling isn't needed"
             if index >= 0:
                 said.setdefault(index, (found.typed, phrasing))
     return said
