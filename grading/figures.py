@@ -278,20 +278,6 @@ def _a_datasheet_value(typed: str, parts: Iterable[str], tolerance: float) -> bo
                    for index in (position - 1, position) if 0 <= index < len(known)):
                 return True
     return False
-    values = datasheet_values()
-    for unit in {unit for part in parts for unit in values[part]}:
-        if not _same_kind(typed, unit):
-            continue
-        value = _read(typed, unit)
-        if value is None or not value > 0:
-            continue
-        for part in parts:
-            known = values[part].get(unit, ())
-            position = bisect.bisect_left(known, value)
-            if any(abs(known[index] / value - 1) <= DATASHEET_TOLERANCE
-                   for index in (position - 1, position) if 0 <= index < len(known)):
-                return True
-    return False
 
 
 def _format_expected(figure: Figure) -> str:
