@@ -127,6 +127,10 @@ _OUTCOME_RE = re.compile(
     r"|doubled|halved|tripled|dropped|fell|rose|grew|shrank|went from|brought down"
     r"|sped up|slowed|freed|recovered|avoided|eliminated|removed|added|lost|gained)\b",
     re.IGNORECASE)
+#: A factor as the rubric finds it ("2 x", "3×")...
+_OPERAND_FACTOR_RE = re.compile(r"^[0-9][0-9,.]*\s?[x×]$")
+#: ...that a number or a bracket follows is a times sign between operands ("2 x 160 s").
+_OPERAND_NEXT_RE = re.compile(r"\s*[0-9(]")
 _BASELINE_RE = re.compile(
     r"\bfrom\b(?:[^.;]|\.(?=[0-9])){0,40}?\bto\b|\bbaseline\b|\bbefore\b|\bwas at\b|\bused to\b"
     r"|\bprevious(?:ly)?\b|\bdown from\b|\bup from\b|\bagainst\b",
@@ -436,6 +440,9 @@ def _numbers_in(text: str) -> list[KeyNumber]:
     for typed in find_numbers(text):
         at = text.find(typed, position)
         position = at + len(typed) if at >= 0 else position
+        if at >= 0 and _OPERAND_FACTOR_RE.match(typed) and _OPERAND_NEXT_RE.match(
+                text, at + len(typed)):
+            continue  # "sqrt(2 x 160 s)": a times sign between operands, not a "2x" factor
         parsed = _read(typed)
         if parsed is None:
             continue
@@ -446,16 +453,40 @@ def _numbers_in(text: str) -> list[KeyNumber]:
 
 def key_numbers(body: str) -> tuple[KeyNumber, ...]:
     """The figures that identify a story: each distinct number with a unit it states (a
-    percentage, a factor, a duration, a size, a count of GPUs, money...), in order, at most
-    :data:`MAX_KEY_NUMBERS`. The same figure said twice counts once."""
+    percentage, a factor, a duration, a size, a count of GPUs, money...), in the order told,
+    at most :data:`MAX_KEY_NUMBERS`. The same figure said twice counts once. A story with
+    more keeps its results: the numbers said where something moved or was compared ("cut
+    the stall to 8 s", "went from 86% to 93%", "1.3% instead of 9%": :func:`_a_result`),
+    the last told first, beside the first number told (the situation's scale), then the
+    others in the order told — what changed is what an interviewer checks a retelling
+    against, more than the set-up's every figure."""
     distinct: list[KeyNumber] = []
-    for number in _numbers_in(body if isinstance(body, str) else ""):
-        if any(number.kind == kept.kind and number.agrees(kept, 1e-9) for kept in distinct):
-            continue
-        distinct.append(number)
-        if len(distinct) == MAX_KEY_NUMBERS:
+    result_at: dict[int, int] = {}  # position in distinct -> last result told, as an order
+    for order, number in enumerate(_numbers_in(body if isinstance(body, str) else "")):
+        same = next((i for i, kept in enumerate(distinct)
+                     if number.kind == kept.kind and number.agrees(kept, 1e-9)), None)
+        if same is None:
+            same = len(distinct)
+            distinct.append(number)
+        if _a_result(number.sentence):
+            result_at[same] = order
+    if len(distinct) <= MAX_KEY_NUMBERS:
+        return tuple(distinct)
+    latest_first = [position for position in sorted(result_at, key=result_at.__getitem__,
+                                                     reverse=True) if position]
+    kept = {0, *latest_first[:MAX_KEY_NUMBERS - 1]}  # the first told sets the scene's scale
+    for position in range(len(distinct)):
+        if len(kept) == MAX_KEY_NUMBERS:
             break
-    return tuple(distinct)
+        kept.add(position)
+    return tuple(number for position, number in enumerate(distinct) if position in kept)
+
+
+def _a_result(sentence: str) -> bool:
+    """Whether ``sentence`` tells what moved: an outcome ("cut", "went from"), a baseline
+    ("from 40 to 12 ms", "before") or a comparison with what would have been ("instead")."""
+    return bool(_OUTCOME_RE.search(sentence) or _BASELINE_RE.search(sentence)
+                or _COUNTERFACTUAL_RE.search(sentence))
 
 
 # -- critique ----------------------------------------------------------------------------------

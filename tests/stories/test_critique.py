@@ -130,3 +130,35 @@ def test_scored_against_the_behavioral_question() -> None:
     weak = critique(CONSENSUS_TITLE, CONSENSUS, question)
     assert strong.score > weak.score
     assert strong.score > critique(STRONG_TITLE, STRONG).score  # key points count too
+
+
+def test_a_times_sign_between_operands_is_no_factor() -> None:
+    numbers = key_numbers("Young's interval is sqrt(2 x 160 s x 43,200 s) = 62 min; 2× (8 s) "
+                          "beat a 3x speedup and 2 x 4 GPUs.")
+    assert [n.typed for n in numbers] == ["160 s", "43,200 s", "62 min", "8 s", "3x", "4 GPUs"]
+
+
+#: Nine distinct numbers: the set-up's five, then three results, one said again in a result.
+OVERFULL_STORY = (
+    "Our 1,024-GPU run spent 9% of its time in 2.1 TB saves every 30 minutes, 160 s each. "
+    "I modelled it with a 12 h job MTBF. "
+    "An async save cut the stall to 8 s. "
+    "Goodput went from 86% to 93%, and the 9% was gone.")
+
+
+def test_an_overfull_story_keeps_its_first_number_and_its_results() -> None:
+    typed = [n.typed for n in key_numbers(OVERFULL_STORY)]
+    # by hand: 9 distinct; results told last first: 9% (said again last), 93%, 86%, 8 s;
+    # the first told (1,024-GPU) kept; three more in order told: 2.1 TB, 30 minutes, 160 s;
+    # 12 h, the ninth, is left out; shown in the order told
+    assert typed == ["1,024-GPU", "9%", "2.1 TB", "30 minutes", "160 s", "8 s", "86%", "93%"]
+    assert len(typed) == MAX_KEY_NUMBERS
+
+
+def test_a_story_at_the_cap_keeps_every_number_in_order() -> None:
+    at_cap = OVERFULL_STORY.replace(" with a 12 h job MTBF", "")
+    assert [n.typed for n in key_numbers(at_cap)] == [
+        "1,024-GPU", "9%", "2.1 TB", "30 minutes", "160 s", "8 s", "86%", "93%"]
+    one_over = at_cap.replace("I modelled it.", "I modelled it on 64 GPUs.")
+    typed = [n.typed for n in key_numbers(one_over)]
+    assert "64 GPUs" not in typed and typed[-3:] == ["8 s", "86%", "93%"]
