@@ -89,14 +89,16 @@ SEALED_DIR = Path(__file__).resolve().with_name("labelled_sealed")
 #: session (2026-12-05), before any of its changes; the fifth the same way at the start of the
 #: ninth session (2026-12-05); the sixth the same way at the start of the tenth session
 #: (2026-12-05), and the seventh midway through it, before its second round of changes; the
-#: eighth the same way at the start of the eleventh session (2026-12-06).
+#: eighth the same way at the start of the eleventh session (2026-12-06); the ninth the same
+#: way at the start of the twelfth (2026-12-06).
 SEALED_DIRS = {1: SEALED_DIR, 2: SEALED_DIR.with_name("labelled_sealed_2"),
                3: SEALED_DIR.with_name("labelled_sealed_3"),
                4: SEALED_DIR.with_name("labelled_sealed_4"),
                5: SEALED_DIR.with_name("labelled_sealed_5"),
                6: SEALED_DIR.with_name("labelled_sealed_6"),
                7: SEALED_DIR.with_name("labelled_sealed_7"),
-               8: SEALED_DIR.with_name("labelled_sealed_8")}
+               8: SEALED_DIR.with_name("labelled_sealed_8"),
+               9: SEALED_DIR.with_name("labelled_sealed_9")}
 #: The categories each held-out question has in the sealed set.
 SEALED_CATEGORIES = ("strong_other_words", "wrong", "term_list")
 
