@@ -30,7 +30,7 @@ import bisect
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -74,10 +74,6 @@ class Figure:
     unit: str
     tolerance: str
     phrasings: tuple[str, ...]
-    #: Whether the figure only judges the numbers its cue binds: its cue said elsewhere in a
-    #: sentence does not make another number right. A broad cue ("NIC") in "a 400 Gb/s NIC
-    #: is 50 GB/s, but a Gen4 x16 slot moves 50 GB/s" must not excuse the slot's slip.
-    binds_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,12 +163,11 @@ def known_figures() -> tuple[Figure, ...]:
     figures: list[Figure] = []
     for index, entry in enumerate(tomllib.loads(text).get("figures", [])):
         figure = as_figure(entry)
-        binds_only = entry.get("binds_only", False)
-        if figure is None or not isinstance(binds_only, bool):
+        if figure is None:
             raise ValueError(f"grading/known_figures.toml, figure #{index + 1} "
                              f"({entry.get('name')!r}): needs name, value, unit, tolerance and "
-                             f"phrasings (and binds_only, if given, true or false)")
-        figures.append(replace(figure, binds_only=binds_only))
+                             f"phrasings")
+        figures.append(figure)
     return tuple(figures)
 
 
@@ -492,8 +487,7 @@ def check_figures(
         # sparse figure though "FP8" is the nearer cue. Another figure the question knows
         # excuses nothing unless its cue is said: "about 2.6 MB per token" is the KV cache
         # without GQA, wrong for a GQA model even in a question that knows both.
-        named = [figure for figure in said.get(sentence.start, []) if not figure.binds_only] \
-            if sentence is not None else []
+        named = said.get(sentence.start, []) if sentence is not None else []
         agrees = any(
             (value := reading(typed, figure)) is not None
             and within(value, figure.value, figure.tolerance)

@@ -28,10 +28,6 @@ SOURCES = {
     "H100 NVLink bandwidth per direction": "nvlink4.bandwidth_per_direction",
     "PCIe Gen4 x16 per direction": "pcie4_x16.bandwidth_per_direction",
     "PCIe Gen5 x16 per direction": "pcie5_x16.bandwidth_per_direction",
-    "InfiniBand EDR / 100G NIC": "ib_edr.bandwidth_per_direction",
-    "InfiniBand HDR / 200G NIC": "ib_hdr.bandwidth_per_direction",
-    "InfiniBand NDR / 400G NIC": "ib_ndr.bandwidth_per_direction",
-    "InfiniBand XDR / 800G NIC": "ib_xdr.bandwidth_per_direction",
 }
 
 
@@ -276,47 +272,3 @@ def test_a_question_s_hardware_figure_is_a_peak_its_result_figures_are_not() -> 
     assert wrong_against(peak, "The dense peak is 1,979 TFLOP/s.") == ["1,979 TFLOP/s"]
     assert wrong_against(days, "6.3e24 / 2.4e18 = 30 days.") == ["30 days"]
 
-
-
-@pytest.mark.parametrize(("answer", "wrong"), [
-    # The trap the sealed sets planted most (a 400 Gb/s NIC read as 400 GB/s), said of one
-    # GPU's or one NIC's rate without the bits beside it (twelfth session's trap battery).
-    ("The NIC gives 400 GB/s per GPU.", ["400 GB/s"]),
-    ("The scale-out fabric is 400 GB/s per GPU, so pipeline sends between nodes are free.",
-     ["400 GB/s"]),
-    ("I'd split TP across two nodes: the InfiniBand NDR links give every GPU 400 GB/s of "
-     "scale-out bandwidth.", ["400 GB/s"]),
-    ("On B200s the 800G XDR NICs give 800 GB/s per GPU.", ["800 GB/s"]),
-    # Right: each port's rate in bytes, EDR to XDR, and a node's eight NICs added up.
-    ("Off-node each GPU gets about 50 GB/s over its NDR NIC.", []),
-    ("The NIC moves 46 GB/s of the 50 in NCCL's busbw.", []),
-    ("An HDR NIC is 25 GB/s and an EDR one 12.5 GB/s per direction.", []),
-    ("An XDR ConnectX-8 NIC is 100 GB/s each way.", []),
-    ("A DGX H100 has eight NICs, so the node gets 400 GB/s of scale-out bandwidth.", []),
-    ("Per node that is 400 GB/s over InfiniBand.", []),
-    ("The NICs add up to 400 GB/s in total.", []),
-    ("A 400 Gb/s NIC is 50 GB/s per direction, 100 GB/s bidirectional.", []),
-])
-def test_a_nic_rate_said_in_bytes_is_checked_against_its_port_rates(
-        answer: str, wrong: list[str]) -> None:
-    """A NIC's rate per GPU is one port's (EDR 12.5, HDR 25, NDR 50, XDR 100 GB/s each way);
-    a rate several times that, said for a GPU or a NIC, is the bits-as-bytes trap. A node's
-    rate (eight NICs, "per node", "in total", "bidirectional") is not one port's."""
-    from content.loader import KeyPoint
-    from grading.rubric import score_open
-
-    result = score_open(answer, [KeyPoint("x", ("nic",), 1.0)], process_flags=())
-    assert [number.typed for number in result.wrong_numbers] == wrong
-
-
-@pytest.mark.parametrize(("rate", "wrong"), [("55 GB/s", False), ("56 GB/s", True),
-                                             ("112 GB/s", True), ("110 GB/s", False)])
-def test_a_nic_rate_is_right_within_ten_percent_of_a_port_rate(rate: str, wrong: bool) -> None:
-    """The NIC figures' tolerance is 10 %: 55 GB/s is NDR's 50 (+10 %), 56 is past it and
-    past 100 × 0.9 too, so it is named; 110 is XDR's 100 + 10 %, 112 is not."""
-    from content.loader import KeyPoint
-    from grading.rubric import score_open
-
-    result = score_open(f"The NIC gives {rate} per GPU.", [KeyPoint("x", ("nic",), 1.0)],
-                        process_flags=())
-    assert bool(result.wrong_numbers) is wrong
