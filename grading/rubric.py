@@ -35,6 +35,7 @@ from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_ph
 from grading._inversion import inverted_phrasings
 from grading._phrases import Analysed, Found, find_all, normalise_words
 from grading._prose import NAMED_NUMBER_RE
+from grading._reliability import job_mtbf_slips
 from grading._scaling import linear_scaling_spans
 from grading._synonyms import expand_phrasing
 from grading.figures import (
@@ -101,6 +102,10 @@ ARITHMETIC_SLIPS = True
 #: How the verdict names what a slipped sum should have come to ("✗ 40/300 ≈ 1.3% — that
 #: arithmetic done right is 13.3%").
 ARITHMETIC_SLIP_NAME = "that arithmetic done right"
+#: Whether a device's MTBF given to a job of hundreds of GPUs or more ("the 16k-GPU job's
+#: MTBF stays near the per-device 50,000 hours": :mod:`grading._reliability`) is a wrong
+#: number.
+JOB_MTBF_SLIPS = True
 #: Whether a claim wrong in any answer (``grading/known_misconceptions.toml``: "prefill is
 #: memory-bound", "BF16 has less range than FP16") is a contradiction, as a key point's
 #: misconception is.
@@ -1103,6 +1108,13 @@ def score_open(
             slip for slip in _arithmetic_slips(reader)
             if not any(named.sentence == slip.sentence and named.typed in slip.typed
                        for named in wrong_numbers))
+    if JOB_MTBF_SLIPS:
+        said = {wrong.typed for wrong in wrong_numbers}
+        wrong_numbers = wrong_numbers + tuple(
+            WrongNumber(typed, f"job MTBF on {gpus:,} GPUs", expected, sentence)
+            for typed, gpus, expected, sentence in job_mtbf_slips(
+                reader.sentences, quantities, reader.refuted, text)
+            if typed not in said)
     # A known trap said as a number the figure check also names ("H100 peak is 1,979 TFLOP/s")
     # is one error, not two: the wrong number stays, the trap's contradiction goes.
     contradictions = [c for c in contradictions
