@@ -30,10 +30,17 @@ PER_GPU_MTBF_HOURS = 50_000.0
 #: Words after the number within which a device word gives the MTBF to one device ("50,000
 #: hours per GPU"); before it, the whole clause counts ("a single H100 has an MTBF of 50,000 h").
 DEVICE_WINDOW_WORDS = 4
-#: How many words may stand between the failures phrase and the number it states: "MTBF is
-#: about 50,000 h" (after it) or "50,000 hours between failures" (before it).
-MTBF_AFTER_WORDS = 5
-MTBF_BEFORE_WORDS = 2
+#: What may stand between the failures phrase and the number it states, after it: a verb of
+#: being and a hedge ("MTBF is about 50,000 h", "between failures stays at 50k hours",
+#: "MTBF: ~50k hours") — never a run length ("MTBF over 54 days was 3 h").
+_STATES_RE = re.compile(
+    r"^\s*(?:(?:of|is|was|would\s+be|will\s+be|should\s+be|stays?|remains?|sits?|at|near|"
+    r"around|about|roughly|approximately|~|≈|=|:|equals?|becomes?|goes?\s+up\s+to|still|"
+    r"then|also|only|in|the\s+order\s+of|on|order|of\s+the|effectively|basically|"
+    r"something\s+like|like|just|nearly|well|a|an|the|same|per[-\s]?(?:gpu|device|node|chip)"
+    r"|(?:gpu|device|node|chip)'s|single[-\s]gpu|its)[\s,]*)*$", re.IGNORECASE)
+#: ... and before it: "50,000 hours between failures", "a 50,000-hour MTBF".
+MTBF_BEFORE_WORDS = 1
 
 #: The job, the run or the cluster as the subject.
 _JOB_RE = re.compile(r"\b(?:jobs?|job's|runs?|run's|cluster|cluster's)\b", re.IGNORECASE)
@@ -48,19 +55,28 @@ _DEVICE_RE = re.compile(
     r"\b(?:per[-\s]?(?:gpu|node|device|accelerator|chip|server|host)|(?:gpu|node|device|"
     r"chip|server|host)(?:'s)?\s+mtbf|(?:each|every|a|one|single|individual)\s+(?:single\s+)?"
     r"(?:gpu|node|device|accelerator|chip|server|h100|b200)(?:'s)?|(?:gpus|nodes|devices)\s+"
-    r"(?:have|has|are\s+rated)|component|vendor|datasheet|rated|storage|switch(?:es)?|fabric"
-    r"|filesystem|network|link|cable|optic\w*|psu|fan)\b", re.IGNORECASE)
+    r"(?:have|has|are\s+rated|fail|each|run)|component|vendor|datasheet|rated|storage"
+    r"|switch(?:es)?|fabric|file\s?system|network|link|cable|optic\w*|psus?|power\s+suppl\w*"
+    r"|fans?|nics?|hbm|stacks?|cooling|controller|scheduler|slurm|[a-z]+-level|each"
+    r"|transceivers?|racks?|years?\s+ago|historic\w*|previous|older|legacy|its\s+(?:gpus|h100s"
+    r"|b200s|nodes)|(?:gpu|node|device)'s\s+(?:mtbf|rate))\b", re.IGNORECASE)
 #: The job's MTBF said to equal the device's: the slip itself, whatever device is named.
 _SAME_RE = re.compile(
     r"\b(?:same|stays?|remains?|unchanged|equal(?:s|\s+to)?|(?:does\s+not|doesn't|won't|"
     r"will\s+not|not)\s+(?:change|shrink|drop|fall|go\s+down)|averages?\s+out|even\s+out"
-    r"|independent\s+of)\b", re.IGNORECASE)
-#: The number divided right after it: "50,000 h / 16,384", "50,000 hours divided by N".
-_DIVIDED_RE = re.compile(r"\s*(?:/|÷|divided\s+by|over)\s*[~≈]?\s*[0-9]", re.IGNORECASE)
+    r"|independent\s+of|match(?:es)?|inherits?|like\s+(?:a|any|one)|as\s+for\s+any)\b",
+    re.IGNORECASE)
+#: A division beside the number: "50,000 h / 16,384", "50,000 h / N", "50,000 / 16,384 hours",
+#: "divided by N".
+_DIVIDED_RE = re.compile(r"(?:/|÷|divided\s+by|\bover\s+(?:n\b|[0-9]))", re.IGNORECASE)
 #: A GPU count: "16,384 GPUs", "16k-GPU", "8,000 H100s", "2,048 accelerators".
 _GPU_COUNT_RE = re.compile(
     r"(?<![\w.,])([0-9][0-9,]*(?:\.[0-9]+)?)\s?([kK])?[\s-]*(?:gpus?|h100s?|h200s?|b200s?|"
-    r"a100s?|gb200s?|mi300x?s?|mi355x?s?|accelerators?|tpus?|chips?)\b", re.IGNORECASE)
+    r"a100s?|gb200s?|mi300x?s?|mi355x?s?|accelerators?|tpus?|chips?)\b(?![-\s]?(?:hours?|hrs?|h)\b)",
+    re.IGNORECASE)
+#: A quantity of device-time, not wall-clock time: "50,000 GPU-hours", "6,000 node-hours".
+_DEVICE_TIME_RE = re.compile(r"(?:gpu|node|device|chip|accelerator)[-\s]?(?:hours?|hrs?|h)\b",
+                             re.IGNORECASE)
 #: Negation before the number in its clause: "the job's MTBF is not 50,000 h".
 _NEGATED_RE = re.compile(r"\b(?:not|never|no\s+longer|isn't|aren't|wasn't|won't|can't)\b"
                          r"[^,;:.]{0,40}$", re.IGNORECASE)
@@ -72,6 +88,17 @@ _WORD_RE = re.compile(r"\S+")
 
 def gpu_count(text: str) -> int | None:
     """The largest GPU count ``text`` states ("16,384 GPUs", "16k-GPU run"), or None."""
+    return max(gpu_counts(text), default=None)
+
+
+#: A job counted in nodes of eight GPUs: "a single-node job", "a 4-node job", "2,048 nodes".
+_NODE_COUNT_RE = re.compile(r"(?<![\w.,])(single|one|[0-9][0-9,]*)[\s-]nodes?\b",
+                            re.IGNORECASE)
+GPUS_PER_NODE = 8
+
+
+def gpu_counts(text: str) -> list[int]:
+    """Every GPU count ``text`` states, in order of kind (GPUs, then nodes as eight GPUs)."""
     counts = []
     for match in _GPU_COUNT_RE.finditer(text):
         try:
@@ -79,7 +106,11 @@ def gpu_count(text: str) -> int | None:
         except ValueError:
             continue
         counts.append(int(value * (1000 if match.group(2) else 1)))
-    return max(counts, default=None)
+    for match in _NODE_COUNT_RE.finditer(text):
+        nodes = match.group(1).lower()
+        counts.append(GPUS_PER_NODE * (1 if nodes in ("single", "one")
+                                       else int(nodes.replace(",", ""))))
+    return counts
 
 
 def _hours(typed: str) -> float | None:
@@ -115,11 +146,11 @@ def _device_said(sentence: str, start: int, end: int) -> bool:
 
 def _of_the_job(sentence: str, start: int, end: int) -> bool:
     """Whether the number at ``sentence[start:end]`` is what a failures phrase states (the
-    phrase at most :data:`MTBF_AFTER_WORDS` words before it, or :data:`MTBF_BEFORE_WORDS`
-    after it), in a clause that names the job, the run or the cluster."""
+    phrase before it with only :data:`_STATES_RE` words between, or at most
+    :data:`MTBF_BEFORE_WORDS` word after it), in a clause that names the job, the run or the
+    cluster."""
     for found in _MTBF_RE.finditer(sentence):
-        if not ((found.end() <= start and _words_between(sentence[found.end():start])
-                 <= MTBF_AFTER_WORDS)
+        if not ((found.end() <= start and _STATES_RE.match(sentence[found.end():start]))
                 or (end <= found.start() and _words_between(sentence[end:found.start()])
                     <= MTBF_BEFORE_WORDS)):
             continue
@@ -146,19 +177,22 @@ def job_mtbf_slips(sentences: Sequence[Any], quantities: Sequence[tuple[int, int
         if not sentence.claim or refuted(index) or not _JOB_RE.search(sentence.text) \
                 or not _MTBF_RE.search(sentence.text):
             continue
-        gpus = gpu_count(sentence.text) or answer_gpus
-        if gpus is None or gpus < MIN_JOB_GPUS:
-            continue
+        counts = gpu_counts(sentence.text)
+        gpus = max(counts) if counts else answer_gpus
+        if gpus is None or gpus < MIN_JOB_GPUS or any(c < MIN_JOB_GPUS for c in counts):
+            continue  # "an 8-GPU job's MTBF is 6,000 h on our 16,384-GPU cluster": small jobs
         same = bool(_SAME_RE.search(sentence.text))
         for start, end, typed in quantities:
             if not sentence.start <= start < sentence.end:
                 continue
             hours = _hours(typed)
-            if hours is None or hours < DEVICE_SCALE_HOURS:
-                continue
+            if hours is None or hours < DEVICE_SCALE_HOURS or _DEVICE_TIME_RE.search(
+                    typed + sentence.text[end - sentence.start:end - sentence.start + 12]):
+                continue  # "one failure every 50,000 GPU-hours" is device-time
             local_start, local_end = start - sentence.start, end - sentence.start
             if not _of_the_job(sentence.text, local_start, local_end) \
-                    or _DIVIDED_RE.match(sentence.text, local_end) \
+                    or _DIVIDED_RE.search(sentence.text[max(0, local_start - 12):
+                                                        local_end + 12]) \
                     or _NEGATED_RE.search(sentence.text[:local_start]) \
                     or _SUPPOSED_RE.search(sentence.text[:local_start]):
                 continue

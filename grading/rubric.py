@@ -33,6 +33,7 @@ from typing import Any, Literal
 from grading._arithmetic import arithmetic_slips, unit_slips
 from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_phrasing
 from grading._inversion import inverted_phrasings
+from grading._links import nic_rate_slips
 from grading._phrases import Analysed, Found, find_all, normalise_words
 from grading._prose import NAMED_NUMBER_RE
 from grading._reliability import job_mtbf_slips
@@ -106,6 +107,9 @@ ARITHMETIC_SLIP_NAME = "that arithmetic done right"
 #: MTBF stays near the per-device 50,000 hours": :mod:`grading._reliability`) is a wrong
 #: number.
 JOB_MTBF_SLIPS = True
+#: Whether a NIC's port rate in gigabits said as gigabytes for one NIC or GPU ("the NDR NIC
+#: gives each GPU 400 GB/s": :mod:`grading._links`) is a wrong number.
+NIC_RATE_SLIPS = True
 #: Whether a claim wrong in any answer (``grading/known_misconceptions.toml``: "prefill is
 #: memory-bound", "BF16 has less range than FP16") is a contradiction, as a key point's
 #: misconception is.
@@ -1108,6 +1112,13 @@ def score_open(
             slip for slip in _arithmetic_slips(reader)
             if not any(named.sentence == slip.sentence and named.typed in slip.typed
                        for named in wrong_numbers))
+    if NIC_RATE_SLIPS:
+        said = {wrong.typed for wrong in wrong_numbers}
+        wrong_numbers = wrong_numbers + tuple(
+            WrongNumber(typed, "a NIC's rate in bits said as bytes", expected, sentence)
+            for typed, expected, sentence in nic_rate_slips(reader.sentences, quantities,
+                                                             reader.refuted)
+            if typed not in said)
     if JOB_MTBF_SLIPS:
         said = {wrong.typed for wrong in wrong_numbers}
         wrong_numbers = wrong_numbers + tuple(

@@ -85,12 +85,19 @@ def test_an_mtbf_from_device_scale_hours_on_is_named(hours: str, named: bool) ->
     assert bool(wrong_numbers(f"{CONTEXT}The job's MTBF is {hours}.")) is named
 
 
-@pytest.mark.parametrize(("between", "named"), [(5, True), (6, False)])
-def test_the_number_is_the_phrases_within_five_words_after_it(between: int,
-                                                              named: bool) -> None:
-    filler = " ".join(["really"] * (between - 1))
-    answer = f"{CONTEXT}The job's MTBF is {filler} 50,000 hours."
-    assert bool(wrong_numbers(answer)) is named
+@pytest.mark.parametrize(("said", "named"), [
+    ("The job's MTBF is about 50,000 hours.", True),
+    ("The job's MTBF is ~50k hours.", True),
+    ("The job's mean time between failures stays near the per-device 50,000 hours.", True),
+    ("The job fails once every 2,000 hours.", True),
+    ("Over 1,296 hours the job's MTBF was about 3 hours.", False),
+    ("The job's MTBF over 54 days was about 3 hours.", False),
+    ("The job's MTBF during the first 1,000 hours was 2 hours.", False),
+])
+def test_the_number_is_the_one_the_failures_phrase_states(said: str, named: bool) -> None:
+    """Only a verb of being or a hedge may stand between the phrase and its number: a run
+    length said beside an MTBF is not one (an independent reviewer's false positives)."""
+    assert bool(wrong_numbers(CONTEXT + said)) is named
 
 
 def test_the_gpu_count_is_the_sentences_else_the_answers_largest() -> None:
@@ -113,3 +120,28 @@ def test_an_assumed_job_mtbf_is_a_premise_and_judged() -> None:
     assumptions); "if … were" supposes one it does not."""
     assert wrong_numbers(CONTEXT + "Assume a job MTBF of 50,000 hours, so checkpoint daily.") \
         == ["50,000 hours"]
+
+
+@pytest.mark.parametrize("sentence", [
+    # the reviewer's right snippets, flagged by the first version of the rule
+    "Job MTBF scales as 1/N: on our 16,384-GPU cluster, an 8-GPU job's MTBF is about 6,000 "
+    "hours and a 16,384-GPU job's about 3 hours.",
+    "On our 16,384-GPU cluster, a 32-GPU fine-tuning job has an MTBF of about 1,500 hours.",
+    "The job's MTBF is the GPU MTBF over N: 50,000 h / N, about 3 h at N = 16,384 GPUs.",
+    "The job's MTBF = 50,000 / 16,384 hours ≈ 3 h on our 16,384-GPU run.",
+    "On our 16,384-GPU cluster, the cluster logs one failure every 50,000 GPU-hours.",
+    "The cluster's GPUs fail roughly once every 50,000 hours each, so our 16,384-GPU job sees "
+    "one about every 3 hours.",
+    "The cluster's DGX nodes run about 6,000 hours between failures, so a 2,048-node "
+    "(16,384-GPU) job fails every ~3 hours.",
+    "The run's parallel file system has an MTBF of around 10,000 hours, far longer than the "
+    "16,384-GPU job's 3-hour MTBF.",
+    "The cluster's power supplies each last about 100,000 hours between failures.",
+    "On the 16,384-GPU run, the job's MTBF over 54 days was about 3 hours.",
+    "Our 16,384-GPU job fails every 3 hours, so the 2,000-hour run sees roughly 670 "
+    "interruptions.",
+    "Our cluster has 16,384 GPUs. A single-node job there has an MTBF of about 6,000 hours.",
+    "Our cluster has 16,384 GPUs. A 4-node job there has an MTBF of about 1,500 hours.",
+])
+def test_small_jobs_divisions_device_time_and_devices_are_not_named(sentence: str) -> None:
+    assert wrong_numbers(sentence) == []
