@@ -465,6 +465,7 @@ def check_figures(
                     # it; a cue that is its unit ("2,450 GPU-equivalents") does.
                     if distance > window or reading(typed, figure) is None \
                             or cue_start <= start < cue_end \
+                            or _another_gpu_before(figure_gpu, analysed.text, start) \
                             or _a_change(analysed.text, start) \
                             or _the_ideal(typed, figure, analysed.text, start) \
                             or ((id(figure) in known_ids or _a_datasheet_figure(figure))
@@ -546,6 +547,17 @@ def _gpu_name(word: str) -> str | None:
 def _gpus_named(text: str) -> set[str]:
     """The accelerators ``text`` names, normalised ("H100s" -> "h100")."""
     return {name for m in _GPU_RE.finditer(text) if (name := _gpu_name(m.group(0))) is not None}
+
+
+def _another_gpu_before(figure_gpu: str | None, text: str, start: int) -> bool:
+    """Whether the accelerator named last before offset ``start`` of ``text`` is not
+    ``figure_gpu`` (a known figure's): in "B200 is 2.25 PFLOP/s dense; the 4.5 PFLOP/s is the
+    sparse headline, about 2.3x an H100" the 4.5 is the B200's, not an H100 figure's."""
+    if figure_gpu is None:
+        return False
+    names = [name for m in _GPU_RE.finditer(text[:start])
+             if (name := _gpu_name(m.group(0))) is not None]
+    return bool(names) and names[-1] != figure_gpu
 
 
 def _sole_gpu(text: str) -> str | None:
@@ -706,14 +718,21 @@ _ACHIEVED_BEFORE_RE = re.compile(
     re.IGNORECASE)
 
 
+#: The same said after the rate: "378 TFLOP/s achieved", "350 TFLOP/s of useful work".
+_ACHIEVED_AFTER_RE = re.compile(
+    r"\s*(?:of\s+)?(?:achieved|sustained|measured|delivered|effective|realistic|in\s+practice"
+    r"|actual|useful\s+work|real\s+work)\b", re.IGNORECASE)
+
+
 def _achieved_below(typed: str, figure: Figure, text: str, start: int, reading: Any) -> bool:
     """Whether ``typed`` (at ``start`` of ``text``) is said as an achieved rate ("at a realistic
     50 GB/s") below a hardware ``figure`` that is a rate (a peak), by no more than what real
     work loses (:data:`ACHIEVED_FLOOR_BANDWIDTH`, :data:`ACHIEVED_FLOOR_FLOPS`): what a link or
     chip delivers in practice is less than its datasheet, so it is no slip. A rate said as
     achieved above the peak, or far below it, still is; so is a share (MFU)."""
-    if not figure.unit.strip().endswith("/s") \
-            or _ACHIEVED_BEFORE_RE.search(text[max(0, start - 32):start]) is None:
+    if not figure.unit.strip().endswith("/s") or (
+            _ACHIEVED_BEFORE_RE.search(text[max(0, start - 32):start]) is None
+            and _ACHIEVED_AFTER_RE.match(text, start + len(typed)) is None):
         return False
     value = reading(typed, figure)
     floor = ACHIEVED_FLOOR_FLOPS if "flop" in figure.unit.lower() else ACHIEVED_FLOOR_BANDWIDTH

@@ -424,7 +424,7 @@ _SUFFIX = r"(?:[kKMBT]|bn|mn|thousand|million|billion|trillion)(?![A-Za-z0-9])"
 _UNIT = r"""(?:
     [kKMGTPE]?i?B(?:/s|ps)? | [kKMGTPE]?b(?:it|its)?(?:/s|ps)
   | [kKMGTPE]?(?:bits?|bytes?)(?:/s)?
-  | [kKMGTPEZ]?(?:FLOP|flop)[sS]?(?:/s)? | (?i:[kmgtpez]?flops)
+  | [kKMGTPEZ]?(?:FLOP|flop)[sS]?(?:/s)? | (?i:[kmgtpez]?flops) | (?i:(?:giga|tera|peta|exa)flops?)
   | ns|us|µs|μs|ms|sec|secs|seconds?|s|mins?|minutes?|hrs?|hours?|h|days?|d|wks?|weeks?
   | months?|mos|years?|yrs?
   | [kMG]?Wh|[kMG]?W|[kMG]?J|[kMG]?Hz

@@ -272,3 +272,30 @@ def test_a_question_s_hardware_figure_is_a_peak_its_result_figures_are_not() -> 
     assert wrong_against(peak, "The dense peak is 1,979 TFLOP/s.") == ["1,979 TFLOP/s"]
     assert wrong_against(days, "6.3e24 / 2.4e18 = 30 days.") == ["30 days"]
 
+
+
+@pytest.mark.parametrize(("answer", "wrong"), [
+    # The accelerator named last before a number is whose it is (twelfth session's trap
+    # battery: a right B200 sentence was named against the H100's sparse figure; a probe's
+    # L40S 362 TFLOP/s against the H100's dense one).
+    ("B200 is 2.25 PFLOP/s dense BF16; the 4.5 PFLOP/s is the 2:4 sparse headline, so it is "
+     "about 2.3x an H100.", []),
+    ("The L40S gives 362 TFLOP/s dense BF16, roughly a third of an H100's compute.", []),
+    ("Compared with the B200, the H100 gives 1,979 TFLOP/s dense BF16.", ["1,979 TFLOP/s"]),
+    ("B200 vs H100: the H100 does 1,979 TFLOP/s dense BF16.", ["1,979 TFLOP/s"]),
+    # An achieved rate said after its number, at least a quarter of the peak, is no slip.
+    ("MFU goes against the dense peak, so 378 TFLOP/s achieved on an H100 is 378 over 989, "
+     "roughly 38%.", []),
+    # the floor is a quarter of 989.4: 247.35 TFLOP/s
+    ("An H100 does 248 TFLOP/s achieved at BF16 dense.", []),
+    ("An H100 does 247 TFLOP/s achieved at BF16 dense.", ["247 TFLOP/s"]),
+    ("An H100 does 1,979 TFLOP/s sustained at BF16 dense.", ["1,979 TFLOP/s"]),
+    # FLOP rates in words are rates: "teraflops", "petaflops".
+    ("The MI300X does 2.6 petaflops of dense BF16.", ["2.6 petaflops"]),
+    ("An H100 does 989 teraflops dense BF16.", []),
+])
+def test_whose_figure_and_achieved_rates(answer: str, wrong: list[str]) -> None:
+    from grading.rubric import score_open
+
+    result = score_open(answer, (), process_flags=())
+    assert [number.typed for number in result.wrong_numbers] == wrong
