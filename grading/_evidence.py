@@ -74,7 +74,8 @@ _REFUTED_RE = re.compile(
     r"(?:assume|think|expect)"
     # a belief put in someone else's mouth: "you might think", "some say", "the intuition that"
     r"|(?:you|one|we)\s+(?:might|may|could|would)\s+(?:think|assume|expect|guess)"
-    r"|some(?:one|\s+people)?\s+(?:say|says|think|thinks|claim|claims|argue|argues)"
+    r"|some(?:one|\s+(?:people|candidates|folks|engineers|teams|vendors|managers))?\s+"
+    r"(?:say|says|think|thinks|claim|claims|argue|argues)"
     r"|the\s+(?:intuition|assumption|belief|idea|notion|naive\s+view|folk\s+wisdom)\s+that"
     r"|some(?:one|body)\b[^.;:\"“]{0,30}\b(?:said|says|argued|claimed|suggested|insisted)"
     # anyone who says it, and is wrong, the sentence ending there: "anyone saying bf16 is

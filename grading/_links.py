@@ -36,8 +36,10 @@ _TOTAL_RE = re.compile(
     r"\b(?:per[-\s]node|each\s+node|a\s+node|(?<!off\s)(?<!leaving\s)(?<!outside\s)the\s+node|node's|nodes'|dgx|hgx|server|host"
     r"|tray|rack|box|chassis|totals?|aggregate|combined|sum|summed|add(?:s|ed)?\s+up|egress"
     r"|bidirectional|bi-directional|duplex|both\s+(?:directions|ways)|in\s+and\s+out"
-    r"|(?:two|three|four|six|eight|sixteen|[2-9]|1[0-9])\s*[x×]?\s*(?:[0-9]+\s?g\w*\s+)?"
-    r"(?:nics|ports|links|hcas|cards|rails|adapters|gpus)|shared?|split\s+(?:across|between)"
+    r"|(?:two|three|four|six|eight|sixteen|[2-9]|[1-9][0-9]+)\s*[x×]?\s*(?:[0-9]+\s?g\w*\s+)?"
+    r"(?:\w+[\s-]+){0,2}(?:nics|ports|links|hcas|cards|rails|adapters|gpus|connectx-\d+s)"
+    r"|(?:[2-9]|eight|four)\s*[x×]\s*(?:ndr|hdr|xdr|400g|200g|800g)|shared?"
+    r"|split\s+(?:across|between)"
     r"|[0-9]+\s*[x×]\s*[0-9]+\s?g)\b", re.IGNORECASE)
 #: GDR's 1.6 Tb/s named: its 200 GB/s is right.
 _GDR_RE = re.compile(r"\b(?:gdr|1\.6\s?tb?(?:/s|ps)?|1,?600\s?gb?(?:/s|ps)|connectx[-\s]?9"
@@ -46,7 +48,33 @@ _GDR_RE = re.compile(r"\b(?:gdr|1\.6\s?tb?(?:/s|ps)?|1,?600\s?gb?(?:/s|ps)|conne
 _DENIED_RE = re.compile(r"(?:\b(?:not|never|isn't|aren't|instead\s+of|rather\s+than|as\s+if"
                         r"|mistake\w*|wrong\w*|trap|misread\w*|confus\w*|read\s+as|reading"
                         r"|treat\w*\s+as|quoted?\s+as)\b)[^.;]{0,60}$", re.IGNORECASE)
+#: One GPU's or one port's share said: "per GPU", "each GPU", "to every H100", "a single
+#: NIC", "the ConnectX-7 does", "one NDR port". Without one, a byte rate near a NIC word is
+#: too often a node's, an instance's, a storage system's or NVLink's (an independent review
+#: found 19 of 40 right sentences flagged without it).
+_ONE_RE = re.compile(
+    r"\b(?:per|each|every|a|one|single|to\s+each|to\s+every|for\s+each|the)\s+"
+    r"(?:single\s+)?(?:gpu|accelerator|h100|h200|b200|b300|gb200|mi300x|card|nic|hca|port"
+    r"|adapter|connectx[-\s]?\d|cx[-\s]?\d|(?:ndr|hdr|xdr|ib|infiniband)\s+(?:nic|port|link"
+    r"|card|adapter))s?\b(?!\s+(?:pair|node|server|box|system))", re.IGNORECASE)
+#: What else a byte rate beside a NIC word is: NVLink or NVSwitch, storage, an instance or a
+#: switch, a bus bandwidth measured inside a node.
+_OTHER_RE = re.compile(
+    r"\b(?:storage|file\s?system|lustre|weka\w*|vast|gpfs"
+    r"|checkpoint\w*|instance|vm|system|overall|together|switch|tomahawk|spectrum|bisection"
+    r"|intra[-\s]node|injection|pod|superpod|scalable\s+unit|su|efa|a800|h800)\b",
+    re.IGNORECASE)
+#: NVLink's own figures: a byte rate nearer to one of these than to any NIC word is NVLink's
+#: ("the A800 caps NVLink at 400 GB/s, and its HDR InfiniBand adds 25 GB/s per port").
+_NVLINK_RE = re.compile(r"\b(?:nvlink\w*|nvswitch\w*|nvl\d+|a800|h800)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"\S+")
+
+
+def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
+    """How many characters from ``text[start:end]`` the nearest match of ``pattern`` is."""
+    gaps = [max(0, start - m.end()) if m.end() <= start else max(0, m.start() - end)
+            for m in pattern.finditer(text)]
+    return min(gaps, default=None)
 
 
 def _gbps(typed: str) -> float | None:
@@ -88,8 +116,13 @@ def nic_rate_slips(sentences: Sequence[Any], quantities: Sequence[tuple[int, int
             if port is None or (port == 200.0 and _GDR_RE.search(sentence.text)):
                 continue
             local_start, local_end = start - sentence.start, end - sentence.start
-            if not _NIC_RE.search(_window(sentence.text, local_start, local_end,
-                                          NIC_WINDOW_WORDS)) \
+            near = _window(sentence.text, local_start, local_end, NIC_WINDOW_WORDS)
+            nic_gap = _nearest(_NIC_RE, sentence.text, local_start, local_end)
+            nvlink_gap = _nearest(_NVLINK_RE, sentence.text, local_start, local_end)
+            if not _NIC_RE.search(near) or not _ONE_RE.search(sentence.text) \
+                    or _OTHER_RE.search(sentence.text) \
+                    or (nvlink_gap is not None and nic_gap is not None
+                        and nvlink_gap < nic_gap) \
                     or _DENIED_RE.search(sentence.text[:local_start]):
                 continue
             expected = (f"a {port:,.0f} Gb/s port gives {PORT_RATES_GBPS[port]:g} GB/s each "

@@ -56,6 +56,16 @@ def test_a_port_rate_said_in_bytes_for_one_nic_or_gpu_is_named(sentence: str,
     "Reading a 400 Gb/s NIC as 400 GB/s is the classic mistake; it is 50 GB/s.",
     "Cross-node it is 50 GB/s per GPU, not 400 GB/s.",
     "NVLink gives 450 GB/s each way and 900 GB/s both ways.",
+    # a second independent review's right sentences, flagged by the rule as first written
+    "The A800 caps NVLink at 400 GB/s, and its HDR InfiniBand adds only 25 GB/s per port.",
+    "Each DGX H100 has eight ConnectX-7 NICs. Together they give 400 GB/s of InfiniBand "
+    "bandwidth each way.",
+    "Across eight NDR HCAs that is 400 GB/s of injection bandwidth, i.e. 50 GB/s per GPU.",
+    "Our Lustre filesystem reads at 400 GB/s over RDMA, so a 2 TB checkpoint restores in "
+    "about 5 s.",
+    "A p5.48xlarge has 3,200 Gbps of EFA, which is 400 GB/s of scale-out bandwidth per "
+    "instance.",
+    "The eight NDR links offer 400 GB/s overall, so a cross-node all-reduce is NIC-bound.",
 ])
 def test_a_total_a_right_rate_or_a_refuted_one_is_not(sentence: str) -> None:
     assert slips(sentence) == []
