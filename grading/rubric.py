@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -33,10 +33,8 @@ from typing import Any, Literal
 from grading._arithmetic import arithmetic_slips, unit_slips
 from grading._evidence import CLAUSE_NEGATION_WINDOW, Evidence, Reader, parse_phrasing
 from grading._inversion import inverted_phrasings
-from grading._links import nic_rate_slips
 from grading._phrases import Analysed, Found, find_all, normalise_words
 from grading._prose import NAMED_NUMBER_RE
-from grading._regimes import decode_compute_spans
 from grading._scaling import linear_scaling_spans
 from grading._synonyms import expand_phrasing
 from grading.figures import (
@@ -103,9 +101,6 @@ ARITHMETIC_SLIPS = True
 #: How the verdict names what a slipped sum should have come to ("✗ 40/300 ≈ 1.3% — that
 #: arithmetic done right is 13.3%").
 ARITHMETIC_SLIP_NAME = "that arithmetic done right"
-#: Whether a NIC's port rate in gigabits said as gigabytes for one NIC or GPU ("the NDR NIC
-#: gives each GPU 400 GB/s": :mod:`grading._links`) is a wrong number.
-NIC_RATE_SLIPS = True
 #: Whether a claim wrong in any answer (``grading/known_misconceptions.toml``: "prefill is
 #: memory-bound", "BF16 has less range than FP16") is a contradiction, as a key point's
 #: misconception is.
@@ -117,12 +112,6 @@ LINEAR_SCALING_SHAPE = True
 #: The known claim (``grading/known_misconceptions.toml``) whose ``why`` a linear-scaling
 #: claim heard by its shape is answered with.
 LINEAR_SCALING_CLAIM_ID = "doubling-gpus-halves-time"
-#: Whether "decode is compute-bound" is heard in any wording of its shape ("small-batch token
-#: generation is compute-limited", "decode speed is set by the card's FLOP/s":
-#: :mod:`grading._regimes`), beside the wordings its known claim lists.
-DECODE_COMPUTE_SHAPE = True
-#: The known claim the decode shape confirms (``grading/known_misconceptions.toml``).
-DECODE_COMPUTE_CLAIM_ID = "decode-compute-bound"
 #: Whether an overclaim (``OVERCLAIM_FLAGS``) in the sentence that earns a key point
 #: contradicts the point.
 OVERCLAIMS_CONTRADICT = True
@@ -931,19 +920,10 @@ def _linear_scaling_claim(reader: Reader) -> Evidence | None:
     shape :func:`grading._scaling.linear_scaling_spans` finds, confirmed through
     :meth:`Reader.misconception` (the span as a contiguous phrasing), so that a span negated,
     quoted, attributed, supposed or called a myth is not a claim."""
-    return _shaped_claim(reader, linear_scaling_spans)
-
-
-def _shaped_claim(reader: Reader,
-                  spans_of: Callable[[str], Iterable[str]]) -> Evidence | None:
-    """The first claim sentence holding a span ``spans_of`` finds (a trap's shape: the linear
-    scaling fallacy, decode called compute-bound), confirmed through
-    :meth:`Reader.misconception` (the span as a contiguous phrasing), so that a span negated,
-    quoted, attributed, supposed or called a myth is not a claim."""
     for sentence in reader.sentences:
         if not sentence.claim:
             continue
-        for span in spans_of(sentence.text):
+        for span in linear_scaling_spans(sentence.text):
             phrasing = " ".join(_PHRASING_SYNTAX_RE.sub(" ", span).lower().split())
             wrong = reader.misconception([phrasing])
             if wrong is not None:
@@ -1096,9 +1076,6 @@ def score_open(
             if wrong is None and LINEAR_SCALING_SHAPE \
                     and known_claim.id == LINEAR_SCALING_CLAIM_ID:
                 wrong = _linear_scaling_claim(reader)
-            if wrong is None and DECODE_COMPUTE_SHAPE \
-                    and known_claim.id == DECODE_COMPUTE_CLAIM_ID:
-                wrong = _shaped_claim(reader, decode_compute_spans)
             if wrong is not None and (
                     _trap_conditioned(reader, known_claim.phrasings)
                     or (known_claim.unless is not None
@@ -1126,13 +1103,6 @@ def score_open(
             slip for slip in _arithmetic_slips(reader)
             if not any(named.sentence == slip.sentence and named.typed in slip.typed
                        for named in wrong_numbers))
-    if NIC_RATE_SLIPS:
-        said = {wrong.typed for wrong in wrong_numbers}
-        wrong_numbers = wrong_numbers + tuple(
-            WrongNumber(typed, "a NIC's rate in bits said as bytes", expected, sentence)
-            for typed, expected, sentence in nic_rate_slips(reader.sentences, quantities,
-                                                             reader.refuted)
-            if typed not in said)
     # A known trap said as a number the figure check also names ("H100 peak is 1,979 TFLOP/s")
     # is one error, not two: the wrong number stays, the trap's contradiction goes.
     contradictions = [c for c in contradictions

@@ -301,6 +301,11 @@ DECODE = KeyPoint("decode is memory-bound", ("decode & memory-bound|bandwidth-bo
     # is wrong").
     ("Anyone saying decode is compute-bound is wrong; at batch 1 it is memory-bound.", False),
     ("Whoever claims decode is compute-bound is mistaken.", False),
+    # Some of a named group says it (twelfth session's third review: "some candidates say
+    # decode is compute-bound" was held against the answer that rejects it).
+    ("Some candidates say decode is compute-bound, but that is wrong.", False),
+    ("Some engineers think decode is compute-bound; at batch 1 it is memory-bound.", False),
+    ("Some teams claim decode is compute-bound.", False),
     # ...only when the sentence ends rejecting it (found by review): an endorsement, a claim
     # after "otherwise", or a belief merely mentioned is still the answer's own.
     ("Anyone who says decode is compute-bound is right, because decode is compute-bound.",
