@@ -62,6 +62,7 @@ __all__ = [
     "retell_rating",
     "story_id_of",
     "telling_line",
+    "with_retell_cards",
     "word_count",
 ]
 
@@ -751,6 +752,15 @@ def add_retell_cards(bank: ContentBank, store: Store) -> int:
              if item is not None]
     bank.replace_family(RETELL_PREFIX, items)
     return len(items)
+
+
+def with_retell_cards(bank: ContentBank, store: Store) -> ContentBank:
+    """``bank`` with the player's stories in it as retell cards when there are any (else
+    untouched, without importing more): what custom study's choices and counts must see, so
+    ``tpm-drill drill --deck stories`` and the custom-study screen offer the stories too."""
+    if store.stories(include_archived=True):
+        add_retell_cards(bank, store)
+    return bank
 
 
 def retell_rating(share: float) -> int:

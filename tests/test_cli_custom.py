@@ -193,3 +193,23 @@ async def test_the_app_opens_straight_into_the_custom_drill(tmp_path: Path) -> N
     with sqlite3.connect(tmp_path / "p.db") as conn:
         mode, config_json = conn.execute("SELECT mode, config_json FROM sessions").fetchone()
     assert mode == "custom" and '"topic": "hardware.memory"' in config_json
+
+
+def test_the_players_stories_are_a_deck_custom_study_knows(
+        opened: list[TpmDrillApp], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Stories become retell cards (deck ``stories``, topic ``behavioral.stories``) when a
+    session starts; the shell's filter check must see them too, or ``--deck stories`` is
+    refused as a deck no card has (found playing at 80×24, twelfth session)."""
+    from engine.store.db import Store
+
+    db = tmp_path / "p.db"
+    assert main(["drill", "--deck", "stories", "--db", str(db)]) == 2
+    assert "no card has deck 'stories'" in capsys.readouterr().err
+    store = Store(db)
+    store.save_story(None, "Async checkpoints", "Goodput went from 86% to 93% on 1,024 GPUs.",
+                     datetime(2026, 12, 6, tzinfo=UTC))
+    store.close()
+    assert main(["drill", "--deck", "stories", "--db", str(db)]) == 0
+    assert main(["drill", "--topic", "behavioral.stories", "--db", str(db)]) == 0
+    assert [app.custom.filter.deck for app in opened] == ["stories", None]
+    assert opened[1].custom.filter.topic == "behavioral.stories"

@@ -540,6 +540,7 @@ def cmd_drill(args: argparse.Namespace) -> int:
     if not any(value is not None for value in custom.values()) and not args.ahead \
             and args.limit is None:
         return _open_app(args, "drill")
+    from engine.stories import with_retell_cards
     from engine.study.custom import (
         DEFAULT_LIMIT,
         CustomPicker,
@@ -551,6 +552,7 @@ def cmd_drill(args: argparse.Namespace) -> int:
 
     store, bank, scheduler, clock = _headless(args)
     try:
+        with_retell_cards(bank, store)  # the player's stories are cards: --deck stories
         try:
             picker = CustomPicker(**custom, ahead=args.ahead,
                                   limit=args.limit or DEFAULT_LIMIT)

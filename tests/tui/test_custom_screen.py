@@ -316,3 +316,22 @@ async def test_the_clock_moves_nothing_on_screen_by_itself(db_path: Path) -> Non
         await pilot.pause()
         await _open_custom(pilot)
         assert _rows(app) == first
+
+
+async def test_the_players_stories_are_a_deck_to_choose(db_path: Path, clock: FakeClock) -> None:
+    """A stored story is a retell card of deck ``stories``: the custom-study screen lists it
+    before any drill session has put the cards in the bank."""
+    from engine.store.db import Store
+
+    store = Store(db_path)
+    store.save_story(None, "Async checkpoints", "Goodput went from 86% to 93% on 1,024 GPUs.",
+                     MORNING)
+    store.close()
+    app = build_app(db_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await _open_custom(pilot)
+        await pilot.press("down", "down")  # Deck
+        await pilot.pause()
+        decks = {row.split()[0]: row.split()[1:] for row in _rows(app)}
+        assert decks["stories"] == ["1", "0", "1", "0"]  # 1 card, 0 due, 1 new, 0 later

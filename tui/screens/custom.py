@@ -160,8 +160,10 @@ class CustomStudyScreen(Screen[None]):
 
     def load(self) -> None:
         """Read every choice's counts (one read of the cards) and fill the lists."""
+        from engine.stories import with_retell_cards
+
         app = self.drill_app
-        bank_choices = custom_choices(app.bank)
+        bank_choices = custom_choices(with_retell_cards(app.bank, app.store))
         wanted: list[tuple[str, str | None]] = [
             *(("topic", t) for t in bank_choices.topics),
             *(("level", v) for v in bank_choices.levels),
