@@ -383,6 +383,16 @@ class DuePicker:
         return earliest(ahead)
 
 
+def self_check_rating(item_id: str, score: float) -> int:
+    """The rating a self-check ``score`` gives for card ``item_id``: a story's retelling by
+    its own bands (:func:`engine.stories.retell_rating`: Good from 90 % of its numbers), any
+    other open answer by :func:`grading.rating.rating_for_open`. The drill's preview while
+    ticking and the confirmed rating both ask here, so they cannot disagree."""
+    from engine.stories import is_retell_card, retell_rating
+
+    return retell_rating(score) if is_retell_card(item_id) else rating_for_open(score)
+
+
 @dataclass
 class StudySession:
     """One sitting of answers in one mode, recorded under one ``sessions`` row."""
@@ -682,7 +692,6 @@ class StudySession:
         Both scores stay recorded (``auto_score`` and ``self_score``), so stats can show the
         gap between what the grader heard and what the player claims.
         """
-        from engine.stories import is_retell_card, retell_rating
         from grading.rubric import self_score
 
         previous = self.feedback
@@ -693,8 +702,7 @@ class StudySession:
         if len(ticked) != len(weights):
             raise ValueError(f"expected {len(weights)} ticks, got {len(ticked)}")
         score = self_score(ticked, weights, len(previous.grade.red_flags))
-        rating = retell_rating(score) if is_retell_card(previous.question.item_id) \
-            else rating_for_open(score)
+        rating = self_check_rating(previous.question.item_id, score)
         if previous.probes is not None:  # probes answered first: they keep their weight
             from engine.cases.probes import probed_rating
 

@@ -119,3 +119,25 @@ def test_the_loop_adds_no_retell_cards(store: Store, scheduler: Scheduler,
     bank = _bank()
     StudySession(store, bank, scheduler, clock, mode="loop", seed=1)
     assert list(bank.items) == []
+
+
+@pytest.mark.parametrize(("ticks", "rating"), [
+    ([True, True, True, True], "Good"),   # 1.0
+    ([True, False, True, True], "Hard"),  # 0.75: Good on an open answer's bands
+    ([True, False, False, False], "Again"),
+])
+def test_the_drill_preview_while_ticking_is_the_rating_confirmed(
+        store: Store, scheduler: Scheduler, clock: FakeClock, ticks: list[bool],
+        rating: str) -> None:
+    """The line shown while ticking named an open answer's rating ("→ Good (88%)") where
+    confirming gave the retell bands' Hard (found playing at 80×24): both now ask
+    engine.study.session.self_check_rating."""
+    from tui.screens.drill import RATING_NAMES, render_self_check_line
+
+    store.save_story(None, "Heartbeats", HEARTBEAT, clock.now())
+    session = _session(store, _bank(), scheduler, clock)
+    session.next_question()
+    feedback = session.submit(THREE_OF_FOUR)
+    preview = render_self_check_line(feedback, {i for i, tick in enumerate(ticks) if tick})
+    assert f"→ [b]{rating}[/b]" in preview
+    assert RATING_NAMES[session.self_check(ticks).rating] == rating

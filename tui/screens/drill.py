@@ -982,7 +982,7 @@ def render_rating_line(feedback: Feedback) -> str:
 
 def render_self_check_line(feedback: Feedback, ticked: set[int]) -> str:
     """While self-checking: what the ticks give, and how to confirm."""
-    from grading.rating import rating_for_open
+    from engine.study.session import self_check_rating
     from grading.rubric import RubricResult, self_score
 
     grade = feedback.grade
@@ -990,7 +990,7 @@ def render_self_check_line(feedback: Feedback, ticked: set[int]) -> str:
     points = grade.key_points
     score = self_score([i in ticked for i in range(len(points))],
                        [point.weight for point in points], len(grade.red_flags))
-    rating = RATING_NAMES[rating_for_open(score)]
+    rating = RATING_NAMES[self_check_rating(feedback.question.item_id, score)]
     return (f"Tick what you really covered (space) → [b]{rating}[/b] ({score:.0%}); "
             "[b]ctrl+s[/b] confirms")
 
