@@ -756,8 +756,9 @@ def add_retell_cards(bank: ContentBank, store: Store) -> int:
 
 def with_retell_cards(bank: ContentBank, store: Store) -> ContentBank:
     """``bank`` with the player's stories in it as retell cards when there are any (else
-    untouched, without importing more): what custom study's choices and counts must see, so
-    ``tpm-drill drill --deck stories`` and the custom-study screen offer the stories too."""
+    untouched): what custom study's choices and counts must see, so ``tpm-drill drill --deck
+    stories`` and the custom-study screen offer the stories before any drill session has
+    added them."""
     if store.stories(include_archived=True):
         add_retell_cards(bank, store)
     return bank

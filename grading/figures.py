@@ -437,6 +437,7 @@ def check_figures(
     bound: dict[int, list[Figure]] = {}  # quantity index -> the figures whose cues bound it
     said: dict[int, list[Figure]] = {}  # sentence start -> the figures all of a cue names
     gpus_named = _gpus_named(analysed.text)
+    gpu_mentions = _gpu_mentions(analysed.text)
     for figure in usable:
         window = KNOWN_CUE_WINDOW if id(figure) in known_ids else CUE_WINDOW
         figure_gpu = _gpu_name(figure.name.split()[0]) if id(figure) in known_ids else None
@@ -465,7 +466,7 @@ def check_figures(
                     # it; a cue that is its unit ("2,450 GPU-equivalents") does.
                     if distance > window or reading(typed, figure) is None \
                             or cue_start <= start < cue_end \
-                            or _another_gpu_before(figure_gpu, analysed.text, start) \
+                            or _another_gpu_before(figure_gpu, gpu_mentions, start) \
                             or _a_change(analysed.text, start) \
                             or _the_ideal(typed, figure, analysed.text, start) \
                             or ((id(figure) in known_ids or _a_datasheet_figure(figure))
@@ -549,15 +550,22 @@ def _gpus_named(text: str) -> set[str]:
     return {name for m in _GPU_RE.finditer(text) if (name := _gpu_name(m.group(0))) is not None}
 
 
-def _another_gpu_before(figure_gpu: str | None, text: str, start: int) -> bool:
-    """Whether the accelerator named last before offset ``start`` of ``text`` is not
-    ``figure_gpu`` (a known figure's): in "B200 is 2.25 PFLOP/s dense; the 4.5 PFLOP/s is the
-    sparse headline, about 2.3x an H100" the 4.5 is the B200's, not an H100 figure's."""
+def _gpu_mentions(text: str) -> tuple[tuple[int, str], ...]:
+    """Where ``text`` names an accelerator, in order: (offset, normalised name)."""
+    return tuple((m.start(), name) for m in _GPU_RE.finditer(text)
+                 if (name := _gpu_name(m.group(0))) is not None)
+
+
+def _another_gpu_before(figure_gpu: str | None, mentions: Sequence[tuple[int, str]],
+                        start: int) -> bool:
+    """Whether the accelerator named last before offset ``start`` (``mentions``:
+    :func:`_gpu_mentions`) is not ``figure_gpu`` (a known figure's): in "B200 is 2.25
+    PFLOP/s dense; the 4.5 PFLOP/s is the sparse headline, about 2.3x an H100" the 4.5 is the
+    B200's, not an H100 figure's."""
     if figure_gpu is None:
         return False
-    names = [name for m in _GPU_RE.finditer(text[:start])
-             if (name := _gpu_name(m.group(0))) is not None]
-    return bool(names) and names[-1] != figure_gpu
+    last = bisect.bisect_left(mentions, (start, "")) - 1
+    return last >= 0 and mentions[last][1] != figure_gpu
 
 
 def _sole_gpu(text: str) -> str | None:
