@@ -436,8 +436,8 @@ def check_figures(
     known_ids = {id(figure) for figure in usable[len(own):]}
     bound: dict[int, list[Figure]] = {}  # quantity index -> the figures whose cues bound it
     said: dict[int, list[Figure]] = {}  # sentence start -> the figures all of a cue names
-    gpus_named = _gpus_named(analysed.text)
     gpu_mentions = _gpu_mentions(analysed.text)
+    gpus_named = {name for _offset, name in gpu_mentions}
     for figure in usable:
         window = KNOWN_CUE_WINDOW if id(figure) in known_ids else CUE_WINDOW
         figure_gpu = _gpu_name(figure.name.split()[0]) if id(figure) in known_ids else None
@@ -545,15 +545,15 @@ def _gpu_name(word: str) -> str | None:
     return name[:-1] if name.endswith("s") and name != "l40s" else name
 
 
-def _gpus_named(text: str) -> set[str]:
-    """The accelerators ``text`` names, normalised ("H100s" -> "h100")."""
-    return {name for m in _GPU_RE.finditer(text) if (name := _gpu_name(m.group(0))) is not None}
-
-
 def _gpu_mentions(text: str) -> tuple[tuple[int, str], ...]:
     """Where ``text`` names an accelerator, in order: (offset, normalised name)."""
     return tuple((m.start(), name) for m in _GPU_RE.finditer(text)
                  if (name := _gpu_name(m.group(0))) is not None)
+
+
+def _gpus_named(text: str) -> set[str]:
+    """The accelerators ``text`` names, normalised ("H100s" -> "h100")."""
+    return {name for _offset, name in _gpu_mentions(text)}
 
 
 def _another_gpu_before(figure_gpu: str | None, mentions: Sequence[tuple[int, str]],
